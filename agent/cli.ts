@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { ConfigError, UsageError } from '../config/errors.js';
+import { loadEnv } from '../config/load.js';
+import type { Command, CommandContext } from './commands/context.js';
+
+const USAGE = `warden — a terminal agent for authenticated MCP tools
+
+Usage:
+  warden                      chat TUI against MCP_SERVER_URL
+  warden -p "prompt"          one turn without the TUI (answer on stdout)
+  warden demo                 offline demo: dev identity provider + MCP server + TUI (npm start)
+  warden login | logout | status
+  warden serve [--port 8000] [--host 127.0.0.1] [--no-auth]
+  warden dev-idp [--port 0]
+
+Run \`warden <command> --help\` for a command's flags.`;
+
+/** Subcommands load lazily so `warden -p` never pays for the server or the identity provider. */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).serve,
+  'dev-idp': async () => (await import('./commands/dev-idp.js')).devIdp,
+  login: async () => (await import('./commands/login.js')).login,
+  logout: async () => (await import('./commands/logout.js')).logout,
+  status: async () => (await import('./commands/status.js')).status,
+  demo: async () => (await import('./commands/demo.js')).demo,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const ctx: CommandContext = {
+    env: loadEnv(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    shutdownSignal: controller.signal,
+  };
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const load = first !== undefined ? commands[first] : undefined;
+  // Shutdown signals are only wired for non-TUI commands; the TUI handles Ctrl-C itself.
+  const onSignal = (): void => controller.abort();
+  try {
+    if (load) {
+      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      return await (await load())(rest, ctx);
+    }
+    const { chat } = await import('./commands/chat.js');
+    return await chat(argv, ctx);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      ctx.stderr.write(`warden: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      ctx.stderr.write(`warden: ${error.message} (see warden --help)\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

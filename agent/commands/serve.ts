@@ -1,0 +1,7 @@
+import type { Command } from './context.js';
+
+// Placeholder until its issue lands; replaced by the real command.
+export const serve: Command = async (_args, ctx) => {
+  ctx.stderr.write('warden: `serve` is not built yet\n');
+  return 1;
+};

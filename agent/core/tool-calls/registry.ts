@@ -1,0 +1,163 @@
+import { TERMINAL_STATUSES, type ProgressUpdate, type ToolCallRecord } from './types.js';
+
+export interface StartedCall {
+  record: ToolCallRecord;
+  /** Aborted when the user cancels this call (or the whole turn). */
+  signal: AbortSignal;
+}
+
+export interface RegistryOptions {
+  /** Clock injected for tests; epoch ms. */
+  now?: () => number;
+  /** Finished calls kept for display; older ones are dropped so long sessions stay bounded. */
+  maxFinished?: number;
+}
+
+/**
+ * Every tool call of the session, observable. The engine writes (start/progress/finish),
+ * the UI reads (subscribe/snapshot) and cancels. Progress is keyed by call id, so
+ * concurrent calls never share it.
+ */
+export class ToolCallRegistry {
+  private readonly records = new Map<string, ToolCallRecord>();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly listeners = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly maxFinished: number;
+  private cachedSnapshot: readonly ToolCallRecord[] | undefined;
+  private nextId = 1;
+
+  constructor(options: RegistryOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.maxFinished = options.maxFinished ?? 200;
+  }
+
+  /** Registers a running call. `parentSignal` (the turn's) cancels it too. */
+  start(tool: string, args: Record<string, unknown>, options: { id?: string; parentSignal?: AbortSignal; status?: 'queued' | 'running' } = {}): StartedCall {
+    const id = options.id ?? `call_${this.nextId++}`;
+    const controller = new AbortController();
+    if (options.parentSignal) {
+      if (options.parentSignal.aborted) controller.abort(options.parentSignal.reason);
+      else options.parentSignal.addEventListener('abort', () => controller.abort(options.parentSignal?.reason), { once: true });
+    }
+    const record: ToolCallRecord = {
+      id,
+      tool,
+      args: { ...args },
+      status: options.status ?? 'running',
+      progressEvents: 0,
+      startedAt: this.now(),
+    };
+    this.records.set(id, record);
+    this.controllers.set(id, controller);
+    this.changed();
+    return { record, signal: controller.signal };
+  }
+
+  /** Marks a queued call as running (e.g. once the connection is up). */
+  running(id: string): void {
+    this.update(id, (r) => (r.status === 'queued' ? { ...r, status: 'running', startedAt: this.now() } : r));
+  }
+
+  progress(id: string, update: ProgressUpdate): void {
+    this.update(id, (r) => ({
+      ...r,
+      status: 'running',
+      progress: update.progress,
+      total: update.total ?? r.total,
+      message: update.message ?? r.message,
+      progressEvents: r.progressEvents + 1,
+    }));
+  }
+
+  /** The tool answered; `isError` is the MCP result flag. */
+  finish(id: string, result: string, isError = false): void {
+    this.end(id, isError ? { status: 'error', result, error: firstLine(result) } : { status: 'done', result });
+  }
+
+  /** The call failed outside the tool (network, auth, protocol). */
+  fail(id: string, error: string): void {
+    this.end(id, { status: 'error', error: firstLine(error) });
+  }
+
+  /** Records that the call ended because it was cancelled (after `cancel` or a turn abort). */
+  cancelled(id: string, reason = 'cancelled by the user'): void {
+    this.end(id, { status: 'cancelled', error: reason });
+  }
+
+  /** Asks for the call to stop; the engine sees its signal abort and calls `cancelled`. */
+  cancel(id: string): boolean {
+    const record = this.records.get(id);
+    const controller = this.controllers.get(id);
+    if (!record || !controller || TERMINAL_STATUSES.has(record.status)) return false;
+    controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  get(id: string): ToolCallRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** All calls in start order; the same array until something changes. */
+  snapshot(): readonly ToolCallRecord[] {
+    this.cachedSnapshot ??= Object.freeze([...this.records.values()]);
+    return this.cachedSnapshot;
+  }
+
+  active(): ToolCallRecord[] {
+    return this.snapshot().filter((r) => !TERMINAL_STATUSES.has(r.status));
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets finished calls (e.g. `/clear`). */
+  clearFinished(): void {
+    for (const [id, record] of this.records) {
+      if (TERMINAL_STATUSES.has(record.status)) this.records.delete(id);
+    }
+    this.changed();
+  }
+
+  private end(id: string, patch: Pick<ToolCallRecord, 'status'> & Partial<ToolCallRecord>): void {
+    this.update(id, (r) => ({ ...r, ...patch, endedAt: this.now() }));
+    this.controllers.delete(id);
+    this.prune();
+  }
+
+  private update(id: string, change: (record: ToolCallRecord) => ToolCallRecord): void {
+    const record = this.records.get(id);
+    // Late events (progress after the result, a second finish) are ignored: terminal states are final.
+    if (!record || TERMINAL_STATUSES.has(record.status)) return;
+    const next = change(record);
+    if (next === record) return;
+    this.records.set(id, next);
+    this.changed();
+  }
+
+  private prune(): void {
+    let finished = 0;
+    for (const record of this.records.values()) if (TERMINAL_STATUSES.has(record.status)) finished++;
+    if (finished <= this.maxFinished) return;
+    for (const [id, record] of this.records) {
+      if (finished <= this.maxFinished) break;
+      if (TERMINAL_STATUSES.has(record.status)) {
+        this.records.delete(id);
+        finished--;
+      }
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    this.cachedSnapshot = undefined;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}

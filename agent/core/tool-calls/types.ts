@@ -1,0 +1,36 @@
+/** Where one tool call is in its life. `queued` calls wait for a connection; terminal states never change again. */
+export type ToolCallStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
+
+export const TERMINAL_STATUSES: ReadonlySet<ToolCallStatus> = new Set(['done', 'error', 'cancelled']);
+
+/**
+ * One tool call as the UI and print mode see it. Records are immutable: every change
+ * replaces the object, so renderers can compare by reference.
+ */
+export interface ToolCallRecord {
+  /** Registry-unique id (also used as the model's tool_use id when there is one). */
+  readonly id: string;
+  readonly tool: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly status: ToolCallStatus;
+  /** Latest MCP progress value, as sent by the server (monotonic per call). */
+  readonly progress?: number;
+  readonly total?: number;
+  /** Latest human progress message. */
+  readonly message?: string;
+  /** How many progress notifications this call received. */
+  readonly progressEvents: number;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  /** Text result (tool output) for done calls; the tool's error text for error calls. */
+  readonly result?: string;
+  /** Why the call failed or was cancelled, in one line. */
+  readonly error?: string;
+}
+
+export interface ProgressUpdate {
+  progress: number;
+  total?: number;
+  message?: string;
+}

@@ -1,0 +1,67 @@
+/**
+ * The sign-in contract shared by `warden login`, the agent core and the TUI.
+ * Implemented in auth/login/ with @azure/msal-node; nothing here knows MSAL.
+ */
+
+/** What the user needs to approve a device-code sign-in. */
+export interface DeviceCodePrompt {
+  userCode: string;
+  verificationUri: string;
+  /** The URL with the code pre-filled, when the identity provider offers one. */
+  verificationUriComplete?: string;
+  /** Seconds the code stays valid, as the provider said. */
+  expiresIn: number;
+  /** Epoch ms when the code expires (for countdowns). */
+  expiresAt: number;
+  /** The provider's own instruction text. */
+  message: string;
+}
+
+export interface AccountSummary {
+  /** preferred_username / UPN, e.g. dev@warden.example */
+  username: string;
+  name?: string;
+  tenantId: string;
+  homeAccountId: string;
+}
+
+/** A usable access token. Never print or log `accessToken`. */
+export interface AccessToken {
+  accessToken: string;
+  expiresOn: Date;
+  scopes: string[];
+  account: AccountSummary;
+}
+
+export interface SignInOptions {
+  /** Called once the provider has issued a device code; not awaited. */
+  onDeviceCode: (prompt: DeviceCodePrompt) => void;
+  /** Aborting stops polling; signIn then rejects with SignInCancelledError. */
+  signal?: AbortSignal;
+}
+
+export interface Authenticator {
+  /** Cached token, or a refresh with the refresh token; no user interaction. Throws SignInRequiredError when that is impossible. */
+  acquireTokenSilently(options?: { forceRefresh?: boolean }): Promise<AccessToken>;
+  /** Interactive device-code sign-in. */
+  signIn(options: SignInOptions): Promise<AccessToken>;
+  /** Removes the account (and its tokens) from the cache. Returns the account removed, if any. */
+  signOut(): Promise<AccountSummary | undefined>;
+  /** The cached account, if any, without network. */
+  currentAccount(): Promise<AccountSummary | undefined>;
+}
+
+/** Silent acquisition is impossible: no cached account, or the refresh token was rejected/expired. */
+export class SignInRequiredError extends Error {
+  override readonly name = 'SignInRequiredError';
+}
+
+/** The user (or caller) cancelled an interactive sign-in. */
+export class SignInCancelledError extends Error {
+  override readonly name = 'SignInCancelledError';
+}
+
+/** Sign-in failed for a reason the user should read (declined, code expired, provider unreachable). */
+export class SignInFailedError extends Error {
+  override readonly name = 'SignInFailedError';
+}

@@ -1,0 +1,36 @@
+import { config as parseDotenvFile } from 'dotenv';
+import type { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * The environment a command sees: process env over `.env` (dotenv never overrides
+ * variables that are already set). The result is a copy so tests can pass their own.
+ */
+export function loadEnv(options: { env?: Env; dotenvPath?: string } = {}): Env {
+  const base: Env = { ...(options.env ?? process.env) };
+  const fromFile: Env = {};
+  parseDotenvFile({ path: options.dotenvPath ?? '.env', processEnv: fromFile as Record<string, string>, quiet: true });
+  for (const [key, value] of Object.entries(fromFile)) {
+    if (base[key] === undefined) base[key] = value;
+  }
+  return base;
+}
+
+/** Drops unset and empty values so zod defaults apply to `FOO=` lines in `.env`. */
+export function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/**
+ * Parses config input (keys are env variable names; flags are mapped onto them before)
+ * and turns the first zod issue into one line that names the variable.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, input: Record<string, unknown>): z.output<S> {
+  const result = schema.safeParse(definedOnly(input));
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue?.path.length ? issue.path.join('.') : 'configuration';
+  throw new ConfigError(`invalid ${variable}: ${issue?.message ?? 'invalid value'}`);
+}
