@@ -1,7 +1,46 @@
+import { once } from 'node:events';
+import { parseFlags } from '../../config/flags.js';
+import { isLoopback, loadServerConfig } from '../../mcp-server/config.js';
+import { jsonLineLogger } from '../../mcp-server/log.js';
+import { startMcpServer } from '../../mcp-server/server.js';
 import type { Command } from './context.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export const serve: Command = async (_args, ctx) => {
-  ctx.stderr.write('warden: `serve` is not built yet\n');
-  return 1;
+const USAGE = `Usage: warden serve [--port 8000] [--host 127.0.0.1] [--no-auth [--allow-remote-no-auth]]
+
+Serves the MCP tools (reverse, get_alerts, get_forecast) over Streamable HTTP at /mcp.
+Tokens are checked against ENTRA_TENANT_ID + ENTRA_API_AUDIENCE (or AUTH_ISSUER,
+AUTH_JWKS_URI, AUTH_AUDIENCE); see .env.example for every variable.
+
+  --port N                  port to listen on (MCP_PORT, default 8000; 0 = any free port)
+  --host H                  interface to bind (MCP_HOST, default 127.0.0.1)
+  --no-auth                 accept calls without a token (loopback only)
+  --allow-remote-no-auth    with --no-auth: allow a non-loopback --host`;
+
+export const serve: Command = async (args, ctx) => {
+  const { values } = parseFlags(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'no-auth': { type: 'boolean' },
+    'allow-remote-no-auth': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadServerConfig(ctx.env, {
+    ...(values.port !== undefined && { port: values.port }),
+    ...(values.host !== undefined && { host: values.host }),
+    noAuth: values['no-auth'] === true,
+    allowRemoteNoAuth: values['allow-remote-no-auth'] === true,
+  });
+  const server = await startMcpServer(config, { logger: jsonLineLogger(ctx.stderr) });
+  if (!config.auth) {
+    const who = isLoopback(config.host) ? 'any program on this machine' : `anyone who can reach ${config.host}:${new URL(server.url).port}`;
+    ctx.stderr.write(`warden: WARNING: authentication is OFF (--no-auth): ${who} can call every tool without a token.\n`);
+  }
+  ctx.stdout.write(`warden: MCP server listening on ${server.url}\n`);
+  if (!ctx.shutdownSignal.aborted) await once(ctx.shutdownSignal, 'abort');
+  await server.close();
+  return 0;
 };

@@ -1,0 +1,75 @@
+import { challengeFailure, unavailableFailure, type AuthFailure } from './challenge.js';
+import { KeySourceUnavailableError, TokenRejectedError } from './errors.js';
+import type { TokenVerifier, VerifiedToken } from './jwt-verifier.js';
+import { missingScopes } from './scopes.js';
+
+export interface BearerGateOptions {
+  verifier: TokenVerifier;
+  /** Scope names every request needs (compared with the token's `scp`/`roles`). */
+  requiredScopes: readonly string[];
+  /** Scope names → the full strings a client must request (api://… for Entra). */
+  requestable: (names: readonly string[]) => string[];
+  resourceMetadataUrl: string;
+}
+
+/** What the gate needs from an HTTP request: every Authorization header value, and the URL. */
+export interface BearerRequest {
+  authorization: readonly string[];
+  url: URL;
+}
+
+export type BearerOutcome =
+  | { ok: true; token: string; verified: VerifiedToken }
+  /** `reason` is for the log: it says what failed and never contains the token. */
+  | { ok: false; failure: AuthFailure; reason: string };
+
+/** RFC 6750 §2.1: `Bearer` 1*SP b64token. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+const SCHEME = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: |$)/;
+
+/**
+ * Authenticates one request: exactly one `Authorization: Bearer` header, no token in the
+ * query string, a token the verifier accepts, and the required scopes.
+ */
+export async function authenticateBearer(request: BearerRequest, options: BearerGateOptions): Promise<BearerOutcome> {
+  const challenge = { resourceMetadataUrl: options.resourceMetadataUrl, scopes: options.requestable(options.requiredScopes) };
+  const refuse = (failure: AuthFailure, reason: string): BearerOutcome => ({ ok: false, failure, reason });
+
+  if (request.url.searchParams.has('access_token')) {
+    const description = 'access tokens in the query string are not accepted; send Authorization: Bearer';
+    return refuse(challengeFailure({ ...challenge, error: 'invalid_request', description }), 'token in query string');
+  }
+  if (request.authorization.length > 1) {
+    const description = 'more than one Authorization header';
+    return refuse(challengeFailure({ ...challenge, error: 'invalid_request', description }), description);
+  }
+  const header = request.authorization[0]?.trim();
+  const scheme = header ? SCHEME.exec(header)?.[1] : undefined;
+  if (!header || scheme?.toLowerCase() !== 'bearer') {
+    // No bearer credentials at all (none, or another scheme): a plain challenge without error (RFC 6750 §3.1).
+    return refuse(challengeFailure(challenge), header ? `unsupported Authorization scheme ${scheme ?? '(malformed)'}` : 'no token');
+  }
+  const token = BEARER.exec(header)?.[1];
+  if (token === undefined) {
+    const description = 'malformed Authorization header; expected Bearer <token>';
+    return refuse(challengeFailure({ ...challenge, error: 'invalid_request', description }), description);
+  }
+
+  let verified: VerifiedToken;
+  try {
+    verified = await options.verifier.verify(token);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) {
+      return refuse(challengeFailure({ ...challenge, error: 'invalid_token', description: error.description }), error.description);
+    }
+    if (error instanceof KeySourceUnavailableError) return refuse(unavailableFailure(), error.message);
+    throw error;
+  }
+
+  const missing = missingScopes(verified.scopes, options.requiredScopes);
+  if (missing.length > 0) {
+    const description = `token lacks scope ${missing.join(', ')}`;
+    return refuse(challengeFailure({ ...challenge, error: 'insufficient_scope', description }), description);
+  }
+  return { ok: true, token, verified };
+}

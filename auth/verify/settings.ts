@@ -1,0 +1,21 @@
+/** Where the public keys that sign access tokens come from. */
+export type KeySourceSettings =
+  /** A JWKS URL, fetched on first use, cached and refetched on an unknown `kid` (with a cooldown). */
+  | { kind: 'jwks'; uri: string; /** PEM of an extra CA to trust for this fetch (the dev identity provider). */ caPem?: string }
+  /** One static public key (SPKI PEM or X.509 certificate PEM): self-signed setups without a JWKS. */
+  | { kind: 'pem'; pem: string };
+
+/** Everything the verifier checks; derived from configuration (see mcp-server/config.ts). */
+export interface VerifierSettings {
+  /** Accepted `iss` values (Entra: the v2 and v1 forms). */
+  issuers: string[];
+  /** Accepted `aud` values (Entra: the app id GUID and its api:// URI). */
+  audiences: string[];
+  keys: KeySourceSettings;
+  /** When set, `tid` must equal it. */
+  tenantId?: string;
+  /** When non-empty, `azp` (v2) or `appid` (v1) must be one of these. */
+  allowedClientIds: string[];
+  /** Tolerance for `exp`/`nbf`, seconds. */
+  clockToleranceSeconds: number;
+}

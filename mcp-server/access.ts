@@ -1,0 +1,61 @@
+import type { ScopeChallengeHandler } from '@modelcontextprotocol/server';
+import { missingScopes, requestableScopes } from '../auth/verify/scopes.js';
+import type { ServerAuthConfig } from './config.js';
+import type { ToolName } from './tools/names.js';
+
+/** Just enough of a JSON-RPC message to decide about access and to log. */
+export interface PeekedMessage {
+  method?: string;
+  tool?: string;
+}
+
+/** Parses a POST body into messages (a batch or one); undefined when it is not JSON-RPC-shaped. */
+export function peekMessages(body: Buffer): PeekedMessage[] | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const items = Array.isArray(json) ? json : [json];
+  if (items.length === 0 || !items.every((m) => typeof m === 'object' && m !== null)) return undefined;
+  return items.map((m: Record<string, unknown>) => {
+    const method = typeof m.method === 'string' ? m.method : undefined;
+    const params = m.params as Record<string, unknown> | undefined;
+    const tool = method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+    return { ...(method !== undefined && { method }), ...(tool !== undefined && { tool }) };
+  });
+}
+
+/** Methods anyone may send once AUTH_PUBLIC_TOOLS opens the server: discovery and listing, no execution. */
+const OPEN_METHODS = new Set(['initialize', 'server/discover', 'ping', 'tools/list']);
+
+/** With public tools configured: may these messages go through without a token? */
+export function isOpenRequest(messages: PeekedMessage[] | undefined, publicTools: readonly string[]): boolean {
+  if (publicTools.length === 0 || messages === undefined) return false;
+  return messages.every(({ method, tool }) => {
+    if (method === undefined) return false;
+    if (method.startsWith('notifications/') || OPEN_METHODS.has(method)) return true;
+    return method === 'tools/call' && tool !== undefined && publicTools.includes(tool);
+  });
+}
+
+/**
+ * AUTH_TOOL_SCOPES as the SDK's per-tool scope check: a verified token missing a tool's
+ * scope gets 403 insufficient_scope naming it. Calls without a token (public tools) pass.
+ */
+export function toolScopeChallenges(auth: ServerAuthConfig | undefined): (tool: ToolName) => ScopeChallengeHandler | undefined {
+  return (tool) => {
+    const extra = auth?.toolScopes[tool];
+    if (!auth || !extra?.length) return undefined;
+    const needed = [...new Set([...auth.requiredScopes, ...extra])];
+    const handler: ScopeChallengeHandler = ({ authInfo }) => {
+      if (!authInfo) return undefined;
+      const missing = missingScopes(authInfo.scopes, needed);
+      if (missing.length === 0) return undefined;
+      const [first, ...rest] = requestableScopes(needed, auth.scopePrefix);
+      return { scopes: [first as string, ...rest], errorDescription: `${tool} needs scope ${missing.join(', ')}` };
+    };
+    return handler;
+  };
+}

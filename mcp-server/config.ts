@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.js';
+import type { Env } from '../config/load.js';
+import { parseConfig } from '../config/load.js';
+import { commaList, envBoolean, httpUrl, port } from '../config/schema-helpers.js';
+import {
+  DEFAULT_AUTHORITY_HOST,
+  entraAudiences,
+  entraAuthority,
+  entraIssuers,
+  entraJwksUri,
+  entraScopePrefix,
+  MULTI_TENANT_ALIASES,
+} from '../auth/verify/entra.js';
+import { publicKeyFromPem } from '../auth/verify/key-source.js';
+import type { KeySourceSettings, VerifierSettings } from '../auth/verify/settings.js';
+import { isToolName, TOOL_NAMES, type ToolName } from './tools/names.js';
+
+/** Flags of `warden serve`; each overrides its environment variable. */
+export interface ServerFlags {
+  port?: string | number;
+  host?: string;
+  noAuth?: boolean;
+  allowRemoteNoAuth?: boolean;
+}
+
+export interface ServerAuthConfig {
+  verifier: VerifierSettings;
+  /** Published in the RFC 9728 metadata: where clients sign in. */
+  authorizationServers: string[];
+  /** Scope names every call needs. */
+  requiredScopes: string[];
+  /** Extra scope names per tool. */
+  toolScopes: Partial<Record<ToolName, string[]>>;
+  /** Tools callable without a token. */
+  publicTools: ToolName[];
+  /** Turns scope names into requestable scopes (api://<app>/execute); undefined for plain names. */
+  scopePrefix?: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** The /mcp URL clients use when it differs from the bind address (reverse proxy). */
+  publicUrl?: URL;
+  /** Host/Origin hostnames to accept besides the loopback names; empty = loopback only on a loopback bind. */
+  allowedHosts: string[];
+  /** undefined = --no-auth. */
+  auth?: ServerAuthConfig;
+  /** 2025-era clients get an Mcp-Session-Id session on this replica so their cancellations reach the running call. */
+  legacySessions: boolean;
+  nws: { baseUrl: string; userAgent: string; timeoutMs: number; retryDelayMs: number };
+  reverseStepMs: number;
+}
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const scopeList = commaList.refine((names) => names.every((n) => SCOPE_TOKEN.test(n)), 'expected scope names without spaces or quotes');
+
+const toolList = commaList.superRefine((names, ctx) => {
+  for (const name of names.filter((n) => !isToolName(n))) {
+    ctx.addIssue({ code: 'custom', message: `unknown tool "${name}" (tools: ${TOOL_NAMES.join(', ')})` });
+  }
+});
+
+/** `reverse=execute;get_forecast=weather.read other.scope` → { reverse: ['execute'], get_forecast: [...] } */
+const toolScopes = z.string().transform((value, ctx) => {
+  const result: Partial<Record<ToolName, string[]>> = {};
+  for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [tool = '', scopes = ''] = entry.split('=', 2).map((s) => s.trim());
+    const names = scopes.split(/[\s,]+/).filter(Boolean);
+    if (!isToolName(tool)) {
+      ctx.addIssue({ code: 'custom', message: `unknown tool "${tool}" (tools: ${TOOL_NAMES.join(', ')})` });
+    } else if (names.length === 0 || !names.every((s) => SCOPE_TOKEN.test(s))) {
+      ctx.addIssue({ code: 'custom', message: `expected tool=scope[ scope];… but got "${entry}"` });
+    } else {
+      result[tool] = names;
+    }
+  }
+  return result;
+});
+
+const tenantId = z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a tenant GUID');
+
+/** http only for loopback (tests, the dev identity provider); https everywhere else. */
+const keyUrl = httpUrl.refine((u) => {
+  const url = new URL(u);
+  return url.protocol === 'https:' || isLoopback(url.hostname);
+}, 'expected an https URL (http only for localhost)');
+
+/** The server's configuration schema; keys are environment variable names (flags are mapped onto them). */
+export const serverConfigSchema = z.object({
+  MCP_HOST: z.string().min(1).default('127.0.0.1'),
+  MCP_PORT: port.default(8000),
+  MCP_PUBLIC_URL: httpUrl.optional(),
+  MCP_ALLOWED_HOSTS: commaList.default([]),
+  MCP_LEGACY_SESSIONS: envBoolean.default(false),
+  ENTRA_TENANT_ID: tenantId.optional(),
+  ENTRA_API_AUDIENCE: z.string().min(1).optional(),
+  ENTRA_AUTHORITY_HOST: keyUrl.optional(),
+  AUTH_ISSUER: z.string().url('expected a URL').optional(),
+  AUTH_JWKS_URI: keyUrl.optional(),
+  AUTH_AUDIENCE: commaList.default([]),
+  AUTH_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  AUTH_REQUIRED_SCOPES: scopeList.default(['execute']),
+  AUTH_ALLOWED_CLIENT_IDS: commaList.default([]),
+  AUTH_PUBLIC_TOOLS: toolList.default([]),
+  AUTH_TOOL_SCOPES: toolScopes.default({}),
+  WARDEN_DEV_CA_FILE: z.string().min(1).optional(),
+  NWS_BASE_URL: httpUrl.default('https://api.weather.gov'),
+  NWS_USER_AGENT: z.string().min(1).default('warden-mcp (github.com/warden)'),
+  NWS_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(1).max(120_000).default(10_000),
+  REVERSE_STEP_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(60_000).default(1000),
+});
+
+type ParsedEnv = z.output<typeof serverConfigSchema>;
+
+const flagSchema = z.object({ '--port': port.optional(), '--host': z.string().min(1).optional() });
+
+const CLOCK_TOLERANCE_SECONDS = 60;
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** Environment (and .env) plus flags → the server's configuration. Throws ConfigError naming the variable. */
+export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfig {
+  const flagValues = parseConfig(flagSchema, { '--port': flags.port, '--host': flags.host });
+  const parsed = parseConfig(serverConfigSchema, env);
+  const host = flagValues['--host'] ?? parsed.MCP_HOST;
+  const hostSource = flagValues['--host'] !== undefined ? '--host' : 'MCP_HOST';
+
+  if (flags.noAuth && !isLoopback(host) && !flags.allowRemoteNoAuth) {
+    throw new ConfigError(
+      `invalid ${hostSource}: --no-auth binds loopback only; add --allow-remote-no-auth to serve ${host} without authentication`,
+    );
+  }
+  if (flags.allowRemoteNoAuth && !flags.noAuth) {
+    throw new ConfigError('invalid --allow-remote-no-auth: only meaningful together with --no-auth');
+  }
+
+  return {
+    host,
+    port: flagValues['--port'] ?? parsed.MCP_PORT,
+    ...(parsed.MCP_PUBLIC_URL !== undefined && { publicUrl: new URL(parsed.MCP_PUBLIC_URL) }),
+    allowedHosts: parsed.MCP_ALLOWED_HOSTS,
+    ...(!flags.noAuth && { auth: authConfig(parsed) }),
+    legacySessions: parsed.MCP_LEGACY_SESSIONS,
+    nws: { baseUrl: parsed.NWS_BASE_URL, userAgent: parsed.NWS_USER_AGENT, timeoutMs: parsed.NWS_TIMEOUT_MS, retryDelayMs: 250 },
+    reverseStepMs: parsed.REVERSE_STEP_MS,
+  };
+}
+
+const MISSING_AUTH =
+  'set ENTRA_TENANT_ID and ENTRA_API_AUDIENCE (Entra ID), or AUTH_ISSUER, AUTH_JWKS_URI and AUTH_AUDIENCE, or run with --no-auth';
+
+function authConfig(p: ParsedEnv): ServerAuthConfig {
+  const tenant = p.ENTRA_TENANT_ID;
+  const authorityHost = p.ENTRA_AUTHORITY_HOST ?? DEFAULT_AUTHORITY_HOST;
+  if (!tenant && !p.AUTH_ISSUER) throw new ConfigError(`missing ENTRA_TENANT_ID: ${MISSING_AUTH}`);
+  // The agent may sign in via `organizations`; a resource server must pin one tenant's issuer and tid.
+  if (tenant && (MULTI_TENANT_ALIASES as readonly string[]).includes(tenant.toLowerCase())) {
+    throw new ConfigError(`invalid ENTRA_TENANT_ID: the server needs one tenant (its GUID), not "${tenant}"`);
+  }
+
+  const issuers = p.AUTH_ISSUER ? [p.AUTH_ISSUER] : entraIssuers(tenant as string, authorityHost);
+  const audiences = [...new Set([...p.AUTH_AUDIENCE, ...(p.ENTRA_API_AUDIENCE ? entraAudiences(p.ENTRA_API_AUDIENCE) : [])])];
+  if (audiences.length === 0) throw new ConfigError(`missing ${tenant ? 'ENTRA_API_AUDIENCE' : 'AUTH_AUDIENCE'}: ${MISSING_AUTH}`);
+
+  const caPem = p.WARDEN_DEV_CA_FILE ? readPem(p.WARDEN_DEV_CA_FILE, 'WARDEN_DEV_CA_FILE') : undefined;
+  let keys: KeySourceSettings;
+  if (p.AUTH_PUBLIC_KEY_FILE) keys = { kind: 'pem', pem: readPublicKey(p.AUTH_PUBLIC_KEY_FILE) };
+  else if (p.AUTH_JWKS_URI || tenant) {
+    keys = { kind: 'jwks', uri: p.AUTH_JWKS_URI ?? entraJwksUri(tenant as string, authorityHost), ...(caPem && { caPem }) };
+  } else throw new ConfigError(`missing AUTH_JWKS_URI: AUTH_ISSUER needs AUTH_JWKS_URI (or AUTH_PUBLIC_KEY_FILE)`);
+
+  return {
+    verifier: {
+      issuers,
+      audiences,
+      keys,
+      ...(tenant && { tenantId: tenant }),
+      allowedClientIds: p.AUTH_ALLOWED_CLIENT_IDS,
+      clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+    },
+    authorizationServers: tenant ? [entraAuthority(tenant, authorityHost)] : issuers,
+    requiredScopes: p.AUTH_REQUIRED_SCOPES,
+    toolScopes: p.AUTH_TOOL_SCOPES,
+    publicTools: p.AUTH_PUBLIC_TOOLS as ToolName[],
+    ...(p.ENTRA_API_AUDIENCE && { scopePrefix: entraScopePrefix(p.ENTRA_API_AUDIENCE) }),
+  };
+}
+
+function readPublicKey(path: string): string {
+  const pem = readPem(path, 'AUTH_PUBLIC_KEY_FILE');
+  try {
+    publicKeyFromPem(pem);
+  } catch {
+    throw new ConfigError(`invalid AUTH_PUBLIC_KEY_FILE: ${path} holds no usable public key or certificate`);
+  }
+  return pem;
+}
+
+function readPem(path: string, variable: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`invalid ${variable}: cannot read ${path} (${code})`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(`invalid ${variable}: ${path} is not a PEM file`);
+  return text;
+}

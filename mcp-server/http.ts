@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { NodeIncomingMessageLike, NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import { metadataPaths } from '../auth/verify/metadata.js';
+import { peekMessages, type PeekedMessage } from './access.js';
+import type { AuthGate } from './auth-gate.js';
+import { MAX_BODY_BYTES, readBody } from './body.js';
+import type { ServerAuthConfig } from './config.js';
+import type { Logger } from './log.js';
+import { serveMetadata } from './metadata-route.js';
+import { requestScope, type RequestScope } from './request-scope.js';
+import { sendJson } from './respond.js';
+
+export const MCP_PATH = '/mcp';
+
+type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export interface HttpAppOptions {
+  /** undefined = --no-auth. */
+  auth?: { config: ServerAuthConfig; gate: AuthGate };
+  /** The /mcp URL clients use, when fixed by configuration; otherwise derived from the (validated) Host header. */
+  publicUrl?: URL;
+  /** DNS-rebinding protection; undefined when there is no allowlist to check against. */
+  validateHost?: Guard;
+  validateOrigin: Guard;
+  /** Serves MCP (the SDK handler, or the legacy-session router in front of it). */
+  mcp: NodeMcpRequestHandler;
+  logger: Logger;
+}
+
+/**
+ * The HTTP surface: /healthz, RFC 9728 metadata, and /mcp behind Host/Origin checks,
+ * a body limit and the bearer gate. Every request ends in one structured log line.
+ */
+export function createRequestListener(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger } = options;
+  return (req, res) => {
+    const scope: RequestScope = { id: randomUUID().slice(0, 8) };
+    const started = performance.now();
+    // Only the path is ever logged: a query string could carry a token.
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    res.on('close', () => {
+      logger.log('info', 'request', {
+        request: scope.id,
+        method: req.method,
+        path,
+        ...(scope.rpc !== undefined && { rpc: scope.rpc }),
+        ...(scope.tool !== undefined && { tool: scope.tool }),
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+        ...(scope.outcome !== undefined && { outcome: scope.outcome }),
+      });
+    });
+    requestScope.run(scope, () => {
+      route(req, res, path, scope, options).catch((error: unknown) => {
+        logger.log('error', 'request failed', { request: scope.id, error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
+        else res.destroy();
+      });
+    });
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, path: string, scope: RequestScope, o: HttpAppOptions): Promise<void> {
+  if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (o.validateHost && !o.validateHost(req, res)) return;
+  const resource = o.publicUrl ?? new URL(MCP_PATH, `http://${req.headers.host ?? 'localhost'}`);
+  if (o.auth && metadataPaths(resource).includes(path)) return serveMetadata(req, res, resource, o.auth.config);
+  if (path !== MCP_PATH) return sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint; MCP is at ${MCP_PATH}` });
+  if (!o.validateOrigin(req, res)) return;
+
+  // Read (bounded) before auth: AUTH_PUBLIC_TOOLS decides by the JSON-RPC method and tool name.
+  let body: Buffer | undefined;
+  let messages: PeekedMessage[] | undefined;
+  if (req.method === 'POST') {
+    const read = await readBody(req);
+    if (!read.ok) return sendTooLarge(res);
+    body = read.body;
+    messages = peekMessages(body);
+    scope.rpc = messages?.map((m) => m.method ?? 'response').join(',');
+    scope.tool = messages?.find((m) => m.tool)?.tool;
+  }
+
+  let authInfo: AuthInfo | undefined;
+  if (o.auth) {
+    const outcome = await o.auth.gate(req, resource, messages);
+    if (!outcome.ok) {
+      scope.outcome = 'auth refused';
+      o.logger.log(outcome.failure.status === 503 ? 'error' : 'info', 'auth refused', { request: scope.id, reason: outcome.reason });
+      return sendJson(res, outcome.failure.status, outcome.failure.body, outcome.failure.headers);
+    }
+    authInfo = outcome.authInfo;
+  }
+
+  await o.mcp(replay(req, body, authInfo), res);
+}
+
+/** The request as the SDK adapter reads it, with the body we already consumed fed back in. */
+function replay(req: IncomingMessage, body: Buffer | undefined, auth: AuthInfo | undefined): NodeIncomingMessageLike {
+  return {
+    ...(req.method !== undefined && { method: req.method }),
+    ...(req.url !== undefined && { url: req.url }),
+    headers: req.headers,
+    ...(auth && { auth }),
+    async *[Symbol.asyncIterator]() {
+      if (body?.length) yield body;
+    },
+  };
+}
+
+function sendTooLarge(res: ServerResponse): void {
+  const error = { jsonrpc: '2.0', error: { code: -32000, message: `request body exceeds ${MAX_BODY_BYTES} bytes` }, id: null };
+  // Close the connection: the rest of the oversized body is never read.
+  sendJson(res, 413, error, { Connection: 'close' });
+}

@@ -1,0 +1,21 @@
+import { McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
+import type { ToolDeps } from './tools/context.js';
+import { registerGetAlerts } from './tools/get-alerts.js';
+import { registerGetForecast } from './tools/get-forecast.js';
+import { registerReverse } from './tools/reverse.js';
+
+const SERVER_INFO = { name: 'warden', version: '0.1.0' };
+
+const INSTRUCTIONS =
+  'Tools: reverse (reverses text, reports progress), get_alerts (active US weather alerts for a state) and get_forecast (US weather forecast for a latitude/longitude), the latter two from the National Weather Service.';
+
+/** A fresh McpServer per request (stateless serving); everything shared lives in `deps`. */
+export function createServerFactory(deps: ToolDeps): McpServerFactory {
+  return () => {
+    const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+    registerReverse(server, deps);
+    registerGetAlerts(server, deps);
+    registerGetForecast(server, deps);
+    return server;
+  };
+}

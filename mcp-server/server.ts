@@ -1,0 +1,153 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+import { createTokenVerifier } from '../auth/verify/jwt-verifier.js';
+import { createKeySource } from '../auth/verify/key-source.js';
+import { ConfigError } from '../config/errors.js';
+import { toolScopeChallenges } from './access.js';
+import { createAuthGate } from './auth-gate.js';
+import { MAX_BODY_BYTES } from './body.js';
+import { isLoopback, type ServerConfig } from './config.js';
+import { createRequestListener, MCP_PATH } from './http.js';
+import { createLegacySessionRouter } from './legacy-sessions.js';
+import { jsonLineLogger, type Logger } from './log.js';
+import { createServerFactory } from './mcp-factory.js';
+import { createNwsClient } from './nws/client.js';
+
+export interface ServerDeps {
+  /** Outbound HTTP (NWS, and the JWKS unless WARDEN_DEV_CA_FILE brings its own). */
+  fetch?: typeof fetch;
+  /** Wall clock for token expiry checks and log timestamps. */
+  now?: () => number;
+  /** Structured log sink; default JSON lines on stderr. */
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8000/mcp (a wildcard bind is reported as loopback, which is connectable). */
+  url: string;
+  origin: string;
+  /** Stops accepting, cancels running calls, closes connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Starts the MCP server in this process (what `warden serve`, the demo and tests use). Port 0 picks a free port. */
+export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}): Promise<RunningServer> {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? jsonLineLogger(process.stderr, now);
+  const shutdown = new AbortController();
+  const onerror = (error: Error): void => logger.log('warn', 'mcp error', { error: error.message });
+
+  const nws = createNwsClient({ ...config.nws, ...(deps.fetch && { fetch: deps.fetch }) });
+  const factory = createServerFactory({
+    logger,
+    nws,
+    reverseStepMs: config.reverseStepMs,
+    scopeChallenge: toolScopeChallenges(config.auth),
+    shutdown: shutdown.signal,
+  });
+  const handler = createMcpHandler(factory, { maxRequestBodySize: MAX_BODY_BYTES, onerror });
+  const sessions = config.legacySessions ? createLegacySessionRouter({ factory, fallback: handler.fetch, logger, now }) : undefined;
+  const serveMcp = (request: Request, options?: McpHandlerRequestOptions) => (sessions ?? handler).fetch(request, options);
+
+  const auth = config.auth && {
+    config: config.auth,
+    gate: createAuthGate(
+      config.auth,
+      createTokenVerifier(config.auth.verifier, createKeySource(config.auth.verifier.keys, deps.fetch ? { fetch: deps.fetch } : {}), now),
+    ),
+  };
+  const allowed = [...LOOPBACK_NAMES, ...config.allowedHosts, ...(config.publicUrl ? [config.publicUrl.hostname] : [])];
+  // Host checks need a list of names this server is reached by: loopback names on a loopback bind, else the configured ones.
+  const checkHost = isLoopback(config.host) || config.allowedHosts.length > 0 || config.publicUrl !== undefined;
+
+  const server = createServer(
+    // Room for large Entra tokens, so an oversized one gets a proper 401 rather than Node's bare 431.
+    { maxHeaderSize: 32 * 1024 },
+    createRequestListener({
+      ...(auth && { auth }),
+      ...(config.publicUrl && { publicUrl: config.publicUrl }),
+      ...(checkHost && { validateHost: hostHeaderValidation(allowed) }),
+      validateOrigin: originValidation(allowed),
+      mcp: toNodeHandler({ fetch: serveMcp }, { maxRequestBodySize: MAX_BODY_BYTES, onerror }),
+      logger,
+    }),
+  );
+  const inFlight = trackInFlight(server);
+  await listen(server, config.port, config.host);
+
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${connectableHost(config.host)}:${port}`;
+  const url = `${origin}${MCP_PATH}`;
+  logger.log('info', 'server started', {
+    url,
+    auth: config.auth ? { issuers: config.auth.verifier.issuers, audiences: config.auth.verifier.audiences } : 'off',
+    legacySessions: config.legacySessions,
+  });
+  if (!checkHost) logger.log('warn', 'host check off', { hint: 'set MCP_ALLOWED_HOSTS to the names clients use to reach this server' });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      shutdown.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([handler.close(), sessions?.close()]);
+      // Cancelled calls answer within moments; then no socket (keep-alive or not) is worth waiting for.
+      await inFlight.drained(2000);
+      server.closeAllConnections();
+      await closed;
+      logger.log('info', 'server stopped', { url });
+    })());
+
+  return { url, origin, close };
+}
+
+/** Counts requests whose responses are still open, so shutdown can wait for exactly those. */
+function trackInFlight(server: Server): { drained(timeoutMs: number): Promise<void> } {
+  let active = 0;
+  const waiters = new Set<() => void>();
+  server.on('request', (_req, res: ServerResponse) => {
+    active++;
+    res.once('close', () => {
+      if (--active === 0) waiters.forEach((w) => w());
+    });
+  });
+  return {
+    drained: (timeoutMs) =>
+      new Promise((resolve) => {
+        if (active === 0) return resolve();
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+      }),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EADDRINUSE') reject(new ConfigError(`invalid MCP_PORT: ${host}:${port} is already in use`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ConfigError(`invalid MCP_HOST: cannot bind ${host}`));
+      else reject(error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** The host part of a URL that reaches this bind. */
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,36 @@
+import type { McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { NwsError, nwsLogLevel } from '../nws/errors.js';
+import { formatAlerts } from '../nws/format.js';
+import { requestScope } from '../request-scope.js';
+import { textResult, toolError, type ToolDeps } from './context.js';
+import { US_AREAS } from './us-areas.js';
+
+export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
+  const scopeChallenge = deps.scopeChallenge('get_alerts');
+  server.registerTool(
+    'get_alerts',
+    {
+      title: 'Weather alerts',
+      description: 'Active weather alerts (warnings, watches, advisories) from the US National Weather Service for one US state or territory.',
+      inputSchema: z.object({
+        state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
+      }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      ...(scopeChallenge && { scopeChallenge }),
+    },
+    async ({ state }, ctx) => {
+      const area = state.trim().toUpperCase();
+      if (!US_AREAS.has(area)) {
+        return toolError(`Unknown state code "${state}": use a two-letter US state or territory code such as CA, TX or PR.`);
+      }
+      try {
+        return textResult(formatAlerts(area, await deps.nws.activeAlerts(area, AbortSignal.any([ctx.mcpReq.signal, deps.shutdown]))));
+      } catch (error) {
+        if (!(error instanceof NwsError)) throw error;
+        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: requestScope.getStore()?.id, tool: 'get_alerts', kind: error.kind, status: error.status });
+        return toolError(`Could not get weather alerts for ${area}: ${error.message}`);
+      }
+    },
+  );
+}

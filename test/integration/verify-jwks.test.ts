@@ -1,0 +1,81 @@
+import { decodeJwt } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TokenRejectedError } from '../../auth/verify/errors.js';
+import { createTokenVerifier } from '../../auth/verify/jwt-verifier.js';
+import { createKeySource, type KeySourceOptions } from '../../auth/verify/key-source.js';
+import type { VerifierSettings } from '../../auth/verify/settings.js';
+import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
+
+describe('token verifier with a remote JWKS', () => {
+  let minter: TokenMinter;
+  let settings: VerifierSettings;
+  const verifier = (options: KeySourceOptions = {}, now?: () => number) =>
+    createTokenVerifier(settings, createKeySource(settings.keys, options), now);
+  const reason = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'accepted',
+      (e: unknown) => (e instanceof TokenRejectedError ? e.description : `unexpected ${String(e)}`),
+    );
+
+  beforeEach(async () => {
+    minter = await startTokenMinter();
+    settings = {
+      issuers: [minter.issuer],
+      audiences: [API_APP_ID],
+      keys: { kind: 'jwks', uri: minter.jwksUri },
+      tenantId: TENANT_ID,
+      allowedClientIds: [],
+      clockToleranceSeconds: 60,
+    };
+  });
+  afterEach(async () => {
+    await minter.close();
+  });
+
+  it('returns who called, with scopes and a numeric expiry', async () => {
+    const verified = await verifier().verify(await minter.mint({ scp: 'execute weather.read' }));
+    expect(verified).toMatchObject({ issuer: minter.issuer, audience: API_APP_ID, subject: 'user-subject', tenantId: TENANT_ID, scopes: ['execute', 'weather.read'] });
+    expect(typeof verified.expiresAt).toBe('number');
+  });
+
+  it('fetches the key set once and reuses it', async () => {
+    const v = verifier();
+    for (let i = 0; i < 3; i++) await v.verify(await minter.mint());
+    expect(minter.jwksRequests()).toBe(1);
+  });
+
+  it('refetches on an unknown kid once the cooldown has passed (key rotation)', async () => {
+    const v = verifier({ cooldownMs: 0 });
+    await v.verify(await minter.mint());
+    await minter.rotate();
+    await v.verify(await minter.mint());
+    expect(minter.jwksRequests()).toBe(2);
+  });
+
+  it('does not refetch within the cooldown, so unknown kids cannot hammer the provider', async () => {
+    const v = verifier({ cooldownMs: 60_000 });
+    await v.verify(await minter.mint());
+    await minter.rotate();
+    const token = await minter.mint();
+    expect(await reason(v.verify(token))).toBe('unknown signing key');
+    expect(await reason(v.verify(token))).toBe('unknown signing key');
+    expect(minter.jwksRequests()).toBe(1);
+  });
+
+  it('checks exp and nbf against the injected clock with 60 s of skew', async () => {
+    const token = await minter.mint();
+    const { exp, nbf } = decodeJwt(token) as { exp: number; nbf: number };
+    expect(await reason(verifier({}, () => (exp + 59) * 1000).verify(token))).toBe('accepted');
+    expect(await reason(verifier({}, () => (exp + 61) * 1000).verify(token))).toBe('token expired');
+    expect(await reason(verifier({}, () => (nbf - 61) * 1000).verify(token))).toBe('token not yet valid');
+  });
+
+  it('verifies with a static PEM key and refuses another algorithm family', async () => {
+    const pemSettings: VerifierSettings = { ...settings, keys: { kind: 'pem', pem: minter.current().publicPem } };
+    const v = createTokenVerifier(pemSettings, createKeySource(pemSettings.keys));
+    expect(await reason(v.verify(await minter.mint()))).toBe('accepted');
+    expect(await reason(v.verify(await minter.mint({}, { key: await minter.newKey() })))).toBe('invalid signature');
+    expect(await reason(v.verify(await minter.mint({}, { key: await minter.newKey('ES256') })))).toBe('unsupported token');
+    expect(minter.jwksRequests()).toBe(0);
+  });
+});
