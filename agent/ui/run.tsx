@@ -1,16 +1,69 @@
-import type { AgentEngine } from '../core/engine-types.js';
+import { render } from 'ink';
 import type { CommandContext } from '../commands/context.js';
+import type { AgentEngine } from '../core/engine-types.js';
+import { App } from './App.js';
+import { browserOpener } from './browser.js';
+import { EngineProvider } from './contexts/EngineContext.js';
+import { ThemeProvider } from './contexts/ThemeContext.js';
+import { themeFor } from './theme.js';
 
 export interface TuiOptions {
-  /** Set by `warden demo`: shown in the status bar and help. */
+  /** Set by `warden demo`: the welcome line suggests a first prompt. */
   demo?: boolean;
 }
 
+/** Exit code when a shutdown signal (SIGTERM, SIGHUP) ended the session. */
+const SIGNALLED = 130;
+
+/** Puts the terminal back the way a shell expects it, even if Ink could not. */
+function restoreTerminal(ctx: CommandContext): void {
+  const stdin = ctx.stdin as CommandContext['stdin'] & { setRawMode?: (on: boolean) => void };
+  if (stdin.isTTY) stdin.setRawMode?.(false);
+  if (ctx.stdout.isTTY) ctx.stdout.write('\u001B[?25h');
+}
+
 /**
- * Renders the chat TUI for an already-created engine until the user exits; returns the exit code.
- * Placeholder until the TUI issue lands.
+ * Renders the chat TUI for an already-created engine until the user exits; returns the exit code
+ * (0 for /exit or Ctrl-C twice, 1 if the UI crashed, 2 without a terminal, 130 on a shutdown signal).
+ * Calls `engine.start()` once the screen is up, so "connecting…" shows; the caller closes the engine.
  */
-export async function runTui(_engine: AgentEngine, ctx: CommandContext, _options: TuiOptions = {}): Promise<number> {
-  ctx.stderr.write('warden: the chat TUI is not built yet; use -p "prompt"\n');
-  return 1;
+export async function runTui(engine: AgentEngine, ctx: CommandContext, options: TuiOptions = {}): Promise<number> {
+  if (!ctx.stdin.isTTY) {
+    ctx.stderr.write('warden: the chat needs an interactive terminal; use -p "prompt" for a single turn\n');
+    return 2;
+  }
+  let exitCode = 0;
+  // Ink only needs write/columns/rows/isTTY/resize of the streams; CommandContext types them loosely for tests.
+  const instance = render(
+    <ThemeProvider value={themeFor(ctx.env)}>
+      <EngineProvider value={engine}>
+        <App demo={options.demo ?? false} openBrowser={browserOpener(ctx.env)} />
+      </EngineProvider>
+    </ThemeProvider>,
+    {
+      stdin: ctx.stdin as unknown as NodeJS.ReadStream,
+      stdout: ctx.stdout as unknown as NodeJS.WriteStream,
+      stderr: ctx.stderr as unknown as NodeJS.WriteStream,
+      // Ctrl-C is ours: the first cancels the turn, the second exits.
+      exitOnCtrlC: false,
+      maxFps: 30,
+    },
+  );
+  const onShutdown = (): void => {
+    exitCode = SIGNALLED;
+    instance.unmount();
+  };
+  if (ctx.shutdownSignal.aborted) onShutdown();
+  else ctx.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  void engine.start();
+  try {
+    await instance.waitUntilExit();
+    return exitCode;
+  } catch (error) {
+    ctx.stderr.write(`warden: the chat UI crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  } finally {
+    ctx.shutdownSignal.removeEventListener('abort', onShutdown);
+    restoreTerminal(ctx);
+  }
 }

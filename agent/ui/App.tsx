@@ -1,0 +1,142 @@
+import { Box, useApp, useStdout } from 'ink';
+import { useCallback, useMemo } from 'react';
+import { slashCommands } from './commands/index.js';
+import type { SlashCommandContext } from './commands/types.js';
+import { InputBox } from './components/InputBox.js';
+import { LoginPanel } from './components/LoginPanel.js';
+import { StatusBar } from './components/StatusBar.js';
+import { statusBarRows, statusItems, type KeyMode } from './components/statusItems.js';
+import { groupRows, layoutGroup, ToolCallGroup } from './components/ToolCallGroup.js';
+import { Transcript } from './components/Transcript.js';
+import { TurnIndicator } from './components/TurnIndicator.js';
+import { useEngine } from './contexts/EngineContext.js';
+import { useCountdown } from './hooks/useCountdown.js';
+import { useFocusedCall } from './hooks/useFocusedCall.js';
+import { useInputHistory } from './hooks/useInputHistory.js';
+import { useInterrupt } from './hooks/useInterrupt.js';
+import { useLineEditor } from './hooks/useLineEditor.js';
+import { useNow } from './hooks/useNow.js';
+import { CLEAR_SCREEN, useRedrawOnResize } from './hooks/useRedrawOnResize.js';
+import { useSessionStatus } from './hooks/useSessionStatus.js';
+import { useSignIn, type BrowserOpener } from './hooks/useSignIn.js';
+import { isSlashCommand, useSlashCommands } from './hooks/useSlashCommands.js';
+import { useTerminalSize } from './hooks/useTerminalSize.js';
+import { useToolCalls } from './hooks/useToolCalls.js';
+import { useTranscript } from './hooks/useTranscript.js';
+import { useTurn } from './hooks/useTurn.js';
+
+export interface AppProps {
+  demo?: boolean;
+  /** Absent when there is no browser to open. */
+  openBrowser?: BrowserOpener;
+  /** Told before the app unmounts because the user asked to leave (/exit, Ctrl-C twice). */
+  onExit?: () => void;
+}
+
+/** Rows of the login panel with a code on screen, and its margin. */
+const LOGIN_ROWS = 12;
+
+/** The chat screen: wires hooks (state and keys) to components (rendering only). */
+export function App({ demo = false, openBrowser, onExit }: AppProps) {
+  const engine = useEngine();
+  const { exit } = useApp();
+  const { stdout, write } = useStdout();
+  const { columns, rows } = useTerminalSize();
+  const redraws = useRedrawOnResize(columns);
+  const status = useSessionStatus(engine);
+  const transcript = useTranscript([{ kind: 'welcome', demo }]);
+  const calls = useToolCalls(engine.registry, transcript.addCalls);
+  const turn = useTurn({ engine, add: transcript.add, flushCalls: calls.flush });
+  const signIn = useSignIn({ engine, status, add: transcript.add, openBrowser });
+  const remainingMs = useCountdown(signIn.prompt?.expiresAt);
+  const statusNow = useNow(15_000);
+  // Calls tick on their own frames; this clock only runs the spinner when no call does.
+  const spinnerNow = useNow(100, (turn.running || signIn.active) && calls.running.length === 0);
+  const now = calls.running.length > 0 ? calls.now : spinnerNow;
+  const focus = useFocusedCall({
+    running: calls.running,
+    cancel: (id) => engine.registry.cancel(id),
+    active: !signIn.active,
+  });
+
+  const quit = useCallback(() => {
+    onExit?.();
+    exit();
+  }, [onExit, exit]);
+
+  const commandContext = useMemo<SlashCommandContext>(
+    () => ({
+      engine,
+      status,
+      now: statusNow,
+      add: transcript.add,
+      commands: slashCommands,
+      signIn: signIn.start,
+      clearScreen: () => {
+        if (stdout.isTTY) write(CLEAR_SCREEN);
+        transcript.clear();
+      },
+      exit: quit,
+    }),
+    [engine, status, statusNow, transcript, signIn.start, stdout, write, quit],
+  );
+  const runCommand = useSlashCommands(commandContext);
+
+  const history = useInputHistory();
+  const editor = useLineEditor({
+    enabled: !turn.running && !signIn.active,
+    history,
+    onSubmit: (text) => (isSlashCommand(text) ? runCommand(text) : turn.submit(text)),
+  });
+  const interrupt = useInterrupt(() => {
+    if (!turn.cancel() && !signIn.cancel()) editor.clear();
+  }, quit);
+
+  const mode: KeyMode = signIn.active ? 'login' : calls.running.length > 0 ? 'calls' : turn.running ? 'turn' : 'idle';
+
+  // The live region (everything below the transcript) must stay shorter than the terminal,
+  // or Ink clears and redraws the whole screen on every frame. Margins are one row each.
+  const bottomRows = 1 + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
+  const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS : 0));
+  // Streaming text keeps at least a few rows while calls run.
+  const groupLayout = layoutGroup(calls.running, focus.focusedId, free - 1 - (turn.liveText ? 3 : 0));
+  const groupHeight = groupLayout.visible.length > 0 ? 1 + groupRows(groupLayout) : 0;
+  const liveRows = Math.max(2, free - groupHeight - 1);
+
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Transcript
+        items={transcript.items}
+        generation={`${transcript.epoch}:${redraws}`}
+        liveText={turn.liveText}
+        liveContinues={turn.liveContinues}
+        maxLiveRows={liveRows}
+        columns={columns}
+      />
+      {calls.running.length > 0 ? (
+        <Box marginTop={1} flexDirection="column">
+          <ToolCallGroup layout={groupLayout} focusedId={focus.focusedId} cancelling={focus.cancelling} now={now} />
+        </Box>
+      ) : null}
+      {signIn.active ? (
+        <Box marginTop={1} flexDirection="column">
+          <LoginPanel prompt={signIn.prompt} remainingMs={remainingMs} browser={signIn.browser} now={now} />
+        </Box>
+      ) : null}
+      <Box marginTop={1} flexDirection="column">
+        {turn.running ? (
+          <TurnIndicator now={now} runningCalls={calls.running.length} />
+        ) : signIn.active ? null : (
+          <InputBox value={editor.value} cursor={editor.cursor} width={columns} />
+        )}
+        <StatusBar
+          status={status}
+          now={statusNow}
+          mode={mode}
+          canOpenBrowser={openBrowser !== undefined && signIn.prompt !== undefined}
+          exitArmed={interrupt.armed}
+        />
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,10 @@
+import type { SlashCommand } from './types.js';
+
+export const exit: SlashCommand = {
+  name: 'exit',
+  aliases: ['quit'],
+  description: 'leave Warden',
+  run(ctx) {
+    ctx.exit();
+  },
+};

@@ -1,0 +1,11 @@
+import { clear } from './clear.js';
+import { exit } from './exit.js';
+import { help } from './help.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { status } from './status.js';
+import { tools } from './tools.js';
+import type { SlashCommand } from './types.js';
+
+/** In the order /help lists them. */
+export const slashCommands: readonly SlashCommand[] = [help, tools, login, logout, status, clear, exit];

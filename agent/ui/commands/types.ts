@@ -1,0 +1,23 @@
+import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
+import type { TranscriptEntry } from '../transcript.js';
+
+/** What a slash command may touch: the engine, the transcript and a few UI actions. */
+export interface SlashCommandContext {
+  engine: AgentEngine;
+  status: SessionStatus;
+  now: number;
+  add(...entries: TranscriptEntry[]): void;
+  /** Every command, for /help. */
+  commands: readonly SlashCommand[];
+  signIn(): void;
+  /** Empties the transcript and the screen. */
+  clearScreen(): void;
+  exit(): void;
+}
+
+export interface SlashCommand {
+  name: string;
+  aliases?: readonly string[];
+  description: string;
+  run(ctx: SlashCommandContext, args: string): void | Promise<void>;
+}

@@ -1,0 +1,16 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { slashCommands } from '../commands/index.js';
+import { withProviders } from '../testing/render.js';
+import { HelpView } from './HelpView.js';
+
+afterEach(() => cleanup());
+
+describe('HelpView', () => {
+  it('lists every command with its description, then the keys', () => {
+    const frame = render(withProviders(<HelpView commands={slashCommands} />)).lastFrame() ?? '';
+    for (const command of slashCommands) expect(frame).toMatch(new RegExp(`/${command.name} +${command.description}`));
+    expect(frame).toContain('Esc       cancel the focused tool call');
+    expect(frame).toContain('Ctrl-C    cancel the turn; twice within 2 s exits');
+  });
+});

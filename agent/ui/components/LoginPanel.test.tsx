@@ -1,0 +1,43 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withProviders } from '../testing/render.js';
+import { LoginPanel, spacedCode } from './LoginPanel.js';
+
+afterEach(() => cleanup());
+
+const prompt = {
+  userCode: 'WDNK7Q2P',
+  verificationUri: 'https://localhost:5555/devicelogin',
+  expiresIn: 900,
+  expiresAt: 900_000,
+  message: 'To sign in, open https://localhost:5555/devicelogin and enter WDNK7Q2P',
+};
+
+describe('LoginPanel', () => {
+  it('spaces the code out in two groups', () => {
+    expect(spacedCode('WDNK7Q2P')).toBe('W D N K  -  7 Q 2 P');
+    expect(spacedCode('ABC-123')).toBe('A B C - 1 2 3');
+  });
+
+  it('shows the link, the large code, the countdown and the keys', () => {
+    const frame = render(withProviders(<LoginPanel prompt={prompt} remainingMs={14 * 60_000 + 32_000} browser="ready" now={0} />)).lastFrame() ?? '';
+    expect(frame).toContain('Sign in to use the MCP server');
+    expect(frame).toContain('1. Open https://localhost:5555/devicelogin');
+    expect(frame).toContain('W D N K  -  7 Q 2 P');
+    expect(frame).toContain('Press o to open it in your browser.');
+    expect(frame).toContain('Code expires in 14:32 · Esc cancels');
+  });
+
+  it('says when there is no browser, when it opened one, and when the code expired', () => {
+    const panel = (browser: 'unavailable' | 'opened', remainingMs: number) =>
+      render(withProviders(<LoginPanel prompt={prompt} remainingMs={remainingMs} browser={browser} now={0} />)).lastFrame() ?? '';
+    expect(panel('unavailable', 1000)).toContain('No browser here: open the link on any device.');
+    expect(panel('opened', 1000)).toContain('Opened in your browser');
+    expect(panel('opened', 0)).toContain('The code expired. Press Esc, then type /login for a new one.');
+  });
+
+  it('waits for the code with a spinner', () => {
+    const frame = render(withProviders(<LoginPanel prompt={undefined} remainingMs={0} browser="ready" now={0} />)).lastFrame();
+    expect(frame).toContain('⠋ Asking the identity provider for a sign-in code… (Esc cancels)');
+  });
+});

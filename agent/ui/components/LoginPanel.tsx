@@ -1,0 +1,74 @@
+import { Box, Text } from 'ink';
+import type { DeviceCodePrompt } from '../../../auth/login/types.js';
+import { useTheme } from '../contexts/ThemeContext.js';
+import { formatCountdown } from '../format.js';
+import type { SignIn } from '../hooks/useSignIn.js';
+import { Spinner } from './Spinner.js';
+
+export interface LoginPanelProps {
+  prompt: DeviceCodePrompt | undefined;
+  /** Milliseconds until the code expires. */
+  remainingMs: number;
+  browser: SignIn['browser'];
+  now: number;
+}
+
+/** `ABCD1234` → `A B C D - 1 2 3 4`: spaced out so it reads (and types) without mistakes. */
+export function spacedCode(code: string): string {
+  const compact = code.replace(/[\s-]/g, '');
+  const groups = compact.length === 8 ? [compact.slice(0, 4), compact.slice(4)] : [code];
+  return groups.map((g) => [...g].join(' ')).join('  -  ');
+}
+
+function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string }) {
+  const theme = useTheme();
+  switch (browser) {
+    case 'ready':
+      return (
+        <Text>
+          Press <Text bold>o</Text> to open it in your browser.
+        </Text>
+      );
+    case 'opened':
+      return <Text color={theme.success}>Opened in your browser — approve there.</Text>;
+    case 'failed':
+      return <Text color={theme.warning}>Could not open a browser; open {url} yourself.</Text>;
+    case 'unavailable':
+      return <Text dimColor>No browser here: open the link on any device.</Text>;
+  }
+}
+
+/** The device-code sign-in: link, a large user code, time left, and the keys. */
+export function LoginPanel({ prompt, remainingMs, browser, now }: LoginPanelProps) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={1}>
+      <Text bold color={theme.accent}>
+        Sign in to use the MCP server
+      </Text>
+      {prompt ? (
+        <>
+          <Text>
+            1. Open <Text color={theme.accent} underline>{prompt.verificationUri}</Text>
+          </Text>
+          <Text>2. Enter this code:</Text>
+          <Box justifyContent="center" marginY={1}>
+            <Text bold inverse>
+              {`  ${spacedCode(prompt.userCode)}  `}
+            </Text>
+          </Box>
+          <BrowserLine browser={browser} url={prompt.verificationUriComplete ?? prompt.verificationUri} />
+          {remainingMs > 0 ? (
+            <Text dimColor>Code expires in {formatCountdown(remainingMs)} · Esc cancels</Text>
+          ) : (
+            <Text color={theme.error}>The code expired. Press Esc, then type /login for a new one.</Text>
+          )}
+        </>
+      ) : (
+        <Text>
+          <Spinner now={now} /> Asking the identity provider for a sign-in code… <Text dimColor>(Esc cancels)</Text>
+        </Text>
+      )}
+    </Box>
+  );
+}

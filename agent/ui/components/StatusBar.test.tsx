@@ -1,0 +1,66 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionStatus } from '../../core/engine-types.js';
+import { baseStatus } from '../testing/fake-engine.js';
+import { withProviders } from '../testing/render.js';
+import { StatusBar } from './StatusBar.js';
+import { DEMO_MODEL_TEXT, keyHints, statusBarRows, statusItems } from './statusItems.js';
+
+afterEach(() => cleanup());
+
+const NOW = 1_000_000;
+const texts = (patch: Partial<SessionStatus>): string[] => statusItems({ ...baseStatus, ...patch }, NOW).map((i) => i.text);
+
+describe('status items', () => {
+  it('shows the server and its connection state', () => {
+    expect(texts({})[0]).toBe('● http://127.0.0.1:8000/mcp connected · 3 tools');
+    expect(texts({ connection: { state: 'connecting' } })[0]).toBe('◌ http://127.0.0.1:8000/mcp connecting…');
+    expect(texts({ connection: { state: 'unreachable', error: 'ECONNREFUSED' } })[0]).toBe('✗ http://127.0.0.1:8000/mcp unreachable: ECONNREFUSED');
+    expect(texts({ connection: { state: 'sign-in-needed', reason: '401' } })[0]).toBe('! http://127.0.0.1:8000/mcp sign-in needed');
+  });
+
+  it('shows the account and token expiry, or no auth', () => {
+    expect(texts({})[1]).toBe('dev@warden.example · token expires in 52m');
+    expect(texts({ auth: { state: 'disabled' } })[1]).toBe('no auth');
+    expect(texts({ auth: { state: 'signed-out' } })[1]).toBe('signed out');
+    expect(texts({ auth: { state: 'signing-in' } })[1]).toBe('signing in…');
+    expect(texts({ auth: { state: 'error', error: 'cache unreadable' } })[1]).toBe('auth error: cache unreadable');
+    expect(texts({ auth: { state: 'signed-in', account: 'a@b', expiresAt: NOW - 1 } })[1]).toBe('a@b · token expired');
+  });
+
+  it('names the model: Claude model id, or the demo model with how to get Claude', () => {
+    expect(texts({})[2]).toBe(DEMO_MODEL_TEXT);
+    expect(DEMO_MODEL_TEXT).toBe('demo model — set ANTHROPIC_API_KEY for Claude');
+    expect(texts({ model: { kind: 'claude', model: 'claude-sonnet-4-5' } })[2]).toBe('claude-sonnet-4-5');
+  });
+
+  it('hints the keys that work now', () => {
+    expect(keyHints('idle')).toBe('Enter send · ↑↓ history · /help · Ctrl-C ×2 exit');
+    expect(keyHints('calls')).toBe('Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn');
+    expect(keyHints('turn')).toBe('Ctrl-C cancel turn');
+    expect(keyHints('login', { canOpenBrowser: true })).toBe('o open browser · Esc cancel sign-in · Ctrl-C ×2 exit');
+    expect(keyHints('login')).toBe('Esc cancel sign-in · Ctrl-C ×2 exit');
+  });
+
+  it('counts the rows the bar needs when items wrap', () => {
+    const items = statusItems(baseStatus, NOW);
+    expect(statusBarRows(items, 200)).toBe(2);
+    expect(statusBarRows(items, 80)).toBe(4);
+  });
+});
+
+describe('StatusBar', () => {
+  const bar = (props: Partial<Parameters<typeof StatusBar>[0]> = {}) =>
+    render(withProviders(<StatusBar status={baseStatus} now={NOW} mode="idle" canOpenBrowser={false} exitArmed={false} {...props} />));
+
+  it('puts the items on one line when wide and wraps them at 80 columns', () => {
+    const wide = bar().lastFrame() ?? '';
+    expect(wide.split('\n')[0]).toContain('connected · 3 tools');
+    expect(wide.split('\n')[0]).toContain('token expires in 52m');
+    expect(wide).toContain('Enter send');
+  });
+
+  it('asks for a second Ctrl-C when armed', () => {
+    expect(bar({ exitArmed: true }).lastFrame()).toContain('Press Ctrl-C again to exit');
+  });
+});

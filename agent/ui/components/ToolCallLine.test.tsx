@@ -1,0 +1,51 @@
+import { cleanup, render } from 'ink-testing-library';
+import { Box } from 'ink';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ToolCallRecord } from '../../core/tool-calls/types.js';
+import { withProviders } from '../testing/render.js';
+import { ToolCallLine } from './ToolCallLine.js';
+
+afterEach(() => cleanup());
+
+const finished = (patch: Partial<ToolCallRecord>): ToolCallRecord => ({
+  id: 'call_1',
+  tool: 'reverse',
+  args: { text: 'alpha' },
+  status: 'done',
+  progressEvents: 5,
+  startedAt: 1000,
+  endedAt: 6000,
+  ...patch,
+});
+
+const show = (call: ToolCallRecord, width = 100): string =>
+  render(
+    withProviders(
+      <Box width={width}>
+        <ToolCallLine call={call} />
+      </Box>,
+    ),
+  ).lastFrame() ?? '';
+
+describe('ToolCallLine', () => {
+  it('collapses a finished call to one line with ✓, duration and the result', () => {
+    expect(show(finished({ result: 'ahpla' }))).toBe('✓ reverse "alpha" · 5.0s · ahpla');
+  });
+
+  it('shows ✗ and the error message for failures', () => {
+    const call = finished({ tool: 'get_forecast', args: { latitude: 1, longitude: 2 }, status: 'error', error: 'NWS answered 404: outside the US', endedAt: 1300 });
+    expect(show(call)).toBe('✗ get_forecast latitude=1 longitude=2 · 0.3s · NWS answered 404: outside the US');
+  });
+
+  it('says cancelled, with the reason when it is not the user', () => {
+    expect(show(finished({ status: 'cancelled', error: 'cancelled by the user', endedAt: 2200 }))).toBe('⊘ reverse "alpha" · 1.2s · cancelled');
+    expect(show(finished({ status: 'cancelled', error: 'turn cancelled', endedAt: 2200 }))).toBe('⊘ reverse "alpha" · 1.2s · cancelled: turn cancelled');
+  });
+
+  it('keeps long, multi-line results on one line within the width', () => {
+    const frame = show(finished({ result: `line one\nline two ${'x'.repeat(200)}` }), 60);
+    expect(frame.split('\n')).toHaveLength(1);
+    expect([...frame].length).toBeLessThanOrEqual(60);
+    expect(frame).toMatch(/^✓ reverse "alpha" · 5\.0s · line one line two x+…$/);
+  });
+});

@@ -1,0 +1,32 @@
+import { Text } from 'ink';
+import type { ToolCallRecord } from '../../core/tool-calls/types.js';
+import { useTheme } from '../contexts/ThemeContext.js';
+import { formatDuration, oneLine, summariseArgs } from '../format.js';
+import type { Theme } from '../theme.js';
+
+function outcome(call: ToolCallRecord, theme: Theme): { icon: string; colour: string | undefined; summary: string } {
+  switch (call.status) {
+    case 'done':
+      return { icon: '✓', colour: theme.success, summary: oneLine(call.result ?? '') };
+    case 'error':
+      return { icon: '✗', colour: theme.error, summary: oneLine(call.error ?? call.result ?? 'failed') };
+    default:
+      return { icon: '⊘', colour: theme.warning, summary: call.error && call.error !== 'cancelled by the user' ? `cancelled: ${oneLine(call.error)}` : 'cancelled' };
+  }
+}
+
+/** A finished call collapsed to one line: `✓ reverse "alpha" · 5.0s · ahpla`. */
+export function ToolCallLine({ call }: { call: ToolCallRecord }) {
+  const theme = useTheme();
+  const { icon, colour, summary } = outcome(call, theme);
+  const duration = formatDuration((call.endedAt ?? call.startedAt) - call.startedAt);
+  const args = summariseArgs(call.args);
+  return (
+    <Text wrap="truncate-end">
+      <Text color={colour}>{icon}</Text> <Text bold>{call.tool}</Text>
+      {args ? ` ${args}` : ''}
+      <Text dimColor>{` · ${duration} · `}</Text>
+      <Text color={call.status === 'done' ? undefined : colour}>{summary}</Text>
+    </Text>
+  );
+}

@@ -1,0 +1,49 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ToolCallRecord } from '../../core/tool-calls/types.js';
+import { withProviders } from '../testing/render.js';
+import { ToolCallPane } from './ToolCallPane.js';
+
+afterEach(() => cleanup());
+
+const call = (patch: Partial<ToolCallRecord> = {}): ToolCallRecord => ({
+  id: 'call_1',
+  tool: 'reverse',
+  args: { text: 'alpha' },
+  status: 'running',
+  progressEvents: 0,
+  startedAt: 0,
+  ...patch,
+});
+
+const show = (props: Partial<Parameters<typeof ToolCallPane>[0]> & { call: ToolCallRecord }): string[] =>
+  (render(withProviders(<ToolCallPane now={2100} focused={false} cancelling={false} {...props} />)).lastFrame() ?? '')
+    .split('\n')
+    .map((l) => l.trimEnd());
+
+describe('ToolCallPane', () => {
+  it('shows name, arguments, elapsed time, a bar with count and percent, and the latest message', () => {
+    const lines = show({ call: call({ progress: 2, total: 5, message: 'step 2 of 5', progressEvents: 2 }) });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^│ reverse "alpha" +2\.1s$/);
+    expect(lines[1]).toBe('│ ████████░░░░░░░░░░░░ 2/5  40%  step 2 of 5');
+  });
+
+  it('shows a spinner and a count when the total is unknown', () => {
+    expect(show({ call: call({ progress: 7 }) })[1]).toBe('│ ⠙ 7 so far');
+    expect(show({ call: call() })[1]).toBe('│ ⠙ starting…');
+    expect(show({ call: call({ status: 'queued' }) })[1]).toBe('│ queued');
+  });
+
+  it('marks the focused pane with a heavy border and a padded title, and says when it is being cancelled', () => {
+    const lines = show({ call: call(), focused: true, cancelling: true });
+    expect(lines[0]).toMatch(/^┃  reverse  "alpha" cancelling… +2\.1s$/);
+    expect(lines[1]?.startsWith('┃')).toBe(true);
+  });
+
+  it('fits on one line in compact mode', () => {
+    const lines = show({ call: call({ progress: 1, total: 4, message: 'working' }), compact: true });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^│ reverse "alpha" ███░░░░░░░ 1\/4  25% working +2\.1s$/);
+  });
+});

@@ -1,0 +1,59 @@
+import { Box, Text } from 'ink';
+import { useTheme } from '../contexts/ThemeContext.js';
+import type { TranscriptItem } from '../transcript.js';
+import { HelpView } from './HelpView.js';
+import { Markdown } from './Markdown.js';
+import { StatusView } from './StatusView.js';
+import { ToolCallLine } from './ToolCallLine.js';
+import { ToolsView } from './ToolsView.js';
+import { Welcome } from './Welcome.js';
+
+function Body({ item }: { item: TranscriptItem }) {
+  const theme = useTheme();
+  switch (item.kind) {
+    case 'welcome':
+      return <Welcome demo={item.demo} />;
+    case 'user':
+      return (
+        <Text>
+          <Text color={theme.user} bold>
+            ›{' '}
+          </Text>
+          {item.text}
+        </Text>
+      );
+    case 'assistant':
+      return (
+        <Box>
+          <Box width={2} flexShrink={0}>
+            <Text color={theme.accent}>{item.continued ? ' ' : '◆'}</Text>
+          </Box>
+          <Markdown text={item.text} />
+        </Box>
+      );
+    case 'call':
+      return <ToolCallLine call={item.call} />;
+    case 'info':
+      return <Text dimColor>{item.text}</Text>;
+    case 'notice':
+      return <Text color={theme.warning}>! {item.text}</Text>;
+    case 'error':
+      return <Text color={theme.error}>✗ {item.text}</Text>;
+    case 'help':
+      return <HelpView commands={item.commands} />;
+    case 'tools':
+      return <ToolsView tools={item.tools} />;
+    case 'status':
+      return <StatusView status={item.status} now={item.now} />;
+  }
+}
+
+/** One finished transcript entry. Consecutive call lines sit together; everything else gets a blank line above. */
+export function TranscriptItemView({ item, previous }: { item: TranscriptItem; previous: TranscriptItem | undefined }) {
+  const tight = previous === undefined || (item.kind === 'call' && previous.kind === 'call');
+  return (
+    <Box marginTop={tight ? 0 : 1}>
+      <Body item={item} />
+    </Box>
+  );
+}

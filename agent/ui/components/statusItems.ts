@@ -1,0 +1,84 @@
+import type { SessionStatus } from '../../core/engine-types.js';
+import { formatExpiry } from '../format.js';
+
+export type Tone = 'ok' | 'warn' | 'error' | 'plain';
+
+export interface StatusItem {
+  id: 'server' | 'auth' | 'model';
+  text: string;
+  tone: Tone;
+}
+
+export const DEMO_MODEL_TEXT = 'demo model — set ANTHROPIC_API_KEY for Claude';
+
+function server(status: SessionStatus): StatusItem {
+  const url = status.serverUrl;
+  const c = status.connection;
+  switch (c.state) {
+    case 'connecting':
+      return { id: 'server', text: `◌ ${url} connecting…`, tone: 'warn' };
+    case 'connected':
+      return { id: 'server', text: `● ${url} connected · ${c.toolCount} ${c.toolCount === 1 ? 'tool' : 'tools'}`, tone: 'ok' };
+    case 'unreachable':
+      return { id: 'server', text: `✗ ${url} unreachable: ${c.error}`, tone: 'error' };
+    case 'sign-in-needed':
+      return { id: 'server', text: `! ${url} sign-in needed`, tone: 'warn' };
+  }
+}
+
+function auth(status: SessionStatus, now: number): StatusItem {
+  const a = status.auth;
+  switch (a.state) {
+    case 'disabled':
+      return { id: 'auth', text: 'no auth', tone: 'plain' };
+    case 'signed-out':
+      return { id: 'auth', text: 'signed out', tone: 'warn' };
+    case 'signing-in':
+      return { id: 'auth', text: 'signing in…', tone: 'warn' };
+    case 'signed-in':
+      return { id: 'auth', text: `${a.account} · ${formatExpiry(a.expiresAt, now)}`, tone: a.expiresAt > now ? 'ok' : 'warn' };
+    case 'error':
+      return { id: 'auth', text: `auth error: ${a.error}`, tone: 'error' };
+  }
+}
+
+function model(status: SessionStatus): StatusItem {
+  return status.model.kind === 'claude'
+    ? { id: 'model', text: status.model.model, tone: 'plain' }
+    : { id: 'model', text: DEMO_MODEL_TEXT, tone: 'warn' };
+}
+
+/** The status bar as data: server and connection, sign-in, model. */
+export function statusItems(status: SessionStatus, now: number): StatusItem[] {
+  return [server(status), auth(status, now), model(status)];
+}
+
+export type KeyMode = 'idle' | 'turn' | 'calls' | 'login';
+
+/** Key hints for what the keys do right now. */
+export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean } = {}): string {
+  switch (mode) {
+    case 'login':
+      return [options.canOpenBrowser ? 'o open browser' : undefined, 'Esc cancel sign-in', 'Ctrl-C ×2 exit'].filter(Boolean).join(' · ');
+    case 'calls':
+      return 'Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn';
+    case 'turn':
+      return 'Ctrl-C cancel turn';
+    case 'idle':
+      return 'Enter send · ↑↓ history · /help · Ctrl-C ×2 exit';
+  }
+}
+
+/** Rows the status bar needs at `columns`: items packed left to right (as flex-wrap does), plus the key line. */
+export function statusBarRows(items: readonly StatusItem[], columns: number, gap = 3): number {
+  let rows = 1;
+  let used = -gap;
+  for (const item of items) {
+    const width = Math.min(columns, item.text.length);
+    if (used + gap + width > columns) {
+      rows++;
+      used = width;
+    } else used += gap + width;
+  }
+  return rows + 1;
+}

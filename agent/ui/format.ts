@@ -1,0 +1,45 @@
+/** Short, stable text for durations, arguments and results (pure, so panes stay pure). */
+
+/** 0.4s, 2.1s, 12s, 1m05s, 1h02m */
+export function formatDuration(ms: number): string {
+  const safe = Math.max(0, ms);
+  if (safe < 10_000) return `${(Math.floor(safe / 100) / 10).toFixed(1)}s`;
+  const seconds = Math.floor(safe / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** 14:05 for a countdown. */
+export function formatCountdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** "expires in 52m", "expires in 30s", "expired" — minute precision is enough for a status bar. */
+export function formatExpiry(expiresAt: number, now: number): string {
+  const left = expiresAt - now;
+  if (left <= 0) return 'token expired';
+  if (left < 60_000) return `token expires in ${Math.ceil(left / 1000)}s`;
+  const minutes = Math.floor(left / 60_000);
+  if (minutes < 120) return `token expires in ${minutes}m`;
+  return `token expires in ${Math.floor(minutes / 60)}h`;
+}
+
+/** Collapses whitespace to one line and cuts it to `max` characters with an ellipsis. */
+export function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  return max <= 1 ? '…'.slice(0, max) : `${flat.slice(0, max - 1)}…`;
+}
+
+/** `"alpha"` for a lone string argument, otherwise `key=value …`; always one line. */
+export function summariseArgs(args: Readonly<Record<string, unknown>>, max = 48): string {
+  const entries = Object.entries(args);
+  if (entries.length === 0) return '';
+  const [only] = entries;
+  if (entries.length === 1 && only && typeof only[1] === 'string') return oneLine(JSON.stringify(only[1]), max);
+  const parts = entries.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return oneLine(parts.join(' '), max);
+}

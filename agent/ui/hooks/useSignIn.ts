@@ -1,0 +1,105 @@
+import { useInput } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DeviceCodePrompt } from '../../../auth/login/types.js';
+import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
+import type { TranscriptEntry } from '../transcript.js';
+
+export type BrowserOpener = (url: string) => Promise<void>;
+
+export interface SignIn {
+  /** A device-code sign-in is running: the login panel shows and owns the keys. */
+  active: boolean;
+  /** The code to show, once the identity provider issued it. */
+  prompt: DeviceCodePrompt | undefined;
+  /** What `o` did, for the panel to confirm. */
+  browser: 'unavailable' | 'ready' | 'opened' | 'failed';
+  start(): void;
+  /** Stops a running sign-in; false when none runs. */
+  cancel(): boolean;
+}
+
+export interface SignInDeps {
+  engine: AgentEngine;
+  status: SessionStatus;
+  add: (...entries: TranscriptEntry[]) => void;
+  /** Absent when there is no browser to open (SSH, headless). */
+  openBrowser: BrowserOpener | undefined;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Device-code sign-in: starts by itself once each time the server says sign-in is needed,
+ * again on /login; `o` opens the verification page, Esc cancels.
+ */
+export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): SignIn {
+  const controller = useRef<AbortController | undefined>(undefined);
+  const [running, setRunning] = useState(false);
+  const [browser, setBrowser] = useState<SignIn['browser']>(openBrowser ? 'ready' : 'unavailable');
+  const autoStarted = useRef(false);
+
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const start = useCallback(() => {
+    if (controller.current) return;
+    const attempt = new AbortController();
+    controller.current = attempt;
+    setRunning(true);
+    setBrowser(openBrowser ? 'ready' : 'unavailable');
+    engine
+      .signIn(attempt.signal)
+      .then(
+        () => {
+          const auth = engine.getStatus().auth;
+          add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
+        },
+        (error: unknown) => {
+          add(
+            attempt.signal.aborted
+              ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
+              : { kind: 'error', text: `Sign-in failed: ${message(error)} — type /login to try again.` },
+          );
+        },
+      )
+      .finally(() => {
+        controller.current = undefined;
+        setRunning(false);
+      });
+  }, [engine, add, openBrowser]);
+
+  const cancel = useCallback(() => {
+    if (!controller.current || controller.current.signal.aborted) return false;
+    controller.current.abort(new Error('sign-in cancelled by the user'));
+    return true;
+  }, []);
+
+  // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
+  const needed = status.connection.state === 'sign-in-needed';
+  useEffect(() => {
+    if (!needed) {
+      autoStarted.current = false;
+      return;
+    }
+    if (autoStarted.current) return;
+    autoStarted.current = true;
+    start();
+  }, [needed, start]);
+
+  const prompt = status.auth.state === 'signing-in' ? status.auth.prompt : undefined;
+  const active = running || status.auth.state === 'signing-in';
+
+  useInput(
+    (input, key) => {
+      if (key.escape) cancel();
+      else if (input === 'o' && prompt && openBrowser) {
+        openBrowser(prompt.verificationUriComplete ?? prompt.verificationUri).then(
+          () => setBrowser('opened'),
+          () => setBrowser('failed'),
+        );
+      }
+    },
+    { isActive: active },
+  );
+
+  return { active, prompt, browser, start, cancel };
+}

@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AgentEngine, TurnEvent, TurnResult } from '../../core/engine-types.js';
+import { splitAtParagraph } from '../markdown.js';
+import type { TranscriptEntry } from '../transcript.js';
+import { useThrottledCallback } from './useThrottledCallback.js';
+
+export interface Turn {
+  running: boolean;
+  /** The part of the assistant's reply that is still streaming (earlier paragraphs are already in the transcript). */
+  liveText: string;
+  /** Whether `liveText` continues a reply whose first paragraphs are already printed. */
+  liveContinues: boolean;
+  submit(prompt: string): void;
+  /** Cancels the running turn (model stream and its calls); false when no turn runs. */
+  cancel(): boolean;
+}
+
+export interface TurnDeps {
+  engine: AgentEngine;
+  add: (...entries: TranscriptEntry[]) => void;
+  /** Prints calls that finished, so they come before any text printed after them. */
+  flushCalls: () => void;
+}
+
+function outcome(result: TurnResult): TranscriptEntry | undefined {
+  switch (result.stopReason) {
+    case 'cancelled':
+      return { kind: 'info', text: 'Turn cancelled.' };
+    case 'error':
+      return { kind: 'error', text: result.error ?? 'The turn failed.' };
+    case 'turn_limit':
+      return { kind: 'notice', text: 'Stopped: the model used too many tool rounds in one turn.' };
+    case 'end_turn':
+      return undefined;
+  }
+}
+
+/** Runs one turn at a time: streams the reply (throttled), prints finished paragraphs, reports how it ended. */
+export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
+  const [running, setRunning] = useState(false);
+  const [live, setLive] = useState({ text: '', continues: false });
+  const controller = useRef<AbortController | undefined>(undefined);
+  // The reply as streamed so far but not yet printed, and whether part of it was printed already.
+  const pending = useRef({ text: '', continues: false });
+  const showPending = useThrottledCallback(() => setLive({ ...pending.current }));
+  const resetPending = useCallback(() => {
+    pending.current = { text: '', continues: false };
+    setLive(pending.current);
+  }, []);
+
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const submit = useCallback(
+    (prompt: string) => {
+      if (controller.current) return;
+      const turn = new AbortController();
+      controller.current = turn;
+      add({ kind: 'user', text: prompt });
+      setRunning(true);
+      let streamed = false;
+      const print = (text: string): void => {
+        if (text.trim() === '') return;
+        // Calls that finished before this text must be printed above it.
+        flushCalls();
+        add({ kind: 'assistant', text, continued: pending.current.continues });
+        pending.current = { text: '', continues: true };
+      };
+      const onEvent = (event: TurnEvent): void => {
+        switch (event.type) {
+          case 'text': {
+            streamed = true;
+            const { done, rest } = splitAtParagraph(pending.current.text + event.delta);
+            print(done);
+            pending.current = { ...pending.current, text: rest };
+            // A printed paragraph must leave the live region in the same frame, or it shows twice.
+            if (done.trim() !== '') showPending.flush();
+            else showPending.request();
+            return;
+          }
+          case 'tool-call':
+            // The model moved on to tools: its text so far is final, and what follows is a new reply.
+            print(pending.current.text);
+            resetPending();
+            return;
+          case 'notice':
+            add({ kind: 'notice', text: event.message });
+            return;
+        }
+      };
+      engine
+        .runTurn(prompt, { signal: turn.signal, onEvent })
+        .then(
+          (result) => {
+            flushCalls();
+            print(streamed ? pending.current.text : result.text);
+            const end = outcome(result);
+            if (end) add(end);
+          },
+          (error: unknown) => {
+            flushCalls();
+            print(pending.current.text);
+            add({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
+          },
+        )
+        .finally(() => {
+          controller.current = undefined;
+          resetPending();
+          setRunning(false);
+        });
+    },
+    [engine, add, flushCalls, showPending, resetPending],
+  );
+
+  const cancel = useCallback(() => {
+    if (!controller.current || controller.current.signal.aborted) return false;
+    controller.current.abort(new Error('cancelled by the user'));
+    return true;
+  }, []);
+
+  return { running, liveText: live.text, liveContinues: live.continues, submit, cancel };
+}

@@ -1,0 +1,136 @@
+import type { AgentEngine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
+import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
+import type { ProgressUpdate } from '../../core/tool-calls/types.js';
+
+export const baseStatus: SessionStatus = {
+  serverUrl: 'http://127.0.0.1:8000/mcp',
+  connection: { state: 'connected', toolCount: 3 },
+  auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: 1_000_000 + 52 * 60_000 },
+  model: { kind: 'demo' },
+};
+
+/** One turn the test drives by hand, the way the real engine would: text, calls, progress, the end. */
+export class ScriptedTurn {
+  readonly callIds: string[] = [];
+  private text = '';
+  private resolve: (result: TurnResult) => void = () => {};
+  readonly result: Promise<TurnResult>;
+
+  constructor(
+    readonly prompt: string,
+    private readonly options: TurnOptions,
+    private readonly registry: ToolCallRegistry,
+  ) {
+    this.result = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+    // Like the engine: aborting the turn ends it as cancelled once its calls have stopped.
+    options.signal?.addEventListener('abort', () => this.end({ stopReason: 'cancelled' }), { once: true });
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
+  emit(event: TurnEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  say(delta: string): void {
+    this.text += delta;
+    this.emit({ type: 'text', delta });
+  }
+
+  /** Starts a call in the registry; its cancellation is acknowledged as the engine would. */
+  startCall(tool: string, args: Record<string, unknown>): string {
+    const { record, signal } = this.registry.start(tool, args, { parentSignal: this.options.signal });
+    signal.addEventListener('abort', () => this.registry.cancelled(record.id), { once: true });
+    this.callIds.push(record.id);
+    this.emit({ type: 'tool-call', callId: record.id });
+    return record.id;
+  }
+
+  progress(id: string, update: ProgressUpdate): void {
+    this.registry.progress(id, update);
+  }
+
+  finish(id: string, result: string, isError = false): void {
+    this.registry.finish(id, result, isError);
+  }
+
+  end(result: Partial<TurnResult> = {}): void {
+    this.resolve({
+      text: this.text,
+      callIds: this.callIds,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      stopReason: 'end_turn',
+      ...result,
+    });
+  }
+}
+
+/** An AgentEngine whose every move the test makes: status changes, turns, sign-in. */
+export class FakeEngine implements AgentEngine {
+  readonly registry: ToolCallRegistry;
+  readonly turns: ScriptedTurn[] = [];
+  readonly signIns: Array<{ signal: AbortSignal | undefined; resolve: () => void; reject: (e: Error) => void }> = [];
+  tools: ToolSummary[] = [
+    { name: 'reverse', description: 'Reverses text, one step per second.' },
+    { name: 'get_alerts', description: 'Weather alerts for a US state.' },
+  ];
+  calls = { start: 0, clearHistory: 0, signOut: 0, close: 0 };
+  private status: SessionStatus;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(options: { now?: () => number; status?: Partial<SessionStatus> } = {}) {
+    this.registry = new ToolCallRegistry({ now: options.now });
+    this.status = { ...baseStatus, ...options.status };
+  }
+
+  setStatus(patch: Partial<SessionStatus>): void {
+    this.status = { ...this.status, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  getStatus(): SessionStatus {
+    return this.status;
+  }
+
+  subscribeStatus(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.calls.start++;
+  }
+
+  runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
+    const turn = new ScriptedTurn(prompt, options, this.registry);
+    this.turns.push(turn);
+    return turn.result;
+  }
+
+  async listTools(): Promise<ToolSummary[]> {
+    return this.tools;
+  }
+
+  signIn(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.signIns.push({ signal, resolve, reject });
+      signal?.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+    });
+  }
+
+  async signOut(): Promise<void> {
+    this.calls.signOut++;
+  }
+
+  clearHistory(): void {
+    this.calls.clearHistory++;
+  }
+
+  async close(): Promise<void> {
+    this.calls.close++;
+  }
+}

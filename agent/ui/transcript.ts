@@ -1,0 +1,24 @@
+import type { SessionStatus, ToolSummary } from '../core/engine-types.js';
+import type { ToolCallRecord } from '../core/tool-calls/types.js';
+
+export interface CommandHelp {
+  name: string;
+  description: string;
+}
+
+/** What the transcript shows; finished entries never change (they go to Ink's <Static>). */
+export type TranscriptEntry =
+  | { kind: 'welcome'; demo: boolean }
+  | { kind: 'user'; text: string }
+  /** `continued`: a later paragraph of the same reply (committed while it streams). */
+  | { kind: 'assistant'; text: string; continued: boolean }
+  /** A finished tool call, collapsed to one line. */
+  | { kind: 'call'; call: ToolCallRecord }
+  | { kind: 'info'; text: string }
+  | { kind: 'notice'; text: string }
+  | { kind: 'error'; text: string }
+  | { kind: 'help'; commands: readonly CommandHelp[] }
+  | { kind: 'tools'; tools: readonly ToolSummary[] }
+  | { kind: 'status'; status: SessionStatus; now: number };
+
+export type TranscriptItem = TranscriptEntry & { readonly id: number };
