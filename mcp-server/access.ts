@@ -9,6 +9,12 @@ export interface PeekedMessage {
   tool?: string;
 }
 
+/**
+ * Batches (only 2025-03-26 clients send them) run every call at once: one POST of 100 weather
+ * calls would fan out into 200 NWS requests. Nobody needs more than a few per request.
+ */
+export const MAX_BATCH_MESSAGES = 10;
+
 /** Parses a POST body into messages (a batch or one); undefined when it is not JSON-RPC-shaped. */
 export function peekMessages(body: Buffer): PeekedMessage[] | undefined {
   let json: unknown;

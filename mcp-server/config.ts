@@ -51,6 +51,8 @@ export interface ServerConfig {
   /** 2025-era clients get an Mcp-Session-Id session on this replica so their cancellations reach the running call. */
   legacySessions: boolean;
   nws: { baseUrl: string; userAgent: string; timeoutMs: number; retryDelayMs: number };
+  /** Longest a client may take to send one whole request (headers and body); slower connections get 408 and are closed. */
+  requestTimeoutMs: number;
   reverseStepMs: number;
 }
 
@@ -149,6 +151,8 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
     legacySessions: parsed.MCP_LEGACY_SESSIONS,
     nws: { baseUrl: parsed.NWS_BASE_URL, userAgent: parsed.NWS_USER_AGENT, timeoutMs: parsed.NWS_TIMEOUT_MS, retryDelayMs: 250 },
     reverseStepMs: parsed.REVERSE_STEP_MS,
+    // Bodies are at most 1 MiB: 30 s is generous for any honest client and stops slow-loris connections piling up.
+    requestTimeoutMs: 30_000,
   };
 }
 

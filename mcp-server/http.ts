@@ -4,14 +4,14 @@ import { performance } from 'node:perf_hooks';
 import type { NodeIncomingMessageLike, NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { metadataPaths } from '../auth/verify/metadata.js';
-import { peekMessages, type PeekedMessage } from './access.js';
+import { MAX_BATCH_MESSAGES, peekMessages, type PeekedMessage } from './access.js';
 import type { AuthGate } from './auth-gate.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
 import type { ServerAuthConfig } from './config.js';
 import type { Logger } from './log.js';
 import { serveMetadata } from './metadata-route.js';
 import { requestScope, type RequestScope } from './request-scope.js';
-import { sendJson } from './respond.js';
+import { sendJson, sendRpcError } from './respond.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -76,6 +76,10 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
   let messages: PeekedMessage[] | undefined;
   if (req.method === 'POST') {
     const read = await readBody(req);
+    if (!read.ok && read.reason === 'aborted') {
+      scope.outcome = 'body incomplete';
+      return;
+    }
     if (!read.ok) return sendTooLarge(res);
     body = read.body;
     messages = peekMessages(body);
@@ -92,6 +96,10 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
       return sendJson(res, outcome.failure.status, outcome.failure.body, outcome.failure.headers);
     }
     authInfo = outcome.authInfo;
+  }
+  if (messages && messages.length > MAX_BATCH_MESSAGES) {
+    scope.outcome = 'batch refused';
+    return sendRpcError(res, 400, -32600, `Invalid Request: a batch may hold at most ${MAX_BATCH_MESSAGES} messages, not ${messages.length}`);
   }
 
   await o.mcp(replay(req, body, authInfo), res);
@@ -111,7 +119,6 @@ function replay(req: IncomingMessage, body: Buffer | undefined, auth: AuthInfo |
 }
 
 function sendTooLarge(res: ServerResponse): void {
-  const error = { jsonrpc: '2.0', error: { code: -32000, message: `request body exceeds ${MAX_BODY_BYTES} bytes` }, id: null };
   // Close the connection: the rest of the oversized body is never read.
-  sendJson(res, 413, error, { Connection: 'close' });
+  sendRpcError(res, 413, -32000, `request body exceeds ${MAX_BODY_BYTES} bytes`, { Connection: 'close' });
 }

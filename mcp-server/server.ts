@@ -18,7 +18,7 @@ import { createNwsClient } from './nws/client.js';
 export interface ServerDeps {
   /** Outbound HTTP (NWS, and the JWKS unless WARDEN_DEV_CA_FILE brings its own). */
   fetch?: typeof fetch;
-  /** Wall clock for token expiry checks and log timestamps. */
+  /** Wall clock for token expiry checks, signing-key refresh timing and log timestamps. */
   now?: () => number;
   /** Structured log sink; default JSON lines on stderr. */
   logger?: Logger;
@@ -57,7 +57,7 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
     config: config.auth,
     gate: createAuthGate(
       config.auth,
-      createTokenVerifier(config.auth.verifier, createKeySource(config.auth.verifier.keys, deps.fetch ? { fetch: deps.fetch } : {}), now),
+      createTokenVerifier(config.auth.verifier, createKeySource(config.auth.verifier.keys, { ...(deps.fetch && { fetch: deps.fetch }), now }), now),
     ),
   };
   const allowed = [...LOOPBACK_NAMES, ...config.allowedHosts, ...(config.publicUrl ? [config.publicUrl.hostname] : [])];
@@ -65,8 +65,14 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
   const checkHost = isLoopback(config.host) || config.allowedHosts.length > 0 || config.publicUrl !== undefined;
 
   const server = createServer(
-    // Room for large Entra tokens, so an oversized one gets a proper 401 rather than Node's bare 431.
-    { maxHeaderSize: 32 * 1024 },
+    {
+      // Room for large Entra tokens, so an oversized one gets a proper 401 rather than Node's bare 431.
+      maxHeaderSize: 32 * 1024,
+      // Receiving a request (not streaming its answer) is bounded; Node checks the deadline every checking interval.
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
     createRequestListener({
       ...(auth && { auth }),
       ...(config.publicUrl && { publicUrl: config.publicUrl }),

@@ -1,8 +1,9 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { KeySourceUnavailableError, TokenRejectedError } from './errors.js';
-import type { VerificationKey } from './key-source.js';
+import type { KeySource } from './key-source.js';
 import { grantedScopes } from './scopes.js';
 import type { VerifierSettings } from './settings.js';
+import { VerifiedTokenCache } from './verified-cache.js';
 
 /** Signature algorithms a resource server may accept: asymmetric only, so a public key can never sign. */
 const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -31,11 +32,16 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
 
-export function createTokenVerifier(settings: VerifierSettings, key: VerificationKey, now: () => number = Date.now): TokenVerifier {
+export function createTokenVerifier(settings: VerifierSettings, keys: KeySource, now: () => number = Date.now): TokenVerifier {
+  const cache = new VerifiedTokenCache<VerifiedToken>();
+  const toleranceMs = settings.clockToleranceSeconds * 1000;
   return {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('token too large');
       if (!JWS_COMPACT.test(token)) throw new TokenRejectedError('malformed token');
+      const keysVersion = keys.version();
+      const cached = cache.get(token, keysVersion, now());
+      if (cached) return cached;
       const options: JWTVerifyOptions = {
         issuer: settings.issuers,
         audience: settings.audiences,
@@ -44,13 +50,17 @@ export function createTokenVerifier(settings: VerifierSettings, key: Verificatio
         currentDate: new Date(now()),
         requiredClaims: ['exp'],
       };
+      const { key } = keys;
       let payload: JWTPayload;
       try {
         ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
       } catch (error) {
         throw rejection(error);
       }
-      return checkClaims(payload, settings);
+      const verified = checkClaims(payload, settings);
+      const validFrom = typeof payload.nbf === 'number' ? payload.nbf * 1000 - toleranceMs : -Infinity;
+      cache.set(token, { value: verified, keysVersion, validFrom, validUntil: verified.expiresAt * 1000 + toleranceMs });
+      return verified;
     },
   };
 }

@@ -1,41 +1,43 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { fetchTrustingCa, type JwksFetch } from './ca-fetch.js';
-import { KeySourceUnavailableError } from './errors.js';
+import { createRemoteJwks } from './remote-jwks.js';
 import type { KeySourceSettings } from './settings.js';
 
 /** What jose verifies a signature with: one static key or a resolver picking a JWKS key by `kid`/`alg`. */
 export type VerificationKey = KeyObject | JWTVerifyGetKey;
 
+export interface KeySource {
+  key: VerificationKey;
+  /** Goes up whenever the set of keys changes, so whatever an older key vouched for can be checked again. */
+  version(): number;
+}
+
 export interface KeySourceOptions {
   /** Fetch for the JWKS (ignored when settings carry a CA, which brings its own). */
   fetch?: JwksFetch;
-  /** Minimum time between refetches triggered by an unknown `kid`; jose's default is 30 s. */
+  /** Least time between JWKS fetches caused by an unknown `kid`; default 30 s. */
   cooldownMs?: number;
-  /** JWKS request timeout; jose's default is 5 s. */
+  /** Age after which the JWKS is refreshed in the background; default 10 min. */
+  maxAgeMs?: number;
+  /** JWKS request timeout; default 5 s. */
   timeoutMs?: number;
+  now?: () => number;
 }
 
-/** Lookup failures that say something about the token rather than about the key source. */
-const TOKEN_PROBLEMS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED', 'ERR_JOSE_ALG_NOT_ALLOWED']);
-
-export function createKeySource(settings: KeySourceSettings, options: KeySourceOptions = {}): VerificationKey {
-  if (settings.kind === 'pem') return publicKeyFromPem(settings.pem);
-  const fetchImpl = settings.caPem !== undefined ? fetchTrustingCa(settings.caPem) : options.fetch;
-  const jwks = createRemoteJWKSet(new URL(settings.uri), {
-    ...(options.cooldownMs !== undefined && { cooldownDuration: options.cooldownMs }),
-    ...(options.timeoutMs !== undefined && { timeoutDuration: options.timeoutMs }),
-    ...(fetchImpl && { [customFetch]: fetchImpl }),
+export function createKeySource(settings: KeySourceSettings, options: KeySourceOptions = {}): KeySource {
+  if (settings.kind === 'pem') {
+    const key = publicKeyFromPem(settings.pem);
+    return { key, version: () => 0 };
+  }
+  const remote = createRemoteJwks(settings.uri, {
+    fetch: settings.caPem !== undefined ? fetchTrustingCa(settings.caPem) : (options.fetch ?? fetch),
+    cooldownMs: options.cooldownMs ?? 30_000,
+    maxAgeMs: options.maxAgeMs ?? 10 * 60_000,
+    timeoutMs: options.timeoutMs ?? 5000,
+    now: options.now ?? Date.now,
   });
-  return async (header, token) => {
-    try {
-      return await jwks(header, token);
-    } catch (error) {
-      if (error instanceof errors.JOSEError && TOKEN_PROBLEMS.has(error.code)) throw error;
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new KeySourceUnavailableError(`cannot fetch signing keys from ${settings.uri}: ${reason}`, { cause: error });
-    }
-  };
+  return { key: remote.getKey, version: remote.version };
 }
 
 /** SPKI public key or X.509 certificate, PEM-encoded. */

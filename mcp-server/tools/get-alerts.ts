@@ -6,6 +6,10 @@ import { requestScope } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 import { US_AREAS } from './us-areas.js';
 
+const INPUT = z.object({
+  state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
+});
+
 export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
   const scopeChallenge = deps.scopeChallenge('get_alerts');
   server.registerTool(
@@ -13,9 +17,7 @@ export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Weather alerts',
       description: 'Active weather alerts (warnings, watches, advisories) from the US National Weather Service for one US state or territory.',
-      inputSchema: z.object({
-        state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
-      }),
+      inputSchema: INPUT,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       ...(scopeChallenge && { scopeChallenge }),
     },

@@ -5,6 +5,11 @@ import { formatForecast } from '../nws/format.js';
 import { requestScope } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 
+const INPUT = z.object({
+  latitude: z.number().min(-90).max(90).describe('Latitude in degrees, e.g. 40.7128'),
+  longitude: z.number().min(-180).max(180).describe('Longitude in degrees, e.g. -74.006'),
+});
+
 export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
   const scopeChallenge = deps.scopeChallenge('get_forecast');
   server.registerTool(
@@ -12,10 +17,7 @@ export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Weather forecast',
       description: 'The next five forecast periods (about 2.5 days) from the US National Weather Service for a point in the United States.',
-      inputSchema: z.object({
-        latitude: z.number().min(-90).max(90).describe('Latitude in degrees, e.g. 40.7128'),
-        longitude: z.number().min(-180).max(180).describe('Longitude in degrees, e.g. -74.006'),
-      }),
+      inputSchema: INPUT,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       ...(scopeChallenge && { scopeChallenge }),
     },

@@ -38,6 +38,8 @@ export interface TokenMinter {
   jwksUri: string;
   /** How often the JWKS was fetched. */
   jwksRequests(): number;
+  /** Resolves once the JWKS has been requested `count` times in all. */
+  waitForJwksRequests(count: number): Promise<void>;
   /** Default claims of an Entra v2 delegated access token for API_APP_ID, overridable; `undefined` removes a claim. */
   claims(overrides?: Record<string, unknown>): JWTPayload;
   mint(overrides?: Record<string, unknown>, options?: MintOptions): Promise<string>;
@@ -45,6 +47,10 @@ export interface TokenMinter {
   newKey(alg?: string): Promise<SigningKey>;
   /** Publishes another key and makes it the default for `mint`. */
   rotate(alg?: string): Promise<SigningKey>;
+  /** Stops publishing a key (the last step of a rotation); tokens it signed can still be minted. */
+  retire(key: SigningKey): void;
+  /** How the JWKS endpoint behaves: 'up', 'error' (HTTP 503, an outage) or 'hang' (accepts and never answers). */
+  jwksMode: 'up' | 'error' | 'hang';
   current(): SigningKey;
   close(): Promise<void>;
 }
@@ -60,14 +66,23 @@ export async function createSigningKey(alg = 'RS256'): Promise<SigningKey> {
  * HTTPS with the test certificate) and mints access tokens with any claims, key and header.
  */
 export async function startTokenMinter(options: { https?: boolean } = {}): Promise<TokenMinter> {
-  const published: SigningKey[] = [await createSigningKey()];
+  let published: SigningKey[] = [await createSigningKey()];
   let requests = 0;
+  const requestWaiters = new Set<() => void>();
+  const state = { jwksMode: 'up' as TokenMinter['jwksMode'] };
   const serveKeys = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.url !== `/${TENANT_ID}/discovery/v2.0/keys`) {
       res.writeHead(404).end();
       return;
     }
     requests++;
+    requestWaiters.forEach((w) => w());
+    // Hanging: the request is left unanswered until close() drops the connection.
+    if (state.jwksMode === 'hang') return;
+    if (state.jwksMode === 'error') {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('identity provider unavailable');
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }));
   };
   const server: Server = options.https
@@ -101,10 +116,29 @@ export async function startTokenMinter(options: { https?: boolean } = {}): Promi
   const current = (): SigningKey => published[published.length - 1] as SigningKey;
 
   return {
+    get jwksMode() {
+      return state.jwksMode;
+    },
+    set jwksMode(mode) {
+      state.jwksMode = mode;
+    },
+    retire(key) {
+      published = published.filter((k) => k.kid !== key.kid);
+    },
     authorityHost,
     issuer,
     jwksUri: `${authorityHost}/${TENANT_ID}/discovery/v2.0/keys`,
     jwksRequests: () => requests,
+    waitForJwksRequests: (count) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (requests < count) return;
+          requestWaiters.delete(check);
+          resolve();
+        };
+        requestWaiters.add(check);
+        check();
+      }),
     claims,
     async mint(overrides, mintOptions = {}) {
       const key = mintOptions.key ?? current();
@@ -120,7 +154,11 @@ export async function startTokenMinter(options: { https?: boolean } = {}): Promi
       return key;
     },
     current,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

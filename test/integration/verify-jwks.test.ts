@@ -10,7 +10,7 @@ describe('token verifier with a remote JWKS', () => {
   let minter: TokenMinter;
   let settings: VerifierSettings;
   const verifier = (options: KeySourceOptions = {}, now?: () => number) =>
-    createTokenVerifier(settings, createKeySource(settings.keys, options), now);
+    createTokenVerifier(settings, createKeySource(settings.keys, { ...options, ...(now && { now }) }), now);
   const reason = (promise: Promise<unknown>) =>
     promise.then(
       () => 'accepted',
@@ -68,6 +68,17 @@ describe('token verifier with a remote JWKS', () => {
     expect(await reason(verifier({}, () => (exp + 59) * 1000).verify(token))).toBe('accepted');
     expect(await reason(verifier({}, () => (exp + 61) * 1000).verify(token))).toBe('token expired');
     expect(await reason(verifier({}, () => (nbf - 61) * 1000).verify(token))).toBe('token not yet valid');
+  });
+
+  it('checks a repeated token once, yet still refuses it when it expires', async () => {
+    let clock = Date.now();
+    const v = verifier({}, () => clock);
+    const token = await minter.mint({ scp: 'execute' });
+    const { exp } = decodeJwt(token) as { exp: number };
+    expect(await reason(v.verify(token))).toBe('accepted');
+    expect(await reason(v.verify(token))).toBe('accepted');
+    clock = (exp + 61) * 1000;
+    expect(await reason(v.verify(token))).toBe('token expired');
   });
 
   it('verifies with a static PEM key and refuses another algorithm family', async () => {
