@@ -1,7 +1,55 @@
+import { rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createAuthenticator } from '../../auth/login/index.js';
+import { parseFlags } from '../../config/flags.js';
+import { loadAgentConfig } from '../config.js';
+import { createAgentEngine } from '../core/engine.js';
+import { startDemoStack } from '../demo/stack.js';
+import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export const demo: Command = async (_args, ctx) => {
-  ctx.stderr.write('warden: `demo` is not built yet\n');
-  return 1;
+const USAGE = `Usage: warden demo [--sign-out]   (npm start)
+
+The offline demo: starts the embedded development identity provider and the MCP server on
+loopback, then the chat signed in against them. The first run shows a device code to approve
+(in a browser, or with the printed curl line); later runs reuse the cached token.
+Set ANTHROPIC_API_KEY to chat with Claude instead of the offline demo model.
+
+  --sign-out   forget the demo's cached sign-in first (shows the device code again)
+
+Data, token cache and logs: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
+
+export const demo: Command = async (args, ctx) => {
+  const { values } = parseFlags(args, { 'sign-out': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!ctx.stdin.isTTY) {
+    ctx.stderr.write('warden: the demo is an interactive chat and needs a terminal; for one turn without it see `warden -p --help`\n');
+    return 2;
+  }
+  const dir = ctx.env.WARDEN_DEMO_DIR || join(homedir(), '.config', 'warden', 'demo');
+  if (values['sign-out']) rmSync(join(dir, 'token_cache.json'), { force: true });
+
+  ctx.stderr.write('warden: starting the demo identity provider and MCP server…\n');
+  const stack = await startDemoStack({ dir, env: ctx.env });
+  try {
+    const config = loadAgentConfig(ctx.env, { server: stack.server.url });
+    const authenticator = createAuthenticator(stack.login, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) });
+    const engine = createAgentEngine(config, { authenticator });
+    const caFile = stack.idp.caFile;
+    try {
+      return await runTui(engine, ctx, {
+        demo: true,
+        signInHint: (prompt) => `No browser? curl --cacert ${caFile} -d user_code=${prompt.userCode} ${prompt.verificationUri}`,
+      });
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await stack.close();
+    ctx.stderr.write(`warden: demo stopped (logs in ${stack.logDir})\n`);
+  }
 };

@@ -1,5 +1,6 @@
 import { Box, useApp, useStdout } from 'ink';
 import { useCallback, useMemo } from 'react';
+import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { slashCommands } from './commands/index.js';
 import type { SlashCommandContext } from './commands/types.js';
 import { InputBox } from './components/InputBox.js';
@@ -31,13 +32,15 @@ export interface AppProps {
   openBrowser?: BrowserOpener;
   /** Told before the app unmounts because the user asked to leave (/exit, Ctrl-C twice). */
   onExit?: () => void;
+  /** An extra line under a device code, e.g. the demo's curl command for approving without a browser. */
+  signInHint?: (prompt: DeviceCodePrompt) => string;
 }
 
 /** Rows of the login panel with a code on screen, and its margin. */
 const LOGIN_ROWS = 12;
 
 /** The chat screen: wires hooks (state and keys) to components (rendering only). */
-export function App({ demo = false, openBrowser, onExit }: AppProps) {
+export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps) {
   const engine = useEngine();
   const { exit } = useApp();
   const { stdout, write } = useStdout();
@@ -97,7 +100,9 @@ export function App({ demo = false, openBrowser, onExit }: AppProps) {
   // The live region (everything below the transcript) must stay shorter than the terminal,
   // or Ink clears and redraws the whole screen on every frame. Margins are one row each.
   const bottomRows = 1 + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
-  const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS : 0));
+  const hint = signIn.prompt && signInHint ? signInHint(signIn.prompt) : undefined;
+  const hintRows = hint ? Math.ceil(hint.length / Math.max(20, columns - 4)) : 0;
+  const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS + hintRows : 0));
   // Streaming text keeps at least a few rows while calls run.
   const groupLayout = layoutGroup(calls.running, focus.focusedId, free - 1 - (turn.liveText ? 3 : 0));
   const groupHeight = groupLayout.visible.length > 0 ? 1 + groupRows(groupLayout) : 0;
@@ -120,7 +125,7 @@ export function App({ demo = false, openBrowser, onExit }: AppProps) {
       ) : null}
       {signIn.active ? (
         <Box marginTop={1} flexDirection="column">
-          <LoginPanel prompt={signIn.prompt} remainingMs={remainingMs} browser={signIn.browser} now={now} />
+          <LoginPanel prompt={signIn.prompt} remainingMs={remainingMs} browser={signIn.browser} now={now} hint={hint} />
         </Box>
       ) : null}
       <Box marginTop={1} flexDirection="column">

@@ -1,4 +1,5 @@
 import { render } from 'ink';
+import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import type { CommandContext } from '../commands/context.js';
 import type { AgentEngine } from '../core/engine-types.js';
 import { App } from './App.js';
@@ -10,6 +11,8 @@ import { themeFor } from './theme.js';
 export interface TuiOptions {
   /** Set by `warden demo`: the welcome line suggests a first prompt. */
   demo?: boolean;
+  /** An extra line under a device code (the demo's curl command for approving without a browser). */
+  signInHint?: (prompt: DeviceCodePrompt) => string;
 }
 
 /** Exit code when a shutdown signal (SIGTERM, SIGHUP) ended the session. */
@@ -37,7 +40,7 @@ export async function runTui(engine: AgentEngine, ctx: CommandContext, options: 
   const instance = render(
     <ThemeProvider value={themeFor(ctx.env)}>
       <EngineProvider value={engine}>
-        <App demo={options.demo ?? false} openBrowser={browserOpener(ctx.env)} />
+        <App demo={options.demo ?? false} openBrowser={browserOpener(ctx.env)} {...(options.signInHint && { signInHint: options.signInHint })} />
       </EngineProvider>
     </ThemeProvider>,
     {

@@ -36,6 +36,12 @@ describe('LoginPanel', () => {
     expect(panel('opened', 0)).toContain('The code expired. Press Esc, then type /login for a new one.');
   });
 
+  it('shows a hint for approving without a browser when given one', () => {
+    const hint = 'No browser? curl -d user_code=WDNK-7Q2P https://localhost:5555/devicelogin';
+    const frame = render(withProviders(<LoginPanel prompt={prompt} remainingMs={1000} browser="unavailable" now={0} hint={hint} />)).lastFrame() ?? '';
+    expect(frame.replace(/[│\s]+/g, ' ')).toContain(hint);
+  });
+
   it('waits for the code with a spinner', () => {
     const frame = render(withProviders(<LoginPanel prompt={undefined} remainingMs={0} browser="ready" now={0} />)).lastFrame();
     expect(frame).toContain('⠋ Asking the identity provider for a sign-in code… (Esc cancels)');

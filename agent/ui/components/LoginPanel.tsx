@@ -11,6 +11,8 @@ export interface LoginPanelProps {
   remainingMs: number;
   browser: SignIn['browser'];
   now: number;
+  /** One more way to approve, shown under the browser line (the demo's curl command). */
+  hint?: string | undefined;
 }
 
 /** `ABCD1234` → `A B C D - 1 2 3 4`: spaced out so it reads (and types) without mistakes. */
@@ -39,7 +41,7 @@ function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string
 }
 
 /** The device-code sign-in: link, a large user code, time left, and the keys. */
-export function LoginPanel({ prompt, remainingMs, browser, now }: LoginPanelProps) {
+export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPanelProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={1}>
@@ -58,6 +60,7 @@ export function LoginPanel({ prompt, remainingMs, browser, now }: LoginPanelProp
             </Text>
           </Box>
           <BrowserLine browser={browser} url={prompt.verificationUriComplete ?? prompt.verificationUri} />
+          {hint ? <Text dimColor>{hint}</Text> : null}
           {remainingMs > 0 ? (
             <Text dimColor>Code expires in {formatCountdown(remainingMs)} · Esc cancels</Text>
           ) : (

@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const tmuxAvailable = await hasTmux();
+
+/** Approves a device code the way the demo's hint says: a plain form POST trusting only the provider's certificate. */
+function approve(url: string, userCode: string, caFile: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', ca: readFileSync(caFile), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(`user_code=${encodeURIComponent(userCode)}`);
+  });
+}
+
+/** Every secret MSAL cached (access, refresh and id tokens), to prove none reached the screen or a log. */
+function cachedSecrets(cacheFile: string): string[] {
+  const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Record<string, { secret?: string }>>;
+  return ['AccessToken', 'RefreshToken', 'IdToken'].flatMap((section) => Object.values(cache[section] ?? {}).map((e) => e.secret ?? '')).filter((s) => s.length > 20);
+}
+
+const progressLine = (name: string) => new RegExp(`reverse\\s+"${name}"[^\\n]*\\n[^\\n]*\\d/5\\s+\\d+%`);
+
+describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
+  let terminal: TerminalSession | undefined;
+  afterEach(async () => {
+    await terminal?.kill();
+    terminal = undefined;
+  });
+
+  // A fresh HOME: the demo keeps its provider, token cache and logs under ~/.config/warden/demo.
+  const home = mkdtempSync(join(tmpdir(), 'warden-demo-home-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    // Slow enough to watch three panes progress together, fast enough for CI (2 s a call).
+    REVERSE_STEP_MS: '400',
+    // No CI variable: Ink draws no live region under CI.
+  };
+  const demoDir = join(home, '.config', 'warden', 'demo');
+
+  it('signs in with a device code, runs three calls side by side, and Esc cancels one', async () => {
+    terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 100, height: 34 });
+
+    const loginScreen = await terminal.waitForScreen(/curl --cacert[\s\S]*devicelogin/, 60_000);
+    expect(loginScreen).toContain('Sign in to use the MCP server');
+    // The hint wraps inside the panel's border: join its lines back into one.
+    const flat = loginScreen.replace(/\s*[│\n]+\s*/g, ' ');
+    const [, caFile, userCode, url] = flat.match(/curl --cacert (\S+) -d user_code=(\S+) (https:\/\/localhost:\d+\/devicelogin)/) ?? [];
+    expect(userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    expect(await approve(url!, userCode!, caFile!)).toBe(200);
+
+    await terminal.waitForScreen(/connected · 3 tools/);
+    await terminal.waitForScreen(/Signed in as dev@warden\.example/);
+
+    await terminal.typeLine('reverse alpha, beta and gamma');
+    const panes = await terminal.waitForScreen((s) => ['alpha', 'beta', 'gamma'].every((w) => progressLine(w).test(s)));
+    expect(panes).toContain('3 tool calls running');
+    const answers = await terminal.waitForScreen(/"gamma" reversed is "ammag"/);
+    expect(answers).toMatch(/✓ reverse "alpha" · [\d.]+s · ahpla/);
+    expect(answers).toMatch(/✓ reverse "beta" · [\d.]+s · ateb/);
+    expect(answers).toContain('"alpha" reversed is "ahpla"');
+
+    await terminal.typeLine('reverse hello world');
+    await terminal.waitForScreen(progressLine('hello world'));
+    await terminal.sendKeys(['Escape']);
+    await terminal.waitForScreen(/⊘ reverse "hello world" · [\d.]+s · cancelled/);
+
+    await terminal.sendKeys(['C-c']);
+    await terminal.sendKeys(['C-c']);
+    const last = await terminal.waitForScreen(/demo stopped/);
+
+    const secrets = cachedSecrets(join(demoDir, 'token_cache.json'));
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    const logs = readdirSync(join(demoDir, 'logs')).map((f) => readFileSync(join(demoDir, 'logs', f), 'utf8')).join('\n');
+    for (const secret of secrets) {
+      expect(last.includes(secret) || logs.includes(secret)).toBe(false);
+    }
+  }, 120_000);
+
+  it('reuses the cached sign-in on the next start: no device code', async () => {
+    terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 100, height: 34 });
+    const screen = await terminal.waitForScreen(/connected · 3 tools/, 60_000);
+    expect(screen).toContain('dev@warden.example');
+    expect(screen).not.toContain('Enter this code');
+    await terminal.typeLine('/exit');
+    await terminal.waitForScreen(/demo stopped/);
+  }, 90_000);
+});
