@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       return await (await load())(rest, ctx);
     }
+    // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130).
+    if (argv.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a))) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     const { chat } = await import('./commands/chat.js');
     return await chat(argv, ctx);
   } catch (error) {

@@ -1,7 +1,75 @@
+import { text as readAll } from 'node:stream/consumers';
+import { UsageError } from '../../config/errors.js';
+import { parseFlags } from '../../config/flags.js';
+import { loadAgentConfig } from '../config.js';
 import type { Command } from './context.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export const chat: Command = async (_args, ctx) => {
-  ctx.stderr.write('warden: `chat` is not built yet\n');
-  return 1;
+const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID]
+       warden -p "prompt" [--output text|json] [--quiet] [--no-auth] [--server URL] [--model ID]
+
+Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
+tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
+
+  -p, --print            run one turn and exit (0 ok, 1 failed, 2 bad usage, 130 cancelled)
+  --output text|json     with -p: the answer as text (default) or one JSON object
+  -q, --quiet            with -p: no progress lines on stderr
+  --no-auth              send no token (the server runs with --no-auth)
+  --server URL           the MCP endpoint (MCP_SERVER_URL, default http://127.0.0.1:8000/mcp)
+  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers`;
+
+/** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
+export const chat: Command = async (args, ctx) => {
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      print: { type: 'boolean', short: 'p' },
+      output: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      'no-auth': { type: 'boolean' },
+      server: { type: 'string' },
+      model: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`invalid --output "${output}": expected text or json`);
+  if (!values.print) {
+    if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}" (for one prompt: warden -p "…")`);
+    if (values.output !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p');
+  }
+
+  const config = loadAgentConfig(ctx.env, {
+    ...(values.server !== undefined && { server: values.server }),
+    ...(values.model !== undefined && { model: values.model }),
+    noAuth: values['no-auth'] === true,
+  });
+  let prompt = '';
+  if (values.print) {
+    prompt = positionals.join(' ').trim();
+    if (prompt === '' && !ctx.stdin.isTTY) prompt = (await readAll(ctx.stdin)).trim();
+    if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"');
+  }
+
+  // Loaded after the flags and config are known good, so a usage error answers at once.
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { runPrint }] = await Promise.all([
+    import('../core/engine.js'),
+    import('../core/auth/login-factory.js'),
+    import('./print-mode.js'),
+  ]);
+  const engine = createAgentEngine(config, {
+    createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) }),
+  });
+  try {
+    if (values.print) return await runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
+    // Loaded only for the TUI, so print mode never pays for Ink and React.
+    const { runTui } = await import('../ui/run.js');
+    return await runTui(engine, ctx);
+  } finally {
+    await engine.close();
+  }
 };

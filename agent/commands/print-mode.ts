@@ -1,0 +1,162 @@
+import type { AgentEngine, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
+import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
+import { TERMINAL_STATUSES, type ToolCallRecord } from '../core/tool-calls/types.js';
+import type { CommandContext } from './context.js';
+
+export interface PrintOptions {
+  output: 'text' | 'json';
+  /** No progress lines or notices on stderr (errors still go there). */
+  quiet: boolean;
+}
+
+/** Exit code of a turn cancelled by Ctrl-C (128 + SIGINT), as shells expect. */
+const CANCELLED = 130;
+
+export interface ToolCallSummary {
+  name: string;
+  arguments: Readonly<Record<string, unknown>>;
+  status: ToolCallRecord['status'];
+  resultSummary: string;
+  durationMs: number | null;
+}
+
+/** What `--output json` prints: one object, always this shape. */
+export interface PrintTranscript {
+  answer: string;
+  toolCalls: ToolCallSummary[];
+  usage: TurnResult['usage'];
+  /** The Claude model id, or "demo". */
+  model: string;
+  stopReason: TurnResult['stopReason'];
+  error?: string;
+}
+
+function oneLine(text: string, max = 200): string {
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function durationMs(record: ToolCallRecord): number | null {
+  return record.endedAt !== undefined ? record.endedAt - record.startedAt : null;
+}
+
+function summarize(record: ToolCallRecord): ToolCallSummary {
+  return {
+    name: record.tool,
+    arguments: record.args,
+    status: record.status,
+    resultSummary: oneLine(record.status === 'done' ? (record.result ?? '') : (record.error ?? record.result ?? '')),
+    durationMs: durationMs(record),
+  };
+}
+
+/** e.g. `[reverse#1] 2/5 40% Step 2 of 5: …`, then `[reverse#1] ✓ 0.1 s dlrow olleh`. */
+function progressLine(label: string, r: ToolCallRecord): string {
+  const amount = r.total !== undefined && r.total > 0 ? `${r.progress}/${r.total} ${Math.round(((r.progress ?? 0) / r.total) * 100)}%` : `${r.progress}`;
+  return `${label} ${amount}${r.message ? ` ${r.message}` : ''}`;
+}
+
+function endLine(label: string, r: ToolCallRecord): string {
+  const took = `${((durationMs(r) ?? 0) / 1000).toFixed(1)} s`;
+  if (r.status === 'done') return `${label} ✓ ${took} ${oneLine(r.result ?? '', 80)}`;
+  if (r.status === 'cancelled') return `${label} ✗ cancelled after ${took}`;
+  return `${label} ✗ ${took} ${oneLine(r.error ?? r.result ?? 'failed')}`;
+}
+
+/** Plain progress lines on stderr, one per change of a call (start, each progress, the end). */
+function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): () => void {
+  const seen = new Map<string, { label: string; record: ToolCallRecord }>();
+  return registry.subscribe(() => {
+    for (const record of registry.snapshot()) {
+      const before = seen.get(record.id);
+      if (before?.record === record) continue;
+      const label = before?.label ?? `[${record.tool}#${seen.size + 1}]`;
+      seen.set(record.id, { label, record });
+      if (!before) write(`${label} ${record.tool} ${JSON.stringify(record.args)}`);
+      if (TERMINAL_STATUSES.has(record.status)) write(endLine(label, record));
+      else if (record.progressEvents > (before?.record.progressEvents ?? 0)) write(progressLine(label, record));
+    }
+  });
+}
+
+/** Why the session cannot run a turn, as the one line print mode exits with; undefined when it can. */
+function connectionProblem(status: SessionStatus): string | undefined {
+  const { connection, auth } = status;
+  if (connection.state === 'unreachable') return connection.error;
+  if (connection.state !== 'sign-in-needed') return undefined;
+  if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;
+  if (auth.state === 'error') return `sign-in failed: ${auth.error}`;
+  return 'not signed in — run `warden login`';
+}
+
+function endProblem(result: TurnResult): string | undefined {
+  switch (result.stopReason) {
+    case 'error':
+      return result.error ?? 'the turn failed';
+    case 'turn_limit':
+      return 'stopped: the model used too many tool rounds in one turn (WARDEN_MAX_TURNS)';
+    case 'cancelled':
+      return 'cancelled';
+    case 'end_turn':
+      return undefined;
+  }
+}
+
+/**
+ * `warden -p`: one turn without the TUI. The answer streams to stdout (or one JSON object with
+ * --output json), progress goes to stderr; exit 0 on success, 1 on failure, 130 when cancelled.
+ */
+export async function runPrint(engine: AgentEngine, prompt: string, options: PrintOptions, ctx: CommandContext): Promise<number> {
+  const json = options.output === 'json';
+  const note = (line: string): void => {
+    if (!options.quiet) ctx.stderr.write(`${line}\n`);
+  };
+  const model = engine.getStatus().model;
+  const transcript = (result: TurnResult): PrintTranscript => ({
+    answer: result.text,
+    toolCalls: result.callIds.flatMap((id) => {
+      const record = engine.registry.get(id);
+      return record ? [summarize(record)] : [];
+    }),
+    usage: result.usage,
+    model: model.kind === 'claude' ? model.model : 'demo',
+    stopReason: result.stopReason,
+    ...(result.error !== undefined && { error: result.error }),
+  });
+  const finish = (result: TurnResult): number => {
+    if (json) ctx.stdout.write(`${JSON.stringify(transcript(result))}\n`);
+    const problem = endProblem(result);
+    if (problem) ctx.stderr.write(`warden: ${problem}\n`);
+    if (result.stopReason === 'cancelled') return CANCELLED;
+    return problem ? 1 : 0;
+  };
+
+  if (model.kind === 'demo') note('warden: using the offline demo model (set ANTHROPIC_API_KEY to use Claude)');
+  await engine.start();
+  const problem = connectionProblem(engine.getStatus());
+  if (problem) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: problem });
+
+  const unwatch = options.quiet ? () => undefined : watchCalls(engine.registry, note);
+  // Text after tool calls is a new paragraph of the answer.
+  let wrote = '';
+  let paragraphBreak = false;
+  const onEvent = (event: TurnEvent): void => {
+    if (event.type === 'notice') note(`warden: ${event.message}`);
+    else if (event.type === 'tool-call') paragraphBreak = wrote !== '';
+    else if (!json) {
+      let prefix = '';
+      if (paragraphBreak) prefix = wrote.endsWith('\n\n') ? '' : wrote.endsWith('\n') ? '\n' : '\n\n';
+      paragraphBreak = false;
+      ctx.stdout.write(prefix + event.delta);
+      // Only the tail matters, to know how many newlines are already there.
+      wrote = (wrote + prefix + event.delta).slice(-2);
+    }
+  };
+  try {
+    const result = await engine.runTurn(prompt, { signal: ctx.shutdownSignal, onEvent });
+    if (!json && wrote !== '' && !wrote.endsWith('\n')) ctx.stdout.write('\n');
+    return finish(result);
+  } finally {
+    unwatch();
+  }
+}

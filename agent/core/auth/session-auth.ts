@@ -1,0 +1,158 @@
+import type { AuthProvider, FetchLike } from '@modelcontextprotocol/client';
+import { SignInCancelledError, SignInRequiredError, type AccessToken, type Authenticator } from '../../../auth/login/types.js';
+import type { AuthState } from '../engine-types.js';
+import { AuthFailedError, SignInNeededError } from '../mcp/errors.js';
+import { discoverAuth, type DiscoveredAuth } from './discovery.js';
+
+/**
+ * Builds the Authenticator. Called first without `discovered` (configured ENTRA_* only) and, if that
+ * throws (e.g. ConfigError: no ENTRA_TENANT_ID), again with what the server's metadata says.
+ */
+export type AuthenticatorFactory = (discovered?: DiscoveredAuth) => Authenticator | Promise<Authenticator>;
+
+export interface SessionAuthOptions {
+  serverUrl: string;
+  authenticator?: Authenticator;
+  createAuthenticator?: AuthenticatorFactory;
+  fetch?: FetchLike;
+  now?: () => number;
+  onState: (state: AuthState) => void;
+}
+
+/** A cached token is reused until this close to its expiry (MSAL itself refreshes within 5 minutes). */
+const EXPIRY_MARGIN_MS = 2 * 60_000;
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Tokens for the MCP transport: silent acquisition (kept in memory so the file cache is not read
+ * per request), one forced refresh on 401, zero-config discovery, and device-code sign-in.
+ */
+export class SessionAuth {
+  private authenticator: Authenticator | undefined;
+  private discovered: DiscoveredAuth | undefined;
+  /** Why no Authenticator could be built yet, and whether discovery was already used for it. */
+  private setupError: { message: string; withDiscovery: boolean } | undefined;
+  private creating: Promise<void> | undefined;
+  private refreshing: Promise<void> | undefined;
+  private cached: AccessToken | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionAuthOptions) {
+    this.authenticator = options.authenticator;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The transport's view: `token()` before each request, `onUnauthorized()` once per 401. */
+  provider(): AuthProvider {
+    return { token: () => this.token(), onUnauthorized: (ctx) => this.onUnauthorized(ctx.response) };
+  }
+
+  async token(): Promise<string | undefined> {
+    if (this.cached && this.cached.expiresOn.getTime() - this.now() > EXPIRY_MARGIN_MS) return this.cached.accessToken;
+    const authenticator = await this.resolve();
+    if (!authenticator) return undefined;
+    try {
+      return this.accept(await authenticator.acquireTokenSilently());
+    } catch (error) {
+      // Sent without a token, the server answers 401 and onUnauthorized decides what that means.
+      this.cached = undefined;
+      this.options.onState(error instanceof SignInRequiredError ? { state: 'signed-out' } : { state: 'error', error: message(error) });
+      return undefined;
+    }
+  }
+
+  async onUnauthorized(challenge: Response | undefined): Promise<void> {
+    this.cached = undefined;
+    let authenticator = await this.resolve();
+    if (!authenticator && !this.discovered) {
+      try {
+        this.discovered = await discoverAuth(this.options.serverUrl, challenge, this.options.fetch);
+      } catch (error) {
+        throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'} (${message(error)})`);
+      }
+      authenticator = await this.resolve();
+    }
+    if (!authenticator) throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'}`);
+    // Concurrent 401s share one refresh.
+    this.refreshing ??= this.refresh(authenticator).finally(() => (this.refreshing = undefined));
+    await this.refreshing;
+  }
+
+  /** Interactive device-code sign-in; the prompt is reported through onState while it runs. */
+  async signIn(signal?: AbortSignal): Promise<AccessToken> {
+    let authenticator = await this.resolve();
+    if (!authenticator && !this.discovered) {
+      // No 401 at hand: read the server's metadata from its well-known location.
+      try {
+        this.discovered = await discoverAuth(this.options.serverUrl, undefined, this.options.fetch);
+      } catch (error) {
+        throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'} (${message(error)})`);
+      }
+      authenticator = await this.resolve();
+    }
+    if (!authenticator) throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'}`);
+    this.options.onState({ state: 'signing-in' });
+    try {
+      const token = await authenticator.signIn({
+        onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
+        ...(signal && { signal }),
+      });
+      this.accept(token);
+      return token;
+    } catch (error) {
+      const cancelled = signal?.aborted === true || error instanceof SignInCancelledError;
+      this.options.onState(cancelled ? { state: 'signed-out' } : { state: 'error', error: message(error) });
+      throw error;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    this.cached = undefined;
+    await this.authenticator?.signOut();
+    this.options.onState({ state: 'signed-out' });
+  }
+
+  private accept(token: AccessToken): string {
+    this.cached = token;
+    this.options.onState({ state: 'signed-in', account: token.account.username, expiresAt: token.expiresOn.getTime() });
+    return token.accessToken;
+  }
+
+  private async refresh(authenticator: Authenticator): Promise<void> {
+    try {
+      this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }));
+    } catch (error) {
+      if (error instanceof SignInRequiredError) {
+        this.options.onState({ state: 'signed-out' });
+        throw new SignInNeededError('not signed in (the session expired or was never started)');
+      }
+      this.options.onState({ state: 'error', error: message(error) });
+      throw new AuthFailedError(`could not get a token: ${message(error)}`);
+    }
+  }
+
+  /** The Authenticator, built on first need; undefined (with `setupError`) while that is impossible. */
+  private async resolve(): Promise<Authenticator | undefined> {
+    if (this.authenticator) return this.authenticator;
+    const factory = this.options.createAuthenticator;
+    if (!factory) {
+      this.setupError = { message: 'sign-in is not configured', withDiscovery: true };
+      return undefined;
+    }
+    const withDiscovery = this.discovered !== undefined;
+    // Each way of building (without, then with discovery) is tried once; its error is kept.
+    if (this.setupError && this.setupError.withDiscovery === withDiscovery) return undefined;
+    this.creating ??= (async () => {
+      try {
+        this.authenticator = await factory(this.discovered);
+        this.setupError = undefined;
+      } catch (error) {
+        this.setupError = { message: message(error), withDiscovery };
+        if (withDiscovery) this.options.onState({ state: 'error', error: message(error) });
+      }
+    })().finally(() => (this.creating = undefined));
+    await this.creating;
+    return this.authenticator;
+  }
+}

@@ -1,0 +1,83 @@
+import { SdkError, SdkHttpError } from '@modelcontextprotocol/client';
+
+/** Sign-in is needed before the server can be used (no account, refresh refused, auth off but required). */
+export class SignInNeededError extends Error {
+  override readonly name = 'SignInNeededError';
+}
+
+/** Getting a token failed for a reason other than "sign in first" (identity provider down, bad config). */
+export class AuthFailedError extends Error {
+  override readonly name = 'AuthFailedError';
+}
+
+export type McpFailure =
+  /** Nothing answers at the URL (refused, DNS, timeout) or it is not an MCP endpoint. */
+  | { kind: 'unreachable'; message: string }
+  /** A connection that worked broke (server restarted, socket reset): worth one reconnect. */
+  | { kind: 'connection-lost'; message: string }
+  | { kind: 'sign-in'; message: string }
+  | { kind: 'auth-failed'; message: string }
+  | { kind: 'other'; message: string };
+
+const REFUSED: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
+};
+const LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+
+/** The innermost `code` in an error's cause chain (undici hides the socket error two causes deep). */
+function rootCode(error: unknown): string | undefined {
+  let code: string | undefined;
+  for (const e of chain(error)) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === 'string') code = c;
+  }
+  return code;
+}
+
+function chain(error: unknown): Error[] {
+  const out: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && out.length < 6; e = e.cause) out.push(e);
+  return out;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** Sorts an MCP client failure into what the session does next, with one line naming the URL where it helps. */
+export function classifyMcpError(error: unknown, url: string): McpFailure {
+  if (error instanceof SignInNeededError) return { kind: 'sign-in', message: error.message };
+  if (error instanceof AuthFailedError) return { kind: 'auth-failed', message: error.message };
+  if (error instanceof SdkHttpError) {
+    if (error.status === 401) return { kind: 'sign-in', message: 'the server refused the access token even after a refresh; sign in again' };
+    if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };
+    if (error.status === 404 || error.status === 405) return { kind: 'unreachable', message: `no MCP endpoint at ${url} (HTTP ${error.status})` };
+    if (error.status >= 500) return { kind: 'connection-lost', message: `the MCP server at ${url} failed (HTTP ${error.status})` };
+  }
+  const code = rootCode(error);
+  if (code && REFUSED[code]) return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${REFUSED[code]})` };
+  if (code && LOST.has(code)) return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url} (${code})` };
+  if (error instanceof SdkError && (error.code === 'CONNECTION_CLOSED' || error.code === 'NOT_CONNECTED' || error.code === 'SEND_FAILED')) {
+    return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url}` };
+  }
+  // fetch() failed without a socket code (e.g. a port fetch refuses): still nothing reached the server.
+  if (chain(error).some((e) => e instanceof TypeError && e.message === 'fetch failed')) {
+    const innermost = chain(error).at(-1);
+    return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${innermost ? firstLine(innermost.message) : 'fetch failed'})` };
+  }
+  const message = error instanceof Error ? firstLine(error.message) : String(error);
+  if (error instanceof SdkError && error.code === 'ERA_NEGOTIATION_FAILED') {
+    return { kind: 'unreachable', message: `cannot talk MCP with ${url}: ${message}` };
+  }
+  return { kind: 'other', message };
+}

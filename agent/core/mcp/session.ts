@@ -1,0 +1,172 @@
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  type AuthProvider,
+  type CallToolResult,
+  type FetchLike,
+  type Progress,
+  type Tool,
+} from '@modelcontextprotocol/client';
+import type { ConnectionState } from '../engine-types.js';
+import { classifyMcpError, type McpFailure } from './errors.js';
+
+export interface McpSessionOptions {
+  url: string;
+  /** Absent with --no-auth: no Authorization header at all. */
+  authProvider?: AuthProvider;
+  fetch?: FetchLike;
+  clientInfo?: { name: string; version: string };
+  onConnection: (state: ConnectionState) => void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onprogress?: (progress: Progress) => void;
+  /** Called when the request is about to go out (the connection is up). */
+  onSent?: () => void;
+}
+
+/** A failure the session already reported as connection state; `failure.message` is one line for the user. */
+export class McpSessionError extends Error {
+  override readonly name = 'McpSessionError';
+  constructor(readonly failure: McpFailure) {
+    super(failure.message);
+  }
+}
+
+/** Without progress a call may take this long; each progress notification restarts the clock. */
+const CALL_TIMEOUT_MS = 120_000;
+
+/**
+ * One MCP server connection (SDK v2 client over Streamable HTTP, protocol negotiated
+ * automatically). Connects on first need; a call that fails because the connection broke
+ * (server restarted, socket reset) is retried once on a fresh client.
+ */
+export class McpSession {
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+  private toolList: Tool[] = [];
+  private closed = false;
+  private state: ConnectionState = { state: 'connecting' };
+
+  constructor(private readonly options: McpSessionOptions) {}
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  /** The connected client; throws McpSessionError (already reported) when the server cannot be used. */
+  connect(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** The server's tools as of the last (re)connect. */
+  async tools(): Promise<Tool[]> {
+    await this.connect();
+    return this.toolList;
+  }
+
+  async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.connect();
+      let progressed = false;
+      try {
+        options.onSent?.();
+        const result = await client.callTool(
+          { name, arguments: args },
+          {
+            ...(options.signal && { signal: options.signal }),
+            onprogress: (progress) => {
+              progressed = true;
+              options.onprogress?.(progress);
+            },
+            timeout: CALL_TIMEOUT_MS,
+            resetTimeoutOnProgress: true,
+          },
+        );
+        // A call that works proves the connection, whatever an earlier failure said.
+        if (this.state.state !== 'connected') this.setState(this.connectedState(client));
+        return result;
+      } catch (error) {
+        // The caller decides what a cancelled call means; nothing about the connection is known.
+        if (options.signal?.aborted) throw error;
+        const failure = this.classify(error);
+        const broken = failure.kind === 'connection-lost' || failure.kind === 'unreachable';
+        if (broken) await this.drop(client);
+        // Once the tool has reported progress it ran: a retry would run it twice.
+        if (broken && attempt === 0 && !progressed) continue;
+        if (broken || failure.kind === 'sign-in' || failure.kind === 'auth-failed') this.report(failure);
+        throw new McpSessionError(failure);
+      }
+    }
+  }
+
+  /** Drops the client and connects anew (after sign-in, or to pick up a changed tool list). */
+  async reconnect(): Promise<void> {
+    if (this.client) await this.drop(this.client);
+    await this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting?.catch(() => undefined);
+    if (this.client) await this.drop(this.client);
+  }
+
+  private async open(): Promise<Client> {
+    if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
+    this.setState({ state: 'connecting' });
+    const client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
+    const transport = new StreamableHTTPClientTransport(new URL(this.options.url), {
+      ...(this.options.authProvider && { authProvider: this.options.authProvider }),
+      ...(this.options.fetch && { fetch: this.options.fetch }),
+    });
+    try {
+      await client.connect(transport);
+      const { tools } = await client.listTools();
+      this.client = client;
+      this.toolList = tools;
+      this.setState(this.connectedState(client));
+      return client;
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      const failure = this.classify(error);
+      this.report(failure);
+      throw new McpSessionError(failure);
+    }
+  }
+
+  /** Classifies a failure; without an AuthProvider (--no-auth) a 401 can only mean the server wants a token. */
+  private classify(error: unknown): McpFailure {
+    const failure = classifyMcpError(error, this.options.url);
+    if (failure.kind === 'sign-in' && !this.options.authProvider) {
+      return { kind: 'sign-in', message: `the server at ${this.options.url} requires sign-in (the agent runs with --no-auth)` };
+    }
+    return failure;
+  }
+
+  private report(failure: McpFailure): void {
+    this.setState(
+      failure.kind === 'sign-in' || failure.kind === 'auth-failed'
+        ? { state: 'sign-in-needed', reason: failure.message }
+        : { state: 'unreachable', error: failure.message },
+    );
+  }
+
+  private connectedState(client: Client): ConnectionState {
+    const serverName = client.getServerVersion()?.name;
+    return { state: 'connected', toolCount: this.toolList.length, ...(serverName && { serverName }) };
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.options.onConnection(state);
+  }
+
+  private async drop(client: Client): Promise<void> {
+    if (this.client === client) this.client = undefined;
+    await client.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,119 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
+import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { ModelInfo } from '../engine-types.js';
+import { decideRetry } from './retry.js';
+import {
+  ModelCancelledError,
+  ModelError,
+  type ChatModel,
+  type ModelRequest,
+  type ModelResponse,
+  type TextBlock,
+  type ToolUseBlock,
+} from './types.js';
+
+export interface ClaudeSettings {
+  apiKey: string;
+  /** ANTHROPIC_BASE_URL; the SDK's default when absent. */
+  baseURL?: string;
+  model: string;
+  maxTokens?: number;
+}
+
+export interface ClaudeOptions {
+  fetch?: typeof fetch;
+  /** Retries after a retryable failure (429, 529, 5xx, network). */
+  maxRetries?: number;
+  /** First backoff step in ms (doubles per retry) when the API gives no retry-after. */
+  retryBaseMs?: number;
+}
+
+const SYSTEM_PROMPT = [
+  'You are Warden, an assistant in a terminal. You can call the tools of an MCP server the user is signed in to.',
+  'Use a tool when it helps answer; when several calls are independent, request them together in one response so they run at the same time.',
+  'Keep answers short and plain; quote tool results exactly where it matters (e.g. a reversed text).',
+].join(' ');
+
+const STOP_REASONS: Record<string, ModelResponse['stopReason']> = { end_turn: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' };
+
+/** Claude through the Messages API, streaming; our own retry loop so each retry can be announced. */
+export class ClaudeModel implements ChatModel {
+  readonly info: ModelInfo;
+  private readonly client: Anthropic;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    private readonly settings: ClaudeSettings,
+    options: ClaudeOptions = {},
+  ) {
+    this.info = { kind: 'claude', model: settings.model };
+    this.client = new Anthropic({
+      apiKey: settings.apiKey,
+      ...(settings.baseURL && { baseURL: settings.baseURL }),
+      ...(options.fetch && { fetch: options.fetch }),
+      // The loop below retries, so the user sees each wait as a notice instead of a silent stall.
+      maxRetries: 0,
+    });
+    this.maxRetries = options.maxRetries ?? 3;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+  }
+
+  async respond(request: ModelRequest): Promise<ModelResponse> {
+    for (let retries = 0; ; retries++) {
+      let streamed = false;
+      try {
+        return await this.attempt(request, () => (streamed = true));
+      } catch (error) {
+        if (request.signal.aborted || error instanceof APIUserAbortError) throw new ModelCancelledError();
+        const decision = decideRetry(error, {
+          retries,
+          maxRetries: this.maxRetries,
+          baseDelayMs: this.retryBaseMs,
+          model: this.settings.model,
+          baseURL: this.client.baseURL,
+        });
+        // A retry after text was shown would show it twice: only failures before any output are retried.
+        if (!decision.retry || streamed) throw new ModelError(decision.retry ? `the reply from Claude broke off: ${String(error)}` : decision.message);
+        request.onNotice(decision.notice);
+        try {
+          await delay(decision.delayMs, undefined, { signal: request.signal });
+        } catch {
+          throw new ModelCancelledError();
+        }
+      }
+    }
+  }
+
+  private async attempt(request: ModelRequest, onOutput: () => void): Promise<ModelResponse> {
+    const stream = this.client.messages.stream(
+      {
+        model: this.settings.model,
+        max_tokens: this.settings.maxTokens ?? 4096,
+        system: SYSTEM_PROMPT,
+        messages: request.messages as MessageParam[],
+        ...(request.tools.length > 0 && { tools: request.tools as Tool[] }),
+      },
+      { signal: request.signal },
+    );
+    stream.on('text', (delta) => {
+      onOutput();
+      request.onText(delta);
+    });
+    const message = await stream.finalMessage();
+    const content: Array<TextBlock | ToolUseBlock> = [];
+    for (const block of message.content) {
+      if (block.type === 'text') content.push({ type: 'text', text: block.text });
+      else if (block.type === 'tool_use') {
+        const input = block.input !== null && typeof block.input === 'object' ? (block.input as Record<string, unknown>) : {};
+        content.push({ type: 'tool_use', id: block.id, name: block.name, input });
+      }
+    }
+    return {
+      content,
+      stopReason: STOP_REASONS[message.stop_reason ?? ''] ?? 'other',
+      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import type { TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
+import type { Conversation } from './conversation.js';
+import { toToolDefinitions } from './mcp/tool-definitions.js';
+import type { McpSession } from './mcp/session.js';
+import { ModelCancelledError, type ChatModel, type ToolDefinition, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
+import type { ToolCallRegistry } from './tool-calls/registry.js';
+import { runToolCall } from './tool-runner.js';
+
+export interface TurnDeps {
+  model: ChatModel;
+  session: McpSession;
+  registry: ToolCallRegistry;
+  conversation: Conversation;
+  /** Model rounds per turn before it ends as 'turn_limit'. */
+  maxTurns: number;
+}
+
+const NOT_RUN = 'Not run: the reply was cut off (output token limit) before this call was complete.';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One user turn: the model answers, its tool_use blocks run concurrently, their results go
+ * back, until the model ends its turn (or the cap, a cancel, or an error). Never throws.
+ */
+export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = (event: TurnEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A front end's listener failing must not break the turn.
+    }
+  };
+  const usage: TurnUsage = { inputTokens: 0, outputTokens: 0 };
+  const callIds: string[] = [];
+  const texts: string[] = [];
+  const end = (stopReason: TurnResult['stopReason'], error?: string): TurnResult => ({
+    text: texts.join('\n\n'),
+    callIds,
+    usage,
+    stopReason,
+    ...(error !== undefined && { error }),
+  });
+
+  deps.conversation.addUser([{ type: 'text', text: prompt }]);
+  let tools: ToolDefinition[];
+  try {
+    tools = toToolDefinitions(await deps.session.tools());
+  } catch (error) {
+    return end('error', message(error));
+  }
+
+  for (let round = 0; round < deps.maxTurns; round++) {
+    if (signal.aborted) return end('cancelled');
+    let response;
+    try {
+      response = await deps.model.respond({
+        messages: deps.conversation.all,
+        tools,
+        signal,
+        onText: (delta) => emit({ type: 'text', delta }),
+        onNotice: (notice) => emit({ type: 'notice', message: notice }),
+      });
+    } catch (error) {
+      if (error instanceof ModelCancelledError || signal.aborted) return end('cancelled');
+      return end('error', message(error));
+    }
+    usage.inputTokens += response.usage.inputTokens;
+    usage.outputTokens += response.usage.outputTokens;
+    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+    if (text.trim() !== '') texts.push(text);
+    deps.conversation.addAssistant(response.content);
+
+    const uses = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
+    if (uses.length === 0) {
+      if (response.stopReason === 'max_tokens') emit({ type: 'notice', message: 'The reply was cut off at the output token limit.' });
+      return end('end_turn');
+    }
+    // Every tool_use needs its tool_result in the next message, even one that is not run.
+    if (response.stopReason !== 'tool_use') {
+      deps.conversation.addUser(uses.map((u): ToolResultBlock => ({ type: 'tool_result', tool_use_id: u.id, content: NOT_RUN, is_error: true })));
+      emit({ type: 'notice', message: 'The reply was cut off at the output token limit; its tool calls were not run.' });
+      return end('end_turn');
+    }
+    // All calls of one response run at once; each has its own record, progress and cancel.
+    const results = await Promise.all(
+      uses.map((use) =>
+        runToolCall(use, {
+          session: deps.session,
+          registry: deps.registry,
+          turnSignal: signal,
+          onStart: (callId) => {
+            callIds.push(callId);
+            emit({ type: 'tool-call', callId });
+          },
+        }),
+      ),
+    );
+    deps.conversation.addUser(results);
+  }
+  return signal.aborted ? end('cancelled') : end('turn_limit');
+}

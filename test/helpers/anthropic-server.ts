@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the agent sent to /v1/messages. */
+export interface RecordedRequest {
+  /** Epoch ms of arrival. */
+  at: number;
+  headers: IncomingMessage['headers'];
+  body: {
+    model: string;
+    stream?: boolean;
+    max_tokens: number;
+    system?: unknown;
+    tools?: Array<{ name: string; description?: string; input_schema: Record<string, unknown> }>;
+    messages: Array<{ role: 'user' | 'assistant'; content: string | Array<Record<string, unknown>> }>;
+  };
+}
+
+export type ScriptedBlock = { type: 'text'; text: string } | { type: 'tool_use'; id?: string; name: string; input: Record<string, unknown> };
+
+/** A streamed reply: content blocks, then stop reason and usage. */
+export interface StreamReply {
+  kind: 'stream';
+  content: ScriptedBlock[];
+  stopReason?: 'end_turn' | 'tool_use' | 'max_tokens';
+  usage?: { input_tokens: number; output_tokens: number };
+}
+
+/** An HTTP error answer shaped as the API's (`{type:'error', error:{type, message}}`). */
+export interface ErrorReply {
+  kind: 'error';
+  status: number;
+  errorType: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+export type Reply = StreamReply | ErrorReply;
+export type Script = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+export const text = (value: string, usage?: StreamReply['usage']): Script => () => ({ kind: 'stream', content: [{ type: 'text', text: value }], stopReason: 'end_turn', ...(usage && { usage }) });
+
+export const toolUse =
+  (calls: Array<{ id?: string; name: string; input: Record<string, unknown> }>, preface?: string): Script =>
+  () => ({
+    kind: 'stream',
+    content: [...(preface ? [{ type: 'text' as const, text: preface }] : []), ...calls.map((c) => ({ type: 'tool_use' as const, ...c }))],
+    stopReason: 'tool_use',
+  });
+
+export const apiError =
+  (status: number, errorType: string, message: string, headers?: Record<string, string>): Script =>
+  () => ({ kind: 'error', status, errorType, message, ...(headers && { headers }) });
+
+/** The tool_result blocks of a request's last message. */
+export function toolResults(request: RecordedRequest): Array<{ tool_use_id: string; content: unknown; is_error?: boolean }> {
+  const last = request.body.messages[request.body.messages.length - 1];
+  if (!last || typeof last.content === 'string') return [];
+  return last.content.filter((b) => b.type === 'tool_result') as Array<{ tool_use_id: string; content: unknown; is_error?: boolean }>;
+}
+
+export interface FakeAnthropic {
+  /** Use as ANTHROPIC_BASE_URL. */
+  url: string;
+  readonly requests: RecordedRequest[];
+  /** Queues replies, answered in order (one per request). */
+  enqueue(...scripts: Script[]): void;
+  /** Resolves once `count` requests have arrived in all. */
+  waitForRequests(count: number): Promise<RecordedRequest[]>;
+  close(): Promise<void>;
+}
+
+function sse(res: ServerResponse, event: string, data: unknown): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/** Cuts a string in a few pieces so deltas really arrive in parts. */
+function pieces(value: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < value.length; i += size) out.push(value.slice(i, i + size));
+  return out.length > 0 ? out : [''];
+}
+
+let messageCounter = 0;
+
+function streamReply(res: ServerResponse, request: RecordedRequest, reply: StreamReply): void {
+  const id = `msg_test_${++messageCounter}`;
+  const usage = reply.usage ?? { input_tokens: 10, output_tokens: 5 };
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'request-id': `req_${id}` });
+  sse(res, 'message_start', {
+    type: 'message_start',
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: request.body.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
+    },
+  });
+  reply.content.forEach((block, index) => {
+    if (block.type === 'text') {
+      sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+      for (const part of pieces(block.text, 6)) {
+        sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: part } });
+      }
+    } else {
+      const toolId = block.id ?? `toolu_test_${messageCounter}_${index}`;
+      sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId, name: block.name, input: {} } });
+      for (const part of pieces(JSON.stringify(block.input), 7)) {
+        sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
+      }
+    }
+    sse(res, 'content_block_stop', { type: 'content_block_stop', index });
+  });
+  sse(res, 'message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: reply.stopReason ?? 'end_turn', stop_sequence: null },
+    usage: { output_tokens: usage.output_tokens },
+  });
+  sse(res, 'message_stop', { type: 'message_stop' });
+  res.end();
+}
+
+/**
+ * A local stand-in for the Anthropic Messages API (`POST /v1/messages`, SSE streaming) on
+ * 127.0.0.1:0, reached by the real SDK through ANTHROPIC_BASE_URL. Replies are scripted per
+ * request; every request is recorded. A request with nothing queued gets a 500.
+ */
+export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+  const requests: RecordedRequest[] = [];
+  const queue: Script[] = [];
+  const waiters = new Set<() => void>();
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
+          res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: req.url } }));
+          return;
+        }
+        const request: RecordedRequest = { at: Date.now(), headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'] };
+        requests.push(request);
+        waiters.forEach((w) => w());
+        const script = queue.shift();
+        const reply: Reply = script ? await script(request) : { kind: 'error', status: 500, errorType: 'api_error', message: 'no scripted reply left' };
+        if (reply.kind === 'error') {
+          res
+            .writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers })
+            .end(JSON.stringify({ type: 'error', error: { type: reply.errorType, message: reply.message } }));
+          return;
+        }
+        streamReply(res, request, reply);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    enqueue: (...scripts) => queue.push(...scripts),
+    waitForRequests: (count) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (requests.length < count) return;
+          waiters.delete(check);
+          resolve(requests.slice(0, count));
+        };
+        waiters.add(check);
+        check();
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
