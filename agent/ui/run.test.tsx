@@ -76,7 +76,7 @@ describe('runTui', () => {
     await settle();
     stdin.type(keys.ctrlC);
     expect(await done).toBe(0);
-    expect(stdout.output).toContain('Try: reverse alpha beta gamma');
+    expect(stdout.output).toContain('Try: reverse alpha, beta and gamma');
     expect(stdin.rawMode.at(0)).toBe(true);
     expect(stdin.rawMode.at(-1)).toBe(false);
     expect(stdout.output.endsWith('\u001B[?25h')).toBe(true);

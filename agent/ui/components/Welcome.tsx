@@ -12,7 +12,7 @@ export function Welcome({ demo }: { demo: boolean }) {
         </Text>{' '}
         — chat with authenticated MCP tools. /help lists commands and keys.
       </Text>
-      {demo ? <Text dimColor>Demo: local identity provider and MCP server. Try: reverse alpha beta gamma</Text> : null}
+      {demo ? <Text dimColor>Demo: local identity provider and MCP server. Try: reverse alpha, beta and gamma</Text> : null}
     </Box>
   );
 }
