@@ -1,7 +1,69 @@
-import type { Command } from './context.js';
+import { describeExpiry } from '../../auth/login/format.js';
+import { createAuthenticator, loadLoginConfig, SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
+import { parseFlags } from '../../config/flags.js';
+import type { Command, CommandContext } from './context.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export const login: Command = async (_args, ctx) => {
-  ctx.stderr.write('warden: `login` is not built yet\n');
-  return 1;
+const USAGE = `Usage: warden login [--force]
+
+Signs in with a device code: open the URL shown on any device (phone, laptop), enter the
+code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
+~/.config/warden/token_cache.json, mode 0600) and renewed without you while it can be.
+
+Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE
+(and WARDEN_DEV_CA_FILE for the embedded dev identity provider); see .env.example.
+
+  --force    sign in again even when a usable token is cached`;
+
+/** One line on stdout after a sign-in: who, where, what for, until when. Never the token. */
+export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {
+  return (
+    `${prefix} ${token.account.username} (${token.account.name && token.account.name !== token.account.username ? `${token.account.name}, ` : ''}tenant ${token.account.tenantId}), ` +
+    `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`
+  );
+}
+
+function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
+  const lines = [
+    `warden: ${prompt.message}`,
+    '',
+    `    Open:  ${prompt.verificationUri}`,
+    `    Code:  ${prompt.userCode}`,
+    ...(prompt.verificationUriComplete ? [`    (or open ${prompt.verificationUriComplete} — the code is filled in)`] : []),
+    '',
+    `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
+  ];
+  ctx.stderr.write(`${lines.join('\n')}\n`);
+}
+
+export const login: Command = async (args, ctx) => {
+  const { values } = parseFlags(args, { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadLoginConfig(ctx.env);
+  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+  try {
+    if (!values.force && (await auth.currentAccount())) {
+      try {
+        const token = await auth.acquireTokenSilently();
+        ctx.stdout.write(`${signedInLine(token, Date.now(), 'Already signed in as')}\n`);
+        ctx.stderr.write('warden: run `warden login --force` to sign in again\n');
+        return 0;
+      } catch (error) {
+        // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
+        if (!(error instanceof SignInRequiredError)) ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${(error as Error).message}); signing in again\n`);
+      }
+    }
+    const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });
+    ctx.stdout.write(`${signedInLine(token, Date.now())}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SignInCancelledError) {
+      ctx.stderr.write('warden: sign-in cancelled\n');
+      return 130;
+    }
+    ctx.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
 };

@@ -1,7 +1,33 @@
+import { describeAccount } from '../../auth/login/format.js';
+import { createAuthenticator, loadLoginConfig } from '../../auth/login/index.js';
+import { parseFlags } from '../../config/flags.js';
 import type { Command } from './context.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export const logout: Command = async (_args, ctx) => {
-  ctx.stderr.write('warden: `logout` is not built yet\n');
-  return 1;
+const USAGE = `Usage: warden logout
+
+Removes the signed-in account and its tokens from the token cache (WARDEN_TOKEN_CACHE).
+Nothing is sent to the identity provider.`;
+
+export const logout: Command = async (args, ctx) => {
+  const { values } = parseFlags(args, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadLoginConfig(ctx.env);
+  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+  try {
+    const removed = await auth.signOut();
+    if (!removed) {
+      ctx.stdout.write('No account was signed in\n');
+      return 0;
+    }
+    ctx.stdout.write(`Signed out ${describeAccount(removed)}\n`);
+    const remaining = await auth.currentAccount();
+    if (remaining) ctx.stderr.write(`warden: ${describeAccount(remaining)} is still signed in (run \`warden logout\` again to remove it)\n`);
+    return 0;
+  } catch (error) {
+    ctx.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
 };

@@ -1,7 +1,139 @@
+import { z } from 'zod';
+import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
+import { createAuthenticator, loadLoginConfig, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { causeOf } from '../../auth/login/network.js';
+import { parseFlags } from '../../config/flags.js';
+import { parseConfig } from '../../config/load.js';
+import { httpUrl } from '../../config/schema-helpers.js';
+import { DEFAULT_SERVER_URL } from '../config.js';
 import type { Command } from './context.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export const status: Command = async (_args, ctx) => {
-  ctx.stderr.write('warden: `status` is not built yet\n');
-  return 1;
+const USAGE = `Usage: warden status [--json] [--server URL]
+
+Shows the signed-in account, tenant, scopes and token expiry from the token cache (no call
+to the identity provider, never the token itself), and whether the MCP server answers.
+Exit code 0 when an account is signed in, 1 when not.
+
+  --json          machine-readable output
+  --server URL    the MCP endpoint to check (MCP_SERVER_URL, default ${DEFAULT_SERVER_URL})`;
+
+const PROBE_TIMEOUT_MS = 2000;
+
+export interface ServerProbe {
+  url: string;
+  reachable: boolean;
+  /** HTTP status of GET /healthz. */
+  status?: number;
+  error?: string;
+  /** From its RFC 9728 metadata, when published. */
+  authorizationServers?: string[];
+  scopesSupported?: string[];
+}
+
+function probeError(error: unknown): string {
+  if ((error as Error | undefined)?.name === 'TimeoutError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  return causeOf(error).cause;
+}
+
+/** GET <origin>/healthz and the RFC 9728 metadata, both with a short timeout. */
+export async function probeServer(serverUrl: string, signal?: AbortSignal): Promise<ServerProbe> {
+  const url = new URL(serverUrl);
+  const timeout = (): AbortSignal => (signal ? AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]) : AbortSignal.timeout(PROBE_TIMEOUT_MS));
+  const metadataUrl = `${url.origin}/.well-known/oauth-protected-resource${url.pathname.replace(/\/+$/, '')}`;
+  const [health, metadata] = await Promise.allSettled([
+    fetch(`${url.origin}/healthz`, { signal: timeout(), redirect: 'manual' }).then(async (r) => (await r.body?.cancel(), r.status)),
+    fetch(metadataUrl, { signal: timeout(), redirect: 'manual' }).then(async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : (await r.body?.cancel(), undefined))),
+  ]);
+  const probe: ServerProbe = { url: serverUrl, reachable: health.status === 'fulfilled' || (metadata.status === 'fulfilled' && metadata.value !== undefined) };
+  if (health.status === 'fulfilled') probe.status = health.value;
+  else if (!probe.reachable) probe.error = probeError(health.reason);
+  if (metadata.status === 'fulfilled' && metadata.value) {
+    const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+    const servers = list(metadata.value.authorization_servers);
+    const scopes = list(metadata.value.scopes_supported);
+    if (servers) probe.authorizationServers = servers;
+    if (scopes) probe.scopesSupported = scopes;
+  }
+  return probe;
+}
+
+/** Does the server want tokens from the authority we sign in with? (`…/<tenant>/v2.0` and `…/<tenant>` are the same.) */
+function sameAuthority(published: string, config: LoginConfig): boolean {
+  const norm = (u: string): string => u.toLowerCase().replace(/\/+$/, '').replace(/\/v2\.0$/, '');
+  return norm(published) === norm(config.authority);
+}
+
+function tokenLine(cached: CachedSignIn, now: number): string {
+  const renew = cached.canRefresh ? 'renewed on next use (refresh token cached)' : 'run `warden login`';
+  if (!cached.expiresOn) return `none cached; ${renew}`;
+  if (cached.expiresOn.getTime() > now) return `valid until ${describeExpiry(cached.expiresOn, now)}`;
+  return `expired ${relativeTime(cached.expiresOn, now)} (${localTime(cached.expiresOn)}); ${renew}`;
+}
+
+export const status: Command = async (args, ctx) => {
+  const { values } = parseFlags(args, { json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const serverUrl = parseConfig(z.object({ '--server': httpUrl.optional() }), { '--server': values.server })['--server'] ??
+    parseConfig(z.object({ MCP_SERVER_URL: httpUrl.default(DEFAULT_SERVER_URL) }), { MCP_SERVER_URL: ctx.env.MCP_SERVER_URL }).MCP_SERVER_URL;
+  const config = loadLoginConfig(ctx.env);
+  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+
+  const probing = probeServer(serverUrl, ctx.shutdownSignal);
+  let cached: CachedSignIn | undefined;
+  try {
+    cached = await auth.cachedSignIn();
+  } catch (error) {
+    await probing;
+    ctx.stderr.write(`warden: cannot read the token cache: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const server = await probing;
+  const now = Date.now();
+
+  if (values.json) {
+    const report = {
+      signedIn: cached !== undefined,
+      account: cached ? { ...cached.account } : null,
+      authority: config.authority,
+      clientId: config.clientId,
+      scopes: cached?.scopes ?? [],
+      expiresOn: cached?.expiresOn?.toISOString() ?? null,
+      tokenValid: cached?.expiresOn !== undefined && cached.expiresOn.getTime() > now,
+      canRefresh: cached?.canRefresh ?? false,
+      cachePath: config.cachePath,
+      server,
+    };
+    ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return cached ? 0 : 1;
+  }
+
+  const rows: [string, string][] = [];
+  if (cached) {
+    rows.push(['Account', describeAccount(cached.account)], ['Tenant', cached.account.tenantId]);
+  } else {
+    rows.push(['Account', 'not signed in (run `warden login`)']);
+  }
+  rows.push(['Authority', config.authority], ['Client', config.clientId]);
+  if (cached) rows.push(['Scopes', cached.scopes.join(' ') || '(none cached)'], ['Token', tokenLine(cached, now)]);
+  rows.push(['Cache', config.cachePath]);
+  rows.push([
+    'Server',
+    server.reachable
+      ? `${server.url} reachable${server.status !== undefined ? ` (GET /healthz → ${server.status})` : ''}`
+      : `${server.url} unreachable (${server.error ?? 'no answer'})`,
+  ]);
+  if (server.authorizationServers?.length) {
+    const match = server.authorizationServers.some((a) => sameAuthority(a, config));
+    rows.push([
+      'Server auth',
+      `signs in at ${server.authorizationServers.join(', ')}${server.scopesSupported?.length ? `, scopes ${server.scopesSupported.join(' ')}` : ''}` +
+        (match ? '' : ' — not the authority configured here (ENTRA_AUTHORITY_HOST / ENTRA_TENANT_ID)'),
+    ]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`).join('\n') + '\n');
+  return cached ? 0 : 1;
 };

@@ -1,0 +1,88 @@
+import { readPrivateFile, writeFileAtomic } from './file-cache.js';
+import type { IdentityNetwork } from './network.js';
+
+/**
+ * The OpenID discovery document of a custom authority (the dev identity provider, or any
+ * non-Microsoft host), kept beside the token cache as `<cache>.authority.json` and handed to
+ * MSAL as `authorityMetadata`, so a fresh process needs no network for a cached token.
+ * Microsoft's own hosts need none of this: MSAL ships their metadata.
+ */
+
+/** Hosts MSAL has built-in endpoint and instance metadata for (no discovery, no knownAuthorities). */
+const MICROSOFT_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.partner.microsoftonline.cn',
+  'login.microsoftonline.us',
+  'login.sovcloud-identity.fr',
+  'login.sovcloud-identity.de',
+  'login.sovcloud-identity.sg',
+]);
+
+export function isMicrosoftHost(authorityHost: string): boolean {
+  return MICROSOFT_HOSTS.has(new URL(authorityHost).host.toLowerCase());
+}
+
+interface StoredFile {
+  version: 1;
+  authorities: Record<string, { fetchedAt: number; metadata: Record<string, unknown> }>;
+}
+
+export function metadataPath(cachePath: string): string {
+  return `${cachePath}.authority.json`;
+}
+
+export async function readAuthorityMetadata(cachePath: string, authority: string): Promise<string | undefined> {
+  const text = await readPrivateFile(metadataPath(cachePath)).catch(() => undefined);
+  if (!text) return undefined;
+  try {
+    const stored = JSON.parse(text) as StoredFile;
+    const entry = stored?.authorities?.[authority];
+    return entry && isUsable(entry.metadata, authority) ? JSON.stringify(entry.metadata) : undefined;
+  } catch {
+    return undefined; // a broken metadata file only costs one discovery request
+  }
+}
+
+export async function writeAuthorityMetadata(cachePath: string, authority: string, metadata: Record<string, unknown>, now: number): Promise<void> {
+  const path = metadataPath(cachePath);
+  let stored: StoredFile = { version: 1, authorities: {} };
+  try {
+    const previous = JSON.parse((await readPrivateFile(path)) ?? '') as StoredFile;
+    if (previous?.version === 1 && typeof previous.authorities === 'object') stored = previous;
+  } catch {
+    // start afresh
+  }
+  stored.authorities[authority] = { fetchedAt: now, metadata };
+  await writeFileAtomic(path, `${JSON.stringify(stored, null, 2)}\n`);
+}
+
+/** The endpoints MSAL needs, all on the authority's own origin (MSAL would also refuse a foreign issuer). */
+function isUsable(metadata: unknown, authority: string): metadata is Record<string, unknown> {
+  if (typeof metadata !== 'object' || metadata === null) return false;
+  const origin = new URL(authority).origin;
+  const m = metadata as Record<string, unknown>;
+  return ['issuer', 'token_endpoint', 'authorization_endpoint', 'jwks_uri'].every((key) => {
+    const value = m[key];
+    if (typeof value !== 'string') return false;
+    try {
+      return new URL(value).origin === origin;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export class DiscoveryError extends Error {
+  override readonly name = 'DiscoveryError';
+}
+
+/** Fetches `{authority}/v2.0/.well-known/openid-configuration` (the path MSAL itself uses) and checks it. */
+export async function discoverAuthority(network: IdentityNetwork, authority: string): Promise<Record<string, unknown>> {
+  const url = `${authority}/v2.0/.well-known/openid-configuration`;
+  const response = await network.getJson(url);
+  if (response.status !== 200) throw new DiscoveryError(`${url} answered HTTP ${response.status}`);
+  if (!isUsable(response.body, authority)) {
+    throw new DiscoveryError(`${url} is not OpenID metadata for ${authority} (issuer and endpoints must be on ${new URL(authority).origin})`);
+  }
+  return response.body;
+}

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { ICachePlugin, ISerializableTokenCache, TokenCacheContext } from '@azure/msal-node';
+import { acquireFileLock, type FileLock, type FileLockOptions } from './file-lock.js';
+
+/**
+ * MSAL's token cache persisted in one file (mode 0600, directory 0700):
+ *
+ * - every access re-reads the file, so a process sees what others wrote;
+ * - a write (a new or refreshed token, a removed account) holds a cross-process lock from
+ *   before MSAL changes its in-memory cache until the file is replaced, and re-reads the file
+ *   under that lock first: MSAL's deserialize() replaces the in-memory cache with the file and
+ *   serialize() merges the change into that snapshot, so concurrent writers never drop each
+ *   other's accounts or tokens;
+ * - the file is replaced atomically (temp file in the same directory, fsync, rename);
+ * - a corrupt or truncated file is moved aside to `<file>.corrupt-<time>` with one warning,
+ *   and the cache starts empty (the user signs in again).
+ *
+ * Tokens are never written anywhere but this file, and never logged.
+ */
+
+export interface FileTokenCacheOptions {
+  path: string;
+  /** One line for the user, e.g. that a corrupt cache was moved aside. */
+  onWarning?: (line: string) => void;
+  lock?: FileLockOptions;
+  /** Clock for the `.corrupt-<time>` suffix. Default Date.now. */
+  now?: () => number;
+}
+
+/** What MSAL's serializer writes when nothing is cached. */
+export const EMPTY_CACHE = JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} });
+const SECTIONS = ['Account', 'IdToken', 'AccessToken', 'RefreshToken', 'AppMetadata'] as const;
+
+function errno(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Creates `dir` (and missing parents) with mode 0700; directories that already existed are left alone. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  // mkdir's mode is filtered by the umask: set 0700 explicitly on each directory we created.
+  const chain = relative(first, dir).split(sep).filter(Boolean);
+  let current = first;
+  await chmod(current, 0o700);
+  for (const part of chain) {
+    current = join(current, part);
+    await chmod(current, 0o700);
+  }
+}
+
+/**
+ * Replaces `path` with `data` so that readers see either the old or the new content, never a
+ * mix: a 0600 temp file in the same directory, fsync, rename over the target, fsync the directory.
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const dir = dirname(path);
+  await ensurePrivateDir(dir);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await chmod(temp, 0o600); // in case a umask or ACL widened it
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  // Make the rename itself durable; not every platform lets a directory be opened for this.
+  const dirHandle = await open(dir, 'r').catch(() => undefined);
+  if (dirHandle) await dirHandle.sync().catch(() => undefined).finally(() => dirHandle.close());
+}
+
+/** Reads a private file, tightening its mode to 0600 if it is readable by others. undefined when missing. */
+export async function readPrivateFile(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    if ((info.mode & 0o077) !== 0) await chmod(path, 0o600);
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (errno(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Why `text` is not a usable MSAL cache file, or undefined when it is. */
+export function cacheProblem(text: string): string | undefined {
+  if (text.trim() === '') return 'empty file';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not valid JSON, perhaps truncated';
+  }
+  if (!isPlainObject(value)) return 'not a JSON object';
+  for (const section of SECTIONS) {
+    const entries = value[section];
+    if (entries === undefined) continue;
+    if (!isPlainObject(entries) || !Object.values(entries).every(isPlainObject)) return `unexpected "${section}" section`;
+  }
+  return undefined;
+}
+
+/** MSAL's own bookkeeping in the key-value store, not part of the serialized cache: keep it. */
+const MSAL_INTERNAL_KEY = /^(authority-metadata|throttling|server-telemetry)/;
+
+/**
+ * Makes MSAL's in-memory cache equal to `text`. deserialize() alone merges into what is in
+ * memory, so an account another process removed would survive here and be written back;
+ * the live key-value store (getKVStore returns it by reference) is emptied first.
+ */
+function loadInto(tokenCache: ISerializableTokenCache, text: string): void {
+  const store = (tokenCache as ISerializableTokenCache & { getKVStore?: () => Record<string, unknown> }).getKVStore?.();
+  // (test/unit/file-cache.test.ts fails loudly should a future MSAL stop returning the live store)
+  for (const key of Object.keys(store ?? {})) if (!MSAL_INTERNAL_KEY.test(key)) delete store?.[key];
+  tokenCache.deserialize(text);
+}
+
+/** A promise-chain mutex with a bounded wait: MSAL may run cache accesses of one process concurrently. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  async lock(timeoutMs: number, what: string): Promise<() => void> {
+    let unlock!: () => void;
+    const mine = new Promise<void>((resolve) => (unlock = resolve));
+    const previous = this.tail;
+    this.tail = previous.then(() => mine);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} is busy in this process; gave up after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    });
+    try {
+      await Promise.race([previous, timedOut]);
+    } catch (error) {
+      // Give up our turn without blocking those queued behind us.
+      void previous.then(unlock);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    let done = false;
+    return () => {
+      if (!done) {
+        done = true;
+        unlock();
+      }
+    };
+  }
+}
+
+interface Access {
+  unlock: () => void;
+  fileLock?: FileLock;
+}
+
+/** The MSAL cache plugin that keeps the token cache in one private file. */
+export class FileTokenCache implements ICachePlugin {
+  readonly path: string;
+  readonly lockPath: string;
+  private readonly options: FileTokenCacheOptions;
+  private readonly mutex = new Mutex();
+  private readonly accesses = new WeakMap<TokenCacheContext, Access>();
+
+  constructor(options: FileTokenCacheOptions) {
+    this.options = options;
+    this.path = options.path;
+    this.lockPath = `${options.path}.lock`;
+  }
+
+  async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
+    const unlock = await this.mutex.lock(this.options.lock?.timeoutMs ?? 10_000, this.path);
+    const access: Access = { unlock };
+    try {
+      if (context.cacheHasChanged) {
+        await ensurePrivateDir(dirname(this.path));
+        access.fileLock = await acquireFileLock(this.lockPath, this.options.lock);
+      }
+      const locked = access.fileLock !== undefined;
+      const text = await this.readValid(locked, cacheProblem);
+      try {
+        loadInto(context.tokenCache, text ?? EMPTY_CACHE);
+      } catch {
+        // Valid JSON that MSAL cannot load: same treatment as a corrupt file.
+        const fresh = await this.readValid(locked, (t) => (t === text ? 'not an MSAL token cache' : cacheProblem(t)));
+        try {
+          loadInto(context.tokenCache, fresh ?? EMPTY_CACHE);
+        } catch {
+          loadInto(context.tokenCache, EMPTY_CACHE);
+        }
+      }
+      this.accesses.set(context, access);
+    } catch (error) {
+      await access.fileLock?.release();
+      unlock();
+      throw error;
+    }
+  }
+
+  async afterCacheAccess(context: TokenCacheContext): Promise<void> {
+    const access = this.accesses.get(context);
+    if (!access) return; // beforeCacheAccess failed and already cleaned up
+    this.accesses.delete(context);
+    try {
+      if (context.cacheHasChanged && access.fileLock) await writeFileAtomic(this.path, context.tokenCache.serialize());
+    } finally {
+      await access.fileLock?.release();
+      access.unlock();
+    }
+  }
+
+  /** The file's text if `problem` finds none; otherwise the file is moved aside (under the lock) and undefined returned. */
+  private async readValid(locked: boolean, problem: (text: string) => string | undefined): Promise<string | undefined> {
+    const text = await readPrivateFile(this.path);
+    if (text === undefined || problem(text) === undefined) return text;
+    if (locked) return this.moveAside(problem(text) ?? 'unreadable');
+    // Re-check under the lock: another process may have just replaced the file with a good one.
+    await ensurePrivateDir(dirname(this.path));
+    const lock = await acquireFileLock(this.lockPath, this.options.lock);
+    try {
+      const again = await readPrivateFile(this.path);
+      const reason = again === undefined ? undefined : problem(again);
+      return reason === undefined ? again : await this.moveAside(reason);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async moveAside(reason: string): Promise<undefined> {
+    const stamp = (this.options.now ?? Date.now)();
+    let aside = `${this.path}.corrupt-${stamp}`;
+    for (let n = 1; await exists(aside); n += 1) aside = `${this.path}.corrupt-${stamp}-${n}`;
+    try {
+      await rename(this.path, aside);
+    } catch (error) {
+      if (errno(error) !== 'ENOENT') throw error;
+      return undefined;
+    }
+    this.options.onWarning?.(`the token cache ${this.path} was unreadable (${reason}); moved it to ${aside}; sign in again`);
+    return undefined;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,142 @@
+import { rootCertificates } from 'node:tls';
+import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+
+/** The fetch shape the sign-in uses; inject one in tests to count or fail requests. */
+export type LoginFetch = (
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<Response>;
+
+export interface NetworkFailure {
+  /** Short cause for the user: ECONNREFUSED, "timed out", "HTTP 502", a TLS code … */
+  cause: string;
+  /** True when TLS verification failed (an untrusted/self-signed certificate). */
+  tls: boolean;
+}
+
+export interface IdentityNetwork extends INetworkModule {
+  /** Failures so far (monotonic): compare before/after an operation to tell a network error from others. */
+  readonly failureCount: number;
+  readonly lastFailure: NetworkFailure | undefined;
+  /** `verification_uri_complete` from the latest device-code response, by user code (MSAL drops it). */
+  verificationUriComplete(userCode: string): string | undefined;
+  /** The OAuth error of the latest device-code request, if it failed (MSAL does not check it). */
+  readonly deviceCodeError: { error: string; description?: string } | undefined;
+  /** A GET that returns the parsed JSON body, with the same trust and failure tracking. */
+  getJson(url: string): Promise<NetworkResponse<unknown>>;
+}
+
+export interface IdentityNetworkOptions {
+  /** https://host[:port] of the identity provider: the only origin `caPem` is trusted for. */
+  authorityHost: string;
+  /** Extra CA (PEM) trusted for authorityHost only, on top of the system roots. */
+  caPem?: string;
+  fetch?: LoginFetch;
+  /** Per-request timeout in ms. Default 15 000. */
+  timeoutMs?: number;
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|DEPTH_ZERO/i;
+
+/** The most telling short cause of a fetch failure: an errno/TLS code (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT) or the innermost message. */
+export function causeOf(error: unknown): { cause: string; tls: boolean } {
+  let current: unknown = error;
+  let deepest = error instanceof Error ? error.message : String(error);
+  for (let depth = 0; depth < 6 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code) return { cause: code, tls: TLS_CODES.test(code) };
+    if (current instanceof Error && current.message) deepest = current.message;
+    const inner = (current as { errors?: unknown[] }).errors;
+    current = Array.isArray(inner) && inner.length ? inner[0] : (current as { cause?: unknown }).cause;
+  }
+  const line = deepest.split('\n')[0] ?? 'unknown error';
+  return { cause: line, tls: TLS_CODES.test(line) };
+}
+
+function defaultFetch(authorityOrigin: string, caPem: string | undefined): LoginFetch {
+  // Only connections to the identity provider trust the extra CA; the process-wide trust store stays
+  // untouched. undici is loaded on the first such request: a token served from the cache never pays for it.
+  let trusting: Promise<LoginFetch> | undefined;
+  const viaUndici = async (): Promise<LoginFetch> => {
+    const { Agent, fetch: undiciFetch } = await import('undici');
+    const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem as string] } });
+    return async (url, init) => (await undiciFetch(url, { ...init, redirect: 'error', dispatcher })) as unknown as Response;
+  };
+  return async (url, init) => {
+    if (caPem && new URL(url).origin === authorityOrigin) return (await (trusting ??= viaUndici()))(url, init);
+    return fetch(url, { ...init, redirect: 'error' });
+  };
+}
+
+/** MSAL's `system.networkClient`: fetch with the dev CA trusted for the authority host only, timeouts, failure tracking. */
+export function createIdentityNetwork(options: IdentityNetworkOptions): IdentityNetwork {
+  const authorityOrigin = new URL(options.authorityHost).origin;
+  const doFetch = options.fetch ?? defaultFetch(authorityOrigin, options.caPem);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const completeUris = new Map<string, string>();
+  let deviceCodeError: { error: string; description?: string } | undefined;
+  let failureCount = 0;
+  let lastFailure: NetworkFailure | undefined;
+
+  const fail = (failure: NetworkFailure, message: string): never => {
+    failureCount += 1;
+    lastFailure = failure;
+    throw new AuthError('network_error', '', message);
+  };
+
+  async function send<T>(method: 'GET' | 'POST', url: string, requestOptions?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeout ?? timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: { ...requestOptions?.headers },
+        ...(method === 'POST' && { body: requestOptions?.body ?? '' }),
+        signal: controller.signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      const { cause, tls } = controller.signal.aborted ? { cause: 'timed out', tls: false } : causeOf(error);
+      return fail({ cause, tls }, `Network request failed: ${cause}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return fail({ cause: `HTTP ${response.status}, not JSON`, tls: false }, `Failed to parse response: HTTP ${response.status}`);
+    }
+    if (method === 'POST' && /\/devicecode$/.test(new URL(url).pathname) && typeof body === 'object' && body) {
+      const { user_code: userCode, verification_uri_complete: complete, error, error_description: description } = body as Record<string, unknown>;
+      deviceCodeError = typeof error === 'string' ? { error, ...(typeof description === 'string' && { description }) } : undefined;
+      if (typeof userCode === 'string' && typeof complete === 'string') {
+        completeUris.clear();
+        completeUris.set(userCode, complete);
+      }
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return { headers, body: body as T, status: response.status };
+  }
+
+  return {
+    get failureCount() {
+      return failureCount;
+    },
+    get lastFailure() {
+      return lastFailure;
+    },
+    verificationUriComplete: (userCode) => completeUris.get(userCode),
+    get deviceCodeError() {
+      return deviceCodeError;
+    },
+    sendGetRequestAsync: (url, requestOptions, timeout) => send('GET', url, requestOptions, timeout),
+    sendPostRequestAsync: (url, requestOptions) => send('POST', url, requestOptions),
+    getJson: (url) => send('GET', url),
+  };
+}
