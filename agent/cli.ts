@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { loadEnv } from '../config/load.js';
 import type { Command, CommandContext } from './commands/context.js';
@@ -64,12 +65,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A finished command exits even when a library left a timer or socket behind (MSAL's device-code
+ * poll after Ctrl-C, keep-alive connections): output is flushed first.
+ */
+async function exitWhenFlushed(code: number): Promise<void> {
+  process.exitCode = code;
+  await Promise.all([process.stdout, process.stderr].map((s) => (s.writableNeedDrain ? once(s, 'drain') : undefined)));
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     process.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    return exitWhenFlushed(1);
   },
 );

@@ -1,5 +1,6 @@
 import { describeAccount } from '../../auth/login/format.js';
-import { createAuthenticator, loadLoginConfig } from '../../auth/login/index.js';
+import { createAuthenticator } from '../../auth/login/index.js';
+import { resolveLoginConfig } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import type { Command } from './context.js';
 
@@ -14,7 +15,7 @@ export const logout: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = loadLoginConfig(ctx.env);
+  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal);
   const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
   try {
     const removed = await auth.signOut();

@@ -164,6 +164,20 @@ describe('warden login / status / logout against the dev identity provider', () 
     expect(stderr).toMatch(/^warden: missing ENTRA_CLIENT_ID: [^\n]+\n$/);
   });
 
+  it('with only ENTRA_CLIENT_ID set, login reads the authority and scope from the server (RFC 9728)', async () => {
+    const cli = startCli(['login'], {
+      env: { ...env, ENTRA_AUTHORITY_HOST: undefined, ENTRA_TENANT_ID: undefined, ENTRA_API_SCOPE: undefined, WARDEN_TOKEN_CACHE: join(root, 'zero-config', 'cache.json') },
+    });
+    await approveFromOutput(cli);
+    expect(await cli.exited).toBe(0);
+    outputs.push(cli.stdout(), cli.stderr());
+    expect(cli.stdout()).toMatch(new RegExp(`^Signed in as dev@warden\\.example \\(Dev User, tenant ${idp.tenantId}\\), scopes ${idp.apiScope.replace(/[/.]/g, '\\$&')},`));
+
+    const unreachable = await run(['login'], { ENTRA_API_SCOPE: undefined, MCP_SERVER_URL: `http://127.0.0.1:${closedPort}/mcp` });
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toMatch(/^warden: ENTRA_API_SCOPE is not set and http:\/\/127\.0\.0\.1:\d+\/mcp did not say which scope to request \([^\n]+\); set ENTRA_API_SCOPE\n$/);
+  });
+
   it('an unreachable identity provider is one clear line, exit 1', async () => {
     const { code, stderr } = await run(['login'], { ENTRA_AUTHORITY_HOST: `https://localhost:${closedPort}`, WARDEN_TOKEN_CACHE: join(root, 'other', 'cache.json') });
     expect(code).toBe(1);

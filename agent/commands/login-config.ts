@@ -1,0 +1,31 @@
+import { buildLoginConfig, loadLoginConfig, type LoginConfig } from '../../auth/login/index.js';
+import { ConfigError } from '../../config/errors.js';
+import type { Env } from '../../config/load.js';
+import { loadAgentConfig } from '../config.js';
+import { discoverAuth } from '../core/auth/discovery.js';
+
+const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
+
+/**
+ * Sign-in settings for login/logout/status: ENTRA_* from the environment, or — when only
+ * ENTRA_CLIENT_ID is set — the authority and scope the MCP server publishes (RFC 9728), as the chat does.
+ */
+export async function resolveLoginConfig(env: Env, signal?: AbortSignal): Promise<LoginConfig> {
+  if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) return loadLoginConfig(env);
+  const { serverUrl } = loadAgentConfig(env);
+  let discovered;
+  try {
+    discovered = await discoverAuth(serverUrl, undefined, (url, init) => fetch(url, { ...init, signal: signal ?? AbortSignal.timeout(5000) }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`ENTRA_API_SCOPE is not set and ${serverUrl} did not say which scope to request (${reason}); set ENTRA_API_SCOPE`);
+  }
+  return buildLoginConfig(
+    {
+      ...(!isSet(env, 'ENTRA_AUTHORITY_HOST') && { authorityHost: discovered.authorityHost }),
+      ...(!isSet(env, 'ENTRA_TENANT_ID') && { tenantId: discovered.tenantId }),
+      apiScope: discovered.scope,
+    },
+    env,
+  );
+}
