@@ -35,7 +35,13 @@ export interface ErrorReply {
   headers?: Record<string, string>;
 }
 
-export type Reply = StreamReply | ErrorReply;
+/** The connection drops: before any answer, or after the stream has started (`midStream`, with some text shown). */
+export interface CutReply {
+  kind: 'cut';
+  midStream?: string;
+}
+
+export type Reply = StreamReply | ErrorReply | CutReply;
 export type Script = (request: RecordedRequest) => Reply | Promise<Reply>;
 
 export const text = (value: string, usage?: StreamReply['usage']): Script => () => ({ kind: 'stream', content: [{ type: 'text', text: value }], stopReason: 'end_turn', ...(usage && { usage }) });
@@ -47,6 +53,11 @@ export const toolUse =
     content: [...(preface ? [{ type: 'text' as const, text: preface }] : []), ...calls.map((c) => ({ type: 'tool_use' as const, ...c }))],
     stopReason: 'tool_use',
   });
+
+/** A network cut: the socket is destroyed (after `midStream` text has streamed, when given). */
+export const networkCut =
+  (midStream?: string): Script =>
+  () => ({ kind: 'cut', ...(midStream !== undefined && { midStream }) });
 
 export const apiError =
   (status: number, errorType: string, message: string, headers?: Record<string, string>): Script =>
@@ -148,6 +159,21 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         waiters.forEach((w) => w());
         const script = queue.shift();
         const reply: Reply = script ? await script(request) : { kind: 'error', status: 500, errorType: 'api_error', message: 'no scripted reply left' };
+        if (reply.kind === 'cut') {
+          if (reply.midStream !== undefined) {
+            res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+            sse(res, 'message_start', {
+              type: 'message_start',
+              message: { id: 'msg_cut', type: 'message', role: 'assistant', model: request.body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } },
+            });
+            sse(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+            sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.midStream } });
+            // Let the text reach the client before the line goes dead.
+            await new Promise<void>((resolve) => res.write('', () => resolve()));
+          }
+          res.socket?.destroy();
+          return;
+        }
         if (reply.kind === 'error') {
           res
             .writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers })

@@ -1,4 +1,5 @@
-import { SdkError, SdkHttpError } from '@modelcontextprotocol/client';
+import { ProtocolError, SdkError, SdkHttpError } from '@modelcontextprotocol/client';
+import { STREAM_LOST } from './stream-watch.js';
 
 /** Sign-in is needed before the server can be used (no account, refresh refused, auth off but required). */
 export class SignInNeededError extends Error {
@@ -63,6 +64,9 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
     if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };
     if (error.status === 404 || error.status === 405) return { kind: 'unreachable', message: `no MCP endpoint at ${url} (HTTP ${error.status})` };
     if (error.status >= 500) return { kind: 'connection-lost', message: `the MCP server at ${url} failed (HTTP ${error.status})` };
+  }
+  if (error instanceof ProtocolError && (error.data as { reason?: unknown } | undefined)?.reason === STREAM_LOST) {
+    return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url} during the call` };
   }
   const code = rootCode(error);
   if (code && REFUSED[code]) return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${REFUSED[code]})` };

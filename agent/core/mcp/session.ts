@@ -9,6 +9,7 @@ import {
 } from '@modelcontextprotocol/client';
 import type { ConnectionState } from '../engine-types.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
+import { watchRequestStreams } from './stream-watch.js';
 
 export interface McpSessionOptions {
   url: string;
@@ -125,6 +126,7 @@ export class McpSession {
     });
     try {
       await client.connect(transport);
+      watchRequestStreams(transport);
       const { tools } = await client.listTools();
       this.client = client;
       this.toolList = tools;

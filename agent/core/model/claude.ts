@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelInfo } from '../engine-types.js';
-import { decideRetry } from './retry.js';
+import { causeOf, decideRetry } from './retry.js';
 import {
   ModelCancelledError,
   ModelError,
@@ -75,7 +75,8 @@ export class ClaudeModel implements ChatModel {
           baseURL: this.client.baseURL,
         });
         // A retry after text was shown would show it twice: only failures before any output are retried.
-        if (!decision.retry || streamed) throw new ModelError(decision.retry ? `the reply from Claude broke off: ${String(error)}` : decision.message);
+        if (streamed) throw new ModelError(`the reply from Claude broke off mid-answer (${causeOf(error)}); ask again to retry`);
+        if (!decision.retry) throw new ModelError(decision.message);
         request.onNotice(decision.notice);
         try {
           await delay(decision.delayMs, undefined, { signal: request.signal });

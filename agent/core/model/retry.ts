@@ -44,6 +44,15 @@ function causeText(error: unknown): string {
   return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
 }
 
+function isBrokenStream(error: unknown): boolean {
+  return error instanceof TypeError && (error.message === 'terminated' || error.cause instanceof Error);
+}
+
+/** Why a connection failed, in a few words (e.g. ECONNRESET, terminated). */
+export function causeOf(error: unknown): string {
+  return causeText(error);
+}
+
 /**
  * Retries what may pass (429 honouring retry-after, 529 overloaded, 5xx, network) with
  * backoff; everything else, and exhausted retries, become one line for the user.
@@ -53,7 +62,8 @@ export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
   const backoff = ctx.baseDelayMs * 2 ** ctx.retries;
   const attempt = `retry ${ctx.retries + 1} of ${ctx.maxRetries}`;
 
-  if (error instanceof APIConnectionError) {
+  // A stream cut after the response began surfaces as undici's TypeError('terminated'), not as an APIConnectionError.
+  if (error instanceof APIConnectionError || isBrokenStream(error)) {
     if (canRetry) return { retry: true, delayMs: backoff, notice: `Cannot reach the Anthropic API (${causeText(error)}); ${attempt} in ${seconds(backoff)}.` };
     return { retry: false, message: `cannot reach the Anthropic API at ${ctx.baseURL} (${causeText(error)})` };
   }

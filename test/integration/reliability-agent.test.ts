@@ -1,0 +1,187 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
+import { buildLoginConfig, createAuthenticator } from '../../auth/login/index.js';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
+import type { AgentEngine, TurnEvent } from '../../agent/core/engine-types.js';
+import { ClaudeModel } from '../../agent/core/model/claude.js';
+import type { ToolCallRecord } from '../../agent/core/tool-calls/types.js';
+import { networkCut, startFakeAnthropic, text, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { startCli, type CliProcess } from '../helpers/cli-process.js';
+import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+
+/** Resolves with the first call record that matches (already there or still to come). */
+function waitForCall(engine: AgentEngine, match: (r: ToolCallRecord) => boolean): Promise<ToolCallRecord> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const found = engine.registry.snapshot().find(match);
+      if (!found) return;
+      unsubscribe();
+      resolve(found);
+    };
+    const unsubscribe = engine.registry.subscribe(check);
+    check();
+  });
+}
+
+describe('faults around the agent: model API network cuts', () => {
+  let mcp: TestServer;
+  let claude: FakeAnthropic;
+  let engine: AgentEngine;
+
+  beforeAll(async () => {
+    mcp = await startTestServer({}, { noAuth: true });
+    claude = await startFakeAnthropic();
+    const config = loadAgentConfig({ MCP_SERVER_URL: mcp.server.url, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
+    // Short backoff so three retries take milliseconds; the policy itself is the real one.
+    engine = createAgentEngine(config, { model: new ClaudeModel(config.anthropic!, { retryBaseMs: 5, maxRetries: 2 }) });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await claude.close();
+    await mcp.server.close();
+  });
+
+  it('a connection cut before the answer is retried with a notice, and the answer arrives', async () => {
+    claude.enqueue(networkCut(), text('Made it.'));
+    const events: TurnEvent[] = [];
+    const result = await engine.runTurn('hello', { onEvent: (e) => events.push(e) });
+    expect(result).toMatchObject({ stopReason: 'end_turn', text: 'Made it.' });
+    expect(events.filter((e) => e.type === 'notice')).toHaveLength(1);
+  });
+
+  it('a cut after text was shown is not retried (no duplicated text): one clear line, and the chat goes on', async () => {
+    const before = claude.requests.length;
+    claude.enqueue(networkCut('Half an ans'));
+    const broken = await engine.runTurn('tell me');
+    expect(broken.stopReason).toBe('error');
+    expect(broken.error).toMatch(/broke off/);
+    expect(broken.error).not.toContain('\n');
+    expect(claude.requests.length).toBe(before + 1);
+
+    claude.enqueue(text('Whole answer.'));
+    expect(await engine.runTurn('again')).toMatchObject({ stopReason: 'end_turn', text: 'Whole answer.' });
+  });
+
+  it('a network that stays down gives up after the retries with one line; the next turn works', async () => {
+    const before = claude.requests.length;
+    claude.enqueue(networkCut(), networkCut(), networkCut());
+    const failed = await engine.runTurn('anyone there?');
+    expect(failed.stopReason).toBe('error');
+    expect(failed.error).toBeTruthy();
+    expect(failed.error).not.toContain('\n');
+    expect(claude.requests.length).toBe(before + 3);
+
+    claude.enqueue(text('Back.'));
+    expect(await engine.runTurn('now?')).toMatchObject({ stopReason: 'end_turn', text: 'Back.' });
+  });
+});
+
+describe('faults around the agent: the MCP server process is killed mid-call and restarted', () => {
+  let server: CliProcess | undefined;
+  let engine: AgentEngine | undefined;
+  afterEach(async () => {
+    await engine?.close();
+    await server?.stop();
+  });
+
+  async function serve(port: number): Promise<{ cli: CliProcess; url: string }> {
+    const cli = startCli(['serve', '--no-auth', '--port', String(port)], { env: { REVERSE_STEP_MS: '200' } });
+    const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/, 'stdout');
+    return { cli, url: url! };
+  }
+
+  it('the running call ends as an error, the turn still ends, and the next call reconnects', async () => {
+    const first = await serve(0);
+    server = first.cli;
+    engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: first.url }, { noAuth: true }));
+    await engine.start();
+
+    const turn = engine.runTurn('reverse hello world');
+    await waitForCall(engine, (r) => r.status === 'running' && (r.progress ?? 0) >= 1);
+    first.cli.child.kill('SIGKILL');
+    const result = await turn;
+    const call = engine.registry.get(result.callIds[0]!);
+    expect(call?.status).toBe('error');
+    expect(call?.error).toBeTruthy();
+    expect(result.stopReason).toBe('end_turn');
+
+    // The same address comes back (a restart or a redeploy): the chat carries on.
+    const port = Number(new URL(first.url).port);
+    server = (await serve(port)).cli;
+    const after = await engine.runTurn('reverse again');
+    expect(after.text).toContain('"niaga"');
+    expect(engine.getStatus().connection.state).toBe('connected');
+  });
+});
+
+describe('faults around the agent: the identity provider goes down while tokens are cached', () => {
+  let root: string;
+  let idp: RunningDevIdp;
+  let mcp: TestServer;
+  const engines: AgentEngine[] = [];
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'warden-idp-down-'));
+    idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0 });
+    mcp = await startTestServer({
+      ENTRA_TENANT_ID: idp.tenantId,
+      ENTRA_API_AUDIENCE: idp.apiAudience,
+      ENTRA_AUTHORITY_HOST: idp.authorityHost,
+      WARDEN_DEV_CA_FILE: idp.caFile,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(engines.map((e) => e.close()));
+    await mcp.server.close();
+    await idp.close();
+  });
+
+  const newEngine = (): AgentEngine => {
+    const login = buildLoginConfig({
+      authorityHost: idp.authorityHost,
+      tenantId: idp.tenantId,
+      clientId: idp.clientId,
+      apiScope: idp.apiScope,
+      cachePath: join(root, 'token_cache.json'),
+      caFile: idp.caFile,
+    });
+    const engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { authenticator: createAuthenticator(login) });
+    engines.push(engine);
+    return engine;
+  };
+
+  it('a new agent process keeps calling tools from the cached token; a new sign-in fails with a clear message', async () => {
+    const first = newEngine();
+    await first.start();
+    const signingIn = first.signIn();
+    await new Promise<void>((resolve) => {
+      const off = first.subscribeStatus(() => {
+        const auth = first.getStatus().auth;
+        if (auth.state === 'signing-in' && auth.prompt) {
+          off();
+          void idp.approve(auth.prompt.userCode).then(resolve);
+        }
+      });
+    });
+    await signingIn;
+    expect((await first.runTurn('reverse before')).text).toContain('"erofeb"');
+
+    await idp.close();
+
+    // A fresh engine and Authenticator (as a new process would have) over the same cache file.
+    const second = newEngine();
+    await second.start();
+    expect(second.getStatus()).toMatchObject({ connection: { state: 'connected' }, auth: { state: 'signed-in' } });
+    expect((await second.runTurn('reverse during')).text).toContain('"gnirud"');
+
+    await expect(second.signIn()).rejects.toThrow(/^cannot reach the identity provider at localhost:\d+ \(ECONNREFUSED\)$/);
+    expect(second.getStatus().auth.state).not.toBe('signing-in');
+    // The failed sign-in did not cost the session its working token.
+    expect((await second.runTurn('reverse after')).text).toContain('"retfa"');
+  });
+});
