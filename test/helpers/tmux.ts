@@ -15,6 +15,8 @@ export interface TerminalSession {
   typeLine(text: string): Promise<void>;
   /** Whether the program in the pane is still running. */
   alive(): Promise<boolean>;
+  /** Resolves once the program has exited; rejects after `timeoutMs`. */
+  waitForExit(timeoutMs?: number): Promise<void>;
   kill(): Promise<void>;
 }
 
@@ -82,6 +84,15 @@ export async function startTerminal(options: TerminalOptions): Promise<TerminalS
     async alive() {
       const { stdout } = await tmux('display-message', '-p', '-t', 'main', '#{pane_dead}');
       return stdout.trim() !== '1';
+    },
+    async waitForExit(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const { stdout } = await tmux('display-message', '-p', '-t', 'main', '#{pane_dead}');
+        if (stdout.trim() === '1') return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`the program did not exit within ${timeoutMs} ms; last screen:\n${await screen()}`);
     },
     async kill() {
       await tmux('kill-server').catch(() => undefined);
