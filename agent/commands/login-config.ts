@@ -1,4 +1,5 @@
-import { buildLoginConfig, loadLoginConfig, type LoginConfig } from '../../auth/login/index.js';
+import { buildLoginConfig, createAuthenticator, loadLoginConfig, type LoginConfig, type WardenAuthenticator } from '../../auth/login/index.js';
+import type { CommandContext } from './context.js';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
@@ -28,4 +29,11 @@ export async function resolveLoginConfig(env: Env, signal?: AbortSignal): Promis
     },
     env,
   );
+}
+
+/** The sign-in settings and the Authenticator a login/logout/status command works with; warnings go to stderr. */
+export async function commandAuthenticator(ctx: CommandContext): Promise<{ config: LoginConfig; auth: WardenAuthenticator }> {
+  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal);
+  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+  return { config, auth };
 }

@@ -1,6 +1,6 @@
 import { describeExpiry } from '../../auth/login/format.js';
-import { createAuthenticator, SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
-import { resolveLoginConfig } from './login-config.js';
+import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
+import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import type { Command, CommandContext } from './context.js';
 
@@ -42,8 +42,7 @@ export const login: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal);
-  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+  const { auth } = await commandAuthenticator(ctx);
   try {
     if (!values.force && (await auth.currentAccount())) {
       try {

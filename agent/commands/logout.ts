@@ -1,6 +1,5 @@
 import { describeAccount } from '../../auth/login/format.js';
-import { createAuthenticator } from '../../auth/login/index.js';
-import { resolveLoginConfig } from './login-config.js';
+import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import type { Command } from './context.js';
 
@@ -15,8 +14,7 @@ export const logout: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal);
-  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+  const { auth } = await commandAuthenticator(ctx);
   try {
     const removed = await auth.signOut();
     if (!removed) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
-import { createAuthenticator, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
-import { resolveLoginConfig } from './login-config.js';
+import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
 import { parseFlags } from '../../config/flags.js';
 import { parseConfig } from '../../config/load.js';
@@ -79,8 +79,7 @@ export const status: Command = async (args, ctx) => {
   }
   const serverUrl = parseConfig(z.object({ '--server': httpUrl.optional() }), { '--server': values.server })['--server'] ??
     parseConfig(z.object({ MCP_SERVER_URL: httpUrl.default(DEFAULT_SERVER_URL) }), { MCP_SERVER_URL: ctx.env.MCP_SERVER_URL }).MCP_SERVER_URL;
-  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal);
-  const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
+  const { config, auth } = await commandAuthenticator(ctx);
 
   const probing = probeServer(serverUrl, ctx.shutdownSignal);
   let cached: CachedSignIn | undefined;

@@ -13,7 +13,7 @@ import { discoverAuthority, DiscoveryError, isMicrosoftHost, readAuthorityMetada
 import type { LoginConfig } from './config.js';
 import { FileTokenCache, readPrivateFile } from './file-cache.js';
 import type { FileLockOptions } from './file-lock.js';
-import { createIdentityNetwork, type IdentityNetwork, type LoginFetch } from './network.js';
+import { createIdentityNetwork, type LoginFetch } from './network.js';
 import {
   SignInCancelledError,
   SignInFailedError,

@@ -1,31 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { approveDeviceCode, cachedSecrets } from '../helpers/device-code.js';
 import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmuxAvailable = await hasTmux();
 
-/** Approves a device code the way the demo's hint says: a plain form POST trusting only the provider's certificate. */
-function approve(url: string, userCode: string, caFile: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ca: readFileSync(caFile), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(`user_code=${encodeURIComponent(userCode)}`);
-  });
-}
-
-/** Every secret MSAL cached (access, refresh and id tokens), to prove none reached the screen or a log. */
-function cachedSecrets(cacheFile: string): string[] {
-  const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Record<string, { secret?: string }>>;
-  return ['AccessToken', 'RefreshToken', 'IdToken'].flatMap((section) => Object.values(cache[section] ?? {}).map((e) => e.secret ?? '')).filter((s) => s.length > 20);
-}
 
 const progressLine = (name: string) => new RegExp(`reverse\\s+"${name}"[^\\n]*\\n[^\\n]*\\d/5\\s+\\d+%`);
 
@@ -58,7 +41,7 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
     const flat = loginScreen.replace(/\s*[│\n]+\s*/g, ' ');
     const [, caFile, userCode, url] = flat.match(/curl --cacert (\S+) -d user_code=(\S+) (https:\/\/localhost:\d+\/devicelogin)/) ?? [];
     expect(userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
-    expect(await approve(url!, userCode!, caFile!)).toBe(200);
+    expect(await approveDeviceCode(url!, userCode!, caFile!)).toBe(200);
 
     await terminal.waitForScreen(/connected · 3 tools/);
     await terminal.waitForScreen(/Signed in as dev@warden\.example/);

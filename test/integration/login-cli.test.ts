@@ -7,6 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
+import { cachedSecrets } from '../helpers/device-code.js';
 import { CLI_PATH, startCli, type CliProcess } from '../helpers/cli-process.js';
 
 let root: string;
@@ -70,12 +71,6 @@ async function approveFromOutput(cli: CliProcess): Promise<string> {
   return code as string;
 }
 
-/** Every secret in the cache file (access, refresh and ID tokens). */
-function cachedSecrets(): string[] {
-  const cache = JSON.parse(readFileSync(env.WARDEN_TOKEN_CACHE as string, 'utf8')) as Record<string, Record<string, { secret?: string }>>;
-  return ['AccessToken', 'RefreshToken', 'IdToken'].flatMap((section) => Object.values(cache[section] ?? {}).map((e) => e.secret ?? '')).filter(Boolean);
-}
-
 describe('warden login / status / logout against the dev identity provider', () => {
   const secrets: string[] = [];
 
@@ -97,7 +92,7 @@ describe('warden login / status / logout against the dev identity provider', () 
     expect(cli.stdout()).toMatch(
       new RegExp(`^Signed in as dev@warden\\.example \\(Dev User, tenant ${idp.tenantId}\\), scopes ${idp.apiScope.replace(/[/.]/g, '\\$&')}, token valid until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d \\(in (59 min|1 h)\\)\\n$`),
     );
-    secrets.push(...cachedSecrets());
+    secrets.push(...cachedSecrets(env.WARDEN_TOKEN_CACHE as string));
     expect(secrets.length).toBeGreaterThanOrEqual(3);
   });
 

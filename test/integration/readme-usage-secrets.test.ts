@@ -1,9 +1,9 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { approveDeviceCode, cachedSecrets } from '../helpers/device-code.js';
 import { CLI_PATH, startCli, type CliProcess } from '../helpers/cli-process.js';
 import { hasTmux, startTerminal } from '../helpers/tmux.js';
 
@@ -21,17 +21,6 @@ function usageCommands(): string[][] {
     .map((line) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1));
 }
 
-function approve(url: string, userCode: string, caFile: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ca: readFileSync(caFile), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(`user_code=${encodeURIComponent(userCode)}`);
-  });
-}
-
 const tmuxAvailable = await hasTmux();
 
 describe("every command in the README's usage section, run as written", () => {
@@ -46,11 +35,7 @@ describe("every command in the README's usage section, run as written", () => {
 
   /** Every token MSAL cached so far (access, refresh, ID). */
   const collectSecrets = (): void => {
-    if (!existsSync(cacheFile)) return;
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Record<string, { secret?: string }>>;
-    for (const section of ['AccessToken', 'RefreshToken', 'IdToken']) {
-      for (const entry of Object.values(cache[section] ?? {})) if (entry.secret && entry.secret.length > 20) secrets.add(entry.secret);
-    }
+    if (existsSync(cacheFile)) for (const secret of cachedSecrets(cacheFile)) secrets.add(secret);
   };
 
   afterAll(async () => {
@@ -81,7 +66,7 @@ describe("every command in the README's usage section, run as written", () => {
         const login = startCli(args, { env, cwd });
         const [, userCode] = await login.waitFor(/Code:\s+(\S+)/, 'stderr');
         const [, url] = await login.waitFor(/Open:\s+(\S+)/, 'stderr');
-        expect(await approve(url!, userCode!, caFile)).toBe(200);
+        expect(await approveDeviceCode(url!, userCode!, caFile)).toBe(200);
         expect(await login.exited).toBe(0);
         outputs.push(login.stdout(), login.stderr());
       } else if (command === undefined) {

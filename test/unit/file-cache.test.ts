@@ -229,7 +229,7 @@ describe('FileTokenCache through MSAL', () => {
   });
 
   it('waits for another process holding the cache lock, then writes', async () => {
-    const { cachePath, make } = setup();
+    const { cachePath } = setup();
     await writeFileAtomic(cachePath, fixtureCache([person(1)], fixture));
     const held = await acquireFileLock(`${cachePath}.lock`);
     const waited = nextCall<LockInfo | undefined>();
