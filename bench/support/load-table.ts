@@ -1,5 +1,6 @@
 import type { FigureTable } from '../types.js';
-import { percentile, type LoadResult } from './load.js';
+import type { LoadResult } from './load.js';
+import { percentile } from './stats.js';
 
 export const LOAD_COLUMNS = ['server', 'clients', 'calls/s', 'p50 ms', 'p99 ms', 'calls', 'errors', 'server CPU', 'CPU ms/call', 'load-gen CPU'];
 

@@ -111,10 +111,3 @@ async function drive(target: LoadTarget, pool: Pool, clients: number, ms: number
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }
-
-/** The p-th percentile (0–100) of unsorted samples, nearest-rank. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}

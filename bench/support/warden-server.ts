@@ -5,14 +5,14 @@ import { spawnServer, type ServerProcess } from './server-process.js';
 
 /**
  * `node dist/agent/cli.js serve` on a free loopback port with no delay between reverse's
- * progress steps: with the issuer's keys, or `--no-auth` without one. Its JSON log goes to
- * `<workDir>/<name>.log`.
+ * progress steps (unless `env` sets REVERSE_STEP_MS): with the issuer's keys, or `--no-auth`
+ * without one. Its JSON log goes to `<workDir>/<name>.log`.
  */
-export function spawnWarden(ctx: BenchContext, name: string, issuer?: LocalIssuer): Promise<ServerProcess> {
+export function spawnWarden(ctx: BenchContext, name: string, issuer?: LocalIssuer, env: Record<string, string> = {}): Promise<ServerProcess> {
   return spawnServer({
     command: process.execPath,
     args: [join(ctx.root, 'dist/agent/cli.js'), 'serve', '--port', '0', ...(issuer ? [] : ['--no-auth'])],
-    env: { REVERSE_STEP_MS: '0', ...issuer?.wardenEnv },
+    env: { REVERSE_STEP_MS: '0', ...issuer?.wardenEnv, ...env },
     logFile: join(ctx.workDir, `${name}.log`),
   });
 }

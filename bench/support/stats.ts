@@ -1,0 +1,52 @@
+/** Small statistics for benchmark samples (milliseconds, bytes, …). */
+
+/** The p-th percentile (0–100) of unsorted samples, nearest-rank; NaN without samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** p50/p95 (nearest rank), min, max and mean of unsorted samples; NaN figures without samples. */
+export function summarize(samples: readonly number[]): Summary {
+  const n = samples.length;
+  if (n === 0) return { n, p50: NaN, p95: NaN, min: NaN, max: NaN, mean: NaN };
+  return {
+    n,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    mean: samples.reduce((a, b) => a + b, 0) / n,
+  };
+}
+
+/** Rounds for a table cell: `digits` decimals. */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Least-squares slope of y over x (e.g. bytes per call); NaN with fewer than two distinct x. */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) ** 2;
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  return sxx === 0 ? NaN : sxy / sxx;
+}
