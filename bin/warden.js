@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/agent/cli.js', import.meta.url);
+const cli = new URL('../dist/bundle/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   process.stderr.write('warden: not built yet. Run `npm run build` in the warden directory first.\n');
   process.exit(2);

@@ -55,20 +55,19 @@ export const chat: Command = async (args, ctx) => {
     if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"');
   }
 
-  // Loaded after the flags and config are known good, so a usage error answers at once.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { runPrint }] = await Promise.all([
+  // Loaded after the flags and config are known good, so a usage error answers at once; print
+  // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
-    import('./print-mode.js'),
+    values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
   const engine = createAgentEngine(config, {
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) }),
   });
   try {
-    if (values.print) return await runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
-    // Loaded only for the TUI, so print mode never pays for Ink and React.
-    const { runTui } = await import('../ui/run.js');
-    return await runTui(engine, ctx);
+    if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
+    return await front.runTui(engine, ctx);
   } finally {
     await engine.close();
   }

@@ -58,7 +58,9 @@ function defaultFetch(authorityOrigin: string, caPem: string | undefined): Login
   // untouched. undici is loaded on the first such request: a token served from the cache never pays for it.
   let trusting: Promise<LoginFetch> | undefined;
   const viaUndici = async (): Promise<LoginFetch> => {
-    const { Agent, fetch: undiciFetch } = await import('undici');
+    const loaded: Partial<typeof import('undici')> & { default?: typeof import('undici') } = await import('undici');
+    // undici is CommonJS: in the bundled CLI a lazy import of it carries its exports only as `default`.
+    const { Agent, fetch: undiciFetch } = loaded.default ?? (loaded as typeof import('undici'));
     const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem as string] } });
     return async (url, init) => (await undiciFetch(url, { ...init, redirect: 'error', dispatcher })) as unknown as Response;
   };

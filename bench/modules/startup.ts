@@ -24,7 +24,7 @@ export const startup: BenchModule = {
     try {
       const { stack, cwd } = signedIn;
       const env = childEnv(join(dir, 'home'), { TERM: 'xterm-256color', ...signedIn.agentEnv });
-      const chat = `${process.execPath} ${join(ctx.root, 'dist/agent/cli.js')}`;
+      const chat = `${process.execPath} ${join(ctx.root, 'dist/bundle/cli.js')}`;
       const bare: number[] = [];
       const ptyBare: number[] = [];
       const first: number[] = [];
@@ -75,7 +75,7 @@ export const startup: BenchModule = {
       ];
       const idpCalls = (s: typeof idpAfter): number => s.tokenRequests + s.deviceCodeRequests + s.discoveryRequests;
       const notes = [
-        `Each run spawns \`script -qfec "stty cols 120 rows 40; exec node dist/agent/cli.js" /dev/null\` (a pseudo-terminal from util-linux, no native modules) with a clean environment (PATH, HOME, TERM, MCP_SERVER_URL, ENTRA_*, WARDEN_TOKEN_CACHE, WARDEN_DEV_CA_FILE; no ANTHROPIC_API_KEY, CI, NODE_OPTIONS or NODE_EXTRA_CA_CERTS, the last of which alone adds ~40 ms to any node start here) and times from spawn() to the first terminal output containing "${FIRST_FRAME}" (the input box, the first frame that takes keys) and the status bar's "connected · N tools". Then SIGKILL to script hangs up the terminal; the next run starts once the chat is gone.`,
+        `Each run spawns \`script -qfec "stty cols 120 rows 40; exec node dist/bundle/cli.js" /dev/null\` (a pseudo-terminal from util-linux, no native modules) with a clean environment (PATH, HOME, TERM, MCP_SERVER_URL, ENTRA_*, WARDEN_TOKEN_CACHE, WARDEN_DEV_CA_FILE; no ANTHROPIC_API_KEY, CI, NODE_OPTIONS or NODE_EXTRA_CA_CERTS, the last of which alone adds ~40 ms to any node start here) and times from spawn() to the first terminal output containing "${FIRST_FRAME}" (the input box, the first frame that takes keys) and the status bar's "connected · N tools". Then SIGKILL to script hangs up the terminal; the next run starts once the chat is gone.`,
         `The dev identity provider and the MCP server run in the bench process (startDemoStack); one device-code sign-in (${Math.round(signedIn.signInMs)} ms, in no figure) filled the token cache. Identity-provider requests during all chat runs: ${idpCalls(idpAfter) - idpCalls(idpBefore)} token/device-code/discovery (the token comes from the file cache), ${idpAfter.jwksRequests - idpBefore.jwksRequests} JWKS (the MCP server fetching its keys once).`,
         'The pty row is what script + stty add to any command; the chat figures include it.',
         ...(failures > 0 ? [`${failures} runs did not reach both marks within 15 s and are left out; last output: ${JSON.stringify(lastOutput.slice(-300))}`] : []),

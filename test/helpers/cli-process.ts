@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI (`npm test` builds first), spawned as a user would run it. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/agent/cli.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../dist/bundle/cli.js', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;
@@ -26,7 +26,7 @@ export interface StartCliOptions {
 }
 
 /**
- * Spawns `node dist/agent/cli.js ...args` with a clean env (only what is passed plus PATH/HOME),
+ * Spawns `node dist/bundle/cli.js ...args` with a clean env (only what is passed plus PATH/HOME),
  * so a developer's own .env or ANTHROPIC_API_KEY never leaks into a test.
  */
 export function startCli(args: string[], options: StartCliOptions = {}): CliProcess {

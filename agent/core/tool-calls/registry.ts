@@ -21,6 +21,8 @@ export interface RegistryOptions {
 export class ToolCallRegistry {
   private readonly records = new Map<string, ToolCallRecord>();
   private readonly controllers = new Map<string, AbortController>();
+  /** Detaches a call from its turn's signal; a listener left behind would keep every call alive for the session. */
+  private readonly detach = new Map<string, () => void>();
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
   private readonly maxFinished: number;
@@ -38,7 +40,12 @@ export class ToolCallRegistry {
     const controller = new AbortController();
     if (options.parentSignal) {
       if (options.parentSignal.aborted) controller.abort(options.parentSignal.reason);
-      else options.parentSignal.addEventListener('abort', () => controller.abort(options.parentSignal?.reason), { once: true });
+      else {
+        const parent = options.parentSignal;
+        const onAbort = (): void => controller.abort(parent.reason);
+        parent.addEventListener('abort', onAbort, { once: true });
+        this.detach.set(id, () => parent.removeEventListener('abort', onAbort));
+      }
     }
     const record: ToolCallRecord = {
       id,
@@ -124,6 +131,8 @@ export class ToolCallRegistry {
   private end(id: string, patch: Pick<ToolCallRecord, 'status'> & Partial<ToolCallRecord>): void {
     this.update(id, (r) => ({ ...r, ...patch, endedAt: this.now() }));
     this.controllers.delete(id);
+    this.detach.get(id)?.();
+    this.detach.delete(id);
     this.prune();
   }
 

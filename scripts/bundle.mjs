@@ -1,0 +1,21 @@
+// Bundles the compiled CLI (dist/agent/cli.js) into a few ESM chunks in dist/bundle/.
+// Why: Node pays per module file, and Ink alone loads ~500 of them; bundled, the chat's first
+// frame comes about twice as fast (`npm run bench -- --only startup`). Code splitting keeps the
+// lazy imports lazy: print mode never loads Ink, the TUI never loads the server.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'dist/agent/cli.js' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Ink imports it only when DEV=true (React DevTools), which a user opts into.
+  external: ['react-devtools-core'],
+  // CommonJS dependencies inside an ES module bundle still call require().
+  banner: { js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  sourcemap: true,
+});
