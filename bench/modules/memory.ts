@@ -27,10 +27,11 @@ export const memory: BenchModule = {
     const server = await spawnWarden(ctx, 'memory-server');
     try {
       const variants: { name: string; env: Record<string, string>; clear?: boolean }[] = [
-        { name: 'as shipped (NODE_ENV unset)', env: {} },
-        { name: 'NODE_ENV=production', env: { NODE_ENV: 'production' } },
+        // `warden` sets NODE_ENV=production itself; React's development build is the comparison row.
+        { name: 'as shipped (NODE_ENV=production)', env: { NODE_ENV: 'production' } },
         // What still grows when the chat forgets its history after every turn is not history.
-        { name: 'NODE_ENV=production, /clear after each turn', env: { NODE_ENV: 'production' }, clear: true },
+        { name: 'as shipped, /clear after each turn', env: { NODE_ENV: 'production' }, clear: true },
+        { name: "React's development build", env: { NODE_ENV: 'development' } },
       ];
       const results: { name: string; r: TuiChildResult; idle: MemorySample; samples: MemorySample[] }[] = [];
       for (const v of variants) {
@@ -67,18 +68,13 @@ export const memory: BenchModule = {
       const trace = results.map(({ name, idle, samples }) => `${name}: RSS MB ${[idle, ...samples].map((s) => `${s.calls}→${mb(s.rssBytes)}`).join(', ')}; heap MB ${[idle, ...samples].map((s) => mb(s.heapUsedBytes)).join(', ')}`);
 
       const shipped = summary[0] as (typeof summary)[number];
-      const production = summary[1];
+      const development = summary[2];
       const keyFigures: KeyFigure[] = [
         { label: 'idle TUI RSS (connected, after gc)', value: mb(shipped.idle.rssBytes), unit: 'MB' },
         { label: `RSS after ${calls} calls`, value: mb(shipped.last.rssBytes), unit: 'MB' },
         { label: `RSS growth from call ${SETTLED_CALLS} to ${calls}`, value: mb(shipped.settledGrowth), unit: 'MB', goal: { op: '<=', target: RSS_BOUND_MB } },
         { label: `live heap kept per call (slope from call ${SLOPE_FROM_CALLS})`, value: shipped.heapPerCall / 1024, unit: 'KB', goal: { op: '<=', target: HEAP_PER_CALL_BOUND_KB } },
-        ...(production
-          ? [
-              { label: `RSS growth from call ${SETTLED_CALLS} to ${calls}, NODE_ENV=production`, value: mb(production.settledGrowth), unit: 'MB', goal: { op: '<=' as const, target: RSS_BOUND_MB } },
-              { label: 'live heap kept per call, NODE_ENV=production', value: production.heapPerCall / 1024, unit: 'KB', goal: { op: '<=' as const, target: HEAP_PER_CALL_BOUND_KB } },
-            ]
-          : []),
+        ...(development ? [{ label: "live heap kept per call with React's development build (what NODE_ENV=production saves)", value: development.heapPerCall / 1024, unit: 'KB' }] : []),
       ];
       const failed = results.filter(({ r }) => r.done !== r.calls || r.wrongResults.length > 0 || r.turnErrors.length > 0);
       return {

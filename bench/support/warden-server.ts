@@ -11,7 +11,7 @@ import { spawnServer, type ServerProcess } from './server-process.js';
 export function spawnWarden(ctx: BenchContext, name: string, issuer?: LocalIssuer, env: Record<string, string> = {}): Promise<ServerProcess> {
   return spawnServer({
     command: process.execPath,
-    args: [join(ctx.root, 'dist/bundle/cli.js'), 'serve', '--port', '0', ...(issuer ? [] : ['--no-auth'])],
+    args: [join(ctx.root, 'dist/agent/cli.js'), 'serve', '--port', '0', ...(issuer ? [] : ['--no-auth'])],
     env: { REVERSE_STEP_MS: '0', ...issuer?.wardenEnv, ...env },
     logFile: join(ctx.workDir, `${name}.log`),
   });
