@@ -1,5 +1,5 @@
 import { rootCertificates } from 'node:tls';
-import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
 /** The fetch shape the sign-in uses; inject one in tests to count or fail requests. */
 export type LoginFetch = (
@@ -80,9 +80,11 @@ export function createIdentityNetwork(options: IdentityNetworkOptions): Identity
   let failureCount = 0;
   let lastFailure: NetworkFailure | undefined;
 
-  const fail = (failure: NetworkFailure, message: string): never => {
+  // Only MSAL calls this module, so MSAL is loaded by then; importing it lazily keeps it off the fast path.
+  const fail = async (failure: NetworkFailure, message: string): Promise<never> => {
     failureCount += 1;
     lastFailure = failure;
+    const { AuthError } = await import('@azure/msal-node');
     throw new AuthError('network_error', '', message);
   };
 
@@ -101,7 +103,7 @@ export function createIdentityNetwork(options: IdentityNetworkOptions): Identity
       text = await response.text();
     } catch (error) {
       const { cause, tls } = controller.signal.aborted ? { cause: 'timed out', tls: false } : causeOf(error);
-      return fail({ cause, tls }, `Network request failed: ${cause}`);
+      return await fail({ cause, tls }, `Network request failed: ${cause}`);
     } finally {
       clearTimeout(timer);
     }
@@ -109,7 +111,7 @@ export function createIdentityNetwork(options: IdentityNetworkOptions): Identity
     try {
       body = JSON.parse(text);
     } catch {
-      return fail({ cause: `HTTP ${response.status}, not JSON`, tls: false }, `Failed to parse response: HTTP ${response.status}`);
+      return await fail({ cause: `HTTP ${response.status}, not JSON`, tls: false }, `Failed to parse response: HTTP ${response.status}`);
     }
     if (method === 'POST' && /\/devicecode$/.test(new URL(url).pathname) && typeof body === 'object' && body) {
       const { user_code: userCode, verification_uri_complete: complete, error, error_description: description } = body as Record<string, unknown>;
