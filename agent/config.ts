@@ -1,8 +1,8 @@
-import { z } from 'zod';
+// zod/mini: the chat's config is parsed before its first frame, and classic zod takes ~60 ms to load.
+import * as z from 'zod/mini';
 import { ConfigError } from '../config/errors.js';
 import type { Env } from '../config/load.js';
 import { parseConfig } from '../config/load.js';
-import { httpUrl } from '../config/schema-helpers.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000/mcp';
 /** The current Sonnet (see the `Model` union of @anthropic-ai/sdk); ANTHROPIC_MODEL or --model overrides it. */
@@ -27,24 +27,35 @@ export interface AgentConfig {
   maxTurns: number;
 }
 
-const modelId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'expected a model id such as claude-sonnet-4-5');
+const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'expected a model id such as claude-sonnet-4-5'));
+
+const isHttpUrl = (value: string): boolean => {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+const httpUrl = z.string().check(z.refine(isHttpUrl, 'expected an http(s) URL such as http://127.0.0.1:8000/mcp'));
 
 /** The agent's environment; keys are variable names (sign-in variables belong to auth/login/config.ts). */
 export const agentConfigSchema = z.object({
-  MCP_SERVER_URL: httpUrl.default(DEFAULT_SERVER_URL),
-  ANTHROPIC_API_KEY: z.string().trim().min(1).optional(),
-  ANTHROPIC_BASE_URL: httpUrl.optional(),
-  ANTHROPIC_MODEL: modelId.default(DEFAULT_MODEL),
-  WARDEN_MAX_TURNS: z.coerce
-    .number({ message: 'expected a number of model rounds' })
-    .int('expected a whole number')
-    .min(1, 'expected at least 1')
-    .max(100, 'expected at most 100')
-    .default(DEFAULT_MAX_TURNS),
+  MCP_SERVER_URL: z._default(httpUrl, DEFAULT_SERVER_URL),
+  ANTHROPIC_API_KEY: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  ANTHROPIC_BASE_URL: z.optional(httpUrl),
+  ANTHROPIC_MODEL: z._default(modelId, DEFAULT_MODEL),
+  WARDEN_MAX_TURNS: z._default(
+    z.coerce.number({ message: 'expected a number of model rounds' }).check(
+      z.refine(Number.isInteger, 'expected a whole number'),
+      z.minimum(1, 'expected at least 1'),
+      z.maximum(100, 'expected at most 100'),
+    ),
+    DEFAULT_MAX_TURNS,
+  ),
 });
 
 // Flags are checked on their own so an error names the flag the user typed, not the variable.
-const flagSchema = z.object({ '--server': httpUrl.optional(), '--model': modelId.optional() });
+const flagSchema = z.object({ '--server': z.optional(httpUrl), '--model': z.optional(modelId) });
 
 /** Environment (and .env) plus flags → the agent's configuration. Throws ConfigError naming the variable or flag. */
 export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {

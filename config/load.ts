@@ -1,5 +1,6 @@
 import { config as parseDotenvFile } from 'dotenv';
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
+import { safeParse } from 'zod/mini';
 import { ConfigError } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
@@ -27,8 +28,9 @@ export function definedOnly(input: Record<string, unknown>): Record<string, unkn
  * Parses config input (keys are env variable names; flags are mapped onto them before)
  * and turns the first zod issue into one line that names the variable.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, input: Record<string, unknown>): z.output<S> {
-  const result = schema.safeParse(definedOnly(input));
+export function parseConfig<S extends core.$ZodType>(schema: S, input: Record<string, unknown>): core.output<S> {
+  // Works for classic and mini schemas alike (mini keeps the chat's start-up light).
+  const result = safeParse(schema, definedOnly(input));
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = issue?.path.length ? issue.path.join('.') : 'configuration';

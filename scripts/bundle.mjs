@@ -2,7 +2,11 @@
 // Why: Node pays per module file, and Ink alone loads ~500 of them; bundled, the chat's first
 // frame comes about twice as fast (`npm run bench -- --only startup`). Code splitting keeps the
 // lazy imports lazy: print mode never loads Ink, the TUI never loads the server.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: clear old ones so dist/bundle holds exactly one build.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'dist/agent/cli.js' },

@@ -1,4 +1,5 @@
-import { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams, type FetchLike } from '@modelcontextprotocol/client';
+import type { FetchLike } from '@modelcontextprotocol/client';
+import { loadMcpSdk } from '../mcp/sdk.js';
 
 /** Sign-in settings read from the server's RFC 9728 metadata (what ENTRA_* would otherwise say). */
 export interface DiscoveredAuth {
@@ -36,6 +37,7 @@ export function splitAuthority(authority: string): { authorityHost: string; tena
  * well-known location when there is no challenge at hand), then the RFC 9728 document.
  */
 export async function discoverAuth(serverUrl: string, challenge: Response | undefined, fetchFn?: FetchLike): Promise<DiscoveredAuth> {
+  const { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams } = await loadMcpSdk();
   const pointer = challenge ? extractWWWAuthenticateParams(challenge).resourceMetadataUrl : undefined;
   let metadata;
   try {

@@ -1,4 +1,4 @@
-import { ProtocolError, SdkError, SdkHttpError } from '@modelcontextprotocol/client';
+import { loadedMcpSdk } from './sdk.js';
 import { STREAM_LOST } from './stream-watch.js';
 
 /** Sign-in is needed before the server can be used (no account, refresh refused, auth off but required). */
@@ -57,21 +57,23 @@ function firstLine(text: string): string {
 
 /** Sorts an MCP client failure into what the session does next, with one line naming the URL where it helps. */
 export function classifyMcpError(error: unknown, url: string): McpFailure {
+  const sdk = loadedMcpSdk();
+  const isSdkError = (e: unknown): e is InstanceType<NonNullable<typeof sdk>['SdkError']> => sdk !== undefined && e instanceof sdk.SdkError;
   if (error instanceof SignInNeededError) return { kind: 'sign-in', message: error.message };
   if (error instanceof AuthFailedError) return { kind: 'auth-failed', message: error.message };
-  if (error instanceof SdkHttpError) {
+  if (sdk && error instanceof sdk.SdkHttpError) {
     if (error.status === 401) return { kind: 'sign-in', message: 'the server refused the access token even after a refresh; sign in again' };
     if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };
     if (error.status === 404 || error.status === 405) return { kind: 'unreachable', message: `no MCP endpoint at ${url} (HTTP ${error.status})` };
     if (error.status >= 500) return { kind: 'connection-lost', message: `the MCP server at ${url} failed (HTTP ${error.status})` };
   }
-  if (error instanceof ProtocolError && (error.data as { reason?: unknown } | undefined)?.reason === STREAM_LOST) {
+  if (sdk && error instanceof sdk.ProtocolError && (error.data as { reason?: unknown } | undefined)?.reason === STREAM_LOST) {
     return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url} during the call` };
   }
   const code = rootCode(error);
   if (code && REFUSED[code]) return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${REFUSED[code]})` };
   if (code && LOST.has(code)) return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url} (${code})` };
-  if (error instanceof SdkError && (error.code === 'CONNECTION_CLOSED' || error.code === 'NOT_CONNECTED' || error.code === 'SEND_FAILED')) {
+  if (isSdkError(error) && (error.code === 'CONNECTION_CLOSED' || error.code === 'NOT_CONNECTED' || error.code === 'SEND_FAILED')) {
     return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url}` };
   }
   // fetch() failed without a socket code (e.g. a port fetch refuses): still nothing reached the server.
@@ -80,7 +82,7 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
     return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${innermost ? firstLine(innermost.message) : 'fetch failed'})` };
   }
   const message = error instanceof Error ? firstLine(error.message) : String(error);
-  if (error instanceof SdkError && error.code === 'ERA_NEGOTIATION_FAILED') {
+  if (isSdkError(error) && error.code === 'ERA_NEGOTIATION_FAILED') {
     return { kind: 'unreachable', message: `cannot talk MCP with ${url}: ${message}` };
   }
   return { kind: 'other', message };

@@ -1,14 +1,7 @@
-import {
-  Client,
-  StreamableHTTPClientTransport,
-  type AuthProvider,
-  type CallToolResult,
-  type FetchLike,
-  type Progress,
-  type Tool,
-} from '@modelcontextprotocol/client';
+import type { AuthProvider, CallToolResult, Client, FetchLike, Progress, Tool } from '@modelcontextprotocol/client';
 import type { ConnectionState } from '../engine-types.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
+import { loadMcpSdk } from './sdk.js';
 import { watchRequestStreams } from './stream-watch.js';
 
 export interface McpSessionOptions {
@@ -119,6 +112,7 @@ export class McpSession {
   private async open(): Promise<Client> {
     if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
     this.setState({ state: 'connecting' });
+    const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
     const client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
     const transport = new StreamableHTTPClientTransport(new URL(this.options.url), {
       ...(this.options.authProvider && { authProvider: this.options.authProvider }),
