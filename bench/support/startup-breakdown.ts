@@ -63,11 +63,11 @@ export interface BundleExperiment {
 }
 
 /**
- * What bundling would give: esbuild (a dev dependency of vitest's vite, so usually present)
- * bundles dist/agent/cli.js, and a one-line Ink app shows the floor any Ink TUI pays, bundled and
- * not. Each is timed to its first frame like the chat, interleaved with `node -e 0`.
+ * The floor any Ink TUI pays: a one-line Ink app, as is and bundled with esbuild (a dev
+ * dependency) like the shipped CLI, each timed to its first frame like the chat, interleaved
+ * with `node -e 0`.
  */
-export async function bundleExperiment(root: string, dir: string, env: Record<string, string>, cwd: string, runs: number, cliArgs = ''): Promise<BundleExperiment> {
+export async function bundleExperiment(root: string, dir: string, env: Record<string, string>, cwd: string, runs: number): Promise<BundleExperiment> {
   const esbuild = join(root, 'node_modules/.bin/esbuild');
   if (!existsSync(esbuild)) return { rows: [], bareMs: [], note: 'Bundling experiment skipped: node_modules/.bin/esbuild is not installed.' };
   rmSync(dir, { recursive: true, force: true });
@@ -95,12 +95,10 @@ export async function bundleExperiment(root: string, dir: string, env: Record<st
     );
     if (r.status !== 0) throw new Error(`esbuild ${entry} failed: ${r.stderr}`);
   };
-  bundle(join(root, 'dist/agent/cli.js'), join(dir, 'warden'));
   bundle(floor, join(dir, 'floor'));
   const variants = [
     { what: 'ink + react, one <Text> (floor of any Ink TUI)', command: `${process.execPath} ${floor}`, connected: false },
     { what: 'ink + react, one <Text>, bundled', command: `${process.execPath} ${join(dir, 'floor/floor.js')}`, connected: false },
-    { what: 'warden bundled with esbuild', command: `${process.execPath} ${join(dir, 'warden/cli.js')}${cliArgs}`, connected: true },
   ];
   const rows = variants.map((v) => ({ what: v.what, firstMs: [] as number[], connectedMs: [] as number[] }));
   const bareMs: number[] = [];
@@ -118,6 +116,6 @@ export async function bundleExperiment(root: string, dir: string, env: Record<st
   return {
     rows,
     bareMs,
-    note: 'Bundling experiment: `esbuild dist/agent/cli.js --bundle --splitting --format=esm --platform=node` (plus a require shim; react-devtools-core external) into .bench/run/startup-bundle/, timed like the chat. Not how warden ships today; it shows what loading a few bundled chunks instead of hundreds of module files saves.',
+    note: 'The floor: a one-line Ink app, run as is and bundled like the shipped CLI (`esbuild --bundle --splitting --format=esm --platform=node`, a require shim, react-devtools-core external; see scripts/bundle.mjs), timed like the chat. What any Ink TUI pays before its own code runs.',
   };
 }
