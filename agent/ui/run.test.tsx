@@ -3,32 +3,16 @@ import { EventEmitter } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../commands/context.js';
 import { runTui } from './run.js';
+import { FakeTtyIn } from '../../bench/support/fake-terminal.js';
 import { FakeEngine } from './testing/fake-engine.js';
 import { keys, settle } from './testing/render.js';
 
-class TtyIn extends EventEmitter {
-  isTTY = true;
+/** The bench's fake keyboard, recording raw-mode switches so the tests can see the terminal restored. */
+class TtyIn extends FakeTtyIn {
   rawMode: boolean[] = [];
-  private queue: string[] = [];
-  setRawMode(on: boolean): this {
+  override setRawMode(on: boolean): this {
     this.rawMode.push(on);
     return this;
-  }
-  setEncoding(): this {
-    return this;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  type(data: string): void {
-    this.queue.push(data);
-    this.emit('readable');
   }
 }
 

@@ -8,9 +8,9 @@ import { performance } from 'node:perf_hooks';
 
 /** Keyboard side: Ink reads it on 'readable' (as from a raw-mode TTY). */
 export class FakeTtyIn extends EventEmitter {
-  readonly isTTY = true;
+  isTTY = true;
   private queue: string[] = [];
-  setRawMode(): this {
+  setRawMode(_on: boolean): this {
     return this;
   }
   setEncoding(): this {
