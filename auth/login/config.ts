@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { parseConfig } from '../../config/load.js';
+import { splitAuthority } from './authority.js';
 
 /** Microsoft's public-cloud authority host; every other host is treated as a custom (e.g. the dev) provider. */
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
@@ -80,24 +81,6 @@ export function defaultCachePath(home = homedir()): string {
   return join(home, '.config', 'warden', 'token_cache.json');
 }
 
-/**
- * Splits a published authority (https://host/<tenant>[/v2.0][/]) into host and tenant.
- * Throws ConfigError when it is not of that shape.
- */
-export function splitAuthority(authority: string): { authorityHost: string; tenantId: string } {
-  let url: URL;
-  try {
-    url = new URL(authority);
-  } catch {
-    throw new ConfigError(`invalid authority "${authority}": expected a URL such as https://login.microsoftonline.com/<tenant>/v2.0`);
-  }
-  const parts = url.pathname.split('/').filter(Boolean);
-  if (parts.at(-1)?.toLowerCase() === 'v2.0') parts.pop();
-  if (parts.length !== 1 || !parts[0]) {
-    throw new ConfigError(`invalid authority "${authority}": expected https://<host>/<tenant>[/v2.0]`);
-  }
-  return { authorityHost: url.origin, tenantId: parts[0] };
-}
 
 function readCa(path: string): string {
   let pem: string;

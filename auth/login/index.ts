@@ -18,7 +18,8 @@ import {
 } from './types.js';
 
 export * from './types.js';
-export { buildLoginConfig, loadLoginConfig, splitAuthority, type LoginConfig, type LoginConfigValues } from './config.js';
+export { splitAuthority } from './authority.js';
+export { buildLoginConfig, loadLoginConfig, type LoginConfig, type LoginConfigValues } from './config.js';
 export type { LoginFetch } from './network.js';
 
 /** What the token cache says about the signed-in account, read without any network. */
@@ -128,6 +129,8 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
   const cachePath = deps.cachePath ?? config.cachePath;
   const host = new URL(config.authorityHost).host;
   const microsoft = isMicrosoftHost(config.authorityHost);
+  /** The tenant accounts and tokens must belong to; undefined for organizations/common (any tenant). */
+  const tenantGuid = !TENANT_ALIASES.has(config.tenantId.toLowerCase()) && /^[0-9a-f-]{36}$/i.test(config.tenantId) ? config.tenantId : undefined;
   const network = createIdentityNetwork({
     authorityHost: config.authorityHost,
     ...(config.caPem && { caPem: config.caPem }),
@@ -185,9 +188,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
 
   function isOurs(account: AccountInfo): boolean {
     if (!microsoft && account.environment.toLowerCase() !== host.toLowerCase()) return false;
-    if (!TENANT_ALIASES.has(config.tenantId.toLowerCase()) && /^[0-9a-f-]{36}$/i.test(config.tenantId)) {
-      return account.tenantId.toLowerCase() === config.tenantId.toLowerCase();
-    }
+    if (tenantGuid) return account.tenantId.toLowerCase() === tenantGuid.toLowerCase();
     return true;
   }
 
@@ -244,7 +245,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
           findCachedAccessToken(text, {
             clientId: config.clientId,
             environment: host,
-            tenantId: /^[0-9a-f-]{36}$/i.test(config.tenantId) ? config.tenantId : undefined,
+            tenantId: tenantGuid,
             apiScope: config.apiScope,
             nowMs: now(),
           });

@@ -3,7 +3,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors.js';
-import { buildLoginConfig, loadLoginConfig, splitAuthority } from '../../auth/login/config.js';
+import { splitAuthority } from '../../auth/login/authority.js';
+import { buildLoginConfig, loadLoginConfig } from '../../auth/login/config.js';
 
 const CLIENT = 'cccccccc-0000-0000-0000-000000000001';
 const SCOPE = 'api://aaaaaaaa-0000-0000-0000-000000000002/execute';

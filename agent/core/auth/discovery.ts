@@ -1,4 +1,5 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
+import { splitAuthority } from '../../../auth/login/authority.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
 
 /** Sign-in settings read from the server's RFC 9728 metadata (what ENTRA_* would otherwise say). */
@@ -19,17 +20,6 @@ function sameResource(a: string, b: string): boolean {
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   };
   return norm(a) === norm(b);
-}
-
-/**
- * Entra-shaped authority → host and tenant: `https://login.microsoftonline.com/<tid>/v2.0` or
- * the dev provider's `https://localhost:PORT/<tid>/v2.0`; the tenant is the first path segment.
- */
-export function splitAuthority(authority: string): { authorityHost: string; tenantId: string } {
-  const url = new URL(authority);
-  const tenantId = url.pathname.split('/').filter(Boolean)[0];
-  if (!tenantId) throw new Error(`the authorization server ${authority} names no tenant`);
-  return { authorityHost: url.origin, tenantId };
 }
 
 /**
