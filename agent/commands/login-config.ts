@@ -1,9 +1,10 @@
 import { buildLoginConfig, createAuthenticator, loadLoginConfig, type LoginConfig, type WardenAuthenticator } from '../../auth/login/index.js';
-import type { CommandContext } from './context.js';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
 import { discoverAuth } from '../core/auth/discovery.js';
+import { discoveredLoginValues } from '../core/auth/login-factory.js';
+import type { CommandContext } from './context.js';
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
 
@@ -16,19 +17,14 @@ export async function resolveLoginConfig(env: Env, signal?: AbortSignal): Promis
   const { serverUrl } = loadAgentConfig(env);
   let discovered;
   try {
-    discovered = await discoverAuth(serverUrl, undefined, (url, init) => fetch(url, { ...init, signal: signal ?? AbortSignal.timeout(5000) }));
+    // Ctrl-C stops it, and so does a server that never answers.
+    const stop = AbortSignal.any([AbortSignal.timeout(5000), ...(signal ? [signal] : [])]);
+    discovered = await discoverAuth(serverUrl, undefined, (url, init) => fetch(url, { ...init, signal: stop }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`ENTRA_API_SCOPE is not set and ${serverUrl} did not say which scope to request (${reason}); set ENTRA_API_SCOPE`);
   }
-  return buildLoginConfig(
-    {
-      ...(!isSet(env, 'ENTRA_AUTHORITY_HOST') && { authorityHost: discovered.authorityHost }),
-      ...(!isSet(env, 'ENTRA_TENANT_ID') && { tenantId: discovered.tenantId }),
-      apiScope: discovered.scope,
-    },
-    env,
-  );
+  return buildLoginConfig(discoveredLoginValues(env, discovered), env);
 }
 
 /** The sign-in settings and the Authenticator a login/logout/status command works with; warnings go to stderr. */
