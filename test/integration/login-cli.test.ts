@@ -1,13 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
-import { cachedSecrets } from '../helpers/device-code.js';
+import { approveDeviceCode, cachedSecrets } from '../helpers/device-code.js';
 import { CLI_PATH, startCli, type CliProcess } from '../helpers/cli-process.js';
 
 let root: string;
@@ -64,10 +62,7 @@ async function run(args: string[], extraEnv: Record<string, string | undefined> 
 /** Approves like `curl -d user_code=… <verification_uri>` on another machine. */
 async function approveFromOutput(cli: CliProcess): Promise<string> {
   const [, code] = await cli.waitFor(/Code:\s+(\S+)/, 'stderr');
-  const dispatcher = new Agent({ connect: { ca: [...rootCertificates, readFileSync(idp.caFile, 'utf8')] } });
-  const response = await undiciFetch(idp.verificationUri, { method: 'POST', body: new URLSearchParams({ user_code: code as string }), dispatcher });
-  expect(response.status).toBe(200);
-  await response.text();
+  expect(await approveDeviceCode(idp.verificationUri, code as string, idp.caFile)).toBe(200);
   return code as string;
 }
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config/errors.js';
 import { splitAuthority } from '../../auth/login/authority.js';
 import { buildLoginConfig, loadLoginConfig } from '../../auth/login/config.js';
+import { configError } from '../helpers/config-error.js';
 
 const CLIENT = 'cccccccc-0000-0000-0000-000000000001';
 const SCOPE = 'api://aaaaaaaa-0000-0000-0000-000000000002/execute';
@@ -12,16 +12,6 @@ const TENANT = '11111111-2222-3333-4444-555555555555';
 const base = { ENTRA_CLIENT_ID: CLIENT, ENTRA_API_SCOPE: SCOPE };
 const dir = mkdtempSync(join(tmpdir(), 'warden-login-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadLoginConfig', () => {
   it('defaults to Microsoft Entra, the organizations tenant and ~/.config/warden/token_cache.json', () => {

@@ -2,22 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config/errors.js';
 import { loadServerConfig } from '../../mcp-server/config.js';
+import { configError } from '../helpers/config-error.js';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const entra = { ENTRA_TENANT_ID: TENANT, ENTRA_API_AUDIENCE: APP };
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadServerConfig', () => {
   it('derives everything from ENTRA_TENANT_ID and ENTRA_API_AUDIENCE', () => {
