@@ -12,9 +12,8 @@ const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== 
  * Sign-in settings for login/logout/status: ENTRA_* from the environment, or — when only
  * ENTRA_CLIENT_ID is set — the authority and scope the MCP server publishes (RFC 9728), as the chat does.
  */
-export async function resolveLoginConfig(env: Env, signal?: AbortSignal): Promise<LoginConfig> {
+export async function resolveLoginConfig(env: Env, signal?: AbortSignal, serverUrl = loadAgentConfig(env).serverUrl): Promise<LoginConfig> {
   if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) return loadLoginConfig(env);
-  const { serverUrl } = loadAgentConfig(env);
   let discovered;
   try {
     // Ctrl-C stops it, and so does a server that never answers.
@@ -27,9 +26,12 @@ export async function resolveLoginConfig(env: Env, signal?: AbortSignal): Promis
   return buildLoginConfig(discoveredLoginValues(env, discovered), env);
 }
 
-/** The sign-in settings and the Authenticator a login/logout/status command works with; warnings go to stderr. */
-export async function commandAuthenticator(ctx: CommandContext): Promise<{ config: LoginConfig; auth: WardenAuthenticator }> {
-  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal);
+/**
+ * The sign-in settings and the Authenticator a login/logout/status command works with (discovered
+ * from `serverUrl`, default MCP_SERVER_URL, when needed); warnings go to stderr.
+ */
+export async function commandAuthenticator(ctx: CommandContext, serverUrl?: string): Promise<{ config: LoginConfig; auth: WardenAuthenticator }> {
+  const config = await resolveLoginConfig(ctx.env, ctx.shutdownSignal, serverUrl);
   const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
   return { config, auth };
 }

@@ -1,12 +1,9 @@
-import { z } from 'zod';
 import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
 import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
 import { parseFlags } from '../../config/flags.js';
-import { parseConfig } from '../../config/load.js';
-import { httpUrl } from '../../config/schema-helpers.js';
-import { DEFAULT_SERVER_URL } from '../config.js';
+import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
 import type { Command } from './context.js';
 
 const USAGE = `Usage: warden status [--json] [--server URL]
@@ -77,9 +74,8 @@ export const status: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const serverUrl = parseConfig(z.object({ '--server': httpUrl.optional() }), { '--server': values.server })['--server'] ??
-    parseConfig(z.object({ MCP_SERVER_URL: httpUrl.default(DEFAULT_SERVER_URL) }), { MCP_SERVER_URL: ctx.env.MCP_SERVER_URL }).MCP_SERVER_URL;
-  const { config, auth } = await commandAuthenticator(ctx);
+  const { serverUrl } = loadAgentConfig(ctx.env, values.server !== undefined ? { server: values.server } : {});
+  const { config, auth } = await commandAuthenticator(ctx, serverUrl);
 
   const probing = probeServer(serverUrl, ctx.shutdownSignal);
   let cached: CachedSignIn | undefined;
