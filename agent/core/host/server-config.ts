@@ -1,0 +1,54 @@
+/**
+ * The resolved configuration of the MCP servers Warden talks to: the contract between the
+ * configuration files (`mcpServers`, `--mcp-config`, the one-server shortcut
+ * `MCP_SERVER_URL`/`--server`) and the parts that connect (transports, the server host).
+ *
+ * Types only: parsing and validation live with the configuration loader, connecting with the
+ * transports. Values here are already expanded (`${VAR}` resolved) and validated.
+ */
+
+/** Where a server's entry came from; a project file can start programs, so it is asked about. */
+export type ServerSource =
+  | { kind: 'shortcut' } // MCP_SERVER_URL / --server, or the demo
+  | { kind: 'user'; file: string } // ~/.config/warden/mcp.json
+  | { kind: 'project'; file: string } // ./.mcp.json
+  | { kind: 'flag'; file: string }; // --mcp-config FILE
+
+/** Which tools of a server are offered to the model (exact names or `*` globs). */
+export type ToolFilter = { include: string[] } | { exclude: string[] } | undefined;
+
+/** How Warden signs in to one server. `entra` is the device-code sign-in of the one-server shortcut. */
+export type ServerAuthConfig =
+  | { kind: 'none' }
+  | { kind: 'entra'; scope?: string; tenantId?: string; authorityHost?: string; clientId?: string }
+  | { kind: 'bearer'; tokenEnv: string };
+
+interface ServerConfigBase {
+  /** The name in `mcpServers` (the shortcut is called `server` unless told otherwise). */
+  name: string;
+  source: ServerSource;
+  /** Connect timeout in milliseconds. */
+  timeoutMs?: number;
+  tools?: ToolFilter;
+  auth?: ServerAuthConfig;
+  /** Warden keys it does not know are kept in the file, never interpreted. */
+}
+
+export interface HttpServerConfig extends ServerConfigBase {
+  /** `http`: Streamable HTTP; `sse`: the legacy HTTP+SSE transport. */
+  type: 'http' | 'sse';
+  url: string;
+  /** Sent on every request; values are secrets (never printed or logged). */
+  headers: Record<string, string>;
+}
+
+export interface StdioServerConfig extends ServerConfigBase {
+  type: 'stdio';
+  command: string;
+  args: string[];
+  /** Added on top of a safe base environment; values are secrets. */
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+export type ServerConfig = HttpServerConfig | StdioServerConfig;
