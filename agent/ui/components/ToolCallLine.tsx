@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { formatDuration, oneLine, summariseArgs } from '../format.js';
+import { formatDuration, oneLine, summariseArgs, toolLabel } from '../format.js';
 import type { Theme } from '../theme.js';
 
 function outcome(call: ToolCallRecord, theme: Theme): { icon: string; colour: string | undefined; summary: string } {
@@ -23,7 +23,7 @@ export function ToolCallLine({ call }: { call: ToolCallRecord }) {
   const args = summariseArgs(call.args);
   return (
     <Text wrap="truncate-end">
-      <Text color={colour}>{icon}</Text> <Text bold>{call.tool}</Text>
+      <Text color={colour}>{icon}</Text> <Text bold>{toolLabel(call)}</Text>
       {args ? ` ${args}` : ''}
       <Text dimColor>{` · ${duration} · `}</Text>
       <Text color={call.status === 'done' ? undefined : colour}>{summary}</Text>

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { formatDuration, oneLine, summariseArgs } from '../format.js';
+import { formatDuration, oneLine, summariseArgs, toolLabel } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
 
@@ -35,7 +35,7 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false }
   const title = (
     <Text wrap="truncate-end">
       <Text bold inverse={focused} color={focused ? theme.accent : undefined}>
-        {focused ? ` ${call.tool} ` : call.tool}
+        {focused ? ` ${toolLabel(call)} ` : toolLabel(call)}
       </Text>{' '}
       <Text dimColor>{summariseArgs(call.args, compact ? 24 : 48)}</Text>
       {cancelling ? <Text color={theme.warning}> cancelling…</Text> : null}

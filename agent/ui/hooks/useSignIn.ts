@@ -74,7 +74,8 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
   }, []);
 
   // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
-  const needed = status.connection.state === 'sign-in-needed';
+  // With several servers one may need sign-in while the others work.
+  const needed = status.connection.state === 'sign-in-needed' || status.servers.some((s) => s.connection.state === 'sign-in-needed' && s.auth.state !== 'disabled');
   useEffect(() => {
     if (!needed) {
       autoStarted.current = false;
