@@ -27,10 +27,18 @@ export const interimTransport: TransportFactory = async (config, deps) => {
     });
   }
   const { SSEClientTransport, StreamableHTTPClientTransport } = await loadMcpSdk();
+  // fetch refuses URLs with credentials: they travel as Basic auth instead (and never in a message).
+  const url = new URL(config.url);
+  const headers: Record<string, string> = { ...config.headers };
+  if (url.username || url.password) {
+    headers.Authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
   const options = {
     ...(deps.authProvider && { authProvider: deps.authProvider }),
     ...(deps.fetch && { fetch: deps.fetch }),
-    requestInit: { headers: config.headers },
+    requestInit: { headers },
   };
-  return config.type === 'sse' ? new SSEClientTransport(new URL(config.url), options) : new StreamableHTTPClientTransport(new URL(config.url), options);
+  return config.type === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 };

@@ -6,7 +6,7 @@ import type { AuthState, ConnectionState, ServerConnection, ServerStatus } from 
 import { SignInNeededError } from '../mcp/errors.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
 import type { TransportFactory } from './interim-transport.js';
-import { printableTarget } from './printable-target.js';
+import { printableTarget, redactor } from './printable-target.js';
 import type { ServerConfig, ToolFilter } from './server-config.js';
 import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } from './tool-names.js';
 
@@ -109,8 +109,10 @@ class HostedServer {
     } else {
       this.authState = { state: 'disabled' };
     }
+    const bearer = config.auth?.kind === 'bearer' ? deps.env?.[config.auth.tokenEnv] : undefined;
     this.session = new McpSession({
       target: printableTarget(config),
+      redact: redactor(config, bearer ? [bearer] : []),
       openTransport: () => deps.createTransport(config, { ...(authProvider && { authProvider }), ...(deps.fetch && { fetch: deps.fetch }) }),
       ...(authProvider && { authProvider }),
       ...(config.timeoutMs !== undefined && { connectTimeoutMs: config.timeoutMs }),

@@ -14,6 +14,8 @@ export interface McpSessionOptions {
   clientInfo?: { name: string; version: string };
   /** Connecting (initialize + tools/list) fails as unreachable after this long. */
   connectTimeoutMs?: number;
+  /** Takes the server's secrets (URL userinfo, header values…) out of every failure message. */
+  redact?: (text: string) => string;
   onConnection: (state: ConnectionState) => void;
 }
 
@@ -53,6 +55,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
  */
 export class McpSession {
   private client: Client | undefined;
+  /** The client being connected, so close() can stop a connect that hangs. */
+  private opening: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private toolList: Tool[] = [];
   private closed = false;
@@ -125,7 +129,8 @@ export class McpSession {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.connecting?.catch(() => undefined);
+    // A connect in flight is stopped, not waited for: a hanging server must not hold up the exit.
+    await this.opening?.close().catch(() => undefined);
     if (this.client) await this.drop(this.client);
   }
 
@@ -134,6 +139,7 @@ export class McpSession {
     this.setState({ state: 'connecting' });
     const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
     const client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
+    this.opening = client;
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -168,6 +174,7 @@ export class McpSession {
       throw new McpSessionError(failure);
     } finally {
       clearTimeout(timer);
+      this.opening = undefined;
     }
   }
 
@@ -177,10 +184,12 @@ export class McpSession {
     if (failure.kind === 'sign-in' && !this.options.authProvider) {
       return { kind: 'sign-in', message: `the server at ${this.options.target} requires sign-in (the agent runs with --no-auth)` };
     }
-    return failure;
+    return this.options.redact ? { ...failure, message: this.options.redact(failure.message) } : failure;
   }
 
   private report(failure: McpFailure): void {
+    // After close() nobody is listening, and a stopped connect is no news.
+    if (this.closed) return;
     this.setState(
       failure.kind === 'sign-in' || failure.kind === 'auth-failed'
         ? { state: 'sign-in-needed', reason: failure.message }

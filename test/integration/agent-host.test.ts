@@ -1,0 +1,151 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
+import type { AgentEngine, ServerStatus } from '../../agent/core/engine-types.js';
+import type { ServerConfig } from '../../agent/core/host/server-config.js';
+import { MODEL_TOOL_NAME } from '../../agent/core/host/tool-names.js';
+import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
+
+const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
+
+/** A port where nothing listens. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Accepts connections and never answers: a server that hangs. */
+async function hangingServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const http = (name: string, url: string, extra: Partial<ServerConfig> = {}): ServerConfig => ({ name, source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, ...extra }) as ServerConfig;
+
+describe('several MCP servers at once (Warden over HTTP, server-everything over stdio, a v1 session server, one down, one hanging)', () => {
+  let warden: TestServer;
+  let notes: V1SessionServer;
+  let hanging: { url: string; close(): Promise<void> };
+  let claude: FakeAnthropic;
+  let engine: AgentEngine;
+  let downUrl: string;
+
+  beforeAll(async () => {
+    [warden, notes, hanging, claude] = await Promise.all([
+      startTestServer({ REVERSE_STEP_MS: '5' }, { noAuth: true }),
+      startV1SessionServer(),
+      hangingServer(),
+      startFakeAnthropic(),
+    ]);
+    downUrl = `http://user:s3cret-pw@127.0.0.1:${await closedPort()}/mcp?key=s3cret-key`;
+    const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
+    config.servers = [
+      http('warden', warden.server.url),
+      { name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} },
+      http('notes', notes.url),
+      http('down', downUrl),
+      http('hung', hanging.url, { timeoutMs: 60_000 }),
+    ];
+    engine = createAgentEngine(config);
+  });
+  afterAll(async () => {
+    await engine.close();
+    await Promise.all([warden.server.close(), notes.close(), hanging.close(), claude.close()]);
+  });
+
+  const byName = (): Record<string, ServerStatus> => Object.fromEntries(engine.getStatus().servers.map((s) => [s.name, s]));
+
+  it('connects each server on its own: the hanging one never holds up the others, the down one says why without its secrets', async () => {
+    void engine.start();
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        const s = byName();
+        if (!['warden', 'everything', 'notes'].every((n) => s[n]?.connection.state === 'connected') || s.down?.connection.state !== 'failed') return;
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = engine.subscribeStatus(check);
+      check();
+    });
+    const s = byName();
+    expect(s.warden?.connection).toMatchObject({ state: 'connected', protocolVersion: '2026-07-28', toolCount: 3 });
+    expect(s.everything).toMatchObject({ transport: 'stdio', connection: { state: 'connected', protocolVersion: '2025-11-25' } });
+    expect(s.notes?.connection).toMatchObject({ state: 'connected', toolCount: 2 });
+    expect(s.hung?.connection.state).toBe('connecting');
+    expect(s.down?.connection).toMatchObject({ state: 'failed', error: expect.stringContaining('connection refused'), retryAt: expect.any(Number) });
+    expect(s.down?.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp\?key=…$/);
+    expect(JSON.stringify(engine.getStatus())).not.toMatch(/s3cret/);
+    expect(engine.getStatus().connection).toMatchObject({ state: 'connected' });
+  });
+
+  it('one turn calls tools on two servers at once; both results reach the model; the model is told which servers are unavailable', async () => {
+    claude.enqueue(
+      toolUse([
+        { id: 'toolu_w', name: 'warden__reverse', input: { text: 'hello' } },
+        { id: 'toolu_e', name: 'everything__echo', input: { message: 'hi there' } },
+      ]),
+      (request) => text(`Got: ${toolResults(request).map((r) => String(r.content)).join(' | ')}`)(request),
+    );
+    const started = Date.now();
+    const result = await engine.runTurn('reverse hello and echo hi there');
+    expect(result).toMatchObject({ stopReason: 'end_turn', text: 'Got: olleh | Echo: hi there' });
+    // The hanging server (60 s connect timeout) is still connecting: nothing waited for it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(byName().hung?.connection.state).toBe('connecting');
+
+    const [first] = claude.requests;
+    const names = first?.body.tools?.map((t) => t.name) ?? [];
+    for (const name of names) expect(name).toMatch(MODEL_TOOL_NAME);
+    expect(names).toEqual(expect.arrayContaining(['warden__reverse', 'everything__echo', 'notes__notes_find', 'notes__whoami']));
+    expect(names.some((n) => n.startsWith('down__') || n.startsWith('hung__'))).toBe(false);
+    expect(JSON.stringify(first?.body.system)).toMatch(/unavailable.*down \(cannot reach.*hung \(still connecting\)/);
+    expect(JSON.stringify(first?.body)).not.toMatch(/s3cret/);
+
+    expect(engine.registry.get('toolu_w')).toMatchObject({ server: 'warden', tool: 'reverse', status: 'done', result: 'olleh' });
+    expect(engine.registry.get('toolu_e')).toMatchObject({ server: 'everything', tool: 'echo', status: 'done', result: 'Echo: hi there' });
+    expect((await engine.listTools()).find((t) => t.name === 'notes.find')).toMatchObject({ server: 'notes' });
+  });
+
+  it('a dotted tool name with a top-level anyOf schema: offered wrapped under input, called with the unwrapped arguments, on one kept session', async () => {
+    const notesFind = claude.requests[0]?.body.tools?.find((t) => t.name === 'notes__notes_find');
+    expect(notesFind?.input_schema).toMatchObject({ type: 'object', required: ['input'], properties: { input: { anyOf: expect.any(Array) } } });
+    claude.enqueue(
+      toolUse([
+        { id: 'toolu_n', name: 'notes__notes_find', input: { input: { tag: 'food' } } },
+        { id: 'toolu_s1', name: 'notes__whoami', input: {} },
+      ]),
+      toolUse([{ id: 'toolu_s2', name: 'notes__whoami', input: {} }]),
+      text('done'),
+    );
+    const result = await engine.runTurn('find my food notes');
+    expect(result.stopReason).toBe('end_turn');
+    expect(engine.registry.get('toolu_n')).toMatchObject({ server: 'notes', tool: 'notes.find', args: { tag: 'food' }, status: 'done', result: '1 note with tag food: "Groceries"' });
+    const one = engine.registry.get('toolu_s1')?.result;
+    expect(one).toMatch(/^session [0-9a-f-]{36}$/);
+    expect(engine.registry.get('toolu_s2')?.result).toBe(one);
+    expect(notes.sessions).toHaveLength(1);
+  });
+
+  it('a name the model made up fails that call alone, with a clear result', async () => {
+    claude.enqueue(toolUse([{ id: 'toolu_x', name: 'down__anything', input: {} }]), text('ok'));
+    const result = await engine.runTurn('use the down server');
+    expect(result.stopReason).toBe('end_turn');
+    expect(engine.registry.get('toolu_x')).toMatchObject({ status: 'error', error: expect.stringContaining('no tool named down__anything') });
+  });
+});
