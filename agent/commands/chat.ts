@@ -2,7 +2,22 @@ import { text as readAll } from 'node:stream/consumers';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
+import type { Env } from '../../config/load.js';
+import type { ServerConfig } from '../core/host/server-config.js';
 import type { Command } from './context.js';
+
+/** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
+function entraEnv(env: Env, server: ServerConfig): Env {
+  const auth = server.auth;
+  if (auth?.kind !== 'entra') return env;
+  return {
+    ...env,
+    ...(auth.scope && { ENTRA_API_SCOPE: auth.scope }),
+    ...(auth.tenantId && { ENTRA_TENANT_ID: auth.tenantId }),
+    ...(auth.authorityHost && { ENTRA_AUTHORITY_HOST: auth.authorityHost }),
+    ...(auth.clientId && { ENTRA_CLIENT_ID: auth.clientId }),
+  };
+}
 
 const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID]
        warden -p "prompt" [--output text|json] [--quiet] [--no-auth] [--server URL] [--model ID]
@@ -62,8 +77,14 @@ export const chat: Command = async (args, ctx) => {
     import('../core/auth/login-factory.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
+  const onWarning = (line: string): void => {
+    ctx.stderr.write(`warden: ${line}\n`);
+  };
   const engine = createAgentEngine(config, {
-    createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) }),
+    env: ctx.env,
+    createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
+    // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
+    authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
