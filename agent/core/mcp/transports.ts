@@ -57,15 +57,29 @@ export async function createTransport(config: ServerConfig, deps: TransportDeps)
   return config.type === 'stdio' ? createStdioTransport(config, deps) : createHttpTransport(config, deps);
 }
 
+/**
+ * fetch refuses a URL with userinfo (and would quote it in the error): `user:password@` becomes
+ * HTTP Basic authentication, as curl does, unless the configuration sets Authorization itself.
+ */
+export function splitUserinfo(rawUrl: string, headers: Record<string, string>): { url: URL; headers: Record<string, string> } {
+  const url = new URL(rawUrl);
+  if (!url.username && !url.password) return { url, headers };
+  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  url.username = '';
+  url.password = '';
+  const hasAuthorization = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  return { url, headers: hasAuthorization ? headers : { ...headers, Authorization: `Basic ${basic}` } };
+}
+
 async function createHttpTransport(config: HttpServerConfig, deps: TransportDeps): Promise<Transport> {
   const { SSEClientTransport, StreamableHTTPClientTransport } = await loadMcpSdk();
+  const { url, headers } = splitUserinfo(config.url, config.headers);
   const options = {
     ...(deps.authProvider && { authProvider: deps.authProvider }),
     ...(deps.fetch && { fetch: deps.fetch }),
     // The SDK sets these on every request of both transports (the SSE stream's GET included).
-    ...(Object.keys(config.headers).length > 0 && { requestInit: { headers: config.headers } }),
+    ...(Object.keys(headers).length > 0 && { requestInit: { headers } }),
   };
-  const url = new URL(config.url);
   return config.type === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }
 
