@@ -179,3 +179,21 @@ describe('printableUrl', () => {
     expect(printableUrl('not a url with s3cret')).toBe('(not a valid URL)');
   });
 });
+
+describe('redactServerText', () => {
+  it("replaces a server's raw URL with its printable form and every secret of its settings with ***", async () => {
+    const { redactServerText } = await import('../../agent/core/host/redact.js');
+    const config = {
+      name: 'web',
+      source: { kind: 'user' as const, file: 'f' },
+      type: 'http' as const,
+      url: 'http://bob:pw-s3cret@h.example/mcp?key=q-s3cret',
+      headers: { Authorization: 'Bearer hdr-s3cret' },
+      auth: { kind: 'bearer' as const, tokenEnv: 'TOKEN' },
+    };
+    const message = 'failed for http://bob:pw-s3cret@h.example/mcp?key=q-s3cret: sent Bearer hdr-s3cret, token tok-s3cret, user bob:pw-s3cret';
+    expect(redactServerText(message, config, { TOKEN: 'tok-s3cret' })).toBe(
+      'failed for http://h.example/mcp?key=***: sent ***, token ***, user bob:***',
+    );
+  });
+});
