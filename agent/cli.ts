@@ -11,6 +11,7 @@ Usage:
   warden -p "prompt"          one turn without the TUI (answer on stdout)
   warden demo                 offline demo: dev identity provider + MCP server + TUI (npm start)
   warden login | logout | status
+  warden mcp add|list|get|remove   your MCP servers (~/.config/warden/mcp.json, ./.mcp.json)
   warden serve [--port 8000] [--host 127.0.0.1] [--no-auth]
   warden dev-idp [--port 0]
 
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   logout: async () => (await import('./commands/logout.js')).logout,
   status: async () => (await import('./commands/status.js')).status,
   demo: async () => (await import('./commands/demo.js')).demo,
+  mcp: async () => (await import('./commands/mcp.js')).mcp,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -57,13 +57,36 @@ export const agentConfigSchema = z.object({
   ),
 });
 
+const shortcutEnvSchema = z.object({ MCP_SERVER_URL: httpUrl });
+
 // Flags are checked on their own so an error names the flag the user typed, not the variable.
 const flagSchema = z.object({ '--server': z.optional(httpUrl), '--model': z.optional(modelId) });
+
+/** A comma list in MCP_SERVER_URL would otherwise be sent as one URL. */
+function checkOneServerUrl(env: Env): void {
+  if (env.MCP_SERVER_URL?.includes(',')) {
+    throw new ConfigError(
+      'invalid MCP_SERVER_URL: it holds one URL; for several servers list them in ~/.config/warden/mcp.json or .mcp.json (warden mcp add NAME URL)',
+    );
+  }
+}
+
+/**
+ * The one-server shortcut's URL (--server over MCP_SERVER_URL), validated; undefined when
+ * neither is set, so configured servers are used without the default one.
+ */
+export function shortcutServerUrl(env: Env, flag?: string): string | undefined {
+  if (flag?.trim() === '') throw new ConfigError('invalid --server: expected a URL');
+  checkOneServerUrl(env);
+  if (flag !== undefined) return parseConfig(flagSchema, { '--server': flag })['--server'];
+  return env.MCP_SERVER_URL ? parseConfig(shortcutEnvSchema, { MCP_SERVER_URL: env.MCP_SERVER_URL }).MCP_SERVER_URL : undefined;
+}
 
 /** Environment (and .env) plus flags → the agent's configuration. Throws ConfigError naming the variable or flag. */
 export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   // parseConfig treats '' as unset (for bare `.env` lines); a flag given empty is a mistake, though.
   if (flags.server?.trim() === '') throw new ConfigError('invalid --server: expected a URL');
+  checkOneServerUrl(env);
   if (flags.model?.trim() === '') throw new ConfigError('invalid --model: expected a model id such as claude-sonnet-4-5');
   const f = parseConfig(flagSchema, { '--server': flags.server, '--model': flags.model });
   const p = parseConfig(agentConfigSchema, env);

@@ -1,0 +1,137 @@
+/**
+ * Reads one `mcpServers` file into resolved ServerConfigs: JSON, schema, type inference
+ * (`command` ⇒ stdio, `url` ⇒ http, as Claude Code reads `.mcp.json`), `${VAR}` expansion in
+ * url, headers, args and env, and the file's SHA-256 (what a project file's approval remembers).
+ *
+ * Not responsible for: which files are read and their precedence, nor trust (load-servers.ts).
+ * Errors are one line naming the file, the server and the key, never a value from the file.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../../../config/errors.js';
+import type { Env } from '../../../config/load.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import { parseServerFile, serverConfigError, type ServerEntry } from './config-schema.js';
+import { expandVariables, MissingVariableError } from './expand.js';
+import type { ServerConfig, ServerSource, ToolFilter } from './server-config.js';
+
+export interface ServerFile {
+  path: string;
+  /** SHA-256 (hex) of the file's bytes. */
+  hash: string;
+  servers: ServerConfig[];
+  /** Names of servers whose settings read the environment (`${VAR}`, `auth.tokenEnv`). */
+  usingEnv: Set<string>;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Where JSON.parse stopped, as line:column; its message may quote the file (and a secret in it). */
+function jsonErrorPosition(text: string, error: unknown): string {
+  const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!at) return '';
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/** Reads and resolves `path`; undefined when it does not exist and `optional` is set. */
+export async function readServerFile(path: string, source: ServerSource, env: Env, optional: boolean): Promise<ServerFile | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (optional && code === 'ENOENT') return undefined;
+    throw new ConfigError(`cannot read the MCP server file ${safeLine(path, 300)} (${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')})`);
+  }
+  const text = bytes.toString('utf8');
+  let value: unknown;
+  try {
+    value = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${safeLine(path, 300)}: not valid JSON${jsonErrorPosition(text, error)}`);
+  }
+  const entries = parseServerFile(value, path);
+  const usingEnv = new Set<string>();
+  const servers = Object.entries(entries).map(([name, entry]) => {
+    const { config, usedEnv } = resolveEntry(name, entry, { path, source, env });
+    if (usedEnv) usingEnv.add(name);
+    return config;
+  });
+  return { path, hash: createHash('sha256').update(bytes).digest('hex'), servers, usingEnv };
+}
+
+interface Context {
+  path: string;
+  source: ServerSource;
+  env: Env;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** One entry → a ServerConfig with variables expanded. */
+function resolveEntry(name: string, entry: ServerEntry, ctx: Context): { config: ServerConfig; usedEnv: boolean } {
+  const fail = (key: string | undefined, message: string): never => {
+    throw serverConfigError(ctx.path, name, key, message);
+  };
+  let usedEnv = false;
+  const expand = (value: string, key: string): string => {
+    try {
+      const out = expandVariables(value, ctx.env);
+      usedEnv ||= out.usedEnv;
+      return out.value;
+    } catch (error) {
+      if (error instanceof MissingVariableError) return fail(key, error.message);
+      throw error;
+    }
+  };
+  const expandMap = (map: Record<string, string> | undefined, key: string): Record<string, string> =>
+    Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, expand(v, `${key}.${k}`)]));
+
+  const type = entry.type === 'streamable-http' ? 'http' : (entry.type ?? (entry.command !== undefined ? 'stdio' : entry.url !== undefined ? 'http' : undefined));
+  if (type === undefined) return fail(undefined, 'expected "command" (a stdio server) or "url" (an HTTP server)');
+
+  let tools: ToolFilter;
+  if (entry.tools?.include) tools = { include: entry.tools.include };
+  else if (entry.tools?.exclude) tools = { exclude: entry.tools.exclude };
+  if (entry.auth?.kind === 'bearer') {
+    usedEnv = true;
+    if (!ctx.env[entry.auth.tokenEnv]) fail('auth.tokenEnv', `${entry.auth.tokenEnv} is not set`);
+  }
+  const base = {
+    name,
+    source: ctx.source,
+    ...(entry.timeout !== undefined && { timeoutMs: entry.timeout }),
+    ...(tools && { tools }),
+    ...(entry.auth && { auth: entry.auth }),
+  };
+
+  if (type === 'stdio') {
+    if (entry.command === undefined) return fail('command', 'a stdio server needs a command');
+    const config: ServerConfig = {
+      ...base,
+      type,
+      command: entry.command,
+      args: (entry.args ?? []).map((arg, i) => expand(arg, `args[${i}]`)),
+      env: expandMap(entry.env, 'env'),
+      // Relative to the file, so a project's `.mcp.json` means the same from any working directory.
+      ...(entry.cwd !== undefined && { cwd: resolve(dirname(ctx.path), entry.cwd) }),
+    };
+    return { config, usedEnv };
+  }
+  if (entry.url === undefined) return fail('url', `an ${type} server needs a url`);
+  const url = expand(entry.url, 'url');
+  if (!isHttpUrl(url)) fail('url', 'expected an http(s) URL');
+  for (const header of Object.keys(entry.headers ?? {})) {
+    if (!HEADER_NAME.test(header)) fail(`headers`, `"${safeLine(header, 64)}" is not a valid header name`);
+  }
+  return { config: { ...base, type, url, headers: expandMap(entry.headers, 'headers') }, usedEnv };
+}

@@ -1,0 +1,30 @@
+/**
+ * Where Warden keeps its MCP server settings and state: `~/.config/warden/` (the same directory
+ * as the token cache). Every function takes the home directory so tests point it elsewhere.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function wardenDir(home = homedir()): string {
+  return join(home, '.config', 'warden');
+}
+
+/** The user's own servers (`warden mcp add --scope user`). */
+export function userServerFile(home = homedir()): string {
+  return join(wardenDir(home), 'mcp.json');
+}
+
+/** The project's servers (`warden mcp add --scope project`), as Claude Code names it. */
+export function projectServerFile(cwd: string): string {
+  return join(cwd, '.mcp.json');
+}
+
+/** Approved project files with the SHA-256 they were approved at. */
+export function trustStoreFile(home = homedir()): string {
+  return join(wardenDir(home), 'trusted-mcp-files.json');
+}
+
+/** stdio servers' stderr, one file per server. */
+export function serverLogDir(home = homedir()): string {
+  return join(wardenDir(home), 'logs');
+}

@@ -1,0 +1,199 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadServerConfigs, untrustedNotice, type LoadServerOptions } from '../../agent/core/host/load-servers.js';
+import { userServerFile } from '../../agent/core/host/paths.js';
+import { approveProjectFile } from '../../agent/core/host/trust-store.js';
+import { ConfigError, UsageError } from '../../config/errors.js';
+import { printableUrl } from '../../config/printable-url.js';
+
+let home: string;
+let cwd: string;
+
+beforeEach(async () => {
+  const root = await mkdtemp(join(tmpdir(), 'warden-mcp-config-'));
+  home = join(root, 'home');
+  cwd = join(root, 'project');
+  await mkdir(cwd, { recursive: true });
+});
+afterEach(async () => {
+  await rm(join(home, '..'), { recursive: true, force: true });
+});
+
+async function writeUser(value: unknown): Promise<string> {
+  const file = userServerFile(home);
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+}
+async function writeProject(value: unknown): Promise<string> {
+  const file = join(cwd, '.mcp.json');
+  await writeFile(file, JSON.stringify(value));
+  return file;
+}
+const load = (options: Partial<LoadServerOptions> = {}) => loadServerConfigs({ env: {}, home, cwd, ...options });
+
+async function rejection(run: Promise<unknown>): Promise<Error> {
+  try {
+    await run;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('loadServerConfigs', () => {
+  it('reads a Claude Code .mcp.json unchanged: command ⇒ stdio, url ⇒ http, unknown keys ignored', async () => {
+    const file = await writeUser({
+      globalShortcut: 'x',
+      mcpServers: {
+        files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '.'], env: { DEBUG: '1' }, disabled: false },
+        docs: { url: 'https://docs.example/mcp', headers: { 'X-Team': 'a' }, oauth: { clientId: 'y' } },
+        legacy: { type: 'sse', url: 'http://127.0.0.1:9/sse', timeout: 5000, tools: { exclude: ['delete_*'] } },
+      },
+    });
+    const { servers, untrusted } = await load();
+    expect(untrusted).toEqual([]);
+    expect(servers).toEqual([
+      { name: 'files', source: { kind: 'user', file }, type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '.'], env: { DEBUG: '1' } },
+      { name: 'docs', source: { kind: 'user', file }, type: 'http', url: 'https://docs.example/mcp', headers: { 'X-Team': 'a' } },
+      { name: 'legacy', source: { kind: 'user', file }, type: 'sse', url: 'http://127.0.0.1:9/sse', headers: {}, timeoutMs: 5000, tools: { exclude: ['delete_*'] } },
+    ]);
+  });
+
+  it('without any file: the one-server shortcut at the default URL, as before', async () => {
+    expect((await load()).servers).toEqual([
+      { name: 'server', source: { kind: 'shortcut' }, type: 'http', url: 'http://127.0.0.1:8000/mcp', headers: {}, auth: { kind: 'entra' } },
+    ]);
+    const [only] = (await load({ env: { MCP_SERVER_URL: 'http://127.0.0.1:9/mcp' }, flags: { noAuth: true } })).servers;
+    expect(only).toMatchObject({ name: 'server', url: 'http://127.0.0.1:9/mcp', auth: { kind: 'none' } });
+  });
+
+  it('configured servers replace the default shortcut; an explicit --server is added beside them', async () => {
+    await writeUser({ mcpServers: { a: { url: 'http://127.0.0.1:1/mcp' } } });
+    expect((await load()).servers.map((s) => s.name)).toEqual(['a']);
+    expect((await load({ flags: { server: ['http://127.0.0.1:2/mcp'] } })).servers.map((s) => s.name)).toEqual(['a', 'server']);
+  });
+
+  it('a second --server is a usage error, a comma list in MCP_SERVER_URL a config error pointing at the file', async () => {
+    const twice = await rejection(load({ flags: { server: ['http://a/mcp', 'http://b/mcp'] } }));
+    expect(twice).toBeInstanceOf(UsageError);
+    expect(twice.message).toMatch(/--server takes one URL/);
+    const comma = await rejection(load({ env: { MCP_SERVER_URL: 'http://a/mcp,http://b/mcp' } }));
+    expect(comma).toBeInstanceOf(ConfigError);
+    expect(comma.message).toMatch(/MCP_SERVER_URL.*mcp\.json/);
+  });
+
+  it('expands ${VAR} and ${VAR:-default} in url, headers, args and env only, reading only named variables', async () => {
+    await writeUser({
+      mcpServers: {
+        h: { url: 'http://${HOST:-127.0.0.1}:${PORT}/mcp', headers: { Authorization: 'Bearer ${API_KEY}' } },
+        s: { command: '${NOT_EXPANDED}', args: ['--root', '${ROOT:-/srv}'], env: { TOKEN: '${API_KEY}' }, cwd: 'sub' },
+      },
+    });
+    const read: string[] = [];
+    const env = new Proxy({ PORT: '9', API_KEY: 'k-123', OTHER_SECRET: 'x' } as Record<string, string | undefined>, {
+      get: (target, key: string) => (read.push(key), target[key]),
+    });
+    const { servers } = await load({ env });
+    expect(servers[0]).toMatchObject({ url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer k-123' } });
+    expect(servers[1]).toMatchObject({ command: '${NOT_EXPANDED}', args: ['--root', '/srv'], env: { TOKEN: 'k-123' }, cwd: join(home, '.config', 'warden', 'sub') });
+    expect(new Set(read.filter((k) => /^[A-Z_]+$/.test(k)))).toEqual(new Set(['HOST', 'PORT', 'API_KEY', 'ROOT', 'MCP_SERVER_URL']));
+  });
+
+  it('an unset variable without a default names file, server, key and variable — never a value', async () => {
+    const file = await writeUser({ mcpServers: { api: { url: 'http://h/mcp', headers: { 'X-Key': 'secret-${MISSING}' } } } });
+    const error = await rejection(load());
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(`${file}: server "api", key "headers.X-Key": \${MISSING} is not set (set it, or give a default: \${MISSING:-value})`);
+  });
+
+  it.each([
+    [{ mcpServers: { s: { command: 'x', args: ['a', 3] } } }, 'server "s", key "args[1]": expected a string'],
+    [{ mcpServers: { s: { url: 'http://h', timeout: -1 } } }, 'server "s", key "timeout": expected a positive number of milliseconds'],
+    [{ mcpServers: { s: { type: 'websocket', url: 'ws://h' } } }, 'server "s", key "type": expected "http", "sse" or "stdio"'],
+    [{ mcpServers: { s: { url: 'ftp://user:pw@h/x' } } }, 'server "s", key "url": expected an http(s) URL'],
+    [{ mcpServers: { s: { type: 'stdio', url: 'http://h' } } }, 'server "s", key "command": a stdio server needs a command'],
+    [{ mcpServers: { s: {} } }, 'server "s": expected "command" (a stdio server) or "url" (an HTTP server)'],
+    [{ mcpServers: { s: { url: 'http://h', auth: { kind: 'bearer', tokenEnv: 'NOPE' } } } }, 'server "s", key "auth.tokenEnv": NOPE is not set'],
+    [{ mcpServers: { s: { url: 'http://h', tools: { include: ['a'], exclude: ['b'] } } } }, 'server "s", key "tools": expected either "include" or "exclude", not both or neither'],
+    [{ mcpServers: { 'files.read': { command: 'x' } } }, 'server "files.read": invalid server name: use letters, digits, "_" and "-" (at most 64)'],
+    [{ mcpServers: [] }, 'key "mcpServers": expected an object of servers'],
+  ])('a bad file gives one line naming file, server and key: %j', async (content, expected) => {
+    const file = await writeUser(content);
+    const error = await rejection(load());
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(`${file}: ${expected}`);
+  });
+
+  it('invalid JSON gives the position, not the text (which may hold a key)', async () => {
+    const file = await writeUser('{"mcpServers": {"a": {"url": "http://h", "headers": {"K": "sk-secret"}}');
+    const error = await rejection(load());
+    expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`));
+    expect(error.message).not.toContain('sk-secret');
+  });
+
+  it('precedence for one name: --mcp-config > project > user', async () => {
+    await writeUser({ mcpServers: { a: { url: 'http://user/mcp' }, b: { url: 'http://user/mcp' }, c: { url: 'http://user/mcp' } } });
+    await writeProject({ mcpServers: { b: { url: 'http://project/mcp' }, c: { url: 'http://project/mcp' } } });
+    await writeFile(join(cwd, 'extra.json'), JSON.stringify({ mcpServers: { c: { url: 'http://flag/mcp' } } }));
+    const { servers } = await load({ flags: { mcpConfig: ['extra.json'] } });
+    expect(servers.map((s) => [s.name, s.type !== 'stdio' && s.url, s.source.kind])).toEqual([
+      ['a', 'http://user/mcp', 'user'],
+      ['b', 'http://project/mcp', 'project'],
+      ['c', 'http://flag/mcp', 'flag'],
+    ]);
+    const missing = await rejection(load({ flags: { mcpConfig: ['nope.json'] } }));
+    expect(missing.message).toBe(`cannot read the MCP server file ${join(cwd, 'nope.json')} (no such file)`);
+  });
+
+  it("a project file's stdio servers (and servers reading the environment) wait for approval; a change asks again", async () => {
+    const store = join(home, 'trust.json');
+    const file = await writeProject({ mcpServers: { run: { command: 'node', args: ['x.js'] }, keyed: { url: 'http://h/mcp', headers: { K: '${KEY:-}' } }, plain: { url: 'http://p/mcp' } } });
+    const first = await load({ trustStorePath: store });
+    expect(first.servers.map((s) => s.name)).toEqual(['plain']);
+    expect(first.skipped.map((s) => s.name)).toEqual(['run', 'keyed']);
+    expect(first.untrusted).toHaveLength(1);
+    const [pending] = first.untrusted;
+    expect(pending?.servers.map((s) => s.name)).toEqual(['run', 'keyed']);
+    expect(untrustedNotice(pending!)).toMatch(/^skipped run, keyed from .*\.mcp\.json: .*--trust-project-servers/);
+
+    await approveProjectFile(pending!.file, pending!.hash, { storePath: store });
+    expect((await stat(store)).mode & 0o777).toBe(0o600);
+    expect((await load({ trustStorePath: store })).servers.map((s) => s.name)).toEqual(['run', 'keyed', 'plain']);
+
+    await writeFile(file, (await readFile(file, 'utf8')).replace('x.js', 'evil.js'));
+    const changed = await load({ trustStorePath: store });
+    expect(changed.servers.map((s) => s.name)).toEqual(['plain']);
+    expect(changed.untrusted[0]?.hash).not.toBe(pending!.hash);
+
+    expect((await load({ trustStorePath: store, flags: { trustProjectServers: true } })).servers.map((s) => s.name)).toEqual(['run', 'keyed', 'plain']);
+  });
+});
+
+describe('printableUrl', () => {
+  it('drops userinfo and fragment, masks query values, never echoes what is not a URL', () => {
+    expect(printableUrl('http://user:s3cret@host.example:8080/mcp?api_key=abc&x=1#frag')).toBe('http://host.example:8080/mcp?api_key=***&x=***');
+    expect(printableUrl('https://h/mcp')).toBe('https://h/mcp');
+    expect(printableUrl('not a url with s3cret')).toBe('(not a valid URL)');
+  });
+});
+
+describe('redactServerText', () => {
+  it("replaces a server's raw URL with its printable form and every secret of its settings with ***", async () => {
+    const { redactServerText } = await import('../../agent/core/host/redact.js');
+    const config = {
+      name: 'web',
+      source: { kind: 'user' as const, file: 'f' },
+      type: 'http' as const,
+      url: 'http://bob:pw-s3cret@h.example/mcp?key=q-s3cret',
+      headers: { Authorization: 'Bearer hdr-s3cret' },
+      auth: { kind: 'bearer' as const, tokenEnv: 'TOKEN' },
+    };
+    const message = 'failed for http://bob:pw-s3cret@h.example/mcp?key=q-s3cret: sent Bearer hdr-s3cret, token tok-s3cret, user bob:pw-s3cret';
+    expect(redactServerText(message, config, { TOKEN: 'tok-s3cret' })).toBe(
+      'failed for http://h.example/mcp?key=***: sent ***, token ***, user bob:***',
+    );
+  });
+});
