@@ -1,9 +1,13 @@
+import { homedir } from 'node:os';
 import { text as readAll } from 'node:stream/consumers';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
 import type { Env } from '../../config/load.js';
+import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
+import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
 import type { ServerConfig } from '../core/host/server-config.js';
+import { approveProjectFile } from '../core/host/trust-store.js';
 import type { Command } from './context.js';
 
 /** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
@@ -19,8 +23,8 @@ function entraEnv(env: Env, server: ServerConfig): Env {
   };
 }
 
-const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID]
-       warden -p "prompt" [--output text|json] [--quiet] [--no-auth] [--server URL] [--model ID]
+const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID]
+       warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers] [--no-auth] [--server URL] [--model ID]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -29,7 +33,11 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --output text|json     with -p: the answer as text (default) or one JSON object
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
-  --server URL           the MCP endpoint (MCP_SERVER_URL, default http://127.0.0.1:8000/mcp)
+  --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
+                         ~/.config/warden/mcp.json and ./.mcp.json
+  --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
+  --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
+                         only when no server is configured)
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
@@ -41,7 +49,9 @@ export const chat: Command = async (args, ctx) => {
       output: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-auth': { type: 'boolean' },
-      server: { type: 'string' },
+      server: { type: 'string', multiple: true },
+      'mcp-config': { type: 'string', multiple: true },
+      'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,8 +68,17 @@ export const chat: Command = async (args, ctx) => {
     if (values.output !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p');
   }
 
+  if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
+  const home = ctx.env.HOME || homedir();
+  const serverFlags = {
+    ...(values.server && { server: values.server }),
+    ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
+    trustProjectServers: values['trust-project-servers'] === true,
+    noAuth: values['no-auth'] === true,
+  };
+  let loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
   const config = loadAgentConfig(ctx.env, {
-    ...(values.server !== undefined && { server: values.server }),
+    ...(values.server?.[0] !== undefined && { server: values.server[0] }),
     ...(values.model !== undefined && { model: values.model }),
     noAuth: values['no-auth'] === true,
   });
@@ -68,7 +87,19 @@ export const chat: Command = async (args, ctx) => {
     prompt = positionals.join(' ').trim();
     if (prompt === '' && !ctx.stdin.isTTY) prompt = (await readAll(ctx.stdin)).trim();
     if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"');
+    for (const file of loaded.untrusted) ctx.stderr.write(`warden: ${untrustedNotice(file)}\n`);
+  } else if (loaded.untrusted.length > 0 && ctx.stdin.isTTY) {
+    // Before the TUI owns the terminal: one question per project file that would start programs.
+    const { askToApprove } = await import('./project-approval.js');
+    let approved = false;
+    for (const file of loaded.untrusted) {
+      if (!(await askToApprove(file, ctx))) continue;
+      await approveProjectFile(file.file, file.hash, { storePath: trustStoreFile(home) });
+      approved = true;
+    }
+    if (approved) loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
   }
+  config.servers = loaded.servers;
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
@@ -82,6 +113,7 @@ export const chat: Command = async (args, ctx) => {
   };
   const engine = createAgentEngine(config, {
     env: ctx.env,
+    logDir: serverLogDir(home),
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
     // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
     authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),

@@ -4,9 +4,10 @@ import type { AgentConfig } from '../config.js';
 import type { AuthenticatorFactory } from './auth/session-auth.js';
 import { Conversation } from './conversation.js';
 import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
-import { interimTransport, type TransportFactory } from './host/interim-transport.js';
+import { serverLogDir } from './host/paths.js';
 import type { ServerConfig } from './host/server-config.js';
-import { ServerHost } from './host/server-host.js';
+import { ServerHost, type TransportFactory } from './host/server-host.js';
+import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
@@ -21,10 +22,12 @@ export interface AgentEngineDeps {
   createAuthenticator?: AuthenticatorFactory;
   /** The sign-in of one `entra` server (its own scope/tenant); default `createAuthenticator` for all. */
   authenticatorFor?: (server: ServerConfig) => AuthenticatorFactory | undefined;
-  /** Builds each server's transport (HTTP, SSE, stdio). */
+  /** Builds each server's transport; default the real ones (HTTP, SSE, stdio). */
   createTransport?: TransportFactory;
-  /** Where `bearer` servers' token variables are read. */
+  /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment. */
   env?: Env;
+  /** stdio servers' stderr logs; default ~/.config/warden/logs. */
+  logDir?: string;
   /** For the MCP transport, RFC 9728 discovery and the Anthropic API. */
   fetch?: typeof fetch;
   /** Wall clock (epoch ms) for token expiry and call timestamps. */
@@ -53,9 +56,13 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   });
   const status = new StatusStore(summary());
   const createAuthenticator = deps.createAuthenticator;
+  const logDir = deps.logDir ?? serverLogDir();
+  const onExit = (exit: StdioExit): void => {
+    if (!exit.expected) host?.serverExited(exit.server, `${exit.reason} (log: ${exit.logFile})`);
+  };
   host = new ServerHost(servers, {
     noAuth: config.noAuth,
-    createTransport: deps.createTransport ?? interimTransport,
+    createTransport: deps.createTransport ?? ((server, d) => createTransport(server, { ...d, ...(deps.env && { env: deps.env }), logDir, onExit })),
     authenticatorFor: deps.authenticatorFor ?? (() => createAuthenticator),
     ...(deps.authenticator && { authenticator: deps.authenticator }),
     ...(deps.env && { env: deps.env }),

@@ -89,7 +89,7 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     expect(s.notes?.connection).toMatchObject({ state: 'connected', toolCount: 2 });
     expect(s.hung?.connection.state).toBe('connecting');
     expect(s.down?.connection).toMatchObject({ state: 'failed', error: expect.stringContaining('connection refused'), retryAt: expect.any(Number) });
-    expect(s.down?.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp\?key=…$/);
+    expect(s.down?.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp\?key=\*\*\*$/);
     expect(JSON.stringify(engine.getStatus())).not.toMatch(/s3cret/);
     expect(engine.getStatus().connection).toMatchObject({ state: 'connected' });
   });

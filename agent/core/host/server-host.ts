@@ -1,12 +1,12 @@
-import type { AuthProvider, CallToolResult, FetchLike } from '@modelcontextprotocol/client';
+import type { AuthProvider, CallToolResult, FetchLike, Transport } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../../auth/login/types.js';
 import type { Env } from '../../../config/load.js';
 import { SessionAuth, type AuthenticatorFactory } from '../auth/session-auth.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerStatus } from '../engine-types.js';
 import { SignInNeededError } from '../mcp/errors.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
-import type { TransportFactory } from './interim-transport.js';
-import { printableTarget, redactor } from './printable-target.js';
+import { printableTarget } from './printable-target.js';
+import { redactServerText } from './redact.js';
 import type { ServerConfig, ToolFilter } from './server-config.js';
 import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } from './tool-names.js';
 
@@ -18,6 +18,9 @@ import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } fr
  * model's tool name to its server, saying which servers are unavailable.
  * Not responsible for: transports (given a factory), the model loop, display.
  */
+
+/** A fresh transport for one server (agent/core/mcp/transports.ts, bound to its environment and log directory). */
+export type TransportFactory = (config: ServerConfig, deps: { authProvider?: AuthProvider; fetch?: FetchLike }) => Promise<Transport>;
 
 export interface ServerHostDeps {
   /** --no-auth: no server gets a token, whatever its configuration says. */
@@ -74,6 +77,8 @@ class HostedServer {
   connection: ServerConnection = { state: 'connecting', attempt: 1 };
   authState: AuthState;
   lastError: string | undefined;
+  /** Why a stdio server's process ended, until the failure it caused is reported. */
+  exitReason: string | undefined;
   /** What the server calls itself (initialize's serverInfo.name), once connected. */
   serverName: string | undefined;
   attempts = 0;
@@ -109,10 +114,9 @@ class HostedServer {
     } else {
       this.authState = { state: 'disabled' };
     }
-    const bearer = config.auth?.kind === 'bearer' ? deps.env?.[config.auth.tokenEnv] : undefined;
     this.session = new McpSession({
       target: printableTarget(config),
-      redact: redactor(config, bearer ? [bearer] : []),
+      redact: (text) => redactServerText(text, config, deps.env),
       openTransport: () => deps.createTransport(config, { ...(authProvider && { authProvider }), ...(deps.fetch && { fetch: deps.fetch }) }),
       ...(authProvider && { authProvider }),
       ...(config.timeoutMs !== undefined && { connectTimeoutMs: config.timeoutMs }),
@@ -301,14 +305,28 @@ export class ServerHost {
         server.connection = state;
         break;
       case 'unreachable': {
+        // A crashed stdio server says more about itself (exit code, last stderr line) than the broken pipe does.
+        const error = server.exitReason ?? state.error;
+        server.exitReason = undefined;
         server.settled = true;
-        server.lastError = state.error;
-        server.connection = { state: 'failed', error: state.error, ...this.scheduleRetry(server) };
+        server.lastError = error;
+        server.connection = { state: 'failed', error, ...this.scheduleRetry(server) };
         break;
       }
     }
     this.deps.onChange();
     for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** A stdio server's process ended on its own: its reason (exit code, last stderr line) becomes the error shown. */
+  serverExited(name: string, reason: string): void {
+    const server = this.servers.find((s) => s.config.name === name);
+    if (!server || this.closed) return;
+    const error = redactServerText(reason, server.config, this.deps.env);
+    server.lastError = error;
+    if (server.connection.state === 'failed') server.connection = { ...server.connection, error };
+    else server.exitReason = error;
+    this.deps.onChange();
   }
 
   private scheduleRetry(server: HostedServer): { retryAt?: number } {
