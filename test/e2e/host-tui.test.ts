@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { CLI_PATH } from '../helpers/cli-process.js';
@@ -10,6 +11,7 @@ import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
 const tmuxAvailable = await hasTmux();
+const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 
 /** A running pane: `server › tool "text"` and under it the progress bar with a count. */
 const pane = (server: string, word: string) => new RegExp(`${server} › reverse\\s+"${word}"[^\\n]*\\n[^\\n]*\\d/5\\s+\\d+%`);
@@ -81,5 +83,36 @@ describe.skipIf(!tmuxAvailable)('the chat with two servers in a real terminal', 
 
     await terminal.typeLine('/mcp');
     await terminal.waitForScreen(/2 MCP servers \(1 connected\)[\s\S]*✗ beta http[^\n]*\n\s+(failed|reconnecting)/);
+  });
+});
+
+describe.skipIf(!tmuxAvailable)('a project .mcp.json that starts a program, in a real terminal', () => {
+  let terminal: TerminalSession | undefined;
+  afterAll(async () => {
+    await terminal?.kill();
+  });
+
+  it('is started only after the user says yes, once: the next start does not ask again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-host-project-'));
+    writeFileSync(join(dir, '.mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } } }));
+    const options = {
+      command: [process.execPath, CLI_PATH],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+      cwd: dir,
+      width: 100,
+      height: 30,
+    };
+    terminal = await startTerminal(options);
+    const question = await terminal.waitForScreen(/Allow them, now and until the file changes\? \[y\/N\]/);
+    expect(question).toMatch(/\.mcp\.json wants to start these MCP servers:\n\s+everything\s+stdio\s+\S*node/);
+    await terminal.typeLine('y');
+    await terminal.waitForScreen(/connected · \d+ tools/);
+    await terminal.typeLine('/mcp');
+    await terminal.waitForScreen(/1 MCP server \(1 connected\)[\s\S]*● everything stdio/);
+    await terminal.kill();
+
+    terminal = await startTerminal(options);
+    const again = await terminal.waitForScreen(/connected · \d+ tools|\[y\/N\]/);
+    expect(again).not.toContain('[y/N]');
   });
 });
