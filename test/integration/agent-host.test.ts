@@ -1,4 +1,7 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
@@ -147,5 +150,61 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     const result = await engine.runTurn('use the down server');
     expect(result.stopReason).toBe('end_turn');
     expect(engine.registry.get('toolu_x')).toMatchObject({ status: 'error', error: expect.stringContaining('no tool named down__anything') });
+  });
+});
+
+describe('stdio servers that crash: reported with their reason, reconnected with back-off', () => {
+  const FIXTURES = fileURLToPath(new URL('../fixtures/stdio/', import.meta.url));
+  let claude: FakeAnthropic;
+  let engine: AgentEngine;
+
+  beforeAll(async () => {
+    claude = await startFakeAnthropic();
+    const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
+    const stdio = (name: string, script: string): ServerConfig => ({ name, source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [join(FIXTURES, script)], env: {} });
+    config.servers = [stdio('env', 'env-server.mjs'), stdio('crash', 'crash-server.mjs')];
+    engine = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-host-logs-')) });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await claude.close();
+  });
+
+  const waitFor = (match: (s: Record<string, ServerStatus>) => boolean): Promise<Record<string, ServerStatus>> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        const s = Object.fromEntries(engine.getStatus().servers.map((x) => [x.name, x]));
+        if (!match(s)) return;
+        unsubscribe();
+        resolve(s);
+      };
+      const unsubscribe = engine.subscribeStatus(check);
+      check();
+    });
+
+  const pidOfEnvServer = async (): Promise<number> => {
+    claude.enqueue(toolUse([{ name: 'env__pid', input: {} }]), text('ok'));
+    const result = await engine.runTurn('pid?');
+    return (JSON.parse(engine.registry.get(result.callIds[0]!)?.result ?? '{}') as { pid: number }).pid;
+  };
+
+  it('a server that exits at start shows its exit code and last stderr line, terminal-safe, and is retried', async () => {
+    void engine.start();
+    const s = await waitFor((x) => x.env?.connection.state === 'connected' && x.crash?.connection.state === 'failed' && /exited/.test(x.crash.lastError ?? ''));
+    const crash = s.crash!.connection;
+    expect(crash).toMatchObject({ state: 'failed', error: expect.stringMatching(/^exited with code 3: fatal: missing API key \(log: .*crash\.log\)$/), retryAt: expect.any(Number) });
+    // Its retries go on with back-off: the next attempt comes, and fails the same way.
+    await waitFor((x) => x.crash?.connection.state === 'connecting' && x.crash.connection.attempt >= 2);
+  });
+
+  it('a server killed mid-session is reported as killed and comes back by itself', async () => {
+    const first = await pidOfEnvServer();
+    expect(first).toBeGreaterThan(0);
+    process.kill(first, 'SIGKILL');
+    await waitFor((x) => x.env?.connection.state === 'failed' && /killed by SIGKILL/.test(x.env.connection.error));
+    await waitFor((x) => x.env?.connection.state === 'connected');
+    const second = await pidOfEnvServer();
+    expect(second).not.toBe(first);
+    expect(engine.getStatus().servers.find((x) => x.name === 'env')?.lastError).toMatch(/killed by SIGKILL/);
   });
 });
