@@ -22,7 +22,7 @@ export interface NwsFaults {
   malformed?: 'json' | 'shape';
   /** Path (pathname) -> Location: answered with a 302 there, before anything else. */
   redirects?: Record<string, string>;
-  /** Appended to the alerts' and forecast's texts (event, headline, description, place, period names and text). */
+  /** Appended to the alerts' and forecast's texts (event, headline, description, place, period names and text) and to error `detail`s. */
   hostileText?: string;
 }
 
@@ -70,7 +70,7 @@ export async function startNwsServer(): Promise<NwsServer> {
     const send = (status: number, body: string, type = 'application/geo+json'): void => {
       if (faults.malformed === 'json' && status === 200) body = body.slice(0, body.length / 2);
       if (faults.malformed === 'shape' && status === 200) body = '{"type":"Feature","properties":{"unexpected":true}}';
-      if (faults.hostileText !== undefined && status === 200) body = withHostileText(body, faults.hostileText);
+      if (faults.hostileText !== undefined) body = withHostileText(body, faults.hostileText);
       res.writeHead(status, { 'Content-Type': type }).end(body);
     };
     if (path === '/alerts/active') {
@@ -112,8 +112,10 @@ export async function startNwsServer(): Promise<NwsServer> {
 function withHostileText(body: string, extra: string): string {
   const json = JSON.parse(body) as {
     features?: { properties: Record<string, unknown> }[];
-    properties: { periods?: Record<string, unknown>[]; relativeLocation?: { properties: Record<string, unknown> } };
+    properties?: { periods?: Record<string, unknown>[]; relativeLocation?: { properties: Record<string, unknown> } };
+    detail?: string;
   };
+  if (typeof json.detail === 'string') json.detail += extra;
   const append = (record: Record<string, unknown> | undefined, keys: string[]): void => {
     for (const key of keys) if (record && typeof record[key] === 'string') record[key] += extra;
   };

@@ -140,5 +140,12 @@ describe('weather tools through MCP against a local NWS', () => {
     }
     expect(alerts.text).toContain('\nSeverity: Moderate\n');
     expect(forecast.text.split('\n')).toHaveLength(7);
+
+    const failure = await call('get_forecast', { latitude: 51.5074, longitude: -0.1278 });
+    expect(failure.isError).toBe(true);
+    expect(failure.text).toContain('Unable to provide data for requested point');
+    expect(failure.text).toContain('forged');
+    expect(failure.text).not.toMatch(controls);
+    expect(failure.text).not.toContain('\n');
   });
 });
