@@ -15,7 +15,7 @@ export interface NwsClientOptions {
 }
 
 /** Hops followed per request; NWS itself needs one (a /points with too many decimals). */
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface Forecast {
