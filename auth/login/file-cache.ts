@@ -132,7 +132,7 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
 }
 
 /** One line when `dir` (followed, as it is used) lets other users replace the cache: writable by them, or theirs. */
-export async function cacheDirWarning(dir: string): Promise<string | undefined> {
+async function cacheDirWarning(dir: string): Promise<string | undefined> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) return undefined;
   const mode = info.mode & 0o777;
