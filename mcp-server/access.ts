@@ -18,7 +18,7 @@ export const MAX_BATCH_MESSAGES = 10;
 /** Method names one log line lists; the rest of a batch is counted, not listed. */
 const LOGGED_METHODS = 10;
 /** Longest method or tool name a log line carries (both come from the caller). */
-export const LOGGED_NAME_CHARS = 64;
+const LOGGED_NAME_CHARS = 64;
 
 /**
  * Parses a POST body into messages (a batch or one); undefined when it is not JSON-RPC-shaped.

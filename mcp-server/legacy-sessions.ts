@@ -25,7 +25,7 @@ const MAX_SESSIONS = 1000;
  * without a token (AUTH_PUBLIC_TOOLS) shares one, so anonymous traffic can never fill the
  * global cap and lock signed-in users out.
  */
-export const MAX_SESSIONS_PER_PRINCIPAL = 16;
+const MAX_SESSIONS_PER_PRINCIPAL = 16;
 
 export interface LegacySessionRouter {
   fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response>;
