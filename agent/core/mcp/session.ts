@@ -80,12 +80,6 @@ export class McpSession {
     return this.connecting;
   }
 
-  /** The server's tools as of the last (re)connect. */
-  async tools(): Promise<Tool[]> {
-    await this.connect();
-    return this.toolList;
-  }
-
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect();
