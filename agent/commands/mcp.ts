@@ -53,11 +53,13 @@ export const mcp: Command = async (args, ctx) => {
     case 'remove':
       return remove(rest, ctx);
     case undefined:
+      ctx.stderr.write(`${USAGE}\n`);
+      return 2;
     case '--help':
     case '-h':
     case 'help':
       ctx.stdout.write(`${USAGE}\n`);
-      return sub === undefined ? 2 : 0;
+      return 0;
     default:
       throw new UsageError(`unknown mcp command "${safeLine(sub, 40)}": expected add, list, get or remove`);
   }

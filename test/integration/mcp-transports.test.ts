@@ -72,7 +72,7 @@ async function gone(pid: number): Promise<boolean> {
 describe('stdio transport', () => {
   it('the child gets a safe base plus only its configured env; stderr goes to its log; close ends its process group', async () => {
     const ended = new Exits();
-    const transport = await createTransport(stdio('envy', [fixture('env-server.mjs')], { MY_SETTING: 'on' }), {
+    const transport = await createTransport({ ...stdio('envy', [fixture('env-server.mjs')], { MY_SETTING: 'on' }), cwd: logDir }, {
       env: { PATH: process.env.PATH, HOME: '/home/someone', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-never', GITHUB_TOKEN: 'ghp-never' },
       logDir,
       onExit: ended.push,
@@ -93,7 +93,7 @@ describe('stdio transport', () => {
     expect(exit).toMatchObject({ server: 'envy', expected: true });
     expect(await gone(pids.pid)).toBe(true);
     expect(await gone(pids.grandchild)).toBe(true);
-    expect(await readFile(join(logDir, 'envy.log'), 'utf8')).toMatch(/env-server ready in /);
+    expect(await readFile(join(logDir, 'envy.log'), 'utf8')).toContain(`env-server ready in ${logDir}\n`);
   });
 
   it('a crash is reported with its exit code and last stderr line, made terminal-safe', async () => {

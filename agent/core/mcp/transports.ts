@@ -169,7 +169,8 @@ function exitReason(exit: StderrTap['exit'], lastLine: string, command: string):
 async function createStdioTransport(config: StdioServerConfig, deps: TransportDeps): Promise<Transport> {
   const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
   await ensurePrivateDir(deps.logDir);
-  const logFile = join(deps.logDir, `${config.name}.log`);
+  // Names from files are already plain (config-schema.ts); a name from elsewhere must not pick the path.
+  const logFile = join(deps.logDir, `${config.name.replace(/[^A-Za-z0-9_-]/g, '_')}.log`);
   const log = await openLog(logFile);
   log.write(`--- ${new Date().toISOString()} starting ${config.name}\n`);
   const launcher = process.platform === 'win32' ? { command: config.command, args: config.args } : launcherCommand(config.command, config.args);
