@@ -15,11 +15,20 @@ export interface PeekedMessage {
  */
 export const MAX_BATCH_MESSAGES = 10;
 
-/** Parses a POST body into messages (a batch or one); undefined when it is not JSON-RPC-shaped. */
+/** Method names one log line lists; the rest of a batch is counted, not listed. */
+const LOGGED_METHODS = 10;
+/** Longest method or tool name a log line carries (both come from the caller). */
+const LOGGED_NAME_CHARS = 64;
+
+/**
+ * Parses a POST body into messages (a batch or one); undefined when it is not JSON-RPC-shaped.
+ * Decodes exactly as the SDK's transport does (TextDecoder: a UTF-8 BOM is dropped, bad bytes
+ * become U+FFFD), so the batch cap and the public-tool check see the messages the SDK will run.
+ */
 export function peekMessages(body: Buffer): PeekedMessage[] | undefined {
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(new TextDecoder().decode(body));
   } catch {
     return undefined;
   }
@@ -31,6 +40,17 @@ export function peekMessages(body: Buffer): PeekedMessage[] | undefined {
     const tool = method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
     return { ...(method !== undefined && { method }), ...(tool !== undefined && { tool }) };
   });
+}
+
+/** The `rpc` field of a request's log line: at most LOGGED_METHODS names, each cut short, then a count of the rest. */
+export function describeMethods(messages: readonly PeekedMessage[]): string {
+  const listed = messages.slice(0, LOGGED_METHODS).map((m) => loggedName(m.method ?? 'response'));
+  const rest = messages.length - listed.length;
+  return rest > 0 ? `${listed.join(',')},… (+${rest} more)` : listed.join(',');
+}
+
+export function loggedName(name: string): string {
+  return name.length > LOGGED_NAME_CHARS ? `${name.slice(0, LOGGED_NAME_CHARS)}…` : name;
 }
 
 /** Methods anyone may send once AUTH_PUBLIC_TOOLS opens the server: discovery and listing, no execution. */

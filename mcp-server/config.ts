@@ -13,7 +13,7 @@ import {
   entraScopePrefix,
   MULTI_TENANT_ALIASES,
 } from '../auth/verify/entra.js';
-import { publicKeyFromPem } from '../auth/verify/key-source.js';
+import { DEFAULT_JWKS_MAX_AGE_SECONDS, publicKeyFromPem } from '../auth/verify/key-source.js';
 import type { KeySourceSettings, VerifierSettings } from '../auth/verify/settings.js';
 import { isToolName, TOOL_NAMES, type ToolName } from './tools/names.js';
 
@@ -102,6 +102,7 @@ export const serverConfigSchema = z.object({
   ENTRA_AUTHORITY_HOST: keyUrl.optional(),
   AUTH_ISSUER: z.string().url('expected a URL').optional(),
   AUTH_JWKS_URI: keyUrl.optional(),
+  AUTH_JWKS_MAX_AGE_S: z.coerce.number({ message: 'expected seconds' }).int('expected whole seconds').min(1).max(86_400).default(DEFAULT_JWKS_MAX_AGE_SECONDS),
   AUTH_AUDIENCE: commaList.default([]),
   AUTH_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   AUTH_REQUIRED_SCOPES: scopeList.default(['execute']),
@@ -176,8 +177,16 @@ function authConfig(p: ParsedEnv): ServerAuthConfig {
   let keys: KeySourceSettings;
   if (p.AUTH_PUBLIC_KEY_FILE) keys = { kind: 'pem', pem: readPublicKey(p.AUTH_PUBLIC_KEY_FILE) };
   else if (p.AUTH_JWKS_URI || tenant) {
-    keys = { kind: 'jwks', uri: p.AUTH_JWKS_URI ?? entraJwksUri(tenant as string, authorityHost), ...(caPem && { caPem }) };
+    keys = { kind: 'jwks', uri: p.AUTH_JWKS_URI ?? entraJwksUri(tenant as string, authorityHost), maxAgeSeconds: p.AUTH_JWKS_MAX_AGE_S, ...(caPem && { caPem }) };
   } else throw new ConfigError(`missing AUTH_JWKS_URI: AUTH_ISSUER needs AUTH_JWKS_URI (or AUTH_PUBLIC_KEY_FILE)`);
+
+  // A public tool skips the token, so its AUTH_TOOL_SCOPES could never be checked: refuse the contradiction.
+  const both = (p.AUTH_PUBLIC_TOOLS as ToolName[]).filter((tool) => p.AUTH_TOOL_SCOPES[tool] !== undefined);
+  if (both.length > 0) {
+    throw new ConfigError(
+      `invalid AUTH_PUBLIC_TOOLS: ${both.join(', ')} also ${both.length === 1 ? 'has' : 'have'} scopes in AUTH_TOOL_SCOPES; a public tool is called without a token, so remove it from one of the two`,
+    );
+  }
 
   return {
     verifier: {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { NodeIncomingMessageLike, NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { metadataPaths } from '../auth/verify/metadata.js';
-import { MAX_BATCH_MESSAGES, peekMessages, type PeekedMessage } from './access.js';
+import { describeMethods, loggedName, MAX_BATCH_MESSAGES, peekMessages, type PeekedMessage } from './access.js';
 import type { AuthGate } from './auth-gate.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
 import type { ServerAuthConfig } from './config.js';
@@ -83,8 +83,10 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
     if (!read.ok) return sendTooLarge(res);
     body = read.body;
     messages = peekMessages(body);
-    scope.rpc = messages?.map((m) => m.method ?? 'response').join(',');
-    scope.tool = messages?.find((m) => m.tool)?.tool;
+    // Built before auth and the batch cap, from the caller's text: bounded whatever the body holds.
+    if (messages) scope.rpc = describeMethods(messages);
+    const tool = messages?.find((m) => m.tool)?.tool;
+    if (tool !== undefined) scope.tool = loggedName(tool);
   }
 
   let authInfo: AuthInfo | undefined;

@@ -20,6 +20,12 @@ export interface LegacySessionOptions {
 const IDLE_MS = 30 * 60_000;
 /** A bound on memory held for clients that never send DELETE. */
 const MAX_SESSIONS = 1000;
+/**
+ * Sessions one caller may hold: each signed-in principal has its own quota, and every caller
+ * without a token (AUTH_PUBLIC_TOOLS) shares one, so anonymous traffic can never fill the
+ * global cap and lock signed-in users out.
+ */
+const MAX_SESSIONS_PER_PRINCIPAL = 16;
 
 export interface LegacySessionRouter {
   fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response>;
@@ -40,26 +46,52 @@ interface Session {
 export function createLegacySessionRouter(o: LegacySessionOptions): LegacySessionRouter {
   const now = o.now ?? Date.now;
   const sessions = new Map<string, Session>();
+
+  /** Sessions held or being opened, per principal: counted before `initialize` runs, so a burst of them cannot overshoot. */
+  const held = new Map<string, number>();
+  let heldTotal = 0;
+  const release = (principal: string): void => {
+    heldTotal--;
+    const left = (held.get(principal) ?? 1) - 1;
+    if (left > 0) held.set(principal, left);
+    else held.delete(principal);
+  };
+  const drop = (id: string): void => {
+    const session = sessions.get(id);
+    if (!session) return;
+    sessions.delete(id);
+    release(session.principal);
+  };
   const sweep = setInterval(() => {
-    for (const [id, s] of sessions) if (now() - s.lastSeen > IDLE_MS) void s.transport.close().finally(() => sessions.delete(id));
+    for (const [id, s] of sessions) if (now() - s.lastSeen > IDLE_MS) void s.transport.close().finally(() => drop(id));
   }, 60_000).unref();
 
   async function open(request: Request, options: McpHandlerRequestOptions): Promise<Response> {
-    if (sessions.size >= MAX_SESSIONS) return rpcError(503, 'too many sessions; try again later');
     const principal = principalOf(options.authInfo);
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, principal, lastSeen: now() });
-        o.logger.log('info', 'session opened', { session: id.slice(0, 8) });
-      },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
-      },
-    });
-    const server = await o.factory({ era: 'legacy', ...(options.authInfo && { authInfo: options.authInfo }), requestInfo: request });
-    await server.connect(transport);
-    return transport.handleRequest(request, options);
+    if (heldTotal >= MAX_SESSIONS) return rpcError(503, 'too many sessions; try again later');
+    if ((held.get(principal) ?? 0) >= MAX_SESSIONS_PER_PRINCIPAL) {
+      const who = options.authInfo ? 'this caller' : 'callers without a token';
+      return rpcError(429, `too many sessions for ${who} (at most ${MAX_SESSIONS_PER_PRINCIPAL}); close one or try again later`);
+    }
+    heldTotal++;
+    held.set(principal, (held.get(principal) ?? 0) + 1);
+    let opened = false;
+    try {
+      const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          opened = true;
+          sessions.set(id, { transport, principal, lastSeen: now() });
+          o.logger.log('info', 'session opened', { session: id.slice(0, 8) });
+        },
+        onsessionclosed: drop,
+      });
+      const server = await o.factory({ era: 'legacy', ...(options.authInfo && { authInfo: options.authInfo }), requestInfo: request });
+      await server.connect(transport);
+      return await transport.handleRequest(request, options);
+    } finally {
+      if (!opened) release(principal);
+    }
   }
 
   return {
@@ -77,6 +109,8 @@ export function createLegacySessionRouter(o: LegacySessionOptions): LegacySessio
       clearInterval(sweep);
       await Promise.all([...sessions.values()].map((s) => s.transport.close()));
       sessions.clear();
+      held.clear();
+      heldTotal = 0;
     },
   };
 }

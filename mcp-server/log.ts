@@ -7,11 +7,27 @@ export interface Logger {
   log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
 }
 
-/** One JSON object per line, e.g. {"time":"…","level":"info","event":"request",…}. */
+/** Longest string, and most array entries, one field keeps: a caller's text must not blow up a log line. */
+const FIELD_CHARS = 512;
+const FIELD_ENTRIES = 20;
+
+/** One JSON object per line, e.g. {"time":"…","level":"info","event":"request",…}; every field bounded. */
 export function jsonLineLogger(stream: Writable, now: () => number = Date.now): Logger {
   return {
     log(level, event, fields = {}) {
-      stream.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...fields })}\n`);
+      stream.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...(bounded(fields, 0) as object) })}\n`);
     },
   };
+}
+
+function bounded(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > FIELD_CHARS ? `${value.slice(0, FIELD_CHARS)}… (${value.length} chars)` : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= 3) return '…';
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, FIELD_ENTRIES).map((v) => bounded(v, depth + 1));
+    return value.length > FIELD_ENTRIES ? [...kept, `… (+${value.length - FIELD_ENTRIES} more)`] : kept;
+  }
+  const entries = Object.entries(value).slice(0, FIELD_ENTRIES);
+  return Object.fromEntries(entries.map(([k, v]) => [k, bounded(v, depth + 1)]));
 }

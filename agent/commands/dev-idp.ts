@@ -3,12 +3,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startDevIdp } from '../../auth/dev-idp/index.js';
+import { ConfigError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { parseConfig } from '../../config/load.js';
 import { port } from '../../config/schema-helpers.js';
+import { isLoopback } from '../../mcp-server/config.js';
 import type { Command } from './context.js';
 
-const USAGE = `Usage: warden dev-idp [--port N] [--host 127.0.0.1] [--data-dir DIR] [--token-lifetime SECONDS]
+const USAGE = `Usage: warden dev-idp [--port N] [--host 127.0.0.1 [--allow-remote]] [--data-dir DIR] [--token-lifetime SECONDS]
 
 Runs the embedded, Entra-shaped development identity provider (HTTPS, device code flow)
 and prints the .env lines that point \`warden login\` and \`warden serve\` at it.
@@ -16,6 +18,7 @@ NOT FOR PRODUCTION: it signs in a built-in test user for anyone who can reach it
 
   --port N                   port to listen on (default: the last run's port if free, else any; 0 = any)
   --host H                   interface to bind (default 127.0.0.1); URLs always say https://localhost:PORT
+  --allow-remote             allow a non-loopback --host (anyone who reaches it can sign in)
   --data-dir DIR             certificate, keys and state (WARDEN_DEV_IDP_DIR, default ~/.config/warden/dev-idp)
   --token-lifetime SECONDS   access token lifetime (default 3600)`;
 
@@ -31,6 +34,7 @@ export const devIdp: Command = async (args, ctx) => {
   const { values } = parseFlags(args, {
     port: { type: 'string' },
     host: { type: 'string' },
+    'allow-remote': { type: 'boolean' },
     'data-dir': { type: 'string' },
     'token-lifetime': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -46,12 +50,17 @@ export const devIdp: Command = async (args, ctx) => {
     WARDEN_DEV_IDP_DIR: ctx.env.WARDEN_DEV_IDP_DIR,
     '--token-lifetime': values['token-lifetime'],
   });
+  const host = options['--host'];
+  // It signs in anyone who reaches it: like `serve --no-auth`, loopback only unless asked for in so many words.
+  if (host !== undefined && !isLoopback(host) && values['allow-remote'] !== true) {
+    throw new ConfigError(`invalid --host: dev-idp signs in anyone who can reach it, so it binds loopback only; add --allow-remote to listen on ${host}`);
+  }
   const dataDir = options['--data-dir'] ?? options.WARDEN_DEV_IDP_DIR ?? join(homedir(), '.config', 'warden', 'dev-idp');
 
   const idp = await startDevIdp({
     dataDir,
     ...(options['--port'] !== undefined && { port: options['--port'] }),
-    ...(options['--host'] !== undefined && { host: options['--host'] }),
+    ...(host !== undefined && { host }),
     ...(options['--token-lifetime'] !== undefined && { tokenLifetimeSeconds: options['--token-lifetime'] }),
     log: (line) => ctx.stderr.write(`dev-idp: ${line}\n`),
   });

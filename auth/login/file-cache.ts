@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { ICachePlugin, ISerializableTokenCache, TokenCacheContext } from '@azure/msal-node';
 import { acquireFileLock, type FileLock, type FileLockOptions } from './file-lock.js';
@@ -16,6 +17,11 @@ import { acquireFileLock, type FileLock, type FileLockOptions } from './file-loc
  * - the file is replaced atomically (temp file in the same directory, fsync, rename);
  * - a corrupt or truncated file is moved aside to `<file>.corrupt-<time>` with one warning,
  *   and the cache starts empty (the user signs in again).
+ *
+ * - only a regular file is used: a symbolic link or a directory at the path is refused
+ *   (PrivateFileError), and Warden changes the mode only of files and directories it created
+ *   (or a lone cache file of the user's own); a cache directory others can write to, or that
+ *   belongs to someone else, gets one warning.
  *
  * Tokens are never written anywhere but this file, and never logged.
  */
@@ -82,16 +88,58 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   if (dirHandle) await dirHandle.sync().catch(() => undefined).finally(() => dirHandle.close());
 }
 
-/** Reads a private file, tightening its mode to 0600 if it is readable by others. undefined when missing. */
+/** A private file's path holds something Warden will not read or replace. */
+export class PrivateFileError extends Error {
+  override readonly name = 'PrivateFileError';
+  constructor(
+    readonly kind: 'symlink' | 'not-a-file',
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a private file; undefined when missing. A symbolic link or anything but a regular file
+ * is refused with a PrivateFileError naming the path (never followed, so nothing elsewhere is
+ * read or changed). A regular file readable by others is tightened to 0600 only when it is
+ * plainly the user's own (owned by this user, no other hard link); otherwise it is left alone.
+ */
 export async function readPrivateFile(path: string): Promise<string | undefined> {
+  let handle;
   try {
-    const info = await stat(path);
-    if ((info.mode & 0o077) !== 0) await chmod(path, 0o600);
-    return await readFile(path, 'utf8');
+    // O_NOFOLLOW: a link is refused by the open itself, no window between a check and the use; O_NONBLOCK: a FIFO cannot hang it.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (errno(error) === 'ENOENT') return undefined;
+    if (errno(error) === 'ELOOP' || errno(error) === 'EMLINK') {
+      throw new PrivateFileError('symlink', path, `refusing ${path}: it is a symbolic link; Warden keeps tokens only in a regular file (check WARDEN_TOKEN_CACHE)`);
+    }
     throw error;
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      const what = info.isDirectory() ? 'a directory' : 'not a regular file';
+      throw new PrivateFileError('not-a-file', path, `refusing ${path}: it is ${what}; Warden keeps tokens only in a regular file (check WARDEN_TOKEN_CACHE)`);
+    }
+    if ((info.mode & 0o077) !== 0 && info.nlink === 1 && info.uid === process.getuid?.()) await handle.chmod(0o600);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One line when `dir` (followed, as it is used) lets other users replace the cache: writable by them, or theirs. */
+async function cacheDirWarning(dir: string): Promise<string | undefined> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) return undefined;
+  const mode = info.mode & 0o777;
+  if ((mode & 0o022) !== 0) return `the token cache directory ${dir} is writable by other users (mode ${mode.toString(8)}); consider chmod 700`;
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid && info.uid !== 0) return `the token cache directory ${dir} belongs to another user (uid ${info.uid}); use a directory of your own`;
+  return undefined;
 }
 
 /** Why `text` is not a usable MSAL cache file, or undefined when it is. */
@@ -171,6 +219,8 @@ export class FileTokenCache implements ICachePlugin {
   private readonly options: FileTokenCacheOptions;
   private readonly mutex = new Mutex();
   private readonly accesses = new WeakMap<TokenCacheContext, Access>();
+  /** The directory warning is given once per process. */
+  private dirChecked = false;
 
   constructor(options: FileTokenCacheOptions) {
     this.options = options;
@@ -182,6 +232,11 @@ export class FileTokenCache implements ICachePlugin {
     const unlock = await this.mutex.lock(this.options.lock?.timeoutMs ?? 10_000, this.path);
     const access: Access = { unlock };
     try {
+      if (!this.dirChecked) {
+        this.dirChecked = true;
+        const warning = await cacheDirWarning(dirname(this.path));
+        if (warning) this.options.onWarning?.(warning);
+      }
       if (context.cacheHasChanged) {
         await ensurePrivateDir(dirname(this.path));
         access.fileLock = await acquireFileLock(this.lockPath, this.options.lock);

@@ -39,6 +39,8 @@ export function createTokenVerifier(settings: VerifierSettings, keys: KeySource,
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('token too large');
       if (!JWS_COMPACT.test(token)) throw new TokenRejectedError('malformed token');
+      // Before the cache: a cached verification counts only while its key set is within its max age.
+      await keys.refreshIfStale();
       const keysVersion = keys.version();
       const cached = cache.get(token, keysVersion, now());
       if (cached) return cached;

@@ -11,6 +11,8 @@ export interface KeySource {
   key: VerificationKey;
   /** Goes up whenever the set of keys changes, so whatever an older key vouched for can be checked again. */
   version(): number;
+  /** Brings a key set past its max age up to date (bounded wait, never rejects); call before trusting `version()`. */
+  refreshIfStale(): Promise<void>;
 }
 
 export interface KeySourceOptions {
@@ -18,26 +20,30 @@ export interface KeySourceOptions {
   fetch?: JwksFetch;
   /** Least time between JWKS fetches caused by an unknown `kid`; default 30 s. */
   cooldownMs?: number;
-  /** Age after which the JWKS is refreshed in the background; default 10 min. */
-  maxAgeMs?: number;
+  /** Longest a request waits for a max-age refresh of the JWKS; default 1 s. */
+  refreshWaitMs?: number;
   /** JWKS request timeout; default 5 s. */
   timeoutMs?: number;
   now?: () => number;
 }
 
+/** AUTH_JWKS_MAX_AGE_S when unset. */
+export const DEFAULT_JWKS_MAX_AGE_SECONDS = 600;
+
 export function createKeySource(settings: KeySourceSettings, options: KeySourceOptions = {}): KeySource {
   if (settings.kind === 'pem') {
     const key = publicKeyFromPem(settings.pem);
-    return { key, version: () => 0 };
+    return { key, version: () => 0, refreshIfStale: async () => undefined };
   }
   const remote = createRemoteJwks(settings.uri, {
     fetch: settings.caPem !== undefined ? fetchTrustingCa(settings.caPem) : (options.fetch ?? fetch),
     cooldownMs: options.cooldownMs ?? 30_000,
-    maxAgeMs: options.maxAgeMs ?? 10 * 60_000,
+    maxAgeMs: (settings.maxAgeSeconds ?? DEFAULT_JWKS_MAX_AGE_SECONDS) * 1000,
     timeoutMs: options.timeoutMs ?? 5000,
+    refreshWaitMs: options.refreshWaitMs ?? 1000,
     now: options.now ?? Date.now,
   });
-  return { key: remote.getKey, version: remote.version };
+  return { key: remote.getKey, version: remote.version, refreshIfStale: remote.refreshIfStale };
 }
 
 /** SPKI public key or X.509 certificate, PEM-encoded. */

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import type { JwksFetch } from './ca-fetch.js';
 import { KeySourceUnavailableError } from './errors.js';
@@ -6,9 +7,11 @@ export interface RemoteJwksOptions {
   fetch: JwksFetch;
   /** Least time between fetches caused by an unknown `kid` or by a refresh (so unknown kids cannot hammer the provider). */
   cooldownMs: number;
-  /** Age after which the key set is refreshed in the background; requests keep using the keys held meanwhile. */
+  /** Age after which the key set is refetched before it vouches for anything again (see `refreshIfStale`). */
   maxAgeMs: number;
   timeoutMs: number;
+  /** Longest a request waits for a max-age refresh before going on with the keys held (a hanging provider). */
+  refreshWaitMs: number;
   now: () => number;
 }
 
@@ -16,19 +19,31 @@ export interface RemoteJwks {
   getKey: JWTVerifyGetKey;
   /** Goes up whenever a fetch brings a different key set. */
   version(): number;
+  /**
+   * Refetches a key set older than the max age, waiting (at most `refreshWaitMs`) for the
+   * answer. Called before every verification, cached ones included, so a removed key stops
+   * counting within the max age whether or not requests reach `getKey`. Never rejects.
+   */
+  refreshIfStale(): Promise<void>;
 }
 
 /**
  * A JWKS fetched on first use and cached. An unknown `kid` refetches (at most once per
  * cooldown): that is how a rotated-in key is found, and how a removed key stops verifying.
- * When the provider cannot be reached, the keys already held keep verifying (stale-if-error):
- * an identity-provider outage must not lock out tokens signed by keys the server knows.
+ * A key set older than the max age is refetched lazily, on the next verification (the injected
+ * clock decides; no timers). When the provider cannot be reached, the keys already held keep
+ * verifying (stale-if-error): an identity-provider outage must not lock out tokens signed by
+ * keys the server knows.
  */
 export function createRemoteJwks(uri: string, o: RemoteJwksOptions): RemoteJwks {
   let held: { getKey: JWTVerifyGetKey; text: string; fetchedAt: number } | undefined;
   let version = 0;
   let lastAttempt = -Infinity;
   let pending: Promise<void> | undefined;
+  /** Why the latest fetch failed; until one succeeds an unknown kid is undecidable, not unknown. */
+  let lastFailure: KeySourceUnavailableError | undefined;
+  /** Set once a request gave up waiting for the pending refresh: later ones do not wait for it either. */
+  let pendingIsSlow = false;
 
   const coolingDown = (): boolean => o.now() - lastAttempt < o.cooldownMs;
   const refresh = (): Promise<void> =>
@@ -38,22 +53,37 @@ export function createRemoteJwks(uri: string, o: RemoteJwksOptions): RemoteJwks 
         const { text, getKey } = await fetchKeySet(uri, o);
         if (text !== held?.text) version++;
         held = { getKey, text, fetchedAt: o.now() };
+        lastFailure = undefined;
+      } catch (error) {
+        lastFailure = error as KeySourceUnavailableError;
+        throw error;
       } finally {
         pending = undefined;
+        pendingIsSlow = false;
       }
     })());
   const keys = (): JWTVerifyGetKey => (held as NonNullable<typeof held>).getKey;
 
   return {
     version: () => version,
+    async refreshIfStale() {
+      if (!held || o.now() - held.fetchedAt < o.maxAgeMs) return;
+      // A refresh that failed within the cooldown leaves the held keys in use (stale-if-error).
+      if (!pending && coolingDown()) return;
+      const running = (pending ?? refresh()).catch(() => undefined);
+      if (pendingIsSlow) return;
+      const giveUp = new AbortController();
+      const waited = delay(o.refreshWaitMs, 'slow', { signal: giveUp.signal, ref: false }).catch(() => undefined);
+      if ((await Promise.race([running, waited])) === 'slow') pendingIsSlow = true;
+      giveUp.abort();
+    },
     async getKey(header, token) {
       if (!held) await refresh();
-      // Old keys still verify while the refresh runs, or fails.
-      else if (o.now() - held.fetchedAt >= o.maxAgeMs && !coolingDown()) refresh().catch(() => undefined);
       try {
         return await keys()(header, token);
       } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey) || (!pending && coolingDown())) throw error;
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        if (!pending && coolingDown()) throw lastFailure ?? error;
         // A fetch that fails here leaves the kid undecidable: KeySourceUnavailableError (503), not a verdict on the token.
         await (pending ?? refresh());
         return keys()(header, token);

@@ -1,7 +1,14 @@
 /** Where the public keys that sign access tokens come from. */
 export type KeySourceSettings =
   /** A JWKS URL, fetched on first use, cached and refetched on an unknown `kid` (with a cooldown). */
-  | { kind: 'jwks'; uri: string; /** PEM of an extra CA to trust for this fetch (the dev identity provider). */ caPem?: string }
+  | {
+      kind: 'jwks';
+      uri: string;
+      /** PEM of an extra CA to trust for this fetch (the dev identity provider). */
+      caPem?: string;
+      /** Age after which the key set is refetched before it vouches for another token (AUTH_JWKS_MAX_AGE_S); default 600. */
+      maxAgeSeconds?: number;
+    }
   /** One static public key (SPKI PEM or X.509 certificate PEM): self-signed setups without a JWKS. */
   | { kind: 'pem'; pem: string };
 

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
+import { safeLine } from '../../config/terminal-text.js';
 import { NwsError } from './errors.js';
 import { alertsResponse, forecastResponse, pointResponse, problem, type Alert, type ForecastPeriod } from './schemas.js';
 
@@ -12,6 +13,10 @@ export interface NwsClientOptions {
   retryDelayMs: number;
   fetch?: typeof fetch;
 }
+
+/** Hops followed per request; NWS itself needs one (a /points with too many decimals). */
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface Forecast {
   /** "Hoboken, NJ" when NWS names a nearby place. */
@@ -48,13 +53,10 @@ export function createNwsClient(options: NwsClientOptions): NwsClient {
       let response: Response;
       let body: string;
       try {
-        response = await fetchImpl(url, {
-          headers: { 'User-Agent': options.userAgent, Accept: 'application/geo+json' },
-          redirect: 'follow',
-          signal: combined,
-        });
+        response = await fetchOnNws(url, combined);
         body = await response.text();
       } catch (error) {
+        if (error instanceof NwsError) throw error;
         const nwsError = failed(error);
         if (nwsError.kind === 'network' && attempt === 1) {
           await pause(options.retryDelayMs, signal);
@@ -68,6 +70,31 @@ export function createNwsClient(options: NwsClientOptions): NwsClient {
       }
       if (!response.ok) throw statusError(response.status, body, attempt);
       return parse(body, schema);
+    }
+  }
+
+  /**
+   * Follows redirects by hand so every hop is checked: only to the configured NWS origin, at
+   * most MAX_REDIRECTS times. A body from anywhere else is never read, so it cannot reach a
+   * tool result; the error names the NWS host, not where it pointed.
+   */
+  async function fetchOnNws(start: URL, signal: AbortSignal): Promise<Response> {
+    let url = start;
+    for (let hop = 0; ; hop++) {
+      const response = await fetchImpl(url, {
+        headers: { 'User-Agent': options.userAgent, Accept: 'application/geo+json' },
+        redirect: 'manual',
+        signal,
+      });
+      if (!REDIRECT_STATUSES.has(response.status)) return response;
+      await response.body?.cancel();
+      const location = response.headers.get('location');
+      const next = location === null ? undefined : resolve(location, url);
+      if (!next || next.origin !== base.origin) {
+        throw new NwsError('redirect', `NWS (${host}) redirected the request away from ${host}; it was not followed`, response.status);
+      }
+      if (hop === MAX_REDIRECTS) throw new NwsError('redirect', `NWS (${host}) redirected the request more than ${MAX_REDIRECTS} times`, response.status);
+      url = next;
     }
   }
 
@@ -89,6 +116,14 @@ export function createNwsClient(options: NwsClientOptions): NwsClient {
       return { ...(place && { place: `${place.city}, ${place.state}` }), periods: forecast.properties.periods };
     },
   };
+}
+
+function resolve(location: string, from: URL): URL | undefined {
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
+  }
 }
 
 async function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -118,7 +153,8 @@ function statusError(status: number, body: string, attempts: number): NwsError {
   let detail: string | undefined;
   try {
     const p = problem.safeParse(JSON.parse(body));
-    if (p.success) detail = p.data.detail ?? p.data.title;
+    // Outside text on its way into a tool result: one line, no terminal controls.
+    if (p.success) detail = safeLine(p.data.detail ?? p.data.title ?? '', 300) || undefined;
   } catch {
     // Not problem+json; the status says enough.
   }

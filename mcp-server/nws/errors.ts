@@ -10,6 +10,8 @@ export type NwsErrorKind =
   | 'network'
   /** Not JSON, or not the shape NWS documents. */
   | 'malformed'
+  /** A redirect off the NWS origin, or too many of them. */
+  | 'redirect'
   /** Any other non-2xx status. */
   | 'http'
   /** The caller aborted (the MCP request was cancelled). */

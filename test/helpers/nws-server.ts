@@ -20,6 +20,10 @@ export interface NwsFaults {
   redirect?: boolean;
   /** 'json': a truncated body; 'shape': valid JSON that is not the documented shape. */
   malformed?: 'json' | 'shape';
+  /** Path (pathname) -> Location: answered with a 302 there, before anything else. */
+  redirects?: Record<string, string>;
+  /** Appended to the alerts' and forecast's texts (event, headline, description, place, period names and text) and to error `detail`s. */
+  hostileText?: string;
 }
 
 export interface NwsServer {
@@ -53,6 +57,11 @@ export async function startNwsServer(): Promise<NwsServer> {
       res.writeHead(faults.fail5xx.status, { 'Content-Type': 'application/problem+json' }).end('{"title":"Unexpected Problem"}');
       return;
     }
+    const location = faults.redirects?.[url.pathname];
+    if (location !== undefined) {
+      res.writeHead(302, { Location: location }).end();
+      return;
+    }
     if (faults.redirect && !url.pathname.startsWith('/moved/')) {
       res.writeHead(301, { Location: `/moved${url.pathname}${url.search}` }).end();
       return;
@@ -61,6 +70,7 @@ export async function startNwsServer(): Promise<NwsServer> {
     const send = (status: number, body: string, type = 'application/geo+json'): void => {
       if (faults.malformed === 'json' && status === 200) body = body.slice(0, body.length / 2);
       if (faults.malformed === 'shape' && status === 200) body = '{"type":"Feature","properties":{"unexpected":true}}';
+      if (faults.hostileText !== undefined) body = withHostileText(body, faults.hostileText);
       res.writeHead(status, { 'Content-Type': type }).end(body);
     };
     if (path === '/alerts/active') {
@@ -92,6 +102,61 @@ export async function startNwsServer(): Promise<NwsServer> {
     close: () =>
       new Promise((resolve) => {
         pending.forEach(clearTimeout);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The fixture with `extra` appended to every text field a tool puts in its result. */
+function withHostileText(body: string, extra: string): string {
+  const json = JSON.parse(body) as {
+    features?: { properties: Record<string, unknown> }[];
+    properties?: { periods?: Record<string, unknown>[]; relativeLocation?: { properties: Record<string, unknown> } };
+    detail?: string;
+  };
+  if (typeof json.detail === 'string') json.detail += extra;
+  const append = (record: Record<string, unknown> | undefined, keys: string[]): void => {
+    for (const key of keys) if (record && typeof record[key] === 'string') record[key] += extra;
+  };
+  for (const feature of json.features ?? []) append(feature.properties, ['event', 'headline', 'description', 'instruction', 'areaDesc']);
+  for (const period of json.properties?.periods ?? []) append(period, ['name', 'detailedForecast', 'windSpeed']);
+  append(json.properties?.relativeLocation?.properties, ['city']);
+  return JSON.stringify(json);
+}
+
+export interface InternalService {
+  url: string;
+  /** Paths asked for, so a test can tell whether anything reached it. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Text the internal service puts in every answer; it must never reach a tool result. */
+export const INTERNAL_SECRET = 'internal-secret-7f3a';
+
+/**
+ * A service on loopback that NWS must never lead Warden to: every path answers with NWS-shaped
+ * JSON carrying INTERNAL_SECRET (200 for /ok/..., 404 problem+json with it as `detail` otherwise).
+ */
+export async function startInternalService(): Promise<InternalService> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '/');
+    if (req.url?.startsWith('/ok/')) {
+      const period = { name: INTERNAL_SECRET, detailedForecast: INTERNAL_SECRET };
+      const body = { features: [{ properties: { event: INTERNAL_SECRET } }], properties: { periods: [period], forecast: null } };
+      res.writeHead(200, { 'Content-Type': 'application/geo+json' }).end(JSON.stringify(body));
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify({ title: INTERNAL_SECRET, detail: INTERNAL_SECRET }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -72,6 +72,7 @@ describe('warden dev-idp (the compiled CLI)', () => {
     [['--port', 'abc'], /^warden: invalid --port: /],
     [['--token-lifetime', '0'], /^warden: invalid --token-lifetime: /],
     [['--verbose'], /^warden: Unknown option '--verbose'/],
+    [['--host', '0.0.0.0'], /^warden: invalid --host: dev-idp signs in anyone who can reach it, so it binds loopback only; add --allow-remote to listen on 0\.0\.0\.0\n$/],
   ])('exits 2 with one line for %j', async (args, message) => {
     const cli = startCli(['dev-idp', ...args], { env: { WARDEN_DEV_IDP_DIR: newDir() } });
     expect(await cli.exited).toBe(2);

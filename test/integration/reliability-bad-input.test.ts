@@ -4,6 +4,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_MESSAGES } from '../../mcp-server/access.js';
 import { MAX_TEXT_LENGTH } from '../../mcp-server/tools/reverse.js';
+import { PassThrough } from 'node:stream';
+import { jsonLineLogger } from '../../mcp-server/log.js';
 import { connectClient, startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
 
@@ -81,6 +83,16 @@ describe('bad input against an authenticated server: refused cleanly, and a norm
     expect(small.body.match(/"id":\d/g)).toHaveLength(2);
     const modern = await rawPost(t.server.url, JSON.stringify([list(1), list(2)]), { ...headers, 'MCP-Protocol-Version': '2026-07-28' });
     expect(modern.status).toBe(400);
+  });
+
+  it('a UTF-8 BOM in front of a batch changes nothing: the batch cap holds and the log line names the calls', async () => {
+    const legacy = { ...headers, 'MCP-Protocol-Version': '2025-03-26' };
+    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'get_alerts', arguments: { state: 'CA' } } });
+    const abuse = await rawPost(t.server.url, `\uFEFF${JSON.stringify(Array.from({ length: 100 }, (_, i) => call(i + 1)))}`, legacy);
+    expect(abuse.status).toBe(400);
+    expect(rpcError(abuse).message).toBe(`Invalid Request: a batch may hold at most ${MAX_BATCH_MESSAGES} messages, not 100`);
+    const line = await t.logger.waitFor((r) => r.event === 'request' && r.outcome === 'batch refused' && r.tool === 'get_alerts');
+    expect(line).toMatchObject({ rpc: `${Array.from({ length: 10 }, () => 'tools/call').join(',')},… (+90 more)`, tool: 'get_alerts', status: 400 });
   });
 
   it('a body over 1 MiB sent chunked (no Content-Length) → 413, read no further', async () => {
@@ -181,5 +193,51 @@ describe('slow clients (slow-loris): requests that never finish arriving are cut
     expect((await client.callTool({ name: 'reverse', arguments: { text: 'after' } })).content).toEqual([{ type: 'text', text: 'retfa' }]);
     await client.close();
     expect(t.logger.events('request failed')).toEqual([]);
+  });
+});
+
+describe('log lines stay small whatever a caller sends', () => {
+  let minter: TokenMinter;
+  let t: TestServer;
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+
+  beforeAll(async () => {
+    minter = await startTokenMinter();
+    const stream = new PassThrough();
+    let partial = '';
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts);
+      waiters.forEach((w) => w());
+    });
+    const env = { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, ENTRA_AUTHORITY_HOST: minter.authorityHost };
+    t = await startTestServer(env, {}, { logger: jsonLineLogger(stream) });
+  });
+  afterAll(async () => {
+    await t.server.close();
+    await minter.close();
+  });
+  const requestLine = (): Promise<string> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        const found = lines.find((l) => l.includes('"event":"request"'));
+        if (found === undefined) return;
+        waiters.delete(check);
+        resolve(found);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  it('an unauthenticated 1 MiB batch of empty objects writes a log line under 2 KB', async () => {
+    const count = Math.floor((1024 * 1024 - 2) / 3);
+    const body = `[${Array.from({ length: count }, () => '{}').join(',')}]`;
+    const answer = await rawPost(t.server.url, body, { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' });
+    expect(answer.status).toBe(401);
+    const line = await requestLine();
+    expect(line.length).toBeLessThan(2048);
+    expect(JSON.parse(line)).toMatchObject({ event: 'request', status: 401, rpc: expect.stringContaining(`(+${count - 10} more)`) });
   });
 });

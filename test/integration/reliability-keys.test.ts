@@ -91,16 +91,37 @@ describe('signing keys: rotation and identity-provider outages (server clock inj
     expect((await ask(await minter.mint())).status).toBe(200);
   });
 
-  it('does not make callers wait for an identity provider that hangs', async () => {
+  it('makes callers wait at most a second for an identity provider that hangs', async () => {
     const token = await minter.mint();
     expect((await ask(token)).status).toBe(200);
 
     minter.jwksMode = 'hang';
     clock.now += JWKS_MAX_AGE_MS + 1;
-    // The refresh this starts never gets an answer; the call is served from the keys held meanwhile.
+    // The refresh this starts never gets an answer; after at most a second the call is served from the keys held meanwhile.
     expect((await ask(token)).status).toBe(200);
     await minter.waitForJwksRequests(2);
     expect((await ask(await minter.mint({ sub: 'first-time-user' }))).status).toBe(200);
+    expect(minter.jwksRequests()).toBe(2);
+  });
+
+  it('refuses a key removed from the JWKS once AUTH_JWKS_MAX_AGE_S has passed, even for a token it accepted (and cached) before', async () => {
+    await t.server.close();
+    t = await startTestServer(
+      { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, ENTRA_AUTHORITY_HOST: minter.authorityHost, AUTH_JWKS_MAX_AGE_S: '60' },
+      {},
+      { now: () => clock.now },
+    );
+    const oldKey = minter.current();
+    const oldToken = await minter.mint();
+    expect((await ask(oldToken)).status).toBe(200);
+    expect((await ask(oldToken)).status).toBe(200);
+    await minter.rotate();
+    minter.retire(oldKey);
+
+    clock.now += 60_000;
+    expect(await ask(oldToken)).toMatchObject({ status: 401, challenge: expect.stringContaining('unknown signing key') });
+    expect((await ask(await minter.mint({ sub: 'another-user' }, { key: oldKey }))).status).toBe(401);
+    expect((await ask(await minter.mint())).status).toBe(200);
     expect(minter.jwksRequests()).toBe(2);
   });
 });

@@ -29,6 +29,11 @@ describe('warden serve (the compiled CLI)', () => {
     [['--port', 'abc'], { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID }, /^warden: invalid --port: /],
     [['--no-auth'], { REVERSE_STEP_MS: 'fast' }, /^warden: invalid REVERSE_STEP_MS: /],
     [['--verbose'], {}, /^warden: Unknown option '--verbose'/],
+    [
+      ['--port', '0'],
+      { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, AUTH_PUBLIC_TOOLS: 'reverse', AUTH_TOOL_SCOPES: 'reverse=reverse.use' },
+      /^warden: invalid AUTH_PUBLIC_TOOLS: reverse also has scopes in AUTH_TOOL_SCOPES; /,
+    ],
   ])('exits 2 with one line for %j %j', async (args, env, message) => {
     const cli = startCli(['serve', ...args], { env });
     expect(await cli.exited).toBe(2);

@@ -212,6 +212,59 @@ describe('legacy sessions with auth', () => {
   });
 });
 
+describe('legacy session quotas', () => {
+  let minter: TokenMinter;
+  let t: TestServer;
+  const initialize = (authorization?: string) =>
+    fetch(t.server.url, {
+      method: 'POST',
+      headers: { ...jsonRpcHeaders, ...(authorization && { Authorization: authorization }) },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      }),
+    });
+  const open = async (authorization?: string) => {
+    const res = await initialize(authorization);
+    await res.text();
+    return { status: res.status, session: res.headers.get('mcp-session-id') };
+  };
+
+  beforeAll(async () => {
+    minter = await startTokenMinter();
+    t = await startTestServer({ AUTH_ISSUER: minter.issuer, AUTH_JWKS_URI: minter.jwksUri, AUTH_AUDIENCE: API_APP_ID, MCP_LEGACY_SESSIONS: 'true', AUTH_PUBLIC_TOOLS: 'reverse' });
+  });
+  afterAll(async () => {
+    await t.server.close();
+    await minter.close();
+  });
+
+  it('anonymous callers share a small quota; a signed-in user still opens sessions, within a quota of their own', async () => {
+    const anonymous = await Promise.all(Array.from({ length: 16 }, () => open()));
+    expect(anonymous.every((a) => a.status === 200 && a.session !== null)).toBe(true);
+    const refused = await initialize();
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { message: 'too many sessions for callers without a token (at most 16); close one or try again later' } });
+
+    const alice = `Bearer ${await minter.mint({ sub: 'alice' })}`;
+    const bob = `Bearer ${await minter.mint({ sub: 'bob' })}`;
+    const aliceSessions = await Promise.all(Array.from({ length: 16 }, () => open(alice)));
+    expect(aliceSessions.every((a) => a.status === 200)).toBe(true);
+    expect((await open(alice)).status).toBe(429);
+    expect(await open(bob)).toMatchObject({ status: 200, session: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+
+    // Closing a session frees its place in the quota.
+    const closed = await fetch(t.server.url, {
+      method: 'DELETE',
+      headers: { ...jsonRpcHeaders, Authorization: alice, 'Mcp-Session-Id': aliceSessions[0]?.session as string, 'MCP-Protocol-Version': '2025-06-18' },
+    });
+    expect(closed.status).toBe(200);
+    expect((await open(alice)).status).toBe(200);
+  });
+});
+
 describe('key sources', () => {
   it('fetches the JWKS over HTTPS from a self-signed provider trusted through WARDEN_DEV_CA_FILE', async () => {
     const minter = await startTokenMinter({ https: true });

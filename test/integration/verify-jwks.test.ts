@@ -89,4 +89,64 @@ describe('token verifier with a remote JWKS', () => {
     expect(await reason(v.verify(await minter.mint({}, { key: await minter.newKey('ES256') })))).toBe('unsupported token');
     expect(minter.jwksRequests()).toBe(0);
   });
+
+  describe('key set max age (injected clock, no timers)', () => {
+    const maxAgeMs = 600 * 1000;
+
+    it('refuses a cached token once its key has left the JWKS and the max age has passed, with no request in between', async () => {
+      let clock = Date.now();
+      const v = verifier({}, () => clock);
+      const oldKey = minter.current();
+      const token = await minter.mint();
+      expect(await reason(v.verify(token))).toBe('accepted');
+      expect(await reason(v.verify(token))).toBe('accepted');
+      await minter.rotate();
+      minter.retire(oldKey);
+
+      clock += maxAgeMs - 1000;
+      expect(await reason(v.verify(token))).toBe('accepted');
+      clock += 1000;
+      expect(await reason(v.verify(token))).toBe('unknown signing key');
+      expect(await reason(v.verify(await minter.mint({ sub: 'fresh-token' }, { key: oldKey })))).toBe('unknown signing key');
+      expect(await reason(v.verify(await minter.mint()))).toBe('accepted');
+      expect(minter.jwksRequests()).toBe(2);
+    });
+
+    it('keeps accepting a cached token whose key is still published when the set changes', async () => {
+      let clock = Date.now();
+      const v = verifier({}, () => clock);
+      const token = await minter.mint();
+      expect(await reason(v.verify(token))).toBe('accepted');
+      await minter.rotate();
+      clock += maxAgeMs;
+      expect(await reason(v.verify(token))).toBe('accepted');
+      expect(await reason(v.verify(await minter.mint()))).toBe('accepted');
+      expect(minter.jwksRequests()).toBe(2);
+    });
+
+    it('follows the configured max age', async () => {
+      let clock = Date.now();
+      settings = { ...settings, keys: { kind: 'jwks', uri: minter.jwksUri, maxAgeSeconds: 60 } };
+      const v = verifier({}, () => clock);
+      const oldKey = minter.current();
+      const token = await minter.mint();
+      expect(await reason(v.verify(token))).toBe('accepted');
+      await minter.rotate();
+      minter.retire(oldKey);
+      clock += 60_000;
+      expect(await reason(v.verify(token))).toBe('unknown signing key');
+    });
+
+    it('waits only briefly for a hanging provider, then goes on with the keys it holds', async () => {
+      let clock = Date.now();
+      const v = verifier({ refreshWaitMs: 50 }, () => clock);
+      const token = await minter.mint();
+      expect(await reason(v.verify(token))).toBe('accepted');
+      minter.jwksMode = 'hang';
+      clock += maxAgeMs;
+      expect(await reason(v.verify(token))).toBe('accepted');
+      expect(await reason(v.verify(await minter.mint({ sub: 'another-user' })))).toBe('accepted');
+      expect(minter.jwksRequests()).toBe(2);
+    });
+  });
 });

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildLoginConfig, createAuthenticator } from '../../auth/login/index.js';
-import { cacheProblem, readPrivateFile, writeFileAtomic } from '../../auth/login/file-cache.js';
+import { cacheProblem, PrivateFileError, readPrivateFile, writeFileAtomic } from '../../auth/login/file-cache.js';
 import { acquireFileLock, FileLockTimeoutError, type LockInfo } from '../../auth/login/file-lock.js';
 import { fixtureCache, type FixtureAccount } from '../helpers/msal-cache-fixture.js';
 
@@ -51,6 +51,40 @@ describe('writeFileAtomic / readPrivateFile', () => {
     expect(await readPrivateFile(path)).toBe('{}');
     expect(mode(path)).toBe(0o600);
     expect(await readPrivateFile(join(root, 'missing.json'))).toBeUndefined();
+  });
+
+  it('refuses a symbolic link at the path, naming it, and leaves the file it points at untouched', async () => {
+    const elsewhere = join(root, 'someone-elses.txt');
+    writeFileSync(elsewhere, 'not a cache');
+    chmodSync(elsewhere, 0o644);
+    const path = join(root, 'token_cache.json');
+    symlinkSync(elsewhere, path);
+    const error = await readPrivateFile(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PrivateFileError);
+    expect((error as PrivateFileError).message).toBe(
+      `refusing ${path}: it is a symbolic link; Warden keeps tokens only in a regular file (check WARDEN_TOKEN_CACHE)`,
+    );
+    expect(mode(elsewhere)).toBe(0o644);
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a directory at the path, naming it, and leaves its mode alone', async () => {
+    const project = join(root, 'project');
+    mkdirSync(project);
+    chmodSync(project, 0o755);
+    const error = await readPrivateFile(project).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`refusing ${project}: it is a directory; Warden keeps tokens only in a regular file (check WARDEN_TOKEN_CACHE)`);
+    expect(mode(project)).toBe(0o755);
+  });
+
+  it('leaves a loose file alone when another hard link shares it', async () => {
+    const original = join(root, 'shared.txt');
+    writeFileSync(original, '{}');
+    chmodSync(original, 0o644);
+    const path = join(root, 'token_cache.json');
+    linkSync(original, path);
+    expect(await readPrivateFile(path)).toBe('{}');
+    expect(mode(original)).toBe(0o644);
   });
 
   it('never exposes a partly written file to concurrent readers and leaves no temp files', async () => {
@@ -197,6 +231,35 @@ describe('FileTokenCache through MSAL', () => {
     expect(await auth.currentAccount()).toBeUndefined();
     expect(await auth.signOut()).toBeUndefined();
     expect(warnings).toHaveLength(1);
+  });
+
+  it('refuses WARDEN_TOKEN_CACHE pointing at a directory or a symbolic link with one line naming it, changing no mode', async () => {
+    const { cachePath, make } = setup();
+    mkdirSync(cachePath, { recursive: true });
+    chmodSync(cachePath, 0o755);
+    await expect(make().currentAccount()).rejects.toThrow(`refusing ${cachePath}: it is a directory;`);
+    expect(mode(cachePath)).toBe(0o755);
+
+    rmSync(cachePath, { recursive: true });
+    const elsewhere = join(root, 'notes.txt');
+    writeFileSync(elsewhere, 'x');
+    chmodSync(elsewhere, 0o664);
+    symlinkSync(elsewhere, cachePath);
+    await expect(make().currentAccount()).rejects.toThrow(`refusing ${cachePath}: it is a symbolic link;`);
+    expect(mode(elsewhere)).toBe(0o664);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('x');
+  });
+
+  it('warns once about a cache directory other users can write to, and leaves its mode alone', async () => {
+    const { cachePath, make, warnings } = setup();
+    await writeFileAtomic(cachePath, fixtureCache([person(1)], fixture));
+    const dir = join(root, 'cfg', 'warden');
+    chmodSync(dir, 0o777);
+    const auth = make();
+    expect(await auth.currentAccount()).toMatchObject({ username: 'user1@warden.example' });
+    expect(await auth.currentAccount()).toMatchObject({ username: 'user1@warden.example' });
+    expect(warnings).toEqual([`the token cache directory ${dir} is writable by other users (mode 777); consider chmod 700`]);
+    expect(mode(dir)).toBe(0o777);
   });
 
   it('treats an empty file or a JSON array as corrupt too', async () => {

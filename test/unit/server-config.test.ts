@@ -18,7 +18,7 @@ describe('loadServerConfig', () => {
       verifier: {
         issuers: [`https://login.microsoftonline.com/${TENANT}/v2.0`, `https://sts.windows.net/${TENANT}/`],
         audiences: [APP, `api://${APP}`],
-        keys: { kind: 'jwks', uri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys` },
+        keys: { kind: 'jwks', uri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`, maxAgeSeconds: 600 },
         tenantId: TENANT,
         allowedClientIds: [],
         clockToleranceSeconds: 60,
@@ -34,7 +34,7 @@ describe('loadServerConfig', () => {
   it('follows ENTRA_AUTHORITY_HOST (the dev identity provider) and accepts an api:// audience', () => {
     const config = loadServerConfig({ ...entra, ENTRA_API_AUDIENCE: `api://${APP}`, ENTRA_AUTHORITY_HOST: 'https://localhost:4443/' });
     expect(config.auth?.verifier.issuers[0]).toBe(`https://localhost:4443/${TENANT}/v2.0`);
-    expect(config.auth?.verifier.keys).toEqual({ kind: 'jwks', uri: `https://localhost:4443/${TENANT}/discovery/v2.0/keys` });
+    expect(config.auth?.verifier.keys).toEqual({ kind: 'jwks', uri: `https://localhost:4443/${TENANT}/discovery/v2.0/keys`, maxAgeSeconds: 600 });
     expect(config.auth?.verifier.audiences).toEqual([`api://${APP}`, APP]);
     expect(config.auth?.authorizationServers).toEqual([`https://localhost:4443/${TENANT}/v2.0`]);
   });
@@ -58,6 +58,17 @@ describe('loadServerConfig', () => {
     });
     expect(config.auth?.scopePrefix).toBeUndefined();
     expect(config.auth?.verifier.tenantId).toBeUndefined();
+  });
+
+  it('takes the JWKS max age from AUTH_JWKS_MAX_AGE_S', () => {
+    expect(loadServerConfig({ ...entra, AUTH_JWKS_MAX_AGE_S: '60' }).auth?.verifier.keys).toMatchObject({ kind: 'jwks', maxAgeSeconds: 60 });
+  });
+
+  it('refuses a tool that is both public and scoped, naming the tool and both variables', () => {
+    const text = configError(() => loadServerConfig({ ...entra, AUTH_PUBLIC_TOOLS: 'reverse,get_alerts', AUTH_TOOL_SCOPES: 'get_alerts=weather.read' }));
+    expect(text).toBe(
+      'invalid AUTH_PUBLIC_TOOLS: get_alerts also has scopes in AUTH_TOOL_SCOPES; a public tool is called without a token, so remove it from one of the two',
+    );
   });
 
   it('lets flags override the environment', () => {
@@ -93,6 +104,8 @@ describe('loadServerConfig', () => {
     [{ ...entra, AUTH_JWKS_URI: 'http://keys.example/jwks' }, {}, /^invalid AUTH_JWKS_URI: expected an https URL/],
     [{ ...entra, NWS_BASE_URL: 'not a url' }, {}, /^invalid NWS_BASE_URL:/],
     [{ ...entra, REVERSE_STEP_MS: '-1' }, {}, /^invalid REVERSE_STEP_MS:/],
+    [{ ...entra, AUTH_JWKS_MAX_AGE_S: '0' }, {}, /^invalid AUTH_JWKS_MAX_AGE_S:/],
+    [{ ...entra, AUTH_JWKS_MAX_AGE_S: 'ten' }, {}, /^invalid AUTH_JWKS_MAX_AGE_S: expected seconds/],
     [{ ...entra, AUTH_PUBLIC_KEY_FILE: '/nonexistent/key.pem' }, {}, /^invalid AUTH_PUBLIC_KEY_FILE: cannot read \/nonexistent\/key.pem \(ENOENT\)$/],
     [{ ...entra, WARDEN_DEV_CA_FILE: '/nonexistent/ca.pem' }, {}, /^invalid WARDEN_DEV_CA_FILE: cannot read/],
     [{ ...entra }, { allowRemoteNoAuth: true }, /^invalid --allow-remote-no-auth:/],
