@@ -11,6 +11,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { AuthProvider, FetchLike, Transport } from '@modelcontextprotocol/client';
 import { ensurePrivateDir } from '../../../auth/login/file-cache.js';
 import type { Env } from '../../../config/load.js';
@@ -123,11 +124,13 @@ class StderrTap {
   lastLine = '';
   exit: { code: number | null; signal: string | null; error?: string } | undefined;
   private partial = '';
+  // A character split across two chunks is joined, not turned into two replacement characters.
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(private readonly log: WriteStream) {}
 
-  write(chunk: Buffer | string): void {
-    const text = this.partial + chunk.toString();
+  write(chunk: Buffer): void {
+    const text = this.partial + this.decoder.write(chunk);
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
     if (this.partial.length > 64 * 1024) {
@@ -139,6 +142,7 @@ class StderrTap {
   }
 
   end(): void {
+    this.partial += this.decoder.end();
     if (this.partial) this.line(this.partial);
     this.partial = '';
   }
@@ -185,11 +189,12 @@ async function createStdioTransport(config: StdioServerConfig, deps: TransportDe
 
   let closing = false;
   let reported = false;
+  // Kept here: the SDK forgets the pid when the process closes, and a stale pid must not stay in `live`.
+  let pid: number | null = null;
   const report = (): void => {
     if (reported) return;
     reported = true;
     tap.end();
-    const pid = transport.pid;
     if (pid !== null) live.delete(pid);
     const exit = tap.exit;
     deps.onExit?.({
@@ -208,7 +213,8 @@ async function createStdioTransport(config: StdioServerConfig, deps: TransportDe
   const start = transport.start.bind(transport);
   transport.start = async () => {
     await start();
-    if (transport.pid !== null) track(transport.pid);
+    pid = transport.pid;
+    if (pid !== null) track(pid);
   };
   const close = transport.close.bind(transport);
   transport.close = async () => {
