@@ -61,6 +61,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The process group of `pid` (from /proc; this test runs where that exists). */
+function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
 /** A process of another parent gives no exit event: look until it is gone (SIGKILL lands within milliseconds). */
 async function gone(pid: number): Promise<boolean> {
   for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setImmediate(r))) {
@@ -94,6 +100,27 @@ describe('stdio transport', () => {
     expect(await gone(pids.pid)).toBe(true);
     expect(await gone(pids.grandchild)).toBe(true);
     expect(await readFile(join(logDir, 'envy.log'), 'utf8')).toContain(`env-server ready in ${logDir}\n`);
+  });
+
+  it("Ctrl-C in Warden's terminal (SIGINT to its process group) does not stop a stdio server", async () => {
+    const ended = new Exits();
+    const transport = await createTransport(stdio('steady', [fixture('env-server.mjs')]), { env: process.env, logDir, onExit: ended.push });
+    const client = await connect(transport);
+    const { pid, grandchild } = JSON.parse(((await client.callTool({ name: 'pid', arguments: {} })).content as { text: string }[])[0]!.text) as {
+      pid: number;
+      grandchild: number;
+    };
+    // What the terminal does on Ctrl-C: SIGINT to every process in Warden's group — the launcher is one of them…
+    process.kill((transport as unknown as { pid: number }).pid, 'SIGINT');
+    // …the server is not: it leads a group of its own.
+    expect(processGroup(pid)).toBe(pid);
+    expect(processGroup(pid)).not.toBe(processGroup(process.pid));
+    const again = await client.callTool({ name: 'pid', arguments: {} });
+    expect(again.isError).toBeFalsy();
+    // The launcher is still there to end the group when Warden closes it.
+    await client.close();
+    expect(await ended.next()).toMatchObject({ expected: true });
+    expect(await gone(grandchild)).toBe(true);
   });
 
   it('a crash is reported with its exit code and last stderr line, made terminal-safe', async () => {
