@@ -2,6 +2,7 @@ import { text as readAll } from 'node:stream/consumers';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
+import { SECOND_SERVER } from '../core/host/load-servers.js';
 import type { Command } from './context.js';
 
 const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID]
@@ -26,7 +27,8 @@ export const chat: Command = async (args, ctx) => {
       output: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-auth': { type: 'boolean' },
-      server: { type: 'string' },
+      // Collected so a second --server is an error instead of silently replacing the first.
+      server: { type: 'string', multiple: true },
       model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -43,8 +45,9 @@ export const chat: Command = async (args, ctx) => {
     if (values.output !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p');
   }
 
+  if ((values.server?.length ?? 0) > 1) throw new UsageError(SECOND_SERVER);
   const config = loadAgentConfig(ctx.env, {
-    ...(values.server !== undefined && { server: values.server }),
+    ...(values.server?.[0] !== undefined && { server: values.server[0] }),
     ...(values.model !== undefined && { model: values.model }),
     noAuth: values['no-auth'] === true,
   });
