@@ -49,6 +49,7 @@ export const chat: Command = async (args, ctx) => {
       output: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-auth': { type: 'boolean' },
+      // Collected so a second --server is an error instead of silently replacing the first.
       server: { type: 'string', multiple: true },
       'mcp-config': { type: 'string', multiple: true },
       'trust-project-servers': { type: 'boolean' },
