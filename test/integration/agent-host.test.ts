@@ -60,7 +60,8 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
     config.servers = [
       http('warden', warden.server.url),
-      { name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} },
+      // Only what its filter lets through is offered (and counted).
+      { name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {}, tools: { include: ['echo', 'get-*'] } },
       http('notes', notes.url),
       http('down', downUrl),
       http('hung', hanging.url, { timeoutMs: 60_000 }),
@@ -89,6 +90,10 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     const s = byName();
     expect(s.warden?.connection).toMatchObject({ state: 'connected', protocolVersion: '2026-07-28', toolCount: 3 });
     expect(s.everything).toMatchObject({ transport: 'stdio', connection: { state: 'connected', protocolVersion: '2025-11-25' } });
+    const everything = (await engine.listTools()).filter((t) => t.server === 'everything').map((t) => t.name);
+    expect(everything).toContain('echo');
+    expect(everything.every((n) => n === 'echo' || n.startsWith('get-'))).toBe(true);
+    expect(s.everything?.connection).toMatchObject({ toolCount: everything.length });
     expect(s.notes?.connection).toMatchObject({ state: 'connected', toolCount: 2 });
     expect(s.hung?.connection.state).toBe('connecting');
     expect(s.down?.connection).toMatchObject({ state: 'failed', error: expect.stringContaining('connection refused'), retryAt: expect.any(Number) });

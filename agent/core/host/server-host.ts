@@ -137,8 +137,12 @@ class HostedServer {
 
   /** The tools this server offers the model now (none unless connected), after its filter. */
   tools(): Array<{ server: string; name: string; description?: string; inputSchema?: unknown }> {
-    const listed = this.connection.state === 'connected' ? this.session.connectedTools() : undefined;
-    return (listed ?? [])
+    return this.connection.state === 'connected' ? this.offered() : [];
+  }
+
+  /** The listed tools its `tools` filter lets through (the last listing, whatever the state). */
+  offered(): Array<{ server: string; name: string; description?: string; inputSchema?: unknown }> {
+    return (this.session.connectedTools() ?? [])
       .filter((t) => toolAllowed(this.config.tools, t.name))
       .map((t) => ({ server: this.config.name, name: t.name, description: t.description ?? t.title ?? t.name, inputSchema: t.inputSchema }));
   }
@@ -296,7 +300,8 @@ export class ServerHost {
         server.attempts = 0;
         server.settled = true;
         server.serverName = state.serverName;
-        server.connection = { state: 'connected', toolCount: state.toolCount, ...(state.protocolVersion && { protocolVersion: state.protocolVersion }) };
+        // The count the user sees is what the model is offered, after the server's `tools` filter.
+        server.connection = { state: 'connected', toolCount: server.offered().length, ...(state.protocolVersion && { protocolVersion: state.protocolVersion }) };
         break;
       case 'sign-in-needed':
         // Only the user can fix this: no retry until they sign in (or ask to reconnect).
