@@ -11,6 +11,7 @@ import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import { MODEL_TOOL_NAME } from '../../agent/core/host/tool-names.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
 
 const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
@@ -211,5 +212,43 @@ describe('stdio servers that crash: reported with their reason, reconnected with
     const second = await pidOfEnvServer();
     expect(second).not.toBe(first);
     expect(engine.getStatus().servers.find((x) => x.name === 'env')?.lastError).toMatch(/killed by SIGKILL/);
+  });
+});
+
+describe('a protected server signed in with a static bearer token from a named variable', () => {
+  let minter: TokenMinter;
+  let secured: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    minter = await startTokenMinter();
+    secured = await startTestServer({ ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, ENTRA_AUTHORITY_HOST: minter.authorityHost });
+    token = await minter.mint();
+  });
+  afterAll(async () => {
+    await secured.server.close();
+    await minter.close();
+  });
+
+  const engineWith = (env: Record<string, string>): AgentEngine => {
+    const config = loadAgentConfig({});
+    config.servers = [http('api', secured.server.url, { auth: { kind: 'bearer', tokenEnv: 'API_TOKEN' } })];
+    return createAgentEngine(config, { env });
+  };
+
+  it('sends Authorization: Bearer $API_TOKEN; without the variable it says which one is missing; the token is never shown', async () => {
+    const signedIn = engineWith({ API_TOKEN: token });
+    const missing = engineWith({});
+    try {
+      await Promise.all([signedIn.start(), missing.start()]);
+      expect(signedIn.getStatus().servers[0]).toMatchObject({ connection: { state: 'connected', toolCount: 3 }, auth: { state: 'disabled' } });
+      expect(missing.getStatus().servers[0]?.connection).toMatchObject({
+        state: 'sign-in-needed',
+        reason: expect.stringContaining('the token variable API_TOKEN for server "api" is not set'),
+      });
+      expect(JSON.stringify(signedIn.getStatus())).not.toContain(token);
+    } finally {
+      await Promise.all([signedIn.close(), missing.close()]);
+    }
   });
 });
