@@ -177,9 +177,12 @@ export class ServerHost {
     return this.servers.map((s) => s.status());
   }
 
-  /** The sign-in state to show when one line must do: the first server that signs in, else disabled. */
+  /** The sign-in state to show when one line must do: one signing in now, else one that needs it, else the first that signs in. */
   authSummary(): AuthState {
-    return (this.servers.find((s) => s.auth && s.connection.state === 'sign-in-needed') ?? this.servers.find((s) => s.auth))?.authState ?? { state: 'disabled' };
+    const withAuth = this.servers.filter((s) => s.auth);
+    const server =
+      withAuth.find((s) => s.authState.state === 'signing-in') ?? withAuth.find((s) => s.connection.state === 'sign-in-needed') ?? withAuth[0];
+    return server?.authState ?? { state: 'disabled' };
   }
 
   /** All servers as the one-line ConnectionState the status bar and print mode already know. */

@@ -13,7 +13,8 @@ export interface SignIn {
   prompt: DeviceCodePrompt | undefined;
   /** What `o` did, for the panel to confirm. */
   browser: 'unavailable' | 'ready' | 'opened' | 'failed';
-  start(): void;
+  /** Signs in to `server`, or to the server that needs it. */
+  start(server?: string): void;
   /** Stops a running sign-in; false when none runs. */
   cancel(): boolean;
 }
@@ -40,14 +41,14 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  const start = useCallback(() => {
+  const start = useCallback((server?: string) => {
     if (controller.current) return;
     const attempt = new AbortController();
     controller.current = attempt;
     setRunning(true);
     setBrowser(openBrowser ? 'ready' : 'unavailable');
     engine
-      .signIn(attempt.signal)
+      .signIn(attempt.signal, server)
       .then(
         () => {
           const auth = engine.getStatus().auth;

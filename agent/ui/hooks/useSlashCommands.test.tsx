@@ -27,7 +27,7 @@ function setup(commands: readonly SlashCommand[] = slashCommands, status: Partia
       }
     },
     commands,
-    signIn: () => entries.push({ kind: 'info', text: '(sign-in started)' }),
+    signIn: (server) => entries.push({ kind: 'info', text: server === undefined ? '(sign-in started)' : `(sign-in to ${server} started)` }),
     clearScreen: () => entries.push({ kind: 'info', text: '(screen cleared)' }),
     exit: () => entries.push({ kind: 'info', text: '(exit)' }),
   };
@@ -85,7 +85,7 @@ describe('slash commands', () => {
 
   it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name or usage says so', async () => {
     const { engine, entries, run } = setup();
-    for (const line of ['/mcp', '/mcp reconnect server', '/mcp reconnect nope', '/mcp frobnicate']) {
+    for (const line of ['/mcp', '/mcp reconnect server', '/mcp reconnect nope', '/mcp frobnicate', '/login server']) {
       run(line);
       await settle();
     }
@@ -96,6 +96,7 @@ describe('slash commands', () => {
       'info:Reconnecting nope…',
       'error:Could not reconnect: no server named "nope" (see /mcp)',
       'error:Usage: /mcp, or /mcp reconnect NAME',
+      'info:(sign-in to server started)',
     ]);
     expect(engine.reconnects).toEqual(['server']);
   });
