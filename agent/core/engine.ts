@@ -37,7 +37,7 @@ export interface AgentEngineDeps {
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
-export function shortcutServer(serverUrl: string): ServerConfig {
+function shortcutServer(serverUrl: string): ServerConfig {
   return { name: 'server', source: { kind: 'shortcut' }, type: 'http', url: serverUrl, headers: {} };
 }
 

@@ -169,10 +169,6 @@ export class ServerHost {
     this.servers = configs.map((config) => new HostedServer(config, this, deps));
   }
 
-  get size(): number {
-    return this.servers.length;
-  }
-
   statuses(): ServerStatus[] {
     return this.servers.map((s) => s.status());
   }
@@ -207,11 +203,9 @@ export class ServerHost {
   }
 
   /** Connects every server at once; resolves when each has connected or failed (never throws). */
-  start(): Promise<void> {
-    return Promise.all(this.servers.map((s) => s.session.connect().then(
-      () => undefined,
-      () => undefined,
-    ))).then(() => undefined);
+  async start(): Promise<void> {
+    // Each failure is already in that server's state.
+    await Promise.all(this.servers.map((s) => s.session.connect().catch(() => undefined)));
   }
 
   /** Resolves once every server's first connect is over, or after `ms`, whichever is first. */
