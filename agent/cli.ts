@@ -69,9 +69,11 @@ async function main(argv: string[]): Promise<number> {
       return await (await load())(rest, ctx);
     }
     // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130). The TUI reads
-    // Ctrl-C as a key (raw mode), but SIGTERM and SIGHUP (terminal closed) must still end it.
-    if (argv.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a))) process.once('SIGINT', onChatSignal).once('SIGTERM', onChatSignal);
-    else process.once('SIGTERM', onChatSignal).once('SIGHUP', onChatSignal);
+    // Ctrl-C as a key (raw mode), but SIGTERM and SIGHUP (terminal closed) must still end it. `on`,
+    // not `once`: while a listener of ours remains, Ink's signal-exit does not re-raise the signal
+    // and kill the process before the terminal is restored.
+    const print = argv.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a));
+    for (const signal of print ? (['SIGINT', 'SIGTERM'] as const) : (['SIGTERM', 'SIGHUP'] as const)) process.on(signal, onChatSignal);
     const { chat } = await import('./commands/chat.js');
     return await chat(argv, ctx);
   } catch (error) {

@@ -2,7 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withProviders } from '../testing/render.js';
 import { LoginPanel, spacedCode } from './LoginPanel.js';
-import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
+import { dirty, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
