@@ -29,7 +29,7 @@ export function signedInLine(token: AccessToken, now: number, prefix = 'Signed i
 const LINE_CHARS = 400;
 
 /** The device-code instructions. Every field is the identity provider's text: one terminal-safe line each. */
-function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
+export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
   const lines = [
     `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
     '',
