@@ -65,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     if (load) {
-      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      // The demo runs the chat: its listeners stay (see below), so the TUI gives the terminal back.
+      if (first === 'demo') process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+      else process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       return await (await load())(rest, ctx);
     }
     // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130). The TUI reads

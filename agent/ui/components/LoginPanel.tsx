@@ -43,6 +43,8 @@ function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string
 
 /** A user code is a few characters; a longer one is the identity provider's lie and gets cut. */
 const CODE_CHARS = 32;
+/** The hint quotes the code and link too; room for a long command line. */
+const HINT_CHARS = 400;
 
 /** The device-code sign-in: link, a large user code, time left, and the keys. The link and code come from the identity provider: made terminal-safe here. */
 export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPanelProps) {
@@ -64,7 +66,7 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
             </Text>
           </Box>
           <BrowserLine browser={browser} url={safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)} />
-          {hint ? <Text dimColor>{hint}</Text> : null}
+          {hint ? <Text dimColor>{safeLine(hint, HINT_CHARS)}</Text> : null}
           {remainingMs > 0 ? (
             <Text dimColor>Code expires in {formatCountdown(remainingMs)} · Esc cancels</Text>
           ) : (
