@@ -87,14 +87,15 @@ const INTRODUCER = /[\u001b\u0090\u0098\u009b\u009d-\u009f]/g;
 
 /** Where a sequence that may still be arriving starts at the end of `text` (or a CR whose LF may follow); -1 if none. */
 function openTail(text: string): number {
-  if (text.endsWith('\r')) return text.length - 1;
   let last = -1;
   INTRODUCER.lastIndex = Math.max(0, text.length - MAX_HELD);
   for (let m = INTRODUCER.exec(text); m; m = INTRODUCER.exec(text)) last = m.index;
-  if (last < 0) return -1;
-  const sequence = new RegExp(SEQUENCES.source, 'y');
-  sequence.lastIndex = last;
-  return sequence.exec(text)?.[0].length === text.length - last ? last : -1;
+  if (last >= 0) {
+    const sequence = new RegExp(SEQUENCES.source, 'y');
+    sequence.lastIndex = last;
+    if (sequence.exec(text)?.[0].length === text.length - last) return last;
+  }
+  return text.endsWith('\r') ? text.length - 1 : -1;
 }
 
 /**

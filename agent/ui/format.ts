@@ -1,4 +1,5 @@
 /** Short, stable text for durations, arguments and results (pure, so panes stay pure). */
+
 import { safeLine } from '../../config/terminal-text.js';
 
 /** 0.4s, 2.1s, 12s, 1m05s, 1h02m */

@@ -59,7 +59,7 @@ describe('terminal-safe text', () => {
   });
 
   it('strips a streamed text piece by piece exactly as the whole text, even when a sequence or CRLF is split', () => {
-    const whole = `Hi ${ESC}]0;pwned\u0007there\r\n${ESC}[31mred${ESC}[0m and ${ESC}]52;c;ZXZpbA==${ESC}\\done\r[x] forged`;
+    const whole = `Hi ${ESC}]0;pw\rned\u0007there\r\n${ESC}[31mred${ESC}[0m and ${ESC}]52;c;ZXZpbA==${ESC}\\done\r[x] forged`;
     for (let size = 1; size <= 7; size++) {
       const stripper = createStreamStripper();
       let out = '';

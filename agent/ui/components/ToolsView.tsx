@@ -3,10 +3,10 @@ import type { ToolSummary } from '../../core/engine-types.js';
 import { NAME_CHARS, safeBlock, safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 
-/** /tools: each server tool with its description (a server's text: made terminal-safe and capped here). */
 /** Room for a real description; a novel-length one is cut with a note. */
 const DESCRIPTION = { maxLines: 12, maxLineChars: 400 };
 
+/** /tools: each server tool with its description (a server's text: made terminal-safe and capped here). */
 export function ToolsView({ tools }: { tools: readonly ToolSummary[] }) {
   const theme = useTheme();
   return (
