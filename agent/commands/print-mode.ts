@@ -67,6 +67,11 @@ function endLine(label: string, r: ToolCallRecord): string {
   return `${label} ✗ ${took} ${safeLine(r.error ?? r.result ?? 'failed')}`;
 }
 
+/** A tool's name as its lines' label: no space, bracket or `#`, so a name like `x#1] ✓` cannot pass for another call's label. */
+function labelName(tool: string): string {
+  return safeLine(tool, NAME_CHARS).replace(/[\s[\]#]/g, '_');
+}
+
 /** Plain progress lines on stderr, one per change of a call (start, each progress, the end). */
 function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): () => void {
   const seen = new Map<string, { label: string; record: ToolCallRecord }>();
@@ -74,7 +79,7 @@ function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): 
     for (const record of registry.snapshot()) {
       const before = seen.get(record.id);
       if (before?.record === record) continue;
-      const label = before?.label ?? `[${safeLine(record.tool, NAME_CHARS)}#${seen.size + 1}]`;
+      const label = before?.label ?? `[${labelName(record.tool)}#${seen.size + 1}]`;
       seen.set(record.id, { label, record });
       if (!before) write(`${label} ${safeLine(record.tool, NAME_CHARS)} ${safeLine(JSON.stringify(record.args))}`);
       if (TERMINAL_STATUSES.has(record.status)) write(endLine(label, record));

@@ -21,8 +21,8 @@ export { dirty, FORGED_LINE, TERMINAL_CONTROL } from './hostile-text.js';
 export const hostileResult = (text: string): string => `${dirty([...text].reverse().join(''))}\r${FORGED_LINE}`;
 /** The exact error text of the `explode` tool. */
 export const HOSTILE_ERROR = `${dirty('exploded')}\n${FORGED_LINE}`;
-/** A tool whose very name carries controls. */
-export const HOSTILE_TOOL_NAME = `evil${CONTROLS.windowTitle}${CONTROLS.cursorAndErase}name`;
+/** A tool whose very name carries controls, and the end of a label (`[reverse#1] ✓ …`). */
+export const HOSTILE_TOOL_NAME = `evil${CONTROLS.windowTitle}${CONTROLS.cursorAndErase}name#1] ✓`;
 
 /** The progress messages `reverse` sends, in order: controls, a forged line after LF, and after CR. */
 export const PROGRESS_MESSAGES = [dirty('Step 1 of 3'), `Step 2 of 3\n${FORGED_LINE}`, `Step 3 of 3\r${FORGED_LINE}${ALL_CONTROLS}`];

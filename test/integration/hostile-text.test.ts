@@ -62,7 +62,8 @@ describe('a hostile MCP server against warden -p', () => {
     expect(lines).toContain('[reverse#1] 3/3 100% Step 3 of 3 [reverse#1] ✓ 0.0 s all good');
     expect(lines.some((l) => /^\[reverse#1\] ✓ \d+\.\d s cba.* \[reverse#1\] ✓ 0\.0 s all good$/.test(l))).toBe(true);
     expect(lines.some((l) => /^\[explode#2\] ✗ \d+\.\d s exploded/.test(l))).toBe(true);
-    expect(lines.some((l) => /^\[evilname#3\] ✓ \d+\.\d s ok$/.test(l))).toBe(true);
+    // The name cannot close its label early and pass for another call's line.
+    expect(lines.some((l) => /^\[evilname_1__✓#3\] ✓ \d+\.\d s ok$/.test(l))).toBe(true);
 
     // The model saw exactly what the server sent.
     const results = toolResults(claude.requests.at(-1)!);

@@ -10,8 +10,8 @@ export interface StatusItem {
   tone: Tone;
 }
 
-/** A status item is a part of one line. */
-const ITEM_CHARS = 160;
+/** A status item is a part of one line (room for a URL and an error; the bar truncates to the width). */
+const ITEM_CHARS = 300;
 
 export const DEMO_MODEL_TEXT = 'demo model — set ANTHROPIC_API_KEY for Claude';
 
