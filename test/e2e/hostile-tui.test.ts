@@ -35,7 +35,7 @@ describe.skipIf(!tmuxAvailable)('the chat against a server that floods progress 
 
     await terminal.typeLine('reverse abc');
     // While the call runs, its pane shows the message cut to the line with an ellipsis.
-    const running = await terminal.waitForScreen(/Step 1 x+…/);
+    const running = await terminal.waitForScreen(/Step \d x+…/);
     expect(running).not.toMatch(/pwned/);
     // The turn completes and its final state is shown, and the input line is back.
     const done = await terminal.waitForScreen((s) => /✓ reverse "abc" · [\d.]+s · cba/.test(s) && /Enter send/.test(s), 15_000);
