@@ -2,6 +2,7 @@ import { describeExpiry } from '../../auth/login/format.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
 import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
 
 const USAGE = `Usage: warden login [--force]
@@ -15,21 +16,26 @@ Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_
 
   --force    sign in again even when a usable token is cached`;
 
-/** One line on stdout after a sign-in: who, where, what for, until when. Never the token. */
+/** One line on stdout after a sign-in: who, where, what for, until when. Never the token. Names come from the identity provider: made terminal-safe. */
 export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {
-  return (
+  return safeLine(
     `${prefix} ${token.account.username} (${token.account.name && token.account.name !== token.account.username ? `${token.account.name}, ` : ''}tenant ${token.account.tenantId}), ` +
-    `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`
+    `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`,
+    LINE_CHARS,
   );
 }
 
-function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
+/** Room for a provider's one-sentence instructions or a long URL; every line printed here is one line. */
+const LINE_CHARS = 400;
+
+/** The device-code instructions. Every field is the identity provider's text: one terminal-safe line each. */
+export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
   const lines = [
-    `warden: ${prompt.message}`,
+    `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
     '',
-    `    Open:  ${prompt.verificationUri}`,
-    `    Code:  ${prompt.userCode}`,
-    ...(prompt.verificationUriComplete ? [`    (or open ${prompt.verificationUriComplete} — the code is filled in)`] : []),
+    `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
+    `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
+    ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
     '',
     `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
   ];
@@ -52,7 +58,7 @@ export const login: Command = async (args, ctx) => {
         return 0;
       } catch (error) {
         // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
-        if (!(error instanceof SignInRequiredError)) ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${(error as Error).message}); signing in again\n`);
+        if (!(error instanceof SignInRequiredError)) ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${safeLine((error as Error).message, LINE_CHARS)}); signing in again\n`);
       }
     }
     const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });
@@ -63,7 +69,7 @@ export const login: Command = async (args, ctx) => {
       ctx.stderr.write('warden: sign-in cancelled\n');
       return 130;
     }
-    ctx.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), LINE_CHARS)}\n`);
     return 1;
   }
 };

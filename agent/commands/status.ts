@@ -3,6 +3,7 @@ import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
 import type { Command } from './context.js';
 
@@ -16,6 +17,8 @@ Exit code 0 when an account is signed in, 1 when not.
   --server URL    the MCP endpoint to check (MCP_SERVER_URL, default ${DEFAULT_SERVER_URL})`;
 
 const PROBE_TIMEOUT_MS = 2000;
+/** A row of the report: room for a few authority URLs and scopes, never a screenful. */
+const ROW_CHARS = 400;
 
 export interface ServerProbe {
   url: string;
@@ -83,7 +86,7 @@ export const status: Command = async (args, ctx) => {
     cached = await auth.cachedSignIn();
   } catch (error) {
     await probing;
-    ctx.stderr.write(`warden: cannot read the token cache: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(error instanceof Error ? error.message : String(error), ROW_CHARS)}\n`);
     return 1;
   }
   const server = await probing;
@@ -130,6 +133,7 @@ export const status: Command = async (args, ctx) => {
     ]);
   }
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`).join('\n') + '\n');
+  // Values come from the server's metadata, the identity provider and the cache: one terminal-safe line each (--json is escaped already).
+  ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n') + '\n');
   return cached ? 0 : 1;
 };

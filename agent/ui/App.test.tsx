@@ -4,6 +4,7 @@ import type { SessionStatus } from '../core/engine-types.js';
 import { FakeEngine, type ScriptedTurn } from './testing/fake-engine.js';
 import { ManualClock } from './testing/manual-clock.js';
 import { keys, renderApp, resize, settle, type AppHarness } from './testing/render.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -288,5 +289,28 @@ describe('App: sign-in and status', () => {
     expect(app.screen()).toContain('✗ http://127.0.0.1:8000/mcp unreachable: connect ECONNREFUSED 127.0.0.1:8000');
     expect(app.screen()).toContain('no auth');
     expect(app.screen()).toContain('claude-sonnet-4-5');
+  });
+});
+
+describe('App: hostile text from a server', () => {
+  it('never draws a control: tool names, 200k-character messages, results, the answer, notices and /tools', async () => {
+    const { app, engine } = await start({ columns: 100, rows: 30 });
+    engine.tools = [{ name: dirty('evil'), description: `${dirty('Does evil.')}\n${FORGED_LINE}` }];
+    await app.send('reverse abc');
+    const turn = engine.turns[0]!;
+    turn.say(`${dirty('Calling')}\r${FORGED_LINE}\n\n`);
+    const id = turn.startCall(dirty('evil'), { text: dirty('abc') });
+    turn.progress(id, { progress: 1, total: 3, message: `${dirty('Step 1')} ${'x'.repeat(200_000)}` });
+    await app.advance(200, 100);
+    expect(app.screen()).toMatch(/┃ .* Step 1 x+…\n/);
+    turn.emit({ type: 'notice', message: dirty('rate limited') });
+    turn.finish(id, `${dirty('cba')}\r${FORGED_LINE}`);
+    turn.say(dirty('Done.'));
+    turn.end();
+    await app.advance(200, 100);
+    await app.send('/tools');
+    expect(app.screen()).toMatch(/✓ evil "\\u001b.*· cba \[reverse#1\] ✓ 0\.0 s all good/);
+    expect(app.screen()).toContain(`  ${FORGED_LINE}`);
+    for (const frame of app.frames) expect(frame).not.toMatch(TERMINAL_CONTROL);
   });
 });

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { formatDuration, oneLine, summariseArgs } from '../format.js';
+import { NAME_CHARS, safeLine } from '../../../config/terminal-text.js';
+import { formatDuration, summariseArgs } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
 
@@ -32,16 +33,17 @@ function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; c
  */
 export function ToolCallPane({ call, now, focused, cancelling, compact = false }: ToolCallPaneProps) {
   const theme = useTheme();
+  const tool = safeLine(call.tool, NAME_CHARS);
   const title = (
     <Text wrap="truncate-end">
       <Text bold inverse={focused} color={focused ? theme.accent : undefined}>
-        {focused ? ` ${call.tool} ` : call.tool}
+        {focused ? ` ${tool} ` : tool}
       </Text>{' '}
       <Text dimColor>{summariseArgs(call.args, compact ? 24 : 48)}</Text>
       {cancelling ? <Text color={theme.warning}> cancelling…</Text> : null}
     </Text>
   );
-  const message = call.message ? <Text dimColor>{oneLine(call.message)}</Text> : null;
+  const message = call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null;
   const elapsed = <Text dimColor>{formatDuration(now - call.startedAt)}</Text>;
   // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
   const gutter = (

@@ -1,4 +1,5 @@
 import type { SessionStatus } from '../../core/engine-types.js';
+import { safeLine } from '../../../config/terminal-text.js';
 import { formatExpiry } from '../format.js';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'plain';
@@ -8,6 +9,9 @@ export interface StatusItem {
   text: string;
   tone: Tone;
 }
+
+/** A status item is a part of one line (room for a URL and an error; the bar truncates to the width). */
+const ITEM_CHARS = 300;
 
 export const DEMO_MODEL_TEXT = 'demo model — set ANTHROPIC_API_KEY for Claude';
 
@@ -48,9 +52,12 @@ function model(status: SessionStatus): StatusItem {
     : { id: 'model', text: DEMO_MODEL_TEXT, tone: 'warn' };
 }
 
-/** The status bar as data: server and connection, sign-in, model. */
+/**
+ * The status bar as data: server and connection, sign-in, model. Server names, errors and account
+ * names come from servers and identity providers, so every item is made one terminal-safe line here.
+ */
 export function statusItems(status: SessionStatus, now: number): StatusItem[] {
-  return [server(status), auth(status, now), model(status)];
+  return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
 }
 
 export type KeyMode = 'idle' | 'turn' | 'calls' | 'login';
