@@ -2,9 +2,10 @@ import { describeExpiry } from '../../auth/login/format.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
 import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
 
-const USAGE = `Usage: warden login [--force]
+const USAGE = `Usage: warden login [--force] [--approve-server]
 
 Signs in with a device code: open the URL shown on any device (phone, laptop), enter the
 code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
@@ -13,7 +14,14 @@ code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
 Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE
 (and WARDEN_DEV_CA_FILE for the embedded dev identity provider); see .env.example.
 
-  --force    sign in again even when a usable token is cached`;
+The identity provider's host is shown before the code. Tokens for an API scope go only to the
+servers approved for it: MCP_SERVER_URL with ENTRA_API_SCOPE set, or the first server to ask for
+a scope through its metadata. A server asking for a scope bound to another one, or naming an
+identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is refused (exit 1).
+
+  --force            sign in again even when a usable token is cached
+  --approve-server   approve MCP_SERVER_URL for the scope and identity provider it names
+                     (recorded in approvals.json beside the token cache)`;
 
 /** One line on stdout after a sign-in: who, where, what for, until when. Never the token. */
 export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {
@@ -25,7 +33,8 @@ export function signedInLine(token: AccessToken, now: number, prefix = 'Signed i
 
 function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
   const lines = [
-    `warden: ${prompt.message}`,
+    `Sign in with ${prompt.authorityHost}`,
+    `warden: ${safeLine(prompt.message, 400)}`,
     '',
     `    Open:  ${prompt.verificationUri}`,
     `    Code:  ${prompt.userCode}`,
@@ -37,16 +46,17 @@ function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
 }
 
 export const login: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(args, { force: { type: 'boolean' }, 'approve-server': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth } = await commandAuthenticator(ctx);
+  const { auth, bind } = await commandAuthenticator(ctx, { approve: values['approve-server'] === true });
   try {
     if (!values.force && (await auth.currentAccount())) {
       try {
         const token = await auth.acquireTokenSilently();
+        await bind();
         ctx.stdout.write(`${signedInLine(token, Date.now(), 'Already signed in as')}\n`);
         ctx.stderr.write('warden: run `warden login --force` to sign in again\n');
         return 0;
@@ -56,6 +66,7 @@ export const login: Command = async (args, ctx) => {
       }
     }
     const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });
+    await bind();
     ctx.stdout.write(`${signedInLine(token, Date.now())}\n`);
     return 0;
   } catch (error) {

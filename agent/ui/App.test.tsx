@@ -217,6 +217,7 @@ describe('App: turns and keys', () => {
 
 describe('App: sign-in and status', () => {
   const prompt = {
+    authorityHost: 'localhost:5555',
     userCode: 'WDNK7Q2P',
     verificationUri: 'https://localhost:5555/devicelogin',
     expiresIn: 900,

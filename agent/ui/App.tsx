@@ -37,7 +37,7 @@ export interface AppProps {
 }
 
 /** Rows of the login panel with a code on screen, and its margin. */
-const LOGIN_ROWS = 12;
+const LOGIN_ROWS = 13;
 
 /** The chat screen: wires hooks (state and keys) to components (rendering only). */
 export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps) {

@@ -6,6 +6,7 @@ import { LoginPanel, spacedCode } from './LoginPanel.js';
 afterEach(() => cleanup());
 
 const prompt = {
+  authorityHost: 'localhost:5555',
   userCode: 'WDNK7Q2P',
   verificationUri: 'https://localhost:5555/devicelogin',
   expiresIn: 900,

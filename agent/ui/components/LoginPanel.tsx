@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { DeviceCodePrompt } from '../../../auth/login/types.js';
+import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { formatCountdown } from '../format.js';
 import type { SignIn } from '../hooks/useSignIn.js';
@@ -50,6 +51,9 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
       </Text>
       {prompt ? (
         <>
+          <Text>
+            Sign in with <Text bold>{safeLine(prompt.authorityHost, 100)}</Text>
+          </Text>
           <Text>
             1. Open <Text color={theme.accent} underline>{prompt.verificationUri}</Text>
           </Text>
