@@ -1,3 +1,4 @@
+import { safeLine } from '../../config/terminal-text.js';
 import { authorityHostKey, scopeKey, serverResource, type Approvals } from './server-approvals.js';
 
 /**
@@ -85,7 +86,8 @@ export function describeApprovalReason(reason: ApprovalReason, how: string): str
   switch (reason.kind) {
     case 'scope-bound-elsewhere':
       return (
-        `${reason.server} asks for a token for ${reason.scope}, which is bound to ${reason.boundTo.join(', ')}; ` +
+        // The scope is the server's word: shown without controls, and short.
+        `${reason.server} asks for a token for ${safeLine(reason.scope, 120)}, which is bound to ${reason.boundTo.join(', ')}; ` +
         `not sending it there unless you approve (${how})`
       );
     case 'untrusted-authority':
