@@ -1,11 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
+import { loadAgentConfig } from '../../agent/config.js';
+import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
+import { createSignInGate } from '../../agent/core/auth/sign-in-gate.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
 import { CLI_PATH, startCli } from '../helpers/cli-process.js';
 import { approveDeviceCode } from '../helpers/device-code.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
@@ -158,6 +162,41 @@ describe('a token goes only to the servers approved for its scope', () => {
     expect(configured.stdout).toContain('cba');
     const again = await run(['-p', '-q', 'reverse abc', '--server', serverA2.server.url]);
     expect(again.code).toBe(0);
+  });
+});
+
+describe('the chat engine asks first', () => {
+  it('holds the token back in approval-needed; no keeps it back, yes records the approval and sends it', async () => {
+    const serverC = await startGreedyServer(idp.issuer, idp.apiScope);
+    const engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: serverC.url }), {
+      createAuthenticator: loginAuthenticatorFactory(env),
+      gate: createSignInGate({ env, serverUrl: serverC.url }),
+      approvalHint: 'answer y to approve',
+    });
+    try {
+      await engine.start();
+      expect(engine.getStatus().auth).toEqual({
+        state: 'approval-needed',
+        request: { kind: 'scope-bound-elsewhere', scope: idp.apiScope, server: serverC.url, boundTo: [serverA.server.url, serverB.url, serverA2.server.url] },
+      });
+      expect(engine.getStatus().connection).toMatchObject({ state: 'sign-in-needed', reason: expect.stringContaining('(answer y to approve)') });
+
+      await engine.answerApproval(false);
+      expect(engine.getStatus().auth).toMatchObject({ state: 'approval-declined' });
+      // A turn connects again: the token is held back at the transport, not only at setup.
+      await engine.runTurn('reverse still no');
+      expect(engine.getStatus().auth).toMatchObject({ state: 'approval-declined' });
+      // An explicit sign-in asks again rather than signing in for the refused server.
+      await expect(engine.signIn()).rejects.toThrow(/bound to/);
+      expect(engine.getStatus().auth).toMatchObject({ state: 'approval-needed' });
+      expect(bearers(serverC)).toEqual([]);
+
+      await engine.answerApproval(true);
+      expect(bearers(serverC).length).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+      await serverC.close();
+    }
   });
 });
 
