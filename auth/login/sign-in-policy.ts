@@ -6,8 +6,8 @@ import { authorityHostKey, scopeKey, serverResource, type Approvals } from './se
  * one MCP server — the rules of issue 11 in one pure function:
  *
  * - what the user configured (server together with ENTRA_API_SCOPE; ENTRA_AUTHORITY_HOST) is approved;
- * - a scope learned from a server's metadata that no server holds yet binds to that server (trust on first use);
- * - a learned scope already bound to other servers is refused unless this server was approved for it;
+ * - a scope learned from a server's metadata whose API no server holds yet binds to that server (trust on first use);
+ * - a learned scope whose API (any scope of it) is bound to other servers is refused unless this server was approved;
  * - a learned identity provider must be a Microsoft Entra host, the configured one, or approved.
  *
  * Not responsible for: storing approvals (server-approvals.ts), MSAL, or asking the user.
@@ -72,10 +72,21 @@ export function decideSignIn(request: SignInRequest, approvals: Approvals): Poli
     }
   }
   if (request.scopeFrom === 'configured') return { allowed: true, bind: true };
-  const bound = approvals.scopes.get(scopeKey(request.scope)) ?? [];
-  if (bound.includes(server)) return { allowed: true, bind: false };
-  if (bound.length === 0) return { allowed: true, bind: true };
-  return { allowed: false, reason: { kind: 'scope-bound-elsewhere', scope: request.scope, server, boundTo: [...bound] } };
+  const exact = approvals.scopes.get(scopeKey(request.scope)) ?? [];
+  if (exact.includes(server)) return { allowed: true, bind: false };
+  // Any scope of the same API counts: a refresh token turns `api://a/.default` into a token for
+  // api://a without the user seeing anything, so that is not a new scope to trust on first use.
+  const api = scopeApi(request.scope);
+  const bound = [...new Set([...approvals.scopes].filter(([scope]) => scopeApi(scope) === api).flatMap(([, servers]) => servers))];
+  if (bound.length === 0 || bound.includes(server)) return { allowed: true, bind: true };
+  return { allowed: false, reason: { kind: 'scope-bound-elsewhere', scope: request.scope, server, boundTo: bound } };
+}
+
+/** The API (token audience) a scope is for: `api://a/execute` → `api://a`; a bare scope (`User.Read`) is its own. */
+export function scopeApi(scope: string): string {
+  const key = scopeKey(scope);
+  const slash = key.lastIndexOf('/');
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/]+\//.test(key) && slash > 0 ? key.slice(0, slash) : key;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Approvals } from '../../auth/login/server-approvals.js';
-import { decideSignIn, describeApprovalReason, isEntraAuthorityHost, type SignInRequest } from '../../auth/login/sign-in-policy.js';
+import { decideSignIn, describeApprovalReason, isEntraAuthorityHost, scopeApi, type SignInRequest } from '../../auth/login/sign-in-policy.js';
 import { signInRequest } from '../../agent/core/auth/login-factory.js';
 import type { DiscoveredAuth } from '../../agent/core/auth/discovery.js';
 
@@ -38,6 +38,19 @@ describe('decideSignIn', () => {
         `${B} asks for a token for API://A-APP/execute, which is bound to ${A}; not sending it there unless you approve (run again with --approve-server to approve)`,
       );
     }
+  });
+
+  it('another scope of a bound API is bound too (a refresh token would turn it into a token for that API)', () => {
+    const bound = approvals({ [SCOPE]: [A] });
+    for (const scope of ['api://a-app/.default', 'API://A-APP/other']) {
+      expect(decideSignIn(discovered({ scope }), bound)).toMatchObject({ allowed: false, reason: { kind: 'scope-bound-elsewhere', scope, boundTo: [A] } });
+    }
+    // The server holding the API may ask for another of its scopes; it is recorded for that one too.
+    expect(decideSignIn(discovered({ server: A, scope: 'api://a-app/.default' }), bound)).toEqual({ allowed: true, bind: true });
+    // Another API, or a bare scope, is not affected.
+    expect(decideSignIn(discovered({ scope: 'api://b-app/execute' }), bound)).toEqual({ allowed: true, bind: true });
+    expect(scopeApi('User.Read')).toBe('user.read');
+    expect(scopeApi('https://graph.microsoft.com/User.Read')).toBe('https://graph.microsoft.com');
   });
 
   it('a configured scope is approved (and recorded) for whatever server it is configured with', () => {
