@@ -3,20 +3,19 @@ import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import type { Command } from './context.js';
 
-const USAGE = `Usage: warden logout [--approve-server]
+const USAGE = `Usage: warden logout
 
 Removes the signed-in account and its tokens from the token cache (WARDEN_TOKEN_CACHE).
-Nothing is sent to the identity provider. Like login, it refuses a server that asks for a scope
-bound to another server, or names an identity provider that is not trusted, unless
---approve-server approves it.`;
+Nothing is sent to the identity provider.`;
 
 export const logout: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { 'approve-server': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(args, { help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth } = await commandAuthenticator(ctx, { approve: values['approve-server'] === true });
+  // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
+  const { auth } = await commandAuthenticator(ctx, { enforce: false });
   try {
     const removed = await auth.signOut();
     if (!removed) {

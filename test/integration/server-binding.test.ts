@@ -223,4 +223,12 @@ describe('an identity provider named by a server must be Microsoft Entra, the co
     expect(fakeAuthority.connections()).toBe(0);
     expect(bearers(serverFake)).toEqual([]);
   });
+
+  it('logout and status still work (they send nothing anywhere), and never contact it either', async () => {
+    expect(await run(['logout'], fakeEnv())).toMatchObject({ code: 0, stdout: 'No account was signed in\n' });
+    const status = await run(['status'], fakeEnv());
+    const approval = status.stdout.split('\n').find((l) => l.startsWith('Approval:'));
+    expect(approval?.replace(/^Approval: +/, '')).toBe(line().replace('run again with --approve-server to approve', 'approve with `warden login --approve-server`'));
+    expect(fakeAuthority.connections()).toBe(0);
+  });
 });
