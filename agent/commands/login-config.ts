@@ -5,7 +5,8 @@ import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
 import { discoverAuth, type DiscoveredAuth } from '../core/auth/discovery.js';
 import { discoveredLoginValues } from '../core/auth/login-factory.js';
-import { ApprovalRequiredError, createSignInGate } from '../core/auth/sign-in-gate.js';
+import { createSignInGate } from '../core/auth/sign-in-gate.js';
+import { ServerApprovalNeededError } from '../core/mcp/errors.js';
 import type { CommandContext } from './context.js';
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
@@ -56,7 +57,7 @@ export interface CommandAuthOptions {
 /**
  * The sign-in settings and the Authenticator a login/logout/status command works with (discovered
  * from the server when needed), after the sign-in policy allowed them: a refusal is thrown as
- * ApprovalRequiredError (one line, exit 1) before anything is sent to the identity provider.
+ * ServerApprovalNeededError (one line, exit 1) before anything is sent to the identity provider.
  */
 export async function commandAuthenticator(ctx: CommandContext, options: CommandAuthOptions = {}): Promise<CommandAuth> {
   const serverUrl = options.serverUrl ?? loadAgentConfig(ctx.env).serverUrl;
@@ -64,7 +65,7 @@ export async function commandAuthenticator(ctx: CommandContext, options: Command
   const gate = createSignInGate({ env: ctx.env, serverUrl, approveRun: options.approve === true });
   const decision = await gate.check(discovered);
   if (!decision.allowed && options.enforce !== false) {
-    throw new ApprovalRequiredError(decision.reason, describeApprovalReason(decision.reason, APPROVE_FLAG_HINT));
+    throw new ServerApprovalNeededError(decision.reason, describeApprovalReason(decision.reason, APPROVE_FLAG_HINT));
   }
   const auth = createAuthenticator(config, { onWarning: (line) => ctx.stderr.write(`warden: warning: ${line}\n`) });
   return { config, auth, ...(!decision.allowed && { refusal: decision.reason }), bind: () => gate.bind(discovered) };

@@ -30,17 +30,6 @@ export interface SignInGateOptions {
   approvals?: ServerApprovals;
 }
 
-/** A refused sign-in, thrown where the refusal happens; `reason` says what needs approval. */
-export class ApprovalRequiredError extends Error {
-  override readonly name = 'ApprovalRequiredError';
-  constructor(
-    readonly reason: ApprovalReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Each refusal a run can meet (an untrusted host, then a bound scope) is approved at most once. */
 const MAX_APPROVALS = 2;
 
