@@ -17,7 +17,7 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --server URL           the MCP endpoint (MCP_SERVER_URL, default http://127.0.0.1:8000/mcp)
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
   --approve-server       approve this server for the API scope it asks for, and the identity provider it
-                         names, when they are not approved yet (recorded in approvals.json beside the
+                         names, when they are not approved yet (recorded in server-approvals.json beside the
                          token cache); without it -p refuses with one line (exit 1) and the chat asks`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */

@@ -21,7 +21,7 @@ identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is r
 
   --force            sign in again even when a usable token is cached
   --approve-server   approve MCP_SERVER_URL for the scope and identity provider it names
-                     (recorded in approvals.json beside the token cache)`;
+                     (recorded in server-approvals.json beside the token cache)`;
 
 /** One line on stdout after a sign-in: who, where, what for, until when. Never the token. */
 export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {

@@ -1,10 +1,12 @@
 import { dirname, join } from 'node:path';
-import { readPrivateFile, writeFileAtomic } from './file-cache.js';
+import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from './file-cache.js';
+import { acquireFileLock } from './file-lock.js';
 
 /**
  * The user's record of which MCP servers may receive tokens for which API scope, and which
- * identity-provider hosts beyond Microsoft's they trust: `approvals.json` beside the token cache
- * (mode 0600, replaced atomically through file-cache.ts's writer).
+ * identity-provider hosts beyond Microsoft's they trust: `server-approvals.json` beside the token
+ * cache (mode 0600, replaced atomically through file-cache.ts's writer, under a lock so agents
+ * approving at once keep each other's approvals).
  *
  * Responsible for: this file, its format, and normalising the server and scope keys.
  * Not responsible for: deciding what needs approval (sign-in-policy.ts) nor MSAL (never imported).
@@ -30,9 +32,9 @@ export class ServerResourceError extends Error {
   override readonly name = 'ServerResourceError';
 }
 
-/** The file beside the token cache (default ~/.config/warden/approvals.json). */
+/** The file beside the token cache (default ~/.config/warden/server-approvals.json). */
 export function approvalsPath(cachePath: string): string {
-  return join(dirname(cachePath), 'approvals.json');
+  return join(dirname(cachePath), 'server-approvals.json');
 }
 
 /**
@@ -63,6 +65,7 @@ export function authorityHostKey(hostOrUrl: string): string {
 
 const EMPTY: StoredApprovals = { version: 1, scopes: {}, authorityHosts: [] };
 
+/** A damaged file grants nothing (the next approval rewrites it); an unreadable path is an error for the caller. */
 function parse(text: string | undefined): StoredApprovals {
   if (!text) return structuredClone(EMPTY);
   try {
@@ -75,17 +78,16 @@ function parse(text: string | undefined): StoredApprovals {
     const hosts = Array.isArray(value.authorityHosts) ? value.authorityHosts.filter((h): h is string => typeof h === 'string') : [];
     return { version: 1, scopes, authorityHosts: hosts.map((h) => h.toLowerCase()) };
   } catch {
-    // A broken file grants nothing; the next approval rewrites it.
     return structuredClone(EMPTY);
   }
 }
 
-/** Reads and writes one approvals file. Every write re-reads the file first, so concurrent agents add to it. */
+/** Reads and writes one approvals file. Every write re-reads the file under the lock first, so concurrent agents add to it. */
 export class ServerApprovals {
   constructor(readonly path: string) {}
 
   async read(): Promise<Approvals> {
-    const stored = parse(await readPrivateFile(this.path).catch(() => undefined));
+    const stored = parse(await readPrivateFile(this.path));
     return {
       scopes: new Map(Object.entries(stored.scopes)),
       authorityHosts: new Set(stored.authorityHosts),
@@ -115,7 +117,13 @@ export class ServerApprovals {
   }
 
   private async update(change: (stored: StoredApprovals) => boolean): Promise<void> {
-    const stored = parse(await readPrivateFile(this.path).catch(() => undefined));
-    if (change(stored)) await writeFileAtomic(this.path, `${JSON.stringify(stored, null, 2)}\n`);
+    await ensurePrivateDir(dirname(this.path));
+    const lock = await acquireFileLock(`${this.path}.lock`);
+    try {
+      const stored = parse(await readPrivateFile(this.path));
+      if (change(stored)) await writeFileAtomic(this.path, `${JSON.stringify(stored, null, 2)}\n`);
+    } finally {
+      await lock.release();
+    }
   }
 }

@@ -146,7 +146,7 @@ describe('a token goes only to the servers approved for its scope', () => {
     const approved = await run(['-p', '-q', 'reverse hello', '--server', serverB.url, '--approve-server']);
     expect(approved.code).toBe(1); // B refuses every token; what matters is that it got one
     expect(bearers(serverB).length).toBeGreaterThan(0);
-    const file = JSON.parse(readFileSync(join(root, 'home', '.config', 'warden', 'approvals.json'), 'utf8'));
+    const file = JSON.parse(readFileSync(join(root, 'home', '.config', 'warden', 'server-approvals.json'), 'utf8'));
     expect(file.scopes[idp.apiScope.toLowerCase()]).toEqual([serverA.server.url, serverB.url]);
   });
 

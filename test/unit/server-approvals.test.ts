@@ -33,11 +33,11 @@ describe('authorityHostKey', () => {
 
 describe('ServerApprovals', () => {
   it('lives beside the token cache', () => {
-    expect(approvalsPath('/home/u/.config/warden/token_cache.json')).toBe('/home/u/.config/warden/approvals.json');
+    expect(approvalsPath('/home/u/.config/warden/token_cache.json')).toBe('/home/u/.config/warden/server-approvals.json');
   });
 
   it('records servers per scope and approved hosts in a private file, without duplicates', async () => {
-    const path = join(root, 'warden', 'approvals.json');
+    const path = join(root, 'warden', 'server-approvals.json');
     const store = new ServerApprovals(path);
     expect((await store.read()).scopes.size).toBe(0);
     await store.approveServer('api://A/execute', 'http://127.0.0.1:1/mcp/');
@@ -56,8 +56,15 @@ describe('ServerApprovals', () => {
     });
   });
 
+  it('approvals made at the same time (by several agents) are all kept', async () => {
+    const path = join(root, 'server-approvals.json');
+    const servers = Array.from({ length: 12 }, (_, i) => `http://127.0.0.1:${1000 + i}/mcp`);
+    await Promise.all(servers.map((server) => new ServerApprovals(path).approveServer('api://a/execute', server)));
+    expect([...((await new ServerApprovals(path).read()).scopes.get('api://a/execute') ?? [])].sort()).toEqual([...servers].sort());
+  });
+
   it('a broken or foreign file approves nothing, and the next approval replaces it', async () => {
-    const path = join(root, 'approvals.json');
+    const path = join(root, 'server-approvals.json');
     writeFileSync(path, '{"version": 1, "scopes": {"api://a/execute": ', { mode: 0o600 });
     const store = new ServerApprovals(path);
     expect((await store.read()).scopes.size).toBe(0);
