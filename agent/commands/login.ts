@@ -2,7 +2,6 @@ import { describeExpiry } from '../../auth/login/format.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
 import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
-import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
 
 const USAGE = `Usage: warden login [--force] [--approve-server]
@@ -34,7 +33,7 @@ export function signedInLine(token: AccessToken, now: number, prefix = 'Signed i
 function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
   const lines = [
     `Sign in with ${prompt.authorityHost}`,
-    `warden: ${safeLine(prompt.message, 400)}`,
+    `warden: ${prompt.message}`,
     '',
     `    Open:  ${prompt.verificationUri}`,
     `    Code:  ${prompt.userCode}`,
