@@ -5,8 +5,8 @@ import { loadAgentConfig } from '../config.js';
 import { SECOND_SERVER } from '../core/host/load-servers.js';
 import type { Command } from './context.js';
 
-const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID]
-       warden -p "prompt" [--output text|json] [--quiet] [--no-auth] [--server URL] [--model ID]
+const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID] [--approve-server]
+       warden -p "prompt" [--output text|json] [--quiet] [--no-auth] [--server URL] [--model ID] [--approve-server]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -16,7 +16,10 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
   --server URL           the MCP endpoint (MCP_SERVER_URL, default http://127.0.0.1:8000/mcp)
-  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers`;
+  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
+  --approve-server       approve this server for the API scope it asks for, and the identity provider it
+                         names, when they are not approved yet (recorded in server-approvals.json beside the
+                         token cache); without it -p refuses with one line (exit 1) and the chat asks`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
 export const chat: Command = async (args, ctx) => {
@@ -30,6 +33,7 @@ export const chat: Command = async (args, ctx) => {
       // Collected so a second --server is an error instead of silently replacing the first.
       server: { type: 'string', multiple: true },
       model: { type: 'string' },
+      'approve-server': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -60,13 +64,16 @@ export const chat: Command = async (args, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInGate }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
+    import('../core/auth/sign-in-gate.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
   const engine = createAgentEngine(config, {
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) }),
+    gate: createSignInGate({ env: ctx.env, serverUrl: config.serverUrl, approveRun: values['approve-server'] === true }),
+    approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);

@@ -5,7 +5,7 @@ import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
 
-const USAGE = `Usage: warden login [--force]
+const USAGE = `Usage: warden login [--force] [--approve-server]
 
 Signs in with a device code: open the URL shown on any device (phone, laptop), enter the
 code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
@@ -14,7 +14,14 @@ code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
 Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE
 (and WARDEN_DEV_CA_FILE for the embedded dev identity provider); see .env.example.
 
-  --force    sign in again even when a usable token is cached`;
+The identity provider's host is shown before the code. Tokens for an API scope go only to the
+servers approved for it: MCP_SERVER_URL with ENTRA_API_SCOPE set, or the first server to ask for
+a scope through its metadata. A server asking for a scope bound to another one, or naming an
+identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is refused (exit 1).
+
+  --force            sign in again even when a usable token is cached
+  --approve-server   approve MCP_SERVER_URL for the scope and identity provider it names
+                     (recorded in server-approvals.json beside the token cache)`;
 
 /** One line on stdout after a sign-in: who, where, what for, until when. Never the token. Names come from the identity provider: made terminal-safe. */
 export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {
@@ -31,6 +38,7 @@ const LINE_CHARS = 400;
 /** The device-code instructions. Every field is the identity provider's text: one terminal-safe line each. */
 export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
   const lines = [
+    `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
     `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
     '',
     `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
@@ -43,16 +51,17 @@ export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void
 }
 
 export const login: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(args, { force: { type: 'boolean' }, 'approve-server': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth } = await commandAuthenticator(ctx);
+  const { auth, bind } = await commandAuthenticator(ctx, { approve: values['approve-server'] === true });
   try {
     if (!values.force && (await auth.currentAccount())) {
       try {
         const token = await auth.acquireTokenSilently();
+        await bind();
         ctx.stdout.write(`${signedInLine(token, Date.now(), 'Already signed in as')}\n`);
         ctx.stderr.write('warden: run `warden login --force` to sign in again\n');
         return 0;
@@ -62,6 +71,7 @@ export const login: Command = async (args, ctx) => {
       }
     }
     const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });
+    await bind();
     ctx.stdout.write(`${signedInLine(token, Date.now())}\n`);
     return 0;
   } catch (error) {

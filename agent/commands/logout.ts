@@ -15,7 +15,8 @@ export const logout: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth } = await commandAuthenticator(ctx);
+  // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
+  const { auth } = await commandAuthenticator(ctx, { enforce: false });
   try {
     const removed = await auth.signOut();
     if (!removed) {

@@ -1,3 +1,4 @@
+import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
 import type { AgentEngine, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
@@ -88,9 +89,13 @@ function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): 
   });
 }
 
+/** How `-p` users approve a server the sign-in policy refused. */
+export const APPROVE_HINT = 'run again with --approve-server to approve';
+
 /** Why the session cannot run a turn, as the one line print mode exits with; undefined when it can. */
 function connectionProblem(status: SessionStatus): string | undefined {
   const { connection, auth } = status;
+  if (auth.state === 'approval-needed' || auth.state === 'approval-declined') return describeApprovalReason(auth.request, APPROVE_HINT);
   if (connection.state === 'unreachable') return connection.error;
   if (connection.state !== 'sign-in-needed') return undefined;
   if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;

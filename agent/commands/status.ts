@@ -1,5 +1,6 @@
 import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
 import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
 import { parseFlags } from '../../config/flags.js';
@@ -78,7 +79,7 @@ export const status: Command = async (args, ctx) => {
     return 0;
   }
   const { serverUrl } = loadAgentConfig(ctx.env, values.server !== undefined ? { server: values.server } : {});
-  const { config, auth } = await commandAuthenticator(ctx, serverUrl);
+  const { config, auth, refusal } = await commandAuthenticator(ctx, { serverUrl, enforce: false });
 
   const probing = probeServer(serverUrl, ctx.shutdownSignal);
   let cached: CachedSignIn | undefined;
@@ -104,6 +105,7 @@ export const status: Command = async (args, ctx) => {
       canRefresh: cached?.canRefresh ?? false,
       cachePath: config.cachePath,
       server,
+      approvalNeeded: refusal ?? null,
     };
     ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return cached ? 0 : 1;
@@ -132,6 +134,7 @@ export const status: Command = async (args, ctx) => {
         (match ? '' : ' — not the authority configured here (ENTRA_AUTHORITY_HOST / ENTRA_TENANT_ID)'),
     ]);
   }
+  if (refusal) rows.push(['Approval', describeApprovalReason(refusal, 'approve with `warden login --approve-server`')]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   // Values come from the server's metadata, the identity provider and the cache: one terminal-safe line each (--json is escaped already).
   ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n') + '\n');

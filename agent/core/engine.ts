@@ -1,6 +1,7 @@
 import type { Authenticator } from '../../auth/login/types.js';
 import type { AgentConfig } from '../config.js';
 import { SessionAuth, type AuthenticatorFactory } from './auth/session-auth.js';
+import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
 import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
 import { McpSession } from './mcp/session.js';
@@ -16,6 +17,10 @@ export interface AgentEngineDeps {
   authenticator?: Authenticator;
   /** Builds the Authenticator on first need, again with discovered settings if the first try fails. */
   createAuthenticator?: AuthenticatorFactory;
+  /** Which servers may receive which tokens (auth/login/sign-in-policy.ts); absent for a caller-configured Authenticator. */
+  gate?: SignInGate;
+  /** How the user approves a refused server in this front end (e.g. "run again with --approve-server"). */
+  approvalHint?: string;
   /** For the MCP transport, RFC 9728 discovery and the Anthropic API. */
   fetch?: typeof fetch;
   /** Wall clock (epoch ms) for token expiry and call timestamps. */
@@ -42,6 +47,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
         ...(deps.createAuthenticator && { createAuthenticator: deps.createAuthenticator }),
         ...(deps.fetch && { fetch: deps.fetch }),
         ...(deps.now && { now: deps.now }),
+        ...(deps.gate && { gate: deps.gate }),
+        ...(deps.approvalHint && { approvalHint: deps.approvalHint }),
         onState: (state) => status.setAuth(state),
       });
   const session = new McpSession({
@@ -96,6 +103,12 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     async signOut() {
       await auth?.signOut();
+    },
+
+    async answerApproval(approved: boolean) {
+      if (!auth) return;
+      await auth.answerApproval(approved);
+      if (approved) await session.reconnect().catch(() => undefined);
     },
 
     clearHistory() {

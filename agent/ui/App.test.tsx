@@ -218,6 +218,7 @@ describe('App: turns and keys', () => {
 
 describe('App: sign-in and status', () => {
   const prompt = {
+    authorityHost: 'localhost:5555',
     userCode: 'WDNK7Q2P',
     verificationUri: 'https://localhost:5555/devicelogin',
     expiresIn: 900,
@@ -250,6 +251,27 @@ describe('App: sign-in and status', () => {
     await settle();
     expect(app.screen()).not.toContain('W D N K');
     expect(app.screen()).toContain('Signed in as dev@warden.example.');
+    expect(app.screen()).toContain('Type a message, or /help');
+  });
+
+  it('asks before a token goes to a server bound elsewhere: no input box meanwhile, y answers, keys say so, it fits 80×24', async () => {
+    const request = { kind: 'scope-bound-elsewhere' as const, scope: 'api://a/execute', server: 'http://127.0.0.1:2/mcp', boundTo: ['http://127.0.0.1:1/mcp'] };
+    const { app, engine } = await start({
+      columns: 80,
+      rows: 24,
+      status: { connection: { state: 'sign-in-needed', reason: 'approval' }, auth: { state: 'approval-needed', request } },
+    });
+    expect(app.screen()).toContain('Send your token to this server?');
+    expect(app.screen()).toContain('y approve · n refuse');
+    expect(app.screen()).not.toContain('Type a message');
+    expect(engine.signIns).toHaveLength(0);
+    expect(widest(app.lastFrame() ?? '')).toBeLessThanOrEqual(80);
+    await app.press('y');
+    expect(engine.approvals).toEqual([true]);
+    engine.setStatus({ connection: { state: 'connected', toolCount: 3 }, auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: 9e12 } });
+    await settle();
+    expect(app.screen()).not.toContain('Send your token');
+    expect(app.screen()).toContain('Approved; connecting again.');
     expect(app.screen()).toContain('Type a message, or /help');
   });
 

@@ -22,10 +22,12 @@ describe('warden login output from a hostile identity provider', () => {
       userCode: dirty('WDNK7Q2P'),
       expiresIn: 900,
       expiresAt: Date.now() + 900_000,
+      authorityHost: dirty('login.microsoftonline.com'),
     });
     expect(text).not.toMatch(TERMINAL_CONTROL);
     const lines = text.split('\n');
-    expect(lines[0]).toBe(`warden: To sign in, open the page ${FORGED_LINE} Code: FAKECODE`);
+    expect(lines[0]).toBe('Sign in with login.microsoftonline.com');
+    expect(lines[1]).toBe(`warden: To sign in, open the page ${FORGED_LINE} Code: FAKECODE`);
     expect(lines).toContain('    Open:  https://evil.example/devicelogin');
     expect(lines).toContain('    Code:  WDNK7Q2P');
     expect(lines).toContain('    (or open https://evil.example/x warden: signed in — the code is filled in)');

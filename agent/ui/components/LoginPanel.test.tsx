@@ -7,6 +7,7 @@ import { dirty, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 afterEach(() => cleanup());
 
 const prompt = {
+  authorityHost: 'localhost:5555',
   userCode: 'WDNK7Q2P',
   verificationUri: 'https://localhost:5555/devicelogin',
   expiresIn: 900,
@@ -23,6 +24,9 @@ describe('LoginPanel', () => {
   it('shows the link, the large code, the countdown and the keys', () => {
     const frame = render(withProviders(<LoginPanel prompt={prompt} remainingMs={14 * 60_000 + 32_000} browser="ready" now={0} />)).lastFrame() ?? '';
     expect(frame).toContain('Sign in to use the MCP server');
+    // The identity provider's host, plainly, before any link or code.
+    expect(frame.indexOf('Sign in with localhost:5555')).toBeGreaterThan(-1);
+    expect(frame.indexOf('Sign in with localhost:5555')).toBeLessThan(frame.indexOf('1. Open'));
     expect(frame).toContain('1. Open https://localhost:5555/devicelogin');
     expect(frame).toContain('W D N K  -  7 Q 2 P');
     expect(frame).toContain('Press o to open it in your browser.');

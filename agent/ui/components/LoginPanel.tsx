@@ -57,6 +57,9 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
       {prompt ? (
         <>
           <Text>
+            Sign in with <Text bold>{safeLine(prompt.authorityHost, 100)}</Text>
+          </Text>
+          <Text>
             1. Open <Text color={theme.accent} underline>{safeLine(prompt.verificationUri)}</Text>
           </Text>
           <Text>2. Enter this code:</Text>

@@ -41,6 +41,10 @@ function auth(status: SessionStatus, now: number): StatusItem {
       return { id: 'auth', text: 'signing in…', tone: 'warn' };
     case 'signed-in':
       return { id: 'auth', text: `${a.account} · ${formatExpiry(a.expiresAt, now)}`, tone: a.expiresAt > now ? 'ok' : 'warn' };
+    case 'approval-needed':
+      return { id: 'auth', text: 'approval needed', tone: 'warn' };
+    case 'approval-declined':
+      return { id: 'auth', text: 'not approved: no token sent', tone: 'warn' };
     case 'error':
       return { id: 'auth', text: `auth error: ${a.error}`, tone: 'error' };
   }
@@ -60,13 +64,15 @@ export function statusItems(status: SessionStatus, now: number): StatusItem[] {
   return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
 }
 
-export type KeyMode = 'idle' | 'turn' | 'calls' | 'login';
+export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval';
 
 /** Key hints for what the keys do right now. */
 export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean } = {}): string {
   switch (mode) {
     case 'login':
       return [options.canOpenBrowser ? 'o open browser' : undefined, 'Esc cancel sign-in', 'Ctrl-C ×2 exit'].filter(Boolean).join(' · ');
+    case 'approval':
+      return 'y approve · n refuse · Ctrl-C ×2 exit';
     case 'calls':
       return 'Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn';
     case 'turn':

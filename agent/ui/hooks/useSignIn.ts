@@ -54,6 +54,8 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
           add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
         },
         (error: unknown) => {
+          // The engine asks the user to approve the server first; that question is the answer.
+          if (engine.getStatus().auth.state === 'approval-needed') return;
           add(
             attempt.signal.aborted
               ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
@@ -74,7 +76,9 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
   }, []);
 
   // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
-  const needed = status.connection.state === 'sign-in-needed';
+  // Not while a server approval is pending or was refused: signing in would not send the token anyway.
+  const approval = status.auth.state === 'approval-needed' || status.auth.state === 'approval-declined';
+  const needed = status.connection.state === 'sign-in-needed' && !approval;
   useEffect(() => {
     if (!needed) {
       autoStarted.current = false;

@@ -79,6 +79,8 @@ export class FakeEngine implements AgentEngine {
     { name: 'get_alerts', description: 'Weather alerts for a US state.' },
   ];
   calls = { start: 0, clearHistory: 0, signOut: 0, close: 0 };
+  /** The answers given to approval requests, in order. */
+  readonly approvals: boolean[] = [];
   private status: SessionStatus;
   private readonly listeners = new Set<() => void>();
 
@@ -124,6 +126,10 @@ export class FakeEngine implements AgentEngine {
 
   async signOut(): Promise<void> {
     this.calls.signOut++;
+  }
+
+  async answerApproval(approved: boolean): Promise<void> {
+    this.approvals.push(approved);
   }
 
   clearHistory(): void {
