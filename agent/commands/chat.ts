@@ -23,8 +23,9 @@ function entraEnv(env: Env, server: ServerConfig): Env {
   };
 }
 
-const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID]
-       warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers] [--no-auth] [--server URL] [--model ID]
+const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
+       warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
+                 [--no-auth] [--server URL] [--model ID] [--approve-server]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -38,7 +39,10 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
   --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
                          only when no server is configured)
-  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers`;
+  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
+  --approve-server       approve this server for the API scope it asks for, and the identity provider it
+                         names, when they are not approved yet (recorded in server-approvals.json beside the
+                         token cache); without it -p refuses with one line (exit 1) and the chat asks`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
 export const chat: Command = async (args, ctx) => {
@@ -54,6 +58,7 @@ export const chat: Command = async (args, ctx) => {
       'mcp-config': { type: 'string', multiple: true },
       'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
+      'approve-server': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -104,9 +109,10 @@ export const chat: Command = async (args, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInGate }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
+    import('../core/auth/sign-in-gate.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
   const onWarning = (line: string): void => {
@@ -118,6 +124,10 @@ export const chat: Command = async (args, ctx) => {
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
     // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
     authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),
+    // Each server is checked against the approvals with its own URL and scope.
+    gateFor: (server) =>
+      server.type === 'stdio' ? undefined : createSignInGate({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true }),
+    approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);

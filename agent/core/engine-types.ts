@@ -1,3 +1,4 @@
+import type { ApprovalReason } from '../../auth/login/sign-in-policy.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 
@@ -25,6 +26,10 @@ export type AuthState =
   | { state: 'signing-in'; prompt?: DeviceCodePrompt }
   /** `expiresAt`: epoch ms of the current access token. */
   | { state: 'signed-in'; account: string; expiresAt: number }
+  /** The server asks for a token it is not approved for (or names an unknown identity provider): nothing is sent until the user approves. */
+  | { state: 'approval-needed'; request: ApprovalReason }
+  /** The user said no; nothing is sent. An explicit sign-in (/login) asks again. */
+  | { state: 'approval-declined'; request: ApprovalReason }
   | { state: 'error'; error: string };
 
 /** One MCP server's own state; servers connect, fail and reconnect independently. */
@@ -117,6 +122,11 @@ export interface AgentEngine {
   /** Drops and reconnects one server now (its back-off starts over); throws for an unknown name. */
   reconnectServer(name: string): Promise<void>;
   signOut(): Promise<void>;
+  /**
+   * The user's answer while auth is 'approval-needed': true records the approval (this server for
+   * the scope, or the identity provider's host) and reconnects; false sends nothing.
+   */
+  answerApproval(approved: boolean): Promise<void>;
   /** Forgets the conversation (and finished calls). */
   clearHistory(): void;
   close(): Promise<void>;

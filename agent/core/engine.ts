@@ -2,6 +2,7 @@ import type { Authenticator } from '../../auth/login/types.js';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
 import type { AuthenticatorFactory } from './auth/session-auth.js';
+import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
 import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
@@ -22,6 +23,12 @@ export interface AgentEngineDeps {
   createAuthenticator?: AuthenticatorFactory;
   /** The sign-in of one `entra` server (its own scope/tenant); default `createAuthenticator` for all. */
   authenticatorFor?: (server: ServerConfig) => AuthenticatorFactory | undefined;
+  /** Which servers may receive which tokens (auth/login/sign-in-policy.ts); absent for a caller-configured Authenticator. */
+  gate?: SignInGate;
+  /** The gate of one `entra` server; default `gate` for all. */
+  gateFor?: (server: ServerConfig) => SignInGate | undefined;
+  /** How the user approves a refused server in this front end (e.g. "run again with --approve-server"). */
+  approvalHint?: string;
   /** Builds each server's transport; default the real ones (HTTP, SSE, stdio). */
   createTransport?: TransportFactory;
   /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment. */
@@ -64,6 +71,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     noAuth: config.noAuth,
     createTransport: deps.createTransport ?? ((server, d) => createTransport(server, { ...d, ...(deps.env && { env: deps.env }), logDir, onExit })),
     authenticatorFor: deps.authenticatorFor ?? (() => createAuthenticator),
+    gateFor: deps.gateFor ?? (() => deps.gate),
+    ...(deps.approvalHint && { approvalHint: deps.approvalHint }),
     ...(deps.authenticator && { authenticator: deps.authenticator }),
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
@@ -116,6 +125,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     async signOut() {
       await tools.signOut();
     },
+
+    answerApproval: (approved: boolean) => tools.answerApproval(approved),
 
     clearHistory() {
       conversation.clear();

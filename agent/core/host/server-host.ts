@@ -2,6 +2,7 @@ import type { AuthProvider, CallToolResult, FetchLike, Transport } from '@modelc
 import type { Authenticator } from '../../../auth/login/types.js';
 import type { Env } from '../../../config/load.js';
 import { SessionAuth, type AuthenticatorFactory } from '../auth/session-auth.js';
+import type { SignInGate } from '../auth/sign-in-gate.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerStatus } from '../engine-types.js';
 import { SignInNeededError } from '../mcp/errors.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
@@ -28,6 +29,10 @@ export interface ServerHostDeps {
   createTransport: TransportFactory;
   /** The device-code sign-in for a server whose auth is `entra`. */
   authenticatorFor?: (server: ServerConfig) => AuthenticatorFactory | undefined;
+  /** The sign-in policy of an `entra` server: which tokens it may receive (absent: the caller configured it). */
+  gateFor?: (server: ServerConfig) => SignInGate | undefined;
+  /** How the user approves a refused server in this front end, for the one-line reason. */
+  approvalHint?: string;
   /** A ready Authenticator for every `entra` server (tests). */
   authenticator?: Authenticator;
   /** For `bearer` auth: the variable named in the configuration is read from here. */
@@ -95,10 +100,13 @@ class HostedServer {
     let authProvider: AuthProvider | undefined;
     if (kind === 'entra') {
       const factory = deps.authenticatorFor?.(config);
+      const gate = deps.gateFor?.(config);
       this.auth = new SessionAuth({
         serverUrl: config.type === 'stdio' ? '' : config.url,
         ...(deps.authenticator && { authenticator: deps.authenticator }),
         ...(factory && { createAuthenticator: factory }),
+        ...(gate && { gate }),
+        ...(deps.approvalHint && { approvalHint: deps.approvalHint }),
         ...(deps.fetch && { fetch: deps.fetch }),
         ...(deps.now && { now: deps.now }),
         onState: (state) => {
@@ -177,7 +185,9 @@ export class ServerHost {
   authSummary(): AuthState {
     const withAuth = this.servers.filter((s) => s.auth);
     const server =
-      withAuth.find((s) => s.authState.state === 'signing-in') ?? withAuth.find((s) => s.connection.state === 'sign-in-needed') ?? withAuth[0];
+      withAuth.find((s) => s.authState.state === 'signing-in' || s.authState.state === 'approval-needed') ??
+      withAuth.find((s) => s.connection.state === 'sign-in-needed') ??
+      withAuth[0];
     return server?.authState ?? { state: 'disabled' };
   }
 
@@ -274,6 +284,14 @@ export class ServerHost {
     await server.auth.signIn(signal);
     // The new token goes out on a fresh connection, which also refreshes the status and tool list.
     await this.reconnect(server.config.name);
+  }
+
+  /** The user's answer to the server whose sign-in waits for approval; yes reconnects it. */
+  async answerApproval(approved: boolean): Promise<void> {
+    const server = this.servers.find((s) => s.auth && s.authState.state === 'approval-needed');
+    if (!server?.auth) return;
+    await server.auth.answerApproval(approved);
+    if (approved) await this.reconnect(server.config.name);
   }
 
   async signOut(): Promise<void> {

@@ -19,14 +19,14 @@ export interface ToolCallRecord {
   /** Latest MCP progress value, as sent by the server (monotonic per call). */
   readonly progress?: number;
   readonly total?: number;
-  /** Latest human progress message. */
+  /** Latest human progress message: one terminal-safe line, capped (display only). */
   readonly message?: string;
   /** How many progress notifications this call received. */
   readonly progressEvents: number;
   /** Epoch ms. */
   readonly startedAt: number;
   readonly endedAt?: number;
-  /** Text result (tool output) for done calls; the tool's error text for error calls. */
+  /** Text result (tool output) for done calls; the tool's error text for error calls. Capped for display: the model gets the whole text elsewhere. */
   readonly result?: string;
   /** Why the call failed or was cancelled, in one line. */
   readonly error?: string;

@@ -5,6 +5,7 @@ import { baseStatus } from '../testing/fake-engine.js';
 import { withProviders } from '../testing/render.js';
 import { StatusBar } from './StatusBar.js';
 import { DEMO_MODEL_TEXT, keyHints, statusBarRows, statusItems } from './statusItems.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -73,5 +74,17 @@ describe('StatusBar', () => {
 
   it('asks for a second Ctrl-C when armed', () => {
     expect(bar({ exitArmed: true }).lastFrame()).toContain('Press Ctrl-C again to exit');
+  });
+
+  it('shows server errors and account names as terminal-safe text', () => {
+    const status: SessionStatus = {
+      ...baseStatus,
+      connection: { state: 'unreachable', error: `${dirty('refused')}\r${FORGED_LINE}` },
+      auth: { state: 'signed-in', account: dirty('mallory@evil.example'), expiresAt: NOW + 3_600_000 },
+    };
+    const frame = bar({ status }).lastFrame() ?? '';
+    expect(frame).not.toMatch(TERMINAL_CONTROL);
+    expect(frame).toContain(`unreachable: refused ${FORGED_LINE}`);
+    expect(frame).toContain('mallory@evil.example · token expires in 60m');
   });
 });

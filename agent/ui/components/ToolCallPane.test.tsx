@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { withProviders } from '../testing/render.js';
 import { ToolCallPane } from './ToolCallPane.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -50,5 +51,25 @@ describe('ToolCallPane', () => {
     const lines = show({ call: call({ progress: 1, total: 4, message: 'working' }), compact: true });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^│ reverse "alpha" ███░░░░░░░ 1\/4  25% working +2\.1s$/);
+  });
+
+  it('shows a hostile tool name, arguments and message as terminal-safe single lines', () => {
+    const hostile = call({ tool: dirty('evil'), args: { text: dirty('arg') }, progress: 1, total: 3, message: `${dirty('step')}\r${FORGED_LINE}`, progressEvents: 1 });
+    for (const compact of [false, true]) {
+      const lines = show({ call: hostile, compact });
+      expect(lines.join('\n')).not.toMatch(TERMINAL_CONTROL);
+      expect(lines).toHaveLength(compact ? 1 : 2);
+      expect(lines[0]).toMatch(/^│ evil /);
+      expect(lines.every((l) => l.startsWith('│ '))).toBe(true);
+    }
+    expect(show({ call: hostile })[1]).toContain(`step ${FORGED_LINE}`);
+  });
+
+  it('cuts a 200k-character message to a line with an ellipsis, quickly', () => {
+    const started = performance.now();
+    const lines = show({ call: call({ progress: 1, total: 3, message: `start ${'x'.repeat(200_000)}`, progressEvents: 1 }) });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/start x+…$/);
   });
 });

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { formatDuration, oneLine, summariseArgs, toolLabel } from '../format.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
 
@@ -41,7 +42,7 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false }
       {cancelling ? <Text color={theme.warning}> cancelling…</Text> : null}
     </Text>
   );
-  const message = call.message ? <Text dimColor>{oneLine(call.message)}</Text> : null;
+  const message = call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null;
   const elapsed = <Text dimColor>{formatDuration(now - call.startedAt)}</Text>;
   // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
   const gutter = (

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { TranscriptItem } from '../transcript.js';
 import { HelpView } from './HelpView.js';
@@ -8,6 +9,9 @@ import { StatusView } from './StatusView.js';
 import { ToolCallLine } from './ToolCallLine.js';
 import { ToolsView } from './ToolsView.js';
 import { Welcome } from './Welcome.js';
+
+/** Info, notices and errors are one line each (often carrying a server's or provider's words); Ink wraps it. */
+const LINE_CHARS = 1000;
 
 function Body({ item }: { item: TranscriptItem }) {
   const theme = useTheme();
@@ -35,11 +39,11 @@ function Body({ item }: { item: TranscriptItem }) {
     case 'call':
       return <ToolCallLine call={item.call} />;
     case 'info':
-      return <Text dimColor>{item.text}</Text>;
+      return <Text dimColor>{safeLine(item.text, LINE_CHARS)}</Text>;
     case 'notice':
-      return <Text color={theme.warning}>! {item.text}</Text>;
+      return <Text color={theme.warning}>! {safeLine(item.text, LINE_CHARS)}</Text>;
     case 'error':
-      return <Text color={theme.error}>✗ {item.text}</Text>;
+      return <Text color={theme.error}>✗ {safeLine(item.text, LINE_CHARS)}</Text>;
     case 'help':
       return <HelpView commands={item.commands} />;
     case 'tools':

@@ -55,6 +55,8 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
           add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
         },
         (error: unknown) => {
+          // The engine asks the user to approve the server first; that question is the answer.
+          if (engine.getStatus().auth.state === 'approval-needed') return;
           add(
             attempt.signal.aborted
               ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
@@ -75,8 +77,12 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
   }, []);
 
   // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
+  // Not while a server approval is pending or was refused: signing in would not send the token anyway.
+  const waiting = (auth: SessionStatus['auth']): boolean => auth.state === 'approval-needed' || auth.state === 'approval-declined';
   // With several servers one may need sign-in while the others work.
-  const needed = status.connection.state === 'sign-in-needed' || status.servers.some((s) => s.connection.state === 'sign-in-needed' && s.auth.state !== 'disabled');
+  const needed =
+    (status.connection.state === 'sign-in-needed' && !waiting(status.auth)) ||
+    status.servers.some((s) => s.connection.state === 'sign-in-needed' && s.auth.state !== 'disabled' && !waiting(s.auth));
   useEffect(() => {
     if (!needed) {
       autoStarted.current = false;

@@ -90,6 +90,8 @@ export class FakeEngine implements AgentEngine {
   calls = { start: 0, clearHistory: 0, signOut: 0, close: 0 };
   /** Servers asked to reconnect, by name, in order. */
   readonly reconnects: string[] = [];
+  /** The answers given to approval requests, in order. */
+  readonly approvals: boolean[] = [];
   private status: SessionStatus;
   private readonly listeners = new Set<() => void>();
 
@@ -142,6 +144,10 @@ export class FakeEngine implements AgentEngine {
 
   async signOut(): Promise<void> {
     this.calls.signOut++;
+  }
+
+  async answerApproval(approved: boolean): Promise<void> {
+    this.approvals.push(approved);
   }
 
   clearHistory(): void {
