@@ -213,6 +213,14 @@ describe('stdio servers that crash: reported with their reason, reconnected with
     expect(second).not.toBe(first);
     expect(engine.getStatus().servers.find((x) => x.name === 'env')?.lastError).toMatch(/killed by SIGKILL/);
   });
+
+  it('/mcp reconnect NAME starts a server afresh at once; an unknown name is an error', async () => {
+    const before = await pidOfEnvServer();
+    await engine.reconnectServer('env');
+    expect(engine.getStatus().servers.find((x) => x.name === 'env')?.connection.state).toBe('connected');
+    expect(await pidOfEnvServer()).not.toBe(before);
+    await expect(engine.reconnectServer('nope')).rejects.toThrow('no server named "nope" (see /mcp)');
+  });
 });
 
 describe('a protected server signed in with a static bearer token from a named variable', () => {
