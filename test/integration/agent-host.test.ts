@@ -260,3 +260,27 @@ describe('a protected server signed in with a static bearer token from a named v
     }
   });
 });
+
+describe('the demo model with two configured servers', () => {
+  let a: TestServer;
+  let b: TestServer;
+  let engine: AgentEngine;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startTestServer({}, { noAuth: true }), startTestServer({}, { noAuth: true })]);
+    const config = loadAgentConfig({}, { noAuth: true });
+    config.servers = [http('a', a.server.url), http('b', b.server.url)];
+    engine = createAgentEngine(config);
+    await engine.start();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await Promise.all([a.server.close(), b.server.close()]);
+  });
+
+  it('finds "reverse" among SERVER__TOOL names and answers about the tool', async () => {
+    const result = await engine.runTurn('reverse hello');
+    expect(result.stopReason).toBe('end_turn');
+    expect(result.text).toContain('"hello" reversed is "olleh".');
+    expect(engine.registry.get(result.callIds[0]!)).toMatchObject({ server: 'a', tool: 'reverse', status: 'done' });
+  });
+});
