@@ -1,6 +1,6 @@
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
-import type { AgentEngine, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
+import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../core/tool-calls/types.js';
 import type { CommandContext } from './context.js';
@@ -17,8 +17,17 @@ const PROBLEM_CHARS = 1000;
 /** Exit code of a turn cancelled by Ctrl-C (128 + SIGINT), as shells expect. */
 const CANCELLED = 130;
 
+/**
+ * How long -p waits for servers' first connects before the turn starts with those that are up.
+ * A refused connection or a crashed stdio server settles at once; only a server that accepts and
+ * then hangs costs this wait. With one server the turn waits for it (it is all there is).
+ */
+export const PRINT_CONNECT_WAIT_MS = 5000;
+
 export interface ToolCallSummary {
   name: string;
+  /** The server of the call, when several (or configured) servers are in use. */
+  server?: string;
   arguments: Readonly<Record<string, unknown>>;
   status: ToolCallRecord['status'];
   resultSummary: string;
@@ -43,6 +52,7 @@ function durationMs(record: ToolCallRecord): number | null {
 function summarize(record: ToolCallRecord): ToolCallSummary {
   return {
     name: record.tool,
+    ...(record.server !== undefined && { server: record.server }),
     arguments: record.args,
     status: record.status,
     resultSummary: safeLine(record.status === 'done' ? record.result : (record.error ?? record.result)),
@@ -73,6 +83,24 @@ function labelName(tool: string): string {
   return safeLine(tool, NAME_CHARS).replace(/[\s[\]#]/g, '_');
 }
 
+/** A label's name: `server › tool` (the tool alone with one server), each name as labelName makes it. */
+function labelOf(record: ToolCallRecord): string {
+  return record.server !== undefined ? `${labelName(record.server)} › ${labelName(record.tool)}` : labelName(record.tool);
+}
+
+/** `server › tool` (or the tool alone with one server), safe for a terminal: both names come from servers. */
+function callName(record: ToolCallRecord): string {
+  const tool = safeLine(record.tool, NAME_CHARS);
+  return record.server !== undefined ? `${safeLine(record.server, NAME_CHARS)} › ${tool}` : tool;
+}
+
+/** Why a server is not used for this turn, in one line. */
+function unavailableLine(server: ServerStatus): string {
+  const c = server.connection;
+  const why = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : `still connecting after ${PRINT_CONNECT_WAIT_MS / 1000} s`;
+  return `warden: server "${safeLine(server.name, NAME_CHARS)}" is unavailable, its tools are left out: ${safeLine(why)}`;
+}
+
 /** Plain progress lines on stderr, one per change of a call (start, each progress, the end). */
 function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): () => void {
   const seen = new Map<string, { label: string; record: ToolCallRecord }>();
@@ -80,9 +108,9 @@ function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): 
     for (const record of registry.snapshot()) {
       const before = seen.get(record.id);
       if (before?.record === record) continue;
-      const label = before?.label ?? `[${labelName(record.tool)}#${seen.size + 1}]`;
+      const label = before?.label ?? `[${labelOf(record)}#${seen.size + 1}]`;
       seen.set(record.id, { label, record });
-      if (!before) write(`${label} ${safeLine(record.tool, NAME_CHARS)} ${safeLine(JSON.stringify(record.args))}`);
+      if (!before) write(`${label} ${callName(record)} ${safeLine(JSON.stringify(record.args))}`);
       if (TERMINAL_STATUSES.has(record.status)) write(endLine(label, record));
       else if (record.progressEvents > (before?.record.progressEvents ?? 0)) write(progressLine(label, record));
     }
@@ -101,6 +129,12 @@ function connectionProblem(status: SessionStatus): string | undefined {
   if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;
   if (auth.state === 'error') return `sign-in failed: ${auth.error}`;
   return 'not signed in — run `warden login`';
+}
+
+/** With several servers the turn runs on those that are up; only when none is does it not run. */
+function noServerProblem(status: SessionStatus): string | undefined {
+  if (status.servers.some((s) => s.connection.state === 'connected')) return undefined;
+  return `none of the ${status.servers.length} MCP servers is available: ${status.servers.map((s) => `${safeLine(s.name, NAME_CHARS)}: ${safeLine(s.lastError ?? s.connection.state, 120)}`).join('; ')}`;
 }
 
 function endProblem(result: TurnResult): string | undefined {
@@ -146,9 +180,14 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
   };
 
   if (model.kind === 'demo') note('warden: using the offline demo model (set ANTHROPIC_API_KEY to use Claude)');
-  await engine.start();
-  const problem = connectionProblem(engine.getStatus());
+  void engine.start();
+  await engine.settled(PRINT_CONNECT_WAIT_MS);
+  const status = engine.getStatus();
+  const problem = status.servers.length > 1 ? noServerProblem(status) : connectionProblem(status);
   if (problem) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: problem });
+  if (status.servers.length > 1) {
+    for (const server of status.servers) if (server.connection.state !== 'connected') note(unavailableLine(server));
+  }
 
   const unwatch = options.quiet ? () => undefined : watchCalls(engine.registry, note);
   // Text after tool calls is a new paragraph of the answer.

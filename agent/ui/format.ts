@@ -1,6 +1,27 @@
+import { NAME_CHARS, safeLine } from '../../config/terminal-text.js';
+import type { ServerConnection } from '../core/engine-types.js';
+
 /** Short, stable text for durations, arguments and results (pure, so panes stay pure). */
 
-import { safeLine } from '../../config/terminal-text.js';
+/** `server › tool` for a call or tool of one of several servers, the tool alone otherwise; names come from servers. */
+export function toolLabel(item: { tool: string; server?: string | undefined }): string {
+  const tool = safeLine(item.tool, NAME_CHARS);
+  return item.server !== undefined ? `${safeLine(item.server, NAME_CHARS)} › ${tool}` : tool;
+}
+
+/** One server's state in a few words: `connected`, `reconnecting in 4s`, `needs sign-in`, `failed`. */
+export function serverStateText(connection: ServerConnection, now: number): string {
+  switch (connection.state) {
+    case 'connecting':
+      return connection.attempt > 1 ? 'reconnecting…' : 'connecting…';
+    case 'connected':
+      return 'connected';
+    case 'sign-in-needed':
+      return 'needs sign-in';
+    case 'failed':
+      return connection.retryAt !== undefined ? `failed · retry in ${formatDuration(Math.max(0, connection.retryAt - now))}` : 'failed';
+  }
+}
 
 /** 0.4s, 2.1s, 12s, 1m05s, 1h02m */
 export function formatDuration(ms: number): string {

@@ -59,7 +59,8 @@ export async function runTui(engine: AgentEngine, ctx: CommandContext, options: 
   };
   if (ctx.shutdownSignal.aborted) onShutdown();
   else ctx.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
-  void engine.start();
+  // After the first frame is out: spawning stdio servers and loading the MCP SDK would delay it.
+  const starting = setImmediate(() => void engine.start());
   try {
     await instance.waitUntilExit();
     return exitCode;
@@ -68,6 +69,7 @@ export async function runTui(engine: AgentEngine, ctx: CommandContext, options: 
     ctx.stderr.write(`warden: the chat UI crashed: ${safeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return 1;
   } finally {
+    clearImmediate(starting);
     ctx.shutdownSignal.removeEventListener('abort', onShutdown);
     restoreTerminal(ctx);
   }

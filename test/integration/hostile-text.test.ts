@@ -39,11 +39,13 @@ describe('a hostile MCP server against warden -p', () => {
 
   it('prints no control and no forged line on stdout or stderr, while the model gets the original texts', async () => {
     claude.enqueue(
-      toolUse([
-        { id: 'toolu_1', name: 'reverse', input: { text: 'abc' } },
-        { id: 'toolu_2', name: 'explode', input: { why: dirty('because') } },
-        { id: 'toolu_3', name: HOSTILE_TOOL_NAME, input: {} },
-      ]),
+      // The model calls the hostile tool by the name it was offered (fitted to the API's name rule).
+      (request) =>
+        toolUse([
+          { id: 'toolu_1', name: 'reverse', input: { text: 'abc' } },
+          { id: 'toolu_2', name: 'explode', input: { why: dirty('because') } },
+          { id: 'toolu_3', name: request.body.tools?.find((t) => t.name.startsWith('evil'))?.name ?? HOSTILE_TOOL_NAME, input: {} },
+        ])(request),
       text(`The server said: ${dirty('done')}\nSecond line.`),
     );
     const env = { MCP_SERVER_URL: hostile.url, ANTHROPIC_API_KEY: 'sk-ant-hostile', ANTHROPIC_BASE_URL: claude.url };

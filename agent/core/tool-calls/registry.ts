@@ -44,7 +44,7 @@ export class ToolCallRegistry {
   }
 
   /** Registers a running call. `parentSignal` (the turn's) cancels it too. */
-  start(tool: string, args: Record<string, unknown>, options: { id?: string; parentSignal?: AbortSignal; status?: 'queued' | 'running' } = {}): StartedCall {
+  start(tool: string, args: Record<string, unknown>, options: { id?: string; server?: string; parentSignal?: AbortSignal; status?: 'queued' | 'running' } = {}): StartedCall {
     const id = options.id ?? `call_${this.nextId++}`;
     const controller = new AbortController();
     if (options.parentSignal) {
@@ -59,6 +59,7 @@ export class ToolCallRegistry {
     const record: ToolCallRecord = {
       id,
       tool,
+      ...(options.server !== undefined && { server: options.server }),
       args: { ...args },
       status: options.status ?? 'running',
       progressEvents: 0,

@@ -10,7 +10,10 @@ export const TERMINAL_STATUSES: ReadonlySet<ToolCallStatus> = new Set(['done', '
 export interface ToolCallRecord {
   /** Registry-unique id (also used as the model's tool_use id when there is one). */
   readonly id: string;
+  /** The tool's own name on its server. */
   readonly tool: string;
+  /** The server it runs on, when the session has several (shown as `server › tool`). */
+  readonly server?: string;
   readonly args: Readonly<Record<string, unknown>>;
   readonly status: ToolCallStatus;
   /** Latest MCP progress value, as sent by the server (monotonic per call). */

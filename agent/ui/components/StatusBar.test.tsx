@@ -20,6 +20,17 @@ describe('status items', () => {
     expect(texts({ connection: { state: 'sign-in-needed', reason: '401' } })[0]).toBe('! http://127.0.0.1:8000/mcp sign-in needed');
   });
 
+  it('with several servers, sums them up: how many are up and how many tools they offer', () => {
+    const server = baseStatus.servers[0]!;
+    const up = { ...server, name: 'a' };
+    const down = { ...server, name: 'b', connection: { state: 'failed' as const, error: 'refused' } };
+    const connecting = { ...server, name: 'c', connection: { state: 'connecting' as const, attempt: 1 } };
+    expect(texts({ servers: [up, { ...up, name: 'b' }, { ...up, name: 'c' }], connection: { state: 'connected', toolCount: 41 } })[0]).toBe('● 3/3 servers · 41 tools');
+    expect(texts({ servers: [up, { ...up, name: 'b' }, { ...up, name: 'c' }, down], connection: { state: 'connected', toolCount: 41 } })[0]).toBe('◐ 3/4 servers · 41 tools');
+    expect(texts({ servers: [connecting, { ...connecting, name: 'd' }], connection: { state: 'connecting' } })[0]).toBe('◌ 0/2 servers · connecting…');
+    expect(texts({ servers: [down, { ...down, name: 'e' }], connection: { state: 'unreachable', error: 'x' } })[0]).toBe('✗ 0/2 servers · 0 tools');
+  });
+
   it('shows the account and token expiry, or no auth', () => {
     expect(texts({})[1]).toBe('dev@warden.example · token expires in 52m');
     expect(texts({ auth: { state: 'disabled' } })[1]).toBe('no auth');

@@ -1,8 +1,8 @@
 import { Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { NAME_CHARS, safeLine } from '../../../config/terminal-text.js';
-import { formatDuration, summariseArgs } from '../format.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import type { Theme } from '../theme.js';
 
 function outcome(call: ToolCallRecord, theme: Theme): { icon: string; colour: string | undefined; summary: string } {
@@ -24,7 +24,7 @@ export function ToolCallLine({ call }: { call: ToolCallRecord }) {
   const args = summariseArgs(call.args);
   return (
     <Text wrap="truncate-end">
-      <Text color={colour}>{icon}</Text> <Text bold>{safeLine(call.tool, NAME_CHARS)}</Text>
+      <Text color={colour}>{icon}</Text> <Text bold>{toolLabel(call)}</Text>
       {args ? ` ${args}` : ''}
       <Text dimColor>{` · ${duration} · `}</Text>
       <Text color={call.status === 'done' ? undefined : colour}>{summary}</Text>

@@ -30,6 +30,11 @@ describe('ToolCallPane', () => {
     expect(lines[1]).toBe('│ ████████░░░░░░░░░░░░ 2/5  40%  step 2 of 5');
   });
 
+  it('labels a call of one of several servers `server › tool`, with nothing a server named that steers the terminal', () => {
+    expect(show({ call: call({ server: 'weather' }) })[0]).toMatch(/^│ weather › reverse "alpha" +2\.1s$/);
+    expect(show({ call: call({ server: 'evil\u001b[2J', tool: 'x\u001b]0;t\u0007y' }) })[0]).toMatch(/^│ evil › xy "alpha" +2\.1s$/);
+  });
+
   it('shows a spinner and a count when the total is unknown', () => {
     expect(show({ call: call({ progress: 7 }) })[1]).toBe('│ ⠙ 7 so far');
     expect(show({ call: call() })[1]).toBe('│ ⠙ starting…');

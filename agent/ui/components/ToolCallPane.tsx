@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { NAME_CHARS, safeLine } from '../../../config/terminal-text.js';
-import { formatDuration, summariseArgs } from '../format.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
 
@@ -33,11 +33,10 @@ function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; c
  */
 export function ToolCallPane({ call, now, focused, cancelling, compact = false }: ToolCallPaneProps) {
   const theme = useTheme();
-  const tool = safeLine(call.tool, NAME_CHARS);
   const title = (
     <Text wrap="truncate-end">
       <Text bold inverse={focused} color={focused ? theme.accent : undefined}>
-        {focused ? ` ${tool} ` : tool}
+        {focused ? ` ${toolLabel(call)} ` : toolLabel(call)}
       </Text>{' '}
       <Text dimColor>{summariseArgs(call.args, compact ? 24 : 48)}</Text>
       {cancelling ? <Text color={theme.warning}> cancelling…</Text> : null}

@@ -4,6 +4,7 @@ import { useTheme } from '../contexts/ThemeContext.js';
 import type { TranscriptItem } from '../transcript.js';
 import { HelpView } from './HelpView.js';
 import { Markdown } from './Markdown.js';
+import { McpView } from './McpView.js';
 import { StatusView } from './StatusView.js';
 import { ToolCallLine } from './ToolCallLine.js';
 import { ToolsView } from './ToolsView.js';
@@ -49,6 +50,8 @@ function Body({ item }: { item: TranscriptItem }) {
       return <ToolsView tools={item.tools} />;
     case 'status':
       return <StatusView status={item.status} now={item.now} />;
+    case 'servers':
+      return <McpView servers={item.servers} now={item.now} />;
   }
 }
 

@@ -15,7 +15,20 @@ const ITEM_CHARS = 300;
 
 export const DEMO_MODEL_TEXT = 'demo model — set ANTHROPIC_API_KEY for Claude';
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Several servers in one item: `● 3/4 servers · 41 tools` (details in /mcp). */
+function servers(status: SessionStatus): StatusItem {
+  const total = status.servers.length;
+  const up = status.servers.filter((s) => s.connection.state === 'connected').length;
+  const tools = status.connection.state === 'connected' ? status.connection.toolCount : 0;
+  if (up === 0 && status.servers.some((s) => s.connection.state === 'connecting')) return { id: 'server', text: `◌ 0/${total} servers · connecting…`, tone: 'warn' };
+  const icon = up === total ? '●' : up === 0 ? '✗' : '◐';
+  return { id: 'server', text: `${icon} ${up}/${total} servers · ${plural(tools, 'tool')}`, tone: up === total ? 'ok' : up === 0 ? 'error' : 'warn' };
+}
+
 function server(status: SessionStatus): StatusItem {
+  if (status.servers.length > 1) return servers(status);
   const url = status.serverUrl;
   const c = status.connection;
   switch (c.state) {

@@ -13,7 +13,8 @@ export interface SignIn {
   prompt: DeviceCodePrompt | undefined;
   /** What `o` did, for the panel to confirm. */
   browser: 'unavailable' | 'ready' | 'opened' | 'failed';
-  start(): void;
+  /** Signs in to `server`, or to the server that needs it. */
+  start(server?: string): void;
   /** Stops a running sign-in; false when none runs. */
   cancel(): boolean;
 }
@@ -40,14 +41,14 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  const start = useCallback(() => {
+  const start = useCallback((server?: string) => {
     if (controller.current) return;
     const attempt = new AbortController();
     controller.current = attempt;
     setRunning(true);
     setBrowser(openBrowser ? 'ready' : 'unavailable');
     engine
-      .signIn(attempt.signal)
+      .signIn(attempt.signal, server)
       .then(
         () => {
           const auth = engine.getStatus().auth;
@@ -77,8 +78,11 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
 
   // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
   // Not while a server approval is pending or was refused: signing in would not send the token anyway.
-  const approval = status.auth.state === 'approval-needed' || status.auth.state === 'approval-declined';
-  const needed = status.connection.state === 'sign-in-needed' && !approval;
+  const waiting = (auth: SessionStatus['auth']): boolean => auth.state === 'approval-needed' || auth.state === 'approval-declined';
+  // With several servers one may need sign-in while the others work.
+  const needed =
+    (status.connection.state === 'sign-in-needed' && !waiting(status.auth)) ||
+    status.servers.some((s) => s.connection.state === 'sign-in-needed' && s.auth.state !== 'disabled' && !waiting(s.auth));
   useEffect(() => {
     if (!needed) {
       autoStarted.current = false;
