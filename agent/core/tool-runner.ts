@@ -77,7 +77,7 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     // Only our own signal means the user cancelled; other aborts are failures like any other.
     if (signal.aborted) {
       registry.cancelled(record.id);
-      return answer(CANCELLED_RESULT, true);
+      return { ...answer(CANCELLED_RESULT, true), cancelled: true };
     }
     const message = error instanceof Error ? error.message : String(error);
     registry.fail(record.id, message);

@@ -6,6 +6,7 @@ import { causeOf, decideRetry } from './retry.js';
 import {
   ModelCancelledError,
   ModelError,
+  type ChatMessage,
   type ChatModel,
   type ModelRequest,
   type ModelResponse,
@@ -36,6 +37,16 @@ const SYSTEM_PROMPT = [
 ].join(' ');
 
 const STOP_REASONS: Record<string, ModelResponse['stopReason']> = { end_turn: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' };
+
+/** The message as the API takes it: Warden's own fields (a tool_result's `cancelled`) stay behind. */
+function toApiMessage(message: ChatMessage): MessageParam {
+  const content = message.content.map((block) => {
+    if (block.type !== 'tool_result') return block;
+    const { cancelled: _local, ...sent } = block;
+    return sent;
+  });
+  return { role: message.role, content };
+}
 
 /** Claude through the Messages API, streaming; our own retry loop so each retry can be announced. */
 export class ClaudeModel implements ChatModel {
@@ -93,7 +104,7 @@ export class ClaudeModel implements ChatModel {
         model: this.settings.model,
         max_tokens: this.settings.maxTokens ?? 4096,
         system: request.systemNote ? `${SYSTEM_PROMPT}\n\n${request.systemNote}` : SYSTEM_PROMPT,
-        messages: request.messages as MessageParam[],
+        messages: request.messages.map(toApiMessage),
         ...(request.tools.length > 0 && { tools: request.tools as Tool[] }),
       },
       { signal: request.signal },

@@ -21,6 +21,8 @@ export interface ToolResultBlock {
   tool_use_id: string;
   content: string;
   is_error?: boolean;
+  /** Warden's own flag, never sent to the API: the user cancelled the call (so there is no result). */
+  cancelled?: true;
 }
 
 export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
