@@ -106,7 +106,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   // or Ink clears and redraws the whole screen on every frame. Margins are one row each.
   const bottomRows = 1 + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
   const hint = signIn.prompt && signInHint ? signInHint(signIn.prompt) : undefined;
-  const hintRows = hint ? Math.ceil(hint.length / Math.max(20, columns - 4)) : 0;
+  const hintRows = hint ? hint.split('\n').reduce((sum, line) => sum + Math.ceil(line.length / Math.max(20, columns - 4)), 0) : 0;
   const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS + hintRows : 0) - (approval.active ? APPROVAL_ROWS : 0));
   // Streaming text keeps at least a few rows while calls run.
   const groupLayout = layoutGroup(calls.running, focus.focusedId, free - 1 - (turn.liveText ? 3 : 0));

@@ -12,7 +12,7 @@ export interface LoginPanelProps {
   remainingMs: number;
   browser: SignIn['browser'];
   now: number;
-  /** One more way to approve, shown under the browser line (the demo's curl command). */
+  /** One more way to approve, shown under the browser line, one panel row per line (the demo's curl command). */
   hint?: string | undefined;
 }
 
@@ -69,7 +69,11 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
             </Text>
           </Box>
           <BrowserLine browser={browser} url={safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)} />
-          {hint ? <Text dimColor>{safeLine(hint, HINT_CHARS)}</Text> : null}
+          {hint?.split('\n').map((line, i) => (
+            <Text key={i} dimColor>
+              {safeLine(line, HINT_CHARS)}
+            </Text>
+          ))}
           {remainingMs > 0 ? (
             <Text dimColor>Code expires in {formatCountdown(remainingMs)} · Esc cancels</Text>
           ) : (
