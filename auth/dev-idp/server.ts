@@ -56,8 +56,9 @@ function sendJson(res: ServerResponse, { status, body }: OAuthResult, noStore = 
   res.end(JSON.stringify(body));
 }
 
-function sendHtml(res: ServerResponse, { status, html }: PageResult): void {
-  res.writeHead(status, HTML_HEADERS).end(html);
+function sendHtml(res: ServerResponse, result: PageResult): void {
+  if ('text' in result) res.writeHead(result.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(result.text);
+  else res.writeHead(result.status, HTML_HEADERS).end(result.html);
 }
 
 const INDEX = (p: ProviderContext): PageResult => ({
@@ -94,7 +95,7 @@ export function createRequestHandler(p: ProviderContext, keys: KeyRing, stats: S
       return;
     }
     if (path === VERIFICATION_PATH) {
-      if (method === 'POST') return sendHtml(res, submitVerificationPage(await readForm(req), req.headers.origin, p));
+      if (method === 'POST') return sendHtml(res, submitVerificationPage(await readForm(req), req.headers, p));
       if (allow('GET', 'HEAD', 'POST')) sendHtml(res, showVerificationPage(url.searchParams, p));
       return;
     }
