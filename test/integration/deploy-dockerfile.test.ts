@@ -99,7 +99,11 @@ describe('Dockerfile (checked statically; Docker need not be installed)', () => 
   });
 });
 
-/** A container engine that can build here: Docker with a running daemon, or daemonless Podman (same CLI). */
+/**
+ * A container engine that can build here: Docker with a running daemon, or daemonless Podman (same
+ * CLI). Either needs to pull the node base image; where no registry is reachable, installing one
+ * does not help (tried: Debian's podman 4.3 installs, then cannot reach registry-1.docker.io).
+ */
 function containerEngine(): 'docker' | 'podman' | undefined {
   for (const engine of ['docker', 'podman'] as const) {
     if (spawnSync(engine, ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0) return engine;
