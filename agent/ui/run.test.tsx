@@ -3,7 +3,8 @@ import './testing/force-color.js';
 import { Console } from 'node:console';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runTui, type TuiContext } from './run.js';
+import type { ProcessIo } from '../../config/process-io.js';
+import { runTui } from './run.js';
 import { FakeEngine } from './testing/fake-engine.js';
 import { FakeTtyIn } from './testing/fake-tty.js';
 import { keys, settle } from './testing/render.js';
@@ -24,7 +25,7 @@ function context(env: Record<string, string> = {}) {
   const stdout = new TtyOut();
   const stderr = new TtyOut();
   const shutdown = new AbortController();
-  const ctx = { env, stdin, stdout, stderr, shutdownSignal: shutdown.signal } as unknown as TuiContext;
+  const ctx = { env, stdin, stdout, stderr, shutdownSignal: shutdown.signal } as unknown as ProcessIo;
   return { ctx, stdin, stdout, stderr, shutdown };
 }
 

@@ -1,7 +1,6 @@
-import type { Readable, Writable } from 'node:stream';
 import { render } from 'ink';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
-import type { Env } from '../../config/load.js';
+import type { ProcessIo } from '../../config/process-io.js';
 import { safeBlock } from '../../config/terminal-text.js';
 import type { AgentEngine } from '../core/engine-types.js';
 import { App } from './App.js';
@@ -17,22 +16,12 @@ export interface TuiOptions {
   signInHint?: (prompt: DeviceCodePrompt) => string;
 }
 
-/** The process I/O the chat runs on; a CLI command's context is one (the UI does not import the CLI layer). */
-export interface TuiContext {
-  env: Env;
-  stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
-  stderr: Writable & { isTTY?: boolean };
-  /** Aborted when the process is asked to stop (SIGTERM, SIGHUP). */
-  shutdownSignal: AbortSignal;
-}
-
 /** Exit code when a shutdown signal (SIGTERM, SIGHUP) ended the session. */
 const SIGNALLED = 130;
 
 /** Puts the terminal back the way a shell expects it, even if Ink could not. */
-function restoreTerminal(ctx: TuiContext): void {
-  const stdin = ctx.stdin as TuiContext['stdin'] & { setRawMode?: (on: boolean) => void };
+function restoreTerminal(ctx: ProcessIo): void {
+  const stdin = ctx.stdin as ProcessIo['stdin'] & { setRawMode?: (on: boolean) => void };
   if (stdin.isTTY) stdin.setRawMode?.(false);
   if (ctx.stdout.isTTY) ctx.stdout.write('\u001B[?25h');
 }
@@ -42,13 +31,13 @@ function restoreTerminal(ctx: TuiContext): void {
  * (0 for /exit or Ctrl-C twice, 1 if the UI crashed, 2 without a terminal, 130 on a shutdown signal).
  * Calls `engine.start()` once the screen is up, so "connecting…" shows; the caller closes the engine.
  */
-export async function runTui(engine: AgentEngine, ctx: TuiContext, options: TuiOptions = {}): Promise<number> {
+export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOptions = {}): Promise<number> {
   if (!ctx.stdin.isTTY) {
     ctx.stderr.write('warden: the chat needs an interactive terminal; use -p "prompt" for a single turn\n');
     return 2;
   }
   let exitCode = 0;
-  // Ink only needs write/columns/rows/isTTY/resize of the streams; TuiContext types them loosely for tests.
+  // Ink only needs write/columns/rows/isTTY/resize of the streams; ProcessIo types them loosely for tests.
   const instance = render(
     <ThemeProvider value={themeFor(ctx.env)}>
       <EngineProvider value={engine}>
