@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
+import { errorMessage } from '../../config/error-text.js';
 import type { ProcessIo } from '../../config/process-io.js';
 import { safeBlock } from '../../config/terminal-text.js';
 import type { AgentEngine } from '../core/engine-types.js';
@@ -66,7 +67,7 @@ export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOp
     return exitCode;
   } catch (error) {
     // A crash's message may quote outside text: terminal-safe, newlines kept for the stack.
-    ctx.stderr.write(`warden: the chat UI crashed: ${safeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    ctx.stderr.write(`warden: the chat UI crashed: ${safeBlock((error as Error | undefined)?.stack ?? errorMessage(error))}\n`);
     return 1;
   } finally {
     clearImmediate(starting);

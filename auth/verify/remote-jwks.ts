@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { rootCause } from '../../config/error-text.js';
 import type { JwksFetch } from './ca-fetch.js';
 import { KeySourceUnavailableError } from './errors.js';
 
@@ -100,7 +101,6 @@ async function fetchKeySet(uri: string, o: RemoteJwksOptions): Promise<{ text: s
     const text = await response.text();
     return { text, getKey: createLocalJWKSet(JSON.parse(text) as Parameters<typeof createLocalJWKSet>[0]) };
   } catch (error) {
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    throw new KeySourceUnavailableError(`cannot fetch signing keys from ${uri}: ${reason}`, { cause: error });
+    throw new KeySourceUnavailableError(`cannot fetch signing keys from ${uri}: ${rootCause(error)}`, { cause: error });
   }
 }

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { errorMessage } from '../../../config/error-text.js';
 import { ConfigError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
@@ -29,7 +30,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Where JSON.parse stopped, as line:column; its message may quote the file (and a secret in it). */
 function jsonErrorPosition(text: string, error: unknown): string {
-  const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  const at = /position (\d+)/.exec(errorMessage(error));
   if (!at) return '';
   const before = text.slice(0, Number(at[1]));
   const line = before.split('\n').length;

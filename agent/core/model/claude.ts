@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import { rootCause } from '../../../config/error-text.js';
 import type { ModelInfo } from '../engine-types.js';
-import { causeOf, decideRetry } from './retry.js';
+import { decideRetry } from './retry.js';
 import {
   ModelCancelledError,
   ModelError,
@@ -86,7 +87,7 @@ export class ClaudeModel implements ChatModel {
           baseURL: this.client.baseURL,
         });
         // A retry after text was shown would show it twice: only failures before any output are retried.
-        if (streamed) throw new ModelError(`the reply from Claude broke off mid-answer (${causeOf(error)}); ask again to retry`);
+        if (streamed) throw new ModelError(`the reply from Claude broke off mid-answer (${rootCause(error)}); ask again to retry`);
         if (!decision.retry) throw new ModelError(decision.message);
         request.onNotice(decision.notice);
         try {

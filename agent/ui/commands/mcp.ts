@@ -1,7 +1,7 @@
+import { errorMessage } from '../../../config/error-text.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import type { SlashCommand } from './types.js';
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `/mcp`: every server and its state; `/mcp reconnect NAME`: connect that server again now. */
 export const mcp: SlashCommand = {
@@ -21,7 +21,7 @@ export const mcp: SlashCommand = {
     try {
       await ctx.engine.reconnectServer(name);
     } catch (error) {
-      ctx.add({ kind: 'error', text: `Could not reconnect: ${safeLine(message(error))}` });
+      ctx.add({ kind: 'error', text: `Could not reconnect: ${safeLine(errorMessage(error))}` });
       return;
     }
     const server = ctx.engine.getStatus().servers.find((s) => s.name === name);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../config/error-text.js';
 import type { SlashCommand } from './types.js';
 
 export const tools: SlashCommand = {
@@ -8,7 +9,7 @@ export const tools: SlashCommand = {
       const list = await ctx.engine.listTools();
       ctx.add(list.length > 0 ? { kind: 'tools', tools: list } : { kind: 'info', text: 'The server offers no tools.' });
     } catch (error) {
-      ctx.add({ kind: 'error', text: `Could not list tools: ${error instanceof Error ? error.message : String(error)}` });
+      ctx.add({ kind: 'error', text: `Could not list tools: ${errorMessage(error)}` });
     }
   },
 };
