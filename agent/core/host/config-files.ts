@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { errorMessage } from '../../../config/error-text.js';
 import { ConfigError } from '../../../config/errors.js';
+import { isHttpUrl } from '../../../config/http-url.js';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { parseServerFile, serverConfigError, type ServerEntry } from './config-schema.js';
@@ -68,14 +69,6 @@ interface Context {
   path: string;
   source: ServerSource;
   env: Env;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }
 
 /** One entry → a ServerConfig with variables expanded. */
