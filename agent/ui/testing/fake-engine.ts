@@ -1,4 +1,4 @@
-import type { AgentEngine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
+import { TURN_ALREADY_RUNNING, type AgentEngine, type SessionStatus, type ToolSummary, type TurnEvent, type TurnOptions, type TurnResult } from '../../core/engine-types.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
 
@@ -21,6 +21,8 @@ export const baseStatus: SessionStatus = {
 /** One turn the test drives by hand, the way the real engine would: text, calls, progress, the end. */
 export class ScriptedTurn {
   readonly callIds: string[] = [];
+  /** end() was called (or the turn was cancelled): the engine takes the next turn. */
+  ended = false;
   private text = '';
   private resolve: (result: TurnResult) => void = () => {};
   readonly result: Promise<TurnResult>;
@@ -68,6 +70,7 @@ export class ScriptedTurn {
   }
 
   end(result: Partial<TurnResult> = {}): void {
+    this.ended = true;
     this.resolve({
       text: this.text,
       callIds: this.callIds,
@@ -121,6 +124,10 @@ export class FakeEngine implements AgentEngine {
   async settled(): Promise<void> {}
 
   runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
+    // Like the engine: one turn at a time.
+    if (this.turns.at(-1)?.ended === false) {
+      return Promise.resolve({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: TURN_ALREADY_RUNNING });
+    }
     const turn = new ScriptedTurn(prompt, options, this.registry);
     this.turns.push(turn);
     return turn.result;
