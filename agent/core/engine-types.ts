@@ -1,5 +1,6 @@
 import type { ApprovalReason } from '../../auth/login/sign-in-policy.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
+import type { CallAnswer } from './tool-calls/questions.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 
 /**
@@ -127,6 +128,11 @@ export interface AgentEngine {
    * the scope, or the identity provider's host) and reconnects; false sends nothing.
    */
   answerApproval(approved: boolean): Promise<void>;
+  /**
+   * The user's answer to the question a waiting call carries (record.question); the call goes on
+   * with it. False when that call asks nothing (already answered, cancelled) or asks another kind.
+   */
+  answerCall(callId: string, answer: CallAnswer): boolean;
   /** Forgets the conversation (and finished calls). */
   clearHistory(): void;
   close(): Promise<void>;

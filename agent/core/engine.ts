@@ -128,6 +128,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     answerApproval: (approved: boolean) => tools.answerApproval(approved),
 
+    answerCall: (callId, answer) => registry.answer(callId, answer),
+
     clearHistory() {
       conversation.clear();
       registry.clearFinished();

@@ -1,3 +1,5 @@
+import type { CallQuestion } from './questions.js';
+
 /** Where one tool call is in its life. `queued` calls wait for a connection; terminal states never change again. */
 export type ToolCallStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -30,6 +32,8 @@ export interface ToolCallRecord {
   readonly result?: string;
   /** Why the call failed or was cancelled, in one line. */
   readonly error?: string;
+  /** The call waits for the user's answer to this (ToolCallRegistry.ask); gone once answered. */
+  readonly question?: CallQuestion;
 }
 
 export interface ProgressUpdate {
