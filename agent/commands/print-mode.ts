@@ -74,7 +74,7 @@ function progressLine(label: string, r: ToolCallRecord): string {
 function endLine(label: string, r: ToolCallRecord): string {
   const took = `${((durationMs(r) ?? 0) / 1000).toFixed(1)} s`;
   if (r.status === 'done') return `${label} ✓ ${took} ${safeLine(r.result, 80)}`;
-  if (r.status === 'cancelled') return `${label} ✗ cancelled after ${took}`;
+  if (r.status === 'cancelled') return r.error?.startsWith('denied') ? `${label} ✗ ${safeLine(r.error)}` : `${label} ✗ cancelled after ${took}`;
   return `${label} ✗ ${took} ${safeLine(r.error ?? r.result ?? 'failed')}`;
 }
 
