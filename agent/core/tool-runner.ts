@@ -73,7 +73,7 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     const approval = ctx.approver ? await ctx.approver.approve(tool, record.id, registry) : { run: true as const };
     if (approval.notice) ctx.notice?.(approval.notice);
     if (!approval.run) {
-      registry.cancelled(record.id, approval.reason);
+      registry.denied(record.id, approval.reason, approval.denied);
       return answer(approval.result, true);
     }
     const result = await ctx.tools.callTool(tool, use.input, {

@@ -10,6 +10,7 @@
 import type { MappedTool } from '../host/tool-names.js';
 import type { ApprovalAnswer } from '../tool-calls/questions.js';
 import type { ToolCallRegistry } from '../tool-calls/registry.js';
+import type { Denial } from '../tool-calls/types.js';
 import type { AuditEntry } from './audit-log.js';
 import { claimsReadOnly, decide, describeSavedRule, qualifiedName, sameRule, type PermissionSettings, type SavedRule, type Trust, type Verdict } from './policy.js';
 
@@ -32,7 +33,7 @@ export type Approval =
   /** `notice`: something the user should know (a rule that could not be saved). */
   | { run: true; notice?: string }
   /** `result`: the tool_result text for the model; `notice`: a line for the user when they were not asked. */
-  | { run: false; reason: string; result: string; notice?: string };
+  | { run: false; denied: Denial; reason: string; result: string; notice?: string };
 
 const label = (tool: MappedTool): string => `${tool.server} › ${tool.tool}`;
 
@@ -79,16 +80,16 @@ export class Approver {
     if (verdict.decision === 'deny') {
       audit('deny', verdict.source);
       const why = `denied by ${verdict.source}`;
-      return { run: false, reason: why, result: `The user declined this tool call: their settings do not allow it (${verdict.source}). It was not run.`, notice: `${label(tool)} was ${why}` };
+      return { run: false, denied: 'rule', reason: why, result: `The user declined this tool call: their settings do not allow it (${verdict.source}). It was not run.`, notice: `${label(tool)} was ${why}` };
     }
     if (!this.deps.canAsk) {
+      // The front end names the flag that would allow it (print mode, at the end of the run).
       audit('deny', `not allowed without asking (${verdict.source})`);
-      const flag = `--allowed-tools ${qualifiedName(tool.server, tool.tool)}`;
       return {
         run: false,
-        reason: `denied: needs approval, and -p cannot ask (${flag} or --yes would allow it)`,
-        result: `The user declined this tool call: it needs their approval, and this run cannot ask for it (no prompts). It was not run.`,
-        notice: `denied ${label(tool)}: it needs approval and -p does not ask; ${flag} (or --yes) would allow it`,
+        denied: 'cannot-ask',
+        reason: 'denied: it needs approval, and this run cannot ask',
+        result: 'The user declined this tool call: it needs their approval, and this run cannot ask for it (no prompts). It was not run.',
       };
     }
     const answer = await registry.ask(callId, { kind: 'approval', annotations: tool.annotations, readOnly: claimsReadOnly(tool.annotations) });
@@ -111,6 +112,7 @@ export class Approver {
         const reason = answer.reason ? `denied by you: ${answer.reason}` : 'denied by you';
         return {
           run: false,
+          denied: 'user',
           reason,
           result: answer.reason ? `The user declined this tool call. Their reason: ${answer.reason}` : 'The user declined this tool call. It was not run.',
         };

@@ -1,6 +1,6 @@
 import { capText, safeLine } from '../../../config/terminal-text.js';
 import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from './questions.js';
-import { TERMINAL_STATUSES, type ProgressUpdate, type ToolCallRecord } from './types.js';
+import { TERMINAL_STATUSES, type Denial, type ProgressUpdate, type ToolCallRecord } from './types.js';
 
 /**
  * Records are for display: the model gets a call's full result from the runner, never from here,
@@ -104,6 +104,11 @@ export class ToolCallRegistry {
   /** Records that the call ended because it was cancelled (after `cancel` or a turn abort). */
   cancelled(id: string, reason = 'cancelled by the user'): void {
     this.end(id, { status: 'cancelled', error: reason });
+  }
+
+  /** Records that the call was not allowed to run (`reason`: one line, e.g. "denied by you: not now"). */
+  denied(id: string, reason: string, by: Denial): void {
+    this.end(id, { status: 'cancelled', error: reason, denied: by });
   }
 
   /** Asks for the call to stop; the engine sees its signal abort and calls `cancelled`. */
