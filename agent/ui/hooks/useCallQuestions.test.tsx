@@ -38,7 +38,7 @@ describe('questions in call panes', () => {
     expect(screen).toMatch(/"content": "z{80}… \(\+\d+ chars\)"/);
     expect(app.lastFrame()).not.toContain('\u001b]');
     expect(screen).toContain('annotations: destructive');
-    expect(screen).toContain('y allow once · a always allow this tool · n deny · N deny with a reason');
+    expect(screen).toContain('y allow once · a always allow · n deny · N deny with reason');
     expect(screen).toContain('Tab next question · Esc deny');
     // The others moved on meanwhile.
     expect(screen).toMatch(/weather › reverse "alpha".*\n│ ████████░+ 2\/5/);
@@ -60,7 +60,7 @@ describe('questions in call panes', () => {
     await app.press(keys.tab);
     await app.advance(100);
     // The read-only tool offers the server's read-only tools too.
-    expect(app.screen()).toMatch(/┃  tickets › list [^\n]*\n┃ waiting for you\n┃ "q": "open"\n┃ annotations: read-only\n┃ y allow once · a always allow this tool · s allow this server's read-only tools/);
+    expect(app.screen()).toMatch(/┃  tickets › list [^\n]*\n┃ waiting for you\n┃ "q": "open"\n┃ annotations: read-only\n┃ y allow once · a always allow · s allow the server's read-only tools/);
     await app.press(keys.escape);
     await expect(answers[1]).resolves.toEqual({ kind: 'approval', decision: 'deny' });
     await app.advance(100);

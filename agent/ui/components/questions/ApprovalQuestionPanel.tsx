@@ -19,15 +19,15 @@ export function ApprovalQuestionPanel({ call, question, draft }: QuestionPanelPr
         annotations: {annotationText(question.annotations)}
       </Text>
       <Text wrap="truncate-end" color={theme.warning}>
-        <Text bold>y</Text> allow once · <Text bold>a</Text> always allow this tool
+        <Text bold>y</Text> allow once · <Text bold>a</Text> always allow
         {question.readOnly ? (
           <>
             {' · '}
-            <Text bold>s</Text> allow this server's read-only tools
+            <Text bold>s</Text> allow the server's read-only tools
           </>
         ) : null}
         {' · '}
-        <Text bold>n</Text> deny · <Text bold>N</Text> deny with a reason
+        <Text bold>n</Text> deny · <Text bold>N</Text> deny with reason
       </Text>
       {draft.typing ? (
         <Text wrap="truncate-start">
