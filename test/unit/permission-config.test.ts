@@ -138,6 +138,22 @@ describe('Approver', () => {
     await expect(waiting).rejects.toThrow('cancelled by the user');
   });
 
+  it('`a` on one of several waiting calls of a tool lets the others of that tool go too; a different tool still waits', async () => {
+    const { registry, audited, approver, start } = setup();
+    const [a, b, c] = [start(), start(), start()];
+    const first = approver.approve(write, a, registry);
+    const second = approver.approve(write, b, registry);
+    const third = approver.approve(read, c, registry);
+    registry.answer(a, { kind: 'approval', decision: 'always' });
+    expect(await first).toEqual({ run: true });
+    expect(await second).toEqual({ run: true });
+    expect(registry.get(b)?.question).toBeUndefined();
+    expect(registry.get(c)?.question?.kind).toBe('approval');
+    expect(audited.map((e) => (e as { source: string }).source)).toEqual(['user: allowed this tool always', 'saved rule: allow files__write_file']);
+    registry.cancel(c);
+    await expect(third).rejects.toThrow();
+  });
+
   it('forget removes a saved rule: the tool asks again', async () => {
     const { registry, approver, start } = setup();
     const id = start();

@@ -39,6 +39,10 @@ const label = (tool: MappedTool): string => `${tool.server} › ${tool.tool}`;
 
 export class Approver {
   private settings: PermissionSettings;
+  /** Calls waiting for an answer, with their tool and registry: a rule saved meanwhile may answer them. */
+  private readonly waiting = new Map<string, { tool: MappedTool; registry: ToolCallRegistry }>();
+  /** Waiting calls a newly saved rule let through (their audit names the rule, not an answer). */
+  private readonly covered = new Map<string, string>();
 
   constructor(private readonly deps: ApproverDeps) {
     this.settings = deps.settings;
@@ -92,8 +96,31 @@ export class Approver {
         result: 'The user declined this tool call: it needs their approval, and this run cannot ask for it (no prompts). It was not run.',
       };
     }
-    const answer = await registry.ask(callId, { kind: 'approval', annotations: tool.annotations, readOnly: claimsReadOnly(tool.annotations) });
+    const asked = registry.ask(callId, { kind: 'approval', annotations: tool.annotations, readOnly: claimsReadOnly(tool.annotations) });
+    this.waiting.set(callId, { tool, registry });
+    let answer: ApprovalAnswer;
+    try {
+      answer = await asked;
+    } finally {
+      this.waiting.delete(callId);
+    }
+    const rule = this.covered.get(callId);
+    if (rule !== undefined) {
+      this.covered.delete(callId);
+      audit('allow', rule);
+      return { run: true };
+    }
     return this.answered(tool, answer, audit);
+  }
+
+  /** After a rule is saved: other calls waiting for the same answer go on without being asked again. */
+  private releaseCovered(): void {
+    for (const [callId, { tool, registry }] of this.waiting) {
+      const verdict = this.verdict(tool);
+      if (verdict.decision !== 'allow') continue;
+      this.covered.set(callId, verdict.source);
+      registry.answer(callId, { kind: 'approval', decision: 'once' });
+    }
   }
 
   private async answered(tool: MappedTool, answer: ApprovalAnswer, audit: (decision: 'allow' | 'deny', source: string) => void): Promise<Approval> {
@@ -123,6 +150,7 @@ export class Approver {
   /** The rule holds at once for this session; saving it is best effort (a failure says so, the call still runs). */
   private async remember(rule: SavedRule): Promise<Approval> {
     if (!this.settings.saved.some((r) => sameRule(r, rule))) this.settings = { ...this.settings, saved: [...this.settings.saved, rule] };
+    this.releaseCovered();
     try {
       await this.deps.save?.(rule);
       return { run: true };
