@@ -12,6 +12,8 @@ import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
+import { Approver, type ApproverDeps } from './permissions/approver.js';
+import type { Trust } from './permissions/policy.js';
 import { StatusStore } from './status-store.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { runTurn } from './turn.js';
@@ -41,6 +43,13 @@ export interface AgentEngineDeps {
   now?: () => number;
   /** The model; default Claude when ANTHROPIC_API_KEY is set, else the demo model. */
   model?: ChatModel;
+  /** Which calls run, and how to ask (agent/core/permissions); absent: every call runs (tests, library use). */
+  permissions?: Omit<ApproverDeps, 'trustOf' | 'plainNames'>;
+}
+
+/** A server's trust: its configured `trust`, else `read-only` for the server the user named (shortcut, demo), `ask` for files. */
+function trustOf(server: ServerConfig): Trust {
+  return server.trust ?? (server.source.kind === 'shortcut' ? 'read-only' : 'ask');
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
@@ -84,6 +93,16 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
   const tools = host;
+  const approver = deps.permissions
+    ? new Approver({
+        ...deps.permissions,
+        trustOf: (name) => {
+          const server = servers.find((s) => s.name === name);
+          return server ? trustOf(server) : 'ask';
+        },
+        plainNames: !tools.prefixNames,
+      })
+    : undefined;
 
   return {
     registry,
@@ -107,7 +126,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
       turns.add(controller);
       try {
-        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns }, prompt, { ...options, signal });
+        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) }, prompt, { ...options, signal });
       } finally {
         turns.delete(controller);
       }
@@ -127,6 +146,12 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     },
 
     answerApproval: (approved: boolean) => tools.answerApproval(approved),
+
+    answerCall: (callId, answer) => registry.answer(callId, answer),
+
+    permissionRules: () => ({ ...(approver?.fileRules() ?? { allow: [], deny: [] }), saved: approver?.savedRules() ?? [] }),
+
+    forgetRule: async (rule) => (approver ? approver.forget(rule) : false),
 
     clearHistory() {
       conversation.clear();
