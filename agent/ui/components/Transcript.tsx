@@ -14,7 +14,7 @@ export interface TranscriptProps {
   liveText: string;
   /** Whether `liveText` continues a reply whose first paragraphs are already printed. */
   liveContinues: boolean;
-  /** Rows the live tail may use and the terminal width, so the live region never outgrows the screen. */
+  /** Rows the live tail may use (0: it waits off screen) and the terminal width, so the live region never outgrows the screen. */
   maxLiveRows: number;
   columns: number;
 }
@@ -48,7 +48,7 @@ export function Transcript({ items, generation, liveText, liveContinues, maxLive
       <Static key={generation} items={printable}>
         {(item, index) => <TranscriptItemView key={item.id} item={item} previous={items[index - 1]} />}
       </Static>
-      {liveText.trim() !== '' ? (
+      {liveText.trim() !== '' && maxLiveRows > 0 ? (
         <Box marginTop={1}>
           <Box width={2} flexShrink={0}>
             <Text color={theme.accent}>{liveContinues ? ' ' : '◆'}</Text>
