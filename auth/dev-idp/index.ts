@@ -61,8 +61,10 @@ export interface RunningDevIdp {
   authorityHost: string;
   tenantId: string;
   clientId: string;
-  /** api://<guid> — ENTRA_API_AUDIENCE. */
+  /** api://<guid>: the App ID URI, the prefix of the scope clients request. */
   apiAudience: string;
+  /** The `aud` its v2 access tokens carry (the bare app id) — ENTRA_API_AUDIENCE. */
+  tokenAudience: string;
   /** api://<guid>/execute — ENTRA_API_SCOPE. */
   apiScope: string;
   /** https://localhost:PORT/<tenant>/v2.0 */
@@ -167,6 +169,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     tenantId,
     clientId,
     apiAudience: resource.audience,
+    tokenAudience: resource.appId,
     apiScope,
     issuer: urls.issuer,
     jwksUri: urls.jwksUri,
@@ -177,7 +180,8 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
       `ENTRA_TENANT_ID=${tenantId}`,
       `ENTRA_CLIENT_ID=${clientId}`,
       `ENTRA_API_SCOPE=${apiScope}`,
-      `ENTRA_API_AUDIENCE=${resource.audience}`,
+      // What its tokens' `aud` says: a server that compares `aud` exactly needs this form, not api://….
+      `ENTRA_API_AUDIENCE=${resource.appId}`,
       `WARDEN_DEV_CA_FILE=${tls.certFile}`,
     ],
     approve: (userCode) => decide(userCode, 'approve'),
