@@ -1,8 +1,11 @@
 import type { AuthProvider, FetchLike } from '@modelcontextprotocol/client';
 import { describeApprovalReason, type ApprovalReason } from '../../../auth/login/sign-in-policy.js';
+import { printableUrl } from '../../../config/printable-url.js';
+import { safeLine } from '../../../config/terminal-text.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type Authenticator } from '../../../auth/login/types.js';
 import type { AuthState } from '../engine-types.js';
-import { AuthFailedError, ServerApprovalNeededError, SignInNeededError } from '../mcp/errors.js';
+import { AuthFailedError, ServerApprovalNeededError, SignInNeededError, TokenRejectedError } from '../mcp/errors.js';
+import { loadMcpSdk } from '../mcp/sdk.js';
 import { discoverAuth, type DiscoveredAuth } from './discovery.js';
 import type { SignInGate } from './sign-in-gate.js';
 
@@ -33,6 +36,12 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** The bearer token a request carries (compared, never shown). */
+function sentBearer(init: RequestInit | undefined): string | undefined {
+  const header = new Headers(init?.headers).get('authorization');
+  return header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
+}
+
 /**
  * Tokens for the MCP transport: silent acquisition (kept in memory so the file cache is not read
  * per request), one forced refresh on 401, zero-config discovery, and device-code sign-in.
@@ -49,11 +58,28 @@ export class SessionAuth {
   private permission: Promise<ApprovalReason | undefined> | undefined;
   /** The user said no to the pending approval; asked again only on an explicit sign-in. */
   private declined = false;
+  /** A token the identity provider issued in this run (sign-in or forced refresh) that the server has not accepted yet. */
+  private unproven: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: SessionAuthOptions) {
     this.authenticator = options.authenticator;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The transport's fetch, watched: a 401 to a token the identity provider has just issued ends
+   * with the server's own reason, where another refresh or sign-in would only get the same token
+   * rejected again (the device-code loop of issue 13). Its first 2xx proves the token.
+   */
+  watchFetch(base: FetchLike | undefined): FetchLike {
+    return async (url, init) => {
+      const response = await (base ?? fetch)(url, init);
+      if (this.unproven === undefined || sentBearer(init) !== this.unproven) return response;
+      if (response.ok) this.unproven = undefined;
+      else if (response.status === 401) throw await this.rejected(response);
+      return response;
+    };
   }
 
   /** The transport's view: `token()` before each request, `onUnauthorized()` once per 401. */
@@ -119,7 +145,7 @@ export class SessionAuth {
         onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
         ...(signal && { signal }),
       });
-      await this.accept(token);
+      await this.accept(token, true);
       return token;
     } catch (error) {
       const cancelled = signal?.aborted === true || error instanceof SignInCancelledError;
@@ -152,11 +178,23 @@ export class SessionAuth {
   }
 
   /** A token obtained: the server is bound to its scope (first use) before the token is handed out. */
-  private async accept(token: AccessToken): Promise<string> {
+  private async accept(token: AccessToken, issuedNow = false): Promise<string> {
     await this.options.gate?.bind(this.discovered);
     this.cached = token;
+    if (issuedNow) this.unproven = token.accessToken;
     this.options.onState({ state: 'signed-in', account: token.account.username, expiresAt: token.expiresOn.getTime() });
     return token.accessToken;
+  }
+
+  /** The server's 401 to a just-issued token, as one sanitised line (its `error` and `error_description`). */
+  private async rejected(response: Response): Promise<TokenRejectedError> {
+    const { extractWWWAuthenticateParams } = await loadMcpSdk();
+    const { error, errorDescription } = extractWWWAuthenticateParams(response);
+    await response.body?.cancel().catch(() => undefined);
+    const reason = error ? `${safeLine(error, 40)}${errorDescription ? `: ${safeLine(errorDescription, 160)}` : ''}` : 'HTTP 401, no reason given';
+    const text = `the server at ${printableUrl(this.options.serverUrl)} rejected the token just issued for it (${reason}); signing in again will not help — check the audience and issuer it expects`;
+    this.options.onState({ state: 'error', error: text, rejected: true });
+    return new TokenRejectedError(text);
   }
 
   /** Whether a gate has anything to say yet (it needs the Authenticator's settings first). */
@@ -187,7 +225,7 @@ export class SessionAuth {
 
   private async refresh(authenticator: Authenticator): Promise<void> {
     try {
-      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }));
+      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }), true);
     } catch (error) {
       if (error instanceof SignInRequiredError) {
         this.options.onState({ state: 'signed-out' });

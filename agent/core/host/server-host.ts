@@ -125,7 +125,11 @@ class HostedServer {
     this.session = new McpSession({
       target: printableTarget(config),
       redact: (text) => redactServerText(text, config, deps.env),
-      openTransport: () => deps.createTransport(config, { ...(authProvider && { authProvider }), ...(deps.fetch && { fetch: deps.fetch }) }),
+      openTransport: () => {
+        // The sign-in watches its server's answers to the tokens it just obtained.
+        const fetch = this.auth ? this.auth.watchFetch(deps.fetch) : deps.fetch;
+        return deps.createTransport(config, { ...(authProvider && { authProvider }), ...(fetch && { fetch }) });
+      },
       ...(authProvider && { authProvider }),
       ...(config.timeoutMs !== undefined && { connectTimeoutMs: config.timeoutMs }),
       onConnection: (state) => this.host.connectionChanged(this, state),
