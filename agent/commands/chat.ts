@@ -8,6 +8,7 @@ import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js
 import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
+import type { SignInService } from '../core/auth/sign-in-service.js';
 import type { Command } from './context.js';
 
 /** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
@@ -109,24 +110,32 @@ export const chat: Command = async (args, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInGate }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInService }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
-    import('../core/auth/sign-in-gate.js'),
+    import('../core/auth/sign-in-service.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
   const onWarning = (line: string): void => {
     ctx.stderr.write(`warden: ${line}\n`);
   };
+  // One sign-in service per HTTP server: its settings (a server's own `auth: {kind: "entra", …}`
+  // win over ENTRA_*), its Authenticator, and its gate (its own URL and scope against the approvals).
+  const services = new Map<string, SignInService>();
+  const serviceFor = (server: ServerConfig & { type: 'http' | 'sse' }): SignInService => {
+    let service = services.get(server.name);
+    if (!service) {
+      service = createSignInService({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true, deps: { onWarning } });
+      services.set(server.name, service);
+    }
+    return service;
+  };
   const engine = createAgentEngine(config, {
     env: ctx.env,
     logDir: serverLogDir(home),
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
-    // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
-    authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),
-    // Each server is checked against the approvals with its own URL and scope.
-    gateFor: (server) =>
-      server.type === 'stdio' ? undefined : createSignInGate({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true }),
+    authenticatorFor: (server) => (server.type === 'stdio' ? loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }) : serviceFor(server).createAuthenticator),
+    gateFor: (server) => (server.type === 'stdio' ? undefined : serviceFor(server).gate),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
   });
   try {

@@ -1,0 +1,78 @@
+import type { FetchLike } from '@modelcontextprotocol/client';
+import type { AuthenticatorDeps, LoginConfig, WardenAuthenticator } from '../../../auth/login/index.js';
+import { ConfigError } from '../../../config/errors.js';
+import type { Env } from '../../../config/load.js';
+import { discoverAuth, type DiscoveredAuth } from './discovery.js';
+import { loginAuthenticatorFactory, loginConfigFor } from './login-factory.js';
+import type { AuthenticatorFactory } from './session-auth.js';
+import { createSignInGate, type SignInGate } from './sign-in-gate.js';
+
+/**
+ * The sign-in of one MCP server, as every path uses it (the chat and -p per configured server,
+ * login/logout/status): one rule for the settings — what is configured (flags, environment, the
+ * server's `auth` entry, already merged into `env`) wins, and the server's RFC 9728 document
+ * fills what is not — the token-to-server binding and authority allowlist (the gate), and the
+ * Authenticator built from those settings.
+ * Not responsible for when to sign in or what to show (SessionAuth and the commands are), nor
+ * for MSAL (auth/login is its adapter; loaded only when a token is really needed).
+ */
+export interface SignInService {
+  readonly serverUrl: string;
+  /** Which servers may receive tokens for which scope, and which identity providers may be used. */
+  readonly gate: SignInGate;
+  /** For SessionAuth: configured settings first; after a 401, what the server published fills the unset ones. */
+  readonly createAuthenticator: AuthenticatorFactory;
+  /**
+   * For commands, which have no 401 at hand: the settings, read from the server's metadata first
+   * when the scope is not configured (Ctrl-C, or 5 s without an answer, stops that).
+   */
+  resolve(signal?: AbortSignal): Promise<ResolvedSignIn>;
+}
+
+export interface ResolvedSignIn {
+  config: LoginConfig;
+  discovered?: DiscoveredAuth;
+  authenticator: WardenAuthenticator;
+}
+
+export interface SignInServiceOptions {
+  /** The environment with the server's own `auth` settings merged over ENTRA_*. */
+  env: Env;
+  serverUrl: string;
+  /** --approve-server: approve (and record) what this run's server asks for. */
+  approveRun?: boolean;
+  deps?: AuthenticatorDeps;
+  fetch?: FetchLike;
+}
+
+const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
+
+const DISCOVERY_TIMEOUT_MS = 5000;
+
+export function createSignInService(options: SignInServiceOptions): SignInService {
+  const { env, serverUrl, deps = {} } = options;
+  const build = async (config: LoginConfig): Promise<WardenAuthenticator> => (await import('../../../auth/login/index.js')).createAuthenticator(config, deps);
+  return {
+    serverUrl,
+    gate: createSignInGate({ env, serverUrl, ...(options.approveRun !== undefined && { approveRun: options.approveRun }) }),
+    createAuthenticator: loginAuthenticatorFactory(env, deps),
+    async resolve(signal) {
+      // Nothing to learn from the server when the scope is configured, or no client could use it.
+      if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) {
+        const config = await loginConfigFor(env, undefined);
+        return { config, authenticator: await build(config) };
+      }
+      let discovered: DiscoveredAuth;
+      try {
+        const stop = AbortSignal.any([AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), ...(signal ? [signal] : [])]);
+        const fetchFn = options.fetch ?? fetch;
+        discovered = await discoverAuth(serverUrl, undefined, (url, init) => fetchFn(url, { ...init, signal: stop }));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(`ENTRA_API_SCOPE is not set and ${serverUrl} did not say which scope to request (${reason}); set ENTRA_API_SCOPE`);
+      }
+      const config = await loginConfigFor(env, discovered);
+      return { config, discovered, authenticator: await build(config) };
+    },
+  };
+}
