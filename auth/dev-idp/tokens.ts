@@ -38,8 +38,11 @@ async function sign(claims: Record<string, unknown>, keys: KeyRing): Promise<str
   return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid }).sign(key.privateKey);
 }
 
-/** An Entra v2 delegated access token for the API (`aud` = the API's app id, `scp` = scope names). */
-export async function mintAccessToken(grant: Grant, s: TokenSettings): Promise<{ token: string; expiresIn: number }> {
+/**
+ * An Entra v2 delegated access token for the API (`aud` = the API's app id, `scp` = scope names;
+ * `acrs` = the authentication contexts a claims request asked for, as if the user satisfied them).
+ */
+export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: readonly string[] = []): Promise<{ token: string; expiresIn: number }> {
   const iat = Math.floor(s.now() / 1000);
   const token = await sign(
     {
@@ -58,6 +61,7 @@ export async function mintAccessToken(grant: Grant, s: TokenSettings): Promise<{
       tid: s.tenantId,
       uti: randomUUID(),
       ver: '2.0',
+      ...(acrs.length > 0 && { acrs: [...acrs] }),
     },
     s.keys,
   );

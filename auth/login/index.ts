@@ -126,7 +126,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
     async acquireTokenSilently(options = {}) {
       // A fresh process with a valid token: read it straight from the file (about 1 ms instead of
       // MSAL's ~20 ms first lookup). Anything less clear-cut goes to MSAL below.
-      if (options.forceRefresh !== true) {
+      if (options.forceRefresh !== true && options.claims === undefined) {
         const text = await readCache();
         const hit = text && findCachedAccessToken(text, { ...owner, apiScope: config.apiScope, nowMs: now() });
         if (hit) return redacted({ accessToken: hit.secret, expiresOn: hit.expiresOn, scopes: apiScopes(hit.scopes), account: hit.account });
@@ -135,17 +135,23 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
         const account = await app.account(await app.offline());
         if (!account) throw new SignInRequiredError('not signed in: run `warden login`');
         const online = await app.online(false);
-        const result = await online.acquireTokenSilent({ account, scopes: [config.apiScope], forceRefresh: options.forceRefresh === true });
+        const result = await online.acquireTokenSilent({
+          account,
+          scopes: [config.apiScope],
+          forceRefresh: options.forceRefresh === true,
+          ...(options.claims !== undefined && { claims: options.claims }),
+        });
         return accessToken(result, now());
       } catch (error) {
         throw explain(error);
       }
     },
 
-    async signIn({ onDeviceCode, signal }: SignInOptions) {
+    async signIn({ onDeviceCode, signal, claims }: SignInOptions) {
       if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
       const request: DeviceCodeRequest = {
         scopes: [config.apiScope],
+        ...(claims !== undefined && { claims }),
         deviceCodeCallback: (response) => {
           if (!response.userCode || !response.verificationUri) {
             // Stop before anyone sees "undefined" (an error answer is typed by the network client already).

@@ -23,6 +23,8 @@ export interface VerifiedToken {
   tenantId?: string;
   /** From `scp` and `roles`. */
   scopes: string[];
+  /** Authentication context ids the sign-in satisfied (Entra's `acrs`); empty when none. */
+  acrs: string[];
   /** Seconds since the epoch. */
   expiresAt: number;
 }
@@ -88,6 +90,7 @@ function checkClaims(payload: JWTPayload, settings: VerifierSettings): VerifiedT
     ...(clientId !== undefined && { clientId }),
     ...(tenantId !== undefined && { tenantId }),
     scopes: grantedScopes(payload),
+    acrs: Array.isArray(payload.acrs) ? payload.acrs.filter((v): v is string => typeof v === 'string') : [],
     expiresAt: payload.exp as number,
   };
 }

@@ -26,6 +26,7 @@ describe('loadServerConfig', () => {
       authorizationServers: [`https://login.microsoftonline.com/${TENANT}/v2.0`],
       requiredScopes: ['execute'],
       toolScopes: {},
+      toolAcrs: {},
       publicTools: [],
       scopePrefix: `api://${APP}`,
     });

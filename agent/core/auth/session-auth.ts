@@ -36,6 +36,24 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * The claims request of an Entra claims challenge (`error="insufficient_claims", claims="<base64 JSON>"`),
+ * used by Conditional Access authentication contexts and CAE; undefined for any other 401.
+ */
+function claimsChallenge(response: Response | undefined): string | undefined {
+  const header = response?.headers.get('www-authenticate') ?? '';
+  if (!/\berror="?insufficient_claims\b/.test(header)) return undefined;
+  const encoded = /\bclaims="([^"]*)"/.exec(header)?.[1];
+  if (!encoded) return undefined;
+  const json = Buffer.from(encoded, 'base64').toString('utf8');
+  try {
+    JSON.parse(json);
+    return json;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The bearer token a request carries (compared, never shown). */
 function sentBearer(init: RequestInit | undefined): string | undefined {
   const header = new Headers(init?.headers).get('authorization');
@@ -60,6 +78,8 @@ export class SessionAuth {
   private declined = false;
   /** A token the identity provider issued in this run (sign-in or forced refresh) that the server has not accepted yet. */
   private unproven: string | undefined;
+  /** The claims the server's last claims challenge asked for; an interactive sign-in asks for them too. */
+  private claims: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: SessionAuthOptions) {
@@ -77,7 +97,8 @@ export class SessionAuth {
       const response = await (base ?? fetch)(url, init);
       if (this.unproven === undefined || sentBearer(init) !== this.unproven) return response;
       if (response.ok) this.unproven = undefined;
-      else if (response.status === 401) throw await this.rejected(response);
+      // A claims challenge asks for more than this token has: onUnauthorized gets a token with it.
+      else if (response.status === 401 && !claimsChallenge(response)) throw await this.rejected(response);
       return response;
     };
   }
@@ -118,8 +139,10 @@ export class SessionAuth {
     }
     if (!authenticator) throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'}`);
     await this.requirePermission();
+    const claims = claimsChallenge(challenge);
+    if (claims !== undefined) this.claims = claims;
     // Concurrent 401s share one refresh.
-    this.refreshing ??= this.refresh(authenticator).finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.refresh(authenticator, claims).finally(() => (this.refreshing = undefined));
     await this.refreshing;
   }
 
@@ -144,6 +167,7 @@ export class SessionAuth {
       const token = await authenticator.signIn({
         onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
         ...(signal && { signal }),
+        ...(this.claims !== undefined && { claims: this.claims }),
       });
       await this.accept(token, true);
       return token;
@@ -223,9 +247,10 @@ export class SessionAuth {
     if (reason) throw new ServerApprovalNeededError(reason, describeApprovalReason(reason, this.options.approvalHint ?? 'approve it to continue'));
   }
 
-  private async refresh(authenticator: Authenticator): Promise<void> {
+  /** One silent refresh per 401; with a claims challenge's claims, a token that carries them. */
+  private async refresh(authenticator: Authenticator, claims: string | undefined): Promise<void> {
     try {
-      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }), true);
+      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true, ...(claims !== undefined && { claims }) }), true);
     } catch (error) {
       if (error instanceof SignInRequiredError) {
         this.options.onState({ state: 'signed-out' });
