@@ -14,7 +14,7 @@ import type { Command } from './context.js';
 /** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
 function entraEnv(env: Env, server: ServerConfig): Env {
   const auth = server.auth;
-  if (auth?.kind !== 'entra') return env;
+  if (auth?.kind !== 'entra' && auth?.kind !== 'client-credentials') return env;
   return {
     ...env,
     ...(auth.scope && { ENTRA_API_SCOPE: auth.scope }),
@@ -125,7 +125,16 @@ export const chat: Command = async (args, ctx) => {
   const serviceFor = (server: ServerConfig & { type: 'http' | 'sse' }): SignInService => {
     let service = services.get(server.name);
     if (!service) {
-      service = createSignInService({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true, deps: { onWarning } });
+      const auth = server.auth;
+      service = createSignInService({
+        env: entraEnv(ctx.env, server),
+        serverUrl: server.url,
+        approveRun: values['approve-server'] === true,
+        deps: { onWarning },
+        ...(auth?.kind === 'client-credentials' && {
+          appCredentials: { ...(auth.certificateFile && { certificateFile: auth.certificateFile }), ...(auth.federatedTokenFile && { federatedTokenFile: auth.federatedTokenFile }) },
+        }),
+      });
       services.set(server.name, service);
     }
     return service;

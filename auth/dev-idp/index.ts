@@ -4,6 +4,7 @@
  * Entra v2 shape and rotating refresh tokens. NOT FOR PRODUCTION: it signs in one built-in
  * user for anyone who can reach its verification page.
  */
+import type { DevServicePrincipal } from './client-credentials.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadOrCreateTlsIdentity } from './certificate.js';
 import { DataDir } from './data-dir.js';
@@ -50,6 +51,8 @@ export interface DevIdpOptions {
   apiAudience?: string;
   /** The API's scope name; default execute. */
   apiScopeName?: string;
+  /** Apps that may get app tokens with the client_credentials grant (certificate or federated credential). */
+  servicePrincipals?: DevServicePrincipal[];
   /** Clock (epoch ms) for token times and code expiry; default Date.now. */
   now?: () => number;
   /** One line per event (codes issued, approvals, refusals). Never receives tokens or device codes. */
@@ -149,6 +152,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     clientId,
     resource,
     user,
+    servicePrincipals: options.servicePrincipals ?? [],
     deviceFlow: new DeviceFlow({ lifetimeSeconds: codeLifetime, intervalSeconds: interval, now, user }),
     refreshTokens,
     tokens: { issuer: urls.issuer, tenantId, resource, accessTokenLifetimeSeconds: tokenLifetime, keys, now },

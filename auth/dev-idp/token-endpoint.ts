@@ -1,3 +1,4 @@
+import { handleClientCredentials } from './client-credentials.js';
 import { checkClient, oauthError, type OAuthResult, type ProviderContext } from './oauth.js';
 import { parseScopes, ScopeError, scopeString, type GrantedScopes } from './scopes.js';
 import { clientInfo, mintAccessToken, mintIdToken, type Grant } from './tokens.js';
@@ -9,6 +10,8 @@ const DEVICE_CODE_GRANTS = ['device_code', 'urn:ietf:params:oauth:grant-type:dev
  * sends, and the RFC 8628 URN) and the refresh_token grant (the token rotates on each use).
  */
 export async function handleTokenRequest(params: URLSearchParams, p: ProviderContext): Promise<OAuthResult> {
+  // Apps are not the public client: they prove who they are with a client assertion.
+  if (params.get('grant_type') === 'client_credentials') return handleClientCredentials(params, p);
   const refused = checkClient(params, p);
   if (refused) return refused;
   const clientId = params.get('client_id') as string;
@@ -45,7 +48,7 @@ export async function handleTokenRequest(params: URLSearchParams, p: ProviderCon
     return issueTokens(grant, scopes, p, acrs);
   }
 
-  return oauthError('unsupported_grant_type', `grant_type must be device_code (or ${DEVICE_CODE_GRANTS[1]}) or refresh_token`);
+  return oauthError('unsupported_grant_type', `grant_type must be device_code (or ${DEVICE_CODE_GRANTS[1]}), refresh_token or client_credentials`);
 }
 
 /**

@@ -68,6 +68,18 @@ export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: read
   return { token, expiresIn: s.accessTokenLifetimeSeconds };
 }
 
+/** An Entra v2 app-only access token (client credentials): `roles` instead of `scp`, `idtyp` app. */
+export async function mintAppToken(clientId: string, roles: string[], s: TokenSettings): Promise<{ token: string; expiresIn: number }> {
+  const iat = Math.floor(s.now() / 1000);
+  // The service principal's object id: stable per app, like Entra's.
+  const oid = createHash('sha256').update(`sp:${clientId}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
+  const token = await sign(
+    { aud: s.resource.appId, iss: s.issuer, iat, nbf: iat, exp: iat + s.accessTokenLifetimeSeconds, azp: clientId, azpacr: '2', idtyp: 'app', oid, sub: oid, roles, tid: s.tenantId, uti: randomUUID(), ver: '2.0' },
+    s.keys,
+  );
+  return { token, expiresIn: s.accessTokenLifetimeSeconds };
+}
+
 /** The ID token MSAL builds its account from (`aud` = the client app). */
 export function mintIdToken(grant: Grant, s: TokenSettings): Promise<string> {
   const iat = Math.floor(s.now() / 1000);

@@ -1,5 +1,5 @@
-import { inspect } from 'node:util';
 import type { AccountInfo, AuthenticationResult, DeviceCodeRequest } from '@azure/msal-node';
+import { apiScopes, redacted } from './access-token.js';
 import { isMicrosoftHost } from './authority-metadata.js';
 import type { LoginConfig } from './config.js';
 import { explainSignInError } from './explain.js';
@@ -63,21 +63,6 @@ function summary(account: AccountInfo): AccountSummary {
     tenantId: account.tenantId,
     homeAccountId: account.homeAccountId,
   };
-}
-
-/** OpenID Connect scopes ride along on every request; they say nothing about what the access token allows. */
-const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
-
-function apiScopes(scopes: string[]): string[] {
-  return scopes.filter((s) => !OIDC_SCOPES.has(s.toLowerCase()));
-}
-
-/** An AccessToken whose token never shows up in JSON.stringify or console.log. */
-function redacted(token: AccessToken): AccessToken {
-  const safe = (): Omit<AccessToken, 'accessToken'> & { accessToken: string } => ({ ...token, accessToken: '[redacted]' });
-  Object.defineProperty(token, 'toJSON', { value: safe, enumerable: false });
-  Object.defineProperty(token, inspect.custom, { value: () => safe(), enumerable: false });
-  return token;
 }
 
 function accessToken(result: AuthenticationResult, fallbackExpiry: number): AccessToken {

@@ -43,11 +43,37 @@ export interface SignInServiceOptions {
   approveRun?: boolean;
   deps?: AuthenticatorDeps;
   fetch?: FetchLike;
+  /**
+   * The `client-credentials` kind: the app signs in as itself with these (ENTRA_* in `env` give
+   * client id, scope, tenant and authority); absent: people sign in with a device code.
+   */
+  appCredentials?: { certificateFile?: string; federatedTokenFile?: string };
 }
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
 
 const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** The service principal's Authenticator, from the same settings rule (no discovery: everything is configured). */
+function appAuthenticatorFactory(env: Env, credentials: NonNullable<SignInServiceOptions['appCredentials']>, deps: AuthenticatorDeps): AuthenticatorFactory {
+  return async () => {
+    const [{ createClientCredentialsAuthenticator }, { expandPath }] = await Promise.all([import('../../../auth/login/client-credentials.js'), import('../../../auth/login/config.js')]);
+    const config = await loginConfigFor(env, undefined);
+    const federated = credentials.federatedTokenFile ?? env.AZURE_FEDERATED_TOKEN_FILE?.trim();
+    return createClientCredentialsAuthenticator(
+      {
+        authorityHost: config.authorityHost,
+        tenantId: config.tenantId,
+        clientId: config.clientId,
+        scope: config.apiScope,
+        ...(credentials.certificateFile && { certificateFile: expandPath(credentials.certificateFile) }),
+        ...(federated && { federatedTokenFile: expandPath(federated) }),
+        ...(config.caPem && { caPem: config.caPem }),
+      },
+      deps.fetch ? { fetch: deps.fetch } : {},
+    );
+  };
+}
 
 export function createSignInService(options: SignInServiceOptions): SignInService {
   const { env, serverUrl, deps = {} } = options;
@@ -55,7 +81,7 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
   return {
     serverUrl,
     gate: createSignInGate({ env, serverUrl, ...(options.approveRun !== undefined && { approveRun: options.approveRun }) }),
-    createAuthenticator: loginAuthenticatorFactory(env, deps),
+    createAuthenticator: options.appCredentials ? appAuthenticatorFactory(env, options.appCredentials, deps) : loginAuthenticatorFactory(env, deps),
     async resolve(signal) {
       // Nothing to learn from the server when the scope is configured, or no client could use it.
       if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) {

@@ -98,7 +98,8 @@ class HostedServer {
   ) {
     const kind = deps.noAuth ? 'none' : (config.auth?.kind ?? (config.source.kind === 'shortcut' ? 'entra' : 'none'));
     let authProvider: AuthProvider | undefined;
-    if (kind === 'entra') {
+    // Both get their tokens through the sign-in service: people with a device code, apps with their credentials.
+    if (kind === 'entra' || kind === 'client-credentials') {
       const factory = deps.authenticatorFor?.(config);
       const gate = deps.gateFor?.(config);
       this.auth = new SessionAuth({
