@@ -215,6 +215,8 @@ function authConfig(p: ParsedEnv): ServerAuthConfig {
       keys,
       ...(tenant && { tenantId: tenant }),
       allowedClientIds: p.AUTH_ALLOWED_CLIENT_IDS,
+      // A generic authorization server's tokens follow RFC 9068 (`scope`, `client_id`).
+      ...(p.AUTH_ISSUER && { claims: 'rfc9068' as const }),
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     },
     authorizationServers: tenant ? [entraAuthority(tenant, authorityHost)] : issuers,
