@@ -131,6 +131,7 @@ export const chat: Command = async (args, ctx) => {
         serverUrl: server.url,
         approveRun: values['approve-server'] === true,
         deps: { onWarning },
+        ...(auth?.kind === 'oauth' && { oauth: { ...(auth.clientId && { clientId: auth.clientId }), ...(auth.scope && { scope: auth.scope }) } }),
         ...(auth?.kind === 'client-credentials' && {
           appCredentials: { ...(auth.certificateFile && { certificateFile: auth.certificateFile }), ...(auth.federatedTokenFile && { federatedTokenFile: auth.federatedTokenFile }) },
         }),
@@ -144,7 +145,9 @@ export const chat: Command = async (args, ctx) => {
     logDir: serverLogDir(home),
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
     authenticatorFor: (server) => (server.type === 'stdio' ? loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }) : serviceFor(server).createAuthenticator),
-    gateFor: (server) => (server.type === 'stdio' ? undefined : serviceFor(server).gate),
+    // The Entra policy (binding, authority allowlist) guards Entra tokens; an `oauth` server's tokens are
+    // bound to it by their RFC 8707 resource and stored under it.
+    gateFor: (server) => (server.type === 'stdio' || server.auth?.kind === 'oauth' ? undefined : serviceFor(server).gate),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
   });
   try {

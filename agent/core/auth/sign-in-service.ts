@@ -48,11 +48,28 @@ export interface SignInServiceOptions {
    * client id, scope, tenant and authority); absent: people sign in with a device code.
    */
   appCredentials?: { certificateFile?: string; federatedTokenFile?: string };
+  /** The `oauth` kind: the server's own authorization server, not Entra (settings from its metadata). */
+  oauth?: { clientId?: string; scope?: string };
 }
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
 
 const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** The `oauth` kind's Authenticator; its grants live beside the token cache (WARDEN_TOKEN_CACHE). */
+function oauthAuthenticatorFactory(env: Env, serverUrl: string, oauth: NonNullable<SignInServiceOptions['oauth']>, fetchFn: FetchLike | undefined): AuthenticatorFactory {
+  return async () => {
+    const [{ createOAuthAuthenticator }, { OAuthTokenStore }, { defaultCachePath, expandPath }, { dirname, join }] = await Promise.all([
+      import('./oauth-authenticator.js'),
+      import('../../../auth/oauth/token-store.js'),
+      import('../../../auth/login/config.js'),
+      import('node:path'),
+    ]);
+    const cache = env.WARDEN_TOKEN_CACHE?.trim();
+    const store = new OAuthTokenStore(join(dirname(cache ? expandPath(cache) : defaultCachePath()), 'oauth_tokens.json'));
+    return createOAuthAuthenticator({ serverUrl, store, ...(oauth.clientId && { clientId: oauth.clientId }), ...(oauth.scope && { scope: oauth.scope }), ...(fetchFn && { fetch: fetchFn }) });
+  };
+}
 
 /** The service principal's Authenticator, from the same settings rule (no discovery: everything is configured). */
 function appAuthenticatorFactory(env: Env, credentials: NonNullable<SignInServiceOptions['appCredentials']>, deps: AuthenticatorDeps): AuthenticatorFactory {
@@ -81,7 +98,11 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
   return {
     serverUrl,
     gate: createSignInGate({ env, serverUrl, ...(options.approveRun !== undefined && { approveRun: options.approveRun }) }),
-    createAuthenticator: options.appCredentials ? appAuthenticatorFactory(env, options.appCredentials, deps) : loginAuthenticatorFactory(env, deps),
+    createAuthenticator: options.oauth
+      ? oauthAuthenticatorFactory(env, serverUrl, options.oauth, options.fetch)
+      : options.appCredentials
+        ? appAuthenticatorFactory(env, options.appCredentials, deps)
+        : loginAuthenticatorFactory(env, deps),
     async resolve(signal) {
       // Nothing to learn from the server when the scope is configured, or no client could use it.
       if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) {

@@ -34,6 +34,7 @@ const authSchema = z.discriminatedUnion(
       clientId: z.optional(text()),
     }),
     z.object({ kind: z.literal('bearer'), tokenEnv: envName }),
+    z.object({ kind: z.literal('oauth'), clientId: z.optional(text()), scope: z.optional(text()) }),
     z.object({
       kind: z.literal('client-credentials'),
       clientId: text(),
@@ -44,7 +45,7 @@ const authSchema = z.discriminatedUnion(
       federatedTokenFile: z.optional(text()),
     }),
   ],
-  { error: 'expected {"kind": "none"}, {"kind": "entra", …}, {"kind": "bearer", "tokenEnv": "VAR"} or {"kind": "client-credentials", …}' },
+  { error: 'expected {"kind": "none"}, {"kind": "entra", …}, {"kind": "bearer", "tokenEnv": "VAR"}, {"kind": "oauth", …} or {"kind": "client-credentials", …}' },
 );
 
 const toolsSchema = z

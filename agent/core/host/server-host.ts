@@ -99,7 +99,7 @@ class HostedServer {
     const kind = deps.noAuth ? 'none' : (config.auth?.kind ?? (config.source.kind === 'shortcut' ? 'entra' : 'none'));
     let authProvider: AuthProvider | undefined;
     // Both get their tokens through the sign-in service: people with a device code, apps with their credentials.
-    if (kind === 'entra' || kind === 'client-credentials') {
+    if (kind === 'entra' || kind === 'client-credentials' || kind === 'oauth') {
       const factory = deps.authenticatorFor?.(config);
       const gate = deps.gateFor?.(config);
       this.auth = new SessionAuth({
