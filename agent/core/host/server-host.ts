@@ -1,10 +1,10 @@
 import type { AuthProvider, CallToolResult, FetchLike, Transport } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../../auth/login/types.js';
 import type { Env } from '../../../config/load.js';
+import { bearerProvider } from '../auth/bearer-auth.js';
 import { SessionAuth, type AuthenticatorFactory } from '../auth/session-auth.js';
 import type { SignInGate } from '../auth/sign-in-gate.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerStatus } from '../engine-types.js';
-import { SignInNeededError } from '../mcp/errors.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
 import { printableTarget } from './printable-target.js';
 import { redactServerText } from './redact.js';
@@ -60,20 +60,6 @@ function toolAllowed(filter: ToolFilter, name: string): boolean {
   if (!filter) return true;
   if ('include' in filter) return filter.include.some((p) => globMatch(p, name));
   return !filter.exclude.some((p) => globMatch(p, name));
-}
-
-/** `Authorization: Bearer $VAR`: read when sent, so a changed variable needs no restart; a 401 cannot be fixed by us. */
-function bearerProvider(server: string, variable: string, env: Env): AuthProvider {
-  return {
-    token: async () => {
-      const value = env[variable]?.trim();
-      if (!value) throw new SignInNeededError(`the token variable ${variable} for server "${server}" is not set`);
-      return value;
-    },
-    onUnauthorized: async () => {
-      throw new SignInNeededError(`server "${server}" refused the token in ${variable}`);
-    },
-  };
 }
 
 class HostedServer {
