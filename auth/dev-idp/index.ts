@@ -51,6 +51,8 @@ export interface DevIdpOptions {
   apiAudience?: string;
   /** The API's scope name; default execute. */
   apiScopeName?: string;
+  /** More scope names the API offers (consented to when asked for, e.g. after a server's insufficient_scope). */
+  extraScopeNames?: string[];
   /** Apps that may get app tokens with the client_credentials grant (certificate or federated credential). */
   servicePrincipals?: DevServicePrincipal[];
   /** Clock (epoch ms) for token times and code expiry; default Date.now. */
@@ -130,6 +132,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
   const tenantId = options.tenantId ?? DEV_TENANT_ID;
   const clientId = options.clientId ?? DEV_CLIENT_ID;
   const resource = apiResource(options.apiAudience ?? DEV_API_APP_ID, options.apiScopeName ?? 'execute');
+  resource.scopeNames.push(...(options.extraScopeNames ?? []));
   const user: DevUser = { ...DEV_USER, ...options.user, oid: options.user?.oid ?? DEV_USER.oid };
 
   const dir = new DataDir(options.dataDir);

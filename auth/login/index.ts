@@ -132,10 +132,11 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
       }
     },
 
-    async signIn({ onDeviceCode, signal, claims }: SignInOptions) {
+    async signIn({ onDeviceCode, signal, claims, scopes = [] }: SignInOptions) {
       if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
       const request: DeviceCodeRequest = {
-        scopes: [config.apiScope],
+        // One device code can consent to several scopes at once.
+        scopes: [...new Set([config.apiScope, ...scopes])],
         ...(claims !== undefined && { claims }),
         deviceCodeCallback: (response) => {
           if (!response.userCode || !response.verificationUri) {

@@ -42,6 +42,8 @@ export interface SignInOptions {
   signal?: AbortSignal;
   /** A claims request (JSON) from a server's claims challenge, e.g. an authentication context. */
   claims?: string;
+  /** More scopes to consent to in this sign-in (a server's insufficient_scope named them). */
+  scopes?: string[];
 }
 
 export interface SilentOptions {

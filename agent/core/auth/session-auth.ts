@@ -80,6 +80,9 @@ export class SessionAuth {
   private unproven: string | undefined;
   /** The claims the server's last claims challenge asked for; an interactive sign-in asks for them too. */
   private claims: string | undefined;
+  /** Scopes a 403 insufficient_scope named that the next sign-in consents to, and those asked for already. */
+  private consent: string[] = [];
+  private readonly consented = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: SessionAuthOptions) {
@@ -90,11 +93,13 @@ export class SessionAuth {
   /**
    * The transport's fetch, watched: a 401 to a token the identity provider has just issued ends
    * with the server's own reason, where another refresh or sign-in would only get the same token
-   * rejected again (the device-code loop of issue 13). Its first 2xx proves the token.
+   * rejected again (the device-code loop of issue 13). Its first 2xx proves the token. A 403
+   * insufficient_scope naming scopes is noted for the next sign-in to consent to.
    */
   watchFetch(base: FetchLike | undefined): FetchLike {
     return async (url, init) => {
       const response = await (base ?? fetch)(url, init);
+      if (response.status === 403 && sentBearer(init) !== undefined) await this.insufficientScope(response);
       if (this.unproven === undefined || sentBearer(init) !== this.unproven) return response;
       if (response.ok) this.unproven = undefined;
       // A claims challenge asks for more than this token has: onUnauthorized gets a token with it.
@@ -168,7 +173,10 @@ export class SessionAuth {
         onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
         ...(signal && { signal }),
         ...(this.claims !== undefined && { claims: this.claims }),
+        ...(this.consent.length > 0 && { scopes: this.consent }),
       });
+      for (const scope of this.consent) this.consented.add(scope);
+      this.consent = [];
       await this.accept(token, true);
       return token;
     } catch (error) {
@@ -208,6 +216,24 @@ export class SessionAuth {
     if (issuedNow) this.unproven = token.accessToken;
     this.options.onState({ state: 'signed-in', account: token.account.username, expiresAt: token.expiresOn.getTime() });
     return token.accessToken;
+  }
+
+  /**
+   * A 403 insufficient_scope naming scopes: the next sign-in asks for them, once. Named again after
+   * that consent, it is the server's (or the identity provider's) refusal, not a reason to ask again.
+   */
+  private async insufficientScope(response: Response): Promise<void> {
+    const { extractWWWAuthenticateParams } = await loadMcpSdk();
+    const { error, scope, errorDescription } = extractWWWAuthenticateParams(response);
+    if (error !== 'insufficient_scope' || !scope) return;
+    const wanted = scope.split(' ').filter(Boolean);
+    const fresh = wanted.filter((s) => !this.consented.has(s));
+    if (fresh.length > 0) {
+      this.consent = wanted;
+      return;
+    }
+    const reason = `${safeLine(scope, 160)}${errorDescription ? `: ${safeLine(errorDescription, 160)}` : ''}`;
+    this.options.onState({ state: 'error', error: `the server at ${printableUrl(this.options.serverUrl)} still refuses after consent to ${reason}`, rejected: true });
   }
 
   /** The server's 401 to a just-issued token, as one sanitised line (its `error` and `error_description`). */

@@ -83,6 +83,11 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
   const auth = chain(error).find((e) => e instanceof SignInNeededError || e instanceof AuthFailedError);
   if (auth instanceof SignInNeededError) return { kind: 'sign-in', message: auth.message };
   if (auth instanceof AuthFailedError) return { kind: 'auth-failed', message: auth.message };
+  if (sdk && error instanceof sdk.InsufficientScopeError) {
+    // 403 insufficient_scope: a sign-in can consent to what the server named (SessionAuth keeps it).
+    const needed = error.requiredScope ? ` ${firstLine(error.requiredScope)}` : '';
+    return { kind: 'sign-in', message: `the server needs scope${needed}${error.errorDescription ? ` (${firstLine(error.errorDescription)})` : ''}; sign in to consent to it` };
+  }
   if (sdk && error instanceof sdk.SdkHttpError) {
     if (error.status === 401) return { kind: 'sign-in', message: 'the server refused the access token even after a refresh; sign in again' };
     if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };
