@@ -8,13 +8,14 @@ import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js
 import { auditLogFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
+import type { SignInService } from '../core/auth/sign-in-service.js';
 import type { Command } from './context.js';
 import { permissionDeps, toolPatterns } from './permission-setup.js';
 
 /** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
 function entraEnv(env: Env, server: ServerConfig): Env {
   const auth = server.auth;
-  if (auth?.kind !== 'entra') return env;
+  if (auth?.kind !== 'entra' && auth?.kind !== 'client-credentials') return env;
   return {
     ...env,
     ...(auth.scope && { ENTRA_API_SCOPE: auth.scope }),
@@ -123,10 +124,10 @@ export const chat: Command = async (args, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInGate }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInService }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
-    import('../core/auth/sign-in-gate.js'),
+    import('../core/auth/sign-in-service.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
   const onWarning = (line: string): void => {
@@ -142,16 +143,36 @@ export const chat: Command = async (args, ctx) => {
     auditFile: auditLogFile(home),
     onWarning,
   });
+  // One sign-in service per HTTP server: its settings (a server's own `auth: {kind: "entra", …}`
+  // win over ENTRA_*), its Authenticator, and its gate (its own URL and scope against the approvals).
+  const services = new Map<string, SignInService>();
+  const serviceFor = (server: ServerConfig & { type: 'http' | 'sse' }): SignInService => {
+    let service = services.get(server.name);
+    if (!service) {
+      const auth = server.auth;
+      service = createSignInService({
+        env: entraEnv(ctx.env, server),
+        serverUrl: server.url,
+        approveRun: values['approve-server'] === true,
+        deps: { onWarning },
+        ...(auth?.kind === 'oauth' && { oauth: { ...(auth.clientId && { clientId: auth.clientId }), ...(auth.scope && { scope: auth.scope }) } }),
+        ...(auth?.kind === 'client-credentials' && {
+          appCredentials: { ...(auth.certificateFile && { certificateFile: auth.certificateFile }), ...(auth.federatedTokenFile && { federatedTokenFile: auth.federatedTokenFile }) },
+        }),
+      });
+      services.set(server.name, service);
+    }
+    return service;
+  };
   const engine = createAgentEngine(config, {
     permissions,
     env: ctx.env,
     logDir: serverLogDir(home),
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
-    // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
-    authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),
-    // Each server is checked against the approvals with its own URL and scope.
-    gateFor: (server) =>
-      server.type === 'stdio' ? undefined : createSignInGate({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true }),
+    authenticatorFor: (server) => (server.type === 'stdio' ? loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }) : serviceFor(server).createAuthenticator),
+    // The Entra policy (binding, authority allowlist) guards Entra tokens; an `oauth` server's tokens are
+    // bound to it by their RFC 8707 resource and stored under it.
+    gateFor: (server) => (server.type === 'stdio' || server.auth?.kind === 'oauth' ? undefined : serviceFor(server).gate),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
   });
   try {

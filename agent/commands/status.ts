@@ -1,5 +1,5 @@
 import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
-import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
@@ -59,10 +59,14 @@ export async function probeServer(serverUrl: string, signal?: AbortSignal): Prom
   return probe;
 }
 
-/** Does the server want tokens from the authority we sign in with? (`…/<tenant>/v2.0` and `…/<tenant>` are the same.) */
+/** Does the server want tokens from the authority we sign in with? Read by the rule discovery uses (`…/<tenant>/v2.0` is `…/<tenant>`). */
 function sameAuthority(published: string, config: LoginConfig): boolean {
-  const norm = (u: string): string => u.toLowerCase().replace(/\/+$/, '').replace(/\/v2\.0$/, '');
-  return norm(published) === norm(config.authority);
+  try {
+    const { authorityHost, tenantId } = splitAuthority(published);
+    return authorityHost.toLowerCase() === config.authorityHost.toLowerCase() && tenantId.toLowerCase() === config.tenantId.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function tokenLine(cached: CachedSignIn, now: number): string {

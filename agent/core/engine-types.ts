@@ -32,7 +32,8 @@ export type AuthState =
   | { state: 'approval-needed'; request: ApprovalReason }
   /** The user said no; nothing is sent. An explicit sign-in (/login) asks again. */
   | { state: 'approval-declined'; request: ApprovalReason }
-  | { state: 'error'; error: string };
+  /** `rejected`: the server refused a token just issued for it; signing in again would not help. */
+  | { state: 'error'; error: string; rejected?: true };
 
 /** One MCP server's own state; servers connect, fail and reconnect independently. */
 export type ServerConnection =

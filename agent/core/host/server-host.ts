@@ -1,10 +1,10 @@
 import type { AuthProvider, CallToolResult, FetchLike, Transport } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../../auth/login/types.js';
 import type { Env } from '../../../config/load.js';
+import { bearerProvider } from '../auth/bearer-auth.js';
 import { SessionAuth, type AuthenticatorFactory } from '../auth/session-auth.js';
 import type { SignInGate } from '../auth/sign-in-gate.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerStatus } from '../engine-types.js';
-import { SignInNeededError } from '../mcp/errors.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
 import { globMatch } from './glob.js';
 import { printableTarget } from './printable-target.js';
@@ -54,20 +54,6 @@ function toolAllowed(filter: ToolFilter, name: string): boolean {
   return !filter.exclude.some((p) => globMatch(p, name));
 }
 
-/** `Authorization: Bearer $VAR`: read when sent, so a changed variable needs no restart; a 401 cannot be fixed by us. */
-function bearerProvider(server: string, variable: string, env: Env): AuthProvider {
-  return {
-    token: async () => {
-      const value = env[variable]?.trim();
-      if (!value) throw new SignInNeededError(`the token variable ${variable} for server "${server}" is not set`);
-      return value;
-    },
-    onUnauthorized: async () => {
-      throw new SignInNeededError(`server "${server}" refused the token in ${variable}`);
-    },
-  };
-}
-
 class HostedServer {
   readonly session: McpSession;
   readonly auth: SessionAuth | undefined;
@@ -90,7 +76,8 @@ class HostedServer {
   ) {
     const kind = deps.noAuth ? 'none' : (config.auth?.kind ?? (config.source.kind === 'shortcut' ? 'entra' : 'none'));
     let authProvider: AuthProvider | undefined;
-    if (kind === 'entra') {
+    // Both get their tokens through the sign-in service: people with a device code, apps with their credentials.
+    if (kind === 'entra' || kind === 'client-credentials' || kind === 'oauth') {
       const factory = deps.authenticatorFor?.(config);
       const gate = deps.gateFor?.(config);
       this.auth = new SessionAuth({
@@ -117,7 +104,11 @@ class HostedServer {
     this.session = new McpSession({
       target: printableTarget(config),
       redact: (text) => redactServerText(text, config, deps.env),
-      openTransport: () => deps.createTransport(config, { ...(authProvider && { authProvider }), ...(deps.fetch && { fetch: deps.fetch }) }),
+      openTransport: () => {
+        // The sign-in watches its server's answers to the tokens it just obtained.
+        const fetch = this.auth ? this.auth.watchFetch(deps.fetch) : deps.fetch;
+        return deps.createTransport(config, { ...(authProvider && { authProvider }), ...(fetch && { fetch }) });
+      },
       ...(authProvider && { authProvider }),
       ...(config.timeoutMs !== undefined && { connectTimeoutMs: config.timeoutMs }),
       onConnection: (state) => this.host.connectionChanged(this, state),
