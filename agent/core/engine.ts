@@ -4,6 +4,7 @@ import type { AgentConfig } from '../config.js';
 import type { AuthenticatorFactory } from './auth/session-auth.js';
 import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
+import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
 import type { ServerConfig } from './host/server-config.js';
@@ -12,6 +13,7 @@ import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
+import { runSampling, samplingRequest, type SamplingRequest } from './sampling.js';
 import { StatusStore } from './status-store.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { runTurn } from './turn.js';
@@ -41,6 +43,10 @@ export interface AgentEngineDeps {
   now?: () => number;
   /** The model; default Claude when ANTHROPIC_API_KEY is set, else the demo model. */
   model?: ChatModel;
+  /** A server's question for the user (elicitation); default: declined. */
+  elicit?: (server: string, params: ElicitRequestParams, signal: AbortSignal) => Promise<ElicitResult>;
+  /** Whether a server may use the chat's model for this request (sampling); default: no. */
+  approveSampling?: (request: SamplingRequest, signal: AbortSignal) => Promise<boolean>;
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
@@ -77,6 +83,13 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
     ...(deps.now && { now: deps.now }),
+    ...(config.roots && { roots: [process.cwd(), ...config.roots] }),
+    ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
+    ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
+    questions: {
+      elicit: (server, params, signal) => (deps.elicit ? deps.elicit(server, params, signal) : Promise.resolve({ action: 'decline' })),
+      sample: (server, params, signal) => runSampling(model, samplingRequest(server, params), params, deps.approveSampling ?? (async () => false), signal),
+    },
     onChange: () => status.replace(summary()),
   });
   status.replace(summary());
@@ -115,12 +128,18 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     async listTools() {
       const { catalog } = await tools.prepare({ connect: true });
-      return catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
+      const offered = catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
+      const withheld = tools.withheld().map((t) => ({ name: t.name, description: '', ...(tools.prefixNames && { server: t.server }), withheld: t.reason }));
+      return [...offered, ...withheld];
     },
 
     signIn: (signal?: AbortSignal, server?: string) => tools.signIn(signal, server),
 
     reconnectServer: (name: string) => tools.reconnect(name),
+
+    serverLogs: (name) => tools.logs(name),
+
+    setServerLogLevel: (name, level) => tools.setLogLevel(name, level),
 
     async signOut() {
       await tools.signOut();

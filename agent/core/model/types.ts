@@ -16,11 +16,23 @@ export interface ToolUseBlock {
   input: Record<string, unknown>;
 }
 
+/** An image for the model (Messages API base64 source), e.g. from an MCP tool result. */
+export interface ImageBlock {
+  type: 'image';
+  source: { type: 'base64'; media_type: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp'; data: string };
+}
+
 export interface ToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
-  content: string;
+  /** Plain text, or text and image blocks (rich MCP results). */
+  content: string | Array<TextBlock | ImageBlock>;
   is_error?: boolean;
+}
+
+/** A tool result's text (images left out), for readers that only need the words. */
+export function toolResultText(block: ToolResultBlock): string {
+  return typeof block.content === 'string' ? block.content : block.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 }
 
 export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;

@@ -1,4 +1,4 @@
-import type { AgentEngine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
+import type { AgentEngine, ServerLogLine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
 
@@ -135,6 +135,19 @@ export class FakeEngine implements AgentEngine {
       this.signIns.push({ signal, resolve, reject });
       signal?.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
     });
+  }
+
+  readonly serverLogLines = new Map<string, ServerLogLine[]>();
+  readonly logLevels: Array<{ name: string; level: ServerLogLine['level'] }> = [];
+
+  serverLogs(name: string): ServerLogLine[] {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    return this.serverLogLines.get(name) ?? [];
+  }
+
+  async setServerLogLevel(name: string, level: ServerLogLine['level']): Promise<void> {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    this.logLevels.push({ name, level });
   }
 
   async reconnectServer(name: string): Promise<void> {
