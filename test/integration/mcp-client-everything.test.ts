@@ -1,0 +1,125 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
+import type { SamplingRequest } from '../../agent/core/sampling.js';
+import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic, type RecordedRequest } from '../helpers/anthropic-server.js';
+
+/**
+ * Warden as a complete MCP client against the reference server it did not write
+ * (`@modelcontextprotocol/server-everything`, stdio), driven through the agent with the scripted
+ * Messages API: what the server may ask (roots, elicitation, sampling) is answered, and what it
+ * returns (images, embedded resources, resource links, structured content) reaches the model.
+ */
+const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
+
+describe('server-everything through the agent', () => {
+  let claude: FakeAnthropic;
+  let engine: AgentEngine;
+  const extraRoot = mkdtempSync(join(tmpdir(), 'warden-root-'));
+  const elicited: Array<{ server: string; message: string; fields: string[] }> = [];
+  const samplingAsked: SamplingRequest[] = [];
+  let allowSampling = true;
+
+  beforeAll(async () => {
+    claude = await startFakeAnthropic();
+    const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, WARDEN_MCP_ROOTS: extraRoot }, { noAuth: true });
+    config.servers = [{ name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} }];
+    engine = createAgentEngine(config, {
+      logDir: mkdtempSync(join(tmpdir(), 'warden-everything-logs-')),
+      elicit: async (server, params) => {
+        const fields = 'requestedSchema' in params ? Object.keys(params.requestedSchema.properties) : [];
+        elicited.push({ server, message: params.message, fields });
+        return { action: 'accept', content: { name: 'Ada Lovelace', check: true, integer: 7 } };
+      },
+      approveSampling: async (request) => {
+        samplingAsked.push(request);
+        return allowSampling;
+      },
+    });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await claude.close();
+  });
+
+  /** One turn in which the model calls `tool` once; returns the request that carried its result. */
+  async function callOnce(tool: string, input: Record<string, unknown>, id: string): Promise<RecordedRequest> {
+    const before = claude.requests.length;
+    claude.enqueue(toolUse([{ id, name: `everything__${tool}`, input }]), text('ok'));
+    const result = await engine.runTurn(`use ${tool}`);
+    expect(result.stopReason).toBe('end_turn');
+    const [, second] = await claude.waitForRequests(before + 2).then((all) => all.slice(before));
+    return second!;
+  }
+
+  it('declares roots, elicitation and sampling, so the server offers the tools that need them; a task-only tool is withheld with a note', async () => {
+    const tools = await engine.listTools();
+    const names = tools.filter((t) => !t.withheld).map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['get-roots-list', 'trigger-elicitation-request', 'trigger-sampling-request']));
+    expect(tools.find((t) => t.name === 'simulate-research-query')).toMatchObject({ withheld: expect.stringContaining('task') });
+    claude.enqueue(text('hi'));
+    await engine.runTurn('hello');
+    const offered = claude.requests.at(-1)?.body.tools?.map((t) => t.name) ?? [];
+    expect(offered).toContain('everything__get-roots-list');
+    expect(offered).not.toContain('everything__simulate-research-query');
+  });
+
+  it('gives the working directory and the configured roots as file:// roots', async () => {
+    const request = await callOnce('get-roots-list', {}, 'toolu_roots');
+    const content = String(toolResults(request)[0]?.content);
+    expect(content).toContain(pathToFileURL(process.cwd()).href);
+    expect(content).toContain(pathToFileURL(extraRoot).href);
+  });
+
+  it('sends an image result to the model as an image block; the pane shows a one-line summary', async () => {
+    const request = await callOnce('get-tiny-image', {}, 'toolu_image');
+    const [result] = toolResults(request);
+    expect(result?.content).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'image', source: expect.objectContaining({ type: 'base64', media_type: 'image/png', data: expect.stringMatching(/^iVBOR/) }) })]),
+    );
+    expect(engine.registry.get('toolu_image')?.result).toMatch(/\[image image\/png, \d+(\.\d)? (B|KB)\]/);
+    expect(engine.registry.get('toolu_image')?.result).not.toMatch(/iVBOR/);
+  });
+
+  it('gives the model the text of an embedded resource and of resource links read with resources/read', async () => {
+    const embedded = await callOnce('get-resource-reference', { resourceType: 'Text', resourceId: 1 }, 'toolu_res');
+    expect(String(toolResults(embedded)[0]?.content)).toMatch(/Resource 1: This is a plaintext resource/);
+    expect(engine.registry.get('toolu_res')?.result).toMatch(/\[resource demo:\/\/resource\/dynamic\/text\/1: text, text\/plain, \d+ B\]/);
+
+    const linked = await callOnce('get-resource-links', { count: 2 }, 'toolu_links');
+    const content = String(toolResults(linked)[0]?.content);
+    expect(content).toMatch(/\[resource link demo:\/\/resource\/dynamic\/text\/2/);
+    expect(content).toMatch(/Resource 2: This is a plaintext resource/);
+    // The blob link's contents are described, not pasted.
+    expect(content).toMatch(/binary, .*B; not shown to the model/);
+  });
+
+  it('asks the front end an elicitation question with its fields and sends the answer back', async () => {
+    const request = await callOnce('trigger-elicitation-request', {}, 'toolu_elicit');
+    expect(elicited.at(-1)).toMatchObject({ server: 'everything', message: expect.stringContaining('Please provide'), fields: expect.arrayContaining(['name', 'check', 'integer']) });
+    expect(String(toolResults(request)[0]?.content)).toMatch(/Ada Lovelace/);
+  });
+
+  it('runs sampling on the chat model once approved (showing server, prompt and token limit); refused, the server gets an error', async () => {
+    const before = claude.requests.length;
+    claude.enqueue(toolUse([{ id: 'toolu_sample', name: 'everything__trigger-sampling-request', input: { prompt: 'name a colour', maxTokens: 40 } }]), text('Teal.'), text('done'));
+    await engine.runTurn('sample');
+    expect(samplingAsked.at(-1)).toMatchObject({ server: 'everything', prompt: expect.stringContaining('name a colour'), maxTokens: 40 });
+    const [, sampled, last] = (await claude.waitForRequests(before + 3)).slice(before);
+    expect(JSON.stringify(sampled?.body.messages)).toContain('name a colour');
+    expect(sampled?.body.tools ?? []).toHaveLength(0);
+    expect(String(toolResults(last!)[0]?.content)).toContain('Teal.');
+
+    allowSampling = false;
+    const refused = await callOnce('trigger-sampling-request', { prompt: 'again', maxTokens: 10 }, 'toolu_sample_no');
+    expect(toolResults(refused)[0]).toMatchObject({ is_error: true, content: expect.stringContaining('did not allow server "everything" to use the model') });
+    // Refused before the model: only the turn's two requests went out.
+    expect(claude.requests.length).toBe(before + 5);
+  });
+});
