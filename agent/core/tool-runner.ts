@@ -64,7 +64,9 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
       registry.cancelled(record.id);
       return answer(CANCELLED_RESULT, true);
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A stdio server's target is only its command: the line names the server the user configured.
+    const message = ctx.tools.prefixNames && !text.includes(`"${tool.server}"`) ? `server "${tool.server}": ${text}` : text;
     registry.fail(record.id, message);
     return answer(`The call failed: ${message}`, true);
   }

@@ -97,10 +97,14 @@ export class McpSession {
     return client.readResource({ uri }, { ...(signal && { signal }), timeout: this.callTimeoutMs });
   }
 
-  /** `logging/setLevel`; throws when the server has no logging capability. */
+  /**
+   * `logging/setLevel` where the protocol has it (up to 2025-11-25; 2026-07-28 dropped the method,
+   * so there the level only filters what is shown). Throws when the server has no logging capability.
+   */
   async setLogLevel(level: LoggingLevel): Promise<void> {
     const client = await this.connect();
     if (client.getServerCapabilities()?.logging === undefined) throw new Error(`the MCP server at ${this.options.target} does not accept a log level (no logging capability)`);
+    if ((client.getNegotiatedProtocolVersion() ?? '') >= '2026-07-28') return;
     await client.setLoggingLevel(level);
   }
 
@@ -145,8 +149,9 @@ export class McpSession {
         // The caller decides what a cancelled call means; nothing about the connection is known.
         if (options.signal?.aborted) throw error;
         if (isTimeout(error)) {
-          const seconds = Math.round(this.callTimeoutMs / 1000);
-          throw new McpSessionError({ kind: 'other', message: `the MCP server at ${this.options.target} sent nothing for ${seconds} s during ${name} (call timeout)` });
+          const ms = this.callTimeoutMs;
+          const span = ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+          throw new McpSessionError({ kind: 'other', message: `the MCP server at ${this.options.target} sent nothing for ${span} during ${name} (call timeout)` });
         }
         const failure = this.classify(error);
         const broken = failure.kind === 'connection-lost' || failure.kind === 'unreachable';
@@ -176,12 +181,14 @@ export class McpSession {
     if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
     this.setState({ state: 'connecting' });
     const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
-    const client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, {
+    const client: Client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, {
       versionNegotiation: { mode: 'auto' },
       ...(this.options.features && { capabilities: CLIENT_CAPABILITIES }),
+      // The SDK subscribes in whichever way the era needs (a notification, or subscriptions/listen);
+      // we list again ourselves so the next model round can wait for the new list.
+      listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.refreshTools(client) } },
     });
     if (this.options.features) installClientFeatures(client, this.options.features);
-    client.setNotificationHandler('notifications/tools/list_changed', () => this.refreshTools(client));
     this.opening = client;
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
