@@ -25,7 +25,7 @@ function entraEnv(env: Env, server: ServerConfig): Env {
 
 const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
        warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
-                 [--no-auth] [--server URL] [--model ID] [--approve-server]
+                 [--no-auth] [--server URL] [--model ID] [--approve-server] [--elicit-json FILE] [--allow-sampling]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -37,6 +37,9 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
                          ~/.config/warden/mcp.json and ./.mcp.json
   --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
+  --elicit-json FILE     with -p: answers (a JSON object, field → value) for questions servers ask
+                         mid-call; without it -p declines them with a line on stderr
+  --allow-sampling       with -p: let servers use the model (sampling); without it -p refuses
   --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
                          only when no server is configured)
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
@@ -59,6 +62,8 @@ export const chat: Command = async (args, ctx) => {
       'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
       'approve-server': { type: 'boolean' },
+      'elicit-json': { type: 'string' },
+      'allow-sampling': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -75,6 +80,7 @@ export const chat: Command = async (args, ctx) => {
   }
 
   if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
+  if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
   const home = ctx.env.HOME || homedir();
   const serverFlags = {
     ...(values.server && { server: values.server }),
@@ -115,6 +121,12 @@ export const chat: Command = async (args, ctx) => {
     import('../core/auth/sign-in-gate.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
+  let questions = {};
+  if (values.print) {
+    const { printQuestions, readElicitAnswers } = await import('./print-questions.js');
+    const answers = values['elicit-json'] !== undefined ? await readElicitAnswers(values['elicit-json']) : undefined;
+    questions = printQuestions({ ...(answers && { answers }), allowSampling: values['allow-sampling'] === true, stderr: ctx.stderr });
+  }
   const onWarning = (line: string): void => {
     ctx.stderr.write(`warden: ${line}\n`);
   };
@@ -128,6 +140,7 @@ export const chat: Command = async (args, ctx) => {
     gateFor: (server) =>
       server.type === 'stdio' ? undefined : createSignInGate({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true }),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
+    ...questions,
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
