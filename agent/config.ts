@@ -24,7 +24,7 @@ export interface AgentConfig {
   /** --no-auth: never send a token. */
   noAuth: boolean;
   /** Claude settings; undefined without ANTHROPIC_API_KEY, which selects the offline demo model. */
-  anthropic?: { apiKey: string; baseURL?: string; model: string };
+  anthropic?: { apiKey: string; baseURL?: string; model: string; toolSearchThreshold?: number };
   /** Model rounds (model → tools → model …) one turn may take before it is stopped. */
   maxTurns: number;
   /** The MCP servers from configuration files; absent: the one server at `serverUrl`. */
@@ -72,6 +72,9 @@ const mcpClientSchema = z.object({
   WARDEN_MCP_CONNECT_TIMEOUT_MS: timeoutMs,
   WARDEN_MCP_CALL_TIMEOUT_MS: timeoutMs,
   WARDEN_MCP_ROOTS: z.optional(z.string()),
+  WARDEN_TOOL_SEARCH_THRESHOLD: z.optional(
+    z.coerce.number({ message: 'expected a number of tools' }).check(z.refine(Number.isInteger, 'expected a whole number of tools'), z.minimum(0, 'expected 0 or more')),
+  ),
 });
 
 const shortcutEnvSchema = z.object({ MCP_SERVER_URL: httpUrl });
@@ -109,12 +112,18 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   const p = parseConfig(agentConfigSchema, env);
   const model = f['--model'] ?? p.ANTHROPIC_MODEL;
   const m = parseConfig(mcpClientSchema, env);
+  const threshold = m.WARDEN_TOOL_SEARCH_THRESHOLD;
   const roots = m.WARDEN_MCP_ROOTS?.split(delimiter).map((r) => r.trim()).filter((r) => r !== '');
   return {
     serverUrl: f['--server'] ?? p.MCP_SERVER_URL,
     noAuth: flags.noAuth === true,
     ...(p.ANTHROPIC_API_KEY && {
-      anthropic: { apiKey: p.ANTHROPIC_API_KEY, model, ...(p.ANTHROPIC_BASE_URL && { baseURL: p.ANTHROPIC_BASE_URL }) },
+      anthropic: {
+        apiKey: p.ANTHROPIC_API_KEY,
+        model,
+        ...(p.ANTHROPIC_BASE_URL && { baseURL: p.ANTHROPIC_BASE_URL }),
+        ...(threshold !== undefined && { toolSearchThreshold: threshold }),
+      },
     }),
     maxTurns: p.WARDEN_MAX_TURNS,
     ...(m.WARDEN_MCP_CONNECT_TIMEOUT_MS !== undefined && { mcpConnectTimeoutMs: m.WARDEN_MCP_CONNECT_TIMEOUT_MS }),

@@ -35,7 +35,16 @@ export function toolResultText(block: ToolResultBlock): string {
   return typeof block.content === 'string' ? block.content : block.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
+/**
+ * A block the API ran itself (tool search: `server_tool_use`, `tool_search_tool_result`): kept as
+ * received and sent back unchanged, so the tools it found stay loaded in the next round.
+ */
+export interface ServerBlock {
+  type: 'server_tool_use' | 'tool_search_tool_result';
+  [key: string]: unknown;
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ServerBlock;
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -62,8 +71,8 @@ export interface ModelRequest {
 }
 
 export interface ModelResponse {
-  /** The assistant message: text and tool_use blocks, in order. */
-  content: Array<TextBlock | ToolUseBlock>;
+  /** The assistant message: text, tool_use (and the API's own tool search) blocks, in order. */
+  content: Array<TextBlock | ToolUseBlock | ServerBlock>;
   /** 'tool_use' asks the loop to run the tool_use blocks and call again. */
   stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'other';
   usage: TurnUsage;
