@@ -67,6 +67,8 @@ describe('a server whose tools change, that logs, and whose call never answers',
     expect(s.logs?.[0]).toMatchObject({ logger: 'features', text: 'warning message from the server' });
     expect(JSON.stringify(s.logs)).not.toMatch(/\\u001b|pwned/);
     expect(engine.serverLogs('features').map((l) => l.level)).toEqual(['info', 'warning', 'error']);
+    // It was the server's only call: the messages belong in its pane (the latest one shown).
+    expect(engine.registry.get('toolu_log')?.log).toEqual({ level: 'error', text: 'error message from the server' });
     await engine.setServerLogLevel('features', 'info');
     expect(() => engine.serverLogs('nope')).toThrow(/no server named "nope"/);
   });

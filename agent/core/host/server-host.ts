@@ -126,6 +126,8 @@ class HostedServer {
   /** The first connect (or its failure) is over: -p and the first turn stop waiting for it. */
   settled = false;
   readonly logs = new LogBook();
+  /** Calls in flight; a log message goes to a call's pane only when it is the only one (MCP does not say which call a message is about). */
+  readonly calls = new Set<CallOptions>();
 
   constructor(
     readonly config: ServerConfig,
@@ -170,7 +172,9 @@ class HostedServer {
         elicit: (params, signal) => (deps.questions ?? DECLINE_ALL).elicit(config.name, params, signal),
         sample: (params, signal) => (deps.questions ?? DECLINE_ALL).sample(config.name, params, signal),
         onLog: (message: ServerLogMessage) => {
-          this.logs.add(message);
+          const shown = this.logs.add(message);
+          const [only] = this.calls.size === 1 ? this.calls : [];
+          if (shown) only?.onLog?.(shown);
           deps.onChange();
         },
       },
@@ -312,7 +316,12 @@ export class ServerHost {
   async callTool(tool: MappedTool, input: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     const server = this.servers.find((s) => s.config.name === tool.server);
     if (!server) throw new Error(`no server named "${tool.server}"`);
-    return server.session.callTool(tool.tool, toolArguments(tool, input), options);
+    server.calls.add(options);
+    try {
+      return await server.session.callTool(tool.tool, toolArguments(tool, input), options);
+    } finally {
+      server.calls.delete(options);
+    }
   }
 
   /** The roots every server is offered, as `file://` URIs. */

@@ -33,7 +33,8 @@ export class LogBook {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  add(message: ServerLogMessage): void {
+  /** Keeps the message; returns its line when it is at or above the threshold (worth showing). */
+  add(message: ServerLogMessage): ServerLogLine | undefined {
     const raw = typeof message.data === 'string' ? message.data : JSON.stringify(message.data);
     const line: ServerLogLine = {
       at: this.now(),
@@ -44,7 +45,9 @@ export class LogBook {
     this.lines.push(line);
     if (this.lines.length > KEPT) this.lines = this.lines.slice(-KEPT);
     // A new array only when what the status shows changes, so renders can compare by reference.
-    if (atLeast(line.level, this.threshold)) this.recent = [...this.recent, line].slice(-SHOWN);
+    if (!atLeast(line.level, this.threshold)) return undefined;
+    this.recent = [...this.recent, line].slice(-SHOWN);
+    return line;
   }
 
   all(): ServerLogLine[] {

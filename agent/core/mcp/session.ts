@@ -1,5 +1,5 @@
 import type { AuthProvider, CallToolResult, Client, LoggingLevel, Progress, ReadResourceResult, Tool, Transport } from '@modelcontextprotocol/client';
-import type { ConnectionState } from '../engine-types.js';
+import type { ConnectionState, ServerLogLine } from '../engine-types.js';
 import { CLIENT_CAPABILITIES, installClientFeatures, type ClientFeatures } from './client-features.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
 import { loadedMcpSdk, loadMcpSdk } from './sdk.js';
@@ -29,6 +29,8 @@ export interface CallOptions {
   onprogress?: (progress: Progress) => void;
   /** Called when the request is about to go out (the connection is up). */
   onSent?: () => void;
+  /** A server log message (at or above the shown level) that arrived while this was the server's only call. */
+  onLog?: (line: ServerLogLine) => void;
 }
 
 /** A failure the session already reported as connection state; `failure.message` is one line for the user. */

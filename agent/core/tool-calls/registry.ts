@@ -87,6 +87,11 @@ export class ToolCallRegistry {
     }));
   }
 
+  /** A server log message shown in the call's pane (already one safe line; cut again to be sure). */
+  log(id: string, level: string, text: string): void {
+    this.update(id, (r) => ({ ...r, log: { level: safeLine(level, 16), text: safeLine(text, MESSAGE_CHARS) } }));
+  }
+
   /** The tool answered; `isError` is the MCP result flag. */
   finish(id: string, result: string, isError = false): void {
     const shown = capText(result, RESULT_CHARS);
