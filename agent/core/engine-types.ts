@@ -132,6 +132,8 @@ export interface AgentEngine {
    * prompt appears in getStatus().auth while it runs.
    */
   signIn(signal?: AbortSignal, server?: string): Promise<void>;
+  /** Replaces the directories offered to servers as roots and tells them (`notifications/roots/list_changed`). */
+  setRoots(paths: readonly string[]): Promise<void>;
   /** Every log message kept for one server (all levels); throws for an unknown name. */
   serverLogs(name: string): ServerLogLine[];
   /** `logging/setLevel` on one server; throws for an unknown name or a server without logging. */

@@ -139,6 +139,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     serverLogs: (name) => tools.logs(name),
 
+    setRoots: (paths) => tools.setRoots(paths),
+
     setServerLogLevel: (name, level) => tools.setLogLevel(name, level),
 
     async signOut() {

@@ -77,6 +77,21 @@ describe('server-everything through the agent', () => {
     expect(content).toContain(pathToFileURL(extraRoot).href);
   });
 
+  it('tells the server when the roots change (roots/list_changed), and it sees the new ones', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'warden-root-2-'));
+    const updates = (): number => engine.serverLogs('everything').filter((l) => l.text.startsWith('Roots updated')).length;
+    const before = updates();
+    // On the notification the server asks for the list again, and logs that it did.
+    const refetched = new Promise<void>((resolve) => {
+      const stop = engine.subscribeStatus(() => updates() > before && (stop(), resolve()));
+    });
+    await engine.setRoots([other]);
+    await refetched;
+    const content = String(toolResults(await callOnce('get-roots-list', {}, 'toolu_roots_2'))[0]?.content);
+    expect(content).toContain(pathToFileURL(other).href);
+    expect(content).not.toContain(pathToFileURL(extraRoot).href);
+  });
+
   it('sends an image result to the model as an image block; the pane shows a one-line summary', async () => {
     const request = await callOnce('get-tiny-image', {}, 'toolu_image');
     const [result] = toolResults(request);

@@ -139,6 +139,11 @@ export class FakeEngine implements AgentEngine {
 
   readonly serverLogLines = new Map<string, ServerLogLine[]>();
   readonly logLevels: Array<{ name: string; level: ServerLogLine['level'] }> = [];
+  roots: readonly string[] = [];
+
+  async setRoots(paths: readonly string[]): Promise<void> {
+    this.roots = [...paths];
+  }
 
   serverLogs(name: string): ServerLogLine[] {
     if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
