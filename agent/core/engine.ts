@@ -43,10 +43,10 @@ export interface AgentEngineDeps {
   now?: () => number;
   /** The model; default Claude when ANTHROPIC_API_KEY is set, else the demo model. */
   model?: ChatModel;
-  /** A server's question for the user (elicitation); default: declined. */
-  elicit?: (server: string, params: ElicitRequestParams, signal: AbortSignal) => Promise<ElicitResult>;
+  /** A server's question for the user (elicitation), answered by the front end; default: declined. */
+  elicit?: (server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string) => Promise<ElicitResult>;
   /** Whether a server may use the chat's model for this request (sampling); default: no. */
-  approveSampling?: (request: SamplingRequest, signal: AbortSignal) => Promise<boolean>;
+  approveSampling?: (request: SamplingRequest, signal: AbortSignal, callId?: string) => Promise<boolean>;
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
@@ -87,8 +87,9 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
     questions: {
-      elicit: (server, params, signal) => (deps.elicit ? deps.elicit(server, params, signal) : Promise.resolve({ action: 'decline' })),
-      sample: (server, params, signal) => runSampling(model, samplingRequest(server, params), params, deps.approveSampling ?? (async () => false), signal),
+      elicit: (server, params, signal, callId) => (deps.elicit ? deps.elicit(server, params, signal, callId) : Promise.resolve({ action: 'decline' })),
+      sample: (server, params, signal, callId) =>
+        runSampling(model, samplingRequest(server, params), params, (request, s) => (deps.approveSampling ? deps.approveSampling(request, s, callId) : Promise.resolve(false)), signal),
     },
     onChange: () => status.replace(summary()),
   });

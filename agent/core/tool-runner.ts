@@ -49,6 +49,7 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
   try {
     const result = await ctx.tools.callTool(tool, use.input, {
       signal,
+      callId: record.id,
       onSent: () => registry.running(record.id),
       onLog: (line) => registry.log(record.id, line.level, line.text),
       onprogress: (p) => registry.progress(record.id, { progress: p.progress, ...(p.total !== undefined && { total: p.total }), ...(p.message && { message: p.message }) }),

@@ -21,7 +21,7 @@ describe('server-everything through the agent', () => {
   let claude: FakeAnthropic;
   let engine: AgentEngine;
   const extraRoot = mkdtempSync(join(tmpdir(), 'warden-root-'));
-  const elicited: Array<{ server: string; message: string; fields: string[] }> = [];
+  const elicited: Array<{ server: string; message: string; fields: string[]; callId?: string }> = [];
   const samplingAsked: SamplingRequest[] = [];
   let allowSampling = true;
 
@@ -31,9 +31,9 @@ describe('server-everything through the agent', () => {
     config.servers = [{ name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} }];
     engine = createAgentEngine(config, {
       logDir: mkdtempSync(join(tmpdir(), 'warden-everything-logs-')),
-      elicit: async (server, params) => {
+      elicit: async (server, params, _signal, callId) => {
         const fields = 'requestedSchema' in params ? Object.keys(params.requestedSchema.properties) : [];
-        elicited.push({ server, message: params.message, fields });
+        elicited.push({ server, message: params.message, fields, ...(callId && { callId }) });
         return { action: 'accept', content: { name: 'Ada Lovelace', check: true, integer: 7 } };
       },
       approveSampling: async (request) => {
@@ -114,7 +114,8 @@ describe('server-everything through the agent', () => {
 
   it('asks the front end an elicitation question with its fields and sends the answer back', async () => {
     const request = await callOnce('trigger-elicitation-request', {}, 'toolu_elicit');
-    expect(elicited.at(-1)).toMatchObject({ server: 'everything', message: expect.stringContaining('Please provide'), fields: expect.arrayContaining(['name', 'check', 'integer']) });
+    // Attached to the call that was running on that server when it asked.
+    expect(elicited.at(-1)).toMatchObject({ server: 'everything', callId: 'toolu_elicit', message: expect.stringContaining('Please provide'), fields: expect.arrayContaining(['name', 'check', 'integer']) });
     expect(String(toolResults(request)[0]?.content)).toMatch(/Ada Lovelace/);
   });
 

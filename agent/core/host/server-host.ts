@@ -53,10 +53,14 @@ export interface ServerHostDeps {
   callTimeoutMs?: number;
 }
 
-/** The engine's answers to what servers ask of the client; each call knows which server asks. */
+/**
+ * The engine's answers to what servers ask of the client. `callId`: the call the question belongs
+ * to — the server's only running call, else its oldest (MCP does not say which call asks); absent
+ * when none runs.
+ */
 export interface ServerQuestions {
-  elicit(server: string, params: ElicitRequestParams, signal: AbortSignal): Promise<ElicitResult>;
-  sample(server: string, params: CreateMessageRequestParams, signal: AbortSignal): Promise<CreateMessageResult>;
+  elicit(server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string): Promise<ElicitResult>;
+  sample(server: string, params: CreateMessageRequestParams, signal: AbortSignal, callId?: string): Promise<CreateMessageResult>;
 }
 
 const DECLINE_ALL: ServerQuestions = {
@@ -169,8 +173,8 @@ class HostedServer {
       ...((config.timeoutMs ?? deps.callTimeoutMs) !== undefined && { callTimeoutMs: config.timeoutMs ?? deps.callTimeoutMs }),
       features: {
         roots: () => this.host.roots(),
-        elicit: (params, signal) => (deps.questions ?? DECLINE_ALL).elicit(config.name, params, signal),
-        sample: (params, signal) => (deps.questions ?? DECLINE_ALL).sample(config.name, params, signal),
+        elicit: (params, signal) => (deps.questions ?? DECLINE_ALL).elicit(config.name, params, signal, this.askingCall()),
+        sample: (params, signal) => (deps.questions ?? DECLINE_ALL).sample(config.name, params, signal, this.askingCall()),
         onLog: (message: ServerLogMessage) => {
           const shown = this.logs.add(message);
           const [only] = this.calls.size === 1 ? this.calls : [];
@@ -180,6 +184,12 @@ class HostedServer {
       },
       onConnection: (state) => this.host.connectionChanged(this, state),
     });
+  }
+
+  /** The call a question from this server is attached to: the oldest still running (insertion order). */
+  private askingCall(): string | undefined {
+    for (const call of this.calls) if (call.callId !== undefined) return call.callId;
+    return undefined;
   }
 
   status(): ServerStatus {

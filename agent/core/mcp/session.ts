@@ -29,6 +29,8 @@ export interface CallOptions {
   onprogress?: (progress: Progress) => void;
   /** Called when the request is about to go out (the connection is up). */
   onSent?: () => void;
+  /** The call's registry id: a question the server asks during the call is attached to it. */
+  callId?: string;
   /** A server log message (at or above the shown level) that arrived while this was the server's only call. */
   onLog?: (line: ServerLogLine) => void;
 }
