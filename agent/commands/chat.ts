@@ -5,10 +5,11 @@ import { parseFlags } from '../../config/flags.js';
 import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
-import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
+import { auditLogFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
 import type { Command } from './context.js';
+import { permissionDeps, toolPatterns } from './permission-setup.js';
 
 /** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
 function entraEnv(env: Env, server: ServerConfig): Env {
@@ -24,8 +25,10 @@ function entraEnv(env: Env, server: ServerConfig): Env {
 }
 
 const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
+                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
        warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
-                 [--no-auth] [--server URL] [--model ID] [--approve-server] [--elicit-json FILE] [--allow-sampling]
+                 [--no-auth] [--server URL] [--model ID] [--approve-server]
+                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -45,7 +48,13 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
   --approve-server       approve this server for the API scope it asks for, and the identity provider it
                          names, when they are not approved yet (recorded in server-approvals.json beside the
-                         token cache); without it -p refuses with one line (exit 1) and the chat asks`;
+                         token cache); without it -p refuses with one line (exit 1) and the chat asks
+  --allowed-tools PATTERNS     tools that run without asking, e.g. "files__read_*,weather__*"
+                               (SERVER__TOOL names, * for any characters; repeatable)
+  --disallowed-tools PATTERNS  tools that never run; a deny always wins over any allow
+  --yes                  ALLOW EVERY TOOL CALL for this run without asking (except those denied by
+                         --disallowed-tools or permissions.deny); without it the chat asks before a tool
+                         its settings do not allow, and -p denies it and says which flag would allow it`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
 export const chat: Command = async (args, ctx) => {
@@ -64,6 +73,9 @@ export const chat: Command = async (args, ctx) => {
       'approve-server': { type: 'boolean' },
       'elicit-json': { type: 'string' },
       'allow-sampling': { type: 'boolean' },
+      'allowed-tools': { type: 'string', multiple: true },
+      'disallowed-tools': { type: 'string', multiple: true },
+      yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -81,6 +93,8 @@ export const chat: Command = async (args, ctx) => {
 
   if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
   if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
+  const allowedTools = toolPatterns(values['allowed-tools'], '--allowed-tools');
+  const disallowedTools = toolPatterns(values['disallowed-tools'], '--disallowed-tools');
   const home = ctx.env.HOME || homedir();
   const serverFlags = {
     ...(values.server && { server: values.server }),
@@ -130,7 +144,18 @@ export const chat: Command = async (args, ctx) => {
   const onWarning = (line: string): void => {
     ctx.stderr.write(`warden: ${line}\n`);
   };
+  const { permissions, audit } = permissionDeps({
+    allowedTools,
+    disallowedTools,
+    yes: values.yes === true,
+    files: loaded.permissions,
+    canAsk: !values.print,
+    userFile: userServerFile(home),
+    auditFile: auditLogFile(home),
+    onWarning,
+  });
   const engine = createAgentEngine(config, {
+    permissions,
     env: ctx.env,
     logDir: serverLogDir(home),
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
@@ -147,5 +172,6 @@ export const chat: Command = async (args, ctx) => {
     return await front.runTui(engine, ctx);
   } finally {
     await engine.close();
+    await audit.flushed();
   }
 };

@@ -1,5 +1,7 @@
 import type { ApprovalReason } from '../../auth/login/sign-in-policy.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
+import type { PermissionRule, SavedRule } from './permissions/policy.js';
+import type { CallAnswer } from './tool-calls/questions.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 
 /**
@@ -109,6 +111,13 @@ export interface ToolSummary {
   withheld?: string;
 }
 
+/** Tool permissions for /permissions: the configuration's patterns, and the rules saved from prompts. */
+export interface PermissionRules {
+  allow: readonly PermissionRule[];
+  deny: readonly PermissionRule[];
+  saved: readonly SavedRule[];
+}
+
 export interface TurnOptions {
   /** Aborting cancels the whole turn (model stream and running calls). */
   signal?: AbortSignal;
@@ -146,6 +155,14 @@ export interface AgentEngine {
    * the scope, or the identity provider's host) and reconnects; false sends nothing.
    */
   answerApproval(approved: boolean): Promise<void>;
+  /**
+   * The user's answer to the question a waiting call carries (record.question); the call goes on
+   * with it. False when that call asks nothing (already answered, cancelled) or asks another kind.
+   */
+  answerCall(callId: string, answer: CallAnswer): boolean;
+  permissionRules(): PermissionRules;
+  /** Forgets a saved rule, now and in the user file; false when there was no such rule. */
+  forgetRule(rule: SavedRule): Promise<boolean>;
   /** Forgets the conversation (and finished calls). */
   clearHistory(): void;
   close(): Promise<void>;

@@ -1,10 +1,10 @@
+import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../auth/login/types.js';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
 import type { AuthenticatorFactory } from './auth/session-auth.js';
 import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
-import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
 import type { ServerConfig } from './host/server-config.js';
@@ -13,7 +13,10 @@ import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
-import { runSampling, samplingRequest, type SamplingRequest } from './sampling.js';
+import { Approver, type ApproverDeps } from './permissions/approver.js';
+import type { Trust } from './permissions/policy.js';
+import type { SamplingRequest } from './sampling.js';
+import { serverQuestions } from './server-questions.js';
 import { StatusStore } from './status-store.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { runTurn } from './turn.js';
@@ -47,6 +50,13 @@ export interface AgentEngineDeps {
   elicit?: (server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string) => Promise<ElicitResult>;
   /** Whether a server may use the chat's model for this request (sampling); default: no. */
   approveSampling?: (request: SamplingRequest, signal: AbortSignal, callId?: string) => Promise<boolean>;
+  /** Which calls run, and how to ask (agent/core/permissions); absent: every call runs (tests, library use). */
+  permissions?: Omit<ApproverDeps, 'trustOf' | 'plainNames'>;
+}
+
+/** A server's trust: its configured `trust`, else `read-only` for the server the user named (shortcut, demo), `ask` for files. */
+function trustOf(server: ServerConfig): Trust {
+  return server.trust ?? (server.source.kind === 'shortcut' ? 'read-only' : 'ask');
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
@@ -86,11 +96,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(config.roots && { roots: [process.cwd(), ...config.roots] }),
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
-    questions: {
-      elicit: (server, params, signal, callId) => (deps.elicit ? deps.elicit(server, params, signal, callId) : Promise.resolve({ action: 'decline' })),
-      sample: (server, params, signal, callId) =>
-        runSampling(model, samplingRequest(server, params), params, (request, s) => (deps.approveSampling ? deps.approveSampling(request, s, callId) : Promise.resolve(false)), signal),
-    },
+    // A question goes to the front end's answerer (-p), else to the asking call's pane.
+    questions: serverQuestions({ registry, model, ...(deps.elicit && { elicit: deps.elicit }), ...(deps.approveSampling && { approveSampling: deps.approveSampling }) }),
     onChange: () => status.replace(summary()),
   });
   status.replace(summary());
@@ -98,6 +105,16 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
   const tools = host;
+  const approver = deps.permissions
+    ? new Approver({
+        ...deps.permissions,
+        trustOf: (name) => {
+          const server = servers.find((s) => s.name === name);
+          return server ? trustOf(server) : 'ask';
+        },
+        plainNames: !tools.prefixNames,
+      })
+    : undefined;
 
   return {
     registry,
@@ -121,7 +138,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
       turns.add(controller);
       try {
-        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns }, prompt, { ...options, signal });
+        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) }, prompt, { ...options, signal });
       } finally {
         turns.delete(controller);
       }
@@ -149,6 +166,12 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     },
 
     answerApproval: (approved: boolean) => tools.answerApproval(approved),
+
+    answerCall: (callId, answer) => registry.answer(callId, answer),
+
+    permissionRules: () => ({ ...(approver?.fileRules() ?? { allow: [], deny: [] }), saved: approver?.savedRules() ?? [] }),
+
+    forgetRule: async (rule) => (approver ? approver.forget(rule) : false),
 
     clearHistory() {
       conversation.clear();

@@ -1,6 +1,7 @@
 import type { ServerHost } from './host/server-host.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { ToolResultBlock, ToolUseBlock } from './model/types.js';
+import type { Approver } from './permissions/approver.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { toolArguments } from './host/tool-names.js';
 import { toModelResult } from './mcp/result-content.js';
@@ -16,6 +17,10 @@ export interface ToolRunContext {
   turnSignal: AbortSignal;
   /** A call's record exists (its id is the registry id). */
   onStart: (callId: string) => void;
+  /** Whether each call may run (absent: every call runs). */
+  approver?: Approver;
+  /** A line for the user that is not the model's text (a denial they were not asked about). */
+  notice?: (message: string) => void;
 }
 
 /**
@@ -47,6 +52,12 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     return answer(`The call failed: ${error}`, true);
   }
   try {
+    const approval = ctx.approver ? await ctx.approver.approve(tool, record.id, registry) : { run: true as const };
+    if (approval.notice) ctx.notice?.(approval.notice);
+    if (!approval.run) {
+      registry.denied(record.id, approval.reason, approval.denied);
+      return answer(approval.result, true);
+    }
     const result = await ctx.tools.callTool(tool, use.input, {
       signal,
       callId: record.id,

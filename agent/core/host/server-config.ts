@@ -31,6 +31,8 @@ interface ServerConfigBase {
   timeoutMs?: number;
   tools?: ToolFilter;
   auth?: ServerAuthConfig;
+  /** Which tools run without asking: `ask` (default for files), `read-only` (the shortcut's default), `all`. */
+  trust?: 'ask' | 'read-only' | 'all';
   /** Warden keys it does not know are kept in the file, never interpreted. */
 }
 

@@ -8,11 +8,12 @@ import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, Serve
 import type { ServerLogMessage } from '../mcp/client-features.js';
 import { SignInNeededError } from '../mcp/errors.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
+import { globMatch } from './glob.js';
 import { printableTarget } from './printable-target.js';
 import { redactServerText } from './redact.js';
 import { LogBook } from './server-logs.js';
 import type { ServerConfig, ToolFilter } from './server-config.js';
-import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } from './tool-names.js';
+import { buildToolCatalog, toolArguments, type MappedTool, type ServerTool, type ToolCatalog } from './tool-names.js';
 
 /**
  * Several MCP servers at once: one McpSession (and sign-in) per server, each with its own state,
@@ -85,15 +86,6 @@ function requiresTask(tool: Tool): boolean {
 /** Reconnect back-off: 1 s, 2 s, 4 s … at most 30 s. */
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
-
-/** `*` matches any run of characters; everything else literally. */
-function globMatch(pattern: string, name: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
 
 function toolAllowed(filter: ToolFilter, name: string): boolean {
   if (!filter) return true;
@@ -205,15 +197,21 @@ class HostedServer {
   }
 
   /** The tools this server offers the model now (none unless connected), after its filter. */
-  tools(): Array<{ server: string; name: string; description?: string; inputSchema?: unknown }> {
+  tools(): ServerTool[] {
     return this.connection.state === 'connected' ? this.offered() : [];
   }
 
   /** The listed tools its `tools` filter lets through (the last listing, whatever the state). */
-  offered(): Array<{ server: string; name: string; description?: string; inputSchema?: unknown }> {
+  offered(): ServerTool[] {
     return (this.session.connectedTools() ?? [])
       .filter((t) => toolAllowed(this.config.tools, t.name) && !requiresTask(t))
-      .map((t) => ({ server: this.config.name, name: t.name, description: t.description ?? t.title ?? t.name, inputSchema: t.inputSchema }));
+      .map((t) => ({
+        server: this.config.name,
+        name: t.name,
+        description: t.description ?? t.title ?? t.name,
+        inputSchema: t.inputSchema,
+        ...(t.annotations && { annotations: t.annotations }),
+      }));
   }
 }
 

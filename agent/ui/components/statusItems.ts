@@ -77,7 +77,7 @@ export function statusItems(status: SessionStatus, now: number): StatusItem[] {
   return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
 }
 
-export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval';
+export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval' | 'question';
 
 /** Key hints for what the keys do right now. */
 export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean } = {}): string {
@@ -86,6 +86,8 @@ export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean } = 
       return [options.canOpenBrowser ? 'o open browser' : undefined, 'Esc cancel sign-in', 'Ctrl-C ×2 exit'].filter(Boolean).join(' · ');
     case 'approval':
       return 'y approve · n refuse · Ctrl-C ×2 exit';
+    case 'question':
+      return 'Tab next question · Esc deny · Ctrl-C cancel turn';
     case 'calls':
       return 'Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn';
     case 'turn':

@@ -80,7 +80,7 @@ describe('slash commands', () => {
     ]);
     expect(engine.calls).toMatchObject({ signOut: 1, clearHistory: 1 });
     const help = entries[0];
-    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'login', 'logout', 'status', 'clear', 'exit']);
+    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'permissions', 'login', 'logout', 'status', 'clear', 'exit']);
   });
 
   it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name or usage says so', async () => {
@@ -162,5 +162,36 @@ describe('slash commands', () => {
       { kind: 'info', text: 'Authentication is off (--no-auth): there is nothing to sign out of.' },
     ]);
     expect(engine.calls.signOut).toBe(0);
+  });
+});
+
+describe('/permissions', () => {
+  it('lists the saved rules numbered and the files’ patterns, and removes a saved rule by number', async () => {
+    const { engine, entries, run } = setup();
+    engine.rules = {
+      allow: [{ pattern: 'weather__*', file: '/home/u/.config/warden/mcp.json' }],
+      deny: [{ pattern: 'files__delete_*', file: '/work/.mcp.json' }],
+      saved: [{ tool: 'files__write_file' }, { readOnlyServer: 'tickets' }],
+    };
+    run('/permissions');
+    await settle();
+    expect(entries.map((e) => (e.kind === 'info' ? e.text : e.kind))).toEqual([
+      'Saved rules (remove one with /permissions remove N):',
+      '  1. allow files__write_file',
+      "  2. allow tickets's read-only tools",
+      'From configuration files (edit the file to change):',
+      '  deny  files__delete_*  (/work/.mcp.json)',
+      '  allow weather__*  (/home/u/.config/warden/mcp.json)',
+    ]);
+    entries.length = 0;
+    run('/permissions remove 1');
+    await settle();
+    run('/permissions remove 7');
+    await settle();
+    expect(engine.rules.saved).toEqual([{ readOnlyServer: 'tickets' }]);
+    expect(entries).toEqual([
+      { kind: 'info', text: 'Removed: allow files__write_file. That tool asks again.' },
+      { kind: 'error', text: 'There is no saved rule 7 (see /permissions).' },
+    ]);
   });
 });
