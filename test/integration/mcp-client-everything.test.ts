@@ -136,3 +136,55 @@ describe('server-everything through the agent', () => {
     expect(claude.requests.length).toBe(before + 5);
   });
 });
+
+describe('server questions wait on the asking call for the front end (the chat panel path)', () => {
+  let claude: FakeAnthropic;
+  let engine: AgentEngine;
+
+  beforeAll(async () => {
+    claude = await startFakeAnthropic();
+    const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
+    config.servers = [{ name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} }];
+    engine = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-everything-logs-')) });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await claude.close();
+  });
+
+  /** Resolves with the call once its record carries a question. */
+  const questionOn = (id: string): Promise<NonNullable<ReturnType<AgentEngine['registry']['get']>>> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        const record = engine.registry.get(id);
+        if (!record?.question) return;
+        stop();
+        resolve(record);
+      };
+      const stop = engine.registry.subscribe(check);
+      check();
+    });
+
+  it('an elicitation becomes the call\'s form question; the answer goes back to the server', async () => {
+    claude.enqueue(toolUse([{ id: 'toolu_form', name: 'everything__trigger-elicitation-request', input: {} }]), (r) => text(String(toolResults(r)[0]?.content))(r));
+    const turn = engine.runTurn('ask me');
+    const waiting = await questionOn('toolu_form');
+    expect(waiting.question).toMatchObject({ kind: 'elicitation', server: 'everything', mode: 'form', message: expect.stringContaining('Please provide') });
+    const fields = waiting.question?.kind === 'elicitation' && waiting.question.mode === 'form' ? waiting.question.fields : [];
+    expect(fields.find((f) => f.name === 'name')).toMatchObject({ kind: 'string', required: true });
+    expect(engine.answerCall('toolu_form', { kind: 'elicitation', action: 'accept', content: { name: 'Grace Hopper' } })).toBe(true);
+    expect((await turn).text).toContain('User provided the requested information');
+    expect(String(toolResults(claude.requests.at(-1)!)[0]?.content)).toContain('Grace Hopper');
+  });
+
+  it('sampling waits for the user on the call: allowed, it runs on the chat model', async () => {
+    claude.enqueue(toolUse([{ id: 'toolu_samp', name: 'everything__trigger-sampling-request', input: { prompt: 'pick a number', maxTokens: 12 } }]), text('Seven.'), text('ok'));
+    const turn = engine.runTurn('sample');
+    const waiting = await questionOn('toolu_samp');
+    expect(waiting.question).toMatchObject({ kind: 'sampling', server: 'everything', maxTokens: 12, prompt: expect.stringContaining('pick a number') });
+    expect(engine.answerCall('toolu_samp', { kind: 'sampling', allowed: true })).toBe(true);
+    await turn;
+    expect(String(toolResults(claude.requests.at(-1)!)[0]?.content)).toContain('Seven.');
+  });
+});
