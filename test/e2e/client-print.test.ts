@@ -19,7 +19,8 @@ describe('warden -p when a server asks something mid-call (server-everything ove
     claude = await startFakeAnthropic();
     dir = mkdtempSync(join(tmpdir(), 'warden-client-print-'));
     configFile = join(dir, 'servers.json');
-    writeFileSync(configFile, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } } }));
+    // Trusted: this is about what the server asks mid-call, not about approving the call first.
+    writeFileSync(configFile, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'], trust: 'all' } } }));
   });
   afterAll(async () => {
     await claude.close();
