@@ -52,6 +52,7 @@ export async function runSampling(
   const response = await model.respond({
     messages,
     tools: [],
+    maxTokens: params.maxTokens,
     ...(params.systemPrompt !== undefined && { systemNote: `A connected MCP server asks for this completion. Its instructions: ${params.systemPrompt}` }),
     signal,
     onText: () => undefined,

@@ -127,6 +127,8 @@ describe('server-everything through the agent', () => {
     const [, sampled, last] = (await claude.waitForRequests(before + 3)).slice(before);
     expect(JSON.stringify(sampled?.body.messages)).toContain('name a colour');
     expect(sampled?.body.tools ?? []).toHaveLength(0);
+    // The server's token limit is the request's.
+    expect(sampled?.body.max_tokens).toBe(40);
     expect(String(toolResults(last!)[0]?.content)).toContain('Teal.');
 
     allowSampling = false;

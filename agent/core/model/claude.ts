@@ -109,7 +109,7 @@ export class ClaudeModel implements ChatModel {
     const stream = this.client.messages.stream(
       {
         model: this.settings.model,
-        max_tokens: this.settings.maxTokens ?? 4096,
+        max_tokens: Math.min(request.maxTokens ?? Infinity, this.settings.maxTokens ?? 4096),
         system: request.systemNote ? `${SYSTEM_PROMPT}\n\n${request.systemNote}` : SYSTEM_PROMPT,
         messages: request.messages as MessageParam[],
         ...(request.tools.length > 0 && { tools: toolsForRequest(request.tools, this.settings.toolSearchThreshold ?? DEFAULT_TOOL_SEARCH_THRESHOLD) }),

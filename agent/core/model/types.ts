@@ -63,6 +63,8 @@ export interface ModelRequest {
   tools: readonly ToolDefinition[];
   /** Appended to the system prompt for this round, e.g. which MCP servers are unavailable. */
   systemNote?: string;
+  /** A lower output limit than the model's own (a server's sampling request sets one). */
+  maxTokens?: number;
   signal: AbortSignal;
   /** Assistant text as it streams. */
   onText: (delta: string) => void;
