@@ -42,6 +42,7 @@ describe('server questions in call panes', () => {
     expect(screen).toContain('Agree: no (yes/no)');
     expect(screen).toContain('Colour: red (red | teal)');
     expect(screen).toContain('Enter send · ↑↓ field · ←→ choice · Ctrl-D decline · Esc cancel');
+    expect(screen).toContain('Tab next question · Esc cancel · Ctrl-C cancel turn');
     expect(app.lastFrame()).not.toMatch(TERMINAL_CONTROL);
 
     // Enter with the required name empty: nothing is sent, the problem is shown.
