@@ -81,7 +81,7 @@ export async function toModelResult(result: CallToolResult, options: ResultConte
         if (!IMAGE_TYPES.has(block.mimeType)) {
           text(`[image of type ${block.mimeType} (${size}) left out: only PNG, JPEG, GIF and WebP can be shown to the model]`);
         } else if (block.data.length > IMAGE_MAX_BASE64) {
-          text(`[image ${block.mimeType} (${size}) left out: larger than the ${humanBytes(IMAGE_MAX_BASE64)} the model accepts]`);
+          text(`[image ${block.mimeType} (${size}) left out: ${humanBytes(block.data.length)} encoded, over the ${humanBytes(IMAGE_MAX_BASE64)} the model accepts]`);
         } else {
           blocks.push({ type: 'image', source: { type: 'base64', media_type: block.mimeType as ImageBlock['source']['media_type'], data: block.data } });
           display.push(`[image ${block.mimeType}, ${size}]`);
