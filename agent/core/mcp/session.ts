@@ -54,6 +54,9 @@ class ConnectTimeoutError extends Error {
 /** Without progress a call may take this long; each progress notification restarts the clock. */
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
+/** How long closing waits for a stateful server to confirm the end of its session (DELETE). */
+const TERMINATE_WAIT_MS = 2000;
+
 /** Without its own `timeout`, a server has this long to initialize and list its tools. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -268,7 +271,11 @@ export class McpSession {
     const transport = this.transports.get(client);
     // A stateful server keeps our session until told (DELETE); stateless ones have no session id.
     if (transport && 'terminateSession' in transport && (transport as { sessionId?: string }).sessionId) {
-      await (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => undefined);
+      const ended = (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => undefined);
+      // A server that hangs must not hold up the exit.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_WAIT_MS)))]);
+      clearTimeout(timer);
     }
     await client.close().catch(() => undefined);
   }
