@@ -282,8 +282,9 @@ export class McpSession {
 
   /** After list_changed: lists again and reports the new count; the next model round waits for it. */
   private refreshTools(client: Client): void {
+    // Bounded like a connect: the next model round waits for this.
     const refresh = client
-      .listTools()
+      .listTools(undefined, { timeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS })
       .then(({ tools }) => {
         if (this.client !== client) return;
         this.toolList = tools;
