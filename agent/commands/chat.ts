@@ -29,7 +29,7 @@ const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
        warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
                  [--no-auth] [--server URL] [--model ID] [--approve-server]
-                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
+                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -41,6 +41,9 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
                          ~/.config/warden/mcp.json and ./.mcp.json
   --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
+  --elicit-json FILE     with -p: answers (a JSON object, field → value) for questions servers ask
+                         mid-call; without it -p declines them with a line on stderr
+  --allow-sampling       with -p: let servers use the model (sampling); without it -p refuses
   --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
                          only when no server is configured)
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
@@ -69,6 +72,8 @@ export const chat: Command = async (args, ctx) => {
       'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
       'approve-server': { type: 'boolean' },
+      'elicit-json': { type: 'string' },
+      'allow-sampling': { type: 'boolean' },
       'allowed-tools': { type: 'string', multiple: true },
       'disallowed-tools': { type: 'string', multiple: true },
       yes: { type: 'boolean' },
@@ -88,6 +93,7 @@ export const chat: Command = async (args, ctx) => {
   }
 
   if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
+  if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
   const allowedTools = toolPatterns(values['allowed-tools'], '--allowed-tools');
   const disallowedTools = toolPatterns(values['disallowed-tools'], '--disallowed-tools');
   const home = ctx.env.HOME || homedir();
@@ -130,6 +136,12 @@ export const chat: Command = async (args, ctx) => {
     import('../core/auth/sign-in-service.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
+  let questions = {};
+  if (values.print) {
+    const { printQuestions, readElicitAnswers } = await import('./print-questions.js');
+    const answers = values['elicit-json'] !== undefined ? await readElicitAnswers(values['elicit-json']) : undefined;
+    questions = printQuestions({ ...(answers && { answers }), allowSampling: values['allow-sampling'] === true, stderr: ctx.stderr });
+  }
   const onWarning = (line: string): void => {
     ctx.stderr.write(`warden: ${line}\n`);
   };
@@ -174,6 +186,7 @@ export const chat: Command = async (args, ctx) => {
     // bound to it by their RFC 8707 resource and stored under it.
     gateFor: (server) => (server.type === 'stdio' || server.auth?.kind === 'oauth' ? undefined : serviceFor(server).gate),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
+    ...questions,
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
