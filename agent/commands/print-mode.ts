@@ -137,7 +137,7 @@ function connectionProblem(status: SessionStatus): string | undefined {
   if (connection.state === 'unreachable') return connection.error;
   if (connection.state !== 'sign-in-needed') return undefined;
   if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;
-  if (auth.state === 'error') return `sign-in failed: ${auth.error}`;
+  if (auth.state === 'error') return auth.rejected ? auth.error : `sign-in failed: ${auth.error}`;
   return 'not signed in — run `warden login`';
 }
 

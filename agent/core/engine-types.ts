@@ -32,7 +32,8 @@ export type AuthState =
   | { state: 'approval-needed'; request: ApprovalReason }
   /** The user said no; nothing is sent. An explicit sign-in (/login) asks again. */
   | { state: 'approval-declined'; request: ApprovalReason }
-  | { state: 'error'; error: string };
+  /** `rejected`: the server refused a token just issued for it; signing in again would not help. */
+  | { state: 'error'; error: string; rejected?: true };
 
 /** One MCP server's own state; servers connect, fail and reconnect independently. */
 export type ServerConnection =
@@ -43,6 +44,15 @@ export type ServerConnection =
   /** `retryAt` (epoch ms): a reconnect is scheduled (back-off); absent: only /mcp reconnect tries again. */
   | { state: 'failed'; error: string; retryAt?: number };
 
+/** One log message a server sent (`notifications/message`), made one terminal-safe line. */
+export interface ServerLogLine {
+  /** Epoch ms of arrival. */
+  at: number;
+  level: 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+  logger?: string;
+  text: string;
+}
+
 export interface ServerStatus {
   name: string;
   transport: 'http' | 'sse' | 'stdio';
@@ -52,6 +62,8 @@ export interface ServerStatus {
   auth: AuthState;
   /** The last failure, kept after a reconnect succeeds (one line, as the server or network put it). */
   lastError?: string;
+  /** The server's latest log messages at or above its shown level (`warning` unless set). */
+  logs?: ServerLogLine[];
 }
 
 export interface SessionStatus {
@@ -96,6 +108,8 @@ export interface ToolSummary {
   description: string;
   /** The server it belongs to, when the session has several (or configured) servers. */
   server?: string;
+  /** Set when the model is not offered this tool, saying why. */
+  withheld?: string;
 }
 
 /** Tool permissions for /permissions: the configuration's patterns, and the rules saved from prompts. */
@@ -134,6 +148,12 @@ export interface AgentEngine {
    * prompt appears in getStatus().auth while it runs.
    */
   signIn(signal?: AbortSignal, server?: string): Promise<void>;
+  /** Replaces the directories offered to servers as roots and tells them (`notifications/roots/list_changed`). */
+  setRoots(paths: readonly string[]): Promise<void>;
+  /** Every log message kept for one server (all levels); throws for an unknown name. */
+  serverLogs(name: string): ServerLogLine[];
+  /** `logging/setLevel` on one server; throws for an unknown name or a server without logging. */
+  setServerLogLevel(name: string, level: ServerLogLine['level']): Promise<void>;
   /** Drops and reconnects one server now (its back-off starts over); throws for an unknown name. */
   reconnectServer(name: string): Promise<void>;
   signOut(): Promise<void>;

@@ -1,3 +1,4 @@
+import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../auth/login/types.js';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
@@ -14,6 +15,8 @@ import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
 import { Approver, type ApproverDeps } from './permissions/approver.js';
 import type { Trust } from './permissions/policy.js';
+import type { SamplingRequest } from './sampling.js';
+import { serverQuestions } from './server-questions.js';
 import { StatusStore } from './status-store.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { runTurn } from './turn.js';
@@ -43,6 +46,10 @@ export interface AgentEngineDeps {
   now?: () => number;
   /** The model; default Claude when ANTHROPIC_API_KEY is set, else the demo model. */
   model?: ChatModel;
+  /** A server's question for the user (elicitation), answered by the front end; default: declined. */
+  elicit?: (server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string) => Promise<ElicitResult>;
+  /** Whether a server may use the chat's model for this request (sampling); default: no. */
+  approveSampling?: (request: SamplingRequest, signal: AbortSignal, callId?: string) => Promise<boolean>;
   /** Which calls run, and how to ask (agent/core/permissions); absent: every call runs (tests, library use). */
   permissions?: Omit<ApproverDeps, 'trustOf' | 'plainNames'>;
 }
@@ -86,6 +93,11 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
     ...(deps.now && { now: deps.now }),
+    ...(config.roots && { roots: [process.cwd(), ...config.roots] }),
+    ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
+    ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
+    // A question goes to the front end's answerer (-p), else to the asking call's pane.
+    questions: serverQuestions({ registry, model, ...(deps.elicit && { elicit: deps.elicit }), ...(deps.approveSampling && { approveSampling: deps.approveSampling }) }),
     onChange: () => status.replace(summary()),
   });
   status.replace(summary());
@@ -134,12 +146,20 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     async listTools() {
       const { catalog } = await tools.prepare({ connect: true });
-      return catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
+      const offered = catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
+      const withheld = tools.withheld().map((t) => ({ name: t.name, description: '', ...(tools.prefixNames && { server: t.server }), withheld: t.reason }));
+      return [...offered, ...withheld];
     },
 
     signIn: (signal?: AbortSignal, server?: string) => tools.signIn(signal, server),
 
     reconnectServer: (name: string) => tools.reconnect(name),
+
+    serverLogs: (name) => tools.logs(name),
+
+    setRoots: (paths) => tools.setRoots(paths),
+
+    setServerLogLevel: (name, level) => tools.setLogLevel(name, level),
 
     async signOut() {
       await tools.signOut();

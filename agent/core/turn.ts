@@ -9,7 +9,7 @@ import { runToolCall } from './tool-runner.js';
 
 export interface TurnDeps {
   model: ChatModel;
-  tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames'>;
+  tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames' | 'resourceReader'>;
   registry: ToolCallRegistry;
   conversation: Conversation;
   /** Model rounds per turn before it ends as 'turn_limit'. */

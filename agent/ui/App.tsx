@@ -175,6 +175,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
           mode={mode}
           canOpenBrowser={openBrowser !== undefined && signIn.prompt !== undefined}
           exitArmed={interrupt.armed}
+          {...(openCall && { question: openCall.question.kind })}
         />
       </Box>
     </Box>

@@ -17,10 +17,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'auth/verify': ['config'],
   'auth/login': ['config'],
   'auth/dev-idp': ['config'],
+  'auth/oauth': ['config'],
   'mcp-server': ['config', 'auth/verify'],
-  'agent/core': ['config', 'auth/login'],
+  'agent/core': ['config', 'auth/login', 'auth/oauth'],
   'agent/ui': ['config', 'auth/login', 'agent/core'],
-  'agent/cli': ['config', 'auth/login', 'auth/dev-idp', 'mcp-server', 'agent/core', 'agent/ui'],
+  'agent/cli': ['config', 'auth/login', 'auth/oauth', 'auth/dev-idp', 'mcp-server', 'agent/core', 'agent/ui'],
 };
 
 function layerOf(file: string): string {

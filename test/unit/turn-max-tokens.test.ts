@@ -30,6 +30,7 @@ function setup(responses: ModelResponse[]) {
     model,
     tools: {
       prefixNames: false,
+      resourceReader: () => undefined,
       prepare: async () => ({ catalog }),
       callTool: async (server, tool) => {
         toolCalls.push(`${server}/${tool}`);

@@ -34,8 +34,18 @@ const authSchema = z.discriminatedUnion(
       clientId: z.optional(text()),
     }),
     z.object({ kind: z.literal('bearer'), tokenEnv: envName }),
+    z.object({ kind: z.literal('oauth'), clientId: z.optional(text()), scope: z.optional(text()) }),
+    z.object({
+      kind: z.literal('client-credentials'),
+      clientId: text(),
+      scope: text(),
+      tenantId: z.optional(text()),
+      authorityHost: z.optional(text()),
+      certificateFile: z.optional(text()),
+      federatedTokenFile: z.optional(text()),
+    }),
   ],
-  { error: 'expected {"kind": "none"}, {"kind": "entra", …} or {"kind": "bearer", "tokenEnv": "VAR"}' },
+  { error: 'expected {"kind": "none"}, {"kind": "entra", …}, {"kind": "bearer", "tokenEnv": "VAR"}, {"kind": "oauth", …} or {"kind": "client-credentials", …}' },
 );
 
 const toolsSchema = z

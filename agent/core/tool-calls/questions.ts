@@ -11,6 +11,9 @@
  * for its UI in agent/ui/questions/index.ts.
  */
 
+import type { FormField } from '../elicitation-form.js';
+import type { SamplingRequest } from '../sampling.js';
+
 /** Annotations a server declared on a tool (hints: a server is trusted only as far as its trust level says). */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
@@ -42,9 +45,21 @@ export interface ApprovalAnswer {
   reason?: string;
 }
 
+/** A server's question for the user (MCP elicitation): a form built from its schema, or a page to open. */
+export type ElicitationQuestion = { server: string; message: string } & ({ mode: 'form'; fields: FormField[] } | { mode: 'url'; url: string });
+
+export interface ElicitationAnswer {
+  /** accept: sent (with `content` for a form); decline: the user said no; cancel: dismissed (Esc). */
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
+}
+
 /** Every kind: its question body and its answer body (both get `kind` added). */
 export interface CallQuestionKinds {
   approval: { question: ApprovalQuestion; answer: ApprovalAnswer };
+  elicitation: { question: ElicitationQuestion; answer: ElicitationAnswer };
+  /** May the server use the model for this request (MCP sampling)? */
+  sampling: { question: SamplingRequest; answer: { allowed: boolean } };
 }
 
 export type QuestionKind = keyof CallQuestionKinds;
@@ -56,6 +71,8 @@ export type CallAnswer = { [K in QuestionKind]: AnswerOf<K> }[QuestionKind];
 /** Each kind's "no": what Esc answers, and what a front end that cannot ask (-p) answers. */
 const DECLINE: { [K in QuestionKind]: (question: QuestionOf<K>) => AnswerOf<K> } = {
   approval: () => ({ kind: 'approval', decision: 'deny' }),
+  elicitation: () => ({ kind: 'elicitation', action: 'cancel' }),
+  sampling: () => ({ kind: 'sampling', allowed: false }),
 };
 
 export function declineAnswer<K extends QuestionKind>(question: QuestionOf<K>): AnswerOf<K> {

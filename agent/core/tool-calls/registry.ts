@@ -1,6 +1,6 @@
 import { firstLine } from '../../../config/error-text.js';
 import { capText, safeLine } from '../../../config/terminal-text.js';
-import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from './questions.js';
+import type { AnswerOf, CallAnswer, CallQuestion, QuestionKind, QuestionOf } from './questions.js';
 import { TERMINAL_STATUSES, type Denial, type ProgressUpdate, type ToolCallRecord } from './types.js';
 
 /**
@@ -93,6 +93,11 @@ export class ToolCallRegistry {
     }));
   }
 
+  /** A server log message shown in the call's pane (already one safe line; cut again to be sure). */
+  log(id: string, level: string, text: string): void {
+    this.update(id, (r) => ({ ...r, log: { level: safeLine(level, 16), text: safeLine(text, MESSAGE_CHARS) } }));
+  }
+
   /** The tool answered; `isError` is the MCP result flag. */
   finish(id: string, result: string, isError = false): void {
     const shown = capText(result, RESULT_CHARS);
@@ -144,9 +149,10 @@ export class ToolCallRegistry {
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, (answer) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(answer as AnswerOf<K>);
+        // answer() checked the kind against the question's.
+        resolve(answer as unknown as AnswerOf<K>);
       });
-      this.update(id, (r) => ({ ...r, question }));
+      this.update(id, (r) => ({ ...r, question: question as CallQuestion }));
     });
   }
 

@@ -32,6 +32,8 @@ export interface ToolCallRecord {
   readonly result?: string;
   /** Why the call failed or was cancelled, in one line. */
   readonly error?: string;
+  /** The latest server log message shown with this call (level at or above the server's shown level; a terminal-safe line). */
+  readonly log?: { readonly level: string; readonly text: string };
   /** Set when the call never ran because it was not allowed (status 'cancelled'; `error` says why). */
   readonly denied?: Denial;
   /** The call waits for the user's answer to this (ToolCallRegistry.ask); gone once answered. */

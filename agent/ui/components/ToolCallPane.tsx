@@ -1,9 +1,11 @@
 import { Box, Text } from 'ink';
+import type { ServerLogLine } from '../../core/engine-types.js';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
+import { levelColour } from './ServerLogsView.js';
 import { QuestionSlot } from './QuestionSlot.js';
 import { Spinner } from './Spinner.js';
 
@@ -52,6 +54,12 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false, 
     </Text>
   );
   const message = call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null;
+  const log = call.log ? (
+    <Text wrap="truncate-end">
+      <Text color={levelColour(call.log.level as ServerLogLine['level'], theme)}>{safeLine(call.log.level, 16)}</Text>
+      <Text dimColor>{` ${safeLine(call.log.text)}`}</Text>
+    </Text>
+  ) : null;
   const elapsed = <Text dimColor>{formatDuration(now - call.startedAt)}</Text>;
   // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
   const gutter = (
@@ -112,6 +120,12 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false, 
           </Box>
         </Box>
       </Box>
+      {log ? (
+        <Box>
+          {gutter}
+          {log}
+        </Box>
+      ) : null}
       {question}
     </Box>
   );

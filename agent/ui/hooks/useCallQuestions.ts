@@ -1,5 +1,5 @@
 import { useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { AgentEngine } from '../../core/engine-types.js';
 import { declineAnswer, type CallAnswer, type CallQuestion } from '../../core/tool-calls/questions.js';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
@@ -43,27 +43,31 @@ export function draftOf(drafts: ReadonlyMap<string, unknown>, call: WaitingCall)
 export function useCallQuestions({ calls, engine, active }: CallQuestionOptions): CallQuestions {
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const [drafts, setDrafts] = useState<ReadonlyMap<string, unknown>>(new Map());
+  // Keys can come faster than renders (a paste, then Enter): each reads the draft the last one left.
+  const latest = useRef(drafts);
+  const keep = (next: ReadonlyMap<string, unknown>): void => {
+    latest.current = next;
+    setDrafts(next);
+  };
   const waiting = calls.filter((c): c is WaitingCall => c.question !== undefined);
   // A chosen call that was answered hands focus to the first still waiting.
   const focused = waiting.find((c) => c.id === chosen) ?? waiting[0];
 
   const send = (id: string, answer: CallAnswer): void => {
     engine.answerCall(id, answer);
-    setDrafts((current) => {
-      const next = new Map(current);
-      next.delete(id);
-      return next;
-    });
+    const next = new Map(latest.current);
+    next.delete(id);
+    keep(next);
   };
 
   useInput(
     (input, key) => {
       if (!focused) return;
       const { question } = focused;
-      const outcome = key.escape || key.tab ? undefined : uiFor(question).onKey(question as never, draftOf(drafts, focused), input, key);
-      if (outcome && 'answer' in outcome) send(focused.id, outcome.answer);
-      else if (outcome) setDrafts((current) => new Map(current).set(focused.id, outcome.draft));
-      else if (key.escape) send(focused.id, declineAnswer(question));
+      const outcome = key.escape || key.tab ? undefined : uiFor(question).onKey(question as never, draftOf(latest.current, focused), input, key);
+      if (outcome && 'answer' in outcome) send(focused.id, outcome.answer as CallAnswer);
+      else if (outcome) keep(new Map(latest.current).set(focused.id, outcome.draft));
+      else if (key.escape) send(focused.id, declineAnswer(question) as CallAnswer);
       else if (key.tab) {
         const index = waiting.indexOf(focused);
         const step = key.shift ? -1 : 1;

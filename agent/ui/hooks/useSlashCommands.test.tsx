@@ -95,10 +95,45 @@ describe('slash commands', () => {
       'servers:server',
       'info:Reconnecting nope…',
       'error:Could not reconnect: no server named "nope" (see /mcp)',
-      'error:Usage: /mcp, or /mcp reconnect NAME',
+      'error:Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)',
       'info:(sign-in to server started)',
     ]);
     expect(engine.reconnects).toEqual(['server']);
+  });
+
+  it('/mcp logs NAME shows that server\'s log; /mcp level NAME LEVEL sets it; bad names and levels say so', async () => {
+    const { engine, entries, run } = setup();
+    const lines = Array.from({ length: 60 }, (_, i) => ({ at: i, level: 'info' as const, text: `line ${i}` }));
+    engine.serverLogLines.set('server', lines);
+    for (const line of ['/mcp logs server', '/mcp logs nope', '/mcp level server debug', '/mcp level server loud']) {
+      run(line);
+      await settle();
+    }
+    const [logs, ...rest] = entries;
+    expect(logs).toMatchObject({ kind: 'server-logs', server: 'server', total: 60 });
+    expect(logs?.kind === 'server-logs' && logs.lines.map((l) => l.text)).toEqual(lines.slice(10).map((l) => l.text));
+    expect(rest.map((e) => `${e.kind}:${'text' in e ? e.text : ''}`)).toEqual([
+      'error:no server named "nope" (see /mcp)',
+      'info:server now shows log messages from debug up.',
+      'error:Unknown log level "loud". Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)',
+    ]);
+    expect(engine.logLevels).toEqual([{ name: 'server', level: 'debug' }]);
+  });
+
+  it('/tools shows one page of many tools at a time, and says how to see the next', async () => {
+    const { engine, entries, run } = setup();
+    engine.tools = Array.from({ length: 3000 }, (_, i) => ({ name: `tool_${i}`, description: 'd'.repeat(10_000), server: 'big' }));
+    for (const line of ['/tools', '/tools 75', '/tools 0']) {
+      run(line);
+      await settle();
+    }
+    const [first, last, bad] = entries;
+    expect(first).toMatchObject({ kind: 'tools', page: { number: 1, pages: 75, total: 3000 } });
+    expect(first?.kind === 'tools' && first.tools.length).toBe(40);
+    // Only the page is kept, with descriptions cut: a listing of thousands stays small.
+    expect(first?.kind === 'tools' && first.tools.every((t) => t.description.length <= 2000)).toBe(true);
+    expect(last?.kind === 'tools' && last.tools.map((t) => t.name).at(-1)).toBe('tool_2999');
+    expect(bad).toEqual({ kind: 'error', text: 'Usage: /tools, or /tools PAGE (a page number)' });
   });
 
   it('reports a failing command instead of crashing', async () => {

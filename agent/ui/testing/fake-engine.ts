@@ -1,5 +1,5 @@
 import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js';
-import { TURN_ALREADY_RUNNING, type AgentEngine, type PermissionRules, type SessionStatus, type ToolSummary, type TurnEvent, type TurnOptions, type TurnResult } from '../../core/engine-types.js';
+import { TURN_ALREADY_RUNNING, type AgentEngine, type PermissionRules, type ServerLogLine, type SessionStatus, type ToolSummary, type TurnEvent, type TurnOptions, type TurnResult } from '../../core/engine-types.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from '../../core/tool-calls/questions.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
@@ -153,6 +153,24 @@ export class FakeEngine implements AgentEngine {
       this.signIns.push({ signal, resolve, reject });
       signal?.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
     });
+  }
+
+  readonly serverLogLines = new Map<string, ServerLogLine[]>();
+  readonly logLevels: Array<{ name: string; level: ServerLogLine['level'] }> = [];
+  roots: readonly string[] = [];
+
+  async setRoots(paths: readonly string[]): Promise<void> {
+    this.roots = [...paths];
+  }
+
+  serverLogs(name: string): ServerLogLine[] {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    return this.serverLogLines.get(name) ?? [];
+  }
+
+  async setServerLogLevel(name: string, level: ServerLogLine['level']): Promise<void> {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    this.logLevels.push({ name, level });
   }
 
   async reconnectServer(name: string): Promise<void> {
