@@ -8,7 +8,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ensurePrivateDir } from '../../../auth/login/file-cache.js';
+import { ensurePrivateDir } from '../../../config/private-file.js';
 import { errorMessage } from '../../../config/error-text.js';
 
 export interface AuditEntry {
