@@ -2,7 +2,7 @@ import { describeAccount, describeExpiry, relativeTime, localTime } from '../../
 import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
-import { causeOf } from '../../auth/login/network.js';
+import { rootCause } from '../../config/error-text.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
@@ -37,7 +37,7 @@ export interface ServerProbe {
 
 function probeError(error: unknown): string {
   if ((error as Error | undefined)?.name === 'TimeoutError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  return causeOf(error).cause;
+  return rootCause(error);
 }
 
 const INITIALIZE = JSON.stringify({

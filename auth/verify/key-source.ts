@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
-import { fetchTrustingCa, type JwksFetch } from './ca-fetch.js';
-import { createRemoteJwks } from './remote-jwks.js';
+import { fetchTrustingCa } from '../../config/ca-fetch.js';
+import { createRemoteJwks, type JwksFetch } from './remote-jwks.js';
 import type { KeySourceSettings } from './settings.js';
 
 export interface KeySource {

@@ -1,8 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { rootCause } from '../../config/error-text.js';
-import type { JwksFetch } from './ca-fetch.js';
 import { KeySourceUnavailableError } from './errors.js';
+
+/** The fetch shape jose's remote JWKS calls (a URL string and a GET init). */
+export type JwksFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 export interface RemoteJwksOptions {
   fetch: JwksFetch;
