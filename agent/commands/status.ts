@@ -2,7 +2,7 @@ import { describeAccount, describeExpiry, relativeTime, localTime } from '../../
 import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
-import { rootCause } from '../../config/error-text.js';
+import { errorMessage, rootCause } from '../../config/error-text.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
@@ -119,7 +119,7 @@ export const status: Command = async (args, ctx) => {
     cached = await auth.cachedSignIn();
   } catch (error) {
     await probing;
-    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(error instanceof Error ? error.message : String(error), ROW_CHARS)}\n`);
+    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
     return 1;
   }
   const server = await probing;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../config/error-text.js';
 import { handleDeviceCodeRequest } from './device-code-endpoint.js';
 import { openIdConfiguration, VERIFICATION_PATH } from './discovery.js';
 import type { KeyRing } from './keys.js';
@@ -137,7 +138,7 @@ export function createRequestHandler(p: ProviderContext, keys: KeyRing, stats: S
   return (req: IncomingMessage, res: ServerResponse): void => {
     route(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       p.log(`${req.method} ${req.url?.split('?')[0]} failed: ${message}`);
       if (res.headersSent) res.destroy();
       else sendJson(res, { status, body: { error: status === 500 ? 'server_error' : 'invalid_request', error_description: status === 500 ? 'internal error' : message } });
