@@ -6,7 +6,7 @@ import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
 import { createAgentEngine } from '../core/engine.js';
-import { startDemoStack } from '../demo/stack.js';
+import { startDemoStack } from '../demo-stack/stack.js';
 import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
 import { permissionDeps } from './permission-setup.js';

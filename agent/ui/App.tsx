@@ -1,8 +1,8 @@
 import { Box, useApp, useStdout } from 'ink';
 import { useCallback, useMemo } from 'react';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
-import { slashCommands } from './commands/index.js';
-import type { SlashCommandContext } from './commands/types.js';
+import { slashCommands } from './slash-commands/index.js';
+import type { SlashCommandContext } from './slash-commands/types.js';
 import { ApprovalPanel, approvalPanelRows } from './components/ApprovalPanel.js';
 import { InputBox } from './components/InputBox.js';
 import { LoginPanel, loginPanelRows } from './components/LoginPanel.js';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { errorMessage } from '../../../config/error-text.js';
-import type { SlashCommand, SlashCommandContext } from '../commands/types.js';
+import type { SlashCommand, SlashCommandContext } from '../slash-commands/types.js';
 
 /** Edit distance, for "did you mean" on a mistyped command. */
 function distance(a: string, b: string): number {
