@@ -4,6 +4,7 @@ import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
+import { browserOpener } from '../ui/browser.js';
 
 const USAGE = `Usage: warden login [--force] [--approve-server]
 
@@ -35,19 +36,34 @@ export function signedInLine(token: AccessToken, now: number, prefix = 'Signed i
 /** Room for a provider's one-sentence instructions or a long URL; every line printed here is one line. */
 const LINE_CHARS = 400;
 
-/** The device-code instructions. Every field is the identity provider's text: one terminal-safe line each. */
+/** A browser sign-in's link carries PKCE, state, scope and resource: cut, it would not work. */
+const LINK_CHARS = 2000;
+
+/** The sign-in instructions. Every field is the identity provider's text: one terminal-safe line each. */
 export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
-  const lines = [
-    `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
-    `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
-    '',
-    `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
-    `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
-    ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
-    '',
-    `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
-  ];
+  const lines =
+    prompt.userCode === undefined
+      ? [
+          `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
+          `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
+          '',
+          `    Open:  ${safeLine(prompt.verificationUri, LINK_CHARS)}`,
+          '',
+          `The link expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for the browser… (Ctrl-C to cancel)`,
+        ]
+      : [
+          `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
+          `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
+          '',
+          `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
+          `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
+          ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
+          '',
+          `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
+        ];
   ctx.stderr.write(`${lines.join('\n')}\n`);
+  // A browser sign-in returns to this machine's loopback: open it here when there is a browser.
+  if (prompt.userCode === undefined) void browserOpener(ctx.env)?.(prompt.verificationUri).catch(() => undefined);
 }
 
 export const login: Command = async (args, ctx) => {

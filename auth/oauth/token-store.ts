@@ -33,6 +33,9 @@ interface StoreFile {
 
 const empty = (): StoreFile => ({ version: 1, clients: {}, grants: {} });
 
+/** The client registered for browser sign-ins (authorization code) at an issuer; device-grant clients are keyed by the issuer alone. */
+export const browserClientKey = (issuer: string): string => `${issuer} authorization_code`;
+
 /** The key of one grant: tokens for one resource from one authorization server. */
 export const grantKey = (issuer: string, resource: string): string => `${issuer} ${resource}`;
 

@@ -77,7 +77,7 @@ describe.skipIf(!haveChromium)(`a real browser approves the device code${haveChr
     try {
       const page = await context.newPage();
       await page.goto(verificationUri);
-      await page.fill('input[name=user_code]', userCode.toLowerCase().replace('-', ''));
+      await page.fill('input[name=user_code]', (userCode ?? '').toLowerCase().replace('-', ''));
       await Promise.all([page.waitForLoadState('load'), page.click('text=Approve')]);
     } finally {
       await context.close();
