@@ -1,6 +1,6 @@
 import type { AuthorizationServerMetadata, FetchLike, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/client';
 import { redacted } from '../../../auth/login/access-token.js';
-import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
+import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from '../../../auth/oauth/device-grant.js';
 import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
@@ -59,6 +59,18 @@ function subjectOf(token: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The account a grant is for; the "tenant" shown is the authorization server's host (the key starts with its issuer). */
+function account(key: string, grant: StoredGrant): AccountSummary {
+  const issuer = key.split(' ')[0] ?? '';
+  let host = issuer;
+  try {
+    host = new URL(issuer).host;
+  } catch {
+    // a hand-edited store: show the key's start as it is
+  }
+  return { username: grant.subject ?? 'signed in', tenantId: host, homeAccountId: '' };
 }
 
 export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator {
@@ -131,6 +143,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       ...((tokens.refresh_token ?? previous?.refreshToken) && { refreshToken: tokens.refresh_token ?? previous?.refreshToken }),
       ...((tokens.scope ?? r.scope) && { scope: tokens.scope ?? r.scope }),
       ...(subject && { subject }),
+      server: settings.serverUrl,
     };
     await settings.store.update((file) => void (file.grants[grantKey(r.issuer, r.resource)] = grant));
     return token(r, grant);
@@ -141,7 +154,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       accessToken: grant.accessToken,
       expiresOn: new Date(grant.expiresAt),
       scopes: (grant.scope ?? '').split(' ').filter(Boolean),
-      account: { username: grant.subject ?? 'signed in', tenantId: new URL(r.issuer).host, homeAccountId: '' },
+      account: account(grantKey(r.issuer, r.resource), grant),
     });
   }
 
@@ -217,19 +230,17 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       }
     },
 
+    // Both read the store only (no discovery): logout and status work with the server away.
     async signOut() {
-      const r = await resolve();
-      const key = grantKey(r.issuer, r.resource);
-      const stored = await settings.store.grant(key);
-      if (!stored) return undefined;
-      await settings.store.update((file) => void delete file.grants[key]);
-      return token(r, stored).account;
+      const found = await settings.store.grantForServer(settings.serverUrl);
+      if (!found) return undefined;
+      await settings.store.update((file) => void delete file.grants[found.key]);
+      return account(found.key, found.grant);
     },
 
     async currentAccount() {
-      const r = await resolve().catch(() => undefined);
-      const stored = r && (await settings.store.grant(grantKey(r.issuer, r.resource)));
-      return r && stored ? token(r, stored).account : undefined;
+      const found = await settings.store.grantForServer(settings.serverUrl);
+      return found && account(found.key, found.grant);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
 import type { AuthenticatorDeps, LoginConfig, WardenAuthenticator } from '../../../auth/login/index.js';
+import type { OAuthTokenStore } from '../../../auth/oauth/token-store.js';
 import { ConfigError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { discoverAuth, type DiscoveredAuth } from './discovery.js';
@@ -56,17 +57,21 @@ const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== 
 
 const DISCOVERY_TIMEOUT_MS = 5000;
 
-/** The `oauth` kind's Authenticator; its grants live beside the token cache (WARDEN_TOKEN_CACHE). */
+/** The `oauth` kind's grants: oauth_tokens.json beside the token cache (WARDEN_TOKEN_CACHE). */
+export async function oauthTokenStore(env: Env): Promise<OAuthTokenStore> {
+  const [{ OAuthTokenStore }, { defaultCachePath, expandPath }, { dirname, join }] = await Promise.all([
+    import('../../../auth/oauth/token-store.js'),
+    import('../../../auth/login/config.js'),
+    import('node:path'),
+  ]);
+  const cache = env.WARDEN_TOKEN_CACHE?.trim();
+  return new OAuthTokenStore(join(dirname(cache ? expandPath(cache) : defaultCachePath()), 'oauth_tokens.json'));
+}
+
+/** The `oauth` kind's Authenticator. */
 function oauthAuthenticatorFactory(env: Env, serverUrl: string, oauth: NonNullable<SignInServiceOptions['oauth']>, fetchFn: FetchLike | undefined): AuthenticatorFactory {
   return async () => {
-    const [{ createOAuthAuthenticator }, { OAuthTokenStore }, { defaultCachePath, expandPath }, { dirname, join }] = await Promise.all([
-      import('./oauth-authenticator.js'),
-      import('../../../auth/oauth/token-store.js'),
-      import('../../../auth/login/config.js'),
-      import('node:path'),
-    ]);
-    const cache = env.WARDEN_TOKEN_CACHE?.trim();
-    const store = new OAuthTokenStore(join(dirname(cache ? expandPath(cache) : defaultCachePath()), 'oauth_tokens.json'));
+    const [{ createOAuthAuthenticator }, store] = await Promise.all([import('./oauth-authenticator.js'), oauthTokenStore(env)]);
     return createOAuthAuthenticator({ serverUrl, store, ...(oauth.clientId && { clientId: oauth.clientId }), ...(oauth.scope && { scope: oauth.scope }), ...(fetchFn && { fetch: fetchFn }) });
   };
 }
