@@ -147,7 +147,7 @@ export const chat: Command = async (args, ctx) => {
   const serviceFor = (server: HttpServerConfig): SignInService => {
     let service = services.get(server.name);
     if (!service) {
-      service = serverSignInService(server, { env: ctx.env, approveRun: values['approve-server'] === true, onWarning });
+      service = serverSignInService(server, { env: ctx.env, servers: config.servers, approveRun: values['approve-server'] === true, onWarning });
       services.set(server.name, service);
     }
     return service;

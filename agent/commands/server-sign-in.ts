@@ -27,8 +27,29 @@ export function entraEnv(env: Env, server: ServerConfig): Env {
 
 export interface ServerSignInOptions {
   env: Env;
+  /** Every configured server: an `entra` sign-in also consents to the scopes of the others on the same API. */
+  servers?: readonly ServerConfig[];
   approveRun?: boolean;
   onWarning?: (line: string) => void;
+}
+
+const apiOf = (scope: string): string => scope.slice(0, Math.max(0, scope.lastIndexOf('/')));
+
+/**
+ * The configured scopes of the other `entra` servers that sign in the same way (client, tenant,
+ * identity provider) to the same API as `server`: one device code consents to all of them.
+ */
+export function sameApiScopes(server: ServerConfig, servers: readonly ServerConfig[], env: Env): string[] {
+  const own = entraEnv(env, server);
+  const scope = own.ENTRA_API_SCOPE?.trim();
+  if (!scope || !apiOf(scope)) return [];
+  const same = (other: Env): boolean => (['ENTRA_CLIENT_ID', 'ENTRA_TENANT_ID', 'ENTRA_AUTHORITY_HOST'] as const).every((k) => (other[k] ?? '').trim() === (own[k] ?? '').trim());
+  const scopes = servers
+    .filter((s) => s !== server && s.type !== 'stdio' && s.auth?.kind === 'entra' && s.auth.scope)
+    .filter((s) => same(entraEnv(env, s)))
+    .map((s) => (s.auth?.kind === 'entra' ? (s.auth.scope ?? '') : ''))
+    .filter((s) => s !== scope && apiOf(s) === apiOf(scope));
+  return [...new Set(scopes)];
 }
 
 /** One HTTP server's sign-in service, from its `auth` entry (a server's own settings win over ENTRA_*). */
@@ -39,6 +60,7 @@ export function serverSignInService(server: HttpServerConfig, options: ServerSig
     serverUrl: server.url,
     ...(options.approveRun !== undefined && { approveRun: options.approveRun }),
     ...(options.onWarning && { deps: { onWarning: options.onWarning } }),
+    ...(auth?.kind === 'entra' && options.servers && { alsoConsent: sameApiScopes(server, options.servers, options.env) }),
     ...(auth?.kind === 'oauth' && { oauth: { ...(auth.clientId && { clientId: auth.clientId }), ...(auth.scope && { scope: auth.scope }) } }),
     ...(auth?.kind === 'client-credentials' && {
       appCredentials: { ...(auth.certificateFile && { certificateFile: auth.certificateFile }), ...(auth.federatedTokenFile && { federatedTokenFile: auth.federatedTokenFile }) },

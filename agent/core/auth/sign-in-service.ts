@@ -51,6 +51,11 @@ export interface SignInServiceOptions {
   appCredentials?: { certificateFile?: string; federatedTokenFile?: string };
   /** The `oauth` kind: the server's own authorization server, not Entra (settings from its metadata). */
   oauth?: { clientId?: string; scope?: string };
+  /**
+   * More scopes a device-code sign-in consents to at once: other servers' scopes of the same API
+   * (Entra issues a token for one API per request, so scopes of other APIs cannot ride along).
+   */
+  alsoConsent?: string[];
 }
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
@@ -97,6 +102,15 @@ function appAuthenticatorFactory(env: Env, credentials: NonNullable<SignInServic
   };
 }
 
+/** The factory's Authenticator, whose interactive sign-ins also consent to `scopes`. */
+function consentingTo(factory: AuthenticatorFactory, scopes: string[]): AuthenticatorFactory {
+  if (scopes.length === 0) return factory;
+  return async (discovered) => {
+    const authenticator = await factory(discovered);
+    return { ...authenticator, signIn: (o) => authenticator.signIn({ ...o, scopes: [...new Set([...(o.scopes ?? []), ...scopes])] }) };
+  };
+}
+
 export function createSignInService(options: SignInServiceOptions): SignInService {
   const { env, serverUrl, deps = {} } = options;
   const build = async (config: LoginConfig): Promise<WardenAuthenticator> => (await import('../../../auth/login/index.js')).createAuthenticator(config, deps);
@@ -107,7 +121,7 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
       ? oauthAuthenticatorFactory(env, serverUrl, options.oauth, options.fetch)
       : options.appCredentials
         ? appAuthenticatorFactory(env, options.appCredentials, deps)
-        : loginAuthenticatorFactory(env, deps),
+        : consentingTo(loginAuthenticatorFactory(env, deps), options.alsoConsent ?? []),
     async resolve(signal) {
       // Nothing to learn from the server when the scope is configured, or no client could use it.
       if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) {
