@@ -14,11 +14,11 @@ export interface AuthorizationResponse {
   iss?: string;
 }
 
-/** The browser came back with an error, a wrong `state`, or not at all. */
+/** The browser came back with an error, or not at all. */
 export class LoopbackRedirectError extends Error {
   override readonly name = 'LoopbackRedirectError';
   constructor(
-    readonly code: 'cancelled' | 'access_denied' | 'state_mismatch' | 'server_error' | 'expired',
+    readonly code: 'cancelled' | 'access_denied' | 'server_error' | 'expired',
     message: string,
   ) {
     super(message);
@@ -28,7 +28,7 @@ export class LoopbackRedirectError extends Error {
 export interface LoopbackRedirect {
   /** `http://127.0.0.1:<port>/callback` */
   readonly redirectUri: string;
-  /** Resolves with the code once the browser comes back with the expected `state`; the listener is closed then. */
+  /** Resolves with the code once the browser comes back with the expected `state` (others are refused); the listener is closed then. */
   response(state: string, options: { signal?: AbortSignal; timeoutMs: number }): Promise<AuthorizationResponse>;
   close(): Promise<void>;
 }
@@ -77,11 +77,9 @@ export async function startLoopbackRedirect(): Promise<LoopbackRedirect> {
           const error = q.get('error');
           const send = (status: number, title: string, text: string): void =>
             void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page(title, text));
-          // A redirect without our state is not the answer to our request (CSRF, RFC 6749 §10.12).
-          if (q.get('state') !== state) {
-            send(400, 'Sign-in not recognised', 'This answer does not belong to the sign-in Warden started.');
-            return finish(new LoopbackRedirectError('state_mismatch', 'the browser came back with an unexpected state; sign in again'));
-          }
+          // A redirect without our state is not the answer to our request (CSRF, RFC 6749 §10.12):
+          // refused, and the sign-in goes on waiting (a stray request must not end it).
+          if (q.get('state') !== state) return send(400, 'Sign-in not recognised', 'This answer does not belong to the sign-in Warden started.');
           if (error) {
             const description = plain(q.get('error_description') ?? '');
             send(200, 'Sign-in not completed', `${plain(error)}${description ? `: ${description}` : ''}. You can close this tab.`);
