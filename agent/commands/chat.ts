@@ -2,28 +2,14 @@ import { homedir } from 'node:os';
 import { text as readAll } from 'node:stream/consumers';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
-import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
 import { auditLogFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
-import type { ServerConfig } from '../core/host/server-config.js';
+import type { HttpServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
 import type { SignInService } from '../core/auth/sign-in-service.js';
 import type { Command } from './context.js';
 import { permissionDeps, toolPatterns } from './permission-setup.js';
-
-/** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
-function entraEnv(env: Env, server: ServerConfig): Env {
-  const auth = server.auth;
-  if (auth?.kind !== 'entra' && auth?.kind !== 'client-credentials') return env;
-  return {
-    ...env,
-    ...(auth.scope && { ENTRA_API_SCOPE: auth.scope }),
-    ...(auth.tenantId && { ENTRA_TENANT_ID: auth.tenantId }),
-    ...(auth.authorityHost && { ENTRA_AUTHORITY_HOST: auth.authorityHost }),
-    ...(auth.clientId && { ENTRA_CLIENT_ID: auth.clientId }),
-  };
-}
 
 const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
@@ -130,10 +116,10 @@ export const chat: Command = async (args, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInService }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { entraEnv, serverSignInService }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
-    import('../core/auth/sign-in-service.js'),
+    import('./server-sign-in.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
   let questions = {};
@@ -158,20 +144,10 @@ export const chat: Command = async (args, ctx) => {
   // One sign-in service per HTTP server: its settings (a server's own `auth: {kind: "entra", …}`
   // win over ENTRA_*), its Authenticator, and its gate (its own URL and scope against the approvals).
   const services = new Map<string, SignInService>();
-  const serviceFor = (server: ServerConfig & { type: 'http' | 'sse' }): SignInService => {
+  const serviceFor = (server: HttpServerConfig): SignInService => {
     let service = services.get(server.name);
     if (!service) {
-      const auth = server.auth;
-      service = createSignInService({
-        env: entraEnv(ctx.env, server),
-        serverUrl: server.url,
-        approveRun: values['approve-server'] === true,
-        deps: { onWarning },
-        ...(auth?.kind === 'oauth' && { oauth: { ...(auth.clientId && { clientId: auth.clientId }), ...(auth.scope && { scope: auth.scope }) } }),
-        ...(auth?.kind === 'client-credentials' && {
-          appCredentials: { ...(auth.certificateFile && { certificateFile: auth.certificateFile }), ...(auth.federatedTokenFile && { federatedTokenFile: auth.federatedTokenFile }) },
-        }),
-      });
+      service = serverSignInService(server, { env: ctx.env, servers: config.servers, approveRun: values['approve-server'] === true, onWarning });
       services.set(server.name, service);
     }
     return service;

@@ -1,15 +1,20 @@
 import { describeExpiry } from '../../auth/login/format.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
 import { errorMessage } from '../../config/error-text.js';
-import { commandAuthenticator } from './login-config.js';
+import { UsageError } from '../../config/errors.js';
+import { commandAuthenticator, namedServerAuth } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
+import { browserOpener } from '../ui/browser.js';
 
-const USAGE = `Usage: warden login [--force] [--approve-server]
+const USAGE = `Usage: warden login [NAME] [--mcp-config FILE]… [--force] [--approve-server]
 
 Signs in with a device code: open the URL shown on any device (phone, laptop), enter the
-code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
+code and approve. With NAME: signs in to that configured server (mcpServers in
+~/.config/warden/mcp.json, an approved .mcp.json or --mcp-config FILE) by its auth kind:
+entra (device code), oauth (device code when its authorization server offers one, else a
+link to open in a browser on this computer) or client-credentials (the app's own token). The token is cached in WARDEN_TOKEN_CACHE (default
 ~/.config/warden/token_cache.json, mode 0600) and renewed without you while it can be.
 
 Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE
@@ -20,6 +25,7 @@ servers approved for it: MCP_SERVER_URL with ENTRA_API_SCOPE set, or the first s
 a scope through its metadata. A server asking for a scope bound to another one, or naming an
 identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is refused (exit 1).
 
+  --mcp-config FILE  also read servers from FILE (repeatable)
   --force            sign in again even when a usable token is cached
   --approve-server   approve MCP_SERVER_URL for the scope and identity provider it names
                      (recorded in server-approvals.json beside the token cache)`;
@@ -36,35 +42,63 @@ export function signedInLine(token: AccessToken, now: number, prefix = 'Signed i
 /** Room for a provider's one-sentence instructions or a long URL; every line printed here is one line. */
 const LINE_CHARS = 400;
 
-/** The device-code instructions. Every field is the identity provider's text: one terminal-safe line each. */
+/** A browser sign-in's link carries PKCE, state, scope and resource: cut, it would not work. */
+const LINK_CHARS = 2000;
+
+/** The sign-in instructions. Every field is the identity provider's text: one terminal-safe line each. */
 export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
-  const lines = [
-    `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
-    `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
-    '',
-    `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
-    `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
-    ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
-    '',
-    `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
-  ];
+  const lines =
+    prompt.userCode === undefined
+      ? [
+          `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
+          `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
+          '',
+          `    Open:  ${safeLine(prompt.verificationUri, LINK_CHARS)}`,
+          '',
+          `The link expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for the browser… (Ctrl-C to cancel)`,
+        ]
+      : [
+          `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
+          `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
+          '',
+          `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
+          `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
+          ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
+          '',
+          `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
+        ];
   ctx.stderr.write(`${lines.join('\n')}\n`);
+  // A browser sign-in returns to this machine's loopback: open it here when there is a browser.
+  if (prompt.userCode === undefined) void browserOpener(ctx.env)?.(prompt.verificationUri).catch(() => undefined);
 }
 
 export const login: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { force: { type: 'boolean' }, 'approve-server': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseFlags(
+    args,
+    { force: { type: 'boolean' }, 'approve-server': { type: 'boolean' }, 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth, bind } = await commandAuthenticator(ctx, { approve: values['approve-server'] === true });
+  const [name, extra] = positionals;
+  if (extra !== undefined) throw new UsageError(`warden login takes one server name, got "${extra}" too`);
+  if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
+  const approve = values['approve-server'] === true;
+  const target = name === undefined ? await commandAuthenticator(ctx, { approve }) : await namedServerAuth(ctx, name, { approve, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
+  if ('nothing' in target) {
+    ctx.stdout.write(`${safeLine(target.nothing, LINE_CHARS)}\n`);
+    return 0;
+  }
+  const { auth, bind } = target;
   try {
     if (!values.force && (await auth.currentAccount())) {
       try {
         const token = await auth.acquireTokenSilently();
         await bind();
         ctx.stdout.write(`${signedInLine(token, Date.now(), 'Already signed in as')}\n`);
-        ctx.stderr.write('warden: run `warden login --force` to sign in again\n');
+        ctx.stderr.write(`warden: run \`warden login${name === undefined ? '' : ` ${safeLine(name, 100)}`} --force\` to sign in again\n`);
         return 0;
       } catch (error) {
         // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).

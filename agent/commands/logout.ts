@@ -1,23 +1,33 @@
 import { describeAccount } from '../../auth/login/format.js';
 import { errorMessage } from '../../config/error-text.js';
-import { commandAuthenticator } from './login-config.js';
+import { UsageError } from '../../config/errors.js';
+import { commandAuthenticator, namedServerAuth } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command } from './context.js';
 
-const USAGE = `Usage: warden logout
+const USAGE = `Usage: warden logout [NAME] [--mcp-config FILE]…
 
 Removes the signed-in account and its tokens from the token cache (WARDEN_TOKEN_CACHE).
-Nothing is sent to the identity provider.`;
+With NAME: the sign-in of that configured server (an oauth server's tokens in
+oauth_tokens.json beside the cache). Nothing is sent to the identity provider.`;
 
 export const logout: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseFlags(args, { 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const [name, extra] = positionals;
+  if (extra !== undefined) throw new UsageError(`warden logout takes one server name, got "${extra}" too`);
+  if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
   // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
-  const { auth } = await commandAuthenticator(ctx, { enforce: false });
+  const target = name === undefined ? await commandAuthenticator(ctx, { enforce: false }) : await namedServerAuth(ctx, name, { enforce: false, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
+  if ('nothing' in target) {
+    ctx.stdout.write(`${safeLine(target.nothing, 400)}\n`);
+    return 0;
+  }
+  const { auth } = target;
   try {
     const removed = await auth.signOut();
     if (!removed) {

@@ -3,6 +3,9 @@ import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
 import { errorMessage, rootCause } from '../../config/error-text.js';
+import { ConfigError } from '../../config/errors.js';
+import { configuredServers } from './server-sign-in.js';
+import { serverSignInStates, type ServerSignInState } from './server-status.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
@@ -11,7 +14,9 @@ import type { Command } from './context.js';
 const USAGE = `Usage: warden status [--json] [--server URL]
 
 Shows the signed-in account, tenant, scopes and token expiry from the token cache (no call
-to the identity provider, never the token itself), and whether the MCP server answers.
+to the identity provider, never the token itself), and whether the MCP server answers; then
+each configured server (mcpServers files) with its auth kind and sign-in state, from what is
+stored (sign in to one with \`warden login NAME\`).
 Exit code 0 when an account is signed in, 1 when not.
 
   --json          machine-readable output
@@ -104,6 +109,11 @@ function tokenLine(cached: CachedSignIn, now: number): string {
   return `expired ${relativeTime(cached.expiresOn, now)} (${localTime(cached.expiresOn)}); ${renew}`;
 }
 
+/** The configured servers' block; names and details come from files and identity providers: terminal-safe. */
+function serverLines(servers: ServerSignInState[]): string {
+  return `Configured servers:\n${servers.map((s) => `  ${safeLine(s.name, 60)} (${s.kind}): ${safeLine(s.detail, ROW_CHARS)}\n`).join('')}`;
+}
+
 export const status: Command = async (args, ctx) => {
   const { values } = parseFlags(args, { json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
@@ -111,7 +121,25 @@ export const status: Command = async (args, ctx) => {
     return 0;
   }
   const { serverUrl } = loadAgentConfig(ctx.env, values.server !== undefined ? { server: values.server } : {});
-  const { config, auth, refusal } = await commandAuthenticator(ctx, { serverUrl, enforce: false });
+  const servers = await configuredServers(ctx.env).then(
+    (list) => serverSignInStates(list, ctx.env),
+    (error: unknown) => {
+      // A broken mcpServers file does not hide the sign-in below: one line says what is wrong.
+      ctx.stderr.write(`warden: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
+      return [];
+    },
+  );
+  const entra = await commandAuthenticator(ctx, { serverUrl, enforce: false }).catch((error: unknown) => {
+    // Only servers of other kinds are configured: their states are the report.
+    if (!(error instanceof ConfigError) || servers.length === 0) throw error;
+    return error;
+  });
+  if (entra instanceof ConfigError) {
+    if (values.json) ctx.stdout.write(`${JSON.stringify({ signedIn: false, entraNotConfigured: entra.message, servers }, null, 2)}\n`);
+    else ctx.stdout.write(`Entra sign-in: not configured (${safeLine(entra.message, ROW_CHARS)})\n${serverLines(servers)}`);
+    return servers.some((s) => s.signedIn) ? 0 : 1;
+  }
+  const { config, auth, refusal } = entra;
 
   const probing = probeServer(serverUrl, ctx.shutdownSignal);
   let cached: CachedSignIn | undefined;
@@ -138,6 +166,7 @@ export const status: Command = async (args, ctx) => {
       cachePath: config.cachePath,
       server,
       approvalNeeded: refusal ?? null,
+      servers,
     };
     ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return cached ? 0 : 1;
@@ -170,5 +199,6 @@ export const status: Command = async (args, ctx) => {
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   // Values come from the server's metadata, the identity provider and the cache: one terminal-safe line each (--json is escaped already).
   ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n') + '\n');
+  if (servers.length > 0) ctx.stdout.write(`\n${serverLines(servers)}`);
   return cached ? 0 : 1;
 };

@@ -53,6 +53,11 @@ export interface DevIdpOptions {
   apiScopeName?: string;
   /** More scope names the API offers (consented to when asked for, e.g. after a server's insufficient_scope). */
   extraScopeNames?: string[];
+  /**
+   * Other APIs in the tenant (App ID URI or GUID, and scope names), consented for every user by an
+   * administrator: the user's refresh token redeems for them, so one sign-in serves their servers too.
+   */
+  otherApis?: { audience: string; scopeNames: string[] }[];
   /** Apps that may get app tokens with the client_credentials grant (certificate or federated credential). */
   servicePrincipals?: DevServicePrincipal[];
   /** Clock (epoch ms) for token times and code expiry; default Date.now. */
@@ -154,6 +159,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     tenantId,
     clientId,
     resource,
+    otherApis: (options.otherApis ?? []).map((api) => ({ ...apiResource(api.audience, api.scopeNames[0] ?? 'execute'), scopeNames: [...api.scopeNames] })),
     user,
     servicePrincipals: options.servicePrincipals ?? [],
     deviceFlow: new DeviceFlow({ lifetimeSeconds: codeLifetime, intervalSeconds: interval, now, user }),

@@ -11,6 +11,11 @@ export interface ProviderContext {
   tenantId: string;
   clientId: string;
   resource: ApiResource;
+  /**
+   * Other APIs of the tenant, consented for every user by an administrator (as enterprises do):
+   * a user's refresh token redeems for their scopes, so one sign-in serves several servers.
+   */
+  otherApis: readonly ApiResource[];
   /** Who approving a code signs in as. */
   user: DevUser;
   deviceFlow: DeviceFlow;

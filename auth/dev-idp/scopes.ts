@@ -1,4 +1,4 @@
-/** Scope parsing for the one API this provider issues tokens for. */
+/** Scope parsing for the APIs this provider issues tokens for (one per request, as Entra's token endpoint). */
 
 /** OpenID scopes that ride along with an API scope (MSAL always adds openid, profile, offline_access). */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -45,6 +45,22 @@ export function parseScopes(requested: string, resource: ApiResource): GrantedSc
   }
   if (api.size === 0) throw new ScopeError(`request an API scope, e.g. ${resource.audience}/${resource.scopeNames[0] ?? 'execute'}`);
   return { api: [...api], oidc: [...oidc] };
+}
+
+/**
+ * The API a request's first API scope names (`api://<app>/name` or `<app id>/name`); the primary
+ * API when none is named. parseScopes then refuses scopes of a second API in the same request,
+ * as Entra does (AADSTS28000: one resource per token).
+ */
+export function resourceFor(requested: string, apis: readonly ApiResource[]): ApiResource {
+  for (const scope of requested.split(' ').filter(Boolean)) {
+    const slash = scope.lastIndexOf('/');
+    if (slash < 0) continue;
+    const prefix = scope.slice(0, slash);
+    const api = apis.find((a) => a.audience === prefix || a.appId === prefix);
+    if (api) return api;
+  }
+  return apis[0] as ApiResource;
 }
 
 /** The `scope` of a token response: full API scopes first, then the OpenID ones. */

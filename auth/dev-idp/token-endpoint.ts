@@ -1,6 +1,6 @@
 import { handleClientCredentials } from './client-credentials.js';
 import { checkClient, oauthError, type OAuthResult, type ProviderContext } from './oauth.js';
-import { parseScopes, ScopeError, scopeString, type GrantedScopes } from './scopes.js';
+import { parseScopes, resourceFor, ScopeError, scopeString, type ApiResource, type GrantedScopes } from './scopes.js';
 import { clientInfo, mintAccessToken, mintIdToken, type Grant } from './tokens.js';
 
 const DEVICE_CODE_GRANTS = ['device_code', 'urn:ietf:params:oauth:grant-type:device_code'];
@@ -30,9 +30,11 @@ export async function handleTokenRequest(params: URLSearchParams, p: ProviderCon
     const refreshToken = params.get('refresh_token');
     if (!refreshToken) return oauthError('invalid_request', 'missing refresh_token');
     let requested: GrantedScopes | undefined;
+    const scope = params.get('scope');
+    // A refresh token redeems for the signed-in API or an administrator-consented one.
+    const resource = scope ? resourceFor(scope, [p.resource, ...p.otherApis]) : p.resource;
     try {
-      const scope = params.get('scope');
-      requested = scope ? parseScopes(scope, p.resource) : undefined;
+      requested = scope ? parseScopes(scope, resource) : undefined;
     } catch (error) {
       if (error instanceof ScopeError) return oauthError('invalid_scope', error.message);
       throw error;
@@ -41,11 +43,11 @@ export async function handleTokenRequest(params: URLSearchParams, p: ProviderCon
     // Entra adds suberror bad_token, which makes MSAL throw InteractionRequiredAuthError (sign in again).
     if (!grant) return oauthError('invalid_grant', 'the refresh token is invalid, expired, revoked or already used; sign in again', { suberror: 'bad_token' });
     const scopes = requested ?? grant.scopes;
-    const beyond = scopes.api.filter((name) => !grant.scopes.api.includes(name));
+    const beyond = resource === p.resource ? scopes.api.filter((name) => !grant.scopes.api.includes(name)) : [];
     if (beyond.length > 0) return oauthError('invalid_scope', `the sign-in did not grant ${beyond.join(', ')}; sign in again with that scope`);
     const acrs = requestedContexts(params);
-    p.log(`tokens refreshed for ${grant.user.username}${acrs.length > 0 ? ` (authentication context ${acrs.join(', ')})` : ''}`);
-    return issueTokens(grant, scopes, p, acrs);
+    p.log(`tokens refreshed for ${grant.user.username}${resource === p.resource ? '' : ` (for ${resource.audience})`}${acrs.length > 0 ? ` (authentication context ${acrs.join(', ')})` : ''}`);
+    return issueTokens(grant, scopes, p, acrs, resource);
   }
 
   return oauthError('unsupported_grant_type', `grant_type must be device_code (or ${DEVICE_CODE_GRANTS[1]}), refresh_token or client_credentials`);
@@ -66,11 +68,11 @@ function requestedContexts(params: URLSearchParams): string[] {
 }
 
 /** Entra's token response: access token for the API, ID token and refresh token per the OpenID scopes, client_info for MSAL. */
-async function issueTokens(grant: Grant, scopes: GrantedScopes, p: ProviderContext, acrs: readonly string[] = []): Promise<OAuthResult> {
-  const access = await mintAccessToken({ ...grant, scopes }, p.tokens, acrs);
+async function issueTokens(grant: Grant, scopes: GrantedScopes, p: ProviderContext, acrs: readonly string[] = [], resource: ApiResource = p.resource): Promise<OAuthResult> {
+  const access = await mintAccessToken({ ...grant, scopes }, p.tokens, acrs, resource);
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
-    scope: scopeString(scopes, p.resource),
+    scope: scopeString(scopes, resource),
     expires_in: access.expiresIn,
     ext_expires_in: access.expiresIn,
     access_token: access.token,

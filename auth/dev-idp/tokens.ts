@@ -42,11 +42,11 @@ async function sign(claims: Record<string, unknown>, keys: KeyRing): Promise<str
  * An Entra v2 delegated access token for the API (`aud` = the API's app id, `scp` = scope names;
  * `acrs` = the authentication contexts a claims request asked for, as if the user satisfied them).
  */
-export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: readonly string[] = []): Promise<{ token: string; expiresIn: number }> {
+export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: readonly string[] = [], resource: ApiResource = s.resource): Promise<{ token: string; expiresIn: number }> {
   const iat = Math.floor(s.now() / 1000);
   const token = await sign(
     {
-      aud: s.resource.appId,
+      aud: resource.appId,
       iss: s.issuer,
       iat,
       nbf: iat,
@@ -57,7 +57,7 @@ export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: read
       oid: grant.user.oid,
       preferred_username: grant.user.username,
       scp: grant.scopes.api.join(' '),
-      sub: pairwiseSubject(grant.user.oid, s.resource.appId),
+      sub: pairwiseSubject(grant.user.oid, resource.appId),
       tid: s.tenantId,
       uti: randomUUID(),
       ver: '2.0',

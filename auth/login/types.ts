@@ -7,7 +7,8 @@
 export interface DeviceCodePrompt {
   /** The identity provider's host[:port], shown plainly before the code. */
   authorityHost: string;
-  userCode: string;
+  /** Absent for a browser sign-in (authorization code): the link is all there is to open. */
+  userCode?: string;
   verificationUri: string;
   /** The URL with the code pre-filled, when the identity provider offers one. */
   verificationUriComplete?: string;

@@ -23,6 +23,8 @@ export interface StoredGrant {
   scope?: string;
   /** Who signed in (the ID token's or access token's `sub`/name), for display only. */
   subject?: string;
+  /** The MCP server URL it was got for: found again without asking the server (status, logout). */
+  server?: string;
 }
 
 interface StoreFile {
@@ -32,6 +34,9 @@ interface StoreFile {
 }
 
 const empty = (): StoreFile => ({ version: 1, clients: {}, grants: {} });
+
+/** The client registered for browser sign-ins (authorization code) at an issuer; device-grant clients are keyed by the issuer alone. */
+export const browserClientKey = (issuer: string): string => `${issuer} authorization_code`;
 
 /** The key of one grant: tokens for one resource from one authorization server. */
 export const grantKey = (issuer: string, resource: string): string => `${issuer} ${resource}`;
@@ -60,6 +65,12 @@ export class OAuthTokenStore {
 
   async grant(key: string): Promise<StoredGrant | undefined> {
     return (await this.read()).grants[key];
+  }
+
+  /** The grant got for an MCP server URL, and its key; no network. */
+  async grantForServer(serverUrl: string): Promise<{ key: string; grant: StoredGrant } | undefined> {
+    const found = Object.entries((await this.read()).grants).find(([, grant]) => grant.server === serverUrl);
+    return found && { key: found[0], grant: found[1] };
   }
 
   /** Read-modify-write under the lock. */

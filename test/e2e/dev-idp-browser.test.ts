@@ -1,24 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { buildLoginConfig, createAuthenticator, type DeviceCodePrompt } from '../../auth/login/index.js';
-
-/** Debian's `chromium` package (installed by .ci/run when missing); CHROMIUM_PATH overrides. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.js';
 
 let root: string;
 let idp: RunningDevIdp;
@@ -28,7 +15,7 @@ describe.skipIf(!haveChromium)(`a real browser approves the device code${haveChr
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'warden-browser-'));
     idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 1 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -77,7 +64,7 @@ describe.skipIf(!haveChromium)(`a real browser approves the device code${haveChr
     try {
       const page = await context.newPage();
       await page.goto(verificationUri);
-      await page.fill('input[name=user_code]', userCode.toLowerCase().replace('-', ''));
+      await page.fill('input[name=user_code]', (userCode ?? '').toLowerCase().replace('-', ''));
       await Promise.all([page.waitForLoadState('load'), page.click('text=Approve')]);
     } finally {
       await context.close();

@@ -1,11 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { loopbackContext } from './chromium.js';
 
 /**
  * A real, generic OpenID/OAuth authorization server for the `oauth` sign-in kind: `oidc-provider`
  * (a certified OpenID provider library) with the device flow, dynamic client registration, PKCE
  * and resource indicators (JWT access tokens for the MCP server as `aud`, RFC 9068 claims).
- * Its development interactions sign in any login; `approve` walks its real pages over HTTP.
+ * Its development interactions sign in any login; `approve` walks its real pages, in headless
+ * Chromium when given a browser, else as plain HTTP form posts. It ends on the provider's
+ * "Sign-in Success" page (device flow) or once the provider sends the browser elsewhere (the
+ * client's redirect URI, which it then opens).
  */
 export interface TestOidcProvider {
   issuer: string;
@@ -14,12 +19,17 @@ export interface TestOidcProvider {
   setResource(url: string): void;
   /** Token endpoint requests so far, by grant type. */
   tokenRequests(): Record<string, number>;
-  /** Approves a user code through the provider's own pages: code entry, confirm, login, consent. */
-  approve(verificationUriComplete: string, login?: string): Promise<void>;
+  /** Approves through the provider's own pages: (device flow) code entry and confirm, then login and consent. */
+  approve(url: string, options?: { login?: string; browser?: Browser | undefined }): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(): Promise<TestOidcProvider> {
+export interface OidcProviderOptions {
+  /** false: no device_authorization_endpoint, so clients sign in in a browser (authorization code + PKCE). */
+  deviceFlow?: boolean;
+}
+
+export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<TestOidcProvider> {
   const { default: Provider } = await import('oidc-provider');
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,7 +39,7 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
   const provider = new Provider(issuer, {
     features: {
       devInteractions: { enabled: true },
-      deviceFlow: { enabled: true },
+      deviceFlow: { enabled: options.deviceFlow ?? true },
       registration: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -61,7 +71,30 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
     jwksUri: `${issuer}/jwks`,
     setResource: (url) => void (resource = url),
     tokenRequests: () => ({ ...counts }),
-    async approve(start, login = 'alice') {
+    async approve(start, { login = 'alice', browser } = {}) {
+      const origin = new URL(issuer).origin;
+      if (browser) {
+        const context = await loopbackContext(browser);
+        try {
+          const page = await context.newPage();
+          await page.goto(start);
+          for (let step = 0; step < 12; step++) {
+            // Each page: (a device code is submitted by the page's own script) confirm, login, consent.
+            await page.locator('button[autofocus], button.login-submit, h1:text-is("Sign-in Success"), h1:text-is("Signed in")').first().waitFor();
+            if (new URL(page.url()).origin !== origin || (await page.title()) === 'Sign-in Success') return;
+            if ((await page.locator('input[name=login]').count()) > 0) {
+              await page.fill('input[name=login]', login);
+              await page.fill('input[name=password]', 'any');
+            }
+            const before = page.url();
+            await page.locator('button[autofocus], button.login-submit').first().click();
+            await page.waitForURL((next) => next.href !== before);
+          }
+        } finally {
+          await context.close();
+        }
+        throw new Error('oidc-provider approval in Chromium did not finish');
+      }
       const jar = new Map<string, string>();
       const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
         const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
@@ -79,6 +112,8 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
         if (res.status >= 300 && res.status < 400) {
           url = new URL(res.headers.get('location') ?? '', url).href;
           init = {};
+          // Sent back to the client (its loopback redirect): the browser would open it now.
+          if (new URL(url).origin !== origin) return void (await fetch(url)).arrayBuffer();
           continue;
         }
         const html = await res.text();

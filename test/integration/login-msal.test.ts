@@ -81,7 +81,7 @@ function recordingFetch(provider: RunningDevIdp): { fetch: LoginFetch; sent: { m
 function approving(provider: RunningDevIdp, seen: DeviceCodePrompt[] = []) {
   return (prompt: DeviceCodePrompt): void => {
     seen.push(prompt);
-    provider.approve(prompt.userCode).catch((error: unknown) => seen.push({ ...prompt, message: `approve failed: ${String(error)}` }));
+    provider.approve(prompt.userCode ?? '').catch((error: unknown) => seen.push({ ...prompt, message: `approve failed: ${String(error)}` }));
   };
 }
 
@@ -169,7 +169,7 @@ describe('device-code sign-in against the dev identity provider (real MSAL)', ()
   it('reports a declined sign-in', async () => {
     const auth = createAuthenticator(configFor(idp));
     const error = await auth
-      .signIn({ onDeviceCode: (p) => void idp.deny(p.userCode) })
+      .signIn({ onDeviceCode: (p) => void idp.deny(p.userCode ?? '') })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SignInFailedError);
     expect((error as Error).message).toBe('sign-in was declined');

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
@@ -10,13 +11,14 @@ import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import { readPrivateFile } from '../../config/private-file.js';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 /**
  * The `oauth` sign-in kind against a real generic authorization server (oidc-provider): RFC 9728
  * → OpenID metadata, dynamic client registration, the device authorization grant approved through
- * the provider's own pages, an RFC 8707 resource, refresh tokens in the 0600 store, and Warden's
+ * the provider's own pages (in headless Chromium when installed, else as HTTP form posts), an RFC 8707 resource, refresh tokens in the 0600 store, and Warden's
  * server in generic OIDC mode reading RFC 9068 claims.
  */
 
@@ -45,6 +47,7 @@ let root: string;
 let op: TestOidcProvider;
 let mcp: TestServer;
 let url: string;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-oauth-'));
@@ -53,14 +56,16 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}/mcp`;
   op.setResource(url);
   mcp = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
+  if (haveChromium) browser = await launchChromium();
 });
 afterAll(async () => {
+  await browser?.close();
   await mcp?.server.close();
   await op?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('a server protected by a generic OAuth authorization server (auth kind oauth)', () => {
+describe(`a server protected by a generic OAuth authorization server (auth kind oauth; approved in ${haveChromium ? 'headless Chromium' : 'HTTP form posts: no Chromium installed'})`, () => {
   const engines: AgentEngine[] = [];
   afterEach(async () => {
     await Promise.all(engines.splice(0).map((e) => e.close()));
@@ -89,7 +94,7 @@ describe('a server protected by a generic OAuth authorization server (auth kind 
     const prompt = prompted.auth.state === 'signing-in' ? prompted.auth.prompt : undefined;
     expect(prompt?.authorityHost).toBe(new URL(op.issuer).host);
     expect(prompt?.verificationUri).toBe(`${op.issuer}/device`);
-    await op.approve(prompt?.verificationUriComplete ?? '');
+    await op.approve(prompt?.verificationUriComplete ?? '', { browser });
     await signingIn;
 
     expect(e.getStatus().servers[0]).toMatchObject({ connection: { state: 'connected', toolCount: 3 }, auth: { state: 'signed-in', account: 'alice' } });

@@ -164,7 +164,7 @@ describe('faults around the agent: the identity provider goes down while tokens 
         const auth = first.getStatus().auth;
         if (auth.state === 'signing-in' && auth.prompt) {
           off();
-          void idp.approve(auth.prompt.userCode).then(resolve);
+          void idp.approve(auth.prompt.userCode ?? '').then(resolve);
         }
       });
     });

@@ -1,8 +1,8 @@
-import type { AuthorizationServerMetadata, FetchLike } from '@modelcontextprotocol/client';
+import type { AuthorizationServerMetadata, FetchLike, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/client';
 import { redacted } from '../../../auth/login/access-token.js';
-import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
+import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from '../../../auth/oauth/device-grant.js';
-import { grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
+import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
 import { errorMessage } from '../../../config/error-text.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
 
@@ -11,11 +11,12 @@ import { loadMcpSdk } from '../mcp/sdk.js';
  * MCP authorization spec has it. The server's RFC 9728 document names the authorization server
  * and the resource; its RFC 8414/OIDC metadata the endpoints (both read with the MCP SDK); a
  * client is registered dynamically (the SDK's registerClient) when none is configured; people
- * sign in with the device authorization grant (RFC 8628, auth/oauth/device-grant.ts); tokens ask
- * for the server as their RFC 8707 `resource`; refresh tokens rotate (the SDK's
- * refreshAuthorization) and live in the 0600 locked store (auth/oauth/token-store.ts).
- * Not responsible for: the authorization code + PKCE flow (servers without a device endpoint are
- * refused with a clear line), nor Entra (the `entra` kind with MSAL).
+ * sign in with the device authorization grant (RFC 8628, auth/oauth/device-grant.ts) when the
+ * server has a device endpoint, else in a browser (authorization code + PKCE,
+ * oauth-browser-sign-in.ts); tokens ask for the server as their RFC 8707 `resource`; refresh
+ * tokens rotate (the SDK's refreshAuthorization) and live in the 0600 locked store
+ * (auth/oauth/token-store.ts).
+ * Not responsible for Entra (the `entra` kind with MSAL).
  */
 
 export interface OAuthSettings {
@@ -33,6 +34,7 @@ export interface OAuthSettings {
 
 interface Resolved {
   issuer: string;
+  protectedResource: OAuthProtectedResourceMetadata;
   resource: string;
   metadata: AuthorizationServerMetadata;
   scope: string | undefined;
@@ -59,6 +61,18 @@ function subjectOf(token: string | undefined): string | undefined {
   }
 }
 
+/** The account a grant is for; the "tenant" shown is the authorization server's host (the key starts with its issuer). */
+function account(key: string, grant: StoredGrant): AccountSummary {
+  const issuer = key.split(' ')[0] ?? '';
+  let host = issuer;
+  try {
+    host = new URL(issuer).host;
+  } catch {
+    // a hand-edited store: show the key's start as it is
+  }
+  return { username: grant.subject ?? 'signed in', tenantId: host, homeAccountId: '' };
+}
+
 export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator {
   const now = settings.now ?? Date.now;
   const fetchFn: FetchLike = settings.fetch ?? fetch;
@@ -76,7 +90,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn });
       if (!metadata) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} publishes no metadata (RFC 8414 or OpenID discovery)`);
       const scope = settings.scope ?? protectedResource.scopes_supported?.join(' ');
-      return { issuer, resource: protectedResource.resource ?? settings.serverUrl, metadata, ...(scope ? { scope } : { scope: undefined }) };
+      return { issuer, protectedResource, resource: protectedResource.resource ?? settings.serverUrl, metadata, ...(scope ? { scope } : { scope: undefined }) };
     })().catch((error: unknown) => {
       resolving = undefined;
       throw error instanceof SignInFailedError ? error : new SignInFailedError(`cannot read the sign-in metadata of ${settings.serverUrl}: ${errorMessage(error)}`);
@@ -106,6 +120,20 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
     return stored;
   }
 
+  /** RFC 8628 §4 adds it to the metadata (not in the SDK's type; the parsed document keeps it). */
+  const deviceEndpoint = (r: Resolved): string | undefined => {
+    const endpoint = (r.metadata as Record<string, unknown>).device_authorization_endpoint;
+    return typeof endpoint === 'string' ? endpoint : undefined;
+  };
+
+  /** The client the grant was issued to: a refresh must come from it. */
+  async function grantClient(r: Resolved): Promise<StoredClient> {
+    if (settings.clientId || deviceEndpoint(r)) return client(r);
+    const registered = await settings.store.client(browserClientKey(r.issuer));
+    if (!registered) throw new SignInRequiredError('the client this sign-in was issued to is not registered any more');
+    return registered;
+  }
+
   async function save(r: Resolved, tokens: TokenResponse, previous?: StoredGrant): Promise<AccessToken> {
     const subject = subjectOf(tokens.id_token) ?? subjectOf(tokens.access_token) ?? previous?.subject;
     const grant: StoredGrant = {
@@ -115,6 +143,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       ...((tokens.refresh_token ?? previous?.refreshToken) && { refreshToken: tokens.refresh_token ?? previous?.refreshToken }),
       ...((tokens.scope ?? r.scope) && { scope: tokens.scope ?? r.scope }),
       ...(subject && { subject }),
+      server: settings.serverUrl,
     };
     await settings.store.update((file) => void (file.grants[grantKey(r.issuer, r.resource)] = grant));
     return token(r, grant);
@@ -125,7 +154,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       accessToken: grant.accessToken,
       expiresOn: new Date(grant.expiresAt),
       scopes: (grant.scope ?? '').split(' ').filter(Boolean),
-      account: { username: grant.subject ?? 'signed in', tenantId: new URL(r.issuer).host, homeAccountId: '' },
+      account: account(grantKey(r.issuer, r.resource), grant),
     });
   }
 
@@ -137,7 +166,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       if (!stored) throw new SignInRequiredError('not signed in to this server yet');
       if (options.forceRefresh !== true && stored.expiresAt - now() > EXPIRY_MARGIN_MS) return token(r, stored);
       if (!stored.refreshToken) throw new SignInRequiredError('the token expired and no refresh token is kept');
-      const c = await client(r);
+      const c = await grantClient(r);
       const { OAuthError, refreshAuthorization } = await loadMcpSdk();
       try {
         const refreshed = await refreshAuthorization(r.issuer, {
@@ -158,10 +187,23 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
     async signIn({ onDeviceCode, signal }) {
       if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
       const r = await resolve();
-      // Not in the SDK's metadata type (RFC 8628 §4 adds it); the parsed document keeps it.
-      const endpoint = (r.metadata as Record<string, unknown>).device_authorization_endpoint;
-      if (typeof endpoint !== 'string') {
-        throw new SignInFailedError(`the authorization server ${new URL(r.issuer).origin} offers no device sign-in (device_authorization_endpoint); its browser sign-in is not supported yet`);
+      const endpoint = deviceEndpoint(r);
+      if (!endpoint) {
+        const { browserSignIn } = await import('./oauth-browser-sign-in.js');
+        const tokens = await browserSignIn({
+          serverUrl: settings.serverUrl,
+          issuer: r.issuer,
+          protectedResource: r.protectedResource,
+          metadata: r.metadata,
+          scope: r.scope,
+          clientId: settings.clientId,
+          store: settings.store,
+          fetch: fetchFn,
+          now,
+          onPrompt: onDeviceCode,
+          signal,
+        });
+        return await save(r, tokens);
       }
       const c = await client(r);
       const request = { clientId: c.clientId, ...(c.clientSecret && { clientSecret: c.clientSecret }), ...(r.scope && { scope: r.scope }), resource: r.resource };
@@ -188,19 +230,17 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       }
     },
 
+    // Both read the store only (no discovery): logout and status work with the server away.
     async signOut() {
-      const r = await resolve();
-      const key = grantKey(r.issuer, r.resource);
-      const stored = await settings.store.grant(key);
-      if (!stored) return undefined;
-      await settings.store.update((file) => void delete file.grants[key]);
-      return token(r, stored).account;
+      const found = await settings.store.grantForServer(settings.serverUrl);
+      if (!found) return undefined;
+      await settings.store.update((file) => void delete file.grants[found.key]);
+      return account(found.key, found.grant);
     },
 
     async currentAccount() {
-      const r = await resolve().catch(() => undefined);
-      const stored = r && (await settings.store.grant(grantKey(r.issuer, r.resource)));
-      return r && stored ? token(r, stored).account : undefined;
+      const found = await settings.store.grantForServer(settings.serverUrl);
+      return found && account(found.key, found.grant);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
 import type { AuthenticatorDeps, LoginConfig, WardenAuthenticator } from '../../../auth/login/index.js';
+import type { OAuthTokenStore } from '../../../auth/oauth/token-store.js';
 import { errorMessage } from '../../../config/error-text.js';
 import { ConfigError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
@@ -51,23 +52,32 @@ export interface SignInServiceOptions {
   appCredentials?: { certificateFile?: string; federatedTokenFile?: string };
   /** The `oauth` kind: the server's own authorization server, not Entra (settings from its metadata). */
   oauth?: { clientId?: string; scope?: string };
+  /**
+   * More scopes a device-code sign-in consents to at once: other servers' scopes of the same API
+   * (Entra issues a token for one API per request, so scopes of other APIs cannot ride along).
+   */
+  alsoConsent?: string[];
 }
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
 
 const DISCOVERY_TIMEOUT_MS = 5000;
 
-/** The `oauth` kind's Authenticator; its grants live beside the token cache (WARDEN_TOKEN_CACHE). */
+/** The `oauth` kind's grants: oauth_tokens.json beside the token cache (WARDEN_TOKEN_CACHE). */
+export async function oauthTokenStore(env: Env): Promise<OAuthTokenStore> {
+  const [{ OAuthTokenStore }, { defaultCachePath, expandPath }, { dirname, join }] = await Promise.all([
+    import('../../../auth/oauth/token-store.js'),
+    import('../../../auth/login/config.js'),
+    import('node:path'),
+  ]);
+  const cache = env.WARDEN_TOKEN_CACHE?.trim();
+  return new OAuthTokenStore(join(dirname(cache ? expandPath(cache) : defaultCachePath()), 'oauth_tokens.json'));
+}
+
+/** The `oauth` kind's Authenticator. */
 function oauthAuthenticatorFactory(env: Env, serverUrl: string, oauth: NonNullable<SignInServiceOptions['oauth']>, fetchFn: FetchLike | undefined): AuthenticatorFactory {
   return async () => {
-    const [{ createOAuthAuthenticator }, { OAuthTokenStore }, { defaultCachePath, expandPath }, { dirname, join }] = await Promise.all([
-      import('./oauth-authenticator.js'),
-      import('../../../auth/oauth/token-store.js'),
-      import('../../../auth/login/config.js'),
-      import('node:path'),
-    ]);
-    const cache = env.WARDEN_TOKEN_CACHE?.trim();
-    const store = new OAuthTokenStore(join(dirname(cache ? expandPath(cache) : defaultCachePath()), 'oauth_tokens.json'));
+    const [{ createOAuthAuthenticator }, store] = await Promise.all([import('./oauth-authenticator.js'), oauthTokenStore(env)]);
     return createOAuthAuthenticator({ serverUrl, store, ...(oauth.clientId && { clientId: oauth.clientId }), ...(oauth.scope && { scope: oauth.scope }), ...(fetchFn && { fetch: fetchFn }) });
   };
 }
@@ -93,6 +103,15 @@ function appAuthenticatorFactory(env: Env, credentials: NonNullable<SignInServic
   };
 }
 
+/** The factory's Authenticator, whose interactive sign-ins also consent to `scopes`. */
+function consentingTo(factory: AuthenticatorFactory, scopes: string[]): AuthenticatorFactory {
+  if (scopes.length === 0) return factory;
+  return async (discovered) => {
+    const authenticator = await factory(discovered);
+    return { ...authenticator, signIn: (o) => authenticator.signIn({ ...o, scopes: [...new Set([...(o.scopes ?? []), ...scopes])] }) };
+  };
+}
+
 export function createSignInService(options: SignInServiceOptions): SignInService {
   const { env, serverUrl, deps = {} } = options;
   const build = async (config: LoginConfig): Promise<WardenAuthenticator> => (await import('../../../auth/login/index.js')).createAuthenticator(config, deps);
@@ -103,7 +122,7 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
       ? oauthAuthenticatorFactory(env, serverUrl, options.oauth, options.fetch)
       : options.appCredentials
         ? appAuthenticatorFactory(env, options.appCredentials, deps)
-        : loginAuthenticatorFactory(env, deps),
+        : consentingTo(loginAuthenticatorFactory(env, deps), options.alsoConsent ?? []),
     async resolve(signal) {
       // Nothing to learn from the server when the scope is configured, or no client could use it.
       if (isSet(env, 'ENTRA_API_SCOPE') || !isSet(env, 'ENTRA_CLIENT_ID')) {

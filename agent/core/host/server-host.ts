@@ -382,7 +382,10 @@ export class ServerHost {
     }
     await server.auth.signIn(signal);
     // The new token goes out on a fresh connection, which also refreshes the status and tool list.
-    await this.reconnect(server.config.name);
+    // Servers still waiting for a sign-in try again too: Entra servers share the account, so its
+    // refresh token may now get each of them a token for its own scope without another code.
+    const waiting = this.servers.filter((s) => s !== server && s.auth && s.connection.state === 'sign-in-needed');
+    await Promise.all([server, ...waiting].map((s) => this.reconnect(s.config.name)));
   }
 
   /** The user's answer to the server whose sign-in waits for approval; yes reconnects it. */

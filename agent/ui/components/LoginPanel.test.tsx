@@ -47,6 +47,18 @@ describe('LoginPanel', () => {
     expect(frame.replace(/[│\s]+/g, ' ')).toContain(hint);
   });
 
+  it('a browser sign-in (no user code): the host first, then the link alone, and a link countdown', () => {
+    const { userCode: _none, ...browserPrompt } = { ...prompt, verificationUri: 'http://127.0.0.1:7777/auth?client_id=w&state=s' };
+    const frame = render(withProviders(<LoginPanel prompt={browserPrompt} remainingMs={9 * 60_000} browser="unavailable" now={0} />)).lastFrame() ?? '';
+    const flat = frame.replace(/[│\s]+/g, ' ');
+    expect(flat.indexOf('Sign in with localhost:5555')).toBeGreaterThan(-1);
+    expect(flat.indexOf('Sign in with localhost:5555')).toBeLessThan(flat.indexOf('http://127.0.0.1:7777/auth?client_id=w&state=s'));
+    expect(flat).toContain('Open this link in a browser on this computer');
+    expect(flat).not.toContain('Enter this code');
+    expect(flat).not.toContain('undefined');
+    expect(flat).toContain('Link expires in 9:00');
+  });
+
   it('waits for the code with a spinner', () => {
     const frame = render(withProviders(<LoginPanel prompt={undefined} remainingMs={0} browser="ready" now={0} />)).lastFrame();
     expect(frame).toContain('⠋ Asking the identity provider for a sign-in code… (Esc cancels)');

@@ -62,10 +62,12 @@ const TITLE = 'Sign in to use the MCP server';
 const WAITING = 'Asking the identity provider for a sign-in code…';
 /** A user code is a few characters; a longer one is the identity provider's lie and gets cut. */
 const CODE_CHARS = 32;
+/** A browser sign-in's link carries PKCE, state and scopes: longer than a device page's, still capped. */
+const LINK_CHARS = 2000;
 /** The hint quotes the code and link too; room for a long command line. */
 const HINT_CHARS = 400;
 
-/** The device-code sign-in: link, a large user code, time left, and the keys. The link and code come from the identity provider: made terminal-safe here. */
+/** The sign-in: link and a large user code (a browser sign-in: the link alone), time left, and the keys. The link and code come from the identity provider: made terminal-safe here. */
 export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPanelProps) {
   const theme = useTheme();
   return (
@@ -78,15 +80,28 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
           <Text>
             Sign in with <Text bold>{safeLine(prompt.authorityHost, 100)}</Text>
           </Text>
-          <Text>
-            1. Open <Text color={theme.accent} underline>{safeLine(prompt.verificationUri)}</Text>
-          </Text>
-          <Text>2. Enter this code:</Text>
-          <Box justifyContent="center" marginY={1}>
-            <Text bold inverse>
-              {`  ${spacedCode(safeLine(prompt.userCode, CODE_CHARS))}  `}
-            </Text>
-          </Box>
+          {prompt.userCode === undefined ? (
+            <>
+              <Text>Open this link in a browser on this computer, sign in and approve:</Text>
+              <Box marginY={1}>
+                <Text color={theme.accent} underline>
+                  {safeLine(prompt.verificationUri, LINK_CHARS)}
+                </Text>
+              </Box>
+            </>
+          ) : (
+            <>
+              <Text>
+                1. Open <Text color={theme.accent} underline>{safeLine(prompt.verificationUri)}</Text>
+              </Text>
+              <Text>2. Enter this code:</Text>
+              <Box justifyContent="center" marginY={1}>
+                <Text bold inverse>
+                  {`  ${spacedCode(safeLine(prompt.userCode, CODE_CHARS))}  `}
+                </Text>
+              </Box>
+            </>
+          )}
           <BrowserLine browser={browser} url={safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)} />
           {hint?.split('\n').map((line, i) => (
             <Text key={i} dimColor>
@@ -94,9 +109,11 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
             </Text>
           ))}
           {remainingMs > 0 ? (
-            <Text dimColor>Code expires in {formatCountdown(remainingMs)} · Esc cancels</Text>
+            <Text dimColor>
+              {prompt.userCode === undefined ? 'Link' : 'Code'} expires in {formatCountdown(remainingMs)} · Esc cancels
+            </Text>
           ) : (
-            <Text color={theme.error}>The code expired. Press Esc, then type /login for a new one.</Text>
+            <Text color={theme.error}>The {prompt.userCode === undefined ? 'link' : 'code'} expired. Press Esc, then type /login for a new one.</Text>
           )}
         </>
       ) : (
