@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { NwsError, nwsLogLevel } from '../nws/errors.js';
 import { formatAlerts } from '../nws/format.js';
-import { requestScope } from '../request-scope.js';
+import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 import { US_AREAS } from './us-areas.js';
 
@@ -30,7 +30,7 @@ export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
         return textResult(formatAlerts(area, await deps.nws.activeAlerts(area, AbortSignal.any([ctx.mcpReq.signal, deps.shutdown]))));
       } catch (error) {
         if (!(error instanceof NwsError)) throw error;
-        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: requestScope.getStore()?.id, tool: 'get_alerts', kind: error.kind, status: error.status });
+        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: scopeOf(ctx.http?.req)?.id, tool: 'get_alerts', kind: error.kind, status: error.status });
         return toolError(`Could not get weather alerts for ${area}: ${error.message}`);
       }
     },

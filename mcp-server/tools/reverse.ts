@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { requestScope } from '../request-scope.js';
+import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 
 const STEPS = 5;
@@ -90,7 +90,7 @@ export function registerReverse(server: McpServer, deps: ToolDeps): void {
         // Only an abort while still working is a cancellation; v2 also aborts after normal completion.
         if (!signal.aborted) throw error;
         const reason = deps.shutdown.aborted ? 'server shutting down' : 'client cancelled';
-        const scope = requestScope.getStore();
+        const scope = scopeOf(ctx.http?.req);
         if (scope) scope.outcome = 'cancelled';
         deps.logger.log('info', 'tool cancelled', { request: scope?.id, tool: 'reverse', step, reason });
         return toolError(`reverse was cancelled at step ${step} of ${STEPS}`);
