@@ -4,11 +4,14 @@ import { NwsError, nwsLogLevel } from '../nws/errors.js';
 import { formatAlerts } from '../nws/format.js';
 import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
+import { convertedOnce } from './input-schema.js';
 import { US_AREAS } from './us-areas.js';
 
-const INPUT = z.object({
-  state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
-});
+const INPUT = convertedOnce(
+  z.object({
+    state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
+  }),
+);
 
 export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
   const scopeChallenge = deps.scopeChallenge('get_alerts');

@@ -4,11 +4,14 @@ import { NwsError, nwsLogLevel } from '../nws/errors.js';
 import { formatForecast } from '../nws/format.js';
 import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
+import { convertedOnce } from './input-schema.js';
 
-const INPUT = z.object({
-  latitude: z.number().min(-90).max(90).describe('Latitude in degrees, e.g. 40.7128'),
-  longitude: z.number().min(-180).max(180).describe('Longitude in degrees, e.g. -74.006'),
-});
+const INPUT = convertedOnce(
+  z.object({
+    latitude: z.number().min(-90).max(90).describe('Latitude in degrees, e.g. 40.7128'),
+    longitude: z.number().min(-180).max(180).describe('Longitude in degrees, e.g. -74.006'),
+  }),
+);
 
 export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
   const scopeChallenge = deps.scopeChallenge('get_forecast');
