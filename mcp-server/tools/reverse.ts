@@ -27,6 +27,7 @@ const WINDOW = 1024;
  * window is the true one except possibly the last (the edge may cut a cluster): that piece starts the next window.
  */
 export function graphemes(text: string): string[] {
+  if (ASCII.test(text)) return asciiGraphemes(text);
   const clusters: string[] = [];
   let start = 0;
   let window = WINDOW;
@@ -46,6 +47,20 @@ export function graphemes(text: string): string[] {
     for (const piece of pieces) clusters.push(piece);
     start += pieces.reduce((length, piece) => length + piece.length, 0);
     window = WINDOW;
+  }
+  return clusters;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** In ASCII every character is a cluster of its own except CR LF (UAX #29): no segmenter needed. */
+function asciiGraphemes(text: string): string[] {
+  const clusters: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\r' && text[i + 1] === '\n') {
+      clusters.push('\r\n');
+      i++;
+    } else clusters.push(text[i] as string);
   }
   return clusters;
 }
