@@ -38,11 +38,12 @@ export interface HttpAppOptions {
  */
 export function createRequestListener(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { logger } = options;
+  const resources = lastResource();
   return (req, res) => {
     const scope: RequestScope = { id: randomUUID().slice(0, 8) };
     const started = performance.now();
-    // Only the path is ever logged: a query string could carry a token.
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Only the path is ever logged: a query string could carry a token. (The common case needs no parsing.)
+    const path = req.url === MCP_PATH ? MCP_PATH : new URL(req.url ?? '/', 'http://localhost').pathname;
     res.on('close', () => {
       logger.log('info', 'request', {
         request: scope.id,
@@ -55,7 +56,7 @@ export function createRequestListener(options: HttpAppOptions): (req: IncomingMe
         ...(scope.outcome !== undefined && { outcome: scope.outcome }),
       });
     });
-    route(req, res, path, scope, options).catch((error: unknown) => {
+    route(req, res, path, scope, options, resources).catch((error: unknown) => {
       logger.log('error', 'request failed', { request: scope.id, error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
       else res.destroy();
@@ -63,10 +64,26 @@ export function createRequestListener(options: HttpAppOptions): (req: IncomingMe
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, path: string, scope: RequestScope, o: HttpAppOptions): Promise<void> {
+/** The /mcp URL for a Host header, remembered for the last one seen (nearly every request names the same). */
+function lastResource(): (host: string | undefined) => URL {
+  let last: { host: string | undefined; url: URL } | undefined;
+  return (host) => {
+    if (last?.host !== host || last === undefined) last = { host, url: new URL(MCP_PATH, `http://${host ?? 'localhost'}`) };
+    return last.url;
+  };
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  scope: RequestScope,
+  o: HttpAppOptions,
+  resources: (host: string | undefined) => URL,
+): Promise<void> {
   if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (o.validateHost && !o.validateHost(req, res)) return;
-  const resource = o.publicUrl ?? new URL(MCP_PATH, `http://${req.headers.host ?? 'localhost'}`);
+  const resource = o.publicUrl ?? resources(req.headers.host);
   if (o.auth && metadataPaths(resource).includes(path)) return serveMetadata(req, res, resource, o.auth.config);
   if (path !== MCP_PATH) return sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint; MCP is at ${MCP_PATH}` });
   if (!o.validateOrigin(req, res)) return;
