@@ -64,7 +64,8 @@ export async function serveThroughFetch(mcp: McpFetch, req: IncomingMessage, res
 function toRequest(req: IncomingMessage, input: BridgedRequest, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(':')) continue;
+    // The SDK gets the verified AuthInfo; the credential itself stays here, out of reach of handlers (ctx.http.req).
+    if (value === undefined || name.startsWith(':') || name === 'authorization') continue;
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }
