@@ -38,6 +38,12 @@ function ratioFigure(label: string, a: LoadResult, b: LoadResult, target: number
   };
 }
 
+/** a / b in calls per CPU second of each server: what a round's share of a busy machine's cores does not change. */
+function cpuRatioFigure(label: string, a: LoadResult, b: LoadResult): KeyFigure[] {
+  if (a.serverCpuSeconds === undefined || b.serverCpuSeconds === undefined) return [];
+  return [{ label, value: a.completed / a.serverCpuSeconds / (b.completed / b.serverCpuSeconds), unit: '×' }];
+}
+
 /**
  * Warden with and without token verification, the Python FastMCP peer (auth on) and the bare
  * node:http floor, all driven in the same interleaved rounds by one lean load generator.
@@ -87,6 +93,8 @@ export const serverThroughput: BenchModule = {
           ratioFigure(`Warden no-auth / floor, ${clients} clients`, o, f, 0.5),
           ratioFigure(`Warden auth / floor, ${clients} clients`, a, f, undefined),
           ratioFigure(`Warden auth / no-auth, ${clients} clients`, a, o, 0.95),
+          ...cpuRatioFigure(`Warden no-auth / floor in calls per CPU second, ${clients} clients`, o, f),
+          ...cpuRatioFigure(`Warden auth / no-auth in calls per CPU second, ${clients} clients`, a, o),
         );
         if ('server' in fastmcp) keyFigures.push(ratioFigure(`Warden auth / FastMCP auth, ${clients} clients`, a, get('fastmcp'), 3));
         for (const t of targets) notes.push(...errorNotes(`${t.name}, ${clients} clients`, get(t.name)));
