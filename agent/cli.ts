@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { loadEnv } from '../config/load.js';
+import { safeLine } from '../config/terminal-text.js';
 import type { Command, CommandContext } from './commands/context.js';
 
 const USAGE = `warden — a terminal agent for authenticated MCP tools
@@ -16,6 +17,13 @@ Usage:
   warden dev-idp [--port 0]
 
 Run \`warden <command> --help\` for a command's flags.`;
+
+/** After a shutdown signal the chat ends within this long, even if a server or library holds its cleanup up. */
+const SHUTDOWN_GRACE_MS = 3000;
+/** Exit code when the grace period ran out (128 + SIGTERM). */
+const KILLED = 143;
+/** An error line may quote a config file or a server: one terminal-safe line. */
+const ERROR_CHARS = 1000;
 
 /** Subcommands load lazily so `warden -p` never pays for the server or the identity provider. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -45,24 +53,40 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = first !== undefined ? commands[first] : undefined;
-  // Shutdown signals are only wired for non-TUI commands; the TUI handles Ctrl-C itself.
+  // A shutdown signal asks the command to stop cleanly (a server drains, the TUI unmounts and gives
+  // the terminal back, print mode cancels its turn).
   const onSignal = (): void => controller.abort();
+  // The chat has nothing worth waiting long for: if its cleanup hangs, it ends anyway.
+  const onChatSignal = (): void => {
+    onSignal();
+    setTimeout(() => {
+      // Node resets the terminal's mode on exit; the cursor Ink hid is ours to show again.
+      if (process.stdout.isTTY) process.stdout.write('\u001B[?25h');
+      process.exit(KILLED);
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
   try {
     if (load) {
-      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      // The demo runs the chat: its listeners stay (see below), so the TUI gives the terminal back.
+      if (first === 'demo') process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+      else process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       return await (await load())(rest, ctx);
     }
-    // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130).
-    if (argv.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a))) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130). The TUI reads
+    // Ctrl-C as a key (raw mode), but SIGTERM and SIGHUP (terminal closed) must still end it. `on`,
+    // not `once`: while a listener of ours remains, Ink's signal-exit does not re-raise the signal
+    // and kill the process before the terminal is restored.
+    const print = argv.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a));
+    for (const signal of print ? (['SIGINT', 'SIGTERM'] as const) : (['SIGTERM', 'SIGHUP'] as const)) process.on(signal, onChatSignal);
     const { chat } = await import('./commands/chat.js');
     return await chat(argv, ctx);
   } catch (error) {
     if (error instanceof ConfigError) {
-      ctx.stderr.write(`warden: ${error.message}\n`);
+      ctx.stderr.write(`warden: ${safeLine(error.message, ERROR_CHARS)}\n`);
       return 2;
     }
     if (error instanceof UsageError) {
-      ctx.stderr.write(`warden: ${error.message} (see warden --help)\n`);
+      ctx.stderr.write(`warden: ${safeLine(error.message, ERROR_CHARS)} (see warden --help)\n`);
       return 2;
     }
     throw error;
@@ -82,7 +106,7 @@ async function exitWhenFlushed(code: number): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => exitWhenFlushed(code),
   (error: unknown) => {
-    process.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), ERROR_CHARS)}\n`);
     return exitWhenFlushed(1);
   },
 );

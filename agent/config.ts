@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '../config/errors.js';
 import type { Env } from '../config/load.js';
+import type { ServerConfig } from './core/host/server-config.js';
 import { parseConfig } from '../config/load.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000/mcp';
@@ -25,6 +26,8 @@ export interface AgentConfig {
   anthropic?: { apiKey: string; baseURL?: string; model: string };
   /** Model rounds (model → tools → model …) one turn may take before it is stopped. */
   maxTurns: number;
+  /** The MCP servers from configuration files; absent: the one server at `serverUrl`. */
+  servers?: ServerConfig[];
 }
 
 const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'expected a model id such as claude-sonnet-4-5'));

@@ -12,6 +12,8 @@
 
 /** What `safeLine` cuts to when no width is given: a summary line, never a screenful. */
 export const DEFAULT_LINE_CHARS = 200;
+/** A name (a tool's, a server's) is a short word; a longer one is a lie and gets cut. */
+export const NAME_CHARS = 64;
 
 /**
  * Escape sequences, longest forms first: OSC/DCS/SOS/PM/APC strings (7- and 8-bit introducers,
@@ -77,4 +79,43 @@ export function safeBlock(text: unknown, options: { maxLines?: number; maxLineCh
   if (raw.length > budget) kept.push('… (the rest is not shown)');
   else if (omitted > 0) kept.push(`… (${omitted} more line${omitted === 1 ? '' : 's'} not shown)`);
   return kept.join('\n');
+}
+
+/** Longest escape sequence a stream holds back while waiting for its end (an OSC string's bound, plus room). */
+const MAX_HELD = 4200;
+const INTRODUCER = /[\u001b\u0090\u0098\u009b\u009d-\u009f]/g;
+
+/** Where a sequence that may still be arriving starts at the end of `text` (or a CR whose LF may follow); -1 if none. */
+function openTail(text: string): number {
+  let last = -1;
+  INTRODUCER.lastIndex = Math.max(0, text.length - MAX_HELD);
+  for (let m = INTRODUCER.exec(text); m; m = INTRODUCER.exec(text)) last = m.index;
+  if (last >= 0) {
+    const sequence = new RegExp(SEQUENCES.source, 'y');
+    sequence.lastIndex = last;
+    if (sequence.exec(text)?.[0].length === text.length - last) return last;
+  }
+  return text.endsWith('\r') ? text.length - 1 : -1;
+}
+
+/**
+ * `stripControls` with newlines kept, for text that arrives in pieces (a streamed answer): an
+ * escape sequence or CRLF split across two pieces is held back until the next piece, so what
+ * passes is the same as stripping the whole text at once. `end()` releases the held tail.
+ */
+export function createStreamStripper(): { push(piece: string): string; end(): string } {
+  let held = '';
+  return {
+    push(piece) {
+      const text = held + piece;
+      const cut = openTail(text);
+      held = cut < 0 ? '' : text.slice(cut);
+      return stripControls(cut < 0 ? text : text.slice(0, cut), { keepNewlines: true });
+    },
+    end() {
+      const rest = held;
+      held = '';
+      return stripControls(rest, { keepNewlines: true });
+    },
+  };
 }

@@ -1,11 +1,31 @@
+import { homedir } from 'node:os';
 import { text as readAll } from 'node:stream/consumers';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
+import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
+import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
+import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
+import type { ServerConfig } from '../core/host/server-config.js';
+import { approveProjectFile } from '../core/host/trust-store.js';
 import type { Command } from './context.js';
 
-const USAGE = `Usage: warden [--no-auth] [--server URL] [--model ID]
-       warden -p "prompt" [--output text|json] [--quiet] [--no-auth] [--server URL] [--model ID]
+/** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
+function entraEnv(env: Env, server: ServerConfig): Env {
+  const auth = server.auth;
+  if (auth?.kind !== 'entra') return env;
+  return {
+    ...env,
+    ...(auth.scope && { ENTRA_API_SCOPE: auth.scope }),
+    ...(auth.tenantId && { ENTRA_TENANT_ID: auth.tenantId }),
+    ...(auth.authorityHost && { ENTRA_AUTHORITY_HOST: auth.authorityHost }),
+    ...(auth.clientId && { ENTRA_CLIENT_ID: auth.clientId }),
+  };
+}
+
+const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
+       warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
+                 [--no-auth] [--server URL] [--model ID] [--approve-server]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -14,8 +34,15 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --output text|json     with -p: the answer as text (default) or one JSON object
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
-  --server URL           the MCP endpoint (MCP_SERVER_URL, default http://127.0.0.1:8000/mcp)
-  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers`;
+  --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
+                         ~/.config/warden/mcp.json and ./.mcp.json
+  --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
+  --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
+                         only when no server is configured)
+  --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
+  --approve-server       approve this server for the API scope it asks for, and the identity provider it
+                         names, when they are not approved yet (recorded in server-approvals.json beside the
+                         token cache); without it -p refuses with one line (exit 1) and the chat asks`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
 export const chat: Command = async (args, ctx) => {
@@ -26,8 +53,12 @@ export const chat: Command = async (args, ctx) => {
       output: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-auth': { type: 'boolean' },
-      server: { type: 'string' },
+      // Collected so a second --server is an error instead of silently replacing the first.
+      server: { type: 'string', multiple: true },
+      'mcp-config': { type: 'string', multiple: true },
+      'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
+      'approve-server': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -43,8 +74,17 @@ export const chat: Command = async (args, ctx) => {
     if (values.output !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p');
   }
 
+  if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
+  const home = ctx.env.HOME || homedir();
+  const serverFlags = {
+    ...(values.server && { server: values.server }),
+    ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
+    trustProjectServers: values['trust-project-servers'] === true,
+    noAuth: values['no-auth'] === true,
+  };
+  let loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
   const config = loadAgentConfig(ctx.env, {
-    ...(values.server !== undefined && { server: values.server }),
+    ...(values.server?.[0] !== undefined && { server: values.server[0] }),
     ...(values.model !== undefined && { model: values.model }),
     noAuth: values['no-auth'] === true,
   });
@@ -53,17 +93,41 @@ export const chat: Command = async (args, ctx) => {
     prompt = positionals.join(' ').trim();
     if (prompt === '' && !ctx.stdin.isTTY) prompt = (await readAll(ctx.stdin)).trim();
     if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"');
+    for (const file of loaded.untrusted) ctx.stderr.write(`warden: ${untrustedNotice(file)}\n`);
+  } else if (loaded.untrusted.length > 0 && ctx.stdin.isTTY) {
+    // Before the TUI owns the terminal: one question per project file that would start programs.
+    const { askToApprove } = await import('./project-approval.js');
+    let approved = false;
+    for (const file of loaded.untrusted) {
+      if (!(await askToApprove(file, ctx))) continue;
+      await approveProjectFile(file.file, file.hash, { storePath: trustStoreFile(home) });
+      approved = true;
+    }
+    if (approved) loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
   }
+  config.servers = loaded.servers;
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInGate }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
+    import('../core/auth/sign-in-gate.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
+  const onWarning = (line: string): void => {
+    ctx.stderr.write(`warden: ${line}\n`);
+  };
   const engine = createAgentEngine(config, {
-    createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) }),
+    env: ctx.env,
+    logDir: serverLogDir(home),
+    createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
+    // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
+    authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),
+    // Each server is checked against the approvals with its own URL and scope.
+    gateFor: (server) =>
+      server.type === 'stdio' ? undefined : createSignInGate({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true }),
+    approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);

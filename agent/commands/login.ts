@@ -2,9 +2,10 @@ import { describeExpiry } from '../../auth/login/format.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
 import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
 
-const USAGE = `Usage: warden login [--force]
+const USAGE = `Usage: warden login [--force] [--approve-server]
 
 Signs in with a device code: open the URL shown on any device (phone, laptop), enter the
 code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
@@ -13,23 +14,36 @@ code and approve. The token is cached in WARDEN_TOKEN_CACHE (default
 Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE
 (and WARDEN_DEV_CA_FILE for the embedded dev identity provider); see .env.example.
 
-  --force    sign in again even when a usable token is cached`;
+The identity provider's host is shown before the code. Tokens for an API scope go only to the
+servers approved for it: MCP_SERVER_URL with ENTRA_API_SCOPE set, or the first server to ask for
+a scope through its metadata. A server asking for a scope bound to another one, or naming an
+identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is refused (exit 1).
 
-/** One line on stdout after a sign-in: who, where, what for, until when. Never the token. */
+  --force            sign in again even when a usable token is cached
+  --approve-server   approve MCP_SERVER_URL for the scope and identity provider it names
+                     (recorded in server-approvals.json beside the token cache)`;
+
+/** One line on stdout after a sign-in: who, where, what for, until when. Never the token. Names come from the identity provider: made terminal-safe. */
 export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {
-  return (
+  return safeLine(
     `${prefix} ${token.account.username} (${token.account.name && token.account.name !== token.account.username ? `${token.account.name}, ` : ''}tenant ${token.account.tenantId}), ` +
-    `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`
+    `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`,
+    LINE_CHARS,
   );
 }
 
-function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
+/** Room for a provider's one-sentence instructions or a long URL; every line printed here is one line. */
+const LINE_CHARS = 400;
+
+/** The device-code instructions. Every field is the identity provider's text: one terminal-safe line each. */
+export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
   const lines = [
-    `warden: ${prompt.message}`,
+    `Sign in with ${safeLine(prompt.authorityHost, LINE_CHARS)}`,
+    `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
     '',
-    `    Open:  ${prompt.verificationUri}`,
-    `    Code:  ${prompt.userCode}`,
-    ...(prompt.verificationUriComplete ? [`    (or open ${prompt.verificationUriComplete} — the code is filled in)`] : []),
+    `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
+    `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
+    ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
     '',
     `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
   ];
@@ -37,25 +51,27 @@ function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
 }
 
 export const login: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(args, { force: { type: 'boolean' }, 'approve-server': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth } = await commandAuthenticator(ctx);
+  const { auth, bind } = await commandAuthenticator(ctx, { approve: values['approve-server'] === true });
   try {
     if (!values.force && (await auth.currentAccount())) {
       try {
         const token = await auth.acquireTokenSilently();
+        await bind();
         ctx.stdout.write(`${signedInLine(token, Date.now(), 'Already signed in as')}\n`);
         ctx.stderr.write('warden: run `warden login --force` to sign in again\n');
         return 0;
       } catch (error) {
         // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
-        if (!(error instanceof SignInRequiredError)) ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${(error as Error).message}); signing in again\n`);
+        if (!(error instanceof SignInRequiredError)) ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${safeLine((error as Error).message, LINE_CHARS)}); signing in again\n`);
       }
     }
     const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });
+    await bind();
     ctx.stdout.write(`${signedInLine(token, Date.now())}\n`);
     return 0;
   } catch (error) {
@@ -63,7 +79,7 @@ export const login: Command = async (args, ctx) => {
       ctx.stderr.write('warden: sign-in cancelled\n');
       return 130;
     }
-    ctx.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), LINE_CHARS)}\n`);
     return 1;
   }
 };

@@ -1,6 +1,7 @@
 import { describeAccount } from '../../auth/login/format.js';
 import { commandAuthenticator } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import type { Command } from './context.js';
 
 const USAGE = `Usage: warden logout
@@ -14,19 +15,21 @@ export const logout: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { auth } = await commandAuthenticator(ctx);
+  // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
+  const { auth } = await commandAuthenticator(ctx, { enforce: false });
   try {
     const removed = await auth.signOut();
     if (!removed) {
       ctx.stdout.write('No account was signed in\n');
       return 0;
     }
-    ctx.stdout.write(`Signed out ${describeAccount(removed)}\n`);
+    // Account names come from the identity provider (through the cache): one terminal-safe line.
+    ctx.stdout.write(`Signed out ${safeLine(describeAccount(removed))}\n`);
     const remaining = await auth.currentAccount();
-    if (remaining) ctx.stderr.write(`warden: ${describeAccount(remaining)} is still signed in (run \`warden logout\` again to remove it)\n`);
+    if (remaining) ctx.stderr.write(`warden: ${safeLine(describeAccount(remaining))} is still signed in (run \`warden logout\` again to remove it)\n`);
     return 0;
   } catch (error) {
-    ctx.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), 400)}\n`);
     return 1;
   }
 };

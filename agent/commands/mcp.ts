@@ -1,5 +1,4 @@
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { printableUrl } from '../../config/printable-url.js';
@@ -53,15 +52,22 @@ export const mcp: Command = async (args, ctx) => {
     case 'remove':
       return remove(rest, ctx);
     case undefined:
+      ctx.stderr.write(`${USAGE}\n`);
+      return 2;
     case '--help':
     case '-h':
     case 'help':
       ctx.stdout.write(`${USAGE}\n`);
-      return sub === undefined ? 2 : 0;
+      return 0;
     default:
       throw new UsageError(`unknown mcp command "${safeLine(sub, 40)}": expected add, list, get or remove`);
   }
 };
+
+/** A path as printed: a directory name can hold terminal controls too. */
+function shown(path: string): string {
+  return safeLine(path, 300);
+}
 
 function home(ctx: CommandContext): string {
   return ctx.env.HOME || homedir();
@@ -141,7 +147,7 @@ async function add(args: string[], ctx: CommandContext): Promise<number> {
     return true;
   });
   if (existed) {
-    ctx.stderr.write(`warden: a server named "${name}" is already in ${target.file} (warden mcp remove ${name} first)\n`);
+    ctx.stderr.write(`warden: a server named "${name}" is already in ${shown(target.file)} (warden mcp remove ${name} first)\n`);
     return 1;
   }
   // Your own addition needs no approval, but it must not approve what someone else put in the file.
@@ -149,7 +155,7 @@ async function add(args: string[], ctx: CommandContext): Promise<number> {
     await approveProjectFile(target.file, after, { storePath });
   }
   const where = entry.type === 'stdio' ? safeLine(String(entry.command), 80) : printableUrl(String(entry.url));
-  ctx.stdout.write(`Added ${String(entry.type)} server "${name}" (${where}) to ${target.file}\n`);
+  ctx.stdout.write(`Added ${String(entry.type)} server "${name}" (${where}) to ${shown(target.file)}\n`);
   return 0;
 }
 
@@ -212,7 +218,7 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
   const masked = (map: Record<string, string>): string => Object.keys(map).map((k) => `${safeLine(k, 64)}=***`).join(', ') || '(none)';
   const lines = [
     name,
-    `  scope:     ${config.source.kind}${config.source.kind === 'shortcut' ? '' : ` (${config.source.file})`}`,
+    `  scope:     ${config.source.kind}${config.source.kind === 'shortcut' ? '' : ` (${shown(config.source.file)})`}`,
     `  transport: ${config.type}`,
   ];
   if (config.type === 'stdio') {
@@ -244,10 +250,10 @@ async function remove(args: string[], ctx: CommandContext): Promise<number> {
     if (Object.hasOwn((await readRawServerFile(candidate.file)).servers, name)) holding.push(candidate);
   }
   if (holding.length === 0) {
-    ctx.stderr.write(`warden: no MCP server named "${name}" in ${candidates.map((c) => c.file).join(' or ')}\n`);
+    ctx.stderr.write(`warden: no MCP server named "${name}" in ${candidates.map((c) => shown(c.file)).join(' or ')}\n`);
     return 1;
   }
-  if (holding.length > 1) throw new UsageError(`"${name}" is in both ${holding.map((c) => c.file).join(' and ')}: pass --scope user or --scope project`);
+  if (holding.length > 1) throw new UsageError(`"${name}" is in both ${holding.map((c) => shown(c.file)).join(' and ')}: pass --scope user or --scope project`);
   const [target] = holding as [(typeof holding)[0]];
   const storePath = trustStoreFile(home(ctx));
   const { before, after } = await editServerFile(target.file, (servers) => delete servers[name]);
@@ -255,7 +261,7 @@ async function remove(args: string[], ctx: CommandContext): Promise<number> {
   if (target.scope === 'project' && before && after && (await isProjectFileApproved(target.file, before, { storePath }))) {
     await approveProjectFile(target.file, after, { storePath });
   }
-  ctx.stdout.write(`Removed "${name}" from ${resolve(target.file)}\n`);
+  ctx.stdout.write(`Removed "${name}" from ${shown(target.file)}\n`);
   return 0;
 }
 

@@ -1,4 +1,6 @@
-import type { AgentEngine, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
+import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
+import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
+import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../core/tool-calls/types.js';
 import type { CommandContext } from './context.js';
@@ -9,11 +11,23 @@ export interface PrintOptions {
   quiet: boolean;
 }
 
+/** The last line of a failed run and notices: one line, room for a server's explanation. */
+const PROBLEM_CHARS = 1000;
+
 /** Exit code of a turn cancelled by Ctrl-C (128 + SIGINT), as shells expect. */
 const CANCELLED = 130;
 
+/**
+ * How long -p waits for servers' first connects before the turn starts with those that are up.
+ * A refused connection or a crashed stdio server settles at once; only a server that accepts and
+ * then hangs costs this wait. With one server the turn waits for it (it is all there is).
+ */
+export const PRINT_CONNECT_WAIT_MS = 5000;
+
 export interface ToolCallSummary {
   name: string;
+  /** The server of the call, when several (or configured) servers are in use. */
+  server?: string;
   arguments: Readonly<Record<string, unknown>>;
   status: ToolCallRecord['status'];
   resultSummary: string;
@@ -31,11 +45,6 @@ export interface PrintTranscript {
   error?: string;
 }
 
-function oneLine(text: string, max = 200): string {
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
 function durationMs(record: ToolCallRecord): number | null {
   return record.endedAt !== undefined ? record.endedAt - record.startedAt : null;
 }
@@ -43,24 +52,53 @@ function durationMs(record: ToolCallRecord): number | null {
 function summarize(record: ToolCallRecord): ToolCallSummary {
   return {
     name: record.tool,
+    ...(record.server !== undefined && { server: record.server }),
     arguments: record.args,
     status: record.status,
-    resultSummary: oneLine(record.status === 'done' ? (record.result ?? '') : (record.error ?? record.result ?? '')),
+    resultSummary: safeLine(record.status === 'done' ? record.result : (record.error ?? record.result)),
     durationMs: durationMs(record),
   };
 }
 
-/** e.g. `[reverse#1] 2/5 40% Step 2 of 5: …`, then `[reverse#1] ✓ 0.1 s dlrow olleh`. */
+/**
+ * e.g. `[reverse#1] 2/5 40% Step 2 of 5: …`, then `[reverse#1] ✓ 0.1 s dlrow olleh`. Every part a
+ * server or the model chose (tool name, arguments, message, result, error) goes through `safeLine`,
+ * so each stays one line that cannot move the cursor or forge another call's line.
+ */
 function progressLine(label: string, r: ToolCallRecord): string {
   const amount = r.total !== undefined && r.total > 0 ? `${r.progress}/${r.total} ${Math.round(((r.progress ?? 0) / r.total) * 100)}%` : `${r.progress}`;
-  return `${label} ${amount}${r.message ? ` ${r.message}` : ''}`;
+  const message = safeLine(r.message);
+  return `${label} ${amount}${message ? ` ${message}` : ''}`;
 }
 
 function endLine(label: string, r: ToolCallRecord): string {
   const took = `${((durationMs(r) ?? 0) / 1000).toFixed(1)} s`;
-  if (r.status === 'done') return `${label} ✓ ${took} ${oneLine(r.result ?? '', 80)}`;
+  if (r.status === 'done') return `${label} ✓ ${took} ${safeLine(r.result, 80)}`;
   if (r.status === 'cancelled') return `${label} ✗ cancelled after ${took}`;
-  return `${label} ✗ ${took} ${oneLine(r.error ?? r.result ?? 'failed')}`;
+  return `${label} ✗ ${took} ${safeLine(r.error ?? r.result ?? 'failed')}`;
+}
+
+/** A tool's name as its lines' label: no space, bracket or `#`, so a name like `x#1] ✓` cannot pass for another call's label. */
+function labelName(tool: string): string {
+  return safeLine(tool, NAME_CHARS).replace(/[\s[\]#]/g, '_');
+}
+
+/** A label's name: `server › tool` (the tool alone with one server), each name as labelName makes it. */
+function labelOf(record: ToolCallRecord): string {
+  return record.server !== undefined ? `${labelName(record.server)} › ${labelName(record.tool)}` : labelName(record.tool);
+}
+
+/** `server › tool` (or the tool alone with one server), safe for a terminal: both names come from servers. */
+function callName(record: ToolCallRecord): string {
+  const tool = safeLine(record.tool, NAME_CHARS);
+  return record.server !== undefined ? `${safeLine(record.server, NAME_CHARS)} › ${tool}` : tool;
+}
+
+/** Why a server is not used for this turn, in one line. */
+function unavailableLine(server: ServerStatus): string {
+  const c = server.connection;
+  const why = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : `still connecting after ${PRINT_CONNECT_WAIT_MS / 1000} s`;
+  return `warden: server "${safeLine(server.name, NAME_CHARS)}" is unavailable, its tools are left out: ${safeLine(why)}`;
 }
 
 /** Plain progress lines on stderr, one per change of a call (start, each progress, the end). */
@@ -70,23 +108,33 @@ function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): 
     for (const record of registry.snapshot()) {
       const before = seen.get(record.id);
       if (before?.record === record) continue;
-      const label = before?.label ?? `[${record.tool}#${seen.size + 1}]`;
+      const label = before?.label ?? `[${labelOf(record)}#${seen.size + 1}]`;
       seen.set(record.id, { label, record });
-      if (!before) write(`${label} ${record.tool} ${JSON.stringify(record.args)}`);
+      if (!before) write(`${label} ${callName(record)} ${safeLine(JSON.stringify(record.args))}`);
       if (TERMINAL_STATUSES.has(record.status)) write(endLine(label, record));
       else if (record.progressEvents > (before?.record.progressEvents ?? 0)) write(progressLine(label, record));
     }
   });
 }
 
+/** How `-p` users approve a server the sign-in policy refused. */
+export const APPROVE_HINT = 'run again with --approve-server to approve';
+
 /** Why the session cannot run a turn, as the one line print mode exits with; undefined when it can. */
 function connectionProblem(status: SessionStatus): string | undefined {
   const { connection, auth } = status;
+  if (auth.state === 'approval-needed' || auth.state === 'approval-declined') return describeApprovalReason(auth.request, APPROVE_HINT);
   if (connection.state === 'unreachable') return connection.error;
   if (connection.state !== 'sign-in-needed') return undefined;
   if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;
   if (auth.state === 'error') return `sign-in failed: ${auth.error}`;
   return 'not signed in — run `warden login`';
+}
+
+/** With several servers the turn runs on those that are up; only when none is does it not run. */
+function noServerProblem(status: SessionStatus): string | undefined {
+  if (status.servers.some((s) => s.connection.state === 'connected')) return undefined;
+  return `none of the ${status.servers.length} MCP servers is available: ${status.servers.map((s) => `${safeLine(s.name, NAME_CHARS)}: ${safeLine(s.lastError ?? s.connection.state, 120)}`).join('; ')}`;
 }
 
 function endProblem(result: TurnResult): string | undefined {
@@ -126,34 +174,47 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
   const finish = (result: TurnResult): number => {
     if (json) ctx.stdout.write(`${JSON.stringify(transcript(result))}\n`);
     const problem = endProblem(result);
-    if (problem) ctx.stderr.write(`warden: ${problem}\n`);
+    if (problem) ctx.stderr.write(`warden: ${safeLine(problem, PROBLEM_CHARS)}\n`);
     if (result.stopReason === 'cancelled') return CANCELLED;
     return problem ? 1 : 0;
   };
 
   if (model.kind === 'demo') note('warden: using the offline demo model (set ANTHROPIC_API_KEY to use Claude)');
-  await engine.start();
-  const problem = connectionProblem(engine.getStatus());
+  void engine.start();
+  await engine.settled(PRINT_CONNECT_WAIT_MS);
+  const status = engine.getStatus();
+  const problem = status.servers.length > 1 ? noServerProblem(status) : connectionProblem(status);
   if (problem) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: problem });
+  if (status.servers.length > 1) {
+    for (const server of status.servers) if (server.connection.state !== 'connected') note(unavailableLine(server));
+  }
 
   const unwatch = options.quiet ? () => undefined : watchCalls(engine.registry, note);
   // Text after tool calls is a new paragraph of the answer.
   let wrote = '';
   let paragraphBreak = false;
+  // The answer keeps its newlines, but nothing a terminal would act on (the model may quote a server).
+  const answer = createStreamStripper();
+  const writeAnswer = (text: string): void => {
+    if (text === '') return;
+    let prefix = '';
+    if (paragraphBreak) prefix = wrote.endsWith('\n\n') ? '' : wrote.endsWith('\n') ? '\n' : '\n\n';
+    paragraphBreak = false;
+    ctx.stdout.write(prefix + text);
+    // Only the tail matters, to know how many newlines are already there.
+    wrote = (wrote + prefix + text).slice(-2);
+  };
   const onEvent = (event: TurnEvent): void => {
-    if (event.type === 'notice') note(`warden: ${event.message}`);
-    else if (event.type === 'tool-call') paragraphBreak = wrote !== '';
-    else if (!json) {
-      let prefix = '';
-      if (paragraphBreak) prefix = wrote.endsWith('\n\n') ? '' : wrote.endsWith('\n') ? '\n' : '\n\n';
-      paragraphBreak = false;
-      ctx.stdout.write(prefix + event.delta);
-      // Only the tail matters, to know how many newlines are already there.
-      wrote = (wrote + prefix + event.delta).slice(-2);
-    }
+    if (event.type === 'notice') note(`warden: ${safeLine(event.message, PROBLEM_CHARS)}`);
+    else if (json) return;
+    else if (event.type === 'tool-call') {
+      writeAnswer(answer.end());
+      paragraphBreak = wrote !== '';
+    } else writeAnswer(answer.push(event.delta));
   };
   try {
     const result = await engine.runTurn(prompt, { signal: ctx.shutdownSignal, onEvent });
+    if (!json) writeAnswer(answer.end());
     if (!json && wrote !== '' && !wrote.endsWith('\n')) ctx.stdout.write('\n');
     return finish(result);
   } finally {

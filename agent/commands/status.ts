@@ -1,8 +1,10 @@
 import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
 import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
 import type { Command } from './context.js';
 
@@ -16,6 +18,8 @@ Exit code 0 when an account is signed in, 1 when not.
   --server URL    the MCP endpoint to check (MCP_SERVER_URL, default ${DEFAULT_SERVER_URL})`;
 
 const PROBE_TIMEOUT_MS = 2000;
+/** A row of the report: room for a few authority URLs and scopes, never a screenful. */
+const ROW_CHARS = 400;
 
 export interface ServerProbe {
   url: string;
@@ -75,7 +79,7 @@ export const status: Command = async (args, ctx) => {
     return 0;
   }
   const { serverUrl } = loadAgentConfig(ctx.env, values.server !== undefined ? { server: values.server } : {});
-  const { config, auth } = await commandAuthenticator(ctx, serverUrl);
+  const { config, auth, refusal } = await commandAuthenticator(ctx, { serverUrl, enforce: false });
 
   const probing = probeServer(serverUrl, ctx.shutdownSignal);
   let cached: CachedSignIn | undefined;
@@ -83,7 +87,7 @@ export const status: Command = async (args, ctx) => {
     cached = await auth.cachedSignIn();
   } catch (error) {
     await probing;
-    ctx.stderr.write(`warden: cannot read the token cache: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(error instanceof Error ? error.message : String(error), ROW_CHARS)}\n`);
     return 1;
   }
   const server = await probing;
@@ -101,6 +105,7 @@ export const status: Command = async (args, ctx) => {
       canRefresh: cached?.canRefresh ?? false,
       cachePath: config.cachePath,
       server,
+      approvalNeeded: refusal ?? null,
     };
     ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return cached ? 0 : 1;
@@ -129,7 +134,9 @@ export const status: Command = async (args, ctx) => {
         (match ? '' : ' — not the authority configured here (ENTRA_AUTHORITY_HOST / ENTRA_TENANT_ID)'),
     ]);
   }
+  if (refusal) rows.push(['Approval', describeApprovalReason(refusal, 'approve with `warden login --approve-server`')]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`).join('\n') + '\n');
+  // Values come from the server's metadata, the identity provider and the cache: one terminal-safe line each (--json is escaped already).
+  ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n') + '\n');
   return cached ? 0 : 1;
 };

@@ -1,3 +1,4 @@
+import type { ApprovalReason } from '../../auth/login/sign-in-policy.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 
@@ -13,7 +14,7 @@ export type ModelInfo =
 
 export type ConnectionState =
   | { state: 'connecting' }
-  | { state: 'connected'; serverName?: string; toolCount: number }
+  | { state: 'connected'; serverName?: string; toolCount: number; protocolVersion?: string }
   | { state: 'unreachable'; error: string }
   | { state: 'sign-in-needed'; reason: string };
 
@@ -25,13 +26,42 @@ export type AuthState =
   | { state: 'signing-in'; prompt?: DeviceCodePrompt }
   /** `expiresAt`: epoch ms of the current access token. */
   | { state: 'signed-in'; account: string; expiresAt: number }
+  /** The server asks for a token it is not approved for (or names an unknown identity provider): nothing is sent until the user approves. */
+  | { state: 'approval-needed'; request: ApprovalReason }
+  /** The user said no; nothing is sent. An explicit sign-in (/login) asks again. */
+  | { state: 'approval-declined'; request: ApprovalReason }
   | { state: 'error'; error: string };
 
+/** One MCP server's own state; servers connect, fail and reconnect independently. */
+export type ServerConnection =
+  /** `attempt` > 1: a reconnect after a failure. */
+  | { state: 'connecting'; attempt: number }
+  | { state: 'connected'; protocolVersion?: string; toolCount: number }
+  | { state: 'sign-in-needed'; reason: string }
+  /** `retryAt` (epoch ms): a reconnect is scheduled (back-off); absent: only /mcp reconnect tries again. */
+  | { state: 'failed'; error: string; retryAt?: number };
+
+export interface ServerStatus {
+  name: string;
+  transport: 'http' | 'sse' | 'stdio';
+  /** Where it is, fit to print: a URL without userinfo or query values, or the command. */
+  target: string;
+  connection: ServerConnection;
+  auth: AuthState;
+  /** The last failure, kept after a reconnect succeeds (one line, as the server or network put it). */
+  lastError?: string;
+}
+
 export interface SessionStatus {
+  /** The first server's target (the one-server shortcut's URL). */
   serverUrl: string;
+  /** All servers at a glance: connected while any is (tool count = all tools offered). */
   connection: ConnectionState;
+  /** The sign-in of the server that needs one (the first with sign-in, else disabled). */
   auth: AuthState;
   model: ModelInfo;
+  /** Every configured server, in configuration order. */
+  servers: ServerStatus[];
 }
 
 export type TurnEvent =
@@ -59,8 +89,11 @@ export interface TurnResult {
 }
 
 export interface ToolSummary {
+  /** The tool's own name on its server. */
   name: string;
   description: string;
+  /** The server it belongs to, when the session has several (or configured) servers. */
+  server?: string;
 }
 
 export interface TurnOptions {
@@ -74,14 +107,26 @@ export interface AgentEngine {
   getStatus(): SessionStatus;
   /** Called on every status change (connection, auth, sign-in prompt). */
   subscribeStatus(listener: () => void): () => void;
-  /** Connects and acquires a token silently; never throws — the outcome is in getStatus(). */
+  /** Connects every server (concurrently) and acquires tokens silently; never throws — the outcome is in getStatus(). */
   start(): Promise<void>;
+  /** Resolves once every server's first connect has succeeded or failed, or after `ms`, whichever is first. */
+  settled(ms: number): Promise<void>;
   /** One user turn: model ↔ tools until the model ends its turn. Never throws; failures are in the result. */
   runTurn(prompt: string, options?: TurnOptions): Promise<TurnResult>;
   listTools(): Promise<ToolSummary[]>;
-  /** Interactive device-code sign-in; the prompt appears in getStatus().auth while it runs. */
-  signIn(signal?: AbortSignal): Promise<void>;
+  /**
+   * Interactive device-code sign-in to `server` (default: the first server that needs it); the
+   * prompt appears in getStatus().auth while it runs.
+   */
+  signIn(signal?: AbortSignal, server?: string): Promise<void>;
+  /** Drops and reconnects one server now (its back-off starts over); throws for an unknown name. */
+  reconnectServer(name: string): Promise<void>;
   signOut(): Promise<void>;
+  /**
+   * The user's answer while auth is 'approval-needed': true records the approval (this server for
+   * the scope, or the identity provider's host) and reconnects; false sends nothing.
+   */
+  answerApproval(approved: boolean): Promise<void>;
   /** Forgets the conversation (and finished calls). */
   clearHistory(): void;
   close(): Promise<void>;

@@ -1,9 +1,14 @@
 import type { Authenticator } from '../../auth/login/types.js';
+import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
-import { SessionAuth, type AuthenticatorFactory } from './auth/session-auth.js';
+import type { AuthenticatorFactory } from './auth/session-auth.js';
+import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
 import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
-import { McpSession } from './mcp/session.js';
+import { serverLogDir } from './host/paths.js';
+import type { ServerConfig } from './host/server-config.js';
+import { ServerHost, type TransportFactory } from './host/server-host.js';
+import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
@@ -16,6 +21,20 @@ export interface AgentEngineDeps {
   authenticator?: Authenticator;
   /** Builds the Authenticator on first need, again with discovered settings if the first try fails. */
   createAuthenticator?: AuthenticatorFactory;
+  /** The sign-in of one `entra` server (its own scope/tenant); default `createAuthenticator` for all. */
+  authenticatorFor?: (server: ServerConfig) => AuthenticatorFactory | undefined;
+  /** Which servers may receive which tokens (auth/login/sign-in-policy.ts); absent for a caller-configured Authenticator. */
+  gate?: SignInGate;
+  /** The gate of one `entra` server; default `gate` for all. */
+  gateFor?: (server: ServerConfig) => SignInGate | undefined;
+  /** How the user approves a refused server in this front end (e.g. "run again with --approve-server"). */
+  approvalHint?: string;
+  /** Builds each server's transport; default the real ones (HTTP, SSE, stdio). */
+  createTransport?: TransportFactory;
+  /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment. */
+  env?: Env;
+  /** stdio servers' stderr logs; default ~/.config/warden/logs. */
+  logDir?: string;
   /** For the MCP transport, RFC 9728 discovery and the Anthropic API. */
   fetch?: typeof fetch;
   /** Wall clock (epoch ms) for token expiry and call timestamps. */
@@ -24,35 +43,47 @@ export interface AgentEngineDeps {
   model?: ChatModel;
 }
 
-/** The agent engine both front ends (print mode, TUI) drive: MCP session, sign-in, model loop, call registry. */
+/** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
+function shortcutServer(serverUrl: string): ServerConfig {
+  return { name: 'server', source: { kind: 'shortcut' }, type: 'http', url: serverUrl, headers: {} };
+}
+
+/** The agent engine both front ends (print mode, TUI) drive: MCP servers, sign-in, model loop, call registry. */
 export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {}): AgentEngine {
   const model = deps.model ?? (config.anthropic ? lazyClaudeModel(config.anthropic, { ...(deps.fetch && { fetch: deps.fetch }) }) : new DemoModel());
   const registry = new ToolCallRegistry({ ...(deps.now && { now: deps.now }) });
-  const status = new StatusStore({
-    serverUrl: config.serverUrl,
-    connection: { state: 'connecting' },
-    auth: config.noAuth ? { state: 'disabled' } : { state: 'signed-out' },
+  const servers = config.servers ?? [shortcutServer(config.serverUrl)];
+  let host: ServerHost | undefined;
+  const summary = () => ({
+    serverUrl: host?.statuses()[0]?.target ?? config.serverUrl,
+    connection: host?.connectionSummary() ?? { state: 'connecting' as const },
+    auth: host?.authSummary() ?? (config.noAuth ? { state: 'disabled' as const } : { state: 'signed-out' as const }),
     model: model.info,
+    servers: host?.statuses() ?? [],
   });
-  const auth = config.noAuth
-    ? undefined
-    : new SessionAuth({
-        serverUrl: config.serverUrl,
-        ...(deps.authenticator && { authenticator: deps.authenticator }),
-        ...(deps.createAuthenticator && { createAuthenticator: deps.createAuthenticator }),
-        ...(deps.fetch && { fetch: deps.fetch }),
-        ...(deps.now && { now: deps.now }),
-        onState: (state) => status.setAuth(state),
-      });
-  const session = new McpSession({
-    url: config.serverUrl,
-    ...(auth && { authProvider: auth.provider() }),
+  const status = new StatusStore(summary());
+  const createAuthenticator = deps.createAuthenticator;
+  const logDir = deps.logDir ?? serverLogDir();
+  const onExit = (exit: StdioExit): void => {
+    if (!exit.expected) host?.serverExited(exit.server, `${exit.reason} (log: ${exit.logFile})`);
+  };
+  host = new ServerHost(servers, {
+    noAuth: config.noAuth,
+    createTransport: deps.createTransport ?? ((server, d) => createTransport(server, { ...d, ...(deps.env && { env: deps.env }), logDir, onExit })),
+    authenticatorFor: deps.authenticatorFor ?? (() => createAuthenticator),
+    gateFor: deps.gateFor ?? (() => deps.gate),
+    ...(deps.approvalHint && { approvalHint: deps.approvalHint }),
+    ...(deps.authenticator && { authenticator: deps.authenticator }),
+    ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
-    onConnection: (state) => status.setConnection(state),
+    ...(deps.now && { now: deps.now }),
+    onChange: () => status.replace(summary()),
   });
+  status.replace(summary());
   const conversation = new Conversation();
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
+  const tools = host;
 
   return {
     registry,
@@ -61,12 +92,11 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     start() {
       // The outcome (connected, unreachable, sign-in needed) is in the status; start never throws.
-      starting ??= session.connect().then(
-        () => undefined,
-        () => undefined,
-      );
+      starting ??= tools.start();
       return starting;
     },
+
+    settled: (ms: number) => tools.settled(ms),
 
     async runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
       if (turns.size > 0) {
@@ -77,26 +107,26 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
       turns.add(controller);
       try {
-        return await runTurn({ model, session, registry, conversation, maxTurns: config.maxTurns }, prompt, { ...options, signal });
+        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns }, prompt, { ...options, signal });
       } finally {
         turns.delete(controller);
       }
     },
 
     async listTools() {
-      return (await session.tools()).map((tool) => ({ name: tool.name, description: tool.description ?? tool.title ?? '' }));
+      const { catalog } = await tools.prepare({ connect: true });
+      return catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
     },
 
-    async signIn(signal?: AbortSignal) {
-      if (!auth) throw new Error('authentication is off (--no-auth): there is nothing to sign in to');
-      await auth.signIn(signal);
-      // The new token goes out on a fresh connection, which also refreshes the status and tool list.
-      await session.reconnect().catch(() => undefined);
-    },
+    signIn: (signal?: AbortSignal, server?: string) => tools.signIn(signal, server),
+
+    reconnectServer: (name: string) => tools.reconnect(name),
 
     async signOut() {
-      await auth?.signOut();
+      await tools.signOut();
     },
+
+    answerApproval: (approved: boolean) => tools.answerApproval(approved),
 
     clearHistory() {
       conversation.clear();
@@ -105,8 +135,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     async close() {
       for (const controller of turns) controller.abort(new Error('the agent is closing'));
-      // Closing is best effort: nothing is left to report a failure to.
-      await session.close().catch(() => undefined);
+      await tools.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { AuthState, ConnectionState, SessionStatus } from './engine-types.js';
+import type { SessionStatus } from './engine-types.js';
 
 /** The engine's SessionStatus: replaced (never mutated) on change, listeners told only about real changes. */
 export class StatusStore {
@@ -10,12 +10,9 @@ export class StatusStore {
     return this.status;
   }
 
-  setConnection(connection: ConnectionState): void {
-    this.patch({ connection });
-  }
-
-  setAuth(auth: AuthState): void {
-    this.patch({ auth });
+  /** The new status; listeners hear of it only when something in it changed. */
+  replace(next: SessionStatus): void {
+    this.patch(next);
   }
 
   subscribe(listener: () => void): () => void {

@@ -1,7 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
-import type { McpSession } from './mcp/session.js';
+import type { ServerHost } from './host/server-host.js';
+import type { ToolCatalog } from './host/tool-names.js';
 import type { ToolResultBlock, ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
+import { toolArguments } from './host/tool-names.js';
 
 export const CANCELLED_RESULT = 'The user cancelled this tool call before it finished.';
 
@@ -24,7 +26,9 @@ export function resultText(result: CallToolResult): string {
 }
 
 export interface ToolRunContext {
-  session: McpSession;
+  tools: Pick<ServerHost, 'callTool' | 'prefixNames'>;
+  /** The tools offered in this round: the model's names are resolved against it. */
+  catalog: ToolCatalog;
   registry: ToolCallRegistry;
   /** The turn's signal: aborting it cancels every call of the turn. */
   turnSignal: AbortSignal;
@@ -38,9 +42,16 @@ export interface ToolRunContext {
  */
 export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promise<ToolResultBlock> {
   const { registry } = ctx;
+  const tool = ctx.catalog.resolve(use.name);
+  const args = tool ? toolArguments(tool, use.input) : use.input;
   // The model's id is the record's id, unless a scripted or replayed id is already taken.
   const id = registry.get(use.id) ? undefined : use.id;
-  const { record, signal } = registry.start(use.name, use.input, { ...(id && { id }), parentSignal: ctx.turnSignal, status: 'queued' });
+  const { record, signal } = registry.start(tool?.tool ?? use.name, args, {
+    ...(id && { id }),
+    ...(tool && ctx.tools.prefixNames && { server: tool.server }),
+    parentSignal: ctx.turnSignal,
+    status: 'queued',
+  });
   ctx.onStart(record.id);
   const answer = (content: string, isError: boolean): ToolResultBlock => ({
     type: 'tool_result',
@@ -48,8 +59,13 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     content,
     ...(isError && { is_error: true }),
   });
+  if (!tool) {
+    const error = `there is no tool named ${use.name} (its server may be unavailable)`;
+    registry.fail(record.id, error);
+    return answer(`The call failed: ${error}`, true);
+  }
   try {
-    const result = await ctx.session.callTool(use.name, use.input, {
+    const result = await ctx.tools.callTool(tool, use.input, {
       signal,
       onSent: () => registry.running(record.id),
       onprogress: (p) => registry.progress(record.id, { progress: p.progress, ...(p.total !== undefined && { total: p.total }), ...(p.message && { message: p.message }) }),

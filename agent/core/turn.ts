@@ -1,14 +1,14 @@
 import type { TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
 import type { Conversation } from './conversation.js';
-import { toToolDefinitions } from './mcp/tool-definitions.js';
-import type { McpSession } from './mcp/session.js';
-import { ModelCancelledError, type ChatModel, type ToolDefinition, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
+import type { ServerHost } from './host/server-host.js';
+import type { ToolCatalog } from './host/tool-names.js';
+import { ModelCancelledError, type ChatModel, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { runToolCall } from './tool-runner.js';
 
 export interface TurnDeps {
   model: ChatModel;
-  session: McpSession;
+  tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames'>;
   registry: ToolCallRegistry;
   conversation: Conversation;
   /** Model rounds per turn before it ends as 'turn_limit'. */
@@ -44,20 +44,23 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
   });
 
   deps.conversation.addUser([{ type: 'text', text: prompt }]);
-  let tools: ToolDefinition[];
-  try {
-    tools = toToolDefinitions(await deps.session.tools());
-  } catch (error) {
-    return end('error', message(error));
-  }
 
   for (let round = 0; round < deps.maxTurns; round++) {
     if (signal.aborted) return end('cancelled');
+    // Each round offers what is up now: a server that came back mid-turn is offered again.
+    let catalog: ToolCatalog;
+    let note: string | undefined;
+    try {
+      ({ catalog, note } = await deps.tools.prepare({ connect: round === 0 }));
+    } catch (error) {
+      return end('error', message(error));
+    }
     let response;
     try {
       response = await deps.model.respond({
         messages: deps.conversation.all,
-        tools,
+        tools: catalog.definitions,
+        ...(note && { systemNote: note }),
         signal,
         onText: (delta) => emit({ type: 'text', delta }),
         onNotice: (notice) => emit({ type: 'notice', message: notice }),
@@ -87,7 +90,8 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     const results = await Promise.all(
       uses.map((use) =>
         runToolCall(use, {
-          session: deps.session,
+          tools: deps.tools,
+          catalog,
           registry: deps.registry,
           turnSignal: signal,
           onStart: (callId) => {

@@ -4,6 +4,7 @@ import type { SessionStatus } from '../core/engine-types.js';
 import { FakeEngine, type ScriptedTurn } from './testing/fake-engine.js';
 import { ManualClock } from './testing/manual-clock.js';
 import { keys, renderApp, resize, settle, type AppHarness } from './testing/render.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -217,6 +218,7 @@ describe('App: turns and keys', () => {
 
 describe('App: sign-in and status', () => {
   const prompt = {
+    authorityHost: 'localhost:5555',
     userCode: 'WDNK7Q2P',
     verificationUri: 'https://localhost:5555/devicelogin',
     expiresIn: 900,
@@ -249,6 +251,27 @@ describe('App: sign-in and status', () => {
     await settle();
     expect(app.screen()).not.toContain('W D N K');
     expect(app.screen()).toContain('Signed in as dev@warden.example.');
+    expect(app.screen()).toContain('Type a message, or /help');
+  });
+
+  it('asks before a token goes to a server bound elsewhere: no input box meanwhile, y answers, keys say so, it fits 80×24', async () => {
+    const request = { kind: 'scope-bound-elsewhere' as const, scope: 'api://a/execute', server: 'http://127.0.0.1:2/mcp', boundTo: ['http://127.0.0.1:1/mcp'] };
+    const { app, engine } = await start({
+      columns: 80,
+      rows: 24,
+      status: { connection: { state: 'sign-in-needed', reason: 'approval' }, auth: { state: 'approval-needed', request } },
+    });
+    expect(app.screen()).toContain('Send your token to this server?');
+    expect(app.screen()).toContain('y approve · n refuse');
+    expect(app.screen()).not.toContain('Type a message');
+    expect(engine.signIns).toHaveLength(0);
+    expect(widest(app.lastFrame() ?? '')).toBeLessThanOrEqual(80);
+    await app.press('y');
+    expect(engine.approvals).toEqual([true]);
+    engine.setStatus({ connection: { state: 'connected', toolCount: 3 }, auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: 9e12 } });
+    await settle();
+    expect(app.screen()).not.toContain('Send your token');
+    expect(app.screen()).toContain('Approved; connecting again.');
     expect(app.screen()).toContain('Type a message, or /help');
   });
 
@@ -288,5 +311,28 @@ describe('App: sign-in and status', () => {
     expect(app.screen()).toContain('✗ http://127.0.0.1:8000/mcp unreachable: connect ECONNREFUSED 127.0.0.1:8000');
     expect(app.screen()).toContain('no auth');
     expect(app.screen()).toContain('claude-sonnet-4-5');
+  });
+});
+
+describe('App: hostile text from a server', () => {
+  it('never draws a control: tool names, 200k-character messages, results, the answer, notices and /tools', async () => {
+    const { app, engine } = await start({ columns: 100, rows: 30 });
+    engine.tools = [{ name: dirty('evil'), description: `${dirty('Does evil.')}\n${FORGED_LINE}` }];
+    await app.send('reverse abc');
+    const turn = engine.turns[0]!;
+    turn.say(`${dirty('Calling')}\r${FORGED_LINE}\n\n`);
+    const id = turn.startCall(dirty('evil'), { text: dirty('abc') });
+    turn.progress(id, { progress: 1, total: 3, message: `${dirty('Step 1')} ${'x'.repeat(200_000)}` });
+    await app.advance(200, 100);
+    expect(app.screen()).toMatch(/┃ .* Step 1 x+…\n/);
+    turn.emit({ type: 'notice', message: dirty('rate limited') });
+    turn.finish(id, `${dirty('cba')}\r${FORGED_LINE}`);
+    turn.say(dirty('Done.'));
+    turn.end();
+    await app.advance(200, 100);
+    await app.send('/tools');
+    expect(app.screen()).toMatch(/✓ evil "\\u001b.*· cba \[reverse#1\] ✓ 0\.0 s all good/);
+    expect(app.screen()).toContain(`  ${FORGED_LINE}`);
+    for (const frame of app.frames) expect(frame).not.toMatch(TERMINAL_CONTROL);
   });
 });

@@ -3,6 +3,7 @@ import { useCallback, useMemo } from 'react';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { slashCommands } from './commands/index.js';
 import type { SlashCommandContext } from './commands/types.js';
+import { ApprovalPanel } from './components/ApprovalPanel.js';
 import { InputBox } from './components/InputBox.js';
 import { LoginPanel } from './components/LoginPanel.js';
 import { StatusBar } from './components/StatusBar.js';
@@ -18,6 +19,7 @@ import { useInterrupt } from './hooks/useInterrupt.js';
 import { useLineEditor } from './hooks/useLineEditor.js';
 import { useNow } from './hooks/useNow.js';
 import { CLEAR_SCREEN, useRedrawOnResize } from './hooks/useRedrawOnResize.js';
+import { useServerApproval } from './hooks/useServerApproval.js';
 import { useSessionStatus } from './hooks/useSessionStatus.js';
 import { useSignIn, type BrowserOpener } from './hooks/useSignIn.js';
 import { isSlashCommand, useSlashCommands } from './hooks/useSlashCommands.js';
@@ -37,7 +39,9 @@ export interface AppProps {
 }
 
 /** Rows of the login panel with a code on screen, and its margin. */
-const LOGIN_ROWS = 12;
+const LOGIN_ROWS = 13;
+/** Rows of the approval question, and its margin. */
+const APPROVAL_ROWS = 7;
 
 /** The chat screen: wires hooks (state and keys) to components (rendering only). */
 export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps) {
@@ -51,6 +55,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   const calls = useToolCalls(engine.registry, transcript.addCalls);
   const turn = useTurn({ engine, add: transcript.add, flushCalls: calls.flush });
   const signIn = useSignIn({ engine, status, add: transcript.add, openBrowser });
+  const approval = useServerApproval({ engine, status, add: transcript.add });
   const remainingMs = useCountdown(signIn.prompt?.expiresAt);
   const statusNow = useNow(15_000);
   // Calls tick on their own frames; this clock only runs the spinner when no call does.
@@ -59,7 +64,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   const focus = useFocusedCall({
     running: calls.running,
     cancel: (id) => engine.registry.cancel(id),
-    active: !signIn.active,
+    active: !signIn.active && !approval.active,
   });
 
   const quit = useCallback(() => {
@@ -87,7 +92,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
 
   const history = useInputHistory();
   const editor = useLineEditor({
-    enabled: !turn.running && !signIn.active,
+    enabled: !turn.running && !signIn.active && !approval.active,
     history,
     onSubmit: (text) => (isSlashCommand(text) ? runCommand(text) : turn.submit(text)),
   });
@@ -95,14 +100,14 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
     if (!turn.cancel() && !signIn.cancel()) editor.clear();
   }, quit);
 
-  const mode: KeyMode = signIn.active ? 'login' : calls.running.length > 0 ? 'calls' : turn.running ? 'turn' : 'idle';
+  const mode: KeyMode = approval.active ? 'approval' : signIn.active ? 'login' : calls.running.length > 0 ? 'calls' : turn.running ? 'turn' : 'idle';
 
   // The live region (everything below the transcript) must stay shorter than the terminal,
   // or Ink clears and redraws the whole screen on every frame. Margins are one row each.
   const bottomRows = 1 + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
   const hint = signIn.prompt && signInHint ? signInHint(signIn.prompt) : undefined;
   const hintRows = hint ? Math.ceil(hint.length / Math.max(20, columns - 4)) : 0;
-  const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS + hintRows : 0));
+  const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS + hintRows : 0) - (approval.active ? APPROVAL_ROWS : 0));
   // Streaming text keeps at least a few rows while calls run.
   const groupLayout = layoutGroup(calls.running, focus.focusedId, free - 1 - (turn.liveText ? 3 : 0));
   const groupHeight = groupLayout.visible.length > 0 ? 1 + groupRows(groupLayout) : 0;
@@ -128,10 +133,15 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
           <LoginPanel prompt={signIn.prompt} remainingMs={remainingMs} browser={signIn.browser} now={now} hint={hint} />
         </Box>
       ) : null}
+      {approval.request ? (
+        <Box marginTop={1} flexDirection="column">
+          <ApprovalPanel request={approval.request} answering={approval.answering} />
+        </Box>
+      ) : null}
       <Box marginTop={1} flexDirection="column">
         {turn.running ? (
           <TurnIndicator now={now} runningCalls={calls.running.length} />
-        ) : signIn.active ? null : (
+        ) : signIn.active || approval.active ? null : (
           <InputBox value={editor.value} cursor={editor.cursor} width={columns} />
         )}
         <StatusBar

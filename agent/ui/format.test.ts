@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatDuration, formatExpiry, oneLine, summariseArgs } from './format.js';
+import { formatCountdown, formatDuration, formatExpiry, summariseArgs } from './format.js';
 
 describe('format', () => {
   it('formats durations at a precision that fits the size', () => {
@@ -30,9 +30,11 @@ describe('format', () => {
     expect(summariseArgs({ text: 'x'.repeat(100) }, 10)).toHaveLength(10);
   });
 
-  it('cuts text to one line with an ellipsis', () => {
-    expect(oneLine('  a \n b  ')).toBe('a b');
-    expect(oneLine('abcdef', 4)).toBe('abc…');
-    expect(oneLine('abc', 3)).toBe('abc');
+  it('never lets an argument (which the model may copy from hostile text) put a control on the screen', () => {
+    const hostile = { text: '\u001b]0;pwned\u0007\u009b2J\u202eabc', note: 'x\u001b[2K\ry' };
+    const summary = summariseArgs(hostile, 200);
+    expect(summary).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(summary).toBe('text=abc note=x y');
+    expect(summariseArgs({ text: '\u009b2J\u001b' })).toBe('"\\u001b"');
   });
 });

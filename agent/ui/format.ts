@@ -1,4 +1,27 @@
+import { NAME_CHARS, safeLine } from '../../config/terminal-text.js';
+import type { ServerConnection } from '../core/engine-types.js';
+
 /** Short, stable text for durations, arguments and results (pure, so panes stay pure). */
+
+/** `server › tool` for a call or tool of one of several servers, the tool alone otherwise; names come from servers. */
+export function toolLabel(item: { tool: string; server?: string | undefined }): string {
+  const tool = safeLine(item.tool, NAME_CHARS);
+  return item.server !== undefined ? `${safeLine(item.server, NAME_CHARS)} › ${tool}` : tool;
+}
+
+/** One server's state in a few words: `connected`, `reconnecting in 4s`, `needs sign-in`, `failed`. */
+export function serverStateText(connection: ServerConnection, now: number): string {
+  switch (connection.state) {
+    case 'connecting':
+      return connection.attempt > 1 ? 'reconnecting…' : 'connecting…';
+    case 'connected':
+      return 'connected';
+    case 'sign-in-needed':
+      return 'needs sign-in';
+    case 'failed':
+      return connection.retryAt !== undefined ? `failed · retry in ${formatDuration(Math.max(0, connection.retryAt - now))}` : 'failed';
+  }
+}
 
 /** 0.4s, 2.1s, 12s, 1m05s, 1h02m */
 export function formatDuration(ms: number): string {
@@ -27,19 +50,15 @@ export function formatExpiry(expiresAt: number, now: number): string {
   return `token expires in ${Math.floor(minutes / 60)}h`;
 }
 
-/** Collapses whitespace to one line and cuts it to `max` characters with an ellipsis. */
-export function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  return max <= 1 ? '…'.slice(0, max) : `${flat.slice(0, max - 1)}…`;
-}
+/** Longest string argument worth turning into a summary: the summary is one line anyway. */
+const ARG_CHARS = 1000;
 
-/** `"alpha"` for a lone string argument, otherwise `key=value …`; always one line. */
+/** `"alpha"` for a lone string argument, otherwise `key=value …`; always one terminal-safe line (the model's args may echo hostile text). */
 export function summariseArgs(args: Readonly<Record<string, unknown>>, max = 48): string {
   const entries = Object.entries(args);
   if (entries.length === 0) return '';
+  const show = (value: unknown): string => (typeof value === 'string' ? value.slice(0, ARG_CHARS) : (JSON.stringify(value) ?? String(value)).slice(0, ARG_CHARS));
   const [only] = entries;
-  if (entries.length === 1 && only && typeof only[1] === 'string') return oneLine(JSON.stringify(only[1]), max);
-  const parts = entries.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return oneLine(parts.join(' '), max);
+  if (entries.length === 1 && only && typeof only[1] === 'string') return safeLine(JSON.stringify(show(only[1])), max);
+  return safeLine(entries.map(([key, value]) => `${key}=${show(value)}`).join(' '), max);
 }

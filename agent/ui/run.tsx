@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
+import { safeBlock } from '../../config/terminal-text.js';
 import type { CommandContext } from '../commands/context.js';
 import type { AgentEngine } from '../core/engine-types.js';
 import { App } from './App.js';
@@ -58,14 +59,17 @@ export async function runTui(engine: AgentEngine, ctx: CommandContext, options: 
   };
   if (ctx.shutdownSignal.aborted) onShutdown();
   else ctx.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
-  void engine.start();
+  // After the first frame is out: spawning stdio servers and loading the MCP SDK would delay it.
+  const starting = setImmediate(() => void engine.start());
   try {
     await instance.waitUntilExit();
     return exitCode;
   } catch (error) {
-    ctx.stderr.write(`warden: the chat UI crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A crash's message may quote outside text: terminal-safe, newlines kept for the stack.
+    ctx.stderr.write(`warden: the chat UI crashed: ${safeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return 1;
   } finally {
+    clearImmediate(starting);
     ctx.shutdownSignal.removeEventListener('abort', onShutdown);
     restoreTerminal(ctx);
   }

@@ -1,4 +1,4 @@
-import type { SessionStatus, ToolSummary } from '../core/engine-types.js';
+import type { ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
 import type { ToolCallRecord } from '../core/tool-calls/types.js';
 
 export interface CommandHelp {
@@ -19,6 +19,8 @@ export type TranscriptEntry =
   | { kind: 'error'; text: string }
   | { kind: 'help'; commands: readonly CommandHelp[] }
   | { kind: 'tools'; tools: readonly ToolSummary[] }
-  | { kind: 'status'; status: SessionStatus; now: number };
+  | { kind: 'status'; status: SessionStatus; now: number }
+  /** /mcp: the servers as they were when asked. */
+  | { kind: 'servers'; servers: readonly ServerStatus[]; now: number };
 
 export type TranscriptItem = TranscriptEntry & { readonly id: number };

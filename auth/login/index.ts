@@ -284,6 +284,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
             );
           }
           const prompt: DeviceCodePrompt = {
+            authorityHost: host,
             userCode: response.userCode,
             verificationUri: response.verificationUri,
             expiresIn: response.expiresIn,

@@ -5,6 +5,8 @@
 
 /** What the user needs to approve a device-code sign-in. */
 export interface DeviceCodePrompt {
+  /** The identity provider's host[:port], shown plainly before the code. */
+  authorityHost: string;
   userCode: string;
   verificationUri: string;
   /** The URL with the code pre-filled, when the identity provider offers one. */

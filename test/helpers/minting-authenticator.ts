@@ -67,6 +67,7 @@ export class MintingAuthenticator implements Authenticator {
     return new Promise((resolve, reject) => {
       const expiresAt = this.now() + 900_000;
       const prompt: DeviceCodePrompt = {
+        authorityHost: new URL(this.minter.authorityHost).host,
         userCode: 'WDN-TEST',
         verificationUri: `${this.minter.authorityHost}/device`,
         expiresIn: 900,

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -15,6 +18,10 @@ export interface TerminalSession {
   typeLine(text: string): Promise<void>;
   /** Whether the program in the pane is still running. */
   alive(): Promise<boolean>;
+  /** Everything the program wrote to the terminal, escape sequences included (recorded from the start). */
+  output(): string;
+  /** A tmux format about the pane, e.g. '#{pane_pid}' or '#{pane_dead_status}'. */
+  display(format: string): Promise<string>;
   /** Resolves once the program has exited; rejects after `timeoutMs`. */
   waitForExit(timeoutMs?: number): Promise<void>;
   kill(): Promise<void>;
@@ -55,6 +62,8 @@ export async function startTerminal(options: TerminalOptions): Promise<TerminalS
     options.command.map(quote).join(' '),
   );
   await tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
+  const recording = join(mkdtempSync(join(tmpdir(), 'warden-tmux-')), 'output');
+  await tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${quote(recording)}`);
 
   const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'main')).stdout;
 
@@ -80,6 +89,16 @@ export async function startTerminal(options: TerminalOptions): Promise<TerminalS
     async typeLine(text) {
       await tmux('send-keys', '-t', 'main', '-l', text);
       await tmux('send-keys', '-t', 'main', 'Enter');
+    },
+    output() {
+      try {
+        return readFileSync(recording, 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    async display(format) {
+      return (await tmux('display-message', '-p', '-t', 'main', format)).stdout.trim();
     },
     async alive() {
       const { stdout } = await tmux('display-message', '-p', '-t', 'main', '#{pane_dead}');

@@ -154,10 +154,19 @@ describe('warden login / status / logout against the dev identity provider', () 
     expect(stderr).toMatch(/^warden: missing ENTRA_CLIENT_ID: [^\n]+\n$/);
   });
 
-  it('with only ENTRA_CLIENT_ID set, login reads the authority and scope from the server (RFC 9728)', async () => {
-    const cli = startCli(['login'], {
-      env: { ...env, ENTRA_AUTHORITY_HOST: undefined, ENTRA_TENANT_ID: undefined, ENTRA_API_SCOPE: undefined, WARDEN_TOKEN_CACHE: join(root, 'zero-config', 'cache.json') },
-    });
+  it('with only ENTRA_CLIENT_ID set, login reads the authority and scope from the server (RFC 9728), once its identity provider is approved', async () => {
+    const zeroConfig = { ENTRA_AUTHORITY_HOST: undefined, ENTRA_TENANT_ID: undefined, ENTRA_API_SCOPE: undefined, WARDEN_TOKEN_CACHE: join(root, 'zero-config', 'cache.json') };
+    // The dev provider is not a Microsoft Entra host: refused, naming it, before any request to it.
+    const before = idp.stats();
+    const refused = await run(['login'], zeroConfig);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `warden: ${mcpUrl} names the identity provider ${new URL(idp.authorityHost).host}, which is not a Microsoft Entra host nor ENTRA_AUTHORITY_HOST; ` +
+        'not signing in there unless you approve (run again with --approve-server to approve)\n',
+    );
+    expect(idp.stats()).toEqual(before);
+
+    const cli = startCli(['login', '--approve-server'], { env: { ...env, ...zeroConfig } });
     await approveFromOutput(cli);
     expect(await cli.exited).toBe(0);
     outputs.push(cli.stdout(), cli.stderr());

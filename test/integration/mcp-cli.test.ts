@@ -127,4 +127,13 @@ describe('warden mcp', () => {
     expect(after.stdout()).toMatch(/^sneaky\s+.*not started/m);
     await expect(stat(marker)).rejects.toThrow(/ENOENT/);
   });
+
+  it('the one-server shortcut takes one URL: a second --server and a comma list are errors, not a silent choice', async () => {
+    const twice = await warden(['-p', 'reverse abc', '--server', 'http://127.0.0.1:1/mcp', '--server', 'http://127.0.0.1:2/mcp']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('warden: --server takes one URL; for several servers use --mcp-config FILE or `warden mcp add NAME URL` (see warden --help)\n');
+    const comma = await warden(['-p', 'reverse abc'], { MCP_SERVER_URL: 'http://127.0.0.1:1/mcp,http://127.0.0.1:2/mcp' });
+    expect(comma.code).toBe(2);
+    expect(comma.stderr).toMatch(/^warden: invalid MCP_SERVER_URL: it holds one URL; for several servers list them in ~\/\.config\/warden\/mcp\.json or \.mcp\.json/);
+  });
 });

@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +61,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The process group of `pid` (from /proc; this test runs where that exists). */
+function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
 /** A process of another parent gives no exit event: look until it is gone (SIGKILL lands within milliseconds). */
 async function gone(pid: number): Promise<boolean> {
   for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setImmediate(r))) {
@@ -69,7 +78,7 @@ async function gone(pid: number): Promise<boolean> {
 describe('stdio transport', () => {
   it('the child gets a safe base plus only its configured env; stderr goes to its log; close ends its process group', async () => {
     const ended = new Exits();
-    const transport = await createTransport(stdio('envy', [fixture('env-server.mjs')], { MY_SETTING: 'on' }), {
+    const transport = await createTransport({ ...stdio('envy', [fixture('env-server.mjs')], { MY_SETTING: 'on' }), cwd: logDir }, {
       env: { PATH: process.env.PATH, HOME: '/home/someone', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-never', GITHUB_TOKEN: 'ghp-never' },
       logDir,
       onExit: ended.push,
@@ -90,7 +99,28 @@ describe('stdio transport', () => {
     expect(exit).toMatchObject({ server: 'envy', expected: true });
     expect(await gone(pids.pid)).toBe(true);
     expect(await gone(pids.grandchild)).toBe(true);
-    expect(await readFile(join(logDir, 'envy.log'), 'utf8')).toMatch(/env-server ready in /);
+    expect(await readFile(join(logDir, 'envy.log'), 'utf8')).toContain(`env-server ready in ${logDir}\n`);
+  });
+
+  it("Ctrl-C in Warden's terminal (SIGINT to its process group) does not stop a stdio server", async () => {
+    const ended = new Exits();
+    const transport = await createTransport(stdio('steady', [fixture('env-server.mjs')]), { env: process.env, logDir, onExit: ended.push });
+    const client = await connect(transport);
+    const { pid, grandchild } = JSON.parse(((await client.callTool({ name: 'pid', arguments: {} })).content as { text: string }[])[0]!.text) as {
+      pid: number;
+      grandchild: number;
+    };
+    // What the terminal does on Ctrl-C: SIGINT to every process in Warden's group — the launcher is one of them…
+    process.kill((transport as unknown as { pid: number }).pid, 'SIGINT');
+    // …the server is not: it leads a group of its own.
+    expect(processGroup(pid)).toBe(pid);
+    expect(processGroup(pid)).not.toBe(processGroup(process.pid));
+    const again = await client.callTool({ name: 'pid', arguments: {} });
+    expect(again.isError).toBeFalsy();
+    // The launcher is still there to end the group when Warden closes it.
+    await client.close();
+    expect(await ended.next()).toMatchObject({ expected: true });
+    expect(await gone(grandchild)).toBe(true);
   });
 
   it('a crash is reported with its exit code and last stderr line, made terminal-safe', async () => {
@@ -146,5 +176,92 @@ describe('HTTP transports', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('legacy HTTP+SSE transport', () => {
+  it('connects to an old SSE server (v1 SDK) and sends the configured headers on the stream and on every POST', async () => {
+    const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
+    const { SSEServerTransport } = await import('@modelcontextprotocol/sdk/server/sse.js');
+    const seen: { method: string; key: string | undefined }[] = [];
+    const sessions = new Map<string, InstanceType<typeof SSEServerTransport>>();
+    const http = createServer(async (req, res) => {
+      seen.push({ method: req.method ?? '', key: req.headers['x-api-key'] as string | undefined });
+      if (req.method === 'GET' && req.url === '/sse') {
+        const transport = new SSEServerTransport('/messages', res);
+        sessions.set(transport.sessionId, transport);
+        const server = new McpServer({ name: 'old-sse', version: '1.0.0' });
+        server.registerTool('ping', { description: 'answers pong' }, async () => ({ content: [{ type: 'text', text: 'pong' }] }));
+        await server.connect(transport);
+        return;
+      }
+      const session = sessions.get(new URL(req.url ?? '/', 'http://x').searchParams.get('sessionId') ?? '');
+      if (req.method === 'POST' && session) return session.handlePostMessage(req, res);
+      res.writeHead(404).end();
+    });
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    const port = (http.address() as { port: number }).port;
+    try {
+      const transport = await createTransport(
+        { name: 'old', source: { kind: 'user', file: 'f' }, type: 'sse', url: `http://127.0.0.1:${port}/sse`, headers: { 'X-Api-Key': 'k-sse' } },
+        { logDir },
+      );
+      const client = await connect(transport);
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['ping']);
+      await client.close();
+      expect(seen.some((r) => r.method === 'GET')).toBe(true);
+      expect(seen.filter((r) => r.method === 'POST').length).toBeGreaterThan(0);
+      expect(seen.every((r) => r.key === 'k-sse')).toBe(true);
+    } finally {
+      http.closeAllConnections();
+      http.close();
+    }
+  });
+});
+
+describe('stdio servers end with Warden', () => {
+  const TRANSPORTS = fileURLToPath(new URL('../../dist/agent/core/mcp/transports.js', import.meta.url));
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+  /** A separate process (the built transports, as Warden runs them) that starts env-server and prints its pids. */
+  function host(ending: 'exit' | 'wait'): { child: ChildProcess; pids: Promise<{ pid: number; grandchild: number }> } {
+    const script = `
+      const { createTransport } = await import(${JSON.stringify(TRANSPORTS)});
+      const { Client } = await import('@modelcontextprotocol/client');
+      const config = { name: 'envy', source: { kind: 'user', file: 'f' }, type: 'stdio', command: process.execPath, args: [${JSON.stringify(fixture('env-server.mjs'))}], env: {} };
+      const client = new Client({ name: 't', version: '0' }, { versionNegotiation: { mode: 'auto' } });
+      await client.connect(await createTransport(config, { env: process.env, logDir: ${JSON.stringify(logDir)} }));
+      const result = await client.callTool({ name: 'pid', arguments: {} });
+      process.stdout.write(result.content[0].text + '\\n');
+      ${ending === 'exit' ? 'process.exit(0);' : 'setInterval(() => {}, 1000);'}
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pids = new Promise<{ pid: number; grandchild: number }>((resolve, reject) => {
+      let out = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve(JSON.parse(out) as { pid: number; grandchild: number });
+      });
+      child.once('exit', () => reject(new Error(`host exited before printing pids: ${out}`)));
+    });
+    return { child, pids };
+  }
+
+  it('when Warden exits without closing, the server and its children are ended', async () => {
+    const { child, pids } = host('exit');
+    const { pid, grandchild } = await pids;
+    await once(child, 'exit');
+    expect(await gone(pid)).toBe(true);
+    expect(await gone(grandchild)).toBe(true);
+  });
+
+  it('when Warden is killed outright (no exit handler runs), the launcher notices and ends the group', async () => {
+    const { child, pids } = host('wait');
+    const { pid, grandchild } = await pids;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    expect(await gone(pid)).toBe(true);
+    expect(await gone(grandchild)).toBe(true);
   });
 });

@@ -174,9 +174,9 @@ describe('warden -p (print mode), as a user runs it', () => {
       await minter.close();
     });
 
-    it('with no account cached: "not signed in — run `warden login`", exit 1 (authority and scope discovered from the server)', async () => {
+    it('with no account cached: "not signed in — run `warden login`", exit 1 (authority and scope discovered from the server, its identity provider approved)', async () => {
       const home = mkdtempSync(join(tmpdir(), 'warden-print-'));
-      const { code, stdout, stderr } = await run(['-p', 'reverse x', '-q'], {
+      const { code, stdout, stderr } = await run(['-p', 'reverse x', '-q', '--approve-server'], {
         MCP_SERVER_URL: secured.server.url,
         ENTRA_CLIENT_ID: CLIENT_APP_ID,
         WARDEN_TOKEN_CACHE: join(home, 'token_cache.json'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capText, safeBlock, safeLine, stripControls } from '../../config/terminal-text.js';
+import { capText, createStreamStripper, safeBlock, safeLine, stripControls } from '../../config/terminal-text.js';
 
 const ESC = '\u001b';
 /** Nothing a terminal would act on: no C0 but newline, no DEL, no C1, no bidi controls. */
@@ -56,5 +56,26 @@ describe('terminal-safe text', () => {
   it('shows a non-string field (a server lying about types) as JSON, never as an object', () => {
     expect(safeLine({ a: `${ESC}[2J` })).toBe('{"a":"\\u001b[2J"}');
     expect(safeLine(undefined)).toBe('');
+  });
+
+  it('strips a streamed text piece by piece exactly as the whole text, even when a sequence or CRLF is split', () => {
+    const whole = `Hi ${ESC}]0;pw\rned\u0007there\r\n${ESC}[31mred${ESC}[0m and ${ESC}]52;c;ZXZpbA==${ESC}\\done\r[x] forged`;
+    for (let size = 1; size <= 7; size++) {
+      const stripper = createStreamStripper();
+      let out = '';
+      for (let i = 0; i < whole.length; i += size) out += stripper.push(whole.slice(i, i + size));
+      out += stripper.end();
+      expect(out).toBe(stripControls(whole, { keepNewlines: true }));
+    }
+    expect(stripControls(whole, { keepNewlines: true })).toBe('Hi there\nred and done\n[x] forged');
+  });
+
+  it('lets ordinary text through a stream at once, holding back only an unfinished sequence', () => {
+    const stripper = createStreamStripper();
+    expect(stripper.push(`${ESC}[1mbold${ESC}[0m text`)).toBe('bold text');
+    expect(stripper.push(`more ${ESC}]0;ti`)).toBe('more ');
+    expect(stripper.push('tle\u0007 after')).toBe(' after');
+    expect(stripper.push(`tail ${ESC}`)).toBe('tail ');
+    expect(stripper.end()).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ToolCallRegistry } from '../../agent/core/tool-calls/registry.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../helpers/hostile-text.js';
 
 describe('ToolCallRegistry', () => {
   it('keeps progress of concurrent calls apart', () => {
@@ -49,5 +50,19 @@ describe('ToolCallRegistry', () => {
     for (let i = 0; i < 10; i++) registry.finish(registry.start('reverse', { text: String(i) }).record.id, String(i));
     const running = registry.start('reverse', { text: 'live' });
     expect(registry.snapshot().map((r) => r.result ?? r.id)).toEqual(['7', '8', '9', running.record.id]);
+  });
+
+  it('stores a progress message as one capped, terminal-safe line, and a result capped (both are display only)', () => {
+    const registry = new ToolCallRegistry();
+    const call = registry.start('reverse', { text: 'x' });
+    registry.progress(call.record.id, { progress: 1, message: `${dirty('Step 1')}\r${FORGED_LINE} ${'x'.repeat(200_000)}` });
+    const message = registry.get(call.record.id)?.message ?? '';
+    expect(message.length).toBeLessThanOrEqual(500);
+    expect(message).toMatch(/^Step 1 \[reverse#1\] ✓ 0\.0 s all good x+…$/);
+    expect(message).not.toMatch(TERMINAL_CONTROL);
+    registry.finish(call.record.id, 'y'.repeat(200_000));
+    const result = registry.get(call.record.id)?.result ?? '';
+    expect(result.length).toBeLessThanOrEqual(4000);
+    expect(result.endsWith('…')).toBe(true);
   });
 });

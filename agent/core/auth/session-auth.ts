@@ -1,8 +1,10 @@
 import type { AuthProvider, FetchLike } from '@modelcontextprotocol/client';
+import { describeApprovalReason, type ApprovalReason } from '../../../auth/login/sign-in-policy.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type Authenticator } from '../../../auth/login/types.js';
 import type { AuthState } from '../engine-types.js';
-import { AuthFailedError, SignInNeededError } from '../mcp/errors.js';
+import { AuthFailedError, ServerApprovalNeededError, SignInNeededError } from '../mcp/errors.js';
 import { discoverAuth, type DiscoveredAuth } from './discovery.js';
+import type { SignInGate } from './sign-in-gate.js';
 
 /**
  * Builds the Authenticator. Called first without `discovered` (configured ENTRA_* only) and, if that
@@ -16,6 +18,13 @@ export interface SessionAuthOptions {
   createAuthenticator?: AuthenticatorFactory;
   fetch?: FetchLike;
   now?: () => number;
+  /**
+   * Which servers may receive tokens for which scope, and which identity providers may be used.
+   * Absent: the caller configured the Authenticator for this server itself (the demo, tests).
+   */
+  gate?: SignInGate;
+  /** How the user approves a refused server in this front end, for the one-line reason. */
+  approvalHint?: string;
   onState: (state: AuthState) => void;
 }
 
@@ -36,6 +45,10 @@ export class SessionAuth {
   private creating: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private cached: AccessToken | undefined;
+  /** What the gate said for the current settings; cleared when they or the approvals change. */
+  private permission: Promise<ApprovalReason | undefined> | undefined;
+  /** The user said no to the pending approval; asked again only on an explicit sign-in. */
+  private declined = false;
   private readonly now: () => number;
 
   constructor(private readonly options: SessionAuthOptions) {
@@ -49,11 +62,14 @@ export class SessionAuth {
   }
 
   async token(): Promise<string | undefined> {
+    // Checked on every request, before any token (even one held in memory) leaves.
+    if (this.gated && (await this.refusal())) return undefined;
     if (this.cached && this.cached.expiresOn.getTime() - this.now() > EXPIRY_MARGIN_MS) return this.cached.accessToken;
     const authenticator = await this.resolve();
     if (!authenticator) return undefined;
     try {
-      return this.accept(await authenticator.acquireTokenSilently());
+      if (await this.refusal()) return undefined;
+      return await this.accept(await authenticator.acquireTokenSilently());
     } catch (error) {
       // Sent without a token, the server answers 401 and onUnauthorized decides what that means.
       this.cached = undefined;
@@ -68,12 +84,14 @@ export class SessionAuth {
     if (!authenticator && !this.discovered) {
       try {
         this.discovered = await discoverAuth(this.options.serverUrl, challenge, this.options.fetch);
+        this.permission = undefined;
       } catch (error) {
         throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'} (${message(error)})`);
       }
       authenticator = await this.resolve();
     }
     if (!authenticator) throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'}`);
+    await this.requirePermission();
     // Concurrent 401s share one refresh.
     this.refreshing ??= this.refresh(authenticator).finally(() => (this.refreshing = undefined));
     await this.refreshing;
@@ -81,24 +99,27 @@ export class SessionAuth {
 
   /** Interactive device-code sign-in; the prompt is reported through onState while it runs. */
   async signIn(signal?: AbortSignal): Promise<AccessToken> {
+    this.declined = false;
     let authenticator = await this.resolve();
     if (!authenticator && !this.discovered) {
       // No 401 at hand: read the server's metadata from its well-known location.
       try {
         this.discovered = await discoverAuth(this.options.serverUrl, undefined, this.options.fetch);
+        this.permission = undefined;
       } catch (error) {
         throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'} (${message(error)})`);
       }
       authenticator = await this.resolve();
     }
     if (!authenticator) throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'}`);
+    await this.requirePermission();
     this.options.onState({ state: 'signing-in' });
     try {
       const token = await authenticator.signIn({
         onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
         ...(signal && { signal }),
       });
-      this.accept(token);
+      await this.accept(token);
       return token;
     } catch (error) {
       const cancelled = signal?.aborted === true || error instanceof SignInCancelledError;
@@ -107,21 +128,66 @@ export class SessionAuth {
     }
   }
 
+  /**
+   * The user's answer to an 'approval-needed' state: yes records the approval (the caller then
+   * reconnects), no leaves the server without a token.
+   */
+  async answerApproval(approved: boolean): Promise<void> {
+    const reason = this.permission ? await this.permission : undefined;
+    if (!reason || !this.options.gate) return;
+    if (!approved) {
+      this.declined = true;
+      this.options.onState({ state: 'approval-declined', request: reason });
+      return;
+    }
+    await this.options.gate.approve(reason);
+    this.permission = undefined;
+    this.options.onState({ state: 'signed-out' });
+  }
+
   async signOut(): Promise<void> {
     this.cached = undefined;
     await this.authenticator?.signOut();
     this.options.onState({ state: 'signed-out' });
   }
 
-  private accept(token: AccessToken): string {
+  /** A token obtained: the server is bound to its scope (first use) before the token is handed out. */
+  private async accept(token: AccessToken): Promise<string> {
+    await this.options.gate?.bind(this.discovered);
     this.cached = token;
     this.options.onState({ state: 'signed-in', account: token.account.username, expiresAt: token.expiresOn.getTime() });
     return token.accessToken;
   }
 
+  /** Whether a gate has anything to say yet (it needs the Authenticator's settings first). */
+  private get gated(): boolean {
+    return this.options.gate !== undefined && this.authenticator !== undefined;
+  }
+
+  /** Why the current settings need the user's approval first (reported as state), or undefined. */
+  private async refusal(): Promise<ApprovalReason | undefined> {
+    const gate = this.options.gate;
+    if (!gate) return undefined;
+    this.permission ??= gate.check(this.discovered).then((d) => (d.allowed ? undefined : d.reason));
+    const reason = await this.permission.catch((error: unknown) => {
+      this.permission = undefined;
+      throw new AuthFailedError(`cannot read the server approvals: ${message(error)}`);
+    });
+    if (reason) {
+      this.cached = undefined;
+      this.options.onState({ state: this.declined ? 'approval-declined' : 'approval-needed', request: reason });
+    }
+    return reason;
+  }
+
+  private async requirePermission(): Promise<void> {
+    const reason = await this.refusal();
+    if (reason) throw new ServerApprovalNeededError(reason, describeApprovalReason(reason, this.options.approvalHint ?? 'approve it to continue'));
+  }
+
   private async refresh(authenticator: Authenticator): Promise<void> {
     try {
-      this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }));
+      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }));
     } catch (error) {
       if (error instanceof SignInRequiredError) {
         this.options.onState({ state: 'signed-out' });

@@ -16,6 +16,8 @@ import { projectServerFile, trustStoreFile, userServerFile } from './paths.js';
 import type { ServerConfig } from './server-config.js';
 import { isProjectFileApproved } from './trust-store.js';
 
+export const SECOND_SERVER = '--server takes one URL; for several servers use --mcp-config FILE or `warden mcp add NAME URL`';
+
 export interface ServerFlags {
   /** `--server URL`; more than one is a usage error (several servers belong in a file). */
   server?: string[];
@@ -67,7 +69,7 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   const cwd = options.cwd ?? process.cwd();
   const home = options.home ?? homedir();
   if ((flags.server?.length ?? 0) > 1) {
-    throw new UsageError('--server takes one URL; for several servers use --mcp-config FILE or `warden mcp add NAME URL`');
+    throw new UsageError(SECOND_SERVER);
   }
   const shortcut = shortcutServerUrl(env, flags.server?.[0]);
 

@@ -9,7 +9,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { acquireFileLock } from '../../../auth/login/file-lock.js';
-import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../../auth/login/file-cache.js';
+import { ensurePrivateDir, PrivateFileError, readPrivateFile, writeFileAtomic } from '../../../auth/login/file-cache.js';
 import { trustStoreFile } from './paths.js';
 
 export interface TrustStoreOptions {
@@ -20,7 +20,11 @@ export interface TrustStoreOptions {
 type Approvals = Record<string, string>;
 
 async function readApprovals(path: string): Promise<Approvals> {
-  const text = await readPrivateFile(path);
+  // A store that is a link or not a file is not trusted: the user is asked again.
+  const text = await readPrivateFile(path).catch((error: unknown) => {
+    if (error instanceof PrivateFileError) return undefined;
+    throw error;
+  });
   if (text === undefined) return {};
   try {
     const value = JSON.parse(text) as { files?: unknown };

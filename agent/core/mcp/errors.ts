@@ -1,9 +1,21 @@
+import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
 import { loadedMcpSdk } from './sdk.js';
 import { STREAM_LOST } from './stream-watch.js';
 
 /** Sign-in is needed before the server can be used (no account, refresh refused, auth off but required). */
 export class SignInNeededError extends Error {
-  override readonly name = 'SignInNeededError';
+  override readonly name: string = 'SignInNeededError';
+}
+
+/** The server asks for a token the user has not approved it for (see auth/login/sign-in-policy.ts). */
+export class ServerApprovalNeededError extends SignInNeededError {
+  override readonly name = 'ServerApprovalNeededError';
+  constructor(
+    readonly reason: ApprovalReason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Getting a token failed for a reason other than "sign in first" (identity provider down, bad config). */

@@ -1,15 +1,21 @@
-import type { AuthProvider, CallToolResult, Client, FetchLike, Progress, Tool } from '@modelcontextprotocol/client';
+import type { AuthProvider, CallToolResult, Client, Progress, Tool, Transport } from '@modelcontextprotocol/client';
 import type { ConnectionState } from '../engine-types.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
 import { loadMcpSdk } from './sdk.js';
 import { watchRequestStreams } from './stream-watch.js';
 
 export interface McpSessionOptions {
-  url: string;
+  /** Where the server is, fit to print (a URL without userinfo or query secrets, or the command). */
+  target: string;
+  /** A fresh transport for each (re)connect. */
+  openTransport: () => Promise<Transport>;
   /** Absent with --no-auth: no Authorization header at all. */
   authProvider?: AuthProvider;
-  fetch?: FetchLike;
   clientInfo?: { name: string; version: string };
+  /** Connecting (initialize + tools/list) fails as unreachable after this long. */
+  connectTimeoutMs?: number;
+  /** Takes the server's secrets (URL userinfo, header values…) out of every failure message. */
+  redact?: (text: string) => string;
   onConnection: (state: ConnectionState) => void;
 }
 
@@ -28,16 +34,29 @@ export class McpSessionError extends Error {
   }
 }
 
+/** Connecting took longer than the server's connect timeout. */
+class ConnectTimeoutError extends Error {
+  override readonly name = 'ConnectTimeoutError';
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
 /** Without progress a call may take this long; each progress notification restarts the clock. */
 const CALL_TIMEOUT_MS = 120_000;
 
+/** Without its own `timeout`, a server has this long to initialize and list its tools. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
 /**
- * One MCP server connection (SDK v2 client over Streamable HTTP, protocol negotiated
+ * One MCP server connection (SDK v2 client over the transport it is given, protocol negotiated
  * automatically). Connects on first need; a call that fails because the connection broke
  * (server restarted, socket reset) is retried once on a fresh client.
  */
 export class McpSession {
   private client: Client | undefined;
+  /** The client being connected, so close() can stop a connect that hangs. */
+  private opening: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private toolList: Tool[] = [];
   private closed = false;
@@ -45,8 +64,13 @@ export class McpSession {
 
   constructor(private readonly options: McpSessionOptions) {}
 
-  get url(): string {
-    return this.options.url;
+  get target(): string {
+    return this.options.target;
+  }
+
+  /** The tools as of the last connect, while connected; undefined otherwise (never waits). */
+  connectedTools(): Tool[] | undefined {
+    return this.client ? this.toolList : undefined;
   }
 
   /** The connected client; throws McpSessionError (already reported) when the server cannot be used. */
@@ -54,12 +78,6 @@ export class McpSession {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= this.open().finally(() => (this.connecting = undefined));
     return this.connecting;
-  }
-
-  /** The server's tools as of the last (re)connect. */
-  async tools(): Promise<Tool[]> {
-    await this.connect();
-    return this.toolList;
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
@@ -105,7 +123,8 @@ export class McpSession {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.connecting?.catch(() => undefined);
+    // A connect in flight is stopped, not waited for: a hanging server must not hold up the exit.
+    await this.opening?.close().catch(() => undefined);
     if (this.client) await this.drop(this.client);
   }
 
@@ -114,36 +133,57 @@ export class McpSession {
     this.setState({ state: 'connecting' });
     const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
     const client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
-    const transport = new StreamableHTTPClientTransport(new URL(this.options.url), {
-      ...(this.options.authProvider && { authProvider: this.options.authProvider }),
-      ...(this.options.fetch && { fetch: this.options.fetch }),
+    this.opening = client;
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ConnectTimeoutError(timeoutMs)), timeoutMs);
     });
     try {
-      await client.connect(transport);
-      watchRequestStreams(transport);
-      const { tools } = await client.listTools();
+      const { tools } = await Promise.race([
+        (async () => {
+          const transport = await this.options.openTransport();
+          await client.connect(transport);
+          if (transport instanceof StreamableHTTPClientTransport) watchRequestStreams(transport);
+          return client.listTools();
+        })(),
+        timedOut,
+      ]);
+      if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
       this.client = client;
       this.toolList = tools;
+      // The server went away (a stdio child exited, the stream closed): report it once.
+      client.onclose = () => {
+        if (this.client !== client) return;
+        this.client = undefined;
+        if (!this.closed) this.report({ kind: 'connection-lost', message: `lost the connection to the MCP server at ${this.options.target}` });
+      };
       this.setState(this.connectedState(client));
       return client;
     } catch (error) {
       await client.close().catch(() => undefined);
-      const failure = this.classify(error);
+      const failure: McpFailure =
+        error instanceof ConnectTimeoutError ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s` } : this.classify(error);
       this.report(failure);
       throw new McpSessionError(failure);
+    } finally {
+      clearTimeout(timer);
+      this.opening = undefined;
     }
   }
 
   /** Classifies a failure; without an AuthProvider (--no-auth) a 401 can only mean the server wants a token. */
   private classify(error: unknown): McpFailure {
-    const failure = classifyMcpError(error, this.options.url);
+    const failure = classifyMcpError(error, this.options.target);
     if (failure.kind === 'sign-in' && !this.options.authProvider) {
-      return { kind: 'sign-in', message: `the server at ${this.options.url} requires sign-in (the agent runs with --no-auth)` };
+      return { kind: 'sign-in', message: `the server at ${this.options.target} requires sign-in (the agent runs with --no-auth)` };
     }
-    return failure;
+    return this.options.redact ? { ...failure, message: this.options.redact(failure.message) } : failure;
   }
 
   private report(failure: McpFailure): void {
+    // After close() nobody is listening, and a stopped connect is no news.
+    if (this.closed) return;
     this.setState(
       failure.kind === 'sign-in' || failure.kind === 'auth-failed'
         ? { state: 'sign-in-needed', reason: failure.message }
@@ -153,7 +193,8 @@ export class McpSession {
 
   private connectedState(client: Client): ConnectionState {
     const serverName = client.getServerVersion()?.name;
-    return { state: 'connected', toolCount: this.toolList.length, ...(serverName && { serverName }) };
+    const protocolVersion = client.getNegotiatedProtocolVersion();
+    return { state: 'connected', toolCount: this.toolList.length, ...(serverName && { serverName }), ...(protocolVersion && { protocolVersion }) };
   }
 
   private setState(state: ConnectionState): void {

@@ -11,6 +11,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { AuthProvider, FetchLike, Transport } from '@modelcontextprotocol/client';
 import { ensurePrivateDir } from '../../../auth/login/file-cache.js';
 import type { Env } from '../../../config/load.js';
@@ -123,11 +124,13 @@ class StderrTap {
   lastLine = '';
   exit: { code: number | null; signal: string | null; error?: string } | undefined;
   private partial = '';
+  // A character split across two chunks is joined, not turned into two replacement characters.
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(private readonly log: WriteStream) {}
 
-  write(chunk: Buffer | string): void {
-    const text = this.partial + chunk.toString();
+  write(chunk: Buffer): void {
+    const text = this.partial + this.decoder.write(chunk);
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
     if (this.partial.length > 64 * 1024) {
@@ -139,6 +142,7 @@ class StderrTap {
   }
 
   end(): void {
+    this.partial += this.decoder.end();
     if (this.partial) this.line(this.partial);
     this.partial = '';
   }
@@ -169,7 +173,8 @@ function exitReason(exit: StderrTap['exit'], lastLine: string, command: string):
 async function createStdioTransport(config: StdioServerConfig, deps: TransportDeps): Promise<Transport> {
   const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
   await ensurePrivateDir(deps.logDir);
-  const logFile = join(deps.logDir, `${config.name}.log`);
+  // Names from files are already plain (config-schema.ts); a name from elsewhere must not pick the path.
+  const logFile = join(deps.logDir, `${config.name.replace(/[^A-Za-z0-9_-]/g, '_')}.log`);
   const log = await openLog(logFile);
   log.write(`--- ${new Date().toISOString()} starting ${config.name}\n`);
   const launcher = process.platform === 'win32' ? { command: config.command, args: config.args } : launcherCommand(config.command, config.args);
@@ -184,11 +189,12 @@ async function createStdioTransport(config: StdioServerConfig, deps: TransportDe
 
   let closing = false;
   let reported = false;
+  // Kept here: the SDK forgets the pid when the process closes, and a stale pid must not stay in `live`.
+  let pid: number | null = null;
   const report = (): void => {
     if (reported) return;
     reported = true;
     tap.end();
-    const pid = transport.pid;
     if (pid !== null) live.delete(pid);
     const exit = tap.exit;
     deps.onExit?.({
@@ -207,7 +213,8 @@ async function createStdioTransport(config: StdioServerConfig, deps: TransportDe
   const start = transport.start.bind(transport);
   transport.start = async () => {
     await start();
-    if (transport.pid !== null) track(transport.pid);
+    pid = transport.pid;
+    if (pid !== null) track(pid);
   };
   const close = transport.close.bind(transport);
   transport.close = async () => {

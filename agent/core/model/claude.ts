@@ -30,7 +30,7 @@ export interface ClaudeOptions {
 }
 
 const SYSTEM_PROMPT = [
-  'You are Warden, an assistant in a terminal. You can call the tools of an MCP server the user is signed in to.',
+  'You are Warden, an assistant in a terminal. You can call the tools of the MCP servers the user connected.',
   'Use a tool when it helps answer; when several calls are independent, request them together in one response so they run at the same time.',
   'Keep answers short and plain; quote tool results exactly where it matters (e.g. a reversed text).',
 ].join(' ');
@@ -92,7 +92,7 @@ export class ClaudeModel implements ChatModel {
       {
         model: this.settings.model,
         max_tokens: this.settings.maxTokens ?? 4096,
-        system: SYSTEM_PROMPT,
+        system: request.systemNote ? `${SYSTEM_PROMPT}\n\n${request.systemNote}` : SYSTEM_PROMPT,
         messages: request.messages as MessageParam[],
         ...(request.tools.length > 0 && { tools: request.tools as Tool[] }),
       },

@@ -40,6 +40,8 @@ export interface ToolDefinition {
 export interface ModelRequest {
   messages: readonly ChatMessage[];
   tools: readonly ToolDefinition[];
+  /** Appended to the system prompt for this round, e.g. which MCP servers are unavailable. */
+  systemNote?: string;
   signal: AbortSignal;
   /** Assistant text as it streams. */
   onText: (delta: string) => void;

@@ -1,4 +1,13 @@
+import { capText, safeLine } from '../../../config/terminal-text.js';
 import { TERMINAL_STATUSES, type ProgressUpdate, type ToolCallRecord } from './types.js';
+
+/**
+ * Records are for display: the model gets a call's full result from the runner, never from here,
+ * and never sees progress messages. So outside text is cut at storage to what a screen can show,
+ * and a 200k-character progress message costs no more to render than a short one.
+ */
+const MESSAGE_CHARS = 500;
+const RESULT_CHARS = 4000;
 
 export interface StartedCall {
   record: ToolCallRecord;
@@ -35,7 +44,7 @@ export class ToolCallRegistry {
   }
 
   /** Registers a running call. `parentSignal` (the turn's) cancels it too. */
-  start(tool: string, args: Record<string, unknown>, options: { id?: string; parentSignal?: AbortSignal; status?: 'queued' | 'running' } = {}): StartedCall {
+  start(tool: string, args: Record<string, unknown>, options: { id?: string; server?: string; parentSignal?: AbortSignal; status?: 'queued' | 'running' } = {}): StartedCall {
     const id = options.id ?? `call_${this.nextId++}`;
     const controller = new AbortController();
     if (options.parentSignal) {
@@ -50,6 +59,7 @@ export class ToolCallRegistry {
     const record: ToolCallRecord = {
       id,
       tool,
+      ...(options.server !== undefined && { server: options.server }),
       args: { ...args },
       status: options.status ?? 'running',
       progressEvents: 0,
@@ -72,14 +82,15 @@ export class ToolCallRegistry {
       status: 'running',
       progress: update.progress,
       total: update.total ?? r.total,
-      message: update.message ?? r.message,
+      message: update.message !== undefined ? safeLine(update.message, MESSAGE_CHARS) : r.message,
       progressEvents: r.progressEvents + 1,
     }));
   }
 
   /** The tool answered; `isError` is the MCP result flag. */
   finish(id: string, result: string, isError = false): void {
-    this.end(id, isError ? { status: 'error', result, error: firstLine(result) } : { status: 'done', result });
+    const shown = capText(result, RESULT_CHARS);
+    this.end(id, isError ? { status: 'error', result: shown, error: firstLine(shown) } : { status: 'done', result: shown });
   }
 
   /** The call failed outside the tool (network, auth, protocol). */

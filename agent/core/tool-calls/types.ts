@@ -10,20 +10,23 @@ export const TERMINAL_STATUSES: ReadonlySet<ToolCallStatus> = new Set(['done', '
 export interface ToolCallRecord {
   /** Registry-unique id (also used as the model's tool_use id when there is one). */
   readonly id: string;
+  /** The tool's own name on its server. */
   readonly tool: string;
+  /** The server it runs on, when the session has several (shown as `server › tool`). */
+  readonly server?: string;
   readonly args: Readonly<Record<string, unknown>>;
   readonly status: ToolCallStatus;
   /** Latest MCP progress value, as sent by the server (monotonic per call). */
   readonly progress?: number;
   readonly total?: number;
-  /** Latest human progress message. */
+  /** Latest human progress message: one terminal-safe line, capped (display only). */
   readonly message?: string;
   /** How many progress notifications this call received. */
   readonly progressEvents: number;
   /** Epoch ms. */
   readonly startedAt: number;
   readonly endedAt?: number;
-  /** Text result (tool output) for done calls; the tool's error text for error calls. */
+  /** Text result (tool output) for done calls; the tool's error text for error calls. Capped for display: the model gets the whole text elsewhere. */
   readonly result?: string;
   /** Why the call failed or was cancelled, in one line. */
   readonly error?: string;

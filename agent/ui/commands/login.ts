@@ -2,12 +2,13 @@ import type { SlashCommand } from './types.js';
 
 export const login: SlashCommand = {
   name: 'login',
-  description: 'sign in with a device code',
-  run(ctx) {
+  description: 'sign in with a device code; /login NAME for one server',
+  run(ctx, args) {
     if (ctx.status.auth.state === 'disabled') {
       ctx.add({ kind: 'info', text: 'Authentication is off (--no-auth): there is nothing to sign in to.' });
       return;
     }
-    ctx.signIn();
+    const server = args.trim();
+    ctx.signIn(server === '' ? undefined : server);
   },
 };

@@ -9,7 +9,8 @@ export interface SlashCommandContext {
   add(...entries: TranscriptEntry[]): void;
   /** Every command, for /help. */
   commands: readonly SlashCommand[];
-  signIn(): void;
+  /** Device-code sign-in to `server` (by name), or to the one that needs it. */
+  signIn(server?: string): void;
   /** Empties the transcript and the screen. */
   clearScreen(): void;
   exit(): void;

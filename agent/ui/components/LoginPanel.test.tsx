@@ -2,10 +2,12 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withProviders } from '../testing/render.js';
 import { LoginPanel, spacedCode } from './LoginPanel.js';
+import { dirty, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
 const prompt = {
+  authorityHost: 'localhost:5555',
   userCode: 'WDNK7Q2P',
   verificationUri: 'https://localhost:5555/devicelogin',
   expiresIn: 900,
@@ -22,6 +24,9 @@ describe('LoginPanel', () => {
   it('shows the link, the large code, the countdown and the keys', () => {
     const frame = render(withProviders(<LoginPanel prompt={prompt} remainingMs={14 * 60_000 + 32_000} browser="ready" now={0} />)).lastFrame() ?? '';
     expect(frame).toContain('Sign in to use the MCP server');
+    // The identity provider's host, plainly, before any link or code.
+    expect(frame.indexOf('Sign in with localhost:5555')).toBeGreaterThan(-1);
+    expect(frame.indexOf('Sign in with localhost:5555')).toBeLessThan(frame.indexOf('1. Open'));
     expect(frame).toContain('1. Open https://localhost:5555/devicelogin');
     expect(frame).toContain('W D N K  -  7 Q 2 P');
     expect(frame).toContain('Press o to open it in your browser.');
@@ -45,5 +50,15 @@ describe('LoginPanel', () => {
   it('waits for the code with a spinner', () => {
     const frame = render(withProviders(<LoginPanel prompt={undefined} remainingMs={0} browser="ready" now={0} />)).lastFrame();
     expect(frame).toContain('⠋ Asking the identity provider for a sign-in code… (Esc cancels)');
+  });
+
+  it("shows a hostile identity provider's link and code without controls", () => {
+    const hostile = { ...prompt, userCode: dirty('WDNK7Q2P'), verificationUri: dirty('https://evil.example/devicelogin'), verificationUriComplete: dirty('https://evil.example/x') };
+    for (const browser of ['ready', 'failed'] as const) {
+      const frame = render(withProviders(<LoginPanel prompt={hostile} remainingMs={1000} browser={browser} now={0} />)).lastFrame() ?? '';
+      expect(frame).not.toMatch(TERMINAL_CONTROL);
+      expect(frame).toContain('1. Open https://evil.example/devicelogin');
+      expect(frame).toContain('W D N K  -  7 Q 2 P');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { DeviceCodePrompt } from '../../../auth/login/types.js';
+import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { formatCountdown } from '../format.js';
 import type { SignIn } from '../hooks/useSignIn.js';
@@ -40,7 +41,12 @@ function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string
   }
 }
 
-/** The device-code sign-in: link, a large user code, time left, and the keys. */
+/** A user code is a few characters; a longer one is the identity provider's lie and gets cut. */
+const CODE_CHARS = 32;
+/** The hint quotes the code and link too; room for a long command line. */
+const HINT_CHARS = 400;
+
+/** The device-code sign-in: link, a large user code, time left, and the keys. The link and code come from the identity provider: made terminal-safe here. */
 export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPanelProps) {
   const theme = useTheme();
   return (
@@ -51,16 +57,19 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
       {prompt ? (
         <>
           <Text>
-            1. Open <Text color={theme.accent} underline>{prompt.verificationUri}</Text>
+            Sign in with <Text bold>{safeLine(prompt.authorityHost, 100)}</Text>
+          </Text>
+          <Text>
+            1. Open <Text color={theme.accent} underline>{safeLine(prompt.verificationUri)}</Text>
           </Text>
           <Text>2. Enter this code:</Text>
           <Box justifyContent="center" marginY={1}>
             <Text bold inverse>
-              {`  ${spacedCode(prompt.userCode)}  `}
+              {`  ${spacedCode(safeLine(prompt.userCode, CODE_CHARS))}  `}
             </Text>
           </Box>
-          <BrowserLine browser={browser} url={prompt.verificationUriComplete ?? prompt.verificationUri} />
-          {hint ? <Text dimColor>{hint}</Text> : null}
+          <BrowserLine browser={browser} url={safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)} />
+          {hint ? <Text dimColor>{safeLine(hint, HINT_CHARS)}</Text> : null}
           {remainingMs > 0 ? (
             <Text dimColor>Code expires in {formatCountdown(remainingMs)} · Esc cancels</Text>
           ) : (

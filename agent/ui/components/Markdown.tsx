@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { stripControls } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { parseMarkdown, type Inline } from '../markdown.js';
 
@@ -21,10 +22,13 @@ function Inlines({ inlines }: { inlines: Inline[] }) {
   );
 }
 
-/** Chat markdown: headings, bullet and numbered lists, fenced code, **bold**, `code`. */
+/**
+ * Chat markdown: headings, bullet and numbered lists, fenced code, **bold**, `code`. The model may
+ * copy a server's text into its answer, so controls are stripped first (newlines kept).
+ */
 export function Markdown({ text }: { text: string }) {
   const theme = useTheme();
-  const blocks = parseMarkdown(text);
+  const blocks = parseMarkdown(stripControls(text, { keepNewlines: true }));
   return (
     <Box flexDirection="column">
       {blocks.map((block, i) => {

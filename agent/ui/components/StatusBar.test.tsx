@@ -5,6 +5,7 @@ import { baseStatus } from '../testing/fake-engine.js';
 import { withProviders } from '../testing/render.js';
 import { StatusBar } from './StatusBar.js';
 import { DEMO_MODEL_TEXT, keyHints, statusBarRows, statusItems } from './statusItems.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -17,6 +18,17 @@ describe('status items', () => {
     expect(texts({ connection: { state: 'connecting' } })[0]).toBe('◌ http://127.0.0.1:8000/mcp connecting…');
     expect(texts({ connection: { state: 'unreachable', error: 'ECONNREFUSED' } })[0]).toBe('✗ http://127.0.0.1:8000/mcp unreachable: ECONNREFUSED');
     expect(texts({ connection: { state: 'sign-in-needed', reason: '401' } })[0]).toBe('! http://127.0.0.1:8000/mcp sign-in needed');
+  });
+
+  it('with several servers, sums them up: how many are up and how many tools they offer', () => {
+    const server = baseStatus.servers[0]!;
+    const up = { ...server, name: 'a' };
+    const down = { ...server, name: 'b', connection: { state: 'failed' as const, error: 'refused' } };
+    const connecting = { ...server, name: 'c', connection: { state: 'connecting' as const, attempt: 1 } };
+    expect(texts({ servers: [up, { ...up, name: 'b' }, { ...up, name: 'c' }], connection: { state: 'connected', toolCount: 41 } })[0]).toBe('● 3/3 servers · 41 tools');
+    expect(texts({ servers: [up, { ...up, name: 'b' }, { ...up, name: 'c' }, down], connection: { state: 'connected', toolCount: 41 } })[0]).toBe('◐ 3/4 servers · 41 tools');
+    expect(texts({ servers: [connecting, { ...connecting, name: 'd' }], connection: { state: 'connecting' } })[0]).toBe('◌ 0/2 servers · connecting…');
+    expect(texts({ servers: [down, { ...down, name: 'e' }], connection: { state: 'unreachable', error: 'x' } })[0]).toBe('✗ 0/2 servers · 0 tools');
   });
 
   it('shows the account and token expiry, or no auth', () => {
@@ -62,5 +74,17 @@ describe('StatusBar', () => {
 
   it('asks for a second Ctrl-C when armed', () => {
     expect(bar({ exitArmed: true }).lastFrame()).toContain('Press Ctrl-C again to exit');
+  });
+
+  it('shows server errors and account names as terminal-safe text', () => {
+    const status: SessionStatus = {
+      ...baseStatus,
+      connection: { state: 'unreachable', error: `${dirty('refused')}\r${FORGED_LINE}` },
+      auth: { state: 'signed-in', account: dirty('mallory@evil.example'), expiresAt: NOW + 3_600_000 },
+    };
+    const frame = bar({ status }).lastFrame() ?? '';
+    expect(frame).not.toMatch(TERMINAL_CONTROL);
+    expect(frame).toContain(`unreachable: refused ${FORGED_LINE}`);
+    expect(frame).toContain('mallory@evil.example · token expires in 60m');
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { withProviders } from '../testing/render.js';
 import { ToolCallLine } from './ToolCallLine.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -47,5 +48,16 @@ describe('ToolCallLine', () => {
     expect(frame.split('\n')).toHaveLength(1);
     expect([...frame].length).toBeLessThanOrEqual(60);
     expect(frame).toMatch(/^✓ reverse "alpha" · 5\.0s · line one line two x+…$/);
+  });
+
+  it('shows a hostile result or error on its one line without controls', () => {
+    const done = show(finished({ tool: dirty('evil'), result: `${dirty('ok')}\r${FORGED_LINE}` }));
+    const failed = show(finished({ status: 'error', error: `${dirty('boom')}\n${FORGED_LINE}` }));
+    for (const frame of [done, failed]) {
+      expect(frame).not.toMatch(TERMINAL_CONTROL);
+      expect(frame.split('\n')).toHaveLength(1);
+    }
+    expect(done).toMatch(/^✓ evil "alpha" · 5\.0s · ok \[reverse#1\]/);
+    expect(failed).toMatch(/^✗ reverse "alpha" · 5\.0s · boom \[reverse#1\]/);
   });
 });

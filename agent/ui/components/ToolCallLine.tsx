@@ -1,17 +1,18 @@
 import { Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { formatDuration, oneLine, summariseArgs } from '../format.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import type { Theme } from '../theme.js';
 
 function outcome(call: ToolCallRecord, theme: Theme): { icon: string; colour: string | undefined; summary: string } {
   switch (call.status) {
     case 'done':
-      return { icon: '✓', colour: theme.success, summary: oneLine(call.result ?? '') };
+      return { icon: '✓', colour: theme.success, summary: safeLine(call.result) };
     case 'error':
-      return { icon: '✗', colour: theme.error, summary: oneLine(call.error ?? call.result ?? 'failed') };
+      return { icon: '✗', colour: theme.error, summary: safeLine(call.error ?? call.result ?? 'failed') };
     default:
-      return { icon: '⊘', colour: theme.warning, summary: call.error && call.error !== 'cancelled by the user' ? `cancelled: ${oneLine(call.error)}` : 'cancelled' };
+      return { icon: '⊘', colour: theme.warning, summary: call.error && call.error !== 'cancelled by the user' ? `cancelled: ${safeLine(call.error)}` : 'cancelled' };
   }
 }
 
@@ -23,7 +24,7 @@ export function ToolCallLine({ call }: { call: ToolCallRecord }) {
   const args = summariseArgs(call.args);
   return (
     <Text wrap="truncate-end">
-      <Text color={colour}>{icon}</Text> <Text bold>{call.tool}</Text>
+      <Text color={colour}>{icon}</Text> <Text bold>{toolLabel(call)}</Text>
       {args ? ` ${args}` : ''}
       <Text dimColor>{` · ${duration} · `}</Text>
       <Text color={call.status === 'done' ? undefined : colour}>{summary}</Text>

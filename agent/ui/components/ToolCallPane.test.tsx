@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { withProviders } from '../testing/render.js';
 import { ToolCallPane } from './ToolCallPane.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -29,6 +30,11 @@ describe('ToolCallPane', () => {
     expect(lines[1]).toBe('│ ████████░░░░░░░░░░░░ 2/5  40%  step 2 of 5');
   });
 
+  it('labels a call of one of several servers `server › tool`, with nothing a server named that steers the terminal', () => {
+    expect(show({ call: call({ server: 'weather' }) })[0]).toMatch(/^│ weather › reverse "alpha" +2\.1s$/);
+    expect(show({ call: call({ server: 'evil\u001b[2J', tool: 'x\u001b]0;t\u0007y' }) })[0]).toMatch(/^│ evil › xy "alpha" +2\.1s$/);
+  });
+
   it('shows a spinner and a count when the total is unknown', () => {
     expect(show({ call: call({ progress: 7 }) })[1]).toBe('│ ⠙ 7 so far');
     expect(show({ call: call() })[1]).toBe('│ ⠙ starting…');
@@ -45,5 +51,25 @@ describe('ToolCallPane', () => {
     const lines = show({ call: call({ progress: 1, total: 4, message: 'working' }), compact: true });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^│ reverse "alpha" ███░░░░░░░ 1\/4  25% working +2\.1s$/);
+  });
+
+  it('shows a hostile tool name, arguments and message as terminal-safe single lines', () => {
+    const hostile = call({ tool: dirty('evil'), args: { text: dirty('arg') }, progress: 1, total: 3, message: `${dirty('step')}\r${FORGED_LINE}`, progressEvents: 1 });
+    for (const compact of [false, true]) {
+      const lines = show({ call: hostile, compact });
+      expect(lines.join('\n')).not.toMatch(TERMINAL_CONTROL);
+      expect(lines).toHaveLength(compact ? 1 : 2);
+      expect(lines[0]).toMatch(/^│ evil /);
+      expect(lines.every((l) => l.startsWith('│ '))).toBe(true);
+    }
+    expect(show({ call: hostile })[1]).toContain(`step ${FORGED_LINE}`);
+  });
+
+  it('cuts a 200k-character message to a line with an ellipsis, quickly', () => {
+    const started = performance.now();
+    const lines = show({ call: call({ progress: 1, total: 3, message: `start ${'x'.repeat(200_000)}`, progressEvents: 1 }) });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/start x+…$/);
   });
 });

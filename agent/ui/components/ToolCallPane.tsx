@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { formatDuration, oneLine, summariseArgs } from '../format.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
 
@@ -35,13 +36,13 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false }
   const title = (
     <Text wrap="truncate-end">
       <Text bold inverse={focused} color={focused ? theme.accent : undefined}>
-        {focused ? ` ${call.tool} ` : call.tool}
+        {focused ? ` ${toolLabel(call)} ` : toolLabel(call)}
       </Text>{' '}
       <Text dimColor>{summariseArgs(call.args, compact ? 24 : 48)}</Text>
       {cancelling ? <Text color={theme.warning}> cancelling…</Text> : null}
     </Text>
   );
-  const message = call.message ? <Text dimColor>{oneLine(call.message)}</Text> : null;
+  const message = call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null;
   const elapsed = <Text dimColor>{formatDuration(now - call.startedAt)}</Text>;
   // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
   const gutter = (

@@ -2,6 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withProviders } from '../testing/render.js';
 import { ToolsView } from './ToolsView.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -11,5 +12,16 @@ describe('ToolsView', () => {
       withProviders(<ToolsView tools={[{ name: 'reverse', description: 'Reverses text.' }, { name: 'get_alerts', description: '' }]} />),
     ).lastFrame();
     expect(frame?.split('\n').map((l) => l.trimEnd())).toEqual(['2 tools on the server', 'reverse', '  Reverses text.', 'get_alerts']);
+  });
+
+  it('shows a hostile name and description without controls, the description indented and capped', () => {
+    const description = `${dirty('Reverses.')}\n${FORGED_LINE}\n${Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n')}`;
+    const frame = render(withProviders(<ToolsView tools={[{ name: dirty('evil'), description }]} />)).lastFrame() ?? '';
+    expect(frame).not.toMatch(TERMINAL_CONTROL);
+    const lines = frame.split('\n').map((l) => l.trimEnd());
+    expect(lines.slice(0, 4)).toEqual(['1 tool on the server', 'evil', '  Reverses.', `  ${FORGED_LINE}`]);
+    // Every description line stays under the tool, and a long one ends with a note.
+    expect(lines.slice(2).every((l) => l.startsWith('  '))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^ {2}… \(\d+ more lines not shown\)$/);
   });
 });

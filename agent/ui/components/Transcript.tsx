@@ -1,5 +1,6 @@
 import { Box, Static, Text } from 'ink';
 import { useMemo } from 'react';
+import { stripControls } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { TranscriptItem } from '../transcript.js';
 import { Markdown } from './Markdown.js';
@@ -38,7 +39,8 @@ export function tail(text: string, rows: number, columns: number): { text: strin
  */
 export function Transcript({ items, generation, liveText, liveContinues, maxLiveRows, columns }: TranscriptProps) {
   const theme = useTheme();
-  const live = tail(liveText, Math.max(1, maxLiveRows - 1), columns - 2);
+  // Stripped before measuring: a CR is a line break on screen, an escape sequence takes no cells.
+  const live = tail(stripControls(liveText, { keepNewlines: true }), Math.max(1, maxLiveRows - 1), columns - 2);
   // <Static> wants a mutable array; copy only when the items change, not on every frame.
   const printable = useMemo(() => [...items], [items]);
   return (

@@ -4,6 +4,7 @@ import type { TranscriptEntry, TranscriptItem } from '../transcript.js';
 import { baseStatus } from '../testing/fake-engine.js';
 import { withProviders } from '../testing/render.js';
 import { TranscriptItemView } from './TranscriptItemView.js';
+import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
 
@@ -28,5 +29,16 @@ describe('TranscriptItemView', () => {
     const call = { id: 'c', tool: 'reverse', args: {}, status: 'done' as const, progressEvents: 0, startedAt: 0, endedAt: 1000, result: 'x' };
     expect(show({ kind: 'call', call }, { kind: 'call', call })).toBe('✓ reverse · 1.0s · x');
     expect(show({ kind: 'call', call }, { kind: 'user', text: 'q' })).toBe('\n✓ reverse · 1.0s · x');
+  });
+
+  it('strips controls from answers (newlines kept), notices and errors', () => {
+    const answer = show({ kind: 'assistant', text: `${dirty('one')}\ntwo\r${FORGED_LINE}`, continued: false });
+    expect(answer).not.toMatch(TERMINAL_CONTROL);
+    expect(answer.split('\n').map((l) => l.trimEnd())).toEqual(['◆ one', `  two`, `  ${FORGED_LINE}`]);
+    for (const kind of ['notice', 'error', 'info'] as const) {
+      const frame = show({ kind, text: `${dirty('bad')}\n${FORGED_LINE}` });
+      expect(frame).not.toMatch(TERMINAL_CONTROL);
+      expect(frame.split('\n')).toHaveLength(1);
+    }
   });
 });

@@ -1,12 +1,17 @@
 import { Box, Text } from 'ink';
+import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { TranscriptItem } from '../transcript.js';
 import { HelpView } from './HelpView.js';
 import { Markdown } from './Markdown.js';
+import { McpView } from './McpView.js';
 import { StatusView } from './StatusView.js';
 import { ToolCallLine } from './ToolCallLine.js';
 import { ToolsView } from './ToolsView.js';
 import { Welcome } from './Welcome.js';
+
+/** Info, notices and errors are one line each (often carrying a server's or provider's words); Ink wraps it. */
+const LINE_CHARS = 1000;
 
 function Body({ item }: { item: TranscriptItem }) {
   const theme = useTheme();
@@ -34,17 +39,19 @@ function Body({ item }: { item: TranscriptItem }) {
     case 'call':
       return <ToolCallLine call={item.call} />;
     case 'info':
-      return <Text dimColor>{item.text}</Text>;
+      return <Text dimColor>{safeLine(item.text, LINE_CHARS)}</Text>;
     case 'notice':
-      return <Text color={theme.warning}>! {item.text}</Text>;
+      return <Text color={theme.warning}>! {safeLine(item.text, LINE_CHARS)}</Text>;
     case 'error':
-      return <Text color={theme.error}>✗ {item.text}</Text>;
+      return <Text color={theme.error}>✗ {safeLine(item.text, LINE_CHARS)}</Text>;
     case 'help':
       return <HelpView commands={item.commands} />;
     case 'tools':
       return <ToolsView tools={item.tools} />;
     case 'status':
       return <StatusView status={item.status} now={item.now} />;
+    case 'servers':
+      return <McpView servers={item.servers} now={item.now} />;
   }
 }
 

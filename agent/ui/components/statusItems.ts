@@ -1,4 +1,5 @@
 import type { SessionStatus } from '../../core/engine-types.js';
+import { safeLine } from '../../../config/terminal-text.js';
 import { formatExpiry } from '../format.js';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'plain';
@@ -9,9 +10,25 @@ export interface StatusItem {
   tone: Tone;
 }
 
+/** A status item is a part of one line (room for a URL and an error; the bar truncates to the width). */
+const ITEM_CHARS = 300;
+
 export const DEMO_MODEL_TEXT = 'demo model — set ANTHROPIC_API_KEY for Claude';
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Several servers in one item: `● 3/4 servers · 41 tools` (details in /mcp). */
+function servers(status: SessionStatus): StatusItem {
+  const total = status.servers.length;
+  const up = status.servers.filter((s) => s.connection.state === 'connected').length;
+  const tools = status.connection.state === 'connected' ? status.connection.toolCount : 0;
+  if (up === 0 && status.servers.some((s) => s.connection.state === 'connecting')) return { id: 'server', text: `◌ 0/${total} servers · connecting…`, tone: 'warn' };
+  const icon = up === total ? '●' : up === 0 ? '✗' : '◐';
+  return { id: 'server', text: `${icon} ${up}/${total} servers · ${plural(tools, 'tool')}`, tone: up === total ? 'ok' : up === 0 ? 'error' : 'warn' };
+}
+
 function server(status: SessionStatus): StatusItem {
+  if (status.servers.length > 1) return servers(status);
   const url = status.serverUrl;
   const c = status.connection;
   switch (c.state) {
@@ -37,6 +54,10 @@ function auth(status: SessionStatus, now: number): StatusItem {
       return { id: 'auth', text: 'signing in…', tone: 'warn' };
     case 'signed-in':
       return { id: 'auth', text: `${a.account} · ${formatExpiry(a.expiresAt, now)}`, tone: a.expiresAt > now ? 'ok' : 'warn' };
+    case 'approval-needed':
+      return { id: 'auth', text: 'approval needed', tone: 'warn' };
+    case 'approval-declined':
+      return { id: 'auth', text: 'not approved: no token sent', tone: 'warn' };
     case 'error':
       return { id: 'auth', text: `auth error: ${a.error}`, tone: 'error' };
   }
@@ -48,18 +69,23 @@ function model(status: SessionStatus): StatusItem {
     : { id: 'model', text: DEMO_MODEL_TEXT, tone: 'warn' };
 }
 
-/** The status bar as data: server and connection, sign-in, model. */
+/**
+ * The status bar as data: server and connection, sign-in, model. Server names, errors and account
+ * names come from servers and identity providers, so every item is made one terminal-safe line here.
+ */
 export function statusItems(status: SessionStatus, now: number): StatusItem[] {
-  return [server(status), auth(status, now), model(status)];
+  return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
 }
 
-export type KeyMode = 'idle' | 'turn' | 'calls' | 'login';
+export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval';
 
 /** Key hints for what the keys do right now. */
 export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean } = {}): string {
   switch (mode) {
     case 'login':
       return [options.canOpenBrowser ? 'o open browser' : undefined, 'Esc cancel sign-in', 'Ctrl-C ×2 exit'].filter(Boolean).join(' · ');
+    case 'approval':
+      return 'y approve · n refuse · Ctrl-C ×2 exit';
     case 'calls':
       return 'Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn';
     case 'turn':

@@ -15,6 +15,7 @@ const needed: Partial<SessionStatus> = {
   auth: { state: 'signed-out' },
 };
 const prompt = {
+  authorityHost: 'localhost:5555',
   userCode: 'ABCD1234',
   verificationUri: 'https://localhost:5555/devicelogin',
   verificationUriComplete: 'https://localhost:5555/devicelogin?code=ABCD1234',

@@ -13,7 +13,8 @@ export interface SignIn {
   prompt: DeviceCodePrompt | undefined;
   /** What `o` did, for the panel to confirm. */
   browser: 'unavailable' | 'ready' | 'opened' | 'failed';
-  start(): void;
+  /** Signs in to `server`, or to the server that needs it. */
+  start(server?: string): void;
   /** Stops a running sign-in; false when none runs. */
   cancel(): boolean;
 }
@@ -40,20 +41,22 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  const start = useCallback(() => {
+  const start = useCallback((server?: string) => {
     if (controller.current) return;
     const attempt = new AbortController();
     controller.current = attempt;
     setRunning(true);
     setBrowser(openBrowser ? 'ready' : 'unavailable');
     engine
-      .signIn(attempt.signal)
+      .signIn(attempt.signal, server)
       .then(
         () => {
           const auth = engine.getStatus().auth;
           add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
         },
         (error: unknown) => {
+          // The engine asks the user to approve the server first; that question is the answer.
+          if (engine.getStatus().auth.state === 'approval-needed') return;
           add(
             attempt.signal.aborted
               ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
@@ -74,7 +77,12 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
   }, []);
 
   // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
-  const needed = status.connection.state === 'sign-in-needed';
+  // Not while a server approval is pending or was refused: signing in would not send the token anyway.
+  const waiting = (auth: SessionStatus['auth']): boolean => auth.state === 'approval-needed' || auth.state === 'approval-declined';
+  // With several servers one may need sign-in while the others work.
+  const needed =
+    (status.connection.state === 'sign-in-needed' && !waiting(status.auth)) ||
+    status.servers.some((s) => s.connection.state === 'sign-in-needed' && s.auth.state !== 'disabled' && !waiting(s.auth));
   useEffect(() => {
     if (!needed) {
       autoStarted.current = false;

@@ -27,7 +27,7 @@ function setup(commands: readonly SlashCommand[] = slashCommands, status: Partia
       }
     },
     commands,
-    signIn: () => entries.push({ kind: 'info', text: '(sign-in started)' }),
+    signIn: (server) => entries.push({ kind: 'info', text: server === undefined ? '(sign-in started)' : `(sign-in to ${server} started)` }),
     clearScreen: () => entries.push({ kind: 'info', text: '(screen cleared)' }),
     exit: () => entries.push({ kind: 'info', text: '(exit)' }),
   };
@@ -80,7 +80,25 @@ describe('slash commands', () => {
     ]);
     expect(engine.calls).toMatchObject({ signOut: 1, clearHistory: 1 });
     const help = entries[0];
-    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'login', 'logout', 'status', 'clear', 'exit']);
+    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'login', 'logout', 'status', 'clear', 'exit']);
+  });
+
+  it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name or usage says so', async () => {
+    const { engine, entries, run } = setup();
+    for (const line of ['/mcp', '/mcp reconnect server', '/mcp reconnect nope', '/mcp frobnicate', '/login server']) {
+      run(line);
+      await settle();
+    }
+    expect(entries[0]).toEqual({ kind: 'servers', servers: engine.getStatus().servers, now: 0 });
+    expect(entries.slice(1).map((e) => (e.kind === 'servers' ? `servers:${e.servers.map((s) => s.name).join()}` : `${e.kind}:${'text' in e ? e.text : ''}`))).toEqual([
+      'info:Reconnecting server…',
+      'servers:server',
+      'info:Reconnecting nope…',
+      'error:Could not reconnect: no server named "nope" (see /mcp)',
+      'error:Usage: /mcp, or /mcp reconnect NAME',
+      'info:(sign-in to server started)',
+    ]);
+    expect(engine.reconnects).toEqual(['server']);
   });
 
   it('reports a failing command instead of crashing', async () => {

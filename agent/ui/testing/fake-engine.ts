@@ -7,6 +7,15 @@ export const baseStatus: SessionStatus = {
   connection: { state: 'connected', toolCount: 3 },
   auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: 1_000_000 + 52 * 60_000 },
   model: { kind: 'demo' },
+  servers: [
+    {
+      name: 'server',
+      transport: 'http',
+      target: 'http://127.0.0.1:8000/mcp',
+      connection: { state: 'connected', toolCount: 3, protocolVersion: '2026-07-28' },
+      auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: 1_000_000 + 52 * 60_000 },
+    },
+  ],
 };
 
 /** One turn the test drives by hand, the way the real engine would: text, calls, progress, the end. */
@@ -41,9 +50,9 @@ export class ScriptedTurn {
     this.emit({ type: 'text', delta });
   }
 
-  /** Starts a call in the registry; its cancellation is acknowledged as the engine would. */
-  startCall(tool: string, args: Record<string, unknown>): string {
-    const { record, signal } = this.registry.start(tool, args, { parentSignal: this.options.signal });
+  /** Starts a call in the registry (on `server`, when given); its cancellation is acknowledged as the engine would. */
+  startCall(tool: string, args: Record<string, unknown>, server?: string): string {
+    const { record, signal } = this.registry.start(tool, args, { parentSignal: this.options.signal, ...(server !== undefined && { server }) });
     signal.addEventListener('abort', () => this.registry.cancelled(record.id), { once: true });
     this.callIds.push(record.id);
     this.emit({ type: 'tool-call', callId: record.id });
@@ -79,6 +88,10 @@ export class FakeEngine implements AgentEngine {
     { name: 'get_alerts', description: 'Weather alerts for a US state.' },
   ];
   calls = { start: 0, clearHistory: 0, signOut: 0, close: 0 };
+  /** Servers asked to reconnect, by name, in order. */
+  readonly reconnects: string[] = [];
+  /** The answers given to approval requests, in order. */
+  readonly approvals: boolean[] = [];
   private status: SessionStatus;
   private readonly listeners = new Set<() => void>();
 
@@ -105,6 +118,8 @@ export class FakeEngine implements AgentEngine {
     this.calls.start++;
   }
 
+  async settled(): Promise<void> {}
+
   runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
     const turn = new ScriptedTurn(prompt, options, this.registry);
     this.turns.push(turn);
@@ -122,8 +137,17 @@ export class FakeEngine implements AgentEngine {
     });
   }
 
+  async reconnectServer(name: string): Promise<void> {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    this.reconnects.push(name);
+  }
+
   async signOut(): Promise<void> {
     this.calls.signOut++;
+  }
+
+  async answerApproval(approved: boolean): Promise<void> {
+    this.approvals.push(approved);
   }
 
   clearHistory(): void {

@@ -33,7 +33,9 @@ function oneAnswer(call: ToolUseBlock, result: ToolResultBlock | undefined): str
   if (!result) return `${callLabel(call)} gave no result.`;
   if (result.is_error && result.content === CANCELLED_RESULT) return `You cancelled ${callLabel(call)}, so there is no result for it.`;
   if (result.is_error) return `${callLabel(call)} failed: ${result.content.split('\n')[0]}`;
-  switch (call.name) {
+  // SERVER__TOOL when several servers are connected: the answer is about the tool.
+  const tool = call.name.includes('__') ? call.name.slice(call.name.lastIndexOf('__') + 2) : call.name;
+  switch (tool) {
     case 'reverse':
       return `${JSON.stringify(call.input.text)} reversed is ${JSON.stringify(result.content)}.`;
     case 'get_alerts':

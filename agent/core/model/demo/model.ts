@@ -39,13 +39,15 @@ export class DemoModel implements ChatModel {
 
     const wanted = parseDemoRequest(lastUserText(last));
     if (wanted.length === 0) return this.say(DEMO_HELP, request);
-    const offered = new Set(request.tools.map((t) => t.name));
-    const missing = [...new Set(wanted.filter((c) => !offered.has(c.name)).map((c) => c.name))];
+    const offered = request.tools.map((t) => t.name);
+    // With several servers a tool is offered as SERVER__TOOL: the first server that has it answers.
+    const offeredName = (name: string): string | undefined => offered.find((o) => o === name) ?? offered.find((o) => o.endsWith(`__${name}`));
+    const missing = [...new Set(wanted.filter((c) => !offeredName(c.name)).map((c) => c.name))];
     if (missing.length > 0) {
-      const what = offered.size === 0 ? 'no tools' : `only ${[...offered].join(', ')}`;
+      const what = offered.length === 0 ? 'no tools' : `only ${offered.join(', ')}`;
       return this.say(`The server offers ${what}, so I cannot call ${missing.join(', ')}.\n\n${DEMO_FOOTER}`, request);
     }
-    const content: ToolUseBlock[] = wanted.map((c) => ({ type: 'tool_use', id: `toolu_demo_${this.nextId++}`, name: c.name, input: c.input }));
+    const content: ToolUseBlock[] = wanted.map((c) => ({ type: 'tool_use', id: `toolu_demo_${this.nextId++}`, name: offeredName(c.name) ?? c.name, input: c.input }));
     return { content, stopReason: 'tool_use', usage: NO_USAGE };
   }
 

@@ -1,0 +1,68 @@
+import { Box, Text } from 'ink';
+import { safeLine } from '../../../config/terminal-text.js';
+import type { AuthState, ServerStatus } from '../../core/engine-types.js';
+import { useTheme } from '../contexts/ThemeContext.js';
+import { serverStateText } from '../format.js';
+import type { Theme } from '../theme.js';
+
+function signInText(auth: AuthState): string | undefined {
+  switch (auth.state) {
+    case 'disabled':
+      return undefined;
+    case 'signed-out':
+      return 'signed out';
+    case 'signing-in':
+      return 'signing in…';
+    case 'signed-in':
+      return `signed in as ${safeLine(auth.account, 80)}`;
+    case 'error':
+      return `sign-in error: ${safeLine(auth.error)}`;
+  }
+}
+
+function icon(server: ServerStatus, theme: Theme): { mark: string; colour: string | undefined } {
+  switch (server.connection.state) {
+    case 'connected':
+      return { mark: '●', colour: theme.success };
+    case 'connecting':
+      return { mark: '◌', colour: theme.warning };
+    case 'sign-in-needed':
+      return { mark: '!', colour: theme.warning };
+    case 'failed':
+      return { mark: '✗', colour: theme.error };
+  }
+}
+
+/** /mcp: every server with transport, target, state, protocol, tools, sign-in and last error. Renders only. */
+export function McpView({ servers, now }: { servers: readonly ServerStatus[]; now: number }) {
+  const theme = useTheme();
+  const up = servers.filter((s) => s.connection.state === 'connected').length;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{servers.length === 1 ? `1 MCP server (${up} connected)` : `${servers.length} MCP servers (${up} connected)`}</Text>
+      {servers.map((server) => {
+        const { mark, colour } = icon(server, theme);
+        const c = server.connection;
+        const details = [
+          serverStateText(c, now),
+          c.state === 'connected' && c.protocolVersion ? `protocol ${safeLine(c.protocolVersion, 32)}` : undefined,
+          c.state === 'connected' ? `${c.toolCount} ${c.toolCount === 1 ? 'tool' : 'tools'}` : undefined,
+          signInText(server.auth),
+        ].filter(Boolean);
+        const error = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : server.lastError;
+        return (
+          <Box key={server.name} flexDirection="column">
+            <Text wrap="truncate-end">
+              <Text color={colour}>{mark}</Text> <Text bold>{safeLine(server.name, 64)}</Text> <Text dimColor>{`${server.transport} · ${safeLine(server.target, 120)}`}</Text>
+            </Text>
+            <Box paddingLeft={2} flexDirection="column">
+              <Text>{details.join(' · ')}</Text>
+              {error ? <Text color={c.state === 'connected' ? undefined : theme.error} dimColor={c.state === 'connected'}>{`${c.state === 'connected' ? 'last error' : 'error'}: ${safeLine(error)}`}</Text> : null}
+            </Box>
+          </Box>
+        );
+      })}
+      <Text dimColor>/mcp reconnect NAME connects a server again now</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { CLI_PATH } from '../helpers/cli-process.js';
+import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+
+// Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
+
+const tmuxAvailable = await hasTmux();
+const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
+
+/** A running pane: `server › tool "text"` and under it the progress bar with a count. */
+const pane = (server: string, word: string) => new RegExp(`${server} › reverse\\s+"${word}"[^\\n]*\\n[^\\n]*\\d/5\\s+\\d+%`);
+
+describe.skipIf(!tmuxAvailable)('the chat with two servers in a real terminal', () => {
+  let alpha: TestServer;
+  let beta: TestServer;
+  let claude: FakeAnthropic;
+  let terminal: TerminalSession | undefined;
+  let dir: string;
+
+  beforeAll(async () => {
+    // Slow enough to see both panes run together.
+    [alpha, beta, claude] = await Promise.all([
+      startTestServer({ REVERSE_STEP_MS: '300' }, { noAuth: true }),
+      startTestServer({ REVERSE_STEP_MS: '300' }, { noAuth: true }),
+      startFakeAnthropic(),
+    ]);
+    dir = mkdtempSync(join(tmpdir(), 'warden-host-tui-'));
+    writeFileSync(join(dir, 'servers.json'), JSON.stringify({ mcpServers: { alpha: { type: 'http', url: alpha.server.url }, beta: { type: 'http', url: beta.server.url } } }));
+  });
+  afterAll(async () => {
+    await terminal?.kill();
+    await Promise.all([alpha.server.close(), beta.server.close().catch(() => undefined), claude.close()]);
+  });
+
+  it('panes are labelled by server, /mcp shows both, and after one server dies the other still answers', async () => {
+    terminal = await startTerminal({
+      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url },
+      cwd: dir,
+      width: 100,
+      height: 34,
+    });
+    await terminal.waitForScreen(/● 2\/2 servers · 6 tools/);
+
+    claude.enqueue(
+      toolUse([
+        { name: 'alpha__reverse', input: { text: 'one' } },
+        { name: 'beta__reverse', input: { text: 'two' } },
+      ]),
+      text('Both reversed.'),
+    );
+    await terminal.typeLine('reverse one on alpha and two on beta');
+    const panes = await terminal.waitForScreen((s) => pane('alpha', 'one').test(s) && pane('beta', 'two').test(s));
+    expect(panes).toContain('2 tool calls running');
+    const done = await terminal.waitForScreen(/Both reversed\./);
+    expect(done).toMatch(/✓ alpha › reverse "one" · [\d.]+s · eno/);
+    expect(done).toMatch(/✓ beta › reverse "two" · [\d.]+s · owt/);
+
+    await terminal.typeLine('/mcp');
+    const list = await terminal.waitForScreen(/2 MCP servers \(2 connected\)[\s\S]*\/mcp reconnect NAME/);
+    expect(list).toMatch(/● alpha http · http:\/\/127\.0\.0\.1:\d+\/mcp\n\s+connected · protocol 2026-07-28 · 3 tools/);
+    expect(list).toMatch(/● beta http · http:\/\/127\.0\.0\.1:\d+\/mcp\n\s+connected · protocol 2026-07-28 · 3 tools/);
+
+    await beta.server.close();
+    claude.enqueue(
+      toolUse([
+        { name: 'alpha__reverse', input: { text: 'three' } },
+        { name: 'beta__reverse', input: { text: 'four' } },
+      ]),
+      text('One of them worked.'),
+    );
+    await terminal.typeLine('reverse three on alpha and four on beta');
+    const after = await terminal.waitForScreen(/One of them worked\./);
+    expect(after).toMatch(/✓ alpha › reverse "three" · [\d.]+s · eerht/);
+    expect(after).toMatch(/✗ beta › reverse "four" · [\d.]+s · .*cannot reach the MCP server/);
+    await terminal.waitForScreen(/◐ 1\/2 servers · 3 tools/);
+
+    await terminal.typeLine('/mcp');
+    await terminal.waitForScreen(/2 MCP servers \(1 connected\)[\s\S]*✗ beta http[^\n]*\n\s+(failed|reconnecting)/);
+  });
+});
+
+describe.skipIf(!tmuxAvailable)('a project .mcp.json that starts a program, in a real terminal', () => {
+  let terminal: TerminalSession | undefined;
+  afterAll(async () => {
+    await terminal?.kill();
+  });
+
+  it('is started only after the user says yes, once: the next start does not ask again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-host-project-'));
+    writeFileSync(join(dir, '.mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } } }));
+    const options = {
+      command: [process.execPath, CLI_PATH],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+      cwd: dir,
+      width: 100,
+      height: 30,
+    };
+    terminal = await startTerminal(options);
+    const question = await terminal.waitForScreen(/Allow them, now and until the file changes\? \[y\/N\]/);
+    expect(question).toMatch(/\.mcp\.json wants to start these MCP servers:\n\s+everything\s+stdio\s+\S*node/);
+    await terminal.typeLine('y');
+    await terminal.waitForScreen(/connected · \d+ tools/);
+    await terminal.typeLine('/mcp');
+    await terminal.waitForScreen(/1 MCP server \(1 connected\)[\s\S]*● everything stdio/);
+    await terminal.kill();
+
+    terminal = await startTerminal(options);
+    const again = await terminal.waitForScreen(/connected · \d+ tools|\[y\/N\]/);
+    expect(again).not.toContain('[y/N]');
+  });
+});
