@@ -13,14 +13,18 @@ async function startFastMcp(ctx: BenchContext, issuer: LocalIssuer): Promise<{ s
   ctx.progress('preparing the FastMCP virtualenv (.bench/fastmcp-venv)');
   const venv = await ensureVenv(join(ctx.root, '.bench', 'fastmcp-venv'), ['fastmcp'], 'fastmcp');
   if (!venv.ok) return { missing: venv.reason };
-  const server = await spawnServer({
-    command: venv.python,
-    args: [join(ctx.root, 'bench/peer/fastmcp_server.py'), '--jwks-uri', issuer.jwksUri, '--issuer', issuer.issuer, '--audience', issuer.audience],
-    env: {},
-    logFile: join(ctx.workDir, 'fastmcp.log'),
-    startTimeoutMs: 60_000,
-  });
-  return { server, version: venv.version, installSeconds: venv.installSeconds };
+  try {
+    const server = await spawnServer({
+      command: venv.python,
+      args: [join(ctx.root, 'bench/peer/fastmcp_server.py'), '--jwks-uri', issuer.jwksUri, '--issuer', issuer.issuer, '--audience', issuer.audience],
+      env: {},
+      logFile: join(ctx.workDir, 'fastmcp.log'),
+      startTimeoutMs: 60_000,
+    });
+    return { server, version: venv.version, installSeconds: venv.installSeconds };
+  } catch (error) {
+    return { missing: `FastMCP ${venv.version} did not start (${ctx.workDir}/fastmcp.log): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
+  }
 }
 
 /** `dist/bench/peer/floor-server.js`: bare node:http writing the same SSE answer. */
