@@ -1,3 +1,7 @@
+/**
+ * Tool input schemas for registration: validation stays the schema's own, its JSON Schema is
+ * converted once per process. Not a schema library and not a place for tool logic.
+ */
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 
 type Converter = StandardSchemaWithJSON['~standard']['jsonSchema'];
