@@ -68,7 +68,7 @@ export function createRequestListener(options: HttpAppOptions): (req: IncomingMe
 function lastResource(): (host: string | undefined) => URL {
   let last: { host: string | undefined; url: URL } | undefined;
   return (host) => {
-    if (last?.host !== host || last === undefined) last = { host, url: new URL(MCP_PATH, `http://${host ?? 'localhost'}`) };
+    if (last === undefined || last.host !== host) last = { host, url: new URL(MCP_PATH, `http://${host ?? 'localhost'}`) };
     return last.url;
   };
 }
