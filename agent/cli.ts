@@ -10,6 +10,8 @@ const USAGE = `warden — a terminal agent for authenticated MCP tools
 Usage:
   warden                      chat TUI against MCP_SERVER_URL
   warden -p "prompt"          one turn without the TUI (answer on stdout)
+  warden [-p …] --yes         ALLOW EVERY TOOL CALL without asking, for this run (see warden -p --help
+                              for --allowed-tools / --disallowed-tools patterns)
   warden demo                 offline demo: dev identity provider + MCP server + TUI (npm start)
   warden login | logout | status
   warden mcp add|list|get|remove   your MCP servers (~/.config/warden/mcp.json, ./.mcp.json)

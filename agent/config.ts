@@ -1,5 +1,6 @@
 // zod/mini: the chat's config is parsed before its first frame, and classic zod takes ~60 ms to load.
 import * as z from 'zod/mini';
+import { delimiter } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import type { Env } from '../config/load.js';
 import type { ServerConfig } from './core/host/server-config.js';
@@ -23,11 +24,16 @@ export interface AgentConfig {
   /** --no-auth: never send a token. */
   noAuth: boolean;
   /** Claude settings; undefined without ANTHROPIC_API_KEY, which selects the offline demo model. */
-  anthropic?: { apiKey: string; baseURL?: string; model: string };
+  anthropic?: { apiKey: string; baseURL?: string; model: string; toolSearchThreshold?: number };
   /** Model rounds (model → tools → model …) one turn may take before it is stopped. */
   maxTurns: number;
   /** The MCP servers from configuration files; absent: the one server at `serverUrl`. */
   servers?: ServerConfig[];
+  /** Defaults for servers without their own `timeout`: connecting, and a call's longest silence. */
+  mcpConnectTimeoutMs?: number;
+  mcpCallTimeoutMs?: number;
+  /** Directories offered to servers as roots besides the working directory (WARDEN_MCP_ROOTS). */
+  roots?: string[];
 }
 
 const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'expected a model id such as claude-sonnet-4-5'));
@@ -54,6 +60,20 @@ export const agentConfigSchema = z.object({
       z.maximum(100, 'expected at most 100'),
     ),
     DEFAULT_MAX_TURNS,
+  ),
+});
+
+const timeoutMs = z.optional(
+  z.coerce.number({ message: 'expected a number of milliseconds' }).check(z.refine(Number.isInteger, 'expected a whole number of milliseconds'), z.minimum(1, 'expected at least 1 ms')),
+);
+
+/** MCP client settings; read apart from the agent's so the main schema's defaults stay as they are. */
+const mcpClientSchema = z.object({
+  WARDEN_MCP_CONNECT_TIMEOUT_MS: timeoutMs,
+  WARDEN_MCP_CALL_TIMEOUT_MS: timeoutMs,
+  WARDEN_MCP_ROOTS: z.optional(z.string()),
+  WARDEN_TOOL_SEARCH_THRESHOLD: z.optional(
+    z.coerce.number({ message: 'expected a number of tools' }).check(z.refine(Number.isInteger, 'expected a whole number of tools'), z.minimum(0, 'expected 0 or more')),
   ),
 });
 
@@ -91,12 +111,23 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   const f = parseConfig(flagSchema, { '--server': flags.server, '--model': flags.model });
   const p = parseConfig(agentConfigSchema, env);
   const model = f['--model'] ?? p.ANTHROPIC_MODEL;
+  const m = parseConfig(mcpClientSchema, env);
+  const threshold = m.WARDEN_TOOL_SEARCH_THRESHOLD;
+  const roots = m.WARDEN_MCP_ROOTS?.split(delimiter).map((r) => r.trim()).filter((r) => r !== '');
   return {
     serverUrl: f['--server'] ?? p.MCP_SERVER_URL,
     noAuth: flags.noAuth === true,
     ...(p.ANTHROPIC_API_KEY && {
-      anthropic: { apiKey: p.ANTHROPIC_API_KEY, model, ...(p.ANTHROPIC_BASE_URL && { baseURL: p.ANTHROPIC_BASE_URL }) },
+      anthropic: {
+        apiKey: p.ANTHROPIC_API_KEY,
+        model,
+        ...(p.ANTHROPIC_BASE_URL && { baseURL: p.ANTHROPIC_BASE_URL }),
+        ...(threshold !== undefined && { toolSearchThreshold: threshold }),
+      },
     }),
     maxTurns: p.WARDEN_MAX_TURNS,
+    ...(m.WARDEN_MCP_CONNECT_TIMEOUT_MS !== undefined && { mcpConnectTimeoutMs: m.WARDEN_MCP_CONNECT_TIMEOUT_MS }),
+    ...(m.WARDEN_MCP_CALL_TIMEOUT_MS !== undefined && { mcpCallTimeoutMs: m.WARDEN_MCP_CALL_TIMEOUT_MS }),
+    ...(roots && roots.length > 0 && { roots }),
   };
 }

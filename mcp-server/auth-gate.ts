@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { authenticateBearer } from '../auth/verify/bearer.js';
-import type { AuthFailure } from '../auth/verify/challenge.js';
+import { challengeFailure, type AuthFailure } from '../auth/verify/challenge.js';
 import type { TokenVerifier } from '../auth/verify/jwt-verifier.js';
 import { metadataUrl } from '../auth/verify/metadata.js';
 import { requestableScopes } from '../auth/verify/scopes.js';
 import { isOpenRequest, type PeekedMessage } from './access.js';
 import type { ServerAuthConfig } from './config.js';
+import type { ToolName } from './tools/names.js';
 
 export type GateOutcome =
   /** `authInfo` is undefined for an open (public-tool) request sent without a token. */
@@ -14,6 +15,22 @@ export type GateOutcome =
   | { ok: false; failure: AuthFailure; reason: string };
 
 export type AuthGate = (req: IncomingMessage, resource: URL, messages: PeekedMessage[] | undefined) => Promise<GateOutcome>;
+
+/** The first called tool whose AUTH_TOOL_ACRS the token's `acrs` lacks, and what is missing. */
+function missingContexts(config: ServerAuthConfig, messages: PeekedMessage[] | undefined, acrs: readonly string[]): { tool: string; missing: string[] } | undefined {
+  for (const { tool } of messages ?? []) {
+    const needed = tool ? config.toolAcrs[tool as ToolName] : undefined;
+    const missing = needed?.filter((id) => !acrs.includes(id)) ?? [];
+    if (tool && missing.length > 0) return { tool, missing };
+  }
+  return undefined;
+}
+
+/** The claims request Entra's claims challenges carry: `acrs` as an essential access-token claim. */
+function claimsRequest(contexts: string[]): string {
+  const acrs = contexts.length === 1 ? { essential: true, value: contexts[0] } : { essential: true, values: contexts };
+  return JSON.stringify({ access_token: { acrs } });
+}
 
 /** Decides whether one /mcp request may proceed, and as whom. */
 export function createAuthGate(config: ServerAuthConfig, verifier: TokenVerifier): AuthGate {
@@ -36,6 +53,11 @@ export function createAuthGate(config: ServerAuthConfig, verifier: TokenVerifier
     );
     if (!outcome.ok) return outcome;
     const { verified } = outcome;
+    const stepUp = missingContexts(config, messages, verified.acrs);
+    if (stepUp) {
+      const reason = `${stepUp.tool} needs authentication context ${stepUp.missing.join(', ')}`;
+      return { ok: false, reason, failure: challengeFailure({ error: 'insufficient_claims', description: reason, claims: claimsRequest(stepUp.missing), resourceMetadataUrl }) };
+    }
     return {
       ok: true,
       authInfo: {

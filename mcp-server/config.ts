@@ -33,6 +33,8 @@ export interface ServerAuthConfig {
   requiredScopes: string[];
   /** Extra scope names per tool. */
   toolScopes: Partial<Record<ToolName, string[]>>;
+  /** Authentication context (`acrs`) values per tool; a token without them gets a claims challenge. */
+  toolAcrs: Partial<Record<ToolName, string[]>>;
   /** Tools callable without a token. */
   publicTools: ToolName[];
   /** Turns scope names into requestable scopes (api://<app>/execute); undefined for plain names. */
@@ -82,6 +84,23 @@ const toolScopes = z.string().transform((value, ctx) => {
   return result;
 });
 
+/** `get_forecast=c1;reverse=c1 c2` → { get_forecast: ['c1'], reverse: ['c1', 'c2'] } (Entra authentication context ids). */
+const toolAcrs = z.string().transform((value, ctx) => {
+  const result: Partial<Record<ToolName, string[]>> = {};
+  for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [tool = '', ids = ''] = entry.split('=', 2).map((s) => s.trim());
+    const names = ids.split(/[\s,]+/).filter(Boolean);
+    if (!isToolName(tool)) {
+      ctx.addIssue({ code: 'custom', message: `unknown tool "${tool}" (tools: ${TOOL_NAMES.join(', ')})` });
+    } else if (names.length === 0 || !names.every((s) => /^[A-Za-z0-9._-]+$/.test(s))) {
+      ctx.addIssue({ code: 'custom', message: `expected tool=context[ context];… (e.g. get_forecast=c1) but got "${entry}"` });
+    } else {
+      result[tool] = names;
+    }
+  }
+  return result;
+});
+
 const tenantId = z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a tenant GUID');
 
 /** http only for loopback (tests, the dev identity provider); https everywhere else. */
@@ -109,6 +128,7 @@ export const serverConfigSchema = z.object({
   AUTH_ALLOWED_CLIENT_IDS: commaList.default([]),
   AUTH_PUBLIC_TOOLS: toolList.default([]),
   AUTH_TOOL_SCOPES: toolScopes.default({}),
+  AUTH_TOOL_ACRS: toolAcrs.default({}),
   WARDEN_DEV_CA_FILE: z.string().min(1).optional(),
   NWS_BASE_URL: httpUrl.default('https://api.weather.gov'),
   NWS_USER_AGENT: z.string().min(1).default('warden-mcp (github.com/warden)'),
@@ -195,11 +215,14 @@ function authConfig(p: ParsedEnv): ServerAuthConfig {
       keys,
       ...(tenant && { tenantId: tenant }),
       allowedClientIds: p.AUTH_ALLOWED_CLIENT_IDS,
+      // A generic authorization server's tokens follow RFC 9068 (`scope`, `client_id`).
+      ...(p.AUTH_ISSUER && { claims: 'rfc9068' as const }),
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     },
     authorizationServers: tenant ? [entraAuthority(tenant, authorityHost)] : issuers,
     requiredScopes: p.AUTH_REQUIRED_SCOPES,
     toolScopes: p.AUTH_TOOL_SCOPES,
+    toolAcrs: p.AUTH_TOOL_ACRS,
     publicTools: p.AUTH_PUBLIC_TOOLS as ToolName[],
     ...(p.ENTRA_API_AUDIENCE && { scopePrefix: entraScopePrefix(p.ENTRA_API_AUDIENCE) }),
   };

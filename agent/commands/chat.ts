@@ -5,15 +5,17 @@ import { parseFlags } from '../../config/flags.js';
 import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
-import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
+import { auditLogFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
+import type { SignInService } from '../core/auth/sign-in-service.js';
 import type { Command } from './context.js';
+import { permissionDeps, toolPatterns } from './permission-setup.js';
 
 /** The ENTRA_* environment for one server: its configured `entra` settings over the user's variables. */
 function entraEnv(env: Env, server: ServerConfig): Env {
   const auth = server.auth;
-  if (auth?.kind !== 'entra') return env;
+  if (auth?.kind !== 'entra' && auth?.kind !== 'client-credentials') return env;
   return {
     ...env,
     ...(auth.scope && { ENTRA_API_SCOPE: auth.scope }),
@@ -24,8 +26,10 @@ function entraEnv(env: Env, server: ServerConfig): Env {
 }
 
 const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
+                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
        warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
                  [--no-auth] [--server URL] [--model ID] [--approve-server]
+                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -37,12 +41,21 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
                          ~/.config/warden/mcp.json and ./.mcp.json
   --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
+  --elicit-json FILE     with -p: answers (a JSON object, field → value) for questions servers ask
+                         mid-call; without it -p declines them with a line on stderr
+  --allow-sampling       with -p: let servers use the model (sampling); without it -p refuses
   --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
                          only when no server is configured)
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
   --approve-server       approve this server for the API scope it asks for, and the identity provider it
                          names, when they are not approved yet (recorded in server-approvals.json beside the
-                         token cache); without it -p refuses with one line (exit 1) and the chat asks`;
+                         token cache); without it -p refuses with one line (exit 1) and the chat asks
+  --allowed-tools PATTERNS     tools that run without asking, e.g. "files__read_*,weather__*"
+                               (SERVER__TOOL names, * for any characters; repeatable)
+  --disallowed-tools PATTERNS  tools that never run; a deny always wins over any allow
+  --yes                  ALLOW EVERY TOOL CALL for this run without asking (except those denied by
+                         --disallowed-tools or permissions.deny); without it the chat asks before a tool
+                         its settings do not allow, and -p denies it and says which flag would allow it`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
 export const chat: Command = async (args, ctx) => {
@@ -59,6 +72,11 @@ export const chat: Command = async (args, ctx) => {
       'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
       'approve-server': { type: 'boolean' },
+      'elicit-json': { type: 'string' },
+      'allow-sampling': { type: 'boolean' },
+      'allowed-tools': { type: 'string', multiple: true },
+      'disallowed-tools': { type: 'string', multiple: true },
+      yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -75,6 +93,9 @@ export const chat: Command = async (args, ctx) => {
   }
 
   if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
+  if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
+  const allowedTools = toolPatterns(values['allowed-tools'], '--allowed-tools');
+  const disallowedTools = toolPatterns(values['disallowed-tools'], '--disallowed-tools');
   const home = ctx.env.HOME || homedir();
   const serverFlags = {
     ...(values.server && { server: values.server }),
@@ -109,30 +130,69 @@ export const chat: Command = async (args, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInGate }, front] = await Promise.all([
+  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { createSignInService }, front] = await Promise.all([
     import('../core/engine.js'),
     import('../core/auth/login-factory.js'),
-    import('../core/auth/sign-in-gate.js'),
+    import('../core/auth/sign-in-service.js'),
     values.print ? import('./print-mode.js') : import('../ui/run.js'),
   ]);
+  let questions = {};
+  if (values.print) {
+    const { printQuestions, readElicitAnswers } = await import('./print-questions.js');
+    const answers = values['elicit-json'] !== undefined ? await readElicitAnswers(values['elicit-json']) : undefined;
+    questions = printQuestions({ ...(answers && { answers }), allowSampling: values['allow-sampling'] === true, stderr: ctx.stderr });
+  }
   const onWarning = (line: string): void => {
     ctx.stderr.write(`warden: ${line}\n`);
   };
+  const { permissions, audit } = permissionDeps({
+    allowedTools,
+    disallowedTools,
+    yes: values.yes === true,
+    files: loaded.permissions,
+    canAsk: !values.print,
+    userFile: userServerFile(home),
+    auditFile: auditLogFile(home),
+    onWarning,
+  });
+  // One sign-in service per HTTP server: its settings (a server's own `auth: {kind: "entra", …}`
+  // win over ENTRA_*), its Authenticator, and its gate (its own URL and scope against the approvals).
+  const services = new Map<string, SignInService>();
+  const serviceFor = (server: ServerConfig & { type: 'http' | 'sse' }): SignInService => {
+    let service = services.get(server.name);
+    if (!service) {
+      const auth = server.auth;
+      service = createSignInService({
+        env: entraEnv(ctx.env, server),
+        serverUrl: server.url,
+        approveRun: values['approve-server'] === true,
+        deps: { onWarning },
+        ...(auth?.kind === 'oauth' && { oauth: { ...(auth.clientId && { clientId: auth.clientId }), ...(auth.scope && { scope: auth.scope }) } }),
+        ...(auth?.kind === 'client-credentials' && {
+          appCredentials: { ...(auth.certificateFile && { certificateFile: auth.certificateFile }), ...(auth.federatedTokenFile && { federatedTokenFile: auth.federatedTokenFile }) },
+        }),
+      });
+      services.set(server.name, service);
+    }
+    return service;
+  };
   const engine = createAgentEngine(config, {
+    permissions,
     env: ctx.env,
     logDir: serverLogDir(home),
     createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
-    // A server's own `auth: {kind: "entra", …}` settings win over ENTRA_* for that server.
-    authenticatorFor: (server) => loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }),
-    // Each server is checked against the approvals with its own URL and scope.
-    gateFor: (server) =>
-      server.type === 'stdio' ? undefined : createSignInGate({ env: entraEnv(ctx.env, server), serverUrl: server.url, approveRun: values['approve-server'] === true }),
+    authenticatorFor: (server) => (server.type === 'stdio' ? loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }) : serviceFor(server).createAuthenticator),
+    // The Entra policy (binding, authority allowlist) guards Entra tokens; an `oauth` server's tokens are
+    // bound to it by their RFC 8707 resource and stored under it.
+    gateFor: (server) => (server.type === 'stdio' || server.auth?.kind === 'oauth' ? undefined : serviceFor(server).gate),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
+    ...questions,
   });
   try {
     if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
     return await front.runTui(engine, ctx);
   } finally {
     await engine.close();
+    await audit.flushed();
   }
 };

@@ -8,6 +8,7 @@ import { createAgentEngine } from '../core/engine.js';
 import { startDemoStack } from '../demo/stack.js';
 import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
+import { permissionDeps } from './permission-setup.js';
 
 const USAGE = `Usage: warden demo [--sign-out]   (npm start)
 
@@ -18,7 +19,8 @@ Set ANTHROPIC_API_KEY to chat with Claude instead of the offline demo model.
 
   --sign-out   forget the demo's cached sign-in first (shows the device code again)
 
-Data, token cache and logs: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
+Its own server's tools are read-only and run without asking. Data, token cache, logs and the
+audit log of tool calls: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
 
 export const demo: Command = async (args, ctx) => {
   const { values } = parseFlags(args, { 'sign-out': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
@@ -38,7 +40,18 @@ export const demo: Command = async (args, ctx) => {
   try {
     const config = loadAgentConfig(ctx.env, { server: stack.server.url });
     const authenticator = createAuthenticator(stack.login, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) });
-    const engine = createAgentEngine(config, { authenticator });
+    // The demo's own server is the one-server shortcut: its read-only tools run without asking.
+    const { permissions, audit } = permissionDeps({
+      allowedTools: [],
+      disallowedTools: [],
+      yes: false,
+      files: { allow: [], deny: [], saved: [] },
+      canAsk: true,
+      userFile: join(dir, 'mcp.json'),
+      auditFile: join(dir, 'audit.log'),
+      onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`),
+    });
+    const engine = createAgentEngine(config, { authenticator, permissions });
     const caFile = stack.idp.caFile;
     try {
       return await runTui(engine, ctx, {
@@ -47,6 +60,7 @@ export const demo: Command = async (args, ctx) => {
       });
     } finally {
       await engine.close();
+      await audit.flushed();
     }
   } finally {
     await stack.close();

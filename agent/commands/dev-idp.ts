@@ -71,6 +71,7 @@ export const devIdp: Command = async (args, ctx) => {
       '',
       `  authority      ${idp.authorityHost}/${idp.tenantId}`,
       `  sign-in page   ${idp.verificationUri}`,
+      `  token aud      ${idp.tokenAudience}  (v2 access tokens carry the bare app id; ${idp.apiAudience} is the scope prefix)`,
       `  certificate    ${idp.caFile}`,
       `  data           ${dataDir}`,
       '',

@@ -1,5 +1,6 @@
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
+import { qualifiedName } from '../core/permissions/policy.js';
 import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../core/tool-calls/types.js';
@@ -30,6 +31,8 @@ export interface ToolCallSummary {
   server?: string;
   arguments: Readonly<Record<string, unknown>>;
   status: ToolCallRecord['status'];
+  /** Set when the call was not allowed to run: by a rule, by the user, or because -p cannot ask. */
+  denied?: ToolCallRecord['denied'];
   resultSummary: string;
   durationMs: number | null;
 }
@@ -55,6 +58,7 @@ function summarize(record: ToolCallRecord): ToolCallSummary {
     ...(record.server !== undefined && { server: record.server }),
     arguments: record.args,
     status: record.status,
+    ...(record.denied && { denied: record.denied }),
     resultSummary: safeLine(record.status === 'done' ? record.result : (record.error ?? record.result)),
     durationMs: durationMs(record),
   };
@@ -74,7 +78,7 @@ function progressLine(label: string, r: ToolCallRecord): string {
 function endLine(label: string, r: ToolCallRecord): string {
   const took = `${((durationMs(r) ?? 0) / 1000).toFixed(1)} s`;
   if (r.status === 'done') return `${label} ✓ ${took} ${safeLine(r.result, 80)}`;
-  if (r.status === 'cancelled') return `${label} ✗ cancelled after ${took}`;
+  if (r.status === 'cancelled') return r.denied ? `${label} ✗ ${safeLine(r.error)}` : `${label} ✗ cancelled after ${took}`;
   return `${label} ✗ ${took} ${safeLine(r.error ?? r.result ?? 'failed')}`;
 }
 
@@ -92,6 +96,12 @@ function labelOf(record: ToolCallRecord): string {
 function callName(record: ToolCallRecord): string {
   const tool = safeLine(record.tool, NAME_CHARS);
   return record.server !== undefined ? `${safeLine(record.server, NAME_CHARS)} › ${tool}` : tool;
+}
+
+/** A call -p denied because it needed approval: which tool, and the flag that would allow it. */
+function deniedLine(record: ToolCallRecord): string {
+  const pattern = record.server !== undefined ? qualifiedName(record.server, record.tool) : record.tool;
+  return `warden: denied ${callName(record)}: it needs approval and -p does not ask; --allowed-tools ${labelName(pattern)} (or --yes) would allow it`;
 }
 
 /** Why a server is not used for this turn, in one line. */
@@ -127,7 +137,7 @@ function connectionProblem(status: SessionStatus): string | undefined {
   if (connection.state === 'unreachable') return connection.error;
   if (connection.state !== 'sign-in-needed') return undefined;
   if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;
-  if (auth.state === 'error') return `sign-in failed: ${auth.error}`;
+  if (auth.state === 'error') return auth.rejected ? auth.error : `sign-in failed: ${auth.error}`;
   return 'not signed in — run `warden login`';
 }
 
@@ -152,7 +162,8 @@ function endProblem(result: TurnResult): string | undefined {
 
 /**
  * `warden -p`: one turn without the TUI. The answer streams to stdout (or one JSON object with
- * --output json), progress goes to stderr; exit 0 on success, 1 on failure, 130 when cancelled.
+ * --output json), progress goes to stderr; exit 0 on success, 1 on failure or when a tool call
+ * was denied because it needed approval (-p never asks), 130 when cancelled.
  */
 export async function runPrint(engine: AgentEngine, prompt: string, options: PrintOptions, ctx: CommandContext): Promise<number> {
   const json = options.output === 'json';
@@ -173,10 +184,16 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
   });
   const finish = (result: TurnResult): number => {
     if (json) ctx.stdout.write(`${JSON.stringify(transcript(result))}\n`);
+    // Said even with --quiet: the run did not do everything it was asked, and the user can fix that.
+    const unasked = result.callIds.flatMap((id) => {
+      const record = engine.registry.get(id);
+      return record?.denied === 'cannot-ask' ? [record] : [];
+    });
+    for (const record of unasked) ctx.stderr.write(`${deniedLine(record)}\n`);
     const problem = endProblem(result);
     if (problem) ctx.stderr.write(`warden: ${safeLine(problem, PROBLEM_CHARS)}\n`);
     if (result.stopReason === 'cancelled') return CANCELLED;
-    return problem ? 1 : 0;
+    return problem || unasked.length > 0 ? 1 : 0;
   };
 
   if (model.kind === 'demo') note('warden: using the offline demo model (set ANTHROPIC_API_KEY to use Claude)');

@@ -11,11 +11,19 @@ import type { CommandContext } from './context.js';
  * Not responsible for: storing the answer (trust-store.ts) or loading files (load-servers.ts).
  */
 export async function askToApprove(file: UntrustedProjectFile, ctx: CommandContext): Promise<boolean> {
-  const lines = [
-    `${safeLine(file.file, 200)} wants to start these MCP servers:`,
-    ...file.servers.map((s) => `  ${safeLine(s.name, 64)}  ${s.type}  ${printableTarget(s)}`),
-    'They run as programs on this machine (or receive values from your environment). Only allow a project you trust.',
-  ];
+  const servers =
+    file.servers.length > 0
+      ? [
+          `${safeLine(file.file, 200)} wants to start these MCP servers:`,
+          ...file.servers.map((s) => `  ${safeLine(s.name, 64)}  ${s.type}  ${printableTarget(s)}`),
+          'They run as programs on this machine (or receive values from your environment).',
+        ]
+      : [];
+  const allow =
+    file.allowRules.length > 0
+      ? [`${safeLine(file.file, 200)} lets these tools run without asking: ${file.allowRules.map((p) => safeLine(p, 80)).join(', ')}`]
+      : [];
+  const lines = [...servers, ...allow, 'Only allow a project you trust.'];
   ctx.stdout.write(`${lines.join('\n')}\n`);
   const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: false });
   try {

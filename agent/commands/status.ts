@@ -1,5 +1,5 @@
 import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
-import { type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
 import { causeOf } from '../../auth/login/network.js';
@@ -23,7 +23,10 @@ const ROW_CHARS = 400;
 
 export interface ServerProbe {
   url: string;
+  /** Only an MCP answer counts: a JSON-RPC result to `initialize`, or a Bearer challenge (it wants a token). */
   reachable: boolean;
+  /** What the MCP endpoint answered, when it did. */
+  mcp?: 'initialized' | 'needs-token';
   /** HTTP status of GET /healthz. */
   status?: number;
   error?: string;
@@ -37,18 +40,43 @@ function probeError(error: unknown): string {
   return causeOf(error).cause;
 }
 
-/** GET <origin>/healthz and the RFC 9728 metadata, both with a short timeout. */
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'warden-status', version: '0.1.0' } },
+});
+
+/** One `initialize` POST; a stateful server's session is ended (DELETE) at once. */
+async function mcpExchange(serverUrl: string, signal: () => AbortSignal): Promise<ServerProbe['mcp'] | string> {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const response = await fetch(serverUrl, { method: 'POST', headers, body: INITIALIZE, signal: signal(), redirect: 'manual' });
+  if (response.status === 401 && /^bearer\b/i.test(response.headers.get('www-authenticate') ?? '')) {
+    await response.body?.cancel();
+    return 'needs-token';
+  }
+  // An SSE answer ends after its one event; a few KB is plenty to see a JSON-RPC result.
+  const body = response.ok ? (await response.text()).slice(0, 65_536) : (await response.body?.cancel(), '');
+  const session = response.headers.get('mcp-session-id');
+  if (session) await fetch(serverUrl, { method: 'DELETE', headers: { 'mcp-session-id': session }, signal: signal() }).then((r) => r.body?.cancel()).catch(() => undefined);
+  if (/"jsonrpc"\s*:\s*"2\.0"/.test(body) && /"result"\s*:/.test(body)) return 'initialized';
+  return response.ok ? 'not an MCP answer' : `HTTP ${response.status}, not an MCP answer`;
+}
+
+/** An MCP `initialize` exchange (the only proof of an MCP server), GET /healthz and the RFC 9728 metadata, each with a short timeout. */
 export async function probeServer(serverUrl: string, signal?: AbortSignal): Promise<ServerProbe> {
   const url = new URL(serverUrl);
   const timeout = (): AbortSignal => (signal ? AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]) : AbortSignal.timeout(PROBE_TIMEOUT_MS));
   const metadataUrl = `${url.origin}/.well-known/oauth-protected-resource${url.pathname.replace(/\/+$/, '')}`;
-  const [health, metadata] = await Promise.allSettled([
+  const [exchange, health, metadata] = await Promise.allSettled([
+    mcpExchange(serverUrl, timeout),
     fetch(`${url.origin}/healthz`, { signal: timeout(), redirect: 'manual' }).then(async (r) => (await r.body?.cancel(), r.status)),
     fetch(metadataUrl, { signal: timeout(), redirect: 'manual' }).then(async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : (await r.body?.cancel(), undefined))),
   ]);
-  const probe: ServerProbe = { url: serverUrl, reachable: health.status === 'fulfilled' || (metadata.status === 'fulfilled' && metadata.value !== undefined) };
+  const answer = exchange.status === 'fulfilled' && (exchange.value === 'initialized' || exchange.value === 'needs-token') ? exchange.value : undefined;
+  const probe: ServerProbe = { url: serverUrl, reachable: answer !== undefined, ...(answer && { mcp: answer }) };
   if (health.status === 'fulfilled') probe.status = health.value;
-  else if (!probe.reachable) probe.error = probeError(health.reason);
+  if (!answer) probe.error = exchange.status === 'fulfilled' ? (exchange.value ?? 'no answer') : probeError(exchange.reason);
   if (metadata.status === 'fulfilled' && metadata.value) {
     const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
     const servers = list(metadata.value.authorization_servers);
@@ -59,10 +87,14 @@ export async function probeServer(serverUrl: string, signal?: AbortSignal): Prom
   return probe;
 }
 
-/** Does the server want tokens from the authority we sign in with? (`…/<tenant>/v2.0` and `…/<tenant>` are the same.) */
+/** Does the server want tokens from the authority we sign in with? Read by the rule discovery uses (`…/<tenant>/v2.0` is `…/<tenant>`). */
 function sameAuthority(published: string, config: LoginConfig): boolean {
-  const norm = (u: string): string => u.toLowerCase().replace(/\/+$/, '').replace(/\/v2\.0$/, '');
-  return norm(published) === norm(config.authority);
+  try {
+    const { authorityHost, tenantId } = splitAuthority(published);
+    return authorityHost.toLowerCase() === config.authorityHost.toLowerCase() && tenantId.toLowerCase() === config.tenantId.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function tokenLine(cached: CachedSignIn, now: number): string {
@@ -123,7 +155,7 @@ export const status: Command = async (args, ctx) => {
   rows.push([
     'Server',
     server.reachable
-      ? `${server.url} reachable${server.status !== undefined ? ` (GET /healthz → ${server.status})` : ''}`
+      ? `${server.url} reachable (MCP ${server.mcp === 'needs-token' ? 'asks for a token' : 'initialize answered'}${server.status !== undefined ? `; GET /healthz → ${server.status}` : ''})`
       : `${server.url} unreachable (${server.error ?? 'no answer'})`,
   ]);
   if (server.authorizationServers?.length) {

@@ -1,5 +1,7 @@
 import type { ApprovalReason } from '../../auth/login/sign-in-policy.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
+import type { PermissionRule, SavedRule } from './permissions/policy.js';
+import type { CallAnswer } from './tool-calls/questions.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 
 /**
@@ -30,7 +32,8 @@ export type AuthState =
   | { state: 'approval-needed'; request: ApprovalReason }
   /** The user said no; nothing is sent. An explicit sign-in (/login) asks again. */
   | { state: 'approval-declined'; request: ApprovalReason }
-  | { state: 'error'; error: string };
+  /** `rejected`: the server refused a token just issued for it; signing in again would not help. */
+  | { state: 'error'; error: string; rejected?: true };
 
 /** One MCP server's own state; servers connect, fail and reconnect independently. */
 export type ServerConnection =
@@ -41,6 +44,15 @@ export type ServerConnection =
   /** `retryAt` (epoch ms): a reconnect is scheduled (back-off); absent: only /mcp reconnect tries again. */
   | { state: 'failed'; error: string; retryAt?: number };
 
+/** One log message a server sent (`notifications/message`), made one terminal-safe line. */
+export interface ServerLogLine {
+  /** Epoch ms of arrival. */
+  at: number;
+  level: 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+  logger?: string;
+  text: string;
+}
+
 export interface ServerStatus {
   name: string;
   transport: 'http' | 'sse' | 'stdio';
@@ -50,6 +62,8 @@ export interface ServerStatus {
   auth: AuthState;
   /** The last failure, kept after a reconnect succeeds (one line, as the server or network put it). */
   lastError?: string;
+  /** The server's latest log messages at or above its shown level (`warning` unless set). */
+  logs?: ServerLogLine[];
 }
 
 export interface SessionStatus {
@@ -94,6 +108,15 @@ export interface ToolSummary {
   description: string;
   /** The server it belongs to, when the session has several (or configured) servers. */
   server?: string;
+  /** Set when the model is not offered this tool, saying why. */
+  withheld?: string;
+}
+
+/** Tool permissions for /permissions: the configuration's patterns, and the rules saved from prompts. */
+export interface PermissionRules {
+  allow: readonly PermissionRule[];
+  deny: readonly PermissionRule[];
+  saved: readonly SavedRule[];
 }
 
 export interface TurnOptions {
@@ -119,6 +142,12 @@ export interface AgentEngine {
    * prompt appears in getStatus().auth while it runs.
    */
   signIn(signal?: AbortSignal, server?: string): Promise<void>;
+  /** Replaces the directories offered to servers as roots and tells them (`notifications/roots/list_changed`). */
+  setRoots(paths: readonly string[]): Promise<void>;
+  /** Every log message kept for one server (all levels); throws for an unknown name. */
+  serverLogs(name: string): ServerLogLine[];
+  /** `logging/setLevel` on one server; throws for an unknown name or a server without logging. */
+  setServerLogLevel(name: string, level: ServerLogLine['level']): Promise<void>;
   /** Drops and reconnects one server now (its back-off starts over); throws for an unknown name. */
   reconnectServer(name: string): Promise<void>;
   signOut(): Promise<void>;
@@ -127,6 +156,14 @@ export interface AgentEngine {
    * the scope, or the identity provider's host) and reconnects; false sends nothing.
    */
   answerApproval(approved: boolean): Promise<void>;
+  /**
+   * The user's answer to the question a waiting call carries (record.question); the call goes on
+   * with it. False when that call asks nothing (already answered, cancelled) or asks another kind.
+   */
+  answerCall(callId: string, answer: CallAnswer): boolean;
+  permissionRules(): PermissionRules;
+  /** Forgets a saved rule, now and in the user file; false when there was no such rule. */
+  forgetRule(rule: SavedRule): Promise<boolean>;
   /** Forgets the conversation (and finished calls). */
   clearHistory(): void;
   close(): Promise<void>;

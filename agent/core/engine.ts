@@ -1,3 +1,4 @@
+import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../auth/login/types.js';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
@@ -12,6 +13,10 @@ import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
+import { Approver, type ApproverDeps } from './permissions/approver.js';
+import type { Trust } from './permissions/policy.js';
+import type { SamplingRequest } from './sampling.js';
+import { serverQuestions } from './server-questions.js';
 import { StatusStore } from './status-store.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { runTurn } from './turn.js';
@@ -41,6 +46,17 @@ export interface AgentEngineDeps {
   now?: () => number;
   /** The model; default Claude when ANTHROPIC_API_KEY is set, else the demo model. */
   model?: ChatModel;
+  /** A server's question for the user (elicitation), answered by the front end; default: declined. */
+  elicit?: (server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string) => Promise<ElicitResult>;
+  /** Whether a server may use the chat's model for this request (sampling); default: no. */
+  approveSampling?: (request: SamplingRequest, signal: AbortSignal, callId?: string) => Promise<boolean>;
+  /** Which calls run, and how to ask (agent/core/permissions); absent: every call runs (tests, library use). */
+  permissions?: Omit<ApproverDeps, 'trustOf' | 'plainNames'>;
+}
+
+/** A server's trust: its configured `trust`, else `read-only` for the server the user named (shortcut, demo), `ask` for files. */
+function trustOf(server: ServerConfig): Trust {
+  return server.trust ?? (server.source.kind === 'shortcut' ? 'read-only' : 'ask');
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
@@ -77,6 +93,11 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
     ...(deps.now && { now: deps.now }),
+    ...(config.roots && { roots: [process.cwd(), ...config.roots] }),
+    ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
+    ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
+    // A question goes to the front end's answerer (-p), else to the asking call's pane.
+    questions: serverQuestions({ registry, model, ...(deps.elicit && { elicit: deps.elicit }), ...(deps.approveSampling && { approveSampling: deps.approveSampling }) }),
     onChange: () => status.replace(summary()),
   });
   status.replace(summary());
@@ -84,6 +105,16 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
   const tools = host;
+  const approver = deps.permissions
+    ? new Approver({
+        ...deps.permissions,
+        trustOf: (name) => {
+          const server = servers.find((s) => s.name === name);
+          return server ? trustOf(server) : 'ask';
+        },
+        plainNames: !tools.prefixNames,
+      })
+    : undefined;
 
   return {
     registry,
@@ -107,7 +138,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
       turns.add(controller);
       try {
-        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns }, prompt, { ...options, signal });
+        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) }, prompt, { ...options, signal });
       } finally {
         turns.delete(controller);
       }
@@ -115,18 +146,32 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     async listTools() {
       const { catalog } = await tools.prepare({ connect: true });
-      return catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
+      const offered = catalog.tools.map((t) => ({ name: t.tool, description: t.definition.description, ...(tools.prefixNames && { server: t.server }) }));
+      const withheld = tools.withheld().map((t) => ({ name: t.name, description: '', ...(tools.prefixNames && { server: t.server }), withheld: t.reason }));
+      return [...offered, ...withheld];
     },
 
     signIn: (signal?: AbortSignal, server?: string) => tools.signIn(signal, server),
 
     reconnectServer: (name: string) => tools.reconnect(name),
 
+    serverLogs: (name) => tools.logs(name),
+
+    setRoots: (paths) => tools.setRoots(paths),
+
+    setServerLogLevel: (name, level) => tools.setLogLevel(name, level),
+
     async signOut() {
       await tools.signOut();
     },
 
     answerApproval: (approved: boolean) => tools.answerApproval(approved),
+
+    answerCall: (callId, answer) => registry.answer(callId, answer),
+
+    permissionRules: () => ({ ...(approver?.fileRules() ?? { allow: [], deny: [] }), saved: approver?.savedRules() ?? [] }),
+
+    forgetRule: async (rule) => (approver ? approver.forget(rule) : false),
 
     clearHistory() {
       conversation.clear();

@@ -1,32 +1,15 @@
-import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { ServerHost } from './host/server-host.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { ToolResultBlock, ToolUseBlock } from './model/types.js';
+import type { Approver } from './permissions/approver.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { toolArguments } from './host/tool-names.js';
+import { toModelResult } from './mcp/result-content.js';
 
 export const CANCELLED_RESULT = 'The user cancelled this tool call before it finished.';
 
-/** MCP result content as the text the model and the UI get. */
-export function resultText(result: CallToolResult): string {
-  const parts = result.content.map((block) => {
-    switch (block.type) {
-      case 'text':
-        return block.text;
-      case 'resource_link':
-        return `[resource: ${block.uri}]`;
-      case 'resource':
-        return 'text' in block.resource ? block.resource.text : `[resource: ${block.resource.uri}]`;
-      default:
-        return `[${block.type} content]`;
-    }
-  });
-  if (parts.length === 0 && result.structuredContent) return JSON.stringify(result.structuredContent);
-  return parts.join('\n');
-}
-
 export interface ToolRunContext {
-  tools: Pick<ServerHost, 'callTool' | 'prefixNames'>;
+  tools: Pick<ServerHost, 'callTool' | 'prefixNames' | 'resourceReader'>;
   /** The tools offered in this round: the model's names are resolved against it. */
   catalog: ToolCatalog;
   registry: ToolCallRegistry;
@@ -34,6 +17,10 @@ export interface ToolRunContext {
   turnSignal: AbortSignal;
   /** A call's record exists (its id is the registry id). */
   onStart: (callId: string) => void;
+  /** Whether each call may run (absent: every call runs). */
+  approver?: Approver;
+  /** A line for the user that is not the model's text (a denial they were not asked about). */
+  notice?: (message: string) => void;
 }
 
 /**
@@ -53,7 +40,7 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     status: 'queued',
   });
   ctx.onStart(record.id);
-  const answer = (content: string, isError: boolean): ToolResultBlock => ({
+  const answer = (content: ToolResultBlock['content'], isError: boolean): ToolResultBlock => ({
     type: 'tool_result',
     tool_use_id: use.id,
     content,
@@ -65,21 +52,34 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     return answer(`The call failed: ${error}`, true);
   }
   try {
+    const approval = ctx.approver ? await ctx.approver.approve(tool, record.id, registry) : { run: true as const };
+    if (approval.notice) ctx.notice?.(approval.notice);
+    if (!approval.run) {
+      registry.denied(record.id, approval.reason, approval.denied);
+      return answer(approval.result, true);
+    }
     const result = await ctx.tools.callTool(tool, use.input, {
       signal,
+      callId: record.id,
       onSent: () => registry.running(record.id),
+      onLog: (line) => registry.log(record.id, line.level, line.text),
       onprogress: (p) => registry.progress(record.id, { progress: p.progress, ...(p.total !== undefined && { total: p.total }), ...(p.message && { message: p.message }) }),
     });
-    const text = resultText(result);
-    registry.finish(record.id, text, result.isError === true);
-    return answer(text, result.isError === true);
+    const reader = ctx.tools.resourceReader(tool.server);
+    const { blocks, display } = await toModelResult(result, { ...(reader && { readResource: reader }) });
+    registry.finish(record.id, display, result.isError === true);
+    // A text-only result stays a string: the shape the model (and the demo model) always had.
+    const content = blocks.every((b) => b.type === 'text') ? blocks.map((b) => b.text).join('\n') : blocks;
+    return answer(content, result.isError === true);
   } catch (error) {
     // Only our own signal means the user cancelled; other aborts are failures like any other.
     if (signal.aborted) {
       registry.cancelled(record.id);
       return answer(CANCELLED_RESULT, true);
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A stdio server's target is only its command: the line names the server the user configured.
+    const message = ctx.tools.prefixNames && !text.includes(`"${tool.server}"`) ? `server "${tool.server}": ${text}` : text;
     registry.fail(record.id, message);
     return answer(`The call failed: ${message}`, true);
   }

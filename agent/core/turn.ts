@@ -2,17 +2,20 @@ import type { TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-typ
 import type { Conversation } from './conversation.js';
 import type { ServerHost } from './host/server-host.js';
 import type { ToolCatalog } from './host/tool-names.js';
+import type { Approver } from './permissions/approver.js';
 import { ModelCancelledError, type ChatModel, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { runToolCall } from './tool-runner.js';
 
 export interface TurnDeps {
   model: ChatModel;
-  tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames'>;
+  tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames' | 'resourceReader'>;
   registry: ToolCallRegistry;
   conversation: Conversation;
   /** Model rounds per turn before it ends as 'turn_limit'. */
   maxTurns: number;
+  /** Whether each call may run (absent: every call runs). */
+  approver?: Approver;
 }
 
 const NOT_RUN = 'Not run: the reply was cut off (output token limit) before this call was complete.';
@@ -98,6 +101,8 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
             callIds.push(callId);
             emit({ type: 'tool-call', callId });
           },
+          ...(deps.approver && { approver: deps.approver }),
+          notice: (notice) => emit({ type: 'notice', message: notice }),
         }),
       ),
     );

@@ -53,7 +53,7 @@ export async function startDemoStack({ dir, env }: DemoStackOptions): Promise<De
     const serverEnv: Env = {
       ENTRA_AUTHORITY_HOST: idp.authorityHost,
       ENTRA_TENANT_ID: idp.tenantId,
-      ENTRA_API_AUDIENCE: idp.apiAudience,
+      ENTRA_API_AUDIENCE: idp.tokenAudience,
       WARDEN_DEV_CA_FILE: idp.caFile,
     };
     for (const key of PASSED_TO_SERVER) if (env[key] !== undefined) serverEnv[key] = env[key];

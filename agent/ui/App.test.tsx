@@ -189,7 +189,7 @@ describe('App: turns and keys', () => {
   it('runs slash commands and explains unknown ones', async () => {
     const { app, engine } = await start();
     await app.send('/help');
-    expect(app.screen()).toMatch(/\/tools +the MCP server's tools/);
+    expect(app.screen()).toMatch(/\/tools +the MCP servers' tools; \/tools PAGE for more/);
     await app.send('/tools');
     expect(app.screen()).toContain('2 tools on the server');
     expect(app.screen()).toContain('  Reverses text, one step per second.');

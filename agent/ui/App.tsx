@@ -12,6 +12,7 @@ import { groupRows, layoutGroup, ToolCallGroup } from './components/ToolCallGrou
 import { Transcript } from './components/Transcript.js';
 import { TurnIndicator } from './components/TurnIndicator.js';
 import { useEngine } from './contexts/EngineContext.js';
+import { draftOf, useCallQuestions } from './hooks/useCallQuestions.js';
 import { useCountdown } from './hooks/useCountdown.js';
 import { useFocusedCall } from './hooks/useFocusedCall.js';
 import { useInputHistory } from './hooks/useInputHistory.js';
@@ -61,11 +62,16 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   // Calls tick on their own frames; this clock only runs the spinner when no call does.
   const spinnerNow = useNow(100, (turn.running || signIn.active) && calls.running.length === 0);
   const now = calls.running.length > 0 ? calls.now : spinnerNow;
+  const questions = useCallQuestions({ calls: calls.running, engine, active: !signIn.active && !approval.active });
+  const asking = questions.focusedId !== undefined;
+  // While a call waits for an answer, Tab and Esc belong to the questions.
   const focus = useFocusedCall({
     running: calls.running,
     cancel: (id) => engine.registry.cancel(id),
-    active: !signIn.active && !approval.active,
+    active: !signIn.active && !approval.active && !asking,
   });
+  const openCall = questions.waiting.find((c) => c.id === questions.focusedId);
+  const focusedId = openCall?.id ?? focus.focusedId;
 
   const quit = useCallback(() => {
     onExit?.();
@@ -100,7 +106,17 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
     if (!turn.cancel() && !signIn.cancel()) editor.clear();
   }, quit);
 
-  const mode: KeyMode = approval.active ? 'approval' : signIn.active ? 'login' : calls.running.length > 0 ? 'calls' : turn.running ? 'turn' : 'idle';
+  const mode: KeyMode = approval.active
+    ? 'approval'
+    : signIn.active
+      ? 'login'
+      : asking
+        ? 'question'
+        : calls.running.length > 0
+          ? 'calls'
+          : turn.running
+            ? 'turn'
+            : 'idle';
 
   // The live region (everything below the transcript) must stay shorter than the terminal,
   // or Ink clears and redraws the whole screen on every frame. Margins are one row each.
@@ -109,8 +125,8 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   const hintRows = hint ? Math.ceil(hint.length / Math.max(20, columns - 4)) : 0;
   const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS + hintRows : 0) - (approval.active ? APPROVAL_ROWS : 0));
   // Streaming text keeps at least a few rows while calls run.
-  const groupLayout = layoutGroup(calls.running, focus.focusedId, free - 1 - (turn.liveText ? 3 : 0));
-  const groupHeight = groupLayout.visible.length > 0 ? 1 + groupRows(groupLayout) : 0;
+  const groupLayout = layoutGroup(calls.running, focusedId, free - 1 - (turn.liveText ? 3 : 0) - questions.openRows);
+  const groupHeight = groupLayout.visible.length > 0 ? 1 + groupRows(groupLayout) + questions.openRows : 0;
   const liveRows = Math.max(2, free - groupHeight - 1);
 
   return (
@@ -125,7 +141,13 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
       />
       {calls.running.length > 0 ? (
         <Box marginTop={1} flexDirection="column">
-          <ToolCallGroup layout={groupLayout} focusedId={focus.focusedId} cancelling={focus.cancelling} now={now} />
+          <ToolCallGroup
+            layout={groupLayout}
+            focusedId={focusedId}
+            cancelling={focus.cancelling}
+            now={now}
+            {...(openCall && { open: { id: openCall.id, draft: draftOf(questions.drafts, openCall), rows: questions.openRows } })}
+          />
         </Box>
       ) : null}
       {signIn.active ? (
@@ -150,6 +172,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
           mode={mode}
           canOpenBrowser={openBrowser !== undefined && signIn.prompt !== undefined}
           exitArmed={interrupt.armed}
+          {...(openCall && { question: openCall.question.kind })}
         />
       </Box>
     </Box>

@@ -1,4 +1,4 @@
-import type { ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
+import type { ServerLogLine, ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
 import type { ToolCallRecord } from '../core/tool-calls/types.js';
 
 export interface CommandHelp {
@@ -18,7 +18,10 @@ export type TranscriptEntry =
   | { kind: 'notice'; text: string }
   | { kind: 'error'; text: string }
   | { kind: 'help'; commands: readonly CommandHelp[] }
-  | { kind: 'tools'; tools: readonly ToolSummary[] }
+  /** One page of /tools: only that page is kept (a server may list thousands). */
+  | { kind: 'tools'; tools: readonly ToolSummary[]; page?: { number: number; pages: number; total: number } }
+  /** /mcp logs NAME: a server's log messages (already terminal-safe lines). */
+  | { kind: 'server-logs'; server: string; lines: readonly ServerLogLine[]; total: number }
   | { kind: 'status'; status: SessionStatus; now: number }
   /** /mcp: the servers as they were when asked. */
   | { kind: 'servers'; servers: readonly ServerStatus[]; now: number };

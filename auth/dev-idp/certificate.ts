@@ -23,6 +23,7 @@ export interface TlsIdentity {
 const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   commonName: '2.5.4.3',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
@@ -38,16 +39,19 @@ const extension = (oid: string, critical: boolean, value: Buffer): Buffer =>
  * `openssl req -x509 -addext subjectAltName=…` makes (SKI, AKI, critical CA:TRUE, SAN):
  * it is its own trust anchor, so a client trusts exactly this file and nothing else.
  */
-export function createSelfSignedCertificate(commonName: string, now = new Date()): { certPem: string; keyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export function createSelfSignedCertificate(commonName: string, now = new Date(), keyType: 'ec' | 'rsa' = 'ec'): { certPem: string; keyPem: string } {
+  // RSA for a service principal's certificate: MSAL signs client assertions with RS256/PS256 only.
+  const { privateKey, publicKey } = keyType === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
+  // Key identifier: SHA-1 of the public key bits (RFC 5280 §4.2.1.2); the EC point is exactly those.
   const jwk = publicKey.export({ format: 'jwk' });
-  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
-  const keyId = createHash('sha1').update(point).digest();
+  const bits = keyType === 'rsa' ? spki : Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
+  const keyId = createHash('sha1').update(bits).digest();
   const serial = randomBytes(16);
   serial[0] = (serial[0] ?? 0) & 0x7f;
   const name = der.sequence(der.set(der.sequence(der.objectIdentifier(OID.commonName), der.utf8String(commonName))));
-  const algorithm = der.sequence(der.objectIdentifier(OID.ecdsaWithSha256));
+  // RSA's AlgorithmIdentifier carries an explicit NULL parameter (RFC 4055).
+  const algorithm = keyType === 'rsa' ? der.sequence(der.objectIdentifier(OID.sha256WithRSAEncryption), der.tlv(0x05)) : der.sequence(der.objectIdentifier(OID.ecdsaWithSha256));
 
   const tbs = der.sequence(
     der.explicit(0, der.integer(2)), // v3
@@ -71,7 +75,7 @@ export function createSelfSignedCertificate(commonName: string, now = new Date()
       ),
     ),
   );
-  const signature = sign('sha256', tbs, privateKey); // ECDSA-Sig-Value in DER, as X.509 wants
+  const signature = sign('sha256', tbs, privateKey); // ECDSA-Sig-Value in DER, or PKCS#1 v1.5, as X.509 wants
   const certificate = der.sequence(tbs, algorithm, der.bitString(signature));
   const base64 = certificate.toString('base64').replace(/.{64}/g, '$&\n').trimEnd();
   return {

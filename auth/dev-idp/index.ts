@@ -4,6 +4,7 @@
  * Entra v2 shape and rotating refresh tokens. NOT FOR PRODUCTION: it signs in one built-in
  * user for anyone who can reach its verification page.
  */
+import type { DevServicePrincipal } from './client-credentials.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadOrCreateTlsIdentity } from './certificate.js';
 import { DataDir } from './data-dir.js';
@@ -50,6 +51,10 @@ export interface DevIdpOptions {
   apiAudience?: string;
   /** The API's scope name; default execute. */
   apiScopeName?: string;
+  /** More scope names the API offers (consented to when asked for, e.g. after a server's insufficient_scope). */
+  extraScopeNames?: string[];
+  /** Apps that may get app tokens with the client_credentials grant (certificate or federated credential). */
+  servicePrincipals?: DevServicePrincipal[];
   /** Clock (epoch ms) for token times and code expiry; default Date.now. */
   now?: () => number;
   /** One line per event (codes issued, approvals, refusals). Never receives tokens or device codes. */
@@ -61,8 +66,10 @@ export interface RunningDevIdp {
   authorityHost: string;
   tenantId: string;
   clientId: string;
-  /** api://<guid> — ENTRA_API_AUDIENCE. */
+  /** api://<guid>: the App ID URI, the prefix of the scope clients request. */
   apiAudience: string;
+  /** The `aud` its v2 access tokens carry (the bare app id) — ENTRA_API_AUDIENCE. */
+  tokenAudience: string;
   /** api://<guid>/execute — ENTRA_API_SCOPE. */
   apiScope: string;
   /** https://localhost:PORT/<tenant>/v2.0 */
@@ -125,6 +132,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
   const tenantId = options.tenantId ?? DEV_TENANT_ID;
   const clientId = options.clientId ?? DEV_CLIENT_ID;
   const resource = apiResource(options.apiAudience ?? DEV_API_APP_ID, options.apiScopeName ?? 'execute');
+  resource.scopeNames.push(...(options.extraScopeNames ?? []));
   const user: DevUser = { ...DEV_USER, ...options.user, oid: options.user?.oid ?? DEV_USER.oid };
 
   const dir = new DataDir(options.dataDir);
@@ -147,6 +155,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     clientId,
     resource,
     user,
+    servicePrincipals: options.servicePrincipals ?? [],
     deviceFlow: new DeviceFlow({ lifetimeSeconds: codeLifetime, intervalSeconds: interval, now, user }),
     refreshTokens,
     tokens: { issuer: urls.issuer, tenantId, resource, accessTokenLifetimeSeconds: tokenLifetime, keys, now },
@@ -167,6 +176,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     tenantId,
     clientId,
     apiAudience: resource.audience,
+    tokenAudience: resource.appId,
     apiScope,
     issuer: urls.issuer,
     jwksUri: urls.jwksUri,
@@ -177,7 +187,8 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
       `ENTRA_TENANT_ID=${tenantId}`,
       `ENTRA_CLIENT_ID=${clientId}`,
       `ENTRA_API_SCOPE=${apiScope}`,
-      `ENTRA_API_AUDIENCE=${resource.audience}`,
+      // What its tokens' `aud` says: a server that compares `aud` exactly needs this form, not api://….
+      `ENTRA_API_AUDIENCE=${resource.appId}`,
       `WARDEN_DEV_CA_FILE=${tls.certFile}`,
     ],
     approve: (userCode) => decide(userCode, 'approve'),

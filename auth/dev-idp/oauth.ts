@@ -1,3 +1,4 @@
+import type { DevServicePrincipal } from './client-credentials.js';
 import type { DeviceFlow } from './device-flow.js';
 import type { ProviderUrls } from './discovery.js';
 import type { RefreshTokens } from './refresh-tokens.js';
@@ -13,6 +14,8 @@ export interface ProviderContext {
   /** Who approving a code signs in as. */
   user: DevUser;
   deviceFlow: DeviceFlow;
+  /** Apps that may use the client_credentials grant. */
+  servicePrincipals: readonly DevServicePrincipal[];
   refreshTokens: RefreshTokens;
   tokens: TokenSettings;
   log: (line: string) => void;

@@ -1,3 +1,4 @@
+import { handleClientCredentials } from './client-credentials.js';
 import { checkClient, oauthError, type OAuthResult, type ProviderContext } from './oauth.js';
 import { parseScopes, ScopeError, scopeString, type GrantedScopes } from './scopes.js';
 import { clientInfo, mintAccessToken, mintIdToken, type Grant } from './tokens.js';
@@ -9,6 +10,8 @@ const DEVICE_CODE_GRANTS = ['device_code', 'urn:ietf:params:oauth:grant-type:dev
  * sends, and the RFC 8628 URN) and the refresh_token grant (the token rotates on each use).
  */
 export async function handleTokenRequest(params: URLSearchParams, p: ProviderContext): Promise<OAuthResult> {
+  // Apps are not the public client: they prove who they are with a client assertion.
+  if (params.get('grant_type') === 'client_credentials') return handleClientCredentials(params, p);
   const refused = checkClient(params, p);
   if (refused) return refused;
   const clientId = params.get('client_id') as string;
@@ -20,7 +23,7 @@ export async function handleTokenRequest(params: URLSearchParams, p: ProviderCon
     const result = p.deviceFlow.poll(deviceCode, clientId);
     if ('error' in result) return oauthError(result.error, result.description);
     p.log(`tokens issued to ${result.grant.user.username} (device code approved)`);
-    return issueTokens(result.grant, result.grant.scopes, p);
+    return issueTokens(result.grant, result.grant.scopes, p, requestedContexts(params));
   }
 
   if (grantType === 'refresh_token') {
@@ -40,16 +43,31 @@ export async function handleTokenRequest(params: URLSearchParams, p: ProviderCon
     const scopes = requested ?? grant.scopes;
     const beyond = scopes.api.filter((name) => !grant.scopes.api.includes(name));
     if (beyond.length > 0) return oauthError('invalid_scope', `the sign-in did not grant ${beyond.join(', ')}; sign in again with that scope`);
-    p.log(`tokens refreshed for ${grant.user.username}`);
-    return issueTokens(grant, scopes, p);
+    const acrs = requestedContexts(params);
+    p.log(`tokens refreshed for ${grant.user.username}${acrs.length > 0 ? ` (authentication context ${acrs.join(', ')})` : ''}`);
+    return issueTokens(grant, scopes, p, acrs);
   }
 
-  return oauthError('unsupported_grant_type', `grant_type must be device_code (or ${DEVICE_CODE_GRANTS[1]}) or refresh_token`);
+  return oauthError('unsupported_grant_type', `grant_type must be device_code (or ${DEVICE_CODE_GRANTS[1]}), refresh_token or client_credentials`);
+}
+
+/**
+ * The authentication contexts a `claims` request asks for (`{"access_token":{"acrs":{"essential":true,
+ * "value":"c1"}}}`, or `values`), which this provider treats as satisfied by its one user; others are ignored.
+ */
+function requestedContexts(params: URLSearchParams): string[] {
+  try {
+    const acrs = (JSON.parse(params.get('claims') ?? '{}') as { access_token?: { acrs?: { value?: unknown; values?: unknown } } }).access_token?.acrs;
+    const ids = [acrs?.value, ...(Array.isArray(acrs?.values) ? acrs.values : [])];
+    return ids.filter((id): id is string => typeof id === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(id));
+  } catch {
+    return [];
+  }
 }
 
 /** Entra's token response: access token for the API, ID token and refresh token per the OpenID scopes, client_info for MSAL. */
-async function issueTokens(grant: Grant, scopes: GrantedScopes, p: ProviderContext): Promise<OAuthResult> {
-  const access = await mintAccessToken({ ...grant, scopes }, p.tokens);
+async function issueTokens(grant: Grant, scopes: GrantedScopes, p: ProviderContext, acrs: readonly string[] = []): Promise<OAuthResult> {
+  const access = await mintAccessToken({ ...grant, scopes }, p.tokens, acrs);
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
     scope: scopeString(scopes, p.resource),

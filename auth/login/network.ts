@@ -15,13 +15,8 @@ export interface NetworkFailure {
 }
 
 export interface IdentityNetwork extends INetworkModule {
-  /** Failures so far (monotonic): compare before/after an operation to tell a network error from others. */
-  readonly failureCount: number;
-  readonly lastFailure: NetworkFailure | undefined;
   /** `verification_uri_complete` from the latest device-code response, by user code (MSAL drops it). */
   verificationUriComplete(userCode: string): string | undefined;
-  /** The OAuth error of the latest device-code request, if it failed (MSAL does not check it). */
-  readonly deviceCodeError: { error: string; description?: string } | undefined;
   /** A GET that returns the parsed JSON body, with the same trust and failure tracking. */
   getJson(url: string): Promise<NetworkResponse<unknown>>;
 }
@@ -34,6 +29,35 @@ export interface IdentityNetworkOptions {
   fetch?: LoginFetch;
   /** Per-request timeout in ms. Default 15 000. */
   timeoutMs?: number;
+}
+
+/** The device-code endpoint's OAuth error answer. */
+export interface DeviceCodeRefusal {
+  error: string;
+  description?: string;
+}
+
+/** Marks the errors this module throws; MSAL's AuthError resets subclass prototypes, so a brand, not instanceof. */
+const FAILURE = Symbol('identity network failure');
+const REFUSAL = Symbol('device code refusal');
+
+/**
+ * A typed failure as an MSAL AuthError, so MSAL passes it on unchanged instead of replacing it
+ * with its generic network_error. Only MSAL calls this module, so loading MSAL here costs nothing.
+ */
+async function authError(code: string, message: string, brand: { [FAILURE]: NetworkFailure } | { [REFUSAL]: DeviceCodeRefusal }): Promise<Error> {
+  const { AuthError } = await import('@azure/msal-node');
+  return Object.assign(new AuthError(code, '', message), brand);
+}
+
+/** What the network failed with (unreachable, untrusted certificate, not JSON), when `error` is that failure. */
+export function networkFailureOf(error: unknown): NetworkFailure | undefined {
+  return (error as { [FAILURE]?: NetworkFailure } | undefined)?.[FAILURE];
+}
+
+/** The device-code endpoint's OAuth error (MSAL would pass it on as if it were a code), when `error` is that refusal. */
+export function deviceCodeRefusalOf(error: unknown): DeviceCodeRefusal | undefined {
+  return (error as { [REFUSAL]?: DeviceCodeRefusal } | undefined)?.[REFUSAL];
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|DEPTH_ZERO/i;
@@ -70,22 +94,15 @@ function defaultFetch(authorityOrigin: string, caPem: string | undefined): Login
   };
 }
 
-/** MSAL's `system.networkClient`: fetch with the dev CA trusted for the authority host only, timeouts, failure tracking. */
+/** MSAL's `system.networkClient`: fetch with the dev CA trusted for the authority host only, timeouts, typed failures. */
 export function createIdentityNetwork(options: IdentityNetworkOptions): IdentityNetwork {
   const authorityOrigin = new URL(options.authorityHost).origin;
   const doFetch = options.fetch ?? defaultFetch(authorityOrigin, options.caPem);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const completeUris = new Map<string, string>();
-  let deviceCodeError: { error: string; description?: string } | undefined;
-  let failureCount = 0;
-  let lastFailure: NetworkFailure | undefined;
 
-  // Only MSAL calls this module, so MSAL is loaded by then; importing it lazily keeps it off the fast path.
   const fail = async (failure: NetworkFailure, message: string): Promise<never> => {
-    failureCount += 1;
-    lastFailure = failure;
-    const { AuthError } = await import('@azure/msal-node');
-    throw new AuthError('network_error', '', message);
+    throw await authError('network_error', message, { [FAILURE]: failure });
   };
 
   async function send<T>(method: 'GET' | 'POST', url: string, requestOptions?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -115,7 +132,10 @@ export function createIdentityNetwork(options: IdentityNetworkOptions): Identity
     }
     if (method === 'POST' && /\/devicecode$/.test(new URL(url).pathname) && typeof body === 'object' && body) {
       const { user_code: userCode, verification_uri_complete: complete, error, error_description: description } = body as Record<string, unknown>;
-      deviceCodeError = typeof error === 'string' ? { error, ...(typeof description === 'string' && { description }) } : undefined;
+      if (typeof error === 'string') {
+        const refusal = { error, ...(typeof description === 'string' && { description }) };
+        throw await authError(error, refusal.description ?? error, { [REFUSAL]: refusal });
+      }
       if (typeof userCode === 'string' && typeof complete === 'string') {
         completeUris.clear();
         completeUris.set(userCode, complete);
@@ -129,16 +149,7 @@ export function createIdentityNetwork(options: IdentityNetworkOptions): Identity
   }
 
   return {
-    get failureCount() {
-      return failureCount;
-    },
-    get lastFailure() {
-      return lastFailure;
-    },
     verificationUriComplete: (userCode) => completeUris.get(userCode),
-    get deviceCodeError() {
-      return deviceCodeError;
-    },
     sendGetRequestAsync: (url, requestOptions, timeout) => send('GET', url, requestOptions, timeout),
     sendPostRequestAsync: (url, requestOptions) => send('POST', url, requestOptions),
     getJson: (url) => send('GET', url),

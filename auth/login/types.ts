@@ -40,11 +40,22 @@ export interface SignInOptions {
   onDeviceCode: (prompt: DeviceCodePrompt) => void;
   /** Aborting stops polling; signIn then rejects with SignInCancelledError. */
   signal?: AbortSignal;
+  /** A claims request (JSON) from a server's claims challenge, e.g. an authentication context. */
+  claims?: string;
+  /** More scopes to consent to in this sign-in (a server's insufficient_scope named them). */
+  scopes?: string[];
+}
+
+export interface SilentOptions {
+  /** Skip the cached access token and redeem the refresh token. */
+  forceRefresh?: boolean;
+  /** A claims request (JSON) from a server's claims challenge; implies a new token. */
+  claims?: string;
 }
 
 export interface Authenticator {
   /** Cached token, or a refresh with the refresh token; no user interaction. Throws SignInRequiredError when that is impossible. */
-  acquireTokenSilently(options?: { forceRefresh?: boolean }): Promise<AccessToken>;
+  acquireTokenSilently(options?: SilentOptions): Promise<AccessToken>;
   /** Interactive device-code sign-in. */
   signIn(options: SignInOptions): Promise<AccessToken>;
   /** Removes the account (and its tokens) from the cache. Returns the account removed, if any. */

@@ -4,7 +4,8 @@
  * and an OAuth-style JSON body.
  */
 
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/** `insufficient_claims`: Entra's claims challenge (Conditional Access authentication context, CAE). */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_claims';
 
 export interface ChallengeParams {
   /** Omitted when the request carried no bearer credentials at all (RFC 6750 §3.1). */
@@ -12,6 +13,8 @@ export interface ChallengeParams {
   description?: string;
   /** Full scope strings the client should request. */
   scopes?: readonly string[];
+  /** With insufficient_claims: the claims request (JSON) the client should get a new token with; sent base64-encoded. */
+  claims?: string;
   resourceMetadataUrl: string;
 }
 
@@ -21,7 +24,7 @@ export interface AuthFailure {
   body: { error: string; error_description: string };
 }
 
-const STATUS: Record<BearerErrorCode, 400 | 401 | 403> = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403 };
+const STATUS: Record<BearerErrorCode, 400 | 401 | 403> = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403, insufficient_claims: 401 };
 
 /** quoted-string per RFC 9110; our values never need more than escaping `"` and `\`. */
 function quoted(value: string): string {
@@ -33,6 +36,7 @@ export function bearerChallenge(params: ChallengeParams): string {
   if (params.error) parts.push(`error=${quoted(params.error)}`);
   if (params.error && params.description) parts.push(`error_description=${quoted(params.description)}`);
   if (params.scopes?.length) parts.push(`scope=${quoted(params.scopes.join(' '))}`);
+  if (params.claims) parts.push(`claims=${quoted(Buffer.from(params.claims).toString('base64'))}`);
   parts.push(`resource_metadata=${quoted(params.resourceMetadataUrl)}`);
   return `Bearer ${parts.join(', ')}`;
 }

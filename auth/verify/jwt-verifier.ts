@@ -23,6 +23,8 @@ export interface VerifiedToken {
   tenantId?: string;
   /** From `scp` and `roles`. */
   scopes: string[];
+  /** Authentication context ids the sign-in satisfied (Entra's `acrs`); empty when none. */
+  acrs: string[];
   /** Seconds since the epoch. */
   expiresAt: number;
 }
@@ -74,7 +76,8 @@ function checkClaims(payload: JWTPayload, settings: VerifierSettings): VerifiedT
     if (tenantId === undefined) throw new TokenRejectedError('token has no tenant (tid)');
     if (tenantId.toLowerCase() !== settings.tenantId.toLowerCase()) throw new TokenRejectedError('token is from another tenant');
   }
-  const clientId = stringClaim(payload, 'azp') ?? stringClaim(payload, 'appid');
+  const generic = settings.claims === 'rfc9068';
+  const clientId = stringClaim(payload, 'azp') ?? stringClaim(payload, 'appid') ?? (generic ? stringClaim(payload, 'client_id') : undefined);
   if (settings.allowedClientIds.length > 0 && (clientId === undefined || !settings.allowedClientIds.includes(clientId))) {
     throw new TokenRejectedError('client application not allowed');
   }
@@ -87,7 +90,8 @@ function checkClaims(payload: JWTPayload, settings: VerifierSettings): VerifiedT
     ...(subject !== undefined && { subject }),
     ...(clientId !== undefined && { clientId }),
     ...(tenantId !== undefined && { tenantId }),
-    scopes: grantedScopes(payload),
+    scopes: grantedScopes(payload, settings.claims),
+    acrs: Array.isArray(payload.acrs) ? payload.acrs.filter((v): v is string => typeof v === 'string') : [],
     expiresAt: payload.exp as number,
   };
 }

@@ -1,12 +1,15 @@
 /**
  * Scopes a token grants: delegated scopes from `scp` (space-separated) and app roles from
- * `roles`. Nothing else counts — in particular not a generic `scope` claim, which Entra
- * never issues and which is therefore no evidence of consent.
+ * `roles`. Nothing else counts for Entra — in particular not a generic `scope` claim, which
+ * Entra never issues and which is therefore no evidence of consent; only tokens of a generic
+ * authorization server (`rfc9068`) are read for RFC 9068's `scope`.
  */
-export function grantedScopes(claims: Record<string, unknown>): string[] {
+export function grantedScopes(claims: Record<string, unknown>, style: 'entra' | 'rfc9068' = 'entra'): string[] {
   const granted = new Set<string>();
-  const { scp, roles } = claims;
+  const { scp, roles, scope } = claims;
   if (typeof scp === 'string') scp.split(' ').filter(Boolean).forEach((s) => granted.add(s));
+  // RFC 9068 §2.2.3: a generic authorization server's JWT access tokens carry `scope`.
+  if (style === 'rfc9068' && typeof scope === 'string') scope.split(' ').filter(Boolean).forEach((s) => granted.add(s));
   for (const list of [scp, roles]) {
     if (Array.isArray(list)) list.filter((s): s is string => typeof s === 'string').forEach((s) => granted.add(s));
   }

@@ -23,6 +23,12 @@ export interface VerifierSettings {
   tenantId?: string;
   /** When non-empty, `azp` (v2) or `appid` (v1) must be one of these. */
   allowedClientIds: string[];
+  /**
+   * Which claims carry scopes and the client: `entra` (default) only `scp`/`roles` and
+   * `azp`/`appid`; `rfc9068` (a generic OAuth authorization server, AUTH_ISSUER) also RFC 9068's
+   * `scope` and `client_id`. Entra never issues `scope`, so there it would be no evidence of consent.
+   */
+  claims?: 'entra' | 'rfc9068';
   /** Tolerance for `exp`/`nbf`, seconds. */
   clockToleranceSeconds: number;
 }

@@ -54,7 +54,8 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
 
   const run = async (args: string[]) => {
     const started = Date.now();
-    const cli = startCli(['-p', 'reverse hello and echo hi', '--mcp-config', configFile, ...args], {
+    // --yes: these are the user's own servers; approvals have their own tests (permissions-print).
+    const cli = startCli(['-p', 'reverse hello and echo hi', '--mcp-config', configFile, '--yes', ...args], {
       cwd: dir,
       env: { HOME: dir, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, WARDEN_TEST_KEY: HEADER_SECRET },
     });

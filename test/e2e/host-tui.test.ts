@@ -31,7 +31,13 @@ describe.skipIf(!tmuxAvailable)('the chat with two servers in a real terminal', 
       startFakeAnthropic(),
     ]);
     dir = mkdtempSync(join(tmpdir(), 'warden-host-tui-'));
-    writeFileSync(join(dir, 'servers.json'), JSON.stringify({ mcpServers: { alpha: { type: 'http', url: alpha.server.url }, beta: { type: 'http', url: beta.server.url } } }));
+    writeFileSync(
+      join(dir, 'servers.json'),
+      JSON.stringify({
+        // Warden's tools are declared read-only: with this trust they run without asking (approvals-tui tests the asking).
+        mcpServers: { alpha: { type: 'http', url: alpha.server.url, trust: 'read-only' }, beta: { type: 'http', url: beta.server.url, trust: 'read-only' } },
+      }),
+    );
   });
   afterAll(async () => {
     await terminal?.kill();

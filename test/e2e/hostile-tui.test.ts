@@ -34,6 +34,10 @@ describe.skipIf(!tmuxAvailable)('the chat against a server that floods progress 
     await terminal.waitForScreen(/connected · 3 tools/);
 
     await terminal.typeLine('reverse abc');
+    // Its tools declare nothing, so the call asks first (the question shows nothing of the server's text).
+    const question = await terminal.waitForScreen(/waiting for you[\s\S]*annotations: none declared/);
+    expect(question).not.toMatch(/pwned/);
+    await terminal.sendKeys(['y'], { literal: true });
     // While the call runs, its pane shows the message cut to the line with an ellipsis.
     const running = await terminal.waitForScreen(/Step \d x+…/);
     expect(running).not.toMatch(/pwned/);

@@ -11,12 +11,17 @@ export interface RecordedRequest {
     stream?: boolean;
     max_tokens: number;
     system?: unknown;
-    tools?: Array<{ name: string; description?: string; input_schema: Record<string, unknown> }>;
+    tools?: Array<{ name: string; type?: string; description?: string; input_schema?: Record<string, unknown>; defer_loading?: boolean }>;
     messages: Array<{ role: 'user' | 'assistant'; content: string | Array<Record<string, unknown>> }>;
   };
 }
 
-export type ScriptedBlock = { type: 'text'; text: string } | { type: 'tool_use'; id?: string; name: string; input: Record<string, unknown> };
+export type ScriptedBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id?: string; name: string; input: Record<string, unknown> }
+  /** The API's own tool search, as it streams it: the search call, then its result naming the tools found. */
+  | { type: 'server_tool_use'; id: string; name: 'tool_search_tool_bm25' | 'tool_search_tool_regex'; input: Record<string, unknown> }
+  | { type: 'tool_search_tool_result'; tool_use_id: string; tool_names: string[] };
 
 /** A streamed reply: content blocks, then stop reason and usage. */
 export interface StreamReply {
@@ -117,6 +122,12 @@ function streamReply(res: ServerResponse, request: RecordedRequest, reply: Strea
       for (const part of pieces(block.text, 6)) {
         sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: part } });
       }
+    } else if (block.type === 'server_tool_use') {
+      sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'server_tool_use', id: block.id, name: block.name, input: {} } });
+      sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } });
+    } else if (block.type === 'tool_search_tool_result') {
+      const content = { type: 'tool_search_tool_search_result', tool_references: block.tool_names.map((tool_name) => ({ type: 'tool_reference', tool_name })) };
+      sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_search_tool_result', tool_use_id: block.tool_use_id, content } });
     } else {
       const toolId = block.id ?? `toolu_test_${messageCounter}_${index}`;
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId, name: block.name, input: {} } });

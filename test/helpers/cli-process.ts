@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI (`npm test` builds first), spawned as a user would run it. */
@@ -26,12 +28,14 @@ export interface StartCliOptions {
 }
 
 /**
- * Spawns `node dist/bundle/cli.js ...args` with a clean env (only what is passed plus PATH/HOME),
- * so a developer's own .env or ANTHROPIC_API_KEY never leaks into a test.
+ * Spawns `node dist/bundle/cli.js ...args` with a clean env (only what is passed plus PATH and a
+ * fresh temporary HOME), so a developer's own .env, ANTHROPIC_API_KEY, ~/.config/warden (server
+ * files, saved permissions, audit log, token cache) never leak into a test or get written by one.
  */
 export function startCli(args: string[], options: StartCliOptions = {}): CliProcess {
-  const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TERM']) {
+  const home = mkdtempSync(join(tmpdir(), 'warden-cli-home-'));
+  const env: Record<string, string> = { HOME: home };
+  for (const key of ['PATH', 'TMPDIR', 'LANG', 'TERM']) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
@@ -41,8 +45,8 @@ export function startCli(args: string[], options: StartCliOptions = {}): CliProc
   }
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     env,
-    // A neutral cwd so no developer `.env` is picked up by dotenv.
-    cwd: options.cwd ?? tmpdir(),
+    // A neutral cwd so no developer `.env` or `.mcp.json` is picked up.
+    cwd: options.cwd ?? home,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -57,6 +61,7 @@ export function startCli(args: string[], options: StartCliOptions = {}): CliProc
   void exited.then(() => {
     hasExited = true;
     notify();
+    rmSync(home, { recursive: true, force: true });
   });
 
   const waitFor: CliProcess['waitFor'] = (pattern, stream = 'any') =>

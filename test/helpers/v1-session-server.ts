@@ -15,6 +15,8 @@ export interface V1SessionServer {
   url: string;
   /** Session ids handed out so far. */
   readonly sessions: string[];
+  /** Session ids a client ended with DELETE. */
+  readonly terminated: string[];
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startV1SessionServer(): Promise<V1SessionServer> {
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const sessions: string[] = [];
+  const terminated: string[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = req.headers['mcp-session-id'];
@@ -74,6 +77,9 @@ export async function startV1SessionServer(): Promise<V1SessionServer> {
       onsessioninitialized: (sessionId) => {
         transports.set(sessionId, transport);
         sessions.push(sessionId);
+      },
+      onsessionclosed: (sessionId) => {
+        terminated.push(sessionId);
       },
     });
     transport.onclose = () => {
@@ -93,6 +99,7 @@ export async function startV1SessionServer(): Promise<V1SessionServer> {
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     sessions,
+    terminated,
     close: async () => {
       await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
       http.closeAllConnections();

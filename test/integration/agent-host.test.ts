@@ -259,6 +259,19 @@ describe('a protected server signed in with a static bearer token from a named v
       await Promise.all([signedIn.close(), missing.close()]);
     }
   });
+
+  it('a token the server refuses: its reason (error and error_description) in one line, never the token', async () => {
+    const expired = await minter.mint({ exp: 1 });
+    const refused = engineWith({ API_TOKEN: expired });
+    try {
+      await refused.start();
+      const connection = refused.getStatus().servers[0]?.connection;
+      expect(connection).toMatchObject({ state: 'sign-in-needed', reason: expect.stringMatching(/^server "api" refused the token in API_TOKEN \(invalid_token: .*expired/) });
+      expect(JSON.stringify(refused.getStatus())).not.toContain(expired);
+    } finally {
+      await refused.close();
+    }
+  });
 });
 
 describe('the demo model with two configured servers', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli-process.js';
@@ -14,7 +15,7 @@ describe('warden dev-idp (the compiled CLI)', () => {
     const dataDir = newDir();
     const cli = startCli(['dev-idp', '--port', '0', '--data-dir', dataDir, '--token-lifetime', '120']);
     try {
-      const [, authorityHost, tenantId, clientId, apiScope, , caFile] = (await cli.waitFor(ENV_BLOCK, 'stdout')) as string[];
+      const [, authorityHost, tenantId, clientId, apiScope, audience, caFile] = (await cli.waitFor(ENV_BLOCK, 'stdout')) as string[];
       expect(cli.stdout()).toContain('NOT FOR PRODUCTION');
       expect(cli.stdout()).toContain(`${authorityHost}/devicelogin`);
       expect(caFile).toBe(join(dataDir, 'tls-cert.pem'));
@@ -39,6 +40,9 @@ describe('warden dev-idp (the compiled CLI)', () => {
       expect((await post('/devicelogin', { user_code: code.user_code as string })).status).toBe(200);
       const tokens = JSON.parse((await post(`/${tenantId}/oauth2/v2.0/token`, { client_id: clientId as string, grant_type: 'device_code', device_code: code.device_code as string })).text) as Record<string, unknown>;
       expect(tokens.expires_in).toBe(120);
+      // The printed ENTRA_API_AUDIENCE is what the token says, so a server configured from it accepts the token.
+      expect(decodeJwt(String(tokens.access_token)).aud).toBe(audience);
+      expect(cli.stdout()).toContain(`token aud      ${audience}`);
       await cli.waitFor(/tokens issued to dev@warden\.example/, 'stderr');
 
       const output = cli.stdout() + cli.stderr();

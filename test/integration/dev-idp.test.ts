@@ -128,9 +128,17 @@ describe('dev identity provider: discovery and keys', () => {
       `ENTRA_TENANT_ID=${idp.tenantId}`,
       `ENTRA_CLIENT_ID=${idp.clientId}`,
       `ENTRA_API_SCOPE=${idp.apiScope}`,
-      `ENTRA_API_AUDIENCE=${idp.apiAudience}`,
+      `ENTRA_API_AUDIENCE=${idp.tokenAudience}`,
       `WARDEN_DEV_CA_FILE=${idp.caFile}`,
     ]);
+  });
+
+  it('prints as ENTRA_API_AUDIENCE the aud its access tokens carry (a server comparing aud exactly accepts them)', async () => {
+    const t = await start();
+    const printed = t.idp.envLines().find((line) => line.startsWith('ENTRA_API_AUDIENCE='))?.slice('ENTRA_API_AUDIENCE='.length);
+    const tokens = await signIn(t);
+    expect(decodeJwt(String(tokens.access_token)).aud).toBe(printed);
+    expect(t.idp.apiScope.startsWith(`api://${printed}/`)).toBe(true);
   });
 
   it('takes its ids, scope name and user from options (an API GUID becomes api://GUID)', async () => {

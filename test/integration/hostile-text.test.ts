@@ -49,7 +49,8 @@ describe('a hostile MCP server against warden -p', () => {
       text(`The server said: ${dirty('done')}\nSecond line.`),
     );
     const env = { MCP_SERVER_URL: hostile.url, ANTHROPIC_API_KEY: 'sk-ant-hostile', ANTHROPIC_BASE_URL: claude.url };
-    const { code, stdout, stderr } = await run(['-p', 'reverse abc', '--no-auth'], env);
+    // --yes: the hostile tools declare nothing, so they would need approval (tested in permissions-print).
+    const { code, stdout, stderr } = await run(['-p', 'reverse abc', '--no-auth', '--yes'], env);
 
     expect(code).toBe(0);
     expect(stdout).not.toMatch(TERMINAL_CONTROL);
@@ -80,7 +81,7 @@ describe('a hostile MCP server against warden -p', () => {
     const flood = await startHostileServer({ bigMessageChars: 200_000 });
     try {
       const started = Date.now();
-      const { code, stderr } = await run(['-p', 'reverse abc', '--no-auth'], { MCP_SERVER_URL: flood.url });
+      const { code, stderr } = await run(['-p', 'reverse abc', '--no-auth', '--yes'], { MCP_SERVER_URL: flood.url });
       expect(code).toBe(0);
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(stderr).not.toMatch(TERMINAL_CONTROL);

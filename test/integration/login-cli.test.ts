@@ -17,7 +17,7 @@ let env: Record<string, string>;
 let closedPort: number;
 const outputs: string[] = [];
 
-/** Stands in for the MCP server: /healthz and RFC 9728 metadata naming the dev provider. */
+/** Stands in for the MCP server: /healthz, RFC 9728 metadata naming the dev provider, and /mcp asking for a token. */
 function startFakeMcp(provider: RunningDevIdp): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -26,6 +26,10 @@ function startFakeMcp(provider: RunningDevIdp): Promise<Server> {
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ resource: url, authorization_servers: [provider.issuer], scopes_supported: [provider.apiScope] }));
+    }
+    if (req.url === '/mcp') {
+      const metadata = `http://${req.headers.host}/.well-known/oauth-protected-resource/mcp`;
+      return void res.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="${metadata}"` }).end();
     }
     res.writeHead(404).end();
   });
@@ -73,7 +77,7 @@ describe('warden login / status / logout against the dev identity provider', () 
     const { code, stdout } = await run(['status']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^Account: +not signed in \(run `warden login`\)$/m);
-    expect(stdout).toMatch(new RegExp(`^Server: +${mcpUrl.replace(/[/.]/g, '\\$&')} reachable \\(GET /healthz → 200\\)$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^Server: +${mcpUrl.replace(/[/.]/g, '\\$&')} reachable \\(MCP asks for a token; GET /healthz → 200\\)$`, 'm'));
   });
 
   it('login prints the code, waits for approval by POST, then says who signed in', async () => {
@@ -120,7 +124,7 @@ describe('warden login / status / logout against the dev identity provider', () 
       scopes: [idp.apiScope],
       tokenValid: true,
       canRefresh: true,
-      server: { url: mcpUrl, reachable: true, status: 200, authorizationServers: [idp.issuer] },
+      server: { url: mcpUrl, reachable: true, mcp: 'needs-token', status: 200, authorizationServers: [idp.issuer] },
     });
     expect(Date.parse(report.expiresOn)).toBeGreaterThan(Date.now());
 

@@ -170,6 +170,15 @@ describe('public tools (AUTH_PUBLIC_TOOLS)', () => {
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
+  it('reads RFC 9068 `scope` and `client_id` from a generic issuer’s tokens (no scp/azp there)', async () => {
+    const token = await minter.mint({ scp: undefined, azp: undefined, scope: 'openid execute', client_id: 'generic-client' });
+    const res = await fetch(t.server.url, { method: 'POST', headers: { ...jsonRpcHeaders, Authorization: `Bearer ${token}` }, body: callTool('reverse', { text: 'rfc' }) });
+    expect(res.status).toBe(200);
+    const without = await minter.mint({ scp: undefined, azp: undefined, scope: 'openid', client_id: 'generic-client' });
+    const refused = await fetch(t.server.url, { method: 'POST', headers: { ...jsonRpcHeaders, Authorization: `Bearer ${without}` }, body: callTool('reverse', { text: 'rfc' }) });
+    expect(refused.status).toBe(403);
+  });
+
   it('publishes the generic issuer and plain scope names', async () => {
     const doc = (await (await fetch(`${t.server.origin}/.well-known/oauth-protected-resource`)).json()) as Record<string, unknown>;
     expect(doc.authorization_servers).toEqual([minter.issuer]);

@@ -26,6 +26,7 @@ describe('loadServerConfig', () => {
       authorizationServers: [`https://login.microsoftonline.com/${TENANT}/v2.0`],
       requiredScopes: ['execute'],
       toolScopes: {},
+      toolAcrs: {},
       publicTools: [],
       scopePrefix: `api://${APP}`,
     });
@@ -50,7 +51,8 @@ describe('loadServerConfig', () => {
       AUTH_ALLOWED_CLIENT_IDS: 'one,two',
     });
     expect(config.auth).toMatchObject({
-      verifier: { issuers: ['https://issuer.example'], audiences: ['mcp', 'mcp2'], allowedClientIds: ['one', 'two'] },
+      // A generic issuer's tokens are read by RFC 9068 (`scope`, `client_id`); Entra's never are.
+      verifier: { issuers: ['https://issuer.example'], audiences: ['mcp', 'mcp2'], allowedClientIds: ['one', 'two'], claims: 'rfc9068' },
       authorizationServers: ['https://issuer.example'],
       requiredScopes: ['mcp.use'],
       toolScopes: { reverse: ['execute'], get_forecast: ['weather.read', 'weather.any'] },

@@ -1,4 +1,4 @@
-import type { AuthenticatorDeps, LoginConfigValues } from '../../../auth/login/index.js';
+import type { AuthenticatorDeps, LoginConfig, LoginConfigValues } from '../../../auth/login/index.js';
 import type { SignInRequest } from '../../../auth/login/sign-in-policy.js';
 import type { Env } from '../../../config/load.js';
 import type { DiscoveredAuth } from './discovery.js';
@@ -33,14 +33,20 @@ export function signInRequest(env: Env, serverUrl: string, discovered: Discovere
 }
 
 /**
- * The real (MSAL device-code) Authenticator from ENTRA_* settings; what the server's RFC 9728
- * metadata says fills in the authority and scope only where they are not configured.
- * MSAL is loaded on first need, so --no-auth and print-mode usage errors never load it.
+ * The sign-in settings by the one rule: ENTRA_* as configured (flags, environment, the server's
+ * `auth` entry merged in); what the server's RFC 9728 metadata says fills in the authority and
+ * scope only where they are not configured. Throws ConfigError naming what is missing.
+ */
+export async function loginConfigFor(env: Env, discovered: DiscoveredAuth | undefined): Promise<LoginConfig> {
+  // auth/login/config.ts brings zod: loaded on first need, never on the chat's first frame.
+  const { buildLoginConfig, loadLoginConfig } = await import('../../../auth/login/index.js');
+  return discovered ? buildLoginConfig(discoveredLoginValues(env, discovered), env) : loadLoginConfig(env);
+}
+
+/**
+ * The real (MSAL device-code) Authenticator from those settings. MSAL is loaded on first need,
+ * so --no-auth and print-mode usage errors never load it.
  */
 export function loginAuthenticatorFactory(env: Env, deps: AuthenticatorDeps = {}): AuthenticatorFactory {
-  return async (discovered) => {
-    const { buildLoginConfig, createAuthenticator, loadLoginConfig } = await import('../../../auth/login/index.js');
-    const config = discovered ? buildLoginConfig(discoveredLoginValues(env, discovered), env) : loadLoginConfig(env);
-    return createAuthenticator(config, deps);
-  };
+  return async (discovered) => (await import('../../../auth/login/index.js')).createAuthenticator(await loginConfigFor(env, discovered), deps);
 }

@@ -1,8 +1,11 @@
 import type { AuthProvider, FetchLike } from '@modelcontextprotocol/client';
 import { describeApprovalReason, type ApprovalReason } from '../../../auth/login/sign-in-policy.js';
+import { printableUrl } from '../../../config/printable-url.js';
+import { safeLine } from '../../../config/terminal-text.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type Authenticator } from '../../../auth/login/types.js';
 import type { AuthState } from '../engine-types.js';
-import { AuthFailedError, ServerApprovalNeededError, SignInNeededError } from '../mcp/errors.js';
+import { AuthFailedError, ServerApprovalNeededError, SignInNeededError, TokenRejectedError } from '../mcp/errors.js';
+import { loadMcpSdk } from '../mcp/sdk.js';
 import { discoverAuth, type DiscoveredAuth } from './discovery.js';
 import type { SignInGate } from './sign-in-gate.js';
 
@@ -34,6 +37,30 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
+ * The claims request of an Entra claims challenge (`error="insufficient_claims", claims="<base64 JSON>"`),
+ * used by Conditional Access authentication contexts and CAE; undefined for any other 401.
+ */
+function claimsChallenge(response: Response | undefined): string | undefined {
+  const header = response?.headers.get('www-authenticate') ?? '';
+  if (!/\berror="?insufficient_claims\b/.test(header)) return undefined;
+  const encoded = /\bclaims="([^"]*)"/.exec(header)?.[1];
+  if (!encoded) return undefined;
+  const json = Buffer.from(encoded, 'base64').toString('utf8');
+  try {
+    JSON.parse(json);
+    return json;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bearer token a request carries (compared, never shown). */
+function sentBearer(init: RequestInit | undefined): string | undefined {
+  const header = new Headers(init?.headers).get('authorization');
+  return header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
+}
+
+/**
  * Tokens for the MCP transport: silent acquisition (kept in memory so the file cache is not read
  * per request), one forced refresh on 401, zero-config discovery, and device-code sign-in.
  */
@@ -49,11 +76,36 @@ export class SessionAuth {
   private permission: Promise<ApprovalReason | undefined> | undefined;
   /** The user said no to the pending approval; asked again only on an explicit sign-in. */
   private declined = false;
+  /** A token the identity provider issued in this run (sign-in or forced refresh) that the server has not accepted yet. */
+  private unproven: string | undefined;
+  /** The claims the server's last claims challenge asked for; an interactive sign-in asks for them too. */
+  private claims: string | undefined;
+  /** Scopes a 403 insufficient_scope named that the next sign-in consents to, and those asked for already. */
+  private consent: string[] = [];
+  private readonly consented = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: SessionAuthOptions) {
     this.authenticator = options.authenticator;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The transport's fetch, watched: a 401 to a token the identity provider has just issued ends
+   * with the server's own reason, where another refresh or sign-in would only get the same token
+   * rejected again (the device-code loop of issue 13). Its first 2xx proves the token. A 403
+   * insufficient_scope naming scopes is noted for the next sign-in to consent to.
+   */
+  watchFetch(base: FetchLike | undefined): FetchLike {
+    return async (url, init) => {
+      const response = await (base ?? fetch)(url, init);
+      if (response.status === 403 && sentBearer(init) !== undefined) await this.insufficientScope(response);
+      if (this.unproven === undefined || sentBearer(init) !== this.unproven) return response;
+      if (response.ok) this.unproven = undefined;
+      // A claims challenge asks for more than this token has: onUnauthorized gets a token with it.
+      else if (response.status === 401 && !claimsChallenge(response)) throw await this.rejected(response);
+      return response;
+    };
   }
 
   /** The transport's view: `token()` before each request, `onUnauthorized()` once per 401. */
@@ -92,8 +144,10 @@ export class SessionAuth {
     }
     if (!authenticator) throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'}`);
     await this.requirePermission();
+    const claims = claimsChallenge(challenge);
+    if (claims !== undefined) this.claims = claims;
     // Concurrent 401s share one refresh.
-    this.refreshing ??= this.refresh(authenticator).finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.refresh(authenticator, claims).finally(() => (this.refreshing = undefined));
     await this.refreshing;
   }
 
@@ -118,8 +172,12 @@ export class SessionAuth {
       const token = await authenticator.signIn({
         onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
         ...(signal && { signal }),
+        ...(this.claims !== undefined && { claims: this.claims }),
+        ...(this.consent.length > 0 && { scopes: this.consent }),
       });
-      await this.accept(token);
+      for (const scope of this.consent) this.consented.add(scope);
+      this.consent = [];
+      await this.accept(token, true);
       return token;
     } catch (error) {
       const cancelled = signal?.aborted === true || error instanceof SignInCancelledError;
@@ -152,11 +210,41 @@ export class SessionAuth {
   }
 
   /** A token obtained: the server is bound to its scope (first use) before the token is handed out. */
-  private async accept(token: AccessToken): Promise<string> {
+  private async accept(token: AccessToken, issuedNow = false): Promise<string> {
     await this.options.gate?.bind(this.discovered);
     this.cached = token;
+    if (issuedNow) this.unproven = token.accessToken;
     this.options.onState({ state: 'signed-in', account: token.account.username, expiresAt: token.expiresOn.getTime() });
     return token.accessToken;
+  }
+
+  /**
+   * A 403 insufficient_scope naming scopes: the next sign-in asks for them, once. Named again after
+   * that consent, it is the server's (or the identity provider's) refusal, not a reason to ask again.
+   */
+  private async insufficientScope(response: Response): Promise<void> {
+    const { extractWWWAuthenticateParams } = await loadMcpSdk();
+    const { error, scope, errorDescription } = extractWWWAuthenticateParams(response);
+    if (error !== 'insufficient_scope' || !scope) return;
+    const wanted = scope.split(' ').filter(Boolean);
+    const fresh = wanted.filter((s) => !this.consented.has(s));
+    if (fresh.length > 0) {
+      this.consent = wanted;
+      return;
+    }
+    const reason = `${safeLine(scope, 160)}${errorDescription ? `: ${safeLine(errorDescription, 160)}` : ''}`;
+    this.options.onState({ state: 'error', error: `the server at ${printableUrl(this.options.serverUrl)} still refuses after consent to ${reason}`, rejected: true });
+  }
+
+  /** The server's 401 to a just-issued token, as one sanitised line (its `error` and `error_description`). */
+  private async rejected(response: Response): Promise<TokenRejectedError> {
+    const { extractWWWAuthenticateParams } = await loadMcpSdk();
+    const { error, errorDescription } = extractWWWAuthenticateParams(response);
+    await response.body?.cancel().catch(() => undefined);
+    const reason = error ? `${safeLine(error, 40)}${errorDescription ? `: ${safeLine(errorDescription, 160)}` : ''}` : 'HTTP 401, no reason given';
+    const text = `the server at ${printableUrl(this.options.serverUrl)} rejected the token just issued for it (${reason}); signing in again will not help — check the audience and issuer it expects`;
+    this.options.onState({ state: 'error', error: text, rejected: true });
+    return new TokenRejectedError(text);
   }
 
   /** Whether a gate has anything to say yet (it needs the Authenticator's settings first). */
@@ -185,9 +273,10 @@ export class SessionAuth {
     if (reason) throw new ServerApprovalNeededError(reason, describeApprovalReason(reason, this.options.approvalHint ?? 'approve it to continue'));
   }
 
-  private async refresh(authenticator: Authenticator): Promise<void> {
+  /** One silent refresh per 401; with a claims challenge's claims, a token that carries them. */
+  private async refresh(authenticator: Authenticator, claims: string | undefined): Promise<void> {
     try {
-      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true }));
+      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true, ...(claims !== undefined && { claims }) }), true);
     } catch (error) {
       if (error instanceof SignInRequiredError) {
         this.options.onState({ state: 'signed-out' });

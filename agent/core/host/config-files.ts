@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
-import { parseServerFile, serverConfigError, type ServerEntry } from './config-schema.js';
+import { parseConfigFile, serverConfigError, type FilePermissions, type ServerEntry } from './config-schema.js';
 import { expandVariables, MissingVariableError } from './expand.js';
 import type { ServerConfig, ServerSource, ToolFilter } from './server-config.js';
 
@@ -23,6 +23,8 @@ export interface ServerFile {
   servers: ServerConfig[];
   /** Names of servers whose settings read the environment (`${VAR}`, `auth.tokenEnv`). */
   usingEnv: Set<string>;
+  /** The file's `permissions` (tool patterns, saved rules), as written. */
+  permissions: FilePermissions;
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -53,14 +55,14 @@ export async function readServerFile(path: string, source: ServerSource, env: En
   } catch (error) {
     throw new ConfigError(`${safeLine(path, 300)}: not valid JSON${jsonErrorPosition(text, error)}`);
   }
-  const entries = parseServerFile(value, path);
+  const { servers: entries, permissions } = parseConfigFile(value, path);
   const usingEnv = new Set<string>();
   const servers = Object.entries(entries).map(([name, entry]) => {
     const { config, usedEnv } = resolveEntry(name, entry, { path, source, env });
     if (usedEnv) usingEnv.add(name);
     return config;
   });
-  return { path, hash: createHash('sha256').update(bytes).digest('hex'), servers, usingEnv };
+  return { path, hash: createHash('sha256').update(bytes).digest('hex'), servers, usingEnv, permissions };
 }
 
 interface Context {
@@ -112,6 +114,7 @@ function resolveEntry(name: string, entry: ServerEntry, ctx: Context): { config:
     ...(entry.timeout !== undefined && { timeoutMs: entry.timeout }),
     ...(tools && { tools }),
     ...(entry.auth && { auth: entry.auth }),
+    ...(entry.trust && { trust: entry.trust }),
   };
 
   if (type === 'stdio') {

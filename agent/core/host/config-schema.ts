@@ -34,8 +34,18 @@ const authSchema = z.discriminatedUnion(
       clientId: z.optional(text()),
     }),
     z.object({ kind: z.literal('bearer'), tokenEnv: envName }),
+    z.object({ kind: z.literal('oauth'), clientId: z.optional(text()), scope: z.optional(text()) }),
+    z.object({
+      kind: z.literal('client-credentials'),
+      clientId: text(),
+      scope: text(),
+      tenantId: z.optional(text()),
+      authorityHost: z.optional(text()),
+      certificateFile: z.optional(text()),
+      federatedTokenFile: z.optional(text()),
+    }),
   ],
-  { error: 'expected {"kind": "none"}, {"kind": "entra", …} or {"kind": "bearer", "tokenEnv": "VAR"}' },
+  { error: 'expected {"kind": "none"}, {"kind": "entra", …}, {"kind": "bearer", "tokenEnv": "VAR"}, {"kind": "oauth", …} or {"kind": "client-credentials", …}' },
 );
 
 const toolsSchema = z
@@ -58,15 +68,34 @@ export const serverEntrySchema = z.looseObject(
     ),
     tools: z.optional(toolsSchema),
     auth: z.optional(authSchema),
+    // Which of its tools run without asking (agent/core/permissions/policy.ts).
+    trust: z.optional(z.enum(['ask', 'read-only', 'all'], { error: 'expected "ask", "read-only" or "all"' })),
   },
   { error: 'expected an object' },
 );
 export type ServerEntry = z.infer<typeof serverEntrySchema>;
 
+const patternList = z.array(text('a tool pattern such as files__read_*').check(z.minLength(1, 'expected a tool pattern such as files__read_*')), {
+  error: 'expected a list of tool patterns such as ["files__read_*"]',
+});
+const savedRuleSchema = z.union([z.object({ tool: text('a tool name') }), z.object({ readOnlyServer: text('a server name') })], {
+  error: 'expected {"tool": "SERVER__TOOL"} or {"readOnlyServer": "SERVER"}',
+});
+
+/** Tool permissions: patterns over `SERVER__TOOL` names, and the rules saved from the approval prompt. */
+export const permissionsSchema = z.looseObject(
+  { allow: z.optional(patternList), deny: z.optional(patternList), saved: z.optional(z.array(savedRuleSchema, { error: 'expected a list of saved rules' })) },
+  { error: 'expected {"allow": [...], "deny": [...]}' },
+);
+
 export const serverFileSchema = z.looseObject(
-  { mcpServers: z.optional(z.record(z.string(), serverEntrySchema, { error: 'expected an object of servers' })) },
+  {
+    mcpServers: z.optional(z.record(z.string(), serverEntrySchema, { error: 'expected an object of servers' })),
+    permissions: z.optional(permissionsSchema),
+  },
   { error: 'expected a JSON object' },
 );
+export type FilePermissions = z.infer<typeof permissionsSchema>;
 
 /** `args[2]`, `headers.X-Api-Key`: how a key is named in an error. */
 function keyPath(path: readonly PropertyKey[]): string {
@@ -81,6 +110,11 @@ export function serverConfigError(file: string, server: string | undefined, key:
 
 /** Parses a file's JSON value; throws one ConfigError naming the file, the server and the key. */
 export function parseServerFile(value: unknown, file: string): Record<string, ServerEntry> {
+  return parseConfigFile(value, file).servers;
+}
+
+/** The whole file: its servers and its permissions. */
+export function parseConfigFile(value: unknown, file: string): { servers: Record<string, ServerEntry>; permissions: FilePermissions } {
   const result = z.safeParse(serverFileSchema, value);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -95,5 +129,5 @@ export function parseServerFile(value: unknown, file: string): Record<string, Se
       throw serverConfigError(file, name, undefined, 'invalid server name: use letters, digits, "_" and "-" (at most 64)');
     }
   }
-  return servers;
+  return { servers, permissions: result.data.permissions ?? {} };
 }

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { DEFAULT_SERVER_URL, shortcutServerUrl } from '../../config.js';
+import type { PermissionRule, SavedRule } from '../permissions/policy.js';
 import { readServerFile, type ServerFile } from './config-files.js';
 import { projectServerFile, trustStoreFile, userServerFile } from './paths.js';
 import type { ServerConfig } from './server-config.js';
@@ -40,11 +41,20 @@ export interface LoadServerOptions {
   trustStorePath?: string;
 }
 
-/** A project file whose servers wait for approval: approveProjectFile(file, hash), then start `servers`. */
+/** A project file whose servers (and allow rules) wait for approval: approveProjectFile(file, hash), then load again. */
 export interface UntrustedProjectFile {
   file: string;
   hash: string;
   servers: ServerConfig[];
+  /** Its `permissions.allow` patterns: tools it would let run without asking. */
+  allowRules: string[];
+}
+
+/** Tool permissions from the files: patterns with the file that set them, and the rules the user saved. */
+export interface FilePermissionRules {
+  allow: PermissionRule[];
+  deny: PermissionRule[];
+  saved: SavedRule[];
 }
 
 export interface LoadedServers {
@@ -53,6 +63,7 @@ export interface LoadedServers {
   /** Servers not used, with one line saying why (e.g. an unapproved project file). */
   skipped: { name: string; reason: string }[];
   untrusted: UntrustedProjectFile[];
+  permissions: FilePermissionRules;
 }
 
 /**
@@ -80,15 +91,29 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
     byName.set(server.name, server);
   };
 
+  const permissions: FilePermissionRules = { allow: [], deny: [], saved: [] };
+  const rulesOf = (file: ServerFile, withAllow: boolean): void => {
+    permissions.deny.push(...(file.permissions.deny ?? []).map((pattern) => ({ pattern, file: file.path })));
+    if (withAllow) permissions.allow.push(...(file.permissions.allow ?? []).map((pattern) => ({ pattern, file: file.path })));
+  };
+
   const userFile = userServerFile(home);
-  (await readServerFile(userFile, { kind: 'user', file: userFile }, env, true))?.servers.forEach(use);
+  const user = await readServerFile(userFile, { kind: 'user', file: userFile }, env, true);
+  user?.servers.forEach(use);
+  if (user) {
+    rulesOf(user, true);
+    // Only the user's own file holds what they saved from a prompt.
+    permissions.saved.push(...(user.permissions.saved ?? []));
+  }
 
   const projectFile = projectServerFile(cwd);
   const project = await readServerFile(projectFile, { kind: 'project', file: projectFile }, env, true);
   if (project) {
     const waiting = project.servers.filter((s) => needsApproval(s, project));
+    // A cloned repository must not be able to let its own tools run unasked: its allow rules wait for approval too.
+    const allowRules = project.permissions.allow ?? [];
     const approved =
-      waiting.length === 0 ||
+      (waiting.length === 0 && allowRules.length === 0) ||
       flags.trustProjectServers === true ||
       (await isProjectFileApproved(project.path, project.hash, { storePath: options.trustStorePath ?? trustStoreFile(home) }));
     for (const server of project.servers) {
@@ -99,12 +124,15 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
         skipped.push({ name: server.name, reason: `${project.path} is not approved yet (it starts programs or reads your environment)` });
       }
     }
-    if (!approved) untrusted.push({ file: project.path, hash: project.hash, servers: waiting });
+    rulesOf(project, approved);
+    if (!approved) untrusted.push({ file: project.path, hash: project.hash, servers: waiting, allowRules });
   }
 
   for (const file of flags.mcpConfig ?? []) {
     const path = resolve(cwd, file);
-    (await readServerFile(path, { kind: 'flag', file: path }, env, false))?.servers.forEach(use);
+    const flagged = await readServerFile(path, { kind: 'flag', file: path }, env, false);
+    flagged?.servers.forEach(use);
+    if (flagged) rulesOf(flagged, true);
   }
 
   // The shortcut is the one server when nothing is configured (the demo and MCP_SERVER_URL users).
@@ -112,11 +140,12 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   if (url !== undefined) {
     use({ name: 'server', source: { kind: 'shortcut' }, type: 'http', url, headers: {}, auth: flags.noAuth ? { kind: 'none' } : { kind: 'entra' } });
   }
-  return { servers: [...byName.values()], skipped, untrusted };
+  return { servers: [...byName.values()], skipped, untrusted, permissions };
 }
 
 /** One line for `-p` (stderr) about a project file whose servers were not started. */
 export function untrustedNotice(file: UntrustedProjectFile): string {
   const names = file.servers.map((s) => s.name).join(', ');
-  return `skipped ${names} from ${file.file}: the file is not approved (run warden once to approve it, or pass --trust-project-servers)`;
+  const what = [names && `skipped ${names}`, file.allowRules.length > 0 && 'ignored its permissions.allow'].filter(Boolean).join(' and ');
+  return `${what} from ${file.file}: the file is not approved (run warden once to approve it, or pass --trust-project-servers)`;
 }

@@ -28,3 +28,8 @@ export function trustStoreFile(home = homedir()): string {
 export function serverLogDir(home = homedir()): string {
   return join(wardenDir(home), 'logs');
 }
+
+/** Every tool-call decision, one JSON line each (agent/core/permissions/audit-log.ts). */
+export function auditLogFile(home = homedir()): string {
+  return join(wardenDir(home), 'audit.log');
+}

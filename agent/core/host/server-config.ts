@@ -21,7 +21,15 @@ export type ToolFilter = { include: string[] } | { exclude: string[] } | undefin
 export type ServerAuthConfig =
   | { kind: 'none' }
   | { kind: 'entra'; scope?: string; tenantId?: string; authorityHost?: string; clientId?: string }
-  | { kind: 'bearer'; tokenEnv: string };
+  | { kind: 'bearer'; tokenEnv: string }
+  /**
+   * An Entra service principal signing in as itself (unattended, e.g. -p in CI): a certificate
+   * (PEM file with the certificate and its private key) or a federated token file
+   * (`federatedTokenFile`, default AZURE_FEDERATED_TOKEN_FILE).
+   */
+  /** Any OAuth 2.1 authorization server the server's RFC 9728 metadata names (device grant, dynamic registration). */
+  | { kind: 'oauth'; clientId?: string; scope?: string }
+  | { kind: 'client-credentials'; clientId: string; scope: string; tenantId?: string; authorityHost?: string; certificateFile?: string; federatedTokenFile?: string };
 
 interface ServerConfigBase {
   /** The name in `mcpServers` (the shortcut is called `server` unless told otherwise). */
@@ -31,6 +39,8 @@ interface ServerConfigBase {
   timeoutMs?: number;
   tools?: ToolFilter;
   auth?: ServerAuthConfig;
+  /** Which tools run without asking: `ask` (default for files), `read-only` (the shortcut's default), `all`. */
+  trust?: 'ask' | 'read-only' | 'all';
   /** Warden keys it does not know are kept in the file, never interpreted. */
 }
 

@@ -54,18 +54,19 @@ export async function readRawServerFile(path: string): Promise<RawServerFile> {
 }
 
 /**
- * Runs `edit` on the file's servers and writes the result; `edit` returns false to leave the file
- * alone. Resolves with the hashes before and after (for keeping a project file's approval).
+ * Runs `edit` on the file's servers (and its whole object, for other top-level keys such as
+ * `permissions`) and writes the result; `edit` returns false to leave the file alone. Resolves
+ * with the hashes before and after (for keeping a project file's approval).
  */
 export async function editServerFile(
   path: string,
-  edit: (servers: JsonObject) => boolean,
+  edit: (servers: JsonObject, root: JsonObject) => boolean,
 ): Promise<{ changed: boolean; before: string | undefined; after: string | undefined }> {
   await ensurePrivateDir(dirname(path));
   const lock = await acquireFileLock(`${path}.lock`);
   try {
     const file = await readRawServerFile(path);
-    if (!edit(file.servers)) return { changed: false, before: file.hash, after: file.hash };
+    if (!edit(file.servers, file.root)) return { changed: false, before: file.hash, after: file.hash };
     const text = `${JSON.stringify(file.root, null, 2)}\n`;
     await writeFileAtomic(path, text);
     return { changed: true, before: file.hash, after: createHash('sha256').update(text).digest('hex') };

@@ -1,15 +1,19 @@
-import type { AuthProvider, CallToolResult, FetchLike, Transport } from '@modelcontextprotocol/client';
+import { pathToFileURL } from 'node:url';
+import type { AuthProvider, CallToolResult, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, FetchLike, LoggingLevel, ReadResourceResult, Root, Tool, Transport } from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../../auth/login/types.js';
 import type { Env } from '../../../config/load.js';
+import { bearerProvider } from '../auth/bearer-auth.js';
 import { SessionAuth, type AuthenticatorFactory } from '../auth/session-auth.js';
 import type { SignInGate } from '../auth/sign-in-gate.js';
-import type { AuthState, ConnectionState, ServerConnection, ServerStatus } from '../engine-types.js';
-import { SignInNeededError } from '../mcp/errors.js';
+import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, ServerStatus } from '../engine-types.js';
+import type { ServerLogMessage } from '../mcp/client-features.js';
 import { McpSession, type CallOptions } from '../mcp/session.js';
+import { globMatch } from './glob.js';
 import { printableTarget } from './printable-target.js';
 import { redactServerText } from './redact.js';
+import { LogBook } from './server-logs.js';
 import type { ServerConfig, ToolFilter } from './server-config.js';
-import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } from './tool-names.js';
+import { buildToolCatalog, toolArguments, type MappedTool, type ServerTool, type ToolCatalog } from './tool-names.js';
 
 /**
  * Several MCP servers at once: one McpSession (and sign-in) per server, each with its own state,
@@ -41,39 +45,52 @@ export interface ServerHostDeps {
   now?: () => number;
   /** Called after any server's state changed. */
   onChange: () => void;
+  /** Questions a server asks the user (elicitation) or the model (sampling); absent: declined. */
+  questions?: ServerQuestions;
+  /** Directories offered as roots (default: the working directory). */
+  roots?: readonly string[];
+  /** For servers without their own `timeout`. */
+  connectTimeoutMs?: number;
+  callTimeoutMs?: number;
+}
+
+/**
+ * The engine's answers to what servers ask of the client. `callId`: the call the question belongs
+ * to — the server's only running call, else its oldest (MCP does not say which call asks); absent
+ * when none runs.
+ */
+export interface ServerQuestions {
+  elicit(server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string): Promise<ElicitResult>;
+  sample(server: string, params: CreateMessageRequestParams, signal: AbortSignal, callId?: string): Promise<CreateMessageResult>;
+}
+
+const DECLINE_ALL: ServerQuestions = {
+  elicit: async () => ({ action: 'decline' }),
+  sample: async (server) => {
+    throw new Error(`sampling is not allowed for server "${server}" here`);
+  },
+};
+
+/** A tool the model is not offered, and why (shown in /tools). */
+export interface WithheldTool {
+  server: string;
+  name: string;
+  reason: string;
+}
+
+/** Tools that only run as tasks: Warden does not run tasks, so offering one would only fail. */
+function requiresTask(tool: Tool): boolean {
+  return (tool as { execution?: { taskSupport?: string } }).execution?.taskSupport === 'required';
 }
 
 /** Reconnect back-off: 1 s, 2 s, 4 s … at most 30 s. */
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 
-/** `*` matches any run of characters; everything else literally. */
-function globMatch(pattern: string, name: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
-
 function toolAllowed(filter: ToolFilter, name: string): boolean {
   if (!filter) return true;
   if ('include' in filter) return filter.include.some((p) => globMatch(p, name));
   return !filter.exclude.some((p) => globMatch(p, name));
-}
-
-/** `Authorization: Bearer $VAR`: read when sent, so a changed variable needs no restart; a 401 cannot be fixed by us. */
-function bearerProvider(server: string, variable: string, env: Env): AuthProvider {
-  return {
-    token: async () => {
-      const value = env[variable]?.trim();
-      if (!value) throw new SignInNeededError(`the token variable ${variable} for server "${server}" is not set`);
-      return value;
-    },
-    onUnauthorized: async () => {
-      throw new SignInNeededError(`server "${server}" refused the token in ${variable}`);
-    },
-  };
 }
 
 class HostedServer {
@@ -90,6 +107,9 @@ class HostedServer {
   retry: NodeJS.Timeout | undefined;
   /** The first connect (or its failure) is over: -p and the first turn stop waiting for it. */
   settled = false;
+  readonly logs = new LogBook();
+  /** Calls in flight; a log message goes to a call's pane only when it is the only one (MCP does not say which call a message is about). */
+  readonly calls = new Set<CallOptions>();
 
   constructor(
     readonly config: ServerConfig,
@@ -98,7 +118,8 @@ class HostedServer {
   ) {
     const kind = deps.noAuth ? 'none' : (config.auth?.kind ?? (config.source.kind === 'shortcut' ? 'entra' : 'none'));
     let authProvider: AuthProvider | undefined;
-    if (kind === 'entra') {
+    // Both get their tokens through the sign-in service: people with a device code, apps with their credentials.
+    if (kind === 'entra' || kind === 'client-credentials' || kind === 'oauth') {
       const factory = deps.authenticatorFor?.(config);
       const gate = deps.gateFor?.(config);
       this.auth = new SessionAuth({
@@ -125,11 +146,33 @@ class HostedServer {
     this.session = new McpSession({
       target: printableTarget(config),
       redact: (text) => redactServerText(text, config, deps.env),
-      openTransport: () => deps.createTransport(config, { ...(authProvider && { authProvider }), ...(deps.fetch && { fetch: deps.fetch }) }),
+      openTransport: () => {
+        // The sign-in watches its server's answers to the tokens it just obtained.
+        const fetch = this.auth ? this.auth.watchFetch(deps.fetch) : deps.fetch;
+        return deps.createTransport(config, { ...(authProvider && { authProvider }), ...(fetch && { fetch }) });
+      },
       ...(authProvider && { authProvider }),
-      ...(config.timeoutMs !== undefined && { connectTimeoutMs: config.timeoutMs }),
+      ...((config.timeoutMs ?? deps.connectTimeoutMs) !== undefined && { connectTimeoutMs: config.timeoutMs ?? deps.connectTimeoutMs }),
+      ...((config.timeoutMs ?? deps.callTimeoutMs) !== undefined && { callTimeoutMs: config.timeoutMs ?? deps.callTimeoutMs }),
+      features: {
+        roots: () => this.host.roots(),
+        elicit: (params, signal) => (deps.questions ?? DECLINE_ALL).elicit(config.name, params, signal, this.askingCall()),
+        sample: (params, signal) => (deps.questions ?? DECLINE_ALL).sample(config.name, params, signal, this.askingCall()),
+        onLog: (message: ServerLogMessage) => {
+          const shown = this.logs.add(message);
+          const [only] = this.calls.size === 1 ? this.calls : [];
+          if (shown) only?.onLog?.(shown);
+          deps.onChange();
+        },
+      },
       onConnection: (state) => this.host.connectionChanged(this, state),
     });
+  }
+
+  /** The call a question from this server is attached to: the oldest still running (insertion order). */
+  private askingCall(): string | undefined {
+    for (const call of this.calls) if (call.callId !== undefined) return call.callId;
+    return undefined;
   }
 
   status(): ServerStatus {
@@ -140,24 +183,32 @@ class HostedServer {
       connection: this.connection,
       auth: this.authState,
       ...(this.lastError !== undefined && { lastError: this.lastError }),
+      ...(this.logs.shown().length > 0 && { logs: this.logs.shown() }),
     };
   }
 
   /** The tools this server offers the model now (none unless connected), after its filter. */
-  tools(): Array<{ server: string; name: string; description?: string; inputSchema?: unknown }> {
+  tools(): ServerTool[] {
     return this.connection.state === 'connected' ? this.offered() : [];
   }
 
   /** The listed tools its `tools` filter lets through (the last listing, whatever the state). */
-  offered(): Array<{ server: string; name: string; description?: string; inputSchema?: unknown }> {
+  offered(): ServerTool[] {
     return (this.session.connectedTools() ?? [])
-      .filter((t) => toolAllowed(this.config.tools, t.name))
-      .map((t) => ({ server: this.config.name, name: t.name, description: t.description ?? t.title ?? t.name, inputSchema: t.inputSchema }));
+      .filter((t) => toolAllowed(this.config.tools, t.name) && !requiresTask(t))
+      .map((t) => ({
+        server: this.config.name,
+        name: t.name,
+        description: t.description ?? t.title ?? t.name,
+        inputSchema: t.inputSchema,
+        ...(t.annotations && { annotations: t.annotations }),
+      }));
   }
 }
 
 export class ServerHost {
   private readonly servers: HostedServer[];
+  private rootPaths: readonly string[];
   private readonly waiters = new Set<() => void>();
   private closed = false;
   private readonly now: () => number;
@@ -173,6 +224,7 @@ export class ServerHost {
     private readonly deps: ServerHostDeps,
   ) {
     this.now = deps.now ?? Date.now;
+    this.rootPaths = deps.roots ?? [process.cwd()];
     this.prefixNames = !(configs.length === 1 && configs[0]?.source.kind === 'shortcut');
     this.servers = configs.map((config) => new HostedServer(config, this, deps));
   }
@@ -243,6 +295,8 @@ export class ServerHost {
   async prepare(options: { connect?: boolean } = {}): Promise<{ catalog: ToolCatalog; note?: string }> {
     const only = this.servers.length === 1 ? this.servers[0] : undefined;
     if (only && options.connect) await only.session.connect();
+    // A server that said its tools changed is listed again before the model sees the catalog.
+    await Promise.all(this.servers.map((s) => s.session.toolsSettled()));
     const down = this.servers.filter((s) => s.connection.state !== 'connected');
     const note =
       down.length > 0 && !only
@@ -261,7 +315,52 @@ export class ServerHost {
   async callTool(tool: MappedTool, input: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     const server = this.servers.find((s) => s.config.name === tool.server);
     if (!server) throw new Error(`no server named "${tool.server}"`);
-    return server.session.callTool(tool.tool, toolArguments(tool, input), options);
+    server.calls.add(options);
+    try {
+      return await server.session.callTool(tool.tool, toolArguments(tool, input), options);
+    } finally {
+      server.calls.delete(options);
+    }
+  }
+
+  /** The roots every server is offered, as `file://` URIs. */
+  roots(): Root[] {
+    return this.rootPaths.map((path) => ({ uri: pathToFileURL(path).href, name: path }));
+  }
+
+  /** Replaces the roots and tells connected servers (`notifications/roots/list_changed`). */
+  async setRoots(paths: readonly string[]): Promise<void> {
+    this.rootPaths = [...paths];
+    await Promise.all(this.servers.map((s) => s.session.rootsChanged()));
+  }
+
+  /** Tools a server lists that the model is not offered because they need something Warden lacks. */
+  withheld(): WithheldTool[] {
+    return this.servers.flatMap((s) =>
+      (s.session.connectedTools() ?? [])
+        .filter((t) => toolAllowed(s.config.tools, t.name) && requiresTask(t))
+        .map((t) => ({ server: s.config.name, name: t.name, reason: 'runs only as a task (execution.taskSupport "required"), which Warden does not run' })),
+    );
+  }
+
+  /** `resources/read` on `server` when it has resources (for resource links in results). */
+  resourceReader(server: string): ((uri: string) => Promise<ReadResourceResult>) | undefined {
+    const hosted = this.servers.find((s) => s.config.name === server);
+    if (!hosted?.session.canReadResources()) return undefined;
+    return (uri) => hosted.session.readResource(uri);
+  }
+
+  /** Every log message kept for `name` (all levels), oldest first. */
+  logs(name: string): ServerLogLine[] {
+    return this.find(name).logs.all();
+  }
+
+  /** `logging/setLevel` on one server; its messages from then on are shown from this level. */
+  async setLogLevel(name: string, level: LoggingLevel): Promise<void> {
+    const server = this.find(name);
+    await server.session.setLogLevel(level);
+    server.logs.threshold = level;
+    this.deps.onChange();
   }
 
   async reconnect(name: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ToolDefinition } from '../model/types.js';
+import type { ToolAnnotations } from '../tool-calls/questions.js';
 
 /**
  * Tool names and schemas the Messages API accepts, for the tools of several MCP servers.
@@ -22,6 +23,8 @@ export interface ServerTool {
   description?: string;
   /** The MCP tool's `inputSchema`, as the server sent it. */
   inputSchema?: unknown;
+  /** The tool's annotations, as the server declared them (hints, see agent/core/permissions). */
+  annotations?: ToolAnnotations;
 }
 
 export interface MappedTool {
@@ -33,6 +36,7 @@ export interface MappedTool {
   /** The schema was wrapped under `input`: the model's arguments must be unwrapped. */
   wrapped: boolean;
   definition: ToolDefinition;
+  annotations: ToolAnnotations;
 }
 
 export interface ToolCatalog {
@@ -133,6 +137,7 @@ export function buildToolCatalog(input: readonly ServerTool[], options: { prefix
       tool: t.name,
       wrapped,
       definition: { name: modelName, description: t.description || t.name, input_schema: schema },
+      annotations: t.annotations ?? {},
     };
   });
   const index = new Map(tools.map((t) => [t.modelName, t]));

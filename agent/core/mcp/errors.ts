@@ -20,7 +20,15 @@ export class ServerApprovalNeededError extends SignInNeededError {
 
 /** Getting a token failed for a reason other than "sign in first" (identity provider down, bad config). */
 export class AuthFailedError extends Error {
-  override readonly name = 'AuthFailedError';
+  override readonly name: string = 'AuthFailedError';
+}
+
+/**
+ * The server answered 401 to a token the identity provider had just issued for it (audience or
+ * issuer mismatch, say): another sign-in would get the same token, so the session stops here.
+ */
+export class TokenRejectedError extends AuthFailedError {
+  override readonly name = 'TokenRejectedError';
 }
 
 export type McpFailure =
@@ -71,8 +79,15 @@ function firstLine(text: string): string {
 export function classifyMcpError(error: unknown, url: string): McpFailure {
   const sdk = loadedMcpSdk();
   const isSdkError = (e: unknown): e is InstanceType<NonNullable<typeof sdk>['SdkError']> => sdk !== undefined && e instanceof sdk.SdkError;
-  if (error instanceof SignInNeededError) return { kind: 'sign-in', message: error.message };
-  if (error instanceof AuthFailedError) return { kind: 'auth-failed', message: error.message };
+  // Ours may arrive wrapped (the version probe wraps what the transport's fetch throws).
+  const auth = chain(error).find((e) => e instanceof SignInNeededError || e instanceof AuthFailedError);
+  if (auth instanceof SignInNeededError) return { kind: 'sign-in', message: auth.message };
+  if (auth instanceof AuthFailedError) return { kind: 'auth-failed', message: auth.message };
+  if (sdk && error instanceof sdk.InsufficientScopeError) {
+    // 403 insufficient_scope: a sign-in can consent to what the server named (SessionAuth keeps it).
+    const needed = error.requiredScope ? ` ${firstLine(error.requiredScope)}` : '';
+    return { kind: 'sign-in', message: `the server needs scope${needed}${error.errorDescription ? ` (${firstLine(error.errorDescription)})` : ''}; sign in to consent to it` };
+  }
   if (sdk && error instanceof sdk.SdkHttpError) {
     if (error.status === 401) return { kind: 'sign-in', message: 'the server refused the access token even after a refresh; sign in again' };
     if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };

@@ -1,7 +1,8 @@
-import type { AuthProvider, CallToolResult, Client, Progress, Tool, Transport } from '@modelcontextprotocol/client';
-import type { ConnectionState } from '../engine-types.js';
+import type { AuthProvider, CallToolResult, Client, LoggingLevel, Progress, ReadResourceResult, Tool, Transport } from '@modelcontextprotocol/client';
+import type { ConnectionState, ServerLogLine } from '../engine-types.js';
+import { CLIENT_CAPABILITIES, installClientFeatures, type ClientFeatures } from './client-features.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
-import { loadMcpSdk } from './sdk.js';
+import { loadedMcpSdk, loadMcpSdk } from './sdk.js';
 import { watchRequestStreams } from './stream-watch.js';
 
 export interface McpSessionOptions {
@@ -14,6 +15,10 @@ export interface McpSessionOptions {
   clientInfo?: { name: string; version: string };
   /** Connecting (initialize + tools/list) fails as unreachable after this long. */
   connectTimeoutMs?: number;
+  /** A call that sends nothing (no progress, no answer) for this long fails. */
+  callTimeoutMs?: number;
+  /** Roots, elicitation, sampling and log handlers; absent: the client declares no capabilities. */
+  features?: ClientFeatures;
   /** Takes the server's secrets (URL userinfo, header values…) out of every failure message. */
   redact?: (text: string) => string;
   onConnection: (state: ConnectionState) => void;
@@ -24,6 +29,10 @@ export interface CallOptions {
   onprogress?: (progress: Progress) => void;
   /** Called when the request is about to go out (the connection is up). */
   onSent?: () => void;
+  /** The call's registry id: a question the server asks during the call is attached to it. */
+  callId?: string;
+  /** A server log message (at or above the shown level) that arrived while this was the server's only call. */
+  onLog?: (line: ServerLogLine) => void;
 }
 
 /** A failure the session already reported as connection state; `failure.message` is one line for the user. */
@@ -43,7 +52,10 @@ class ConnectTimeoutError extends Error {
 }
 
 /** Without progress a call may take this long; each progress notification restarts the clock. */
-const CALL_TIMEOUT_MS = 120_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+
+/** How long closing waits for a stateful server to confirm the end of its session (DELETE). */
+const TERMINATE_WAIT_MS = 2000;
 
 /** Without its own `timeout`, a server has this long to initialize and list its tools. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -59,8 +71,12 @@ export class McpSession {
   private opening: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private toolList: Tool[] = [];
+  /** A tools/list after `notifications/tools/list_changed`, until it is in. */
+  private refreshing: Promise<void> | undefined;
   private closed = false;
   private state: ConnectionState = { state: 'connecting' };
+  /** Each client's transport, so closing can end a stateful HTTP session with DELETE. */
+  private readonly transports = new WeakMap<Client, Transport>();
 
   constructor(private readonly options: McpSessionOptions) {}
 
@@ -71,6 +87,41 @@ export class McpSession {
   /** The tools as of the last connect, while connected; undefined otherwise (never waits). */
   connectedTools(): Tool[] | undefined {
     return this.client ? this.toolList : undefined;
+  }
+
+  /** Resolves once a tool list refresh the server asked for (list_changed) is in; at once otherwise. */
+  async toolsSettled(): Promise<void> {
+    await this.refreshing;
+  }
+
+  /** The server offers `resources/read` (it declared the resources capability). */
+  canReadResources(): boolean {
+    return this.client?.getServerCapabilities()?.resources !== undefined;
+  }
+
+  async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    const client = await this.connect();
+    return client.readResource({ uri }, { ...(signal && { signal }), timeout: this.callTimeoutMs });
+  }
+
+  /**
+   * `logging/setLevel` where the protocol has it (up to 2025-11-25; 2026-07-28 dropped the method,
+   * so there the level only filters what is shown). Throws when the server has no logging capability.
+   */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    const client = await this.connect();
+    if (client.getServerCapabilities()?.logging === undefined) throw new Error(`the MCP server at ${this.options.target} does not accept a log level (no logging capability)`);
+    if ((client.getNegotiatedProtocolVersion() ?? '') >= '2026-07-28') return;
+    await client.setLoggingLevel(level);
+  }
+
+  /** Tells a connected server its roots changed (`notifications/roots/list_changed`). */
+  async rootsChanged(): Promise<void> {
+    await this.client?.sendRootsListChanged().catch(() => undefined);
+  }
+
+  private get callTimeoutMs(): number {
+    return this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   }
 
   /** The connected client; throws McpSessionError (already reported) when the server cannot be used. */
@@ -94,7 +145,7 @@ export class McpSession {
               progressed = true;
               options.onprogress?.(progress);
             },
-            timeout: CALL_TIMEOUT_MS,
+            timeout: this.callTimeoutMs,
             resetTimeoutOnProgress: true,
           },
         );
@@ -104,6 +155,11 @@ export class McpSession {
       } catch (error) {
         // The caller decides what a cancelled call means; nothing about the connection is known.
         if (options.signal?.aborted) throw error;
+        if (isTimeout(error)) {
+          const ms = this.callTimeoutMs;
+          const span = ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+          throw new McpSessionError({ kind: 'other', message: `the MCP server at ${this.options.target} sent nothing for ${span} during ${name} (call timeout)` });
+        }
         const failure = this.classify(error);
         const broken = failure.kind === 'connection-lost' || failure.kind === 'unreachable';
         if (broken) await this.drop(client);
@@ -132,7 +188,14 @@ export class McpSession {
     if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
     this.setState({ state: 'connecting' });
     const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
-    const client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
+    const client: Client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, {
+      versionNegotiation: { mode: 'auto' },
+      ...(this.options.features && { capabilities: CLIENT_CAPABILITIES }),
+      // The SDK subscribes in whichever way the era needs (a notification, or subscriptions/listen);
+      // we list again ourselves so the next model round can wait for the new list.
+      listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.refreshTools(client) } },
+    });
+    if (this.options.features) installClientFeatures(client, this.options.features);
     this.opening = client;
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
@@ -143,6 +206,7 @@ export class McpSession {
       const { tools } = await Promise.race([
         (async () => {
           const transport = await this.options.openTransport();
+          this.transports.set(client, transport);
           await client.connect(transport);
           if (transport instanceof StreamableHTTPClientTransport) watchRequestStreams(transport);
           return client.listTools();
@@ -204,6 +268,38 @@ export class McpSession {
 
   private async drop(client: Client): Promise<void> {
     if (this.client === client) this.client = undefined;
+    const transport = this.transports.get(client);
+    // A stateful server keeps our session until told (DELETE); stateless ones have no session id.
+    if (transport && 'terminateSession' in transport && (transport as { sessionId?: string }).sessionId) {
+      const ended = (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => undefined);
+      // A server that hangs must not hold up the exit.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     await client.close().catch(() => undefined);
   }
+
+  /** After list_changed: lists again and reports the new count; the next model round waits for it. */
+  private refreshTools(client: Client): void {
+    // Bounded like a connect: the next model round waits for this.
+    const refresh = client
+      .listTools(undefined, { timeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS })
+      .then(({ tools }) => {
+        if (this.client !== client) return;
+        this.toolList = tools;
+        this.setState(this.connectedState(client));
+      })
+      // A failed refresh keeps the old list; a broken connection shows up on the next call.
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.refreshing === refresh) this.refreshing = undefined;
+      });
+    this.refreshing = refresh;
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  const sdk = loadedMcpSdk();
+  return sdk !== undefined && error instanceof sdk.SdkError && error.code === sdk.SdkErrorCode.RequestTimeout;
 }

@@ -9,9 +9,20 @@ import {
   type ChatModel,
   type ModelRequest,
   type ModelResponse,
+  type ServerBlock,
   type TextBlock,
+  type ToolDefinition,
   type ToolUseBlock,
 } from './types.js';
+
+/**
+ * The tools as sent: all of them, or — past the threshold — each with `defer_loading` plus the
+ * tool search tool, so only the definitions the model searches for enter its context.
+ */
+export function toolsForRequest(tools: readonly ToolDefinition[], threshold: number): Array<Tool | typeof TOOL_SEARCH> {
+  if (tools.length <= threshold) return tools as Tool[];
+  return [...tools.map((t) => ({ ...t, defer_loading: true }) as Tool), TOOL_SEARCH];
+}
 
 export interface ClaudeSettings {
   apiKey: string;
@@ -19,7 +30,14 @@ export interface ClaudeSettings {
   baseURL?: string;
   model: string;
   maxTokens?: number;
+  /** Past this many tools, definitions are deferred and the model finds them with the API's tool search. */
+  toolSearchThreshold?: number;
 }
+
+/** Enough tools that sending every definition into the context each round costs more than searching them. */
+export const DEFAULT_TOOL_SEARCH_THRESHOLD = 50;
+const TOOL_SEARCH = { type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25' } as const;
+const SERVER_BLOCKS = new Set(['server_tool_use', 'tool_search_tool_result']);
 
 export interface ClaudeOptions {
   fetch?: typeof fetch;
@@ -91,10 +109,10 @@ export class ClaudeModel implements ChatModel {
     const stream = this.client.messages.stream(
       {
         model: this.settings.model,
-        max_tokens: this.settings.maxTokens ?? 4096,
+        max_tokens: Math.min(request.maxTokens ?? Infinity, this.settings.maxTokens ?? 4096),
         system: request.systemNote ? `${SYSTEM_PROMPT}\n\n${request.systemNote}` : SYSTEM_PROMPT,
         messages: request.messages as MessageParam[],
-        ...(request.tools.length > 0 && { tools: request.tools as Tool[] }),
+        ...(request.tools.length > 0 && { tools: toolsForRequest(request.tools, this.settings.toolSearchThreshold ?? DEFAULT_TOOL_SEARCH_THRESHOLD) }),
       },
       { signal: request.signal },
     );
@@ -103,9 +121,10 @@ export class ClaudeModel implements ChatModel {
       request.onText(delta);
     });
     const message = await stream.finalMessage();
-    const content: Array<TextBlock | ToolUseBlock> = [];
+    const content: Array<TextBlock | ToolUseBlock | ServerBlock> = [];
     for (const block of message.content) {
       if (block.type === 'text') content.push({ type: 'text', text: block.text });
+      else if (SERVER_BLOCKS.has(block.type)) content.push(block as unknown as ServerBlock);
       else if (block.type === 'tool_use') {
         const input = block.input !== null && typeof block.input === 'object' ? (block.input as Record<string, unknown>) : {};
         content.push({ type: 'tool_use', id: block.id, name: block.name, input });

@@ -16,14 +16,35 @@ export interface ToolUseBlock {
   input: Record<string, unknown>;
 }
 
+/** An image for the model (Messages API base64 source), e.g. from an MCP tool result. */
+export interface ImageBlock {
+  type: 'image';
+  source: { type: 'base64'; media_type: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp'; data: string };
+}
+
 export interface ToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
-  content: string;
+  /** Plain text, or text and image blocks (rich MCP results). */
+  content: string | Array<TextBlock | ImageBlock>;
   is_error?: boolean;
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
+/** A tool result's text (images left out), for readers that only need the words. */
+export function toolResultText(block: ToolResultBlock): string {
+  return typeof block.content === 'string' ? block.content : block.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+}
+
+/**
+ * A block the API ran itself (tool search: `server_tool_use`, `tool_search_tool_result`): kept as
+ * received and sent back unchanged, so the tools it found stay loaded in the next round.
+ */
+export interface ServerBlock {
+  type: 'server_tool_use' | 'tool_search_tool_result';
+  [key: string]: unknown;
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ServerBlock;
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -42,6 +63,8 @@ export interface ModelRequest {
   tools: readonly ToolDefinition[];
   /** Appended to the system prompt for this round, e.g. which MCP servers are unavailable. */
   systemNote?: string;
+  /** A lower output limit than the model's own (a server's sampling request sets one). */
+  maxTokens?: number;
   signal: AbortSignal;
   /** Assistant text as it streams. */
   onText: (delta: string) => void;
@@ -50,8 +73,8 @@ export interface ModelRequest {
 }
 
 export interface ModelResponse {
-  /** The assistant message: text and tool_use blocks, in order. */
-  content: Array<TextBlock | ToolUseBlock>;
+  /** The assistant message: text, tool_use (and the API's own tool search) blocks, in order. */
+  content: Array<TextBlock | ToolUseBlock | ServerBlock>;
   /** 'tool_use' asks the loop to run the tool_use blocks and call again. */
   stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'other';
   usage: TurnUsage;

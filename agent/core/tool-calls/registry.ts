@@ -1,5 +1,6 @@
 import { capText, safeLine } from '../../../config/terminal-text.js';
-import { TERMINAL_STATUSES, type ProgressUpdate, type ToolCallRecord } from './types.js';
+import type { AnswerOf, CallAnswer, CallQuestion, QuestionKind, QuestionOf } from './questions.js';
+import { TERMINAL_STATUSES, type Denial, type ProgressUpdate, type ToolCallRecord } from './types.js';
 
 /**
  * Records are for display: the model gets a call's full result from the runner, never from here,
@@ -33,6 +34,8 @@ export class ToolCallRegistry {
   /** Detaches a call from its turn's signal; a listener left behind would keep every call alive for the session. */
   private readonly detach = new Map<string, () => void>();
   private readonly listeners = new Set<() => void>();
+  /** Calls waiting for the user: how to hand over the answer. */
+  private readonly pending = new Map<string, (answer: CallAnswer) => void>();
   private readonly now: () => number;
   private readonly maxFinished: number;
   private cachedSnapshot: readonly ToolCallRecord[] | undefined;
@@ -87,6 +90,11 @@ export class ToolCallRegistry {
     }));
   }
 
+  /** A server log message shown in the call's pane (already one safe line; cut again to be sure). */
+  log(id: string, level: string, text: string): void {
+    this.update(id, (r) => ({ ...r, log: { level: safeLine(level, 16), text: safeLine(text, MESSAGE_CHARS) } }));
+  }
+
   /** The tool answered; `isError` is the MCP result flag. */
   finish(id: string, result: string, isError = false): void {
     const shown = capText(result, RESULT_CHARS);
@@ -103,12 +111,56 @@ export class ToolCallRegistry {
     this.end(id, { status: 'cancelled', error: reason });
   }
 
+  /** Records that the call was not allowed to run (`reason`: one line, e.g. "denied by you: not now"). */
+  denied(id: string, reason: string, by: Denial): void {
+    this.end(id, { status: 'cancelled', error: reason, denied: by });
+  }
+
   /** Asks for the call to stop; the engine sees its signal abort and calls `cancelled`. */
   cancel(id: string): boolean {
     const record = this.records.get(id);
     const controller = this.controllers.get(id);
     if (!record || !controller || TERMINAL_STATUSES.has(record.status)) return false;
     controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  /**
+   * Puts a question to the user on the call's record and waits for `answer`. Rejects with the
+   * abort reason if the call is cancelled (or its turn aborted) first, so cancelling a waiting
+   * call is the same as cancelling a running one.
+   */
+  ask<K extends QuestionKind>(id: string, question: QuestionOf<K>): Promise<AnswerOf<K>> {
+    const record = this.records.get(id);
+    const controller = this.controllers.get(id);
+    if (!record || !controller || TERMINAL_STATUSES.has(record.status)) return Promise.reject(new Error(`no running call ${id}`));
+    if (this.pending.has(id)) return Promise.reject(new Error(`call ${id} already waits for an answer`));
+    const signal = controller.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<AnswerOf<K>>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.pending.delete(id);
+        this.update(id, ({ question: _, ...rest }) => rest);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, (answer) => {
+        signal.removeEventListener('abort', onAbort);
+        // answer() checked the kind against the question's.
+        resolve(answer as unknown as AnswerOf<K>);
+      });
+      this.update(id, (r) => ({ ...r, question: question as CallQuestion }));
+    });
+  }
+
+  /** The user's answer to the call's question; false if it has none (answered, cancelled) or the kind differs. */
+  answer(id: string, answer: CallAnswer): boolean {
+    const deliver = this.pending.get(id);
+    const question = this.records.get(id)?.question;
+    if (!deliver || question?.kind !== answer.kind) return false;
+    this.pending.delete(id);
+    this.update(id, ({ question: _, ...rest }) => rest);
+    deliver(answer);
     return true;
   }
 
@@ -126,6 +178,11 @@ export class ToolCallRegistry {
     return this.snapshot().filter((r) => !TERMINAL_STATUSES.has(r.status));
   }
 
+  /** Calls waiting for the user's answer, in start order. */
+  waiting(): ToolCallRecord[] {
+    return this.snapshot().filter((r) => r.question !== undefined);
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -140,7 +197,9 @@ export class ToolCallRegistry {
   }
 
   private end(id: string, patch: Pick<ToolCallRecord, 'status'> & Partial<ToolCallRecord>): void {
-    this.update(id, (r) => ({ ...r, ...patch, endedAt: this.now() }));
+    // An ended call asks nothing any more.
+    this.update(id, ({ question: _, ...r }) => ({ ...r, ...patch, endedAt: this.now() }));
+    this.pending.delete(id);
     this.controllers.delete(id);
     this.detach.get(id)?.();
     this.detach.delete(id);

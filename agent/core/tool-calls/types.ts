@@ -1,3 +1,5 @@
+import type { CallQuestion } from './questions.js';
+
 /** Where one tool call is in its life. `queued` calls wait for a connection; terminal states never change again. */
 export type ToolCallStatus = 'queued' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -30,7 +32,16 @@ export interface ToolCallRecord {
   readonly result?: string;
   /** Why the call failed or was cancelled, in one line. */
   readonly error?: string;
+  /** The latest server log message shown with this call (level at or above the server's shown level; a terminal-safe line). */
+  readonly log?: { readonly level: string; readonly text: string };
+  /** Set when the call never ran because it was not allowed (status 'cancelled'; `error` says why). */
+  readonly denied?: Denial;
+  /** The call waits for the user's answer to this (ToolCallRegistry.ask); gone once answered. */
+  readonly question?: CallQuestion;
 }
+
+/** Who stopped a call before it ran: a deny rule or flag, the user's answer, or a front end that cannot ask (-p). */
+export type Denial = 'rule' | 'user' | 'cannot-ask';
 
 export interface ProgressUpdate {
   progress: number;

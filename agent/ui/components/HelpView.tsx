@@ -5,8 +5,9 @@ import type { CommandHelp } from '../transcript.js';
 const KEYS: ReadonlyArray<[string, string]> = [
   ['Enter', 'send the line'],
   ['↑ / ↓', 'input history (while calls run: move focus)'],
-  ['Tab', 'move focus between running tool calls'],
-  ['Esc', 'cancel the focused tool call (or sign-in)'],
+  ['Tab', 'move focus between running tool calls (or waiting approvals)'],
+  ['Esc', 'cancel the focused tool call (or sign-in); deny the approval in focus'],
+  ['y a s n N', 'answer a tool approval: once, always this tool, the server’s read-only tools, deny, deny with a reason'],
   ['Ctrl-C', 'cancel the turn; twice within 2 s exits'],
 ];
 
@@ -31,9 +32,9 @@ export function HelpView({ commands }: { commands: readonly CommandHelp[] }) {
   return (
     <Box flexDirection="column">
       <Text bold>Commands</Text>
-      <Rows rows={commands.map((c) => [`/${c.name}`, c.description] as const)} width={10} />
+      <Rows rows={commands.map((c) => [`/${c.name}`, c.description] as const)} width={Math.max(10, ...commands.map((c) => c.name.length + 3))} />
       <Text bold>Keys</Text>
-      <Rows rows={KEYS} width={10} />
+      <Rows rows={KEYS} width={11} />
     </Box>
   );
 }

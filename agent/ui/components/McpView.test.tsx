@@ -14,6 +14,7 @@ const servers: ServerStatus[] = [
     target: 'http://127.0.0.1:8000/mcp',
     connection: { state: 'connected', protocolVersion: '2026-07-28', toolCount: 3 },
     auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: NOW + 60_000 },
+    logs: [{ at: NOW, level: 'warning', logger: 'nws', text: 'slow upstream\u001b]0;owned\u0007' }],
   },
   { name: 'everything', transport: 'stdio', target: 'node …', connection: { state: 'connecting', attempt: 1 }, auth: { state: 'disabled' } },
   {
@@ -39,6 +40,8 @@ describe('McpView (/mcp)', () => {
     expect(lines[0]).toBe('4 MCP servers (1 connected)');
     expect(lines).toContain('● warden http · http://127.0.0.1:8000/mcp');
     expect(lines).toContain('  connected · protocol 2026-07-28 · 3 tools · signed in as dev@warden.example');
+    // The server's latest log message at warning or above, terminal-safe.
+    expect(lines).toContain('  warning nws: slow upstream');
     expect(lines).toContain('◌ everything stdio · node …');
     expect(lines).toContain('  connecting…');
     expect(lines).toContain('✗ down sse · http://127.0.0.1:9/sse?key=…');

@@ -3,6 +3,7 @@ import { safeLine } from '../../../config/terminal-text.js';
 import type { AuthState, ServerStatus } from '../../core/engine-types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { serverStateText } from '../format.js';
+import { LogLineView } from './ServerLogsView.js';
 import type { Theme } from '../theme.js';
 
 function signInText(auth: AuthState): string | undefined {
@@ -58,11 +59,14 @@ export function McpView({ servers, now }: { servers: readonly ServerStatus[]; no
             <Box paddingLeft={2} flexDirection="column">
               <Text>{details.join(' · ')}</Text>
               {error ? <Text color={c.state === 'connected' ? undefined : theme.error} dimColor={c.state === 'connected'}>{`${c.state === 'connected' ? 'last error' : 'error'}: ${safeLine(error)}`}</Text> : null}
+              {(server.logs ?? []).slice(-3).map((line, i) => (
+                <LogLineView key={i} line={line} />
+              ))}
             </Box>
           </Box>
         );
       })}
-      <Text dimColor>/mcp reconnect NAME connects a server again now</Text>
+      <Text dimColor>/mcp reconnect NAME connects a server again now · /mcp logs NAME shows its log · /mcp level NAME LEVEL sets it</Text>
     </Box>
   );
 }

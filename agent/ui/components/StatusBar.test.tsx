@@ -50,6 +50,9 @@ describe('status items', () => {
     expect(keyHints('idle')).toBe('Enter send · ↑↓ history · /help · Ctrl-C ×2 exit');
     expect(keyHints('calls')).toBe('Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn');
     expect(keyHints('turn')).toBe('Ctrl-C cancel turn');
+    expect(keyHints('question')).toBe('Tab next question · Esc deny · Ctrl-C cancel turn');
+    expect(keyHints('question', { question: 'elicitation' })).toBe('Tab next question · Esc cancel · Ctrl-C cancel turn');
+    expect(keyHints('question', { question: 'sampling' })).toBe('Tab next question · Esc refuse · Ctrl-C cancel turn');
     expect(keyHints('login', { canOpenBrowser: true })).toBe('o open browser · Esc cancel sign-in · Ctrl-C ×2 exit');
     expect(keyHints('login')).toBe('Esc cancel sign-in · Ctrl-C ×2 exit');
   });

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SessionStatus } from '../../core/engine-types.js';
+import type { QuestionKind } from '../../core/tool-calls/questions.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { Theme } from '../theme.js';
 import { keyHints, statusItems, type KeyMode, type Tone } from './statusItems.js';
@@ -11,13 +12,15 @@ export interface StatusBarProps {
   canOpenBrowser: boolean;
   /** A first Ctrl-C was pressed: say that a second one exits. */
   exitArmed: boolean;
+  /** The kind of the open call question, for what Esc answers. */
+  question?: QuestionKind;
 }
 
 const toneColour = (tone: Tone, theme: Theme): string | undefined =>
   ({ ok: theme.success, warn: theme.warning, error: theme.error, plain: undefined })[tone];
 
 /** Bottom bar: server and connection, sign-in, model; then the keys that work now. Items wrap on narrow terminals. */
-export function StatusBar({ status, now, mode, canOpenBrowser, exitArmed }: StatusBarProps) {
+export function StatusBar({ status, now, mode, canOpenBrowser, exitArmed, question }: StatusBarProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">
@@ -34,7 +37,7 @@ export function StatusBar({ status, now, mode, canOpenBrowser, exitArmed }: Stat
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">
-          {keyHints(mode, { canOpenBrowser })}
+          {keyHints(mode, { canOpenBrowser, ...(question && { question }) })}
         </Text>
       )}
     </Box>

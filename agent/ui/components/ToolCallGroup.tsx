@@ -40,10 +40,12 @@ export interface ToolCallGroupProps {
   focusedId: string | undefined;
   cancelling: ReadonlySet<string>;
   now: number;
+  /** The waiting call whose question is open in its pane, and its draft. */
+  open?: { id: string; draft: unknown; rows: number };
 }
 
 /** Every running call at once, each pane updating on its own. */
-export function ToolCallGroup({ layout, focusedId, cancelling, now }: ToolCallGroupProps) {
+export function ToolCallGroup({ layout, focusedId, cancelling, now, open }: ToolCallGroupProps) {
   const { header, compact, visible, hidden } = layout;
   if (visible.length === 0) return null;
   const total = visible.length + hidden;
@@ -58,6 +60,7 @@ export function ToolCallGroup({ layout, focusedId, cancelling, now }: ToolCallGr
           focused={call.id === focusedId}
           cancelling={cancelling.has(call.id)}
           compact={compact}
+          {...(open?.id === call.id && { open: { draft: open.draft, rows: open.rows } })}
         />
       ))}
       {hidden > 0 ? <Text dimColor>{`+${hidden} more running — Tab moves focus through them`}</Text> : null}

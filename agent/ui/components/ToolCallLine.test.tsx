@@ -43,6 +43,10 @@ describe('ToolCallLine', () => {
     expect(show(finished({ status: 'cancelled', error: 'turn cancelled', endedAt: 2200 }))).toBe('⊘ reverse "alpha" · 1.2s · cancelled: turn cancelled');
   });
 
+  it('says why a call that never ran was denied', () => {
+    expect(show(finished({ status: 'cancelled', error: 'denied by you: not that file', denied: 'user', endedAt: 1000 }))).toBe('⊘ reverse "alpha" · 0.0s · denied by you: not that file');
+  });
+
   it('keeps long, multi-line results on one line within the width', () => {
     const frame = show(finished({ result: `line one\nline two ${'x'.repeat(200)}` }), 60);
     expect(frame.split('\n')).toHaveLength(1);

@@ -12,6 +12,8 @@ function outcome(call: ToolCallRecord, theme: Theme): { icon: string; colour: st
     case 'error':
       return { icon: '✗', colour: theme.error, summary: safeLine(call.error ?? call.result ?? 'failed') };
     default:
+      // A call that never ran because it was denied says so in its own words ("denied by you: …").
+      if (call.denied) return { icon: '⊘', colour: theme.warning, summary: safeLine(call.error) };
       return { icon: '⊘', colour: theme.warning, summary: call.error && call.error !== 'cancelled by the user' ? `cancelled: ${safeLine(call.error)}` : 'cancelled' };
   }
 }

@@ -47,6 +47,12 @@ describe('ToolCallPane', () => {
     expect(lines[1]?.startsWith('┃')).toBe(true);
   });
 
+  it('shows the latest server log message that came with the call under its progress, terminal-safe', () => {
+    const lines = show({ call: call({ progress: 1, total: 5, log: { level: 'warning', text: 'slow upstream\u001b]0;x\u0007' } }) });
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('│ warning slow upstream');
+  });
+
   it('fits on one line in compact mode', () => {
     const lines = show({ call: call({ progress: 1, total: 4, message: 'working' }), compact: true });
     expect(lines).toHaveLength(1);

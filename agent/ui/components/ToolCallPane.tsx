@@ -1,9 +1,12 @@
 import { Box, Text } from 'ink';
+import type { ServerLogLine } from '../../core/engine-types.js';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { formatDuration, summariseArgs, toolLabel } from '../format.js';
 import { ProgressBar, progressCount } from './ProgressBar.js';
+import { levelColour } from './ServerLogsView.js';
+import { QuestionSlot } from './QuestionSlot.js';
 import { Spinner } from './Spinner.js';
 
 export interface ToolCallPaneProps {
@@ -13,9 +16,12 @@ export interface ToolCallPaneProps {
   cancelling: boolean;
   /** One line instead of two, when many calls share the screen. */
   compact?: boolean;
+  /** The call's question is open below the pane, with this draft, taking `rows` rows (the focused waiting call only). */
+  open?: { draft: unknown; rows: number };
 }
 
 function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; compact: boolean }) {
+  if (call.question) return <WaitingLabel />;
   if (call.status === 'queued') return <Text dimColor>queued</Text>;
   if (call.total !== undefined && call.total > 0 && call.progress !== undefined) {
     return <ProgressBar progress={call.progress} total={call.total} cells={compact ? 10 : undefined} />;
@@ -27,11 +33,16 @@ function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; c
   );
 }
 
+function WaitingLabel() {
+  const theme = useTheme();
+  return <Text color={theme.warning}>waiting for you</Text>;
+}
+
 /**
  * One running call: name and arguments, progress (bar with count and percent, or spinner and count),
  * the latest message and the elapsed time. The focused pane has a heavy gutter and an inverse title.
  */
-export function ToolCallPane({ call, now, focused, cancelling, compact = false }: ToolCallPaneProps) {
+export function ToolCallPane({ call, now, focused, cancelling, compact = false, open }: ToolCallPaneProps) {
   const theme = useTheme();
   const title = (
     <Text wrap="truncate-end">
@@ -43,6 +54,12 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false }
     </Text>
   );
   const message = call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null;
+  const log = call.log ? (
+    <Text wrap="truncate-end">
+      <Text color={levelColour(call.log.level as ServerLogLine['level'], theme)}>{safeLine(call.log.level, 16)}</Text>
+      <Text dimColor>{` ${safeLine(call.log.text)}`}</Text>
+    </Text>
+  ) : null;
   const elapsed = <Text dimColor>{formatDuration(now - call.startedAt)}</Text>;
   // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
   const gutter = (
@@ -50,20 +67,34 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false }
       <Text color={focused ? theme.accent : theme.border}>{focused ? '┃' : '│'}</Text>
     </Box>
   );
+  const question =
+    open && call.question ? (
+      <Box>
+        <Box flexShrink={0} width={2}>
+          <Text color={theme.accent}>{Array.from({ length: open.rows }, () => '┃').join('\n')}</Text>
+        </Box>
+        <Box flexGrow={1} flexShrink={1}>
+          <QuestionSlot call={call} question={call.question} draft={open.draft} />
+        </Box>
+      </Box>
+    ) : null;
   if (compact) {
     return (
-      <Box>
-        {gutter}
-        <Box gap={1} flexGrow={1}>
-          <Box flexShrink={1}>{title}</Box>
-          <Box flexShrink={0}>
-            <Progress call={call} now={now} compact />
+      <Box flexDirection="column">
+        <Box>
+          {gutter}
+          <Box gap={1} flexGrow={1}>
+            <Box flexShrink={1}>{title}</Box>
+            <Box flexShrink={0}>
+              <Progress call={call} now={now} compact />
+            </Box>
+            <Box flexGrow={1} flexShrink={1}>
+              <Text wrap="truncate-end">{message}</Text>
+            </Box>
+            <Box flexShrink={0}>{elapsed}</Box>
           </Box>
-          <Box flexGrow={1} flexShrink={1}>
-            <Text wrap="truncate-end">{message}</Text>
-          </Box>
-          <Box flexShrink={0}>{elapsed}</Box>
         </Box>
+        {question}
       </Box>
     );
   }
@@ -89,6 +120,13 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false }
           </Box>
         </Box>
       </Box>
+      {log ? (
+        <Box>
+          {gutter}
+          {log}
+        </Box>
+      ) : null}
+      {question}
     </Box>
   );
 }

@@ -24,4 +24,24 @@ describe('ToolsView', () => {
     expect(lines.slice(2).every((l) => l.startsWith('  '))).toBe(true);
     expect(lines.at(-1)).toMatch(/^ {2}… \(\d+ more lines not shown\)$/);
   });
+
+  it('marks a tool the model is not offered with the reason, and pages say how to go on', () => {
+    const frame = render(
+      withProviders(
+        <ToolsView
+          tools={[
+            { name: 'echo', description: '', server: 'everything' },
+            { name: 'simulate-research-query', description: '', server: 'everything', withheld: 'runs only as a task' },
+          ]}
+          page={{ number: 1, pages: 3, total: 90 }}
+        />,
+      ),
+    ).lastFrame();
+    expect(frame?.split('\n').map((l) => l.trimEnd())).toEqual([
+      '90 tools on the servers (page 1 of 3)',
+      'everything › echo',
+      'everything › simulate-research-query — not offered to the model: runs only as a task',
+      '/tools 2 for the next page',
+    ]);
+  });
 });

@@ -8,14 +8,19 @@ import { toolLabel } from '../format.js';
 const DESCRIPTION = { maxLines: 12, maxLineChars: 400 };
 
 /** /tools: each tool (`server › tool` with several servers) with its description (a server's text: made terminal-safe and capped here). */
-export function ToolsView({ tools }: { tools: readonly ToolSummary[] }) {
+export function ToolsView({ tools, page }: { tools: readonly ToolSummary[]; page?: { number: number; pages: number; total: number } }) {
   const theme = useTheme();
+  const where = tools.some((t) => t.server !== undefined) ? 'on the servers' : 'on the server';
+  const count = page ? `${page.total} tools ${where} (page ${page.number} of ${page.pages})` : `${tools.length === 1 ? '1 tool' : `${tools.length} tools`} ${where}`;
   return (
     <Box flexDirection="column">
-      <Text bold>{`${tools.length === 1 ? '1 tool' : `${tools.length} tools`} ${tools.some((t) => t.server !== undefined) ? 'on the servers' : 'on the server'}`}</Text>
+      <Text bold>{count}</Text>
       {tools.map((tool, i) => (
         <Box key={i} flexDirection="column">
-          <Text color={theme.accent}>{toolLabel({ tool: tool.name, server: tool.server })}</Text>
+          <Text color={tool.withheld ? undefined : theme.accent} dimColor={tool.withheld !== undefined}>
+            {toolLabel({ tool: tool.name, server: tool.server })}
+            {tool.withheld ? ` — not offered to the model: ${tool.withheld}` : ''}
+          </Text>
           {tool.description ? (
             <Box paddingLeft={2}>
               <Text dimColor>{safeBlock(tool.description.trim(), DESCRIPTION)}</Text>
@@ -23,6 +28,7 @@ export function ToolsView({ tools }: { tools: readonly ToolSummary[] }) {
           ) : null}
         </Box>
       ))}
+      {page && page.number < page.pages ? <Text dimColor>{`/tools ${page.number + 1} for the next page`}</Text> : null}
     </Box>
   );
 }

@@ -7,6 +7,7 @@ import { Markdown } from './Markdown.js';
 import { McpView } from './McpView.js';
 import { StatusView } from './StatusView.js';
 import { ToolCallLine } from './ToolCallLine.js';
+import { ServerLogsView } from './ServerLogsView.js';
 import { ToolsView } from './ToolsView.js';
 import { Welcome } from './Welcome.js';
 
@@ -47,7 +48,9 @@ function Body({ item }: { item: TranscriptItem }) {
     case 'help':
       return <HelpView commands={item.commands} />;
     case 'tools':
-      return <ToolsView tools={item.tools} />;
+      return <ToolsView tools={item.tools} {...(item.page && { page: item.page })} />;
+    case 'server-logs':
+      return <ServerLogsView server={item.server} lines={item.lines} total={item.total} />;
     case 'status':
       return <StatusView status={item.status} now={item.now} />;
     case 'servers':

@@ -1,4 +1,5 @@
 import type { SessionStatus } from '../../core/engine-types.js';
+import type { QuestionKind } from '../../core/tool-calls/questions.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { formatExpiry } from '../format.js';
 
@@ -77,15 +78,20 @@ export function statusItems(status: SessionStatus, now: number): StatusItem[] {
   return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
 }
 
-export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval';
+export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval' | 'question';
 
 /** Key hints for what the keys do right now. */
-export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean } = {}): string {
+/** What Esc says to the open question, by its kind. */
+const ESC_ANSWER: Record<QuestionKind, string> = { approval: 'deny', elicitation: 'cancel', sampling: 'refuse' };
+
+export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean; question?: QuestionKind } = {}): string {
   switch (mode) {
     case 'login':
       return [options.canOpenBrowser ? 'o open browser' : undefined, 'Esc cancel sign-in', 'Ctrl-C ×2 exit'].filter(Boolean).join(' · ');
     case 'approval':
       return 'y approve · n refuse · Ctrl-C ×2 exit';
+    case 'question':
+      return `Tab next question · Esc ${ESC_ANSWER[options.question ?? 'approval']} · Ctrl-C cancel turn`;
     case 'calls':
       return 'Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn';
     case 'turn':

@@ -96,4 +96,37 @@ describe('useSignIn', () => {
     await settle();
     expect(entries).toEqual([{ kind: 'error', text: 'Sign-in failed: the code expired — type /login to try again.' }]);
   });
+
+  it('a server that rejects the token just issued: one message, no second device code however the connection moves', async () => {
+    const { engine, entries } = setup();
+    await settle();
+    expect(engine.signIns).toHaveLength(1);
+    const error = 'the server at http://127.0.0.1:8000/mcp rejected the token just issued for it (invalid_token: bad audience)';
+    engine.setStatus({ connection: { state: 'sign-in-needed', reason: error }, auth: { state: 'error', error, rejected: true } });
+    engine.signIns[0]!.resolve();
+    await settle();
+    // The host reconnects later (a turn, /mcp): each attempt ends in the same refusal.
+    engine.setStatus({ connection: { state: 'connecting' } });
+    await settle();
+    engine.setStatus({ connection: { state: 'sign-in-needed', reason: error } });
+    await settle();
+    expect(engine.signIns).toHaveLength(1);
+    expect(entries).toEqual([{ kind: 'error', text: `Sign-in stopped: ${error}. Type /login once that is fixed.` }]);
+  });
+
+  it('a refusal found without a sign-in (after the silent refresh) is told once and starts no device code', async () => {
+    const error = 'the server at http://127.0.0.1:8000/mcp rejected the token just issued for it (invalid_token)';
+    const engine = new FakeEngine({ status: { connection: { state: 'sign-in-needed', reason: error }, auth: { state: 'error', error, rejected: true } } });
+    const entries: TranscriptEntry[] = [];
+    renderHook(
+      () => {
+        const status = useSessionStatus(engine);
+        return useSignIn({ engine, status, add: (...e) => entries.push(...e), openBrowser: undefined });
+      },
+      { engine },
+    );
+    await settle();
+    expect(engine.signIns).toHaveLength(0);
+    expect(entries).toEqual([{ kind: 'error', text: `Sign-in stopped: ${error}. Type /login once that is fixed.` }]);
+  });
 });

@@ -29,6 +29,12 @@ export interface SignInDeps {
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Why a server refused the token just issued for it, if one did. */
+function rejection(status: SessionStatus): string | undefined {
+  for (const auth of [status.auth, ...status.servers.map((s) => s.auth)]) if (auth.state === 'error' && auth.rejected) return auth.error;
+  return undefined;
+}
+
 /**
  * Device-code sign-in: starts by itself once each time the server says sign-in is needed,
  * again on /login; `o` opens the verification page, Esc cancels.
@@ -52,6 +58,8 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
       .then(
         () => {
           const auth = engine.getStatus().auth;
+          // The server refused the new token: the effect below says so, once.
+          if (rejection(engine.getStatus())) return;
           add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
         },
         (error: unknown) => {
@@ -78,7 +86,9 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
 
   // Once per episode of "sign-in needed": a cancelled or failed attempt is not retried in a loop.
   // Not while a server approval is pending or was refused: signing in would not send the token anyway.
-  const waiting = (auth: SessionStatus['auth']): boolean => auth.state === 'approval-needed' || auth.state === 'approval-declined';
+  // Nor after a server refused a token just issued for it: another sign-in gets the same token.
+  const waiting = (auth: SessionStatus['auth']): boolean =>
+    auth.state === 'approval-needed' || auth.state === 'approval-declined' || (auth.state === 'error' && auth.rejected === true);
   // With several servers one may need sign-in while the others work.
   const needed =
     (status.connection.state === 'sign-in-needed' && !waiting(status.auth)) ||
@@ -92,6 +102,16 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
     autoStarted.current = true;
     start();
   }, [needed, start]);
+
+  // One message per refusal, whether it followed a sign-in or a silent refresh.
+  const refused = rejection(status);
+  const told = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (refused === undefined) told.current = undefined;
+    if (refused === undefined || refused === told.current) return;
+    told.current = refused;
+    add({ kind: 'error', text: `Sign-in stopped: ${refused}. Type /login once that is fixed.` });
+  }, [refused, add]);
 
   const prompt = status.auth.state === 'signing-in' ? status.auth.prompt : undefined;
   const active = running || status.auth.state === 'signing-in';

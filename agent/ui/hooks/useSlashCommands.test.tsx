@@ -80,7 +80,7 @@ describe('slash commands', () => {
     ]);
     expect(engine.calls).toMatchObject({ signOut: 1, clearHistory: 1 });
     const help = entries[0];
-    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'login', 'logout', 'status', 'clear', 'exit']);
+    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'permissions', 'login', 'logout', 'status', 'clear', 'exit']);
   });
 
   it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name or usage says so', async () => {
@@ -95,10 +95,45 @@ describe('slash commands', () => {
       'servers:server',
       'info:Reconnecting nope…',
       'error:Could not reconnect: no server named "nope" (see /mcp)',
-      'error:Usage: /mcp, or /mcp reconnect NAME',
+      'error:Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)',
       'info:(sign-in to server started)',
     ]);
     expect(engine.reconnects).toEqual(['server']);
+  });
+
+  it('/mcp logs NAME shows that server\'s log; /mcp level NAME LEVEL sets it; bad names and levels say so', async () => {
+    const { engine, entries, run } = setup();
+    const lines = Array.from({ length: 60 }, (_, i) => ({ at: i, level: 'info' as const, text: `line ${i}` }));
+    engine.serverLogLines.set('server', lines);
+    for (const line of ['/mcp logs server', '/mcp logs nope', '/mcp level server debug', '/mcp level server loud']) {
+      run(line);
+      await settle();
+    }
+    const [logs, ...rest] = entries;
+    expect(logs).toMatchObject({ kind: 'server-logs', server: 'server', total: 60 });
+    expect(logs?.kind === 'server-logs' && logs.lines.map((l) => l.text)).toEqual(lines.slice(10).map((l) => l.text));
+    expect(rest.map((e) => `${e.kind}:${'text' in e ? e.text : ''}`)).toEqual([
+      'error:no server named "nope" (see /mcp)',
+      'info:server now shows log messages from debug up.',
+      'error:Unknown log level "loud". Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)',
+    ]);
+    expect(engine.logLevels).toEqual([{ name: 'server', level: 'debug' }]);
+  });
+
+  it('/tools shows one page of many tools at a time, and says how to see the next', async () => {
+    const { engine, entries, run } = setup();
+    engine.tools = Array.from({ length: 3000 }, (_, i) => ({ name: `tool_${i}`, description: 'd'.repeat(10_000), server: 'big' }));
+    for (const line of ['/tools', '/tools 75', '/tools 0']) {
+      run(line);
+      await settle();
+    }
+    const [first, last, bad] = entries;
+    expect(first).toMatchObject({ kind: 'tools', page: { number: 1, pages: 75, total: 3000 } });
+    expect(first?.kind === 'tools' && first.tools.length).toBe(40);
+    // Only the page is kept, with descriptions cut: a listing of thousands stays small.
+    expect(first?.kind === 'tools' && first.tools.every((t) => t.description.length <= 2000)).toBe(true);
+    expect(last?.kind === 'tools' && last.tools.map((t) => t.name).at(-1)).toBe('tool_2999');
+    expect(bad).toEqual({ kind: 'error', text: 'Usage: /tools, or /tools PAGE (a page number)' });
   });
 
   it('reports a failing command instead of crashing', async () => {
@@ -127,5 +162,36 @@ describe('slash commands', () => {
       { kind: 'info', text: 'Authentication is off (--no-auth): there is nothing to sign out of.' },
     ]);
     expect(engine.calls.signOut).toBe(0);
+  });
+});
+
+describe('/permissions', () => {
+  it('lists the saved rules numbered and the files’ patterns, and removes a saved rule by number', async () => {
+    const { engine, entries, run } = setup();
+    engine.rules = {
+      allow: [{ pattern: 'weather__*', file: '/home/u/.config/warden/mcp.json' }],
+      deny: [{ pattern: 'files__delete_*', file: '/work/.mcp.json' }],
+      saved: [{ tool: 'files__write_file' }, { readOnlyServer: 'tickets' }],
+    };
+    run('/permissions');
+    await settle();
+    expect(entries.map((e) => (e.kind === 'info' ? e.text : e.kind))).toEqual([
+      'Saved rules (remove one with /permissions remove N):',
+      '  1. allow files__write_file',
+      "  2. allow tickets's read-only tools",
+      'From configuration files (edit the file to change):',
+      '  deny  files__delete_*  (/work/.mcp.json)',
+      '  allow weather__*  (/home/u/.config/warden/mcp.json)',
+    ]);
+    entries.length = 0;
+    run('/permissions remove 1');
+    await settle();
+    run('/permissions remove 7');
+    await settle();
+    expect(engine.rules.saved).toEqual([{ readOnlyServer: 'tickets' }]);
+    expect(entries).toEqual([
+      { kind: 'info', text: 'Removed: allow files__write_file. That tool asks again.' },
+      { kind: 'error', text: 'There is no saved rule 7 (see /permissions).' },
+    ]);
   });
 });

@@ -1,5 +1,7 @@
-import type { AgentEngine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
+import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js';
+import type { AgentEngine, PermissionRules, ServerLogLine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
+import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from '../../core/tool-calls/questions.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
 
 export const baseStatus: SessionStatus = {
@@ -63,6 +65,11 @@ export class ScriptedTurn {
     this.registry.progress(id, update);
   }
 
+  /** Puts a question on a call, as the engine would before running it (or mid-run); resolves with the user's answer. */
+  ask<K extends QuestionKind>(id: string, question: QuestionOf<K>): Promise<AnswerOf<K>> {
+    return this.registry.ask(id, question);
+  }
+
   finish(id: string, result: string, isError = false): void {
     this.registry.finish(id, result, isError);
   }
@@ -92,6 +99,10 @@ export class FakeEngine implements AgentEngine {
   readonly reconnects: string[] = [];
   /** The answers given to approval requests, in order. */
   readonly approvals: boolean[] = [];
+  /** What /permissions shows; forgetRule removes from `rules.saved`. */
+  rules: { allow: PermissionRule[]; deny: PermissionRule[]; saved: SavedRule[] } = { allow: [], deny: [], saved: [] };
+  /** The answers given to calls' questions, in order. */
+  readonly answers: Array<{ callId: string; answer: CallAnswer }> = [];
   private status: SessionStatus;
   private readonly listeners = new Set<() => void>();
 
@@ -137,6 +148,24 @@ export class FakeEngine implements AgentEngine {
     });
   }
 
+  readonly serverLogLines = new Map<string, ServerLogLine[]>();
+  readonly logLevels: Array<{ name: string; level: ServerLogLine['level'] }> = [];
+  roots: readonly string[] = [];
+
+  async setRoots(paths: readonly string[]): Promise<void> {
+    this.roots = [...paths];
+  }
+
+  serverLogs(name: string): ServerLogLine[] {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    return this.serverLogLines.get(name) ?? [];
+  }
+
+  async setServerLogLevel(name: string, level: ServerLogLine['level']): Promise<void> {
+    if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
+    this.logLevels.push({ name, level });
+  }
+
   async reconnectServer(name: string): Promise<void> {
     if (!this.status.servers.some((s) => s.name === name)) throw new Error(`no server named "${name}" (see /mcp)`);
     this.reconnects.push(name);
@@ -148,6 +177,21 @@ export class FakeEngine implements AgentEngine {
 
   async answerApproval(approved: boolean): Promise<void> {
     this.approvals.push(approved);
+  }
+
+  answerCall(callId: string, answer: CallAnswer): boolean {
+    this.answers.push({ callId, answer });
+    return this.registry.answer(callId, answer);
+  }
+
+  permissionRules(): PermissionRules {
+    return this.rules;
+  }
+
+  async forgetRule(rule: SavedRule): Promise<boolean> {
+    const before = this.rules.saved.length;
+    this.rules.saved = this.rules.saved.filter((r) => JSON.stringify(r) !== JSON.stringify(rule));
+    return this.rules.saved.length < before;
   }
 
   clearHistory(): void {

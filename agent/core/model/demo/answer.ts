@@ -1,5 +1,5 @@
 import { CANCELLED_RESULT } from '../../tool-runner.js';
-import type { ToolResultBlock, ToolUseBlock } from '../types.js';
+import { toolResultText, type ToolResultBlock, type ToolUseBlock } from '../types.js';
 
 export const DEMO_FOOTER = '(Answered by the offline demo model; set ANTHROPIC_API_KEY to use Claude.)';
 
@@ -31,19 +31,20 @@ function callLabel(call: ToolUseBlock): string {
 
 function oneAnswer(call: ToolUseBlock, result: ToolResultBlock | undefined): string {
   if (!result) return `${callLabel(call)} gave no result.`;
-  if (result.is_error && result.content === CANCELLED_RESULT) return `You cancelled ${callLabel(call)}, so there is no result for it.`;
-  if (result.is_error) return `${callLabel(call)} failed: ${result.content.split('\n')[0]}`;
+  const content = toolResultText(result);
+  if (result.is_error && content === CANCELLED_RESULT) return `You cancelled ${callLabel(call)}, so there is no result for it.`;
+  if (result.is_error) return `${callLabel(call)} failed: ${content.split('\n')[0]}`;
   // SERVER__TOOL when several servers are connected: the answer is about the tool.
   const tool = call.name.includes('__') ? call.name.slice(call.name.lastIndexOf('__') + 2) : call.name;
   switch (tool) {
     case 'reverse':
-      return `${JSON.stringify(call.input.text)} reversed is ${JSON.stringify(result.content)}.`;
+      return `${JSON.stringify(call.input.text)} reversed is ${JSON.stringify(content)}.`;
     case 'get_alerts':
-      return `Weather alerts for ${String(call.input.state)}:\n\n${clip(result.content)}`;
+      return `Weather alerts for ${String(call.input.state)}:\n\n${clip(content)}`;
     case 'get_forecast':
-      return `Forecast for ${String(call.input.latitude)}, ${String(call.input.longitude)}:\n\n${clip(result.content)}`;
+      return `Forecast for ${String(call.input.latitude)}, ${String(call.input.longitude)}:\n\n${clip(content)}`;
     default:
-      return `${callLabel(call)} returned:\n\n${clip(result.content)}`;
+      return `${callLabel(call)} returned:\n\n${clip(content)}`;
   }
 }
 

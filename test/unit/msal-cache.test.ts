@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCachedAccessToken, type CacheQuery } from '../../auth/login/cached-token.js';
+import { cachedGrant, findCachedAccessToken, type CacheQuery } from '../../auth/login/msal-cache.js';
 import { fixtureCache, type FixtureAccount, type FixtureOptions } from '../helpers/msal-cache-fixture.js';
 
 const NOW = 1_800_000_000_000;
@@ -11,7 +11,7 @@ const options: FixtureOptions = {
   expiresOn: NOW / 1000 + 3600,
 };
 const dev: FixtureAccount = { oid: 'aaaaaaaa-0000-0000-0000-000000000001', tenantId: TENANT, username: 'dev@warden.example', name: 'Dev User' };
-const query: CacheQuery = { clientId: options.clientId, environment: 'localhost:4433', tenantId: TENANT, apiScope: 'api://00000000-de70-4000-8000-000000000003/execute', nowMs: NOW };
+const query: CacheQuery = { clientId: options.clientId, environment: 'localhost:4433', microsoft: false, tenantId: TENANT, apiScope: 'api://00000000-de70-4000-8000-000000000003/execute', nowMs: NOW };
 
 describe('reading a valid access token straight from the MSAL cache file', () => {
   it('finds the one account and its token for this client, authority, tenant and scope', () => {
@@ -44,5 +44,26 @@ describe('reading a valid access token straight from the MSAL cache file', () =>
 
   it('accepts any realm when the tenant is organizations/common (no tenant to match)', () => {
     expect(findCachedAccessToken(fixtureCache([dev], options), { ...query, tenantId: undefined })?.secret).toBe(`dummy-access-token-${dev.oid}`);
+  });
+});
+
+describe('one rule for every reader of the cache', () => {
+  it('Microsoft authorities: entries filed under MSAL’s alias (login.windows.net) are found; the tenant still counts', () => {
+    const entra = fixtureCache([dev], { ...options, environment: 'login.windows.net' });
+    const microsoft = { ...query, environment: 'login.microsoftonline.com', microsoft: true };
+    expect(findCachedAccessToken(entra, microsoft)?.secret).toBe(`dummy-access-token-${dev.oid}`);
+    expect(findCachedAccessToken(entra, { ...microsoft, tenantId: '11111111-1111-1111-1111-111111111111' })).toBeUndefined();
+    // A custom authority is matched by host and port exactly.
+    expect(findCachedAccessToken(entra, query)).toBeUndefined();
+  });
+
+  it('status reads the same entries: scopes and expiry of the account’s token, and a refresh token of this client only', () => {
+    const cache = fixtureCache([dev], options);
+    const home = `${dev.oid}.${TENANT}`;
+    const grant = cachedGrant(cache, query, home, query.apiScope);
+    expect(grant).toEqual({ scopes: options.scope.split(' '), expiresOn: new Date(options.expiresOn * 1000), canRefresh: true });
+    expect(cachedGrant(cache, { ...query, clientId: 'another-client' }, home, query.apiScope)).toEqual({ scopes: [], canRefresh: false });
+    expect(cachedGrant(cache, query, home, 'api://other/execute')).toEqual({ scopes: [], canRefresh: true });
+    expect(cachedGrant('not json', query, home, query.apiScope)).toEqual({ scopes: [], canRefresh: false });
   });
 });

@@ -1,0 +1,206 @@
+import type { AuthorizationServerMetadata, FetchLike } from '@modelcontextprotocol/client';
+import { redacted } from '../../../auth/login/access-token.js';
+import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
+import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from '../../../auth/oauth/device-grant.js';
+import { grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
+import { loadMcpSdk } from '../mcp/sdk.js';
+
+/**
+ * The `oauth` sign-in kind: any MCP server protected by an OAuth 2.1 authorization server, as the
+ * MCP authorization spec has it. The server's RFC 9728 document names the authorization server
+ * and the resource; its RFC 8414/OIDC metadata the endpoints (both read with the MCP SDK); a
+ * client is registered dynamically (the SDK's registerClient) when none is configured; people
+ * sign in with the device authorization grant (RFC 8628, auth/oauth/device-grant.ts); tokens ask
+ * for the server as their RFC 8707 `resource`; refresh tokens rotate (the SDK's
+ * refreshAuthorization) and live in the 0600 locked store (auth/oauth/token-store.ts).
+ * Not responsible for: the authorization code + PKCE flow (servers without a device endpoint are
+ * refused with a clear line), nor Entra (the `entra` kind with MSAL).
+ */
+
+export interface OAuthSettings {
+  serverUrl: string;
+  /** A client registered beforehand; else one is registered dynamically and kept in the store. */
+  clientId?: string;
+  /** Space-separated; default: the server's `scopes_supported`. */
+  scope?: string;
+  store: OAuthTokenStore;
+  fetch?: FetchLike;
+  now?: () => number;
+  /** Device-grant polling (tests inject a wait). */
+  poll?: Pick<PollOptions, 'wait'>;
+}
+
+interface Resolved {
+  issuer: string;
+  resource: string;
+  metadata: AuthorizationServerMetadata;
+  scope: string | undefined;
+}
+
+/** A token this close to its expiry is refreshed before use. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function isLoopback(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname);
+}
+
+/** `sub` (or a name) from a JWT's payload, for display only — never trusted for anything else. */
+function subjectOf(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const name = claims.preferred_username ?? claims.email ?? claims.sub;
+    return typeof name === 'string' ? name.slice(0, 120) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator {
+  const now = settings.now ?? Date.now;
+  const fetchFn: FetchLike = settings.fetch ?? fetch;
+  let resolving: Promise<Resolved> | undefined;
+
+  /** RFC 9728, then the authorization server's metadata; once per process. */
+  const resolve = (): Promise<Resolved> =>
+    (resolving ??= (async () => {
+      const sdk = await loadMcpSdk();
+      const protectedResource = await sdk.discoverOAuthProtectedResourceMetadata(settings.serverUrl, {}, fetchFn);
+      const issuer = protectedResource.authorization_servers?.[0];
+      if (!issuer) throw new SignInFailedError(`${settings.serverUrl} names no authorization server in its metadata`);
+      const issuerUrl = new URL(issuer);
+      if (issuerUrl.protocol !== 'https:' && !isLoopback(issuerUrl)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
+      const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn });
+      if (!metadata) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} publishes no metadata (RFC 8414 or OpenID discovery)`);
+      const scope = settings.scope ?? protectedResource.scopes_supported?.join(' ');
+      return { issuer, resource: protectedResource.resource ?? settings.serverUrl, metadata, ...(scope ? { scope } : { scope: undefined }) };
+    })().catch((error: unknown) => {
+      resolving = undefined;
+      throw error instanceof SignInFailedError ? error : new SignInFailedError(`cannot read the sign-in metadata of ${settings.serverUrl}: ${message(error)}`);
+    }));
+
+  /** The configured client, the one registered before, or a new dynamic registration (RFC 7591). */
+  async function client(r: Resolved): Promise<StoredClient> {
+    if (settings.clientId) return { clientId: settings.clientId };
+    const known = await settings.store.client(r.issuer);
+    if (known) return known;
+    if (!r.metadata.registration_endpoint) throw new SignInFailedError(`the authorization server ${new URL(r.issuer).origin} allows no dynamic registration: configure a clientId`);
+    const { registerClient } = await loadMcpSdk();
+    const registered = await registerClient(r.issuer, {
+      metadata: r.metadata,
+      clientMetadata: {
+        client_name: 'Warden',
+        redirect_uris: [],
+        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+        response_types: [],
+        token_endpoint_auth_method: 'none',
+        ...(r.scope && { scope: r.scope }),
+      },
+      fetchFn,
+    });
+    const stored: StoredClient = { clientId: registered.client_id, ...(registered.client_secret && { clientSecret: registered.client_secret }) };
+    await settings.store.update((file) => void (file.clients[r.issuer] = stored));
+    return stored;
+  }
+
+  async function save(r: Resolved, tokens: TokenResponse, previous?: StoredGrant): Promise<AccessToken> {
+    const subject = subjectOf(tokens.id_token) ?? subjectOf(tokens.access_token) ?? previous?.subject;
+    const grant: StoredGrant = {
+      accessToken: tokens.access_token,
+      expiresAt: now() + (Number(tokens.expires_in) || 3600) * 1000,
+      // A server that does not rotate keeps the old refresh token valid.
+      ...((tokens.refresh_token ?? previous?.refreshToken) && { refreshToken: tokens.refresh_token ?? previous?.refreshToken }),
+      ...((tokens.scope ?? r.scope) && { scope: tokens.scope ?? r.scope }),
+      ...(subject && { subject }),
+    };
+    await settings.store.update((file) => void (file.grants[grantKey(r.issuer, r.resource)] = grant));
+    return token(r, grant);
+  }
+
+  function token(r: Resolved, grant: StoredGrant): AccessToken {
+    return redacted({
+      accessToken: grant.accessToken,
+      expiresOn: new Date(grant.expiresAt),
+      scopes: (grant.scope ?? '').split(' ').filter(Boolean),
+      account: { username: grant.subject ?? 'signed in', tenantId: new URL(r.issuer).host, homeAccountId: '' },
+    });
+  }
+
+  return {
+    async acquireTokenSilently(options = {}) {
+      const r = await resolve();
+      const key = grantKey(r.issuer, r.resource);
+      const stored = await settings.store.grant(key);
+      if (!stored) throw new SignInRequiredError('not signed in to this server yet');
+      if (options.forceRefresh !== true && stored.expiresAt - now() > EXPIRY_MARGIN_MS) return token(r, stored);
+      if (!stored.refreshToken) throw new SignInRequiredError('the token expired and no refresh token is kept');
+      const c = await client(r);
+      const { OAuthError, refreshAuthorization } = await loadMcpSdk();
+      try {
+        const refreshed = await refreshAuthorization(r.issuer, {
+          metadata: r.metadata,
+          clientInformation: { client_id: c.clientId, ...(c.clientSecret && { client_secret: c.clientSecret }) },
+          refreshToken: stored.refreshToken,
+          resource: r.resource,
+          fetchFn,
+        });
+        return await save(r, refreshed as TokenResponse, stored);
+      } catch (error) {
+        // invalid_grant: revoked or expired; the user signs in again.
+        if (error instanceof OAuthError && error.code === 'invalid_grant') throw new SignInRequiredError('sign-in required: the authorization server answered invalid_grant');
+        throw new SignInFailedError(`cannot refresh the token at ${new URL(r.issuer).origin}: ${message(error)}`);
+      }
+    },
+
+    async signIn({ onDeviceCode, signal }) {
+      if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
+      const r = await resolve();
+      // Not in the SDK's metadata type (RFC 8628 §4 adds it); the parsed document keeps it.
+      const endpoint = (r.metadata as Record<string, unknown>).device_authorization_endpoint;
+      if (typeof endpoint !== 'string') {
+        throw new SignInFailedError(`the authorization server ${new URL(r.issuer).origin} offers no device sign-in (device_authorization_endpoint); its browser sign-in is not supported yet`);
+      }
+      const c = await client(r);
+      const request = { clientId: c.clientId, ...(c.clientSecret && { clientSecret: c.clientSecret }), ...(r.scope && { scope: r.scope }), resource: r.resource };
+      try {
+        const authorization = await requestDeviceAuthorization(endpoint, request, fetchFn);
+        const prompt: DeviceCodePrompt = {
+          authorityHost: new URL(r.issuer).host,
+          userCode: authorization.userCode,
+          verificationUri: authorization.verificationUri,
+          ...(authorization.verificationUriComplete && { verificationUriComplete: authorization.verificationUriComplete }),
+          expiresIn: authorization.expiresIn,
+          expiresAt: now() + authorization.expiresIn * 1000,
+          message: `To sign in, open ${authorization.verificationUri} and enter the code ${authorization.userCode}.`,
+        };
+        onDeviceCode(prompt);
+        const tokens = await pollDeviceToken(r.metadata.token_endpoint, request, authorization, { fetch: fetchFn, now, ...(signal && { signal }), ...settings.poll });
+        return await save(r, tokens);
+      } catch (error) {
+        if (error instanceof DeviceGrantError) {
+          if (error.code === 'cancelled') throw new SignInCancelledError('sign-in was cancelled');
+          throw new SignInFailedError(`the authorization server at ${new URL(r.issuer).host} refused the sign-in: ${error.message}`);
+        }
+        throw error;
+      }
+    },
+
+    async signOut() {
+      const r = await resolve();
+      const key = grantKey(r.issuer, r.resource);
+      const stored = await settings.store.grant(key);
+      if (!stored) return undefined;
+      await settings.store.update((file) => void delete file.grants[key]);
+      return token(r, stored).account;
+    },
+
+    async currentAccount() {
+      const r = await resolve().catch(() => undefined);
+      const stored = r && (await settings.store.grant(grantKey(r.issuer, r.resource)));
+      return r && stored ? token(r, stored).account : undefined;
+    },
+  };
+}

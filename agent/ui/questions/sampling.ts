@@ -1,0 +1,19 @@
+import type { Key } from 'ink';
+import type { QuestionOf } from '../../core/tool-calls/questions.js';
+import { SamplingQuestionPanel, SAMPLING_PROMPT_LINES } from '../components/questions/SamplingQuestionPanel.js';
+import type { KeyOutcome, QuestionUi } from './types.js';
+
+/** Keys of a server's request to use the model (sampling): y allows this one request, n refuses (as does Esc). */
+function onKey(_question: QuestionOf<'sampling'>, _draft: null, input: string, _key: Key): KeyOutcome<'sampling', null> {
+  if (input === 'y') return { answer: { kind: 'sampling', allowed: true } };
+  if (input === 'n') return { answer: { kind: 'sampling', allowed: false } };
+  return undefined;
+}
+
+export const samplingUi: QuestionUi<'sampling', null> = {
+  initialDraft: () => null,
+  onKey,
+  Panel: SamplingQuestionPanel,
+  // The head line, the prompt's lines, the system prompt (when sent), the keys.
+  rows: (_call, question) => 2 + Math.min(SAMPLING_PROMPT_LINES, question.prompt.split('\n').length) + (question.systemPrompt ? 1 : 0),
+};

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { CLI_PATH } from '../helpers/cli-process.js';
+import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+
+// Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
+
+const tmuxAvailable = await hasTmux();
+
+describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () => {
+  let mcp: TestServer;
+  let claude: FakeAnthropic;
+  let terminal: TerminalSession | undefined;
+  let dir: string;
+
+  beforeAll(async () => {
+    [mcp, claude] = await Promise.all([startTestServer({ REVERSE_STEP_MS: '200' }, { noAuth: true }), startFakeAnthropic()]);
+    dir = mkdtempSync(join(tmpdir(), 'warden-approvals-tui-'));
+    // One server trusted for its read-only tools, the same tools under another name left at the default trust ("ask").
+    writeFileSync(
+      join(dir, 'servers.json'),
+      JSON.stringify({ mcpServers: { trusted: { url: mcp.server.url, trust: 'read-only' }, asker: { url: mcp.server.url } } }),
+    );
+  });
+  afterAll(async () => {
+    await terminal?.kill();
+    await Promise.all([mcp.server.close(), claude.close()]);
+  });
+
+  it('three calls at once, one waits for approval while the other two finish; `a` saves the rule and the next call runs unasked', async () => {
+    terminal = await startTerminal({
+      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url },
+      cwd: dir,
+      width: 110,
+      height: 36,
+    });
+    await terminal.waitForScreen(/● 2\/2 servers · 6 tools/);
+
+    claude.enqueue(
+      toolUse([
+        { id: 'toolu_one', name: 'trusted__reverse', input: { text: 'one' } },
+        { id: 'toolu_two', name: 'trusted__reverse', input: { text: 'two' } },
+        { id: 'toolu_three', name: 'asker__reverse', input: { text: 'three' } },
+      ]),
+      (request) => text(`Got ${toolResults(request).map((r) => String(r.content)).join(', ')}.`)(request),
+    );
+    await terminal.typeLine('reverse one, two and three');
+    // The other two finish while the third still waits for its answer.
+    const waiting = await terminal.waitForScreen((s) => /✓ trusted › reverse "one"/.test(s) && /✓ trusted › reverse "two"/.test(s) && s.includes('waiting for you'));
+    expect(waiting).toMatch(/┃\s+asker › reverse\s+"three"[^\n]*\n┃ waiting for you/);
+    expect(waiting).toContain('┃ "text": "three"');
+    expect(waiting).toContain('┃ annotations: read-only · not destructive · idempotent · closed world');
+    expect(waiting).toMatch(/┃ y allow once · a always allow · s allow the server's read-only tools · n deny · N deny with reason/);
+    expect(waiting).toContain('Tab next question · Esc deny');
+    expect(claude.requests).toHaveLength(1);
+
+    await terminal.sendKeys(['a'], { literal: true });
+    const answered = await terminal.waitForScreen(/Got eno, owt, eerht\./);
+    expect(answered).toMatch(/✓ asker › reverse "three" · [\d.]+s · eerht/);
+    // Saved to the user's own file, where /permissions finds it.
+    const saved = JSON.parse(readFileSync(join(dir, '.config', 'warden', 'mcp.json'), 'utf8')) as { permissions?: { saved?: unknown } };
+    expect(saved.permissions?.saved).toEqual([{ tool: 'asker__reverse' }]);
+
+    claude.enqueue(toolUse([{ id: 'toolu_four', name: 'asker__reverse', input: { text: 'four' } }]), text('Four done.'));
+    await terminal.typeLine('reverse four');
+    const unasked = await terminal.waitForScreen(/Four done\./);
+    expect(unasked).toMatch(/✓ asker › reverse "four" · [\d.]+s · ruof/);
+    expect(terminal.output().split('Four done.')[0]?.split('reverse four').at(-1)).not.toContain('waiting for you');
+
+    await terminal.typeLine('/permissions');
+    await terminal.waitForScreen(/Saved rules \(remove one with \/permissions remove N\):\n\s+1\. allow asker__reverse/);
+    const audit = readFileSync(join(dir, '.config', 'warden', 'audit.log'), 'utf8');
+    expect(audit).toContain('"tool":"reverse","decision":"allow","source":"user: allowed this tool always"');
+    expect(audit).toContain('"source":"saved rule: allow asker__reverse"');
+  });
+});

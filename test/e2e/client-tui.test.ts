@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { CLI_PATH } from '../helpers/cli-process.js';
+import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+
+// Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
+
+const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
+const tmuxAvailable = await hasTmux();
+
+describe.skipIf(!tmuxAvailable)('a server asks a question in a real terminal', () => {
+  let warden: TestServer;
+  let claude: FakeAnthropic;
+  let terminal: TerminalSession | undefined;
+  let dir: string;
+
+  beforeAll(async () => {
+    [warden, claude] = await Promise.all([startTestServer({ REVERSE_STEP_MS: '400' }, { noAuth: true }), startFakeAnthropic()]);
+    dir = mkdtempSync(join(tmpdir(), 'warden-client-tui-'));
+    writeFileSync(
+      join(dir, 'servers.json'),
+      JSON.stringify({
+        mcpServers: {
+          everything: { command: process.execPath, args: [EVERYTHING, 'stdio'], trust: 'all' },
+          warden: { url: warden.server.url, trust: 'all' },
+        },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await terminal?.kill();
+    await Promise.all([warden.server.close(), claude.close()]);
+  });
+
+  it('the question waits in its call pane, checked before it is sent, while the other call keeps showing progress', async () => {
+    terminal = await startTerminal({
+      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url },
+      cwd: dir,
+      width: 120,
+      height: 40,
+    });
+    await terminal.waitForScreen(/● 2\/2 servers/);
+    claude.enqueue(
+      toolUse([
+        { id: 'toolu_ask', name: 'everything__trigger-elicitation-request', input: {} },
+        { id: 'toolu_rev', name: 'warden__reverse', input: { text: 'progress' } },
+      ]),
+      (request) => text(`Results: ${toolResults(request).map((r) => String(r.content).split('\n')[0]).join(' | ')}`)(request),
+    );
+    await terminal.typeLine('ask me and reverse progress');
+    const asking = await terminal.waitForScreen((s) => s.includes('server "everything" asks: Please provide inputs') && /warden › reverse[^\n]*\n[^\n]*1\/5/.test(s));
+    expect(asking).toMatch(/┃ › String\*:/);
+    expect(asking).toContain('Enter send · ↑↓ field · ←→ choice · Ctrl-D decline · Esc cancel');
+
+    // Enter with the required field empty: checked here, nothing sent.
+    await terminal.sendKeys(['Enter']);
+    await terminal.waitForScreen(/String: required/);
+    // The other call's progress moves on while the question waits.
+    await terminal.waitForScreen((s) => s.includes('server "everything" asks') && /warden › reverse[^\n]*\n[^\n]*[3-5]\/5/.test(s));
+
+    await terminal.sendKeys(['Ada Lovelace'], { literal: true });
+    await terminal.sendKeys(['Enter']);
+    const done = await terminal.waitForScreen(/Results: /);
+    expect(done).toMatch(/Results: ✅ User provided the requested information! \| ssergorp/);
+    expect(done).not.toContain('server "everything" asks');
+  });
+});

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
+import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { ServerConfig } from '../../agent/core/host/server-config.js';
+import { readPrivateFile } from '../../auth/login/file-cache.js';
+import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+
+/**
+ * The `oauth` sign-in kind against a real generic authorization server (oidc-provider): RFC 9728
+ * → OpenID metadata, dynamic client registration, the device authorization grant approved through
+ * the provider's own pages, an RFC 8707 resource, refresh tokens in the 0600 store, and Warden's
+ * server in generic OIDC mode reading RFC 9068 claims.
+ */
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const status = engine.getStatus();
+      if (!match(status)) return;
+      unsubscribe();
+      resolve(status);
+    };
+    const unsubscribe = engine.subscribeStatus(check);
+    check();
+  });
+}
+
+let root: string;
+let op: TestOidcProvider;
+let mcp: TestServer;
+let url: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'warden-oauth-'));
+  op = await startOidcProvider();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}/mcp`;
+  op.setResource(url);
+  mcp = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
+});
+afterAll(async () => {
+  await mcp?.server.close();
+  await op?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('a server protected by a generic OAuth authorization server (auth kind oauth)', () => {
+  const engines: AgentEngine[] = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.close()));
+  });
+  let env: Record<string, string>;
+  beforeAll(() => {
+    env = { WARDEN_TOKEN_CACHE: join(root, 'warden', 'token_cache.json') };
+  });
+  const engineFor = (): AgentEngine => {
+    const config = loadAgentConfig({});
+    const server = { name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth: { kind: 'oauth' } } as ServerConfig;
+    config.servers = [server];
+    const service = createSignInService({ env, serverUrl: url, oauth: {} });
+    const engine = createAgentEngine(config, { env, authenticatorFor: () => service.createAuthenticator, gateFor: () => undefined });
+    engines.push(engine);
+    return engine;
+  };
+
+  it('registers a client, signs in with the device grant through the provider’s pages, and calls the tool', async () => {
+    const e = engineFor();
+    await e.start();
+    expect(e.getStatus().servers[0]?.connection.state).toBe('sign-in-needed');
+
+    const signingIn = e.signIn();
+    const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
+    const prompt = prompted.auth.state === 'signing-in' ? prompted.auth.prompt : undefined;
+    expect(prompt?.authorityHost).toBe(new URL(op.issuer).host);
+    expect(prompt?.verificationUri).toBe(`${op.issuer}/device`);
+    await op.approve(prompt?.verificationUriComplete ?? '');
+    await signingIn;
+
+    expect(e.getStatus().servers[0]).toMatchObject({ connection: { state: 'connected', toolCount: 3 }, auth: { state: 'signed-in', account: 'alice' } });
+    const turn = await e.runTurn('reverse over oauth');
+    expect(turn.text).toContain('"htuao revo"');
+
+    // The store: 0600, the registered client and the grant for this resource; its token is for this server (RFC 8707).
+    const storePath = join(root, 'warden', 'oauth_tokens.json');
+    expect(statSync(storePath).mode & 0o777).toBe(0o600);
+    const store = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { clients: Record<string, unknown>; grants: Record<string, { accessToken: string; refreshToken?: string }> };
+    expect(Object.keys(store.clients)).toEqual([op.issuer]);
+    const grant = store.grants[`${op.issuer} ${url}`];
+    expect(grant?.refreshToken).toBeTruthy();
+    expect(decodeJwt(grant?.accessToken ?? '')).toMatchObject({ aud: url, scope: 'execute', iss: op.issuer });
+  });
+
+  it('a new process uses the stored token without asking the provider; a refresh rotates the refresh token and saves it; a revoked one means sign in again', async () => {
+    const before = op.tokenRequests();
+    const e = engineFor();
+    await e.start();
+    expect(e.getStatus().servers[0]?.connection.state).toBe('connected');
+    expect(op.tokenRequests()).toEqual(before);
+
+    // The server stops trusting the stored access token: one refresh, then the call runs.
+    const storePath = join(root, 'warden', 'oauth_tokens.json');
+    const previous = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { grants: Record<string, { refreshToken?: string }> };
+    const authenticator = await createSignInService({ env, serverUrl: url, oauth: {} }).createAuthenticator();
+    const refreshed = await authenticator.acquireTokenSilently({ forceRefresh: true });
+    expect(refreshed.scopes).toEqual(['execute']);
+    expect((op.tokenRequests().refresh_token ?? 0) - (before.refresh_token ?? 0)).toBe(1);
+    const after = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { grants: Record<string, { refreshToken?: string }> };
+    expect(after.grants[`${op.issuer} ${url}`]?.refreshToken).not.toBe(previous.grants[`${op.issuer} ${url}`]?.refreshToken);
+    expect((await e.runTurn('reverse still')).text).toContain('"llits"');
+
+    // The old refresh token was rotated away: redeeming it is invalid_grant, which means "sign in again".
+    const stale = previous.grants[`${op.issuer} ${url}`]?.refreshToken ?? '';
+    const { OAuthTokenStore } = await import('../../auth/oauth/token-store.js');
+    await new OAuthTokenStore(storePath).update((file) => {
+      const grant = file.grants[`${op.issuer} ${url}`];
+      if (grant) file.grants[`${op.issuer} ${url}`] = { ...grant, refreshToken: stale };
+    });
+    await expect(authenticator.acquireTokenSilently({ forceRefresh: true })).rejects.toThrow(/sign-in required/);
+  });
+});
