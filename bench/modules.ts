@@ -1,7 +1,6 @@
 import { hostStartup } from './modules/host-startup.js';
 import { manyTools } from './modules/many-tools.js';
 import { memory } from './modules/memory.js';
-import { peerServer } from './modules/peer-server.js';
 import { progressFanout } from './modules/progress-fanout.js';
 import { serverThroughput } from './modules/server-throughput.js';
 import { silentToken } from './modules/silent-token.js';
@@ -9,4 +8,4 @@ import { startup } from './modules/startup.js';
 import type { BenchModule } from './types.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. A new one is a BenchModule added here. */
-export const BENCH_MODULES: readonly BenchModule[] = [serverThroughput, peerServer, startup, hostStartup, silentToken, progressFanout, memory, manyTools];
+export const BENCH_MODULES: readonly BenchModule[] = [serverThroughput, startup, hostStartup, silentToken, progressFanout, memory, manyTools];

@@ -21,20 +21,23 @@ const LOGGED_METHODS = 10;
 const LOGGED_NAME_CHARS = 64;
 
 /**
- * Parses a POST body into messages (a batch or one); undefined when it is not JSON-RPC-shaped.
- * Decodes exactly as the SDK's transport does (TextDecoder: a UTF-8 BOM is dropped, bad bytes
- * become U+FFFD), so the batch cap and the public-tool check see the messages the SDK will run.
+ * Parses a POST body once for everyone: the access checks and the log here, and the SDK (as its
+ * `parsedBody`). Decodes exactly as the SDK's transport would (TextDecoder: a UTF-8 BOM is dropped,
+ * bad bytes become U+FFFD). `undefined` when the body is not JSON; the SDK then gets the bytes.
  */
-export function peekMessages(body: Buffer): PeekedMessage[] | undefined {
-  let json: unknown;
+export function parseBody(body: Buffer): { json: unknown } | undefined {
   try {
-    json = JSON.parse(new TextDecoder().decode(body));
+    return { json: JSON.parse(new TextDecoder().decode(body)) };
   } catch {
     return undefined;
   }
-  const items = Array.isArray(json) ? json : [json];
+}
+
+/** The messages of a parsed body (a batch or one); undefined when it is not JSON-RPC-shaped. */
+export function peekMessages(json: unknown): PeekedMessage[] | undefined {
+  const items: unknown[] = Array.isArray(json) ? json : [json];
   if (items.length === 0 || !items.every((m) => typeof m === 'object' && m !== null)) return undefined;
-  return items.map((m: Record<string, unknown>) => {
+  return (items as Record<string, unknown>[]).map((m) => {
     const method = typeof m.method === 'string' ? m.method : undefined;
     const params = m.params as Record<string, unknown> | undefined;
     const tool = method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;

@@ -35,14 +35,18 @@ function claimsRequest(contexts: string[]): string {
 /** Decides whether one /mcp request may proceed, and as whom. */
 export function createAuthGate(config: ServerAuthConfig, verifier: TokenVerifier): AuthGate {
   const requestable = (names: readonly string[]) => requestableScopes(names, config.scopePrefix);
+  // Nearly every request names the same resource (one Host): its metadata URL is built once for it.
+  let last = { resource: '', metadataUrl: '' };
   return async (req, resource, messages) => {
-    const authorization = req.headersDistinct.authorization ?? [];
-    const url = new URL(req.url ?? '/', resource);
+    const authorization = authorizationHeaders(req);
+    // Only a query string can carry an access_token; the resource URL stands in when there is none.
+    const url = req.url?.includes('?') ? new URL(req.url, resource) : resource;
     const open = req.method === 'POST' ? isOpenRequest(messages, config.publicTools) : config.publicTools.length > 0;
     // A public call still gets a presented token checked: a bad token is never silently ignored.
     if (open && authorization.length === 0 && !url.searchParams.has('access_token')) return { ok: true };
 
-    const resourceMetadataUrl = metadataUrl(resource);
+    if (last.resource !== resource.href) last = { resource: resource.href, metadataUrl: metadataUrl(resource) };
+    const resourceMetadataUrl = last.metadataUrl;
     const outcome = await authenticateBearer(
       { authorization, url },
       { verifier, requiredScopes: config.requiredScopes, requestable, resourceMetadataUrl },
@@ -67,4 +71,12 @@ export function createAuthGate(config: ServerAuthConfig, verifier: TokenVerifier
       },
     };
   };
+}
+
+/** Every Authorization header as sent (Node keeps only the first in `headers`), without building `headersDistinct` for all of them. */
+function authorizationHeaders(req: IncomingMessage): string[] {
+  const values: string[] = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === 'authorization') values.push(raw[i + 1] as string);
+  return values;
 }

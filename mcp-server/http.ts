@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { NodeIncomingMessageLike, NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { metadataPaths } from '../auth/verify/metadata.js';
-import { describeMethods, loggedName, MAX_BATCH_MESSAGES, peekMessages, type PeekedMessage } from './access.js';
+import { errorMessage } from '../config/error-text.js';
+import { describeMethods, loggedName, MAX_BATCH_MESSAGES, parseBody, peekMessages, type PeekedMessage } from './access.js';
 import type { AuthGate } from './auth-gate.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
 import type { ServerAuthConfig } from './config.js';
 import type { Logger } from './log.js';
 import { serveMetadata } from './metadata-route.js';
-import { requestScope, type RequestScope } from './request-scope.js';
+import { bindScope, type RequestScope } from './request-scope.js';
 import { sendJson, sendRpcError } from './respond.js';
+import { serveThroughFetch, type McpFetch } from './web-bridge.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -26,7 +27,9 @@ export interface HttpAppOptions {
   validateHost?: Guard;
   validateOrigin: Guard;
   /** Serves MCP (the SDK handler, or the legacy-session router in front of it). */
-  mcp: NodeMcpRequestHandler;
+  mcp: McpFetch;
+  /** Errors of the MCP handler itself (reporting only). */
+  onerror(error: Error): void;
   logger: Logger;
 }
 
@@ -36,11 +39,12 @@ export interface HttpAppOptions {
  */
 export function createRequestListener(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { logger } = options;
+  const resources = lastResource();
   return (req, res) => {
     const scope: RequestScope = { id: randomUUID().slice(0, 8) };
     const started = performance.now();
-    // Only the path is ever logged: a query string could carry a token.
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Only the path is ever logged: a query string could carry a token. (The common case needs no parsing.)
+    const path = req.url === MCP_PATH ? MCP_PATH : new URL(req.url ?? '/', 'http://localhost').pathname;
     res.on('close', () => {
       logger.log('info', 'request', {
         request: scope.id,
@@ -53,26 +57,41 @@ export function createRequestListener(options: HttpAppOptions): (req: IncomingMe
         ...(scope.outcome !== undefined && { outcome: scope.outcome }),
       });
     });
-    requestScope.run(scope, () => {
-      route(req, res, path, scope, options).catch((error: unknown) => {
-        logger.log('error', 'request failed', { request: scope.id, error: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
-        else res.destroy();
-      });
+    route(req, res, path, scope, options, resources).catch((error: unknown) => {
+      logger.log('error', 'request failed', { request: scope.id, error: errorMessage(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
+      else res.destroy();
     });
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, path: string, scope: RequestScope, o: HttpAppOptions): Promise<void> {
+/** The /mcp URL for a Host header, remembered for the last one seen (nearly every request names the same). */
+function lastResource(): (host: string | undefined) => URL {
+  let last: { host: string | undefined; url: URL } | undefined;
+  return (host) => {
+    if (last === undefined || last.host !== host) last = { host, url: new URL(MCP_PATH, `http://${host ?? 'localhost'}`) };
+    return last.url;
+  };
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  scope: RequestScope,
+  o: HttpAppOptions,
+  resources: (host: string | undefined) => URL,
+): Promise<void> {
   if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (o.validateHost && !o.validateHost(req, res)) return;
-  const resource = o.publicUrl ?? new URL(MCP_PATH, `http://${req.headers.host ?? 'localhost'}`);
+  const resource = o.publicUrl ?? resources(req.headers.host);
   if (o.auth && metadataPaths(resource).includes(path)) return serveMetadata(req, res, resource, o.auth.config);
   if (path !== MCP_PATH) return sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint; MCP is at ${MCP_PATH}` });
   if (!o.validateOrigin(req, res)) return;
 
   // Read (bounded) before auth: AUTH_PUBLIC_TOOLS decides by the JSON-RPC method and tool name.
   let body: Buffer | undefined;
+  let parsed: { json: unknown } | undefined;
   let messages: PeekedMessage[] | undefined;
   if (req.method === 'POST') {
     const read = await readBody(req);
@@ -82,7 +101,8 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
     }
     if (!read.ok) return sendTooLarge(res);
     body = read.body;
-    messages = peekMessages(body);
+    parsed = parseBody(body);
+    messages = peekMessages(parsed?.json);
     // Built before auth and the batch cap, from the caller's text: bounded whatever the body holds.
     if (messages) scope.rpc = describeMethods(messages);
     const tool = messages?.find((m) => m.tool)?.tool;
@@ -104,20 +124,17 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
     return sendRpcError(res, 400, -32600, `Invalid Request: a batch may hold at most ${MAX_BATCH_MESSAGES} messages, not ${messages.length}`);
   }
 
-  await o.mcp(replay(req, body, authInfo), res);
-}
-
-/** The request as the SDK adapter reads it, with the body we already consumed fed back in. */
-function replay(req: IncomingMessage, body: Buffer | undefined, auth: AuthInfo | undefined): NodeIncomingMessageLike {
-  return {
-    ...(req.method !== undefined && { method: req.method }),
-    ...(req.url !== undefined && { url: req.url }),
-    headers: req.headers,
-    ...(auth && { auth }),
-    async *[Symbol.asyncIterator]() {
-      if (body?.length) yield body;
+  await serveThroughFetch(
+    o.mcp,
+    req,
+    res,
+    {
+      ...(parsed ? { parsedBody: parsed.json } : body && { rawBody: body }),
+      ...(authInfo && { authInfo }),
+      onRequest: (request) => bindScope(request, scope),
     },
-  };
+    o.onerror,
+  );
 }
 
 function sendTooLarge(res: ServerResponse): void {

@@ -96,9 +96,10 @@ export function createLegacySessionRouter(o: LegacySessionOptions): LegacySessio
 
   return {
     async fetch(request, options = {}) {
-      if (!(await isLegacyRequest(request))) return o.fallback(request, options);
+      // The HTTP layer hands over the body it already parsed; the Request itself then has none to read.
+      if (!(await isLegacyRequest(request, options.parsedBody))) return o.fallback(request, options);
       const id = request.headers.get('mcp-session-id');
-      if (id === null) return (await isInitialize(request)) ? open(request, options) : o.fallback(request, options);
+      if (id === null) return (await isInitialize(request, options.parsedBody)) ? open(request, options) : o.fallback(request, options);
       const session = sessions.get(id);
       // Another caller's session id is treated as unknown: sessions never cross principals.
       if (!session || session.principal !== principalOf(options.authInfo)) return rpcError(404, 'Session not found');
@@ -121,10 +122,10 @@ function principalOf(auth: AuthInfo | undefined): string {
   return `${tenantId ?? ''}/${subject ?? ''}/${auth.clientId}`;
 }
 
-async function isInitialize(request: Request): Promise<boolean> {
+async function isInitialize(request: Request, parsedBody: unknown): Promise<boolean> {
   if (request.method !== 'POST') return false;
   try {
-    const body: unknown = await request.clone().json();
+    const body: unknown = parsedBody ?? (await request.clone().json());
     return typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'initialize';
   } catch {
     return false;

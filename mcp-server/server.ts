@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/node';
 import { createMcpHandler, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
 import { createTokenVerifier } from '../auth/verify/jwt-verifier.js';
 import { createKeySource } from '../auth/verify/key-source.js';
@@ -78,7 +78,8 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
       ...(config.publicUrl && { publicUrl: config.publicUrl }),
       ...(checkHost && { validateHost: hostHeaderValidation(allowed) }),
       validateOrigin: originValidation(allowed),
-      mcp: toNodeHandler({ fetch: serveMcp }, { maxRequestBodySize: MAX_BODY_BYTES, onerror }),
+      mcp: serveMcp,
+      onerror,
       logger,
     }),
   );

@@ -1,36 +1,109 @@
-import type { BenchModule, BenchOutcome, KeyFigure } from '../types.js';
-import { loadSchedule, measureTargets, type LoadTarget } from '../support/load.js';
-import { callsPerSecond, errorNotes, loadRow, loadTable } from '../support/load-table.js';
-import { startLocalIssuer } from '../support/local-issuer.js';
+import { join } from 'node:path';
+import type { BenchContext, BenchModule, BenchOutcome, KeyFigure } from '../types.js';
+import { loadSchedule, measureTargets, type LoadResult, type LoadTarget } from '../support/load.js';
+import { errorNotes, loadRow, loadTable, missingRow, pairedRatio } from '../support/load-table.js';
+import { startLocalIssuer, type LocalIssuer } from '../support/local-issuer.js';
+import { ensureVenv } from '../support/python-venv.js';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { measureVerifyCost } from '../support/verify-cost.js';
 import { bearerHeaders, spawnWarden, tokensInLog } from '../support/warden-server.js';
 
-/** Warden with token verification on every call vs the same server with --no-auth. */
+/** The Python peer, or why there is none: a machine without it still measures everything else. */
+async function startFastMcp(ctx: BenchContext, issuer: LocalIssuer): Promise<{ server: ServerProcess; version: string; installSeconds: number } | { missing: string }> {
+  ctx.progress('preparing the FastMCP virtualenv (.bench/fastmcp-venv)');
+  const venv = await ensureVenv(join(ctx.root, '.bench', 'fastmcp-venv'), ['fastmcp'], 'fastmcp');
+  if (!venv.ok) return { missing: venv.reason };
+  try {
+    const server = await spawnServer({
+      command: venv.python,
+      args: [join(ctx.root, 'bench/peer/fastmcp_server.py'), '--jwks-uri', issuer.jwksUri, '--issuer', issuer.issuer, '--audience', issuer.audience],
+      env: {},
+      logFile: join(ctx.workDir, 'fastmcp.log'),
+      startTimeoutMs: 60_000,
+    });
+    return { server, version: venv.version, installSeconds: venv.installSeconds };
+  } catch (error) {
+    return { missing: `FastMCP ${venv.version} did not start (${ctx.workDir}/fastmcp.log): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
+  }
+}
+
+/** `dist/bench/peer/floor-server.js`: bare node:http writing the same SSE answer. */
+function spawnFloor(ctx: BenchContext): Promise<ServerProcess> {
+  return spawnServer({ command: process.execPath, args: [join(ctx.root, 'dist/bench/peer/floor-server.js')], env: {}, logFile: join(ctx.workDir, 'floor.log') });
+}
+
+function ratioFigure(label: string, a: LoadResult, b: LoadResult, target: number | undefined): KeyFigure {
+  const r = pairedRatio(a, b);
+  return {
+    label: `${label} (rounds ${r.min.toFixed(2)}–${r.max.toFixed(2)})`,
+    value: r.median,
+    unit: '×',
+    ...(target !== undefined && { goal: { op: '>=', target } }),
+  };
+}
+
+/** a / b in calls per CPU second of each server: what a round's share of a busy machine's cores does not change. */
+function cpuRatioFigure(label: string, a: LoadResult, b: LoadResult): KeyFigure[] {
+  if (a.serverCpuSeconds === undefined || b.serverCpuSeconds === undefined) return [];
+  return [{ label, value: a.completed / a.serverCpuSeconds / (b.completed / b.serverCpuSeconds), unit: '×' }];
+}
+
+/**
+ * Warden with and without token verification, the Python FastMCP peer (auth on) and the bare
+ * node:http floor, all driven in the same interleaved rounds by one lean load generator.
+ */
 export const serverThroughput: BenchModule = {
   name: 'server-throughput',
-  title: 'Server throughput: tools/call reverse (0 ms steps), auth on vs --no-auth',
+  title: 'Server throughput: tools/call reverse (0 ms steps): Warden auth / no-auth, FastMCP, bare node:http floor',
   async run(ctx): Promise<BenchOutcome> {
     const { clientCounts, plan } = loadSchedule(ctx.quick);
     const issuer = await startLocalIssuer();
-    const auth = await spawnWarden(ctx, 'warden-auth', issuer);
-    const open = await spawnWarden(ctx, 'warden-no-auth');
+    const servers: ServerProcess[] = [];
     try {
+      const auth = await spawnWarden(ctx, 'warden-auth', issuer);
+      servers.push(auth);
+      const open = await spawnWarden(ctx, 'warden-no-auth');
+      servers.push(open);
+      const floor = await spawnFloor(ctx);
+      servers.push(floor);
+      const fastmcp = await startFastMcp(ctx, issuer);
+      if ('server' in fastmcp) servers.push(fastmcp.server);
+      const fastmcpName = 'version' in fastmcp ? `FastMCP ${fastmcp.version} (Python), auth` : 'FastMCP (Python), auth';
+
       const tokens = await bearerHeaders(issuer, Math.max(...clientCounts));
-      const authTarget: LoadTarget = { name: 'auth', url: auth.url, pid: auth.pid, clientHeaders: (i) => tokens[i] ?? {} };
-      const openTarget: LoadTarget = { name: 'no-auth', url: open.url, pid: open.pid, clientHeaders: () => ({}) };
+      const withToken = (i: number): Record<string, string> => tokens[i] ?? {};
+      const targets: LoadTarget[] = [
+        { name: 'auth', url: auth.url, pid: auth.pid, clientHeaders: withToken },
+        { name: 'no-auth', url: open.url, pid: open.pid, clientHeaders: () => ({}) },
+        { name: 'floor', url: floor.url, pid: floor.pid, clientHeaders: () => ({}) },
+        ...('server' in fastmcp ? [{ name: 'fastmcp', url: fastmcp.server.url, pid: fastmcp.server.pid, clientHeaders: withToken }] : []),
+      ];
       const rows: (string | number)[][] = [];
       const keyFigures: KeyFigure[] = [];
       const notes: string[] = [];
       for (const clients of clientCounts) {
-        ctx.progress(`${clients} clients: ${plan.rounds} interleaved rounds of ${plan.roundMs} ms per server`);
-        const results = await measureTargets([authTarget, openTarget], { clients, ...plan });
-        const withAuth = results.get('auth');
-        const without = results.get('no-auth');
-        if (!withAuth || !without) throw new Error('missing load result');
-        rows.push(loadRow('Warden, auth (JWT/JWKS)', clients, withAuth), loadRow('Warden, --no-auth', clients, without));
-        keyFigures.push({ label: `auth / no-auth calls/s, ${clients} clients`, value: callsPerSecond(withAuth) / callsPerSecond(without), unit: '×', goal: { op: '>=', target: 0.9 } });
-        notes.push(...errorNotes(`auth, ${clients} clients`, withAuth), ...errorNotes(`no-auth, ${clients} clients`, without));
+        ctx.progress(`${clients} clients: ${plan.rounds} interleaved rounds of ${plan.roundMs} ms per server (${targets.map((t) => t.name).join(', ')})`);
+        const results = await measureTargets(targets, { clients, ...plan });
+        const get = (name: string): LoadResult => {
+          const result = results.get(name);
+          if (!result) throw new Error(`missing load result for ${name}`);
+          return result;
+        };
+        const [a, o, f] = [get('auth'), get('no-auth'), get('floor')];
+        rows.push(loadRow('Warden, auth (JWT/JWKS)', clients, a), loadRow('Warden, --no-auth', clients, o), loadRow('bare node:http floor (no SDK)', clients, f));
+        if ('server' in fastmcp) rows.push(loadRow(fastmcpName, clients, get('fastmcp')));
+        else rows.push(missingRow(fastmcpName, clients, fastmcp.missing));
+        keyFigures.push(
+          ratioFigure(`Warden no-auth / floor, ${clients} clients`, o, f, 0.5),
+          ratioFigure(`Warden auth / floor, ${clients} clients`, a, f, undefined),
+          ratioFigure(`Warden auth / no-auth, ${clients} clients`, a, o, 0.95),
+          ...cpuRatioFigure(`Warden no-auth / floor in calls per CPU second, ${clients} clients`, o, f),
+          ...cpuRatioFigure(`Warden auth / no-auth in calls per CPU second, ${clients} clients`, a, o),
+        );
+        if ('server' in fastmcp) keyFigures.push(ratioFigure(`Warden auth / FastMCP auth, ${clients} clients`, a, get('fastmcp'), 3));
+        for (const t of targets) notes.push(...errorNotes(`${t.name}, ${clients} clients`, get(t.name)));
       }
+
       ctx.progress('token verification cost, in process');
       const cost = await measureVerifyCost(issuer, ctx.quick ? 100 : 500);
       const verifyTable = {
@@ -44,13 +117,17 @@ export const serverThroughput: BenchModule = {
       const leaked = tokensInLog(auth.log(), tokens);
       const logLines = auth.log().split('\n').filter((l) => l.includes('"event":"request"')).length;
       notes.push(
-        'Load: raw JSON-RPC POSTs (2026-07-28, stateless) over undici keep-alive connections from the bench process; each client has its own token; every SSE answer is parsed and checked (5 progress notifications in order, then the reversed text).',
+        'Load: raw JSON-RPC POSTs (2026-07-28, stateless) from the bench process, one keep-alive TCP connection per client (bench/support/http1-connection.ts), each client with its own token; every SSE answer is parsed and checked (5 progress notifications in order, then the reversed text).',
+        `Rounds interleave the servers (${targets.map((t) => t.name).join(', ')}, then again); calls/s is the median of ${plan.rounds} rounds of ${plan.roundMs / 1000} s after ${plan.warmupMs / 1000} s of warm-up each; a ratio is the median of the per-round ratios (round i of one server next to round i of the other) with their range.`,
         `Server log (one JSON line per request): ${logLines} request lines, ${leaked === 0 ? 'no token in it' : `${leaked} tokens found in it`}.`,
+        'A client repeats its token on every call, so under load the server checks each signature once and then hits its verified-token cache (see the verifier table for both costs).',
+        'server' in fastmcp
+          ? `FastMCP: bench/peer/fastmcp_server.py (JWTVerifier against the same JWKS, uvicorn, one process, access log off); ${fastmcp.installSeconds > 0 ? `virtualenv installed in ${fastmcp.installSeconds.toFixed(0)} s` : 'virtualenv reused'}.`
+          : `FastMCP not measured: ${fastmcp.missing}.`,
       );
-      notes.push('A client repeats its token on every call, so under load the server checks each signature once and then hits its verified-token cache (see the verifier table for both costs).');
-      return { status: 'done', figures: [loadTable('reverse calls against Warden (server in its own process)', rows), verifyTable], keyFigures, notes };
+      return { status: 'done', figures: [loadTable('reverse calls (each server in its own process)', rows), verifyTable], keyFigures, notes };
     } finally {
-      await Promise.all([auth.stop(), open.stop()]);
+      await Promise.all(servers.map((s) => s.stop()));
       await issuer.close();
     }
   },

@@ -1,11 +1,21 @@
 import type { FigureTable } from '../types.js';
 import type { LoadResult } from './load.js';
-import { percentile } from './stats.js';
+import { percentile, round } from './stats.js';
 
-export const LOAD_COLUMNS = ['server', 'clients', 'calls/s', 'p50 ms', 'p99 ms', 'calls', 'errors', 'server CPU', 'CPU ms/call', 'load-gen CPU'];
+export const LOAD_COLUMNS = ['server', 'clients', 'calls/s (median)', 'rounds min–max', 'p50 ms', 'p99 ms', 'calls', 'errors', 'server CPU', 'CPU ms/call', 'load-gen CPU'];
 
+/** The median of the rounds' rates: one slow round on a shared machine does not drag it. */
 export function callsPerSecond(r: LoadResult): number {
-  return r.completed / r.seconds;
+  return percentile(r.roundRates, 50);
+}
+
+/**
+ * a / b as the median of the per-round ratios (round i of `a` ran right next to round i of `b`,
+ * so each pair saw the same machine), with their smallest and largest.
+ */
+export function pairedRatio(a: LoadResult, b: LoadResult): { median: number; min: number; max: number } {
+  const ratios = a.roundRates.map((rate, i) => rate / (b.roundRates[i] as number));
+  return { median: percentile(ratios, 50), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
 /** One row of LOAD_COLUMNS. CPU is % of one core over the measured time. */
@@ -15,6 +25,7 @@ export function loadRow(server: string, clients: number, r: LoadResult): (string
     server,
     clients,
     Math.round(callsPerSecond(r)),
+    `${Math.round(Math.min(...r.roundRates))}–${Math.round(Math.max(...r.roundRates))}`,
     round(percentile(r.latenciesMs, 50)),
     round(percentile(r.latenciesMs, 99)),
     r.completed,
@@ -25,6 +36,11 @@ export function loadRow(server: string, clients: number, r: LoadResult): (string
   ];
 }
 
+/** A row for a server that could not be measured, saying why. */
+export function missingRow(server: string, clients: number, why: string): (string | number)[] {
+  return [server, clients, `not measured: ${why}`, ...LOAD_COLUMNS.slice(3).map(() => '')];
+}
+
 export function loadTable(title: string, rows: (string | number)[][]): FigureTable {
   return { title, columns: LOAD_COLUMNS, rows };
 }
@@ -32,9 +48,4 @@ export function loadTable(title: string, rows: (string | number)[][]): FigureTab
 /** Error messages worth a note: a benchmark that silently counted failures would flatter the server. */
 export function errorNotes(name: string, r: LoadResult): string[] {
   return r.errors === 0 ? [] : [`${name}: ${r.errors} failed calls, e.g. ${r.errorSamples.join(' | ')}`];
-}
-
-function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

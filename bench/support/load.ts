@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
 import { ownCpuSeconds, processCpuSeconds } from './cpu.js';
+import { Http1Connection } from './http1-connection.js';
 import { checkReverseAnswer, REVERSE_CALL_HEADERS, reverseCallBody } from './reverse-call.js';
 
 /** A server under load: where it listens, its process (for CPU time) and each client's extra headers (its token). */
@@ -11,7 +11,7 @@ export interface LoadTarget {
   clientHeaders(client: number): Record<string, string>;
 }
 
-/** Totals over every measured round of one target. */
+/** Totals over every measured round of one target, and each round's rate. */
 export interface LoadResult {
   completed: number;
   errors: number;
@@ -19,15 +19,18 @@ export interface LoadResult {
   errorSamples: string[];
   latenciesMs: number[];
   seconds: number;
+  /** Completed calls per second in each measured round, in round order (paired across targets by index). */
+  roundRates: number[];
   /** CPU seconds the server process used while measured; undefined without /proc. */
   serverCpuSeconds?: number;
+  /** CPU seconds the load generator (this process) used while measured. */
   loadCpuSeconds: number;
 }
 
 export interface LoadPlan {
   /** Concurrent clients, each with its own keep-alive connection and token, sending one call after another. */
   clients: number;
-  /** Rounds alternate between the targets (A B A B …), so drift on a shared machine hits all targets alike. */
+  /** Rounds alternate between the targets (A B C A B C …), so drift on a shared machine hits all targets alike. */
   rounds: number;
   roundMs: number;
   /** Unmeasured traffic per target first (JIT, JWKS fetch, connection set-up). */
@@ -35,33 +38,33 @@ export interface LoadPlan {
 }
 
 /**
- * The client counts and rounds both load benchmarks use. Both servers need about 3 s of traffic
- * before their cost per call settles (JIT, caches), hence the warm-up; quick mode is a smoke run
- * whose ratios lean against the server that warms up slower.
+ * The client counts and rounds the throughput benchmark uses. The servers need about 3 s of
+ * traffic before their cost per call settles (JIT, caches), hence the warm-up; quick mode is a
+ * smoke run whose ratios lean against the server that warms up slower.
  */
 export function loadSchedule(quick: boolean): { clientCounts: number[]; plan: Omit<LoadPlan, 'clients'> } {
   return quick
     ? { clientCounts: [32], plan: { rounds: 2, roundMs: 1000, warmupMs: 1000 } }
-    : { clientCounts: [8, 32], plan: { rounds: 3, roundMs: 3000, warmupMs: 3000 } };
+    : { clientCounts: [8, 32], plan: { rounds: 5, roundMs: 2000, warmupMs: 3000 } };
 }
 
 /**
- * Drives `reverse` calls (raw JSON-RPC POSTs over undici keep-alive connections, every answer
+ * Drives `reverse` calls (raw JSON-RPC POSTs, one keep-alive connection per client, every answer
  * parsed and checked) against each target in interleaved timed rounds.
  */
 export async function measureTargets(targets: LoadTarget[], plan: LoadPlan): Promise<Map<string, LoadResult>> {
-  const pools = new Map(targets.map((t) => [t.name, new Pool(new URL(t.url).origin, { connections: plan.clients, pipelining: 1 })]));
+  const connections = new Map(targets.map((t) => [t.name, openConnections(t, plan.clients)]));
   const results = new Map<string, LoadResult>(
-    targets.map((t) => [t.name, { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, loadCpuSeconds: 0, serverCpuSeconds: 0 }]),
+    targets.map((t) => [t.name, { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, roundRates: [], loadCpuSeconds: 0, serverCpuSeconds: 0 }]),
   );
   try {
-    for (const t of targets) await drive(t, pools.get(t.name) as Pool, plan.clients, plan.warmupMs);
+    for (const t of targets) await drive(t, connections.get(t.name) as Http1Connection[], plan.warmupMs);
     for (let round = 0; round < plan.rounds; round++) {
       for (const t of targets) {
         const total = results.get(t.name) as LoadResult;
         const serverBefore = processCpuSeconds(t.pid);
         const loadBefore = ownCpuSeconds();
-        const sample = await drive(t, pools.get(t.name) as Pool, plan.clients, plan.roundMs);
+        const sample = await drive(t, connections.get(t.name) as Http1Connection[], plan.roundMs);
         const serverAfter = processCpuSeconds(t.pid);
         total.loadCpuSeconds += ownCpuSeconds() - loadBefore;
         if (serverBefore === undefined || serverAfter === undefined) delete total.serverCpuSeconds;
@@ -69,32 +72,48 @@ export async function measureTargets(targets: LoadTarget[], plan: LoadPlan): Pro
         total.completed += sample.completed;
         total.errors += sample.errors;
         total.seconds += sample.seconds;
+        total.roundRates.push(sample.completed / sample.seconds);
         for (const l of sample.latenciesMs) total.latenciesMs.push(l);
         for (const e of sample.errorSamples) if (total.errorSamples.length < 3 && !total.errorSamples.includes(e)) total.errorSamples.push(e);
       }
     }
   } finally {
-    await Promise.all([...pools.values()].map((p) => p.destroy()));
+    for (const list of connections.values()) for (const c of list) c.close();
   }
   return results;
 }
 
-/** `clients` loops, each calling until `ms` have passed since the start. */
-async function drive(target: LoadTarget, pool: Pool, clients: number, ms: number): Promise<LoadResult> {
-  const path = new URL(target.url).pathname;
-  const result: LoadResult = { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, loadCpuSeconds: 0 };
+interface Client {
+  connection: Http1Connection;
+  head: string;
+}
+
+function openConnections(target: LoadTarget, clients: number): Http1Connection[] {
+  const { hostname, port } = new URL(target.url);
+  return Array.from({ length: clients }, () => new Http1Connection(hostname, Number(port)));
+}
+
+/** Each client's request line and headers, written once: only the body changes from call to call. */
+function requestHead(target: LoadTarget, client: number): string {
+  const url = new URL(target.url);
+  const headers = { host: url.host, ...REVERSE_CALL_HEADERS, ...target.clientHeaders(client) };
+  return `POST ${url.pathname} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}`;
+}
+
+/** Every client calling, one call after another, until `ms` have passed since the start. */
+async function drive(target: LoadTarget, connections: Http1Connection[], ms: number): Promise<Omit<LoadResult, 'roundRates'>> {
+  const result: Omit<LoadResult, 'roundRates'> = { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, loadCpuSeconds: 0 };
   const started = performance.now();
   const deadline = started + ms;
   let nextId = 1;
-  const client = async (index: number): Promise<void> => {
-    const headers = { ...REVERSE_CALL_HEADERS, ...target.clientHeaders(index) };
+  const run = async ({ connection, head }: Client): Promise<void> => {
     while (performance.now() < deadline) {
       const id = nextId++;
       const sent = performance.now();
       let problem: string | undefined;
       try {
-        const answer = await pool.request({ path, method: 'POST', headers, body: reverseCallBody(id) });
-        problem = checkReverseAnswer(id, answer.statusCode, await answer.body.text());
+        const answer = await connection.post(head, reverseCallBody(id));
+        problem = checkReverseAnswer(id, answer.status, answer.body);
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }
@@ -107,7 +126,7 @@ async function drive(target: LoadTarget, pool: Pool, clients: number, ms: number
       }
     }
   };
-  await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
+  await Promise.all(connections.map((connection, i) => run({ connection, head: requestHead(target, i) })));
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

@@ -2,13 +2,16 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { NwsError, nwsLogLevel } from '../nws/errors.js';
 import { formatAlerts } from '../nws/format.js';
-import { requestScope } from '../request-scope.js';
+import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
+import { convertedOnce } from './input-schema.js';
 import { US_AREAS } from './us-areas.js';
 
-const INPUT = z.object({
-  state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
-});
+const INPUT = convertedOnce(
+  z.object({
+    state: z.string().describe('Two-letter US state or territory code, e.g. CA, NY or PR'),
+  }),
+);
 
 export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
   const scopeChallenge = deps.scopeChallenge('get_alerts');
@@ -30,7 +33,7 @@ export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
         return textResult(formatAlerts(area, await deps.nws.activeAlerts(area, AbortSignal.any([ctx.mcpReq.signal, deps.shutdown]))));
       } catch (error) {
         if (!(error instanceof NwsError)) throw error;
-        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: requestScope.getStore()?.id, tool: 'get_alerts', kind: error.kind, status: error.status });
+        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: scopeOf(ctx.http?.req)?.id, tool: 'get_alerts', kind: error.kind, status: error.status });
         return toolError(`Could not get weather alerts for ${area}: ${error.message}`);
       }
     },

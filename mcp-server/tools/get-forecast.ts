@@ -2,13 +2,16 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { NwsError, nwsLogLevel } from '../nws/errors.js';
 import { formatForecast } from '../nws/format.js';
-import { requestScope } from '../request-scope.js';
+import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
+import { convertedOnce } from './input-schema.js';
 
-const INPUT = z.object({
-  latitude: z.number().min(-90).max(90).describe('Latitude in degrees, e.g. 40.7128'),
-  longitude: z.number().min(-180).max(180).describe('Longitude in degrees, e.g. -74.006'),
-});
+const INPUT = convertedOnce(
+  z.object({
+    latitude: z.number().min(-90).max(90).describe('Latitude in degrees, e.g. 40.7128'),
+    longitude: z.number().min(-180).max(180).describe('Longitude in degrees, e.g. -74.006'),
+  }),
+);
 
 export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
   const scopeChallenge = deps.scopeChallenge('get_forecast');
@@ -26,7 +29,7 @@ export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
         return textResult(formatForecast(latitude, longitude, await deps.nws.forecast(latitude, longitude, AbortSignal.any([ctx.mcpReq.signal, deps.shutdown]))));
       } catch (error) {
         if (!(error instanceof NwsError)) throw error;
-        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: requestScope.getStore()?.id, tool: 'get_forecast', kind: error.kind, status: error.status });
+        deps.logger.log(nwsLogLevel(error), 'nws failed', { request: scopeOf(ctx.http?.req)?.id, tool: 'get_forecast', kind: error.kind, status: error.status });
         const hint = error.kind === 'not-found' ? ' NWS covers only the United States and its territories.' : '';
         return toolError(`Could not get the forecast for ${latitude}, ${longitude}: ${error.message}.${hint}`);
       }

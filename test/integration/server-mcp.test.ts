@@ -89,6 +89,9 @@ describe('MCP over Streamable HTTP (no auth), through the SDK client', () => {
       const stopped = await slow.logger.waitFor((r) => r.event === 'tool cancelled');
       expect(stopped).toMatchObject({ tool: 'reverse', reason: 'client cancelled' });
       expect(stopped.step).toBeLessThan(5);
+      // The tool's line names the HTTP request it ran for, as that request's access line does.
+      expect(stopped.request).toEqual(expect.stringMatching(/^[0-9a-f]{8}$/));
+      expect(await slow.logger.waitFor((r) => r.event === 'request' && r.request === stopped.request)).toMatchObject({ rpc: 'tools/call', tool: 'reverse' });
       expect(settled.map((s) => (s.status === 'fulfilled' ? text(s.value) : 'rejected'))).toEqual(['eno', 'rejected', 'eerht']);
       expect(cancelledProgress).toEqual([1]);
       expect(slow.logger.events('tool cancelled')).toHaveLength(1);

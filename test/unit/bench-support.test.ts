@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FakeTtyOut } from '../../bench/support/fake-terminal.js';
+import { Http1Connection } from '../../bench/support/http1-connection.js';
 import { stripAnsi } from '../../bench/support/process-timing.js';
 import { percentile, slope, summarize } from '../../bench/support/stats.js';
 
@@ -48,5 +51,62 @@ describe('bench fake terminal', () => {
     await ready;
     expect(seen).toBe(true);
     expect(out.output()).toBe('');
+  });
+});
+
+describe('bench load generator connection', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    server = undefined;
+  });
+
+  /** A loopback server answering each POST with `answer`, and a connection to it that counts its sockets. */
+  async function serve(answer: (body: string, res: import('node:http').ServerResponse) => void): Promise<{ connection: Http1Connection; sockets: () => number }> {
+    let sockets = 0;
+    server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => (body += d));
+      req.on('end', () => answer(body, res));
+    });
+    server.on('connection', () => sockets++);
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    return { connection: new Http1Connection('127.0.0.1', (server.address() as AddressInfo).port), sockets: () => sockets };
+  }
+  const head = 'POST /mcp HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n';
+
+  it('reads chunked answers written in pieces, several calls over one kept-alive socket', async () => {
+    const { connection, sockets } = await serve((body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let i = 1; i <= 5; i++) res.write(`data: ${body}-${i}\n\n`);
+      setTimeout(() => res.end('data: done ünïcode\n\n'), 1);
+    });
+    for (const call of ['a', 'b', 'c']) {
+      const answer = await connection.post(head, call);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toBe(`${[1, 2, 3, 4, 5].map((i) => `data: ${call}-${i}\n\n`).join('')}data: done ünïcode\n\n`);
+    }
+    expect(sockets()).toBe(1);
+    connection.close();
+  });
+
+  it('reads Content-Length answers and error statuses, and reconnects after the server closes', async () => {
+    const { connection, sockets } = await serve((body, res) => {
+      const text = JSON.stringify({ echo: body });
+      res.writeHead(body === 'bad' ? 401 : 200, { 'content-length': Buffer.byteLength(text), ...(body === 'bye' && { connection: 'close' }) });
+      res.end(text);
+    });
+    expect(await connection.post(head, 'bad')).toEqual({ status: 401, body: '{"echo":"bad"}' });
+    expect(await connection.post(head, 'bye')).toEqual({ status: 200, body: '{"echo":"bye"}' });
+    expect(await connection.post(head, 'again')).toEqual({ status: 200, body: '{"echo":"again"}' });
+    expect(sockets()).toBe(2);
+    connection.close();
+  });
+
+  it('fails the call in flight when the server drops the connection', async () => {
+    const { connection } = await serve((_body, res) => res.socket?.destroy());
+    await expect(connection.post(head, 'x')).rejects.toThrow(/closed/);
+    connection.close();
   });
 });

@@ -23,6 +23,11 @@ function* texts(count: number): Generator<string> {
 }
 
 describe('graphemes (segmented window by window for linear time)', () => {
+  it('splits ASCII (the fast path) exactly as the segmenter does, CR LF included', () => {
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
+    for (const text of [ascii, 'a\r\nb\r\r\n\n\rc', '', ' x\n\r', `${ascii}\r\n${ascii}`]) expect(graphemes(text)).toEqual(whole(text));
+  });
+
   it('splits exactly as segmenting the whole text does, across window edges', () => {
     for (const text of texts(200)) expect(graphemes(text)).toEqual(whole(text));
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOpenRequest, peekMessages } from '../../mcp-server/access.js';
+import { isOpenRequest, parseBody, peekMessages } from '../../mcp-server/access.js';
 import { pointPath } from '../../mcp-server/nws/client.js';
 import { formatAlerts, formatForecast } from '../../mcp-server/nws/format.js';
 import { graphemes, reverseGraphemes } from '../../mcp-server/tools/reverse.js';
@@ -18,12 +18,13 @@ describe('reverseGraphemes', () => {
 });
 
 describe('access policy for public tools', () => {
-  const peek = (body: unknown) => peekMessages(Buffer.from(JSON.stringify(body)));
+  const peek = (body: unknown) => peekMessages(parseBody(Buffer.from(JSON.stringify(body)))?.json);
 
   it('reads method and tool name from a message or a batch', () => {
     expect(peek({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'reverse' } })).toEqual([{ method: 'tools/call', tool: 'reverse' }]);
     expect(peek([{ method: 'ping' }, { result: {} }])).toEqual([{ method: 'ping' }, {}]);
-    expect(peekMessages(Buffer.from('{not json'))).toBeUndefined();
+    expect(parseBody(Buffer.from('{not json'))).toBeUndefined();
+    expect(parseBody(Buffer.from('\uFEFF{"method":"ping"}'))).toEqual({ json: { method: 'ping' } });
     expect(peek([])).toBeUndefined();
   });
 
