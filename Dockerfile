@@ -16,7 +16,6 @@ COPY agent agent
 COPY auth auth
 COPY config config
 COPY mcp-server mcp-server
-COPY bench bench
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS prod-deps

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
+import { errorMessage } from '../config/error-text.js';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { loadEnv } from '../config/load.js';
 import { safeLine } from '../config/terminal-text.js';
@@ -108,7 +109,7 @@ async function exitWhenFlushed(code: number): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => exitWhenFlushed(code),
   (error: unknown) => {
-    process.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), ERROR_CHARS)}\n`);
+    process.stderr.write(`warden: ${safeLine(errorMessage(error), ERROR_CHARS)}\n`);
     return exitWhenFlushed(1);
   },
 );

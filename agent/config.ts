@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { delimiter } from 'node:path';
 import { ConfigError } from '../config/errors.js';
+import { isHttpUrl } from '../config/http-url.js';
 import type { Env } from '../config/load.js';
 import type { ServerConfig } from './core/host/server-config.js';
 import { parseConfig } from '../config/load.js';
@@ -38,13 +39,6 @@ export interface AgentConfig {
 
 const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'expected a model id such as claude-sonnet-4-5'));
 
-const isHttpUrl = (value: string): boolean => {
-  try {
-    return /^https?:$/.test(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-};
 const httpUrl = z.string().check(z.refine(isHttpUrl, 'expected an http(s) URL such as http://127.0.0.1:8000/mcp'));
 
 /** The agent's environment; keys are variable names (sign-in variables belong to auth/login/config.ts). */

@@ -20,8 +20,8 @@ export function loadEnv(options: { env?: Env; dotenvPath?: string } = {}): Env {
 }
 
 /** Drops unset and empty values so zod defaults apply to `FOO=` lines in `.env`. */
-export function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== ''));
+export function definedOnly<T>(input: Record<string, T | undefined>): Record<string, T> {
+  return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, T] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 /**

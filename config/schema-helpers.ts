@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isHttpUrl } from './http-url.js';
 
 /** Env-style booleans: 1/0, true/false, yes/no, on/off. */
 export const envBoolean = z
@@ -24,4 +25,4 @@ export const commaList = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean));
 
-export const httpUrl = z.string().url('expected a URL').refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
+export const httpUrl = z.string().refine(isHttpUrl, 'expected an http(s) URL');

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import type { Env } from '../config/load.js';
 import { parseConfig } from '../config/load.js';
+import { readPemFile } from '../config/pem-file.js';
 import { commaList, envBoolean, httpUrl, port } from '../config/schema-helpers.js';
 import {
   DEFAULT_AUTHORITY_HOST,
@@ -193,7 +193,7 @@ function authConfig(p: ParsedEnv): ServerAuthConfig {
   const audiences = [...new Set([...p.AUTH_AUDIENCE, ...(p.ENTRA_API_AUDIENCE ? entraAudiences(p.ENTRA_API_AUDIENCE) : [])])];
   if (audiences.length === 0) throw new ConfigError(`missing ${tenant ? 'ENTRA_API_AUDIENCE' : 'AUTH_AUDIENCE'}: ${MISSING_AUTH}`);
 
-  const caPem = p.WARDEN_DEV_CA_FILE ? readPem(p.WARDEN_DEV_CA_FILE, 'WARDEN_DEV_CA_FILE') : undefined;
+  const caPem = p.WARDEN_DEV_CA_FILE ? readPemFile(p.WARDEN_DEV_CA_FILE, 'WARDEN_DEV_CA_FILE', 'certificate') : undefined;
   let keys: KeySourceSettings;
   if (p.AUTH_PUBLIC_KEY_FILE) keys = { kind: 'pem', pem: readPublicKey(p.AUTH_PUBLIC_KEY_FILE) };
   else if (p.AUTH_JWKS_URI || tenant) {
@@ -229,23 +229,11 @@ function authConfig(p: ParsedEnv): ServerAuthConfig {
 }
 
 function readPublicKey(path: string): string {
-  const pem = readPem(path, 'AUTH_PUBLIC_KEY_FILE');
+  const pem = readPemFile(path, 'AUTH_PUBLIC_KEY_FILE');
   try {
     publicKeyFromPem(pem);
   } catch {
     throw new ConfigError(`invalid AUTH_PUBLIC_KEY_FILE: ${path} holds no usable public key or certificate`);
   }
   return pem;
-}
-
-function readPem(path: string, variable: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(`invalid ${variable}: cannot read ${path} (${code})`);
-  }
-  if (!text.includes('-----BEGIN ')) throw new ConfigError(`invalid ${variable}: ${path} is not a PEM file`);
-  return text;
 }

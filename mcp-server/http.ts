@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { metadataPaths } from '../auth/verify/metadata.js';
+import { errorMessage } from '../config/error-text.js';
 import { describeMethods, loggedName, MAX_BATCH_MESSAGES, parseBody, peekMessages, type PeekedMessage } from './access.js';
 import type { AuthGate } from './auth-gate.js';
 import { MAX_BODY_BYTES, readBody } from './body.js';
@@ -57,7 +58,7 @@ export function createRequestListener(options: HttpAppOptions): (req: IncomingMe
       });
     });
     route(req, res, path, scope, options, resources).catch((error: unknown) => {
-      logger.log('error', 'request failed', { request: scope.id, error: error instanceof Error ? error.message : String(error) });
+      logger.log('error', 'request failed', { request: scope.id, error: errorMessage(error) });
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
       else res.destroy();
     });

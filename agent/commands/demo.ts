@@ -2,10 +2,11 @@ import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthenticator } from '../../auth/login/index.js';
+import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
 import { createAgentEngine } from '../core/engine.js';
-import { startDemoStack } from '../demo/stack.js';
+import { startDemoStack } from '../demo-stack/stack.js';
 import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
 import { permissionDeps } from './permission-setup.js';
@@ -21,6 +22,18 @@ Set ANTHROPIC_API_KEY to chat with Claude instead of the offline demo model.
 
 Its own server's tools are read-only and run without asking. Data, token cache, logs and the
 audit log of tool calls: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
+
+/**
+ * The hint under the demo's device code: a label, then on its own line a curl command that
+ * approves the code. Kept short (the CA path under `~`) so at 120 columns the command is one
+ * line of the panel and copies as one command, not as two broken ones.
+ */
+export function approveWithCurl(prompt: Pick<DeviceCodePrompt, 'userCode' | 'verificationUri'>, caFile: string, home: string): string {
+  const short = caFile.startsWith(`${home}/`) ? `~/${caFile.slice(home.length + 1)}` : caFile;
+  // `~` expands only unquoted: a path that needs quotes is given in full.
+  const ca = /^[\w~./:@+-]+$/.test(short) ? short : `'${caFile.replace(/'/g, `'\\''`)}'`;
+  return `No browser? Approve from a shell:\ncurl ${prompt.verificationUri} --cacert ${ca} -d user_code=${prompt.userCode}`;
+}
 
 export const demo: Command = async (args, ctx) => {
   const { values } = parseFlags(args, { 'sign-out': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
@@ -56,7 +69,7 @@ export const demo: Command = async (args, ctx) => {
     try {
       return await runTui(engine, ctx, {
         demo: true,
-        signInHint: (prompt) => `No browser? curl --cacert ${caFile} -d user_code=${prompt.userCode} ${prompt.verificationUri}`,
+        signInHint: (prompt) => approveWithCurl(prompt, caFile, homedir()),
       });
     } finally {
       await engine.close();

@@ -1,7 +1,8 @@
 import { describeExpiry } from '../../auth/login/format.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
-import { commandAuthenticator, namedServerAuth } from './login-config.js';
+import { errorMessage } from '../../config/error-text.js';
 import { UsageError } from '../../config/errors.js';
+import { commandAuthenticator, namedServerAuth } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
@@ -113,7 +114,7 @@ export const login: Command = async (args, ctx) => {
       ctx.stderr.write('warden: sign-in cancelled\n');
       return 130;
     }
-    ctx.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), LINE_CHARS)}\n`);
+    ctx.stderr.write(`warden: ${safeLine(errorMessage(error), LINE_CHARS)}\n`);
     return 1;
   }
 };

@@ -1,6 +1,7 @@
 import { describeAccount } from '../../auth/login/format.js';
-import { commandAuthenticator, namedServerAuth } from './login-config.js';
+import { errorMessage } from '../../config/error-text.js';
 import { UsageError } from '../../config/errors.js';
+import { commandAuthenticator, namedServerAuth } from './login-config.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command } from './context.js';
@@ -39,7 +40,7 @@ export const logout: Command = async (args, ctx) => {
     if (remaining) ctx.stderr.write(`warden: ${safeLine(describeAccount(remaining))} is still signed in (run \`warden logout\` again to remove it)\n`);
     return 0;
   } catch (error) {
-    ctx.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), 400)}\n`);
+    ctx.stderr.write(`warden: ${safeLine(errorMessage(error), 400)}\n`);
     return 1;
   }
 };

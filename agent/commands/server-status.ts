@@ -1,4 +1,5 @@
 import { describeAccount, describeExpiry, relativeTime } from '../../auth/login/format.js';
+import { errorMessage } from '../../config/error-text.js';
 import type { Env } from '../../config/load.js';
 import { oauthTokenStore } from '../core/auth/sign-in-service.js';
 import type { ServerConfig } from '../core/host/server-config.js';
@@ -58,7 +59,7 @@ export async function serverSignInStates(servers: ServerConfig[], env: Env, now 
   const http = servers.filter((s): s is ServerConfig & { type: 'http' | 'sse' } => s.type !== 'stdio');
   return Promise.all(
     http.map((server) =>
-      stateOf(server, env, now).catch((error: unknown) => ({ name: server.name, kind: server.auth?.kind ?? 'entra', signedIn: false, detail: `cannot read its sign-in: ${error instanceof Error ? error.message : String(error)}` })),
+      stateOf(server, env, now).catch((error: unknown) => ({ name: server.name, kind: server.auth?.kind ?? 'entra', signedIn: false, detail: `cannot read its sign-in: ${errorMessage(error)}` })),
     ),
   );
 }

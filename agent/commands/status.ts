@@ -2,10 +2,10 @@ import { describeAccount, describeExpiry, relativeTime, localTime } from '../../
 import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { commandAuthenticator } from './login-config.js';
+import { errorMessage, rootCause } from '../../config/error-text.js';
+import { ConfigError } from '../../config/errors.js';
 import { configuredServers } from './server-sign-in.js';
 import { serverSignInStates, type ServerSignInState } from './server-status.js';
-import { ConfigError } from '../../config/errors.js';
-import { causeOf } from '../../auth/login/network.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
@@ -42,7 +42,7 @@ export interface ServerProbe {
 
 function probeError(error: unknown): string {
   if ((error as Error | undefined)?.name === 'TimeoutError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  return causeOf(error).cause;
+  return rootCause(error);
 }
 
 const INITIALIZE = JSON.stringify({
@@ -125,7 +125,7 @@ export const status: Command = async (args, ctx) => {
     (list) => serverSignInStates(list, ctx.env),
     (error: unknown) => {
       // A broken mcpServers file does not hide the sign-in below: one line says what is wrong.
-      ctx.stderr.write(`warden: ${safeLine(error instanceof Error ? error.message : String(error), ROW_CHARS)}\n`);
+      ctx.stderr.write(`warden: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
       return [];
     },
   );
@@ -147,7 +147,7 @@ export const status: Command = async (args, ctx) => {
     cached = await auth.cachedSignIn();
   } catch (error) {
     await probing;
-    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(error instanceof Error ? error.message : String(error), ROW_CHARS)}\n`);
+    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
     return 1;
   }
   const server = await probing;

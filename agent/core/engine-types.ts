@@ -125,6 +125,9 @@ export interface TurnOptions {
   onEvent?: (event: TurnEvent) => void;
 }
 
+/** The error of a turn asked for while another runs. */
+export const TURN_ALREADY_RUNNING = 'a turn is already running';
+
 export interface AgentEngine {
   readonly registry: ToolCallRegistry;
   getStatus(): SessionStatus;
@@ -134,7 +137,10 @@ export interface AgentEngine {
   start(): Promise<void>;
   /** Resolves once every server's first connect has succeeded or failed, or after `ms`, whichever is first. */
   settled(ms: number): Promise<void>;
-  /** One user turn: model ↔ tools until the model ends its turn. Never throws; failures are in the result. */
+  /**
+   * One user turn: model ↔ tools until the model ends its turn. Never throws; failures are in the
+   * result. One turn at a time: while one runs, another ends at once with `TURN_ALREADY_RUNNING`.
+   */
   runTurn(prompt: string, options?: TurnOptions): Promise<TurnResult>;
   listTools(): Promise<ToolSummary[]>;
   /**

@@ -5,7 +5,7 @@ import type { AgentConfig } from '../config.js';
 import type { AuthenticatorFactory } from './auth/session-auth.js';
 import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
-import type { AgentEngine, TurnOptions, TurnResult } from './engine-types.js';
+import { TURN_ALREADY_RUNNING, type AgentEngine, type TurnOptions, type TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
 import type { ServerConfig } from './host/server-config.js';
 import { ServerHost, type TransportFactory } from './host/server-host.js';
@@ -131,7 +131,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
     async runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
       if (turns.size > 0) {
-        return { text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: 'a turn is already running' };
+        return { text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: TURN_ALREADY_RUNNING };
       }
       // Our own controller lets close() stop a running turn too.
       const controller = new AbortController();

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../config/error-text.js';
 import type { ServerHost } from './host/server-host.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { ToolResultBlock, ToolUseBlock } from './model/types.js';
@@ -75,9 +76,9 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     // Only our own signal means the user cancelled; other aborts are failures like any other.
     if (signal.aborted) {
       registry.cancelled(record.id);
-      return answer(CANCELLED_RESULT, true);
+      return { ...answer(CANCELLED_RESULT, true), cancelled: true };
     }
-    const text = error instanceof Error ? error.message : String(error);
+    const text = errorMessage(error);
     // A stdio server's target is only its command: the line names the server the user configured.
     const message = ctx.tools.prefixNames && !text.includes(`"${tool.server}"`) ? `server "${tool.server}": ${text}` : text;
     registry.fail(record.id, message);

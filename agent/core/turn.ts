@@ -1,3 +1,4 @@
+import { errorMessage } from '../../config/error-text.js';
 import type { TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
 import type { Conversation } from './conversation.js';
 import type { ServerHost } from './host/server-host.js';
@@ -20,7 +21,6 @@ export interface TurnDeps {
 
 const NOT_RUN = 'Not run: the reply was cut off (output token limit) before this call was complete.';
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * One user turn: the model answers, its tool_use blocks run concurrently, their results go
@@ -56,7 +56,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     try {
       ({ catalog, note } = await deps.tools.prepare({ connect: round === 0 }));
     } catch (error) {
-      return end('error', message(error));
+      return end('error', errorMessage(error));
     }
     let response;
     try {
@@ -70,7 +70,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
       });
     } catch (error) {
       if (error instanceof ModelCancelledError || signal.aborted) return end('cancelled');
-      return end('error', message(error));
+      return end('error', errorMessage(error));
     }
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;

@@ -1,14 +1,14 @@
 import { Box, useApp, useStdout } from 'ink';
 import { useCallback, useMemo } from 'react';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
-import { slashCommands } from './commands/index.js';
-import type { SlashCommandContext } from './commands/types.js';
-import { ApprovalPanel } from './components/ApprovalPanel.js';
+import { slashCommands } from './slash-commands/index.js';
+import type { SlashCommandContext } from './slash-commands/types.js';
+import { ApprovalPanel, approvalPanelRows } from './components/ApprovalPanel.js';
 import { InputBox } from './components/InputBox.js';
-import { LoginPanel } from './components/LoginPanel.js';
+import { LoginPanel, loginPanelRows } from './components/LoginPanel.js';
 import { StatusBar } from './components/StatusBar.js';
 import { statusBarRows, statusItems, type KeyMode } from './components/statusItems.js';
-import { groupRows, layoutGroup, ToolCallGroup } from './components/ToolCallGroup.js';
+import { ToolCallGroup } from './components/ToolCallGroup.js';
 import { Transcript } from './components/Transcript.js';
 import { TurnIndicator } from './components/TurnIndicator.js';
 import { useEngine } from './contexts/EngineContext.js';
@@ -28,6 +28,7 @@ import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { useToolCalls } from './hooks/useToolCalls.js';
 import { useTranscript } from './hooks/useTranscript.js';
 import { useTurn } from './hooks/useTurn.js';
+import { layoutLiveRegion } from './layout.js';
 
 export interface AppProps {
   demo?: boolean;
@@ -38,11 +39,6 @@ export interface AppProps {
   /** An extra line under a device code, e.g. the demo's curl command for approving without a browser. */
   signInHint?: (prompt: DeviceCodePrompt) => string;
 }
-
-/** Rows of the login panel with a code on screen, and its margin. */
-const LOGIN_ROWS = 13;
-/** Rows of the approval question, and its margin. */
-const APPROVAL_ROWS = 7;
 
 /** The chat screen: wires hooks (state and keys) to components (rendering only). */
 export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps) {
@@ -118,16 +114,23 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
             ? 'turn'
             : 'idle';
 
-  // The live region (everything below the transcript) must stay shorter than the terminal,
-  // or Ink clears and redraws the whole screen on every frame. Margins are one row each.
-  const bottomRows = 1 + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
+  // The live region (everything below the transcript) must stay shorter than the terminal, or
+  // Ink clears and redraws the whole screen on every frame: each part says how tall it draws.
   const hint = signIn.prompt && signInHint ? signInHint(signIn.prompt) : undefined;
-  const hintRows = hint ? Math.ceil(hint.length / Math.max(20, columns - 4)) : 0;
-  const free = Math.max(4, rows - 1 - bottomRows - (signIn.active ? LOGIN_ROWS + hintRows : 0) - (approval.active ? APPROVAL_ROWS : 0));
-  // Streaming text keeps at least a few rows while calls run.
-  const groupLayout = layoutGroup(calls.running, focusedId, free - 1 - (turn.liveText ? 3 : 0) - questions.openRows);
-  const groupHeight = groupLayout.visible.length > 0 ? 1 + groupRows(groupLayout) + questions.openRows : 0;
-  const liveRows = Math.max(2, free - groupHeight - 1);
+  const margin = 1;
+  const panelRows =
+    (signIn.active ? margin + loginPanelRows({ prompt: signIn.prompt, remainingMs, browser: signIn.browser, hint }, columns) : 0) +
+    (approval.request ? margin + approvalPanelRows({ request: approval.request, answering: approval.answering }, columns) : 0);
+  const bottomRows = margin + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
+  const { group: groupLayout, liveRows } = layoutLiveRegion({
+    rows,
+    bottomRows,
+    panelRows,
+    questionRows: questions.openRows,
+    streaming: turn.liveText !== '',
+    running: calls.running,
+    focusedId,
+  });
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -139,7 +142,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
         maxLiveRows={liveRows}
         columns={columns}
       />
-      {calls.running.length > 0 ? (
+      {groupLayout.visible.length > 0 ? (
         <Box marginTop={1} flexDirection="column">
           <ToolCallGroup
             layout={groupLayout}

@@ -1,20 +1,13 @@
+// First: Ink's colour support is decided when it loads; forced on, only NO_COLOR can remove colour.
+import './testing/force-color.js';
 import { Console } from 'node:console';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CommandContext } from '../commands/context.js';
+import type { ProcessIo } from '../../config/process-io.js';
 import { runTui } from './run.js';
-import { FakeTtyIn } from '../../bench/support/fake-terminal.js';
 import { FakeEngine } from './testing/fake-engine.js';
+import { FakeTtyIn } from './testing/fake-tty.js';
 import { keys, settle } from './testing/render.js';
-
-/** The bench's fake keyboard, recording raw-mode switches so the tests can see the terminal restored. */
-class TtyIn extends FakeTtyIn {
-  rawMode: boolean[] = [];
-  override setRawMode(on: boolean): this {
-    this.rawMode.push(on);
-    return this;
-  }
-}
 
 class TtyOut extends EventEmitter {
   isTTY = true;
@@ -28,11 +21,11 @@ class TtyOut extends EventEmitter {
 }
 
 function context(env: Record<string, string> = {}) {
-  const stdin = new TtyIn();
+  const stdin = new FakeTtyIn();
   const stdout = new TtyOut();
   const stderr = new TtyOut();
   const shutdown = new AbortController();
-  const ctx = { env, stdin, stdout, stderr, shutdownSignal: shutdown.signal } as unknown as CommandContext;
+  const ctx = { env, stdin, stdout, stderr, shutdownSignal: shutdown.signal } as unknown as ProcessIo;
   return { ctx, stdin, stdout, stderr, shutdown };
 }
 
@@ -94,8 +87,11 @@ describe('runTui', () => {
     expect(stdin.rawMode.at(-1)).toBe(false);
   });
 
-  it('writes no colour codes when NO_COLOR is set', async () => {
-    const { ctx, stdin, stdout } = context({ NO_COLOR: '1' });
+  /** SGR colour parameters (foreground, background, bright, extended). */
+  const COLOUR = /\u001B\[(?:[\d;]*;)?(?:3\d|4\d|9[0-7]|10[0-7])(?:;[\d;]*)?m/;
+
+  async function helpScreen(env: Record<string, string>): Promise<string> {
+    const { ctx, stdin, stdout } = context(env);
     const done = runTui(new FakeEngine(), ctx);
     await settle();
     stdin.type('/help\r');
@@ -103,6 +99,15 @@ describe('runTui', () => {
     stdin.type('/exit\r');
     await done;
     expect(stdout.output).toContain('/tools');
-    expect(stdout.output).not.toMatch(/\u001B\[(?:3\d|4\d|9[0-7]|10[0-7])(?:;[\d;]*)?m/);
+    return stdout.output;
+  }
+
+  it('writes colour codes to a colour terminal without NO_COLOR', async () => {
+    // The control for the next test: the same screen on the same stream does carry colour.
+    expect(await helpScreen({})).toMatch(COLOUR);
+  });
+
+  it('writes no colour codes when NO_COLOR is set', async () => {
+    expect(await helpScreen({ NO_COLOR: '1' })).not.toMatch(COLOUR);
   });
 });

@@ -1,7 +1,8 @@
 import { render } from 'ink';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
+import { errorMessage } from '../../config/error-text.js';
+import type { ProcessIo } from '../../config/process-io.js';
 import { safeBlock } from '../../config/terminal-text.js';
-import type { CommandContext } from '../commands/context.js';
 import type { AgentEngine } from '../core/engine-types.js';
 import { App } from './App.js';
 import { browserOpener } from './browser.js';
@@ -20,8 +21,8 @@ export interface TuiOptions {
 const SIGNALLED = 130;
 
 /** Puts the terminal back the way a shell expects it, even if Ink could not. */
-function restoreTerminal(ctx: CommandContext): void {
-  const stdin = ctx.stdin as CommandContext['stdin'] & { setRawMode?: (on: boolean) => void };
+function restoreTerminal(ctx: ProcessIo): void {
+  const stdin = ctx.stdin as ProcessIo['stdin'] & { setRawMode?: (on: boolean) => void };
   if (stdin.isTTY) stdin.setRawMode?.(false);
   if (ctx.stdout.isTTY) ctx.stdout.write('\u001B[?25h');
 }
@@ -31,13 +32,13 @@ function restoreTerminal(ctx: CommandContext): void {
  * (0 for /exit or Ctrl-C twice, 1 if the UI crashed, 2 without a terminal, 130 on a shutdown signal).
  * Calls `engine.start()` once the screen is up, so "connecting…" shows; the caller closes the engine.
  */
-export async function runTui(engine: AgentEngine, ctx: CommandContext, options: TuiOptions = {}): Promise<number> {
+export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOptions = {}): Promise<number> {
   if (!ctx.stdin.isTTY) {
     ctx.stderr.write('warden: the chat needs an interactive terminal; use -p "prompt" for a single turn\n');
     return 2;
   }
   let exitCode = 0;
-  // Ink only needs write/columns/rows/isTTY/resize of the streams; CommandContext types them loosely for tests.
+  // Ink only needs write/columns/rows/isTTY/resize of the streams; ProcessIo types them loosely for tests.
   const instance = render(
     <ThemeProvider value={themeFor(ctx.env)}>
       <EngineProvider value={engine}>
@@ -66,7 +67,7 @@ export async function runTui(engine: AgentEngine, ctx: CommandContext, options: 
     return exitCode;
   } catch (error) {
     // A crash's message may quote outside text: terminal-safe, newlines kept for the stack.
-    ctx.stderr.write(`warden: the chat UI crashed: ${safeBlock(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    ctx.stderr.write(`warden: the chat UI crashed: ${safeBlock((error as Error | undefined)?.stack ?? errorMessage(error))}\n`);
     return 1;
   } finally {
     clearImmediate(starting);

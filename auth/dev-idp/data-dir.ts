@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../config/private-file.js';
 
 /**
  * The provider's data directory: certificate, keys and state. Created 0700; every file is
- * written 0600, atomically (temp file + rename), so a crash never leaves half a key behind.
+ * written 0600, atomically and durably (config/private-file.ts), so a crash never leaves half a
+ * key behind.
  */
 export class DataDir {
   readonly path: string;
@@ -50,20 +51,9 @@ export class DataDir {
     }
   }
 
-  /** Atomic write with mode 0600. Writes are serialised, so the last one called wins. */
+  /** Atomic, durable write with mode 0600 (config/private-file.ts). Writes are serialised, so the last one called wins. */
   write(name: string, content: string): Promise<void> {
-    const target = this.file(name);
-    const run = async (): Promise<void> => {
-      const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
-        await rename(temp, target);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
-    };
-    const result = this.writes.then(run);
+    const result = this.writes.then(() => writeFileAtomic(this.file(name), content));
     this.writes = result.catch(() => {});
     return result;
   }

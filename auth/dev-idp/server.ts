@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../config/error-text.js';
 import { handleDeviceCodeRequest } from './device-code-endpoint.js';
 import { openIdConfiguration, VERIFICATION_PATH } from './discovery.js';
 import type { KeyRing } from './keys.js';
@@ -56,8 +57,9 @@ function sendJson(res: ServerResponse, { status, body }: OAuthResult, noStore = 
   res.end(JSON.stringify(body));
 }
 
-function sendHtml(res: ServerResponse, { status, html }: PageResult): void {
-  res.writeHead(status, HTML_HEADERS).end(html);
+function sendHtml(res: ServerResponse, result: PageResult): void {
+  if ('text' in result) res.writeHead(result.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(result.text);
+  else res.writeHead(result.status, HTML_HEADERS).end(result.html);
 }
 
 const INDEX = (p: ProviderContext): PageResult => ({
@@ -94,7 +96,7 @@ export function createRequestHandler(p: ProviderContext, keys: KeyRing, stats: S
       return;
     }
     if (path === VERIFICATION_PATH) {
-      if (method === 'POST') return sendHtml(res, submitVerificationPage(await readForm(req), req.headers.origin, p));
+      if (method === 'POST') return sendHtml(res, submitVerificationPage(await readForm(req), req.headers, p));
       if (allow('GET', 'HEAD', 'POST')) sendHtml(res, showVerificationPage(url.searchParams, p));
       return;
     }
@@ -136,7 +138,7 @@ export function createRequestHandler(p: ProviderContext, keys: KeyRing, stats: S
   return (req: IncomingMessage, res: ServerResponse): void => {
     route(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       p.log(`${req.method} ${req.url?.split('?')[0]} failed: ${message}`);
       if (res.headersSent) res.destroy();
       else sendJson(res, { status, body: { error: status === 500 ? 'server_error' : 'invalid_request', error_description: status === 500 ? 'internal error' : message } });

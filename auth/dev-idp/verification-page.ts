@@ -2,10 +2,15 @@ import type { DecisionRefusal } from './device-flow.js';
 import { VERIFICATION_PATH } from './discovery.js';
 import type { ProviderContext } from './oauth.js';
 
-/** An HTML answer of the verification page. */
-export interface PageResult {
-  status: number;
-  html: string;
+/** An answer of the verification page: HTML for a browser, one line of plain text for curl and other non-browser clients. */
+export type PageResult = { status: number; html: string } | { status: number; text: string };
+
+/** Browsers ask for HTML by name; curl accepts any type (or sends no Accept) and gets plain text. */
+const wantsHtml = (accept: string | undefined): boolean => /\btext\/html\b/i.test(accept ?? '');
+
+/** The same answer for either kind of client: `line` is the text a terminal shows. */
+function page(accept: string | undefined, status: number, title: string, line: string, html = `<p>${escapeHtml(line)}</p>`): PageResult {
+  return wantsHtml(accept) ? { status, html: layout(title, html) } : { status, text: `${line}\n` };
 }
 
 const escapeHtml = (text: string): string =>
@@ -62,10 +67,12 @@ export function showVerificationPage(query: URLSearchParams, p: ProviderContext)
  * POST of `user_code` (form or `curl -d user_code=…`) approves; `action=deny` declines.
  * Browsers send an Origin header on form posts: one from another site is refused, so a web
  * page cannot approve a code behind the user's back. curl sends none and is let through.
+ * The answer is a page for a browser and one plain line for a client that does not accept HTML.
  */
-export function submitVerificationPage(form: URLSearchParams, origin: string | undefined, p: ProviderContext): PageResult {
+export function submitVerificationPage(form: URLSearchParams, headers: { origin?: string | undefined; accept?: string | undefined }, p: ProviderContext): PageResult {
+  const { origin, accept } = headers;
   if (origin !== undefined && origin !== p.urls.origin && origin !== p.urls.origin.replace('//localhost:', '//127.0.0.1:')) {
-    return { status: 403, html: layout('Refused', '<p>This form only accepts submissions from its own page.</p>') };
+    return page(accept, 403, 'Refused', 'This form only accepts submissions from its own page.');
   }
   const typed = form.get('user_code') ?? '';
   const action = form.get('action') === 'deny' ? 'deny' : 'approve';
@@ -74,19 +81,19 @@ export function submitVerificationPage(form: URLSearchParams, origin: string | u
   if (!decision.ok) {
     p.log(`verification page: ${action} refused (${decision.reason})`);
     const message = REFUSALS[decision.reason](typed.trim());
-    return { status: 400, html: layout('Not signed in', `<p><strong>${escapeHtml(message)}</strong></p>${formHtml(p, '')}`) };
+    return page(accept, 400, 'Not signed in', `Not signed in: ${message}`, `<p><strong>${escapeHtml(message)}</strong></p>${formHtml(p, '')}`);
   }
   const { userCode } = decision.authorization;
   if (action === 'deny') {
     p.log(`user code ${userCode} declined`);
-    return { status: 200, html: layout('Sign-in declined', `<p>You declined the sign-in for code ${escapeHtml(userCode)}. The application will be told; you can close this window.</p>`) };
+    return page(accept, 200, 'Sign-in declined', `Declined the sign-in for code ${userCode}. The application will be told.`, `<p>You declined the sign-in for code ${escapeHtml(userCode)}. The application will be told; you can close this window.</p>`);
   }
   p.log(`user code ${userCode} approved: signed in as ${user.username}`);
-  return {
-    status: 200,
-    html: layout(
-      'Signed in',
-      `<p>You are signed in as <strong>${escapeHtml(user.name)}</strong> (${escapeHtml(user.username)}) for code ${escapeHtml(userCode)}. Return to your terminal; you can close this window.</p>`,
-    ),
-  };
+  return page(
+    accept,
+    200,
+    'Signed in',
+    `Signed in as ${user.name} (${user.username}) for code ${userCode}. Return to your terminal.`,
+    `<p>You are signed in as <strong>${escapeHtml(user.name)}</strong> (${escapeHtml(user.username)}) for code ${escapeHtml(userCode)}. Return to your terminal; you can close this window.</p>`,
+  );
 }

@@ -1,4 +1,4 @@
-import { readPrivateFile, writeFileAtomic } from './file-cache.js';
+import { readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
 import type { IdentityNetwork } from './network.js';
 
 /**

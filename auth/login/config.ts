@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
-import { parseConfig } from '../../config/load.js';
+import { definedOnly, parseConfig } from '../../config/load.js';
+import { readPemFile } from '../../config/pem-file.js';
 import { splitAuthority } from './authority.js';
 
 /** Microsoft's public-cloud authority host; every other host is treated as a custom (e.g. the dev) provider. */
@@ -81,21 +81,6 @@ export function defaultCachePath(home = homedir()): string {
   return join(home, '.config', 'warden', 'token_cache.json');
 }
 
-
-function readCa(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(`invalid WARDEN_DEV_CA_FILE: cannot read ${path} (${code})`);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(`invalid WARDEN_DEV_CA_FILE: ${path} holds no PEM certificate`);
-  }
-  return pem;
-}
-
 function parse(input: Record<string, string | undefined>): z.output<typeof schema> {
   for (const name of Object.keys(HINTS) as (keyof typeof HINTS)[]) {
     if (input[name] === undefined || input[name]?.trim() === '') throw new ConfigError(`missing ${name}: ${HINTS[name]}`);
@@ -112,7 +97,7 @@ function fromParsed(p: z.output<typeof schema>): LoginConfig {
     clientId: p.ENTRA_CLIENT_ID,
     apiScope: p.ENTRA_API_SCOPE,
     cachePath: p.WARDEN_TOKEN_CACHE ? expandPath(p.WARDEN_TOKEN_CACHE) : defaultCachePath(),
-    ...(caFile && { caFile, caPem: readCa(caFile) }),
+    ...(caFile && { caFile, caPem: readPemFile(caFile, 'WARDEN_DEV_CA_FILE', 'certificate') }),
   };
 }
 
@@ -130,7 +115,7 @@ export function buildLoginConfig(values: LoginConfigValues, env: Env = {}): Logi
   return fromParsed(
     parse({
       ...env,
-      ...defined({
+      ...definedOnly({
         ENTRA_AUTHORITY_HOST: split?.authorityHost ?? values.authorityHost,
         ENTRA_TENANT_ID: split?.tenantId ?? values.tenantId,
         ENTRA_CLIENT_ID: values.clientId,
@@ -142,6 +127,3 @@ export function buildLoginConfig(values: LoginConfigValues, env: Env = {}): Logi
   );
 }
 
-function defined(input: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(input).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
-}

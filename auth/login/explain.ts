@@ -1,4 +1,5 @@
 import type { AuthError } from '@azure/msal-node';
+import { errorMessage, firstLine } from '../../config/error-text.js';
 import { DiscoveryError } from './authority-metadata.js';
 import { deviceCodeRefusalOf, networkFailureOf } from './network.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError } from './types.js';
@@ -32,10 +33,6 @@ export interface ExplainContext {
   msal: typeof import('@azure/msal-node') | undefined;
 }
 
-export function firstLine(text: string): string {
-  return (text.split(/\r?\n/)[0] ?? '').trim();
-}
-
 export function explainSignInError(error: unknown, { host, microsoft, msal }: ExplainContext): Error {
   if (error instanceof SignInCancelledError || error instanceof SignInFailedError || error instanceof SignInRequiredError) return error;
   const failure = networkFailureOf(error);
@@ -49,7 +46,7 @@ export function explainSignInError(error: unknown, { host, microsoft, msal }: Ex
   }
   if (error instanceof DiscoveryError) return new SignInFailedError(`the identity provider at ${host} is misconfigured: ${error.message}`);
   if (msal && error instanceof msal.AuthError) return explainAuthError(error, host, msal);
-  const message = error instanceof Error ? firstLine(error.message) : String(error);
+  const message = firstLine(errorMessage(error));
   return new SignInFailedError(`sign-in failed: ${message}`);
 }
 

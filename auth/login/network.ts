@@ -1,5 +1,6 @@
-import { rootCertificates } from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { fetchTrustingCa } from '../../config/ca-fetch.js';
+import { rootCause } from '../../config/error-text.js';
 
 /** The fetch shape the sign-in uses; inject one in tests to count or fail requests. */
 export type LoginFetch = (
@@ -62,34 +63,17 @@ export function deviceCodeRefusalOf(error: unknown): DeviceCodeRefusal | undefin
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|DEPTH_ZERO/i;
 
-/** The most telling short cause of a fetch failure: an errno/TLS code (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT) or the innermost message. */
-export function causeOf(error: unknown): { cause: string; tls: boolean } {
-  let current: unknown = error;
-  let deepest = error instanceof Error ? error.message : String(error);
-  for (let depth = 0; depth < 6 && current; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code) return { cause: code, tls: TLS_CODES.test(code) };
-    if (current instanceof Error && current.message) deepest = current.message;
-    const inner = (current as { errors?: unknown[] }).errors;
-    current = Array.isArray(inner) && inner.length ? inner[0] : (current as { cause?: unknown }).cause;
-  }
-  const line = deepest.split('\n')[0] ?? 'unknown error';
-  return { cause: line, tls: TLS_CODES.test(line) };
+/** The most telling short cause of a fetch failure (config/error-text.ts), and whether TLS verification failed. */
+function failureOf(error: unknown): NetworkFailure {
+  const cause = rootCause(error);
+  return { cause, tls: TLS_CODES.test(cause) };
 }
 
 function defaultFetch(authorityOrigin: string, caPem: string | undefined): LoginFetch {
-  // Only connections to the identity provider trust the extra CA; the process-wide trust store stays
-  // untouched. undici is loaded on the first such request: a token served from the cache never pays for it.
-  let trusting: Promise<LoginFetch> | undefined;
-  const viaUndici = async (): Promise<LoginFetch> => {
-    const loaded: Partial<typeof import('undici')> & { default?: typeof import('undici') } = await import('undici');
-    // undici is CommonJS: in the bundled CLI a lazy import of it carries its exports only as `default`.
-    const { Agent, fetch: undiciFetch } = loaded.default ?? (loaded as typeof import('undici'));
-    const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem as string] } });
-    return async (url, init) => (await undiciFetch(url, { ...init, redirect: 'error', dispatcher })) as unknown as Response;
-  };
+  // Only connections to the identity provider trust the extra CA.
+  const trusting = caPem ? fetchTrustingCa(caPem) : undefined;
   return async (url, init) => {
-    if (caPem && new URL(url).origin === authorityOrigin) return (await (trusting ??= viaUndici()))(url, init);
+    if (trusting && new URL(url).origin === authorityOrigin) return trusting(url, { ...init, redirect: 'error' });
     return fetch(url, { ...init, redirect: 'error' });
   };
 }
@@ -119,7 +103,7 @@ export function createIdentityNetwork(options: IdentityNetworkOptions): Identity
       });
       text = await response.text();
     } catch (error) {
-      const { cause, tls } = controller.signal.aborted ? { cause: 'timed out', tls: false } : causeOf(error);
+      const { cause, tls } = controller.signal.aborted ? { cause: 'timed out', tls: false } : failureOf(error);
       return await fail({ cause, tls }, `Network request failed: ${cause}`);
     } finally {
       clearTimeout(timer);

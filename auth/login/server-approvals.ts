@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
-import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from './file-cache.js';
-import { acquireFileLock } from './file-lock.js';
+import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
+import { acquireFileLock } from '../../config/file-lock.js';
 
 /**
  * The user's record of which MCP servers may receive tokens for which API scope, and which

@@ -1,6 +1,6 @@
-import { acquireFileLock, type FileLockOptions } from '../login/file-lock.js';
+import { acquireFileLock, type FileLockOptions } from '../../config/file-lock.js';
 import { dirname } from 'node:path';
-import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../login/file-cache.js';
+import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
 
 /**
  * OAuth grants of the `oauth` sign-in kind, kept in one 0600 JSON file beside the token cache:

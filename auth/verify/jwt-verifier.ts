@@ -54,10 +54,9 @@ export function createTokenVerifier(settings: VerifierSettings, keys: KeySource,
         currentDate: new Date(now()),
         requiredClaims: ['exp'],
       };
-      const { key } = keys;
       let payload: JWTPayload;
       try {
-        ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
+        ({ payload } = await jwtVerify(token, keys.key, options));
       } catch (error) {
         throw rejection(error);
       }

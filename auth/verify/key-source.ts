@@ -1,14 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
-import { fetchTrustingCa, type JwksFetch } from './ca-fetch.js';
-import { createRemoteJwks } from './remote-jwks.js';
+import { fetchTrustingCa } from '../../config/ca-fetch.js';
+import { createRemoteJwks, type JwksFetch } from './remote-jwks.js';
 import type { KeySourceSettings } from './settings.js';
 
-/** What jose verifies a signature with: one static key or a resolver picking a JWKS key by `kid`/`alg`. */
-export type VerificationKey = KeyObject | JWTVerifyGetKey;
-
 export interface KeySource {
-  key: VerificationKey;
+  /** What jose verifies a signature with: a resolver picking a JWKS key by `kid`/`alg`, or always the one static key. */
+  key: JWTVerifyGetKey;
   /** Goes up whenever the set of keys changes, so whatever an older key vouched for can be checked again. */
   version(): number;
   /** Brings a key set past its max age up to date (bounded wait, never rejects); call before trusting `version()`. */
@@ -33,7 +31,7 @@ export const DEFAULT_JWKS_MAX_AGE_SECONDS = 600;
 export function createKeySource(settings: KeySourceSettings, options: KeySourceOptions = {}): KeySource {
   if (settings.kind === 'pem') {
     const key = publicKeyFromPem(settings.pem);
-    return { key, version: () => 0, refreshIfStale: async () => undefined };
+    return { key: () => key, version: () => 0, refreshIfStale: async () => undefined };
   }
   const remote = createRemoteJwks(settings.uri, {
     fetch: settings.caPem !== undefined ? fetchTrustingCa(settings.caPem) : (options.fetch ?? fetch),

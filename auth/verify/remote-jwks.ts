@@ -1,7 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
-import type { JwksFetch } from './ca-fetch.js';
+import { rootCause } from '../../config/error-text.js';
 import { KeySourceUnavailableError } from './errors.js';
+
+/** The fetch shape jose's remote JWKS calls (a URL string and a GET init). */
+export type JwksFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 export interface RemoteJwksOptions {
   fetch: JwksFetch;
@@ -100,7 +103,6 @@ async function fetchKeySet(uri: string, o: RemoteJwksOptions): Promise<{ text: s
     const text = await response.text();
     return { text, getKey: createLocalJWKSet(JSON.parse(text) as Parameters<typeof createLocalJWKSet>[0]) };
   } catch (error) {
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    throw new KeySourceUnavailableError(`cannot fetch signing keys from ${uri}: ${reason}`, { cause: error });
+    throw new KeySourceUnavailableError(`cannot fetch signing keys from ${uri}: ${rootCause(error)}`, { cause: error });
   }
 }

@@ -6,7 +6,7 @@ import { startFakeMessagesApi } from '../support/fake-messages-api.js';
 import { childEnv } from '../support/signed-in-stack.js';
 import { round, summarize } from '../support/stats.js';
 import type { ToolsChildConfig, ToolsChildResult } from '../support/tools-child.js';
-import { TOOLS_PAGE } from '../../agent/ui/commands/tools.js';
+import { TOOLS_PAGE } from '../../agent/ui/slash-commands/tools.js';
 
 const MB = 1024 * 1024;
 const ROUND_TOOLS = 250;

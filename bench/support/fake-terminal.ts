@@ -6,31 +6,8 @@ import { performance } from 'node:perf_hooks';
  * Nothing is displayed; the output is kept, and every frame is counted and timed.
  */
 
-/** Keyboard side: Ink reads it on 'readable' (as from a raw-mode TTY). */
-export class FakeTtyIn extends EventEmitter {
-  isTTY = true;
-  private queue: string[] = [];
-  setRawMode(_on: boolean): this {
-    return this;
-  }
-  setEncoding(): this {
-    return this;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  /** As if typed (or pasted) in one go. */
-  type(data: string): void {
-    this.queue.push(data);
-    this.emit('readable');
-  }
-}
+/** Keyboard side: shared with the UI's tests. */
+export { FakeTtyIn } from '../../agent/ui/testing/fake-tty.js';
 
 /**
  * Screen side. A frame is everything written in one synchronous run of code: Ink writes a frame

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createAuthenticator } from '../../auth/login/index.js';
-import { startDemoStack, type DemoStack } from '../../agent/demo/stack.js';
+import { startDemoStack, type DemoStack } from '../../agent/demo-stack/stack.js';
 
 export interface SignedInStack {
   stack: DemoStack;

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
+import { rootCause } from '../../config/error-text.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { NwsError } from './errors.js';
 import { alertsResponse, forecastResponse, pointResponse, problem, type Alert, type ForecastPeriod } from './schemas.js';
@@ -48,7 +49,7 @@ export function createNwsClient(options: NwsClientOptions): NwsClient {
       const failed = (error: unknown): NwsError => {
         if (signal?.aborted) return new NwsError('cancelled', 'the request was cancelled');
         if (timeout.aborted) return new NwsError('timeout', `NWS (${host}) did not answer within ${seconds(options.timeoutMs)}`);
-        return new NwsError('network', `cannot reach NWS at ${host} (${networkReason(error)})`);
+        return new NwsError('network', `cannot reach NWS at ${host} (${rootCause(error)})`);
       };
       let response: Response;
       let body: string;
@@ -166,12 +167,6 @@ function statusError(status: number, body: string, attempts: number): NwsError {
     return new NwsError('unavailable', `NWS is unavailable (HTTP ${status}${tries}); try again later`, status);
   }
   return new NwsError('http', `NWS answered HTTP ${status}${suffix}`, status);
-}
-
-function networkReason(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (cause instanceof Error ? cause.message : String(cause));
 }
 
 function seconds(ms: number): string {

@@ -69,9 +69,9 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** Reverses user-perceived characters, so emoji sequences and combining marks stay intact. */
-export function reverseGraphemes(text: string): string {
-  return graphemes(text).reverse().join('');
+/** Reverses user-perceived characters (as `graphemes` splits them), so emoji sequences and combining marks stay intact. */
+export function reverseGraphemes(clusters: readonly string[]): string {
+  return clusters.toReversed().join('');
 }
 
 export function registerReverse(server: McpServer, deps: ToolDeps): void {
@@ -115,7 +115,7 @@ export function registerReverse(server: McpServer, deps: ToolDeps): void {
         deps.logger.log('info', 'tool cancelled', { request: scope?.id, tool: 'reverse', step, reason });
         return toolError(`reverse was cancelled at step ${step} of ${STEPS}`);
       }
-      return textResult(characters.reverse().join(''));
+      return textResult(reverseGraphemes(characters));
     },
   );
 }

@@ -33,15 +33,14 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
   const demoDir = join(home, '.config', 'warden', 'demo');
 
   it('signs in with a device code, runs three calls side by side, and Esc cancels one', async () => {
-    terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 100, height: 34 });
+    terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 120, height: 34 });
 
-    const loginScreen = await terminal.waitForScreen(/curl --cacert[\s\S]*devicelogin/, 60_000);
+    const loginScreen = await terminal.waitForScreen(/curl https:[\s\S]*user_code=/, 60_000);
     expect(loginScreen).toContain('Sign in to use the MCP server');
-    // The hint wraps inside the panel's border: join its lines back into one.
-    const flat = loginScreen.replace(/\s*[│\n]+\s*/g, ' ');
-    const [, caFile, userCode, url] = flat.match(/curl --cacert (\S+) -d user_code=(\S+) (https:\/\/localhost:\d+\/devicelogin)/) ?? [];
+    // At 120 columns the whole command is one line of the screen: it copies as one command.
+    const [, url, caFile, userCode] = loginScreen.match(/^│\s+curl (https:\/\/localhost:\d+\/devicelogin) --cacert (\S+) -d user_code=(\S+)\s+│$/m) ?? [];
     expect(userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
-    expect(await approveDeviceCode(url!, userCode!, caFile!)).toBe(200);
+    expect(await approveDeviceCode(url!, userCode!, caFile!.replace(/^~\//, `${home}/`))).toBe(200);
 
     await terminal.waitForScreen(/connected · 3 tools/);
     await terminal.waitForScreen(/Signed in as dev@warden\.example/);

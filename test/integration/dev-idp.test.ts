@@ -28,6 +28,9 @@ interface TestIdp {
   jwks(): Promise<JSONWebKeySet>;
 }
 
+/** What a browser's form post asks for. */
+const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
 const FULL_SCOPE = (idp: RunningDevIdp) => `${idp.apiScope} openid profile offline_access`;
 
 let clock = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -212,9 +215,7 @@ describe('dev identity provider: device code flow (RFC 8628)', () => {
 
     const approved = await t.post('/devicelogin', { user_code: String(code.user_code) });
     expect(approved.status).toBe(200);
-    expect(approved.headers['content-type']).toMatch(/^text\/html/);
-    expect(approved.text).toContain('Signed in');
-    expect(approved.text).toContain('dev@warden.example');
+    expect(approved.text).toMatch(/^Signed in as .* \(dev@warden\.example\) for code /);
 
     const reply = await t.poll(String(code.device_code));
     expect(reply.status).toBe(200);
@@ -311,7 +312,7 @@ describe('dev identity provider: device code flow (RFC 8628)', () => {
     const code = await t.deviceCode();
     const denied = await t.post('/devicelogin', { user_code: String(code.user_code), action: 'deny' });
     expect(denied.status).toBe(200);
-    expect(denied.text).toContain('declined');
+    expect(denied.text).toMatch(/^Declined the sign-in/);
     const reply = await t.poll(String(code.device_code));
     expect(reply.status).toBe(400);
     expect(reply.json.error).toBe('access_denied');
@@ -434,20 +435,37 @@ describe('dev identity provider: verification page', () => {
     const page = await t.get(`/devicelogin?code=${encodeURIComponent('"><script>alert(1)</script>')}`);
     expect(page.text).not.toContain('<script>');
     expect(page.text).toContain('&quot;&gt;&lt;script&gt;');
-    const post = await t.post('/devicelogin', { user_code: '<b>x</b>' });
+    const post = await t.post('/devicelogin', { user_code: '<b>x</b>' }, BROWSER);
     expect(post.status).toBe(400);
     expect(post.text).not.toContain('<b>x</b>');
   });
 
   it('says clearly when a code is unknown or missing (400)', async () => {
     const t = await start();
-    const unknown = await t.post('/devicelogin', { user_code: 'BCDF-GHJK' });
+    const unknown = await t.post('/devicelogin', { user_code: 'BCDF-GHJK' }, BROWSER);
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('The code BCDF-GHJK is not known');
     expect(unknown.text).toContain('name="user_code"'); // the form again, to retry
     const missing = await t.post('/devicelogin', {});
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('Enter the code shown in your terminal');
+  });
+
+  it('answers curl with one line of plain text and a browser with a page', async () => {
+    const t = await start();
+    const first = await t.deviceCode();
+    const curl = await t.post('/devicelogin', { user_code: String(first.user_code) }, { accept: '*/*' });
+    expect(curl.status).toBe(200);
+    expect(curl.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(curl.text).toBe(`Signed in as Dev User (dev@warden.example) for code ${first.user_code}. Return to your terminal.\n`);
+    const refused = await t.post('/devicelogin', { user_code: 'BCDF-GHJK' });
+    expect(refused.text).toBe('Not signed in: The code BCDF-GHJK is not known. Check it against your terminal, or start the sign-in again.\n');
+
+    const second = await t.deviceCode();
+    const browser = await t.post('/devicelogin', { user_code: String(second.user_code) }, BROWSER);
+    expect(browser.status).toBe(200);
+    expect(browser.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(browser.text).toMatch(/^<!doctype html>[\s\S]*You are signed in as <strong>/);
   });
 
   it('refuses a form posted from another site, but not one from its own page', async () => {

@@ -11,7 +11,7 @@ import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
-import { readPrivateFile } from '../../auth/login/file-cache.js';
+import { readPrivateFile } from '../../config/private-file.js';
 import { browserClientKey } from '../../auth/oauth/token-store.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';

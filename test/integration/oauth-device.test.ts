@@ -10,7 +10,7 @@ import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
-import { readPrivateFile } from '../../auth/login/file-cache.js';
+import { readPrivateFile } from '../../config/private-file.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';

@@ -45,10 +45,16 @@ describe('token verifier with a remote JWKS', () => {
   });
 
   it('refetches on an unknown kid once the cooldown has passed (key rotation)', async () => {
-    const v = verifier({ cooldownMs: 0 });
+    let clock = Date.now();
+    const v = verifier({ cooldownMs: 60_000 }, () => clock);
     await v.verify(await minter.mint());
     await minter.rotate();
-    await v.verify(await minter.mint());
+    const token = await minter.mint();
+    clock += 59_000;
+    expect(await reason(v.verify(token))).toBe('unknown signing key');
+    expect(minter.jwksRequests()).toBe(1);
+    clock += 2_000;
+    expect(await reason(v.verify(token))).toBe('accepted');
     expect(minter.jwksRequests()).toBe(2);
   });
 

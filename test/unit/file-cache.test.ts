@@ -5,8 +5,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildLoginConfig, createAuthenticator } from '../../auth/login/index.js';
-import { cacheProblem, PrivateFileError, readPrivateFile, writeFileAtomic } from '../../auth/login/file-cache.js';
-import { acquireFileLock, FileLockTimeoutError, type LockInfo } from '../../auth/login/file-lock.js';
+import { cacheProblem } from '../../auth/login/file-cache.js';
+import { PrivateFileError, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
+import { acquireFileLock, FileLockTimeoutError, type LockInfo } from '../../config/file-lock.js';
 import { fixtureCache, type FixtureAccount } from '../helpers/msal-cache-fixture.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isOpenRequest, parseBody, peekMessages } from '../../mcp-server/access.js';
 import { pointPath } from '../../mcp-server/nws/client.js';
 import { formatAlerts, formatForecast } from '../../mcp-server/nws/format.js';
-import { reverseGraphemes } from '../../mcp-server/tools/reverse.js';
+import { graphemes, reverseGraphemes } from '../../mcp-server/tools/reverse.js';
 
 describe('reverseGraphemes', () => {
   it.each([
@@ -13,7 +13,7 @@ describe('reverseGraphemes', () => {
     ['🇩🇪🇫🇷', '🇫🇷🇩🇪'],
     ['👋🏿!', '!👋🏿'],
   ])('%j → %j', (input, expected) => {
-    expect(reverseGraphemes(input)).toBe(expected);
+    expect(reverseGraphemes(graphemes(input))).toBe(expected);
   });
 });
 

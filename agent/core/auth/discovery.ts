@@ -1,5 +1,6 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
 import { splitAuthority } from '../../../auth/login/authority.js';
+import { errorMessage } from '../../../config/error-text.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
 
 /** Sign-in settings read from the server's RFC 9728 metadata (what ENTRA_* would otherwise say). */
@@ -33,7 +34,7 @@ export async function discoverAuth(serverUrl: string, challenge: Response | unde
   try {
     metadata = await discoverOAuthProtectedResourceMetadata(serverUrl, pointer ? { resourceMetadataUrl: pointer } : {}, fetchFn);
   } catch (error) {
-    throw new Error(`could not read the server's sign-in metadata: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`could not read the server's sign-in metadata: ${errorMessage(error)}`);
   }
   // RFC 9728 §3.3: a document about another resource must not be used for this one.
   if (metadata.resource && !sameResource(metadata.resource, serverUrl)) {

@@ -3,6 +3,7 @@ import { redacted } from '../../../auth/login/access-token.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from '../../../auth/oauth/device-grant.js';
 import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
+import { errorMessage } from '../../../config/error-text.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
 
 /**
@@ -42,7 +43,6 @@ interface Resolved {
 /** A token this close to its expiry is refreshed before use. */
 const EXPIRY_MARGIN_MS = 60_000;
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname);
@@ -93,7 +93,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       return { issuer, protectedResource, resource: protectedResource.resource ?? settings.serverUrl, metadata, ...(scope ? { scope } : { scope: undefined }) };
     })().catch((error: unknown) => {
       resolving = undefined;
-      throw error instanceof SignInFailedError ? error : new SignInFailedError(`cannot read the sign-in metadata of ${settings.serverUrl}: ${message(error)}`);
+      throw error instanceof SignInFailedError ? error : new SignInFailedError(`cannot read the sign-in metadata of ${settings.serverUrl}: ${errorMessage(error)}`);
     }));
 
   /** The configured client, the one registered before, or a new dynamic registration (RFC 7591). */
@@ -180,7 +180,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       } catch (error) {
         // invalid_grant: revoked or expired; the user signs in again.
         if (error instanceof OAuthError && error.code === 'invalid_grant') throw new SignInRequiredError('sign-in required: the authorization server answered invalid_grant');
-        throw new SignInFailedError(`cannot refresh the token at ${new URL(r.issuer).origin}: ${message(error)}`);
+        throw new SignInFailedError(`cannot refresh the token at ${new URL(r.issuer).origin}: ${errorMessage(error)}`);
       }
     },
 

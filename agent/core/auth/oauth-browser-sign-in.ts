@@ -3,6 +3,7 @@ import { SignInCancelledError, SignInFailedError, type DeviceCodePrompt } from '
 import { LoopbackRedirectError, startLoopbackRedirect } from '../../../auth/oauth/loopback-redirect.js';
 import type { TokenResponse } from '../../../auth/oauth/device-grant.js';
 import { browserClientKey, type OAuthTokenStore } from '../../../auth/oauth/token-store.js';
+import { errorMessage } from '../../../config/error-text.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
 
 /**
@@ -32,7 +33,6 @@ export interface BrowserSignInOptions {
 /** How long the link stays good: the user has to find a browser, sign in and consent. */
 const BROWSER_SIGN_IN_SECONDS = 600;
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function browserSignIn(options: BrowserSignInOptions): Promise<TokenResponse> {
   const { issuer, store } = options;
@@ -81,7 +81,7 @@ export async function browserSignIn(options: BrowserSignInOptions): Promise<Toke
 
   try {
     const first = await sdk.auth(provider, authOptions).catch((error: unknown) => {
-      throw new SignInFailedError(`cannot start the browser sign-in at ${host}: ${message(error)}`);
+      throw new SignInFailedError(`cannot start the browser sign-in at ${host}: ${errorMessage(error)}`);
     });
     if (first !== 'REDIRECT' || !authorizationUrl) throw new SignInFailedError(`the authorization server ${host} did not start a browser sign-in`);
     options.onPrompt({
@@ -95,7 +95,7 @@ export async function browserSignIn(options: BrowserSignInOptions): Promise<Toke
     try {
       await sdk.auth(provider, { ...authOptions, authorizationCode: answer.code, ...(answer.iss !== undefined && { iss: answer.iss }) });
     } catch (error) {
-      throw new SignInFailedError(`the authorization server at ${host} refused the sign-in: ${message(error)}`);
+      throw new SignInFailedError(`the authorization server at ${host} refused the sign-in: ${errorMessage(error)}`);
     }
     if (!tokens) throw new SignInFailedError(`the authorization server at ${host} issued no token`);
     return tokens as TokenResponse;

@@ -1,5 +1,6 @@
 import type { AuthProvider, FetchLike } from '@modelcontextprotocol/client';
 import { describeApprovalReason, type ApprovalReason } from '../../../auth/login/sign-in-policy.js';
+import { errorMessage } from '../../../config/error-text.js';
 import { printableUrl } from '../../../config/printable-url.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { SignInCancelledError, SignInRequiredError, type AccessToken, type Authenticator } from '../../../auth/login/types.js';
@@ -34,7 +35,6 @@ export interface SessionAuthOptions {
 /** A cached token is reused until this close to its expiry (MSAL itself refreshes within 5 minutes). */
 const EXPIRY_MARGIN_MS = 2 * 60_000;
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The claims request of an Entra claims challenge (`error="insufficient_claims", claims="<base64 JSON>"`),
@@ -125,7 +125,7 @@ export class SessionAuth {
     } catch (error) {
       // Sent without a token, the server answers 401 and onUnauthorized decides what that means.
       this.cached = undefined;
-      this.options.onState(error instanceof SignInRequiredError ? { state: 'signed-out' } : { state: 'error', error: message(error) });
+      this.options.onState(error instanceof SignInRequiredError ? { state: 'signed-out' } : { state: 'error', error: errorMessage(error) });
       return undefined;
     }
   }
@@ -138,7 +138,7 @@ export class SessionAuth {
         this.discovered = await discoverAuth(this.options.serverUrl, challenge, this.options.fetch);
         this.permission = undefined;
       } catch (error) {
-        throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'} (${message(error)})`);
+        throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'} (${errorMessage(error)})`);
       }
       authenticator = await this.resolve();
     }
@@ -161,7 +161,7 @@ export class SessionAuth {
         this.discovered = await discoverAuth(this.options.serverUrl, undefined, this.options.fetch);
         this.permission = undefined;
       } catch (error) {
-        throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'} (${message(error)})`);
+        throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'} (${errorMessage(error)})`);
       }
       authenticator = await this.resolve();
     }
@@ -181,7 +181,7 @@ export class SessionAuth {
       return token;
     } catch (error) {
       const cancelled = signal?.aborted === true || error instanceof SignInCancelledError;
-      this.options.onState(cancelled ? { state: 'signed-out' } : { state: 'error', error: message(error) });
+      this.options.onState(cancelled ? { state: 'signed-out' } : { state: 'error', error: errorMessage(error) });
       throw error;
     }
   }
@@ -259,7 +259,7 @@ export class SessionAuth {
     this.permission ??= gate.check(this.discovered).then((d) => (d.allowed ? undefined : d.reason));
     const reason = await this.permission.catch((error: unknown) => {
       this.permission = undefined;
-      throw new AuthFailedError(`cannot read the server approvals: ${message(error)}`);
+      throw new AuthFailedError(`cannot read the server approvals: ${errorMessage(error)}`);
     });
     if (reason) {
       this.cached = undefined;
@@ -282,8 +282,8 @@ export class SessionAuth {
         this.options.onState({ state: 'signed-out' });
         throw new SignInNeededError('not signed in (the session expired or was never started)');
       }
-      this.options.onState({ state: 'error', error: message(error) });
-      throw new AuthFailedError(`could not get a token: ${message(error)}`);
+      this.options.onState({ state: 'error', error: errorMessage(error) });
+      throw new AuthFailedError(`could not get a token: ${errorMessage(error)}`);
     }
   }
 
@@ -303,8 +303,8 @@ export class SessionAuth {
         this.authenticator = await factory(this.discovered);
         this.setupError = undefined;
       } catch (error) {
-        this.setupError = { message: message(error), withDiscovery };
-        if (withDiscovery) this.options.onState({ state: 'error', error: message(error) });
+        this.setupError = { message: errorMessage(error), withDiscovery };
+        if (withDiscovery) this.options.onState({ state: 'error', error: errorMessage(error) });
       }
     })().finally(() => (this.creating = undefined));
     await this.creating;

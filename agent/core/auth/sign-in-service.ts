@@ -1,6 +1,7 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
 import type { AuthenticatorDeps, LoginConfig, WardenAuthenticator } from '../../../auth/login/index.js';
 import type { OAuthTokenStore } from '../../../auth/oauth/token-store.js';
+import { errorMessage } from '../../../config/error-text.js';
 import { ConfigError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { discoverAuth, type DiscoveredAuth } from './discovery.js';
@@ -134,7 +135,7 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
         const fetchFn = options.fetch ?? fetch;
         discovered = await discoverAuth(serverUrl, undefined, (url, init) => fetchFn(url, { ...init, signal: stop }));
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         throw new ConfigError(`ENTRA_API_SCOPE is not set and ${serverUrl} did not say which scope to request (${reason}); set ENTRA_API_SCOPE`);
       }
       const config = await loginConfigFor(env, discovered);

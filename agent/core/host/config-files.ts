@@ -9,7 +9,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { errorMessage } from '../../../config/error-text.js';
 import { ConfigError } from '../../../config/errors.js';
+import { isHttpUrl } from '../../../config/http-url.js';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { parseConfigFile, serverConfigError, type FilePermissions, type ServerEntry } from './config-schema.js';
@@ -31,7 +33,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Where JSON.parse stopped, as line:column; its message may quote the file (and a secret in it). */
 function jsonErrorPosition(text: string, error: unknown): string {
-  const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  const at = /position (\d+)/.exec(errorMessage(error));
   if (!at) return '';
   const before = text.slice(0, Number(at[1]));
   const line = before.split('\n').length;
@@ -69,14 +71,6 @@ interface Context {
   path: string;
   source: ServerSource;
   env: Env;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }
 
 /** One entry → a ServerConfig with variables expanded. */

@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { acquireFileLock } from '../../../auth/login/file-lock.js';
-import { ensurePrivateDir, writeFileAtomic } from '../../../auth/login/file-cache.js';
+import { acquireFileLock } from '../../../config/file-lock.js';
+import { ensurePrivateDir, writeFileAtomic } from '../../../config/private-file.js';
 import { ConfigError } from '../../../config/errors.js';
 import { safeLine } from '../../../config/terminal-text.js';
 

@@ -8,8 +8,8 @@
  * calls approveProjectFile; `-p` has --trust-project-servers instead.
  */
 import { dirname, resolve } from 'node:path';
-import { acquireFileLock } from '../../../auth/login/file-lock.js';
-import { ensurePrivateDir, PrivateFileError, readPrivateFile, writeFileAtomic } from '../../../auth/login/file-cache.js';
+import { acquireFileLock } from '../../../config/file-lock.js';
+import { ensurePrivateDir, PrivateFileError, readPrivateFile, writeFileAtomic } from '../../../config/private-file.js';
 import { trustStoreFile } from './paths.js';
 
 export interface TrustStoreOptions {

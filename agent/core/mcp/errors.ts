@@ -1,4 +1,5 @@
 import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
+import { causeChain, errorMessage, firstLine } from '../../../config/error-text.js';
 import { loadedMcpSdk } from './sdk.js';
 import { STREAM_LOST } from './stream-watch.js';
 
@@ -58,21 +59,11 @@ const LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
 /** The innermost `code` in an error's cause chain (undici hides the socket error two causes deep). */
 function rootCode(error: unknown): string | undefined {
   let code: string | undefined;
-  for (const e of chain(error)) {
+  for (const e of causeChain(error)) {
     const c = (e as { code?: unknown }).code;
     if (typeof c === 'string') code = c;
   }
   return code;
-}
-
-function chain(error: unknown): Error[] {
-  const out: Error[] = [];
-  for (let e: unknown = error; e instanceof Error && out.length < 6; e = e.cause) out.push(e);
-  return out;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 /** Sorts an MCP client failure into what the session does next, with one line naming the URL where it helps. */
@@ -80,7 +71,7 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
   const sdk = loadedMcpSdk();
   const isSdkError = (e: unknown): e is InstanceType<NonNullable<typeof sdk>['SdkError']> => sdk !== undefined && e instanceof sdk.SdkError;
   // Ours may arrive wrapped (the version probe wraps what the transport's fetch throws).
-  const auth = chain(error).find((e) => e instanceof SignInNeededError || e instanceof AuthFailedError);
+  const auth = causeChain(error).find((e) => e instanceof SignInNeededError || e instanceof AuthFailedError);
   if (auth instanceof SignInNeededError) return { kind: 'sign-in', message: auth.message };
   if (auth instanceof AuthFailedError) return { kind: 'auth-failed', message: auth.message };
   if (sdk && error instanceof sdk.InsufficientScopeError) {
@@ -104,11 +95,10 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
     return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url}` };
   }
   // fetch() failed without a socket code (e.g. a port fetch refuses): still nothing reached the server.
-  if (chain(error).some((e) => e instanceof TypeError && e.message === 'fetch failed')) {
-    const innermost = chain(error).at(-1);
-    return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${innermost ? firstLine(innermost.message) : 'fetch failed'})` };
+  if (causeChain(error).some((e) => e instanceof TypeError && e.message === 'fetch failed')) {
+    return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${firstLine(errorMessage(causeChain(error).at(-1))) || 'fetch failed'})` };
   }
-  const message = error instanceof Error ? firstLine(error.message) : String(error);
+  const message = firstLine(errorMessage(error));
   if (isSdkError(error) && error.code === 'ERA_NEGOTIATION_FAILED') {
     return { kind: 'unreachable', message: `cannot talk MCP with ${url}: ${message}` };
   }

@@ -1,4 +1,5 @@
 import type { CallToolResult, ReadResourceResult } from '@modelcontextprotocol/client';
+import { errorMessage, firstLine } from '../../../config/error-text.js';
 import type { ImageBlock, TextBlock } from '../model/types.js';
 
 /**
@@ -108,7 +109,7 @@ export async function toModelResult(result: CallToolResult, options: ResultConte
           const parts = read.contents.map((c) => resourcePart(c, LINK_TEXT_MAX_CHARS));
           text([label, ...parts.map((p) => p.model)].join('\n'), [label, ...parts.map((p) => p.summary)].join('\n'));
         } catch (error) {
-          text(`${label}\n[could not read it: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}]`);
+          text(`${label}\n[could not read it: ${firstLine(errorMessage(error))}]`);
         }
         break;
       }

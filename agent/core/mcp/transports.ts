@@ -13,7 +13,7 @@ import { stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { AuthProvider, FetchLike, Transport } from '@modelcontextprotocol/client';
-import { ensurePrivateDir } from '../../../auth/login/file-cache.js';
+import { ensurePrivateDir } from '../../../config/private-file.js';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from '../host/server-config.js';

@@ -1,11 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import { rootCause } from '../../../config/error-text.js';
 import type { ModelInfo } from '../engine-types.js';
-import { causeOf, decideRetry } from './retry.js';
+import { decideRetry } from './retry.js';
 import {
   ModelCancelledError,
   ModelError,
+  type ChatMessage,
   type ChatModel,
   type ModelRequest,
   type ModelResponse,
@@ -55,6 +57,17 @@ const SYSTEM_PROMPT = [
 
 const STOP_REASONS: Record<string, ModelResponse['stopReason']> = { end_turn: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' };
 
+/** The message as the API takes it: Warden's own fields (a tool_result's `cancelled`) stay behind. */
+function toApiMessage(message: ChatMessage): MessageParam {
+  const content = message.content.map((block) => {
+    if (block.type !== 'tool_result') return block;
+    const { cancelled: _local, ...sent } = block;
+    return sent;
+  });
+  // Our blocks are the API's own shapes (a subset), server tool blocks included.
+  return { role: message.role, content: content as MessageParam['content'] };
+}
+
 /** Claude through the Messages API, streaming; our own retry loop so each retry can be announced. */
 export class ClaudeModel implements ChatModel {
   readonly info: ModelInfo;
@@ -93,7 +106,7 @@ export class ClaudeModel implements ChatModel {
           baseURL: this.client.baseURL,
         });
         // A retry after text was shown would show it twice: only failures before any output are retried.
-        if (streamed) throw new ModelError(`the reply from Claude broke off mid-answer (${causeOf(error)}); ask again to retry`);
+        if (streamed) throw new ModelError(`the reply from Claude broke off mid-answer (${rootCause(error)}); ask again to retry`);
         if (!decision.retry) throw new ModelError(decision.message);
         request.onNotice(decision.notice);
         try {
@@ -111,7 +124,7 @@ export class ClaudeModel implements ChatModel {
         model: this.settings.model,
         max_tokens: Math.min(request.maxTokens ?? Infinity, this.settings.maxTokens ?? 4096),
         system: request.systemNote ? `${SYSTEM_PROMPT}\n\n${request.systemNote}` : SYSTEM_PROMPT,
-        messages: request.messages as MessageParam[],
+        messages: request.messages.map(toApiMessage),
         ...(request.tools.length > 0 && { tools: toolsForRequest(request.tools, this.settings.toolSearchThreshold ?? DEFAULT_TOOL_SEARCH_THRESHOLD) }),
       },
       { signal: request.signal },

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import { errorMessage, rootCause } from '../../../config/error-text.js';
 
 /** What to do about one failed Messages API request. */
 export type RetryDecision = { retry: true; delayMs: number; notice: string } | { retry: false; message: string };
@@ -37,20 +38,8 @@ function detail(error: APIError): string {
   return text.split('\n')[0] ?? '';
 }
 
-function causeText(error: unknown): string {
-  let e: unknown = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  const code = (e as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-}
-
 function isBrokenStream(error: unknown): boolean {
   return error instanceof TypeError && (error.message === 'terminated' || error.cause instanceof Error);
-}
-
-/** Why a connection failed, in a few words (e.g. ECONNRESET, terminated). */
-export function causeOf(error: unknown): string {
-  return causeText(error);
 }
 
 /**
@@ -64,11 +53,11 @@ export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
 
   // A stream cut after the response began surfaces as undici's TypeError('terminated'), not as an APIConnectionError.
   if (error instanceof APIConnectionError || isBrokenStream(error)) {
-    if (canRetry) return { retry: true, delayMs: backoff, notice: `Cannot reach the Anthropic API (${causeText(error)}); ${attempt} in ${seconds(backoff)}.` };
-    return { retry: false, message: `cannot reach the Anthropic API at ${ctx.baseURL} (${causeText(error)})` };
+    if (canRetry) return { retry: true, delayMs: backoff, notice: `Cannot reach the Anthropic API (${rootCause(error)}); ${attempt} in ${seconds(backoff)}.` };
+    return { retry: false, message: `cannot reach the Anthropic API at ${ctx.baseURL} (${rootCause(error)})` };
   }
   if (!(error instanceof APIError) || error.status === undefined) {
-    return { retry: false, message: `the Anthropic API call failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { retry: false, message: `the Anthropic API call failed: ${errorMessage(error)}` };
   }
 
   const status = error.status;

@@ -28,6 +28,8 @@ export interface ToolResultBlock {
   /** Plain text, or text and image blocks (rich MCP results). */
   content: string | Array<TextBlock | ImageBlock>;
   is_error?: boolean;
+  /** Warden's own flag, never sent to the API: the user cancelled the call (so there is no result). */
+  cancelled?: true;
 }
 
 /** A tool result's text (images left out), for readers that only need the words. */

@@ -7,6 +7,7 @@
  * Not responsible for: the order of settings (policy.ts), the files (saved-rules.ts,
  * audit-log.ts, given as functions), running the call (tool-runner.ts).
  */
+import { errorMessage } from '../../../config/error-text.js';
 import type { MappedTool } from '../host/tool-names.js';
 import type { ApprovalAnswer } from '../tool-calls/questions.js';
 import type { ToolCallRegistry } from '../tool-calls/registry.js';
@@ -155,7 +156,7 @@ export class Approver {
       await this.deps.save?.(rule);
       return { run: true };
     } catch (error) {
-      return { run: true, notice: `could not save the rule "${describeSavedRule(rule)}" (it holds until you quit): ${error instanceof Error ? error.message : String(error)}` };
+      return { run: true, notice: `could not save the rule "${describeSavedRule(rule)}" (it holds until you quit): ${errorMessage(error)}` };
     }
   }
 

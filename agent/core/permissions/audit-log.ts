@@ -8,7 +8,8 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ensurePrivateDir } from '../../../auth/login/file-cache.js';
+import { ensurePrivateDir } from '../../../config/private-file.js';
+import { errorMessage } from '../../../config/error-text.js';
 
 export interface AuditEntry {
   server: string;
@@ -82,7 +83,7 @@ export class AuditLog {
       .catch((error: unknown) => {
         if (this.failed) return;
         this.failed = true;
-        this.options.onError?.(`cannot write the audit log ${this.options.path}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.onError?.(`cannot write the audit log ${this.options.path}: ${errorMessage(error)}`);
       });
   }
 

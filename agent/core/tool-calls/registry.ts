@@ -1,3 +1,4 @@
+import { firstLine } from '../../../config/error-text.js';
 import { capText, safeLine } from '../../../config/terminal-text.js';
 import type { AnswerOf, CallAnswer, CallQuestion, QuestionKind, QuestionOf } from './questions.js';
 import { TERMINAL_STATUSES, type Denial, type ProgressUpdate, type ToolCallRecord } from './types.js';
@@ -9,6 +10,8 @@ import { TERMINAL_STATUSES, type Denial, type ProgressUpdate, type ToolCallRecor
  */
 const MESSAGE_CHARS = 500;
 const RESULT_CHARS = 4000;
+/** A failed call's error, as its one-line summary. */
+const ERROR_LINE_CHARS = 200;
 
 export interface StartedCall {
   record: ToolCallRecord;
@@ -98,12 +101,12 @@ export class ToolCallRegistry {
   /** The tool answered; `isError` is the MCP result flag. */
   finish(id: string, result: string, isError = false): void {
     const shown = capText(result, RESULT_CHARS);
-    this.end(id, isError ? { status: 'error', result: shown, error: firstLine(shown) } : { status: 'done', result: shown });
+    this.end(id, isError ? { status: 'error', result: shown, error: firstLine(shown, ERROR_LINE_CHARS) } : { status: 'done', result: shown });
   }
 
   /** The call failed outside the tool (network, auth, protocol). */
   fail(id: string, error: string): void {
-    this.end(id, { status: 'error', error: firstLine(error) });
+    this.end(id, { status: 'error', error: firstLine(error, ERROR_LINE_CHARS) });
   }
 
   /** Records that the call ended because it was cancelled (after `cancel` or a turn abort). */
@@ -234,9 +237,4 @@ export class ToolCallRegistry {
     this.cachedSnapshot = undefined;
     for (const listener of [...this.listeners]) listener();
   }
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
+import { wrappedRows } from '../layout.js';
 
 export interface ApprovalPanelProps {
   request: ApprovalReason;
@@ -45,3 +46,26 @@ export function ApprovalPanel({ request, answering }: ApprovalPanelProps) {
     </Box>
   );
 }
+
+/**
+ * Rows the panel draws at a width of `columns` (its border included, its margin not): App sizes
+ * the live region with it, and ApprovalPanel.test.tsx checks it against the rendering.
+ */
+export function approvalPanelRows({ request, answering }: ApprovalPanelProps, columns: number): number {
+  const lines =
+    request.kind === 'scope-bound-elsewhere'
+      ? [
+          'Send your token to this server?',
+          `${request.server} asks for a token for ${safeLine(request.scope, 120)}.`,
+          `That token is bound to ${request.boundTo.join(', ')}: this server could use it there as you.`,
+        ]
+      : [
+          'Sign in with an unknown identity provider?',
+          `${request.server} names ${request.host}, which is not a Microsoft Entra host nor ENTRA_AUTHORITY_HOST.`,
+          'Nothing has been sent there yet.',
+        ];
+  lines.push(answering ? 'Recording your answer…' : 'y approve and remember · n send nothing');
+  // Border and padding: two rows, four columns.
+  return 2 + lines.reduce((sum, line) => sum + wrappedRows(line, columns - 4), 0);
+}
+

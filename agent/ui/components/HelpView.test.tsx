@@ -1,6 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slashCommands } from '../commands/index.js';
+import { slashCommands } from '../slash-commands/index.js';
 import { withProviders } from '../testing/render.js';
 import { HelpView } from './HelpView.js';
 

@@ -3,6 +3,7 @@ import type { DeviceCodePrompt } from '../../../auth/login/types.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { formatCountdown } from '../format.js';
+import { wrappedRows } from '../layout.js';
 import type { SignIn } from '../hooks/useSignIn.js';
 import { Spinner } from './Spinner.js';
 
@@ -12,7 +13,7 @@ export interface LoginPanelProps {
   remainingMs: number;
   browser: SignIn['browser'];
   now: number;
-  /** One more way to approve, shown under the browser line (the demo's curl command). */
+  /** One more way to approve, shown under the browser line, one panel row per line (the demo's curl command). */
   hint?: string | undefined;
 }
 
@@ -23,8 +24,23 @@ export function spacedCode(code: string): string {
   return groups.map((g) => [...g].join(' ')).join('  -  ');
 }
 
+/** What the browser line says, as plain text (the height function counts its rows). */
+function browserText(browser: SignIn['browser'], url: string): string {
+  switch (browser) {
+    case 'ready':
+      return 'Press o to open it in your browser.';
+    case 'opened':
+      return 'Opened in your browser — approve there.';
+    case 'failed':
+      return `Could not open a browser; open ${url} yourself.`;
+    case 'unavailable':
+      return 'No browser here: open the link on any device.';
+  }
+}
+
 function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string }) {
   const theme = useTheme();
+  const text = browserText(browser, url);
   switch (browser) {
     case 'ready':
       return (
@@ -33,14 +49,17 @@ function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string
         </Text>
       );
     case 'opened':
-      return <Text color={theme.success}>Opened in your browser — approve there.</Text>;
+      return <Text color={theme.success}>{text}</Text>;
     case 'failed':
-      return <Text color={theme.warning}>Could not open a browser; open {url} yourself.</Text>;
+      return <Text color={theme.warning}>{text}</Text>;
     case 'unavailable':
-      return <Text dimColor>No browser here: open the link on any device.</Text>;
+      return <Text dimColor>{text}</Text>;
   }
 }
 
+const TITLE = 'Sign in to use the MCP server';
+/** Shown until the identity provider has issued a code. */
+const WAITING = 'Asking the identity provider for a sign-in code…';
 /** A user code is a few characters; a longer one is the identity provider's lie and gets cut. */
 const CODE_CHARS = 32;
 /** A browser sign-in's link carries PKCE, state and scopes: longer than a device page's, still capped. */
@@ -54,7 +73,7 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={1}>
       <Text bold color={theme.accent}>
-        Sign in to use the MCP server
+        {TITLE}
       </Text>
       {prompt ? (
         <>
@@ -84,7 +103,11 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
             </>
           )}
           <BrowserLine browser={browser} url={safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)} />
-          {hint ? <Text dimColor>{safeLine(hint, HINT_CHARS)}</Text> : null}
+          {hint?.split('\n').map((line, i) => (
+            <Text key={i} dimColor>
+              {safeLine(line, HINT_CHARS)}
+            </Text>
+          ))}
           {remainingMs > 0 ? (
             <Text dimColor>
               {prompt.userCode === undefined ? 'Link' : 'Code'} expires in {formatCountdown(remainingMs)} · Esc cancels
@@ -95,9 +118,33 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
         </>
       ) : (
         <Text>
-          <Spinner now={now} /> Asking the identity provider for a sign-in code… <Text dimColor>(Esc cancels)</Text>
+          <Spinner now={now} /> {WAITING} <Text dimColor>(Esc cancels)</Text>
         </Text>
       )}
     </Box>
   );
+}
+
+/** Columns the panel's border and padding take. */
+const FRAME_COLUMNS = 4;
+
+/**
+ * Rows the panel draws at a width of `columns` (its border included, its margin not): App sizes
+ * the live region with it, and LoginPanel.test.tsx checks it against the rendering.
+ */
+export function loginPanelRows({ prompt, remainingMs, browser, hint }: Pick<LoginPanelProps, 'prompt' | 'remainingMs' | 'browser' | 'hint'>, columns: number): number {
+  const width = columns - FRAME_COLUMNS;
+  const title = wrappedRows(TITLE, width);
+  if (!prompt) return 2 + title + wrappedRows(`⠋ ${WAITING} (Esc cancels)`, width);
+  const lines = [
+    `Sign in with ${safeLine(prompt.authorityHost, 100)}`,
+    `1. Open ${safeLine(prompt.verificationUri)}`,
+    '2. Enter this code:',
+    browserText(browser, safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)),
+    ...(hint ? hint.split('\n').map((line) => safeLine(line, HINT_CHARS)) : []),
+    remainingMs > 0 ? `Code expires in ${formatCountdown(remainingMs)} · Esc cancels` : 'The code expired. Press Esc, then type /login for a new one.',
+  ];
+  // The code, with a margin above and below.
+  const code = 2 + wrappedRows(`  ${spacedCode(safeLine(prompt.userCode, CODE_CHARS))}  `, width);
+  return 2 + title + code + lines.reduce((sum, line) => sum + wrappedRows(line, width), 0);
 }

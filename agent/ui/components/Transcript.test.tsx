@@ -2,6 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TranscriptItem } from '../transcript.js';
 import { withProviders } from '../testing/render.js';
+import { wrappedRows } from '../layout.js';
 import { tail, Transcript } from './Transcript.js';
 
 afterEach(() => cleanup());
@@ -40,6 +41,17 @@ describe('Transcript', () => {
     expect(tail('a\nb\nc\nd', 2, 80)).toEqual({ text: 'c\nd', cut: true });
     expect(tail('x'.repeat(100), 3, 50)).toEqual({ text: 'x'.repeat(100), cut: false });
     expect(tail(`one\n${'x'.repeat(100)}`, 2, 50)).toEqual({ text: 'x'.repeat(100), cut: true });
+  });
+
+  it('keeps the end of a paragraph too long to show whole, as it streams', () => {
+    const paragraph = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+    const end = tail(paragraph, 2, 40);
+    expect(end.cut).toBe(true);
+    expect(paragraph.endsWith(end.text)).toBe(true);
+    expect(end.text).toMatch(/^word\d+ .* word59$/);
+    expect(wrappedRows(end.text, 40)).toBeLessThanOrEqual(2);
+    expect(end.text.length).toBeGreaterThan(40);
+    expect(tail('x'.repeat(300), 3, 50)).toEqual({ text: 'x'.repeat(150), cut: true });
     const frame = render(withProviders(view({ liveText: Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n'), maxLiveRows: 5 }))).lastFrame() ?? '';
     expect(frame).toContain('line 29');
     expect(frame).not.toContain('line 20');

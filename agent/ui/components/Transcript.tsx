@@ -2,6 +2,7 @@ import { Box, Static, Text } from 'ink';
 import { useMemo } from 'react';
 import { stripControls } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
+import { wrappedRows } from '../layout.js';
 import type { TranscriptItem } from '../transcript.js';
 import { Markdown } from './Markdown.js';
 import { TranscriptItemView } from './TranscriptItemView.js';
@@ -14,21 +15,38 @@ export interface TranscriptProps {
   liveText: string;
   /** Whether `liveText` continues a reply whose first paragraphs are already printed. */
   liveContinues: boolean;
-  /** Rows the live tail may use and the terminal width, so the live region never outgrows the screen. */
+  /** Rows the live tail may use (0: it waits off screen) and the terminal width, so the live region never outgrows the screen. */
   maxLiveRows: number;
   columns: number;
 }
 
-/** The last lines of `text` that fit in `rows` rows of `columns` cells (estimated by wrapping at width). */
+/** The end of one line that fits in `rows` rows: whole words where it has any. */
+function lineTail(line: string, rows: number, columns: number): string {
+  let piece = line.slice(-rows * columns);
+  const space = piece.indexOf(' ');
+  if (piece.length < line.length && space > 0) piece = piece.slice(space + 1);
+  while (piece !== '' && wrappedRows(piece, columns) > rows) {
+    const next = piece.indexOf(' ');
+    piece = next > 0 ? piece.slice(next + 1) : piece.slice(Math.max(1, columns));
+  }
+  return piece;
+}
+
+/** The last lines of `text` that fit in `rows` rows of `columns` cells, wrapped as Ink wraps; a line too long to fit whole keeps its end. */
 export function tail(text: string, rows: number, columns: number): { text: string; cut: boolean } {
   const lines = text.split('\n');
   let used = 0;
   let first = lines.length;
   while (first > 0) {
-    const cost = Math.max(1, Math.ceil((lines[first - 1] ?? '').length / Math.max(1, columns)));
+    const cost = wrappedRows(lines[first - 1] ?? '', columns);
     if (used + cost > rows) break;
     used += cost;
     first--;
+  }
+  if (first > 0 && used < rows) {
+    // The line that does not fit whole still shows its end: a long paragraph as it streams.
+    const kept = [lineTail(lines[first - 1] ?? '', rows - used, columns), ...lines.slice(first)];
+    return { text: kept.join('\n'), cut: true };
   }
   return { text: lines.slice(first).join('\n'), cut: first > 0 };
 }
@@ -48,7 +66,7 @@ export function Transcript({ items, generation, liveText, liveContinues, maxLive
       <Static key={generation} items={printable}>
         {(item, index) => <TranscriptItemView key={item.id} item={item} previous={items[index - 1]} />}
       </Static>
-      {liveText.trim() !== '' ? (
+      {liveText.trim() !== '' && maxLiveRows > 0 ? (
         <Box marginTop={1}>
           <Box width={2} flexShrink={0}>
             <Text color={theme.accent}>{liveContinues ? ' ' : '◆'}</Text>

@@ -1,6 +1,7 @@
 import { useInput } from 'ink';
 import { useCallback, useRef, useState } from 'react';
 import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
+import { errorMessage } from '../../../config/error-text.js';
 import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
 import type { TranscriptEntry } from '../transcript.js';
 
@@ -22,7 +23,6 @@ export interface ServerApprovalDeps {
   add: (...entries: TranscriptEntry[]) => void;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function useServerApproval({ engine, status, add }: ServerApprovalDeps): ServerApproval {
   const [answering, setAnswering] = useState(false);
@@ -38,7 +38,7 @@ export function useServerApproval({ engine, status, add }: ServerApprovalDeps): 
         .answerApproval(approved)
         .then(
           () => add({ kind: 'info', text: approved ? 'Approved; connecting again.' : 'Not approved: no token was sent. Type /login to be asked again.' }),
-          (error: unknown) => add({ kind: 'error', text: `Could not record the approval: ${message(error)}` }),
+          (error: unknown) => add({ kind: 'error', text: `Could not record the approval: ${errorMessage(error)}` }),
         )
         .finally(() => {
           busy.current = false;

@@ -85,13 +85,26 @@ describe('useSignIn', () => {
     expect(hook.current.browser).toBe('opened');
   });
 
-  it('says why sign-in failed, and `o` does nothing without a browser', async () => {
+  it('`o` does nothing without a browser: nothing opens, the panel keeps saying so, sign-in goes on', async () => {
     const { engine, entries, hook } = setup();
     await settle();
     expect(hook.current.browser).toBe('unavailable');
     engine.setStatus({ auth: { state: 'signing-in', prompt } });
     await settle();
     hook.stdin.write('o');
+    await settle();
+    expect(hook.current.browser).toBe('unavailable');
+    expect(hook.current.active).toBe(true);
+    expect(engine.signIns).toHaveLength(1);
+    expect(engine.signIns[0]!.signal?.aborted).toBe(false);
+    expect(entries).toEqual([]);
+  });
+
+  it('says why sign-in failed', async () => {
+    const { engine, entries } = setup();
+    await settle();
+    engine.setStatus({ auth: { state: 'signing-in', prompt } });
+    await settle();
     engine.signIns[0]!.reject(new Error('the code expired'));
     await settle();
     expect(entries).toEqual([{ kind: 'error', text: 'Sign-in failed: the code expired — type /login to try again.' }]);

@@ -1,6 +1,7 @@
 import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeviceCodePrompt } from '../../../auth/login/types.js';
+import { errorMessage } from '../../../config/error-text.js';
 import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
 import type { TranscriptEntry } from '../transcript.js';
 
@@ -27,7 +28,6 @@ export interface SignInDeps {
   openBrowser: BrowserOpener | undefined;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Why a server refused the token just issued for it, if one did. */
 function rejection(status: SessionStatus): string | undefined {
@@ -68,7 +68,7 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
           add(
             attempt.signal.aborted
               ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
-              : { kind: 'error', text: `Sign-in failed: ${message(error)} — type /login to try again.` },
+              : { kind: 'error', text: `Sign-in failed: ${errorMessage(error)} — type /login to try again.` },
           );
         },
       )

@@ -1,8 +1,8 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slashCommands } from '../commands/index.js';
+import { slashCommands } from '../slash-commands/index.js';
 import type { SessionStatus } from '../../core/engine-types.js';
-import type { SlashCommand, SlashCommandContext } from '../commands/types.js';
+import type { SlashCommand, SlashCommandContext } from '../slash-commands/types.js';
 import type { TranscriptEntry } from '../transcript.js';
 import { FakeEngine } from '../testing/fake-engine.js';
 import { renderHook } from '../testing/hook.js';

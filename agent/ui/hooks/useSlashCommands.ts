@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
-import type { SlashCommand, SlashCommandContext } from '../commands/types.js';
+import { errorMessage } from '../../../config/error-text.js';
+import type { SlashCommand, SlashCommandContext } from '../slash-commands/types.js';
 
 /** Edit distance, for "did you mean" on a mistyped command. */
 function distance(a: string, b: string): number {
@@ -49,7 +50,7 @@ export function useSlashCommands(context: SlashCommandContext): (line: string) =
       Promise.resolve()
         .then(() => command.run(context, rest.join(' ')))
         .catch((error: unknown) => {
-          context.add({ kind: 'error', text: `/${command.name} failed: ${error instanceof Error ? error.message : String(error)}` });
+          context.add({ kind: 'error', text: `/${command.name} failed: ${errorMessage(error)}` });
         });
     },
     [context],

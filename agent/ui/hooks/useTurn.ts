@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../../config/error-text.js';
 import type { AgentEngine, TurnEvent, TurnResult } from '../../core/engine-types.js';
 import { splitAtParagraph } from '../markdown.js';
 import type { TranscriptEntry } from '../transcript.js';
@@ -99,7 +100,7 @@ export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
           (error: unknown) => {
             flushCalls();
             print(pending.current.text);
-            add({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
+            add({ kind: 'error', text: errorMessage(error) });
           },
         )
         .finally(() => {

@@ -1,5 +1,5 @@
 import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js';
-import type { AgentEngine, PermissionRules, ServerLogLine, SessionStatus, ToolSummary, TurnEvent, TurnOptions, TurnResult } from '../../core/engine-types.js';
+import { TURN_ALREADY_RUNNING, type AgentEngine, type PermissionRules, type ServerLogLine, type SessionStatus, type ToolSummary, type TurnEvent, type TurnOptions, type TurnResult } from '../../core/engine-types.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from '../../core/tool-calls/questions.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
@@ -23,6 +23,8 @@ export const baseStatus: SessionStatus = {
 /** One turn the test drives by hand, the way the real engine would: text, calls, progress, the end. */
 export class ScriptedTurn {
   readonly callIds: string[] = [];
+  /** end() was called (or the turn was cancelled): the engine takes the next turn. */
+  ended = false;
   private text = '';
   private resolve: (result: TurnResult) => void = () => {};
   readonly result: Promise<TurnResult>;
@@ -75,6 +77,7 @@ export class ScriptedTurn {
   }
 
   end(result: Partial<TurnResult> = {}): void {
+    this.ended = true;
     this.resolve({
       text: this.text,
       callIds: this.callIds,
@@ -132,6 +135,10 @@ export class FakeEngine implements AgentEngine {
   async settled(): Promise<void> {}
 
   runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
+    // Like the engine: one turn at a time.
+    if (this.turns.at(-1)?.ended === false) {
+      return Promise.resolve({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: TURN_ALREADY_RUNNING });
+    }
     const turn = new ScriptedTurn(prompt, options, this.registry);
     this.turns.push(turn);
     return turn.result;

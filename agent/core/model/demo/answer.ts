@@ -1,4 +1,3 @@
-import { CANCELLED_RESULT } from '../../tool-runner.js';
 import { toolResultText, type ToolResultBlock, type ToolUseBlock } from '../types.js';
 
 export const DEMO_FOOTER = '(Answered by the offline demo model; set ANTHROPIC_API_KEY to use Claude.)';
@@ -32,7 +31,7 @@ function callLabel(call: ToolUseBlock): string {
 function oneAnswer(call: ToolUseBlock, result: ToolResultBlock | undefined): string {
   if (!result) return `${callLabel(call)} gave no result.`;
   const content = toolResultText(result);
-  if (result.is_error && content === CANCELLED_RESULT) return `You cancelled ${callLabel(call)}, so there is no result for it.`;
+  if (result.cancelled) return `You cancelled ${callLabel(call)}, so there is no result for it.`;
   if (result.is_error) return `${callLabel(call)} failed: ${content.split('\n')[0]}`;
   // SERVER__TOOL when several servers are connected: the answer is about the tool.
   const tool = call.name.includes('__') ? call.name.slice(call.name.lastIndexOf('__') + 2) : call.name;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../config/error-text.js';
 import type { ToolSummary } from '../../core/engine-types.js';
 import type { SlashCommand } from './types.js';
 
@@ -30,7 +31,7 @@ export const tools: SlashCommand = {
       const shown = list.slice((page - 1) * TOOLS_PAGE, page * TOOLS_PAGE).map(trimmed);
       ctx.add({ kind: 'tools', tools: shown, ...(pages > 1 && { page: { number: page, pages, total: list.length } }) });
     } catch (error) {
-      ctx.add({ kind: 'error', text: `Could not list tools: ${error instanceof Error ? error.message : String(error)}` });
+      ctx.add({ kind: 'error', text: `Could not list tools: ${errorMessage(error)}` });
     }
   },
 };

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../config/error-text.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { describeSavedRule } from '../../core/permissions/policy.js';
 import type { SlashCommand } from './types.js';
@@ -38,7 +39,7 @@ export const permissions: SlashCommand = {
       await ctx.engine.forgetRule(rule);
       ctx.add({ kind: 'info', text: `Removed: ${safeLine(describeSavedRule(rule), 200)}. That tool asks again.` });
     } catch (error) {
-      ctx.add({ kind: 'error', text: `Could not remove the rule: ${safeLine(error instanceof Error ? error.message : String(error))}` });
+      ctx.add({ kind: 'error', text: `Could not remove the rule: ${safeLine(errorMessage(error))}` });
     }
   },
 };

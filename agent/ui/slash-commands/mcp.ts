@@ -1,8 +1,8 @@
+import { errorMessage } from '../../../config/error-text.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { isLoggingLevel } from '../../core/host/server-logs.js';
 import type { SlashCommand } from './types.js';
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Log lines /mcp logs shows; the server keeps more (all of them go to nobody's screen at once). */
 const LOG_LINES = 50;
@@ -23,7 +23,7 @@ export const mcp: SlashCommand = {
         const lines = ctx.engine.serverLogs(name);
         ctx.add({ kind: 'server-logs', server: name, lines: lines.slice(-LOG_LINES), total: lines.length });
       } catch (error) {
-        ctx.add({ kind: 'error', text: safeLine(message(error)) });
+        ctx.add({ kind: 'error', text: safeLine(errorMessage(error)) });
       }
       return;
     }
@@ -37,7 +37,7 @@ export const mcp: SlashCommand = {
         await ctx.engine.setServerLogLevel(name, level);
         ctx.add({ kind: 'info', text: `${safeLine(name, 64)} now shows log messages from ${level} up.` });
       } catch (error) {
-        ctx.add({ kind: 'error', text: `Could not set the log level: ${safeLine(message(error))}` });
+        ctx.add({ kind: 'error', text: `Could not set the log level: ${safeLine(errorMessage(error))}` });
       }
       return;
     }
@@ -49,7 +49,7 @@ export const mcp: SlashCommand = {
     try {
       await ctx.engine.reconnectServer(name);
     } catch (error) {
-      ctx.add({ kind: 'error', text: `Could not reconnect: ${safeLine(message(error))}` });
+      ctx.add({ kind: 'error', text: `Could not reconnect: ${safeLine(errorMessage(error))}` });
       return;
     }
     const server = ctx.engine.getStatus().servers.find((s) => s.name === name);

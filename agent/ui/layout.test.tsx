@@ -1,0 +1,99 @@
+import { Box, Text } from 'ink';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ToolCallRegistry } from '../core/tool-calls/registry.js';
+import type { ToolCallRecord } from '../core/tool-calls/types.js';
+import { ApprovalPanel, approvalPanelRows, type ApprovalPanelProps } from './components/ApprovalPanel.js';
+import { LoginPanel, loginPanelRows, type LoginPanelProps } from './components/LoginPanel.js';
+import { layoutLiveRegion, wrappedRows } from './layout.js';
+import { withProviders } from './testing/render.js';
+
+afterEach(() => cleanup());
+
+/** Rows a node really draws `columns` wide. */
+function drawnRows(node: React.ReactElement, columns: number): number {
+  const frame = render(withProviders(<Box width={columns} flexDirection="column">{node}</Box>)).lastFrame() ?? '';
+  return frame.split('\n').length;
+}
+
+const WIDTHS = [24, 40, 57, 80, 100];
+
+describe('wrappedRows counts rows as Ink wraps text', () => {
+  const texts = [
+    '',
+    'short',
+    'No browser here: open the link on any device.',
+    'curl https://localhost:40329/devicelogin --cacert ~/.config/warden/demo/idp/tls-cert.pem -d user_code=QWDH-PMCP',
+    'a-very-long-word-without-any-spaces-that-must-be-broken-by-hard-wrapping-somewhere-in-the-middle ok',
+    'two  spaces   and   more   between words that go on and on and on and on',
+    'line one\nline two is a little longer than the first one',
+  ];
+  for (const columns of WIDTHS) {
+    it(`${columns} columns`, () => {
+      for (const text of texts) expect(wrappedRows(text, columns), JSON.stringify(text)).toBe(drawnRows(<Text>{text}</Text>, columns));
+    });
+  }
+});
+
+const prompt = {
+  authorityHost: 'localhost:40329',
+  userCode: 'QWDH-PMCP',
+  verificationUri: 'https://localhost:40329/devicelogin',
+  verificationUriComplete: 'https://localhost:40329/devicelogin?code=QWDH-PMCP',
+  expiresIn: 900,
+  expiresAt: 900_000,
+  message: '',
+};
+const hint = 'No browser? Approve from a shell:\ncurl https://localhost:40329/devicelogin --cacert ~/.config/warden/demo/idp/tls-cert.pem -d user_code=QWDH-PMCP';
+
+describe('panels report the rows they draw', () => {
+  const logins: LoginPanelProps[] = [
+    { prompt: undefined, remainingMs: 0, browser: 'ready', now: 0 },
+    { prompt, remainingMs: 60_000, browser: 'ready', now: 0 },
+    { prompt, remainingMs: 60_000, browser: 'unavailable', now: 0, hint },
+    { prompt, remainingMs: 0, browser: 'failed', now: 0 },
+    { prompt: { ...prompt, verificationUri: `https://login.example.com/${'x'.repeat(150)}` }, remainingMs: 1, browser: 'opened', now: 0, hint },
+  ];
+  const approvals: ApprovalPanelProps[] = [
+    { request: { kind: 'scope-bound-elsewhere', scope: 'api://a/execute', server: 'http://127.0.0.1:2/mcp', boundTo: ['http://127.0.0.1:1/mcp'] }, answering: false },
+    { request: { kind: 'scope-bound-elsewhere', scope: `api://${'b'.repeat(90)}/execute`, server: 'https://tickets.example.com/mcp', boundTo: ['https://a.example/mcp', 'https://b.example/mcp'] }, answering: true },
+    { request: { kind: 'untrusted-authority', server: 'https://mcp.example.com/mcp', host: 'login.evil.example' }, answering: false },
+  ];
+  for (const columns of WIDTHS) {
+    it(`${columns} columns`, () => {
+      for (const [i, props] of logins.entries()) expect(loginPanelRows(props, columns), `login ${i}`).toBe(drawnRows(<LoginPanel {...props} />, columns));
+      for (const [i, props] of approvals.entries()) expect(approvalPanelRows(props, columns), `approval ${i}`).toBe(drawnRows(<ApprovalPanel {...props} />, columns));
+    });
+  }
+});
+
+describe('layoutLiveRegion', () => {
+  const registry = new ToolCallRegistry();
+  const call = (id: string): ToolCallRecord => registry.start('reverse', { text: id }, { id }).record;
+
+  it('keeps the live region one row short of the terminal, however little room the panels leave', () => {
+    const running = ['a', 'b', 'c'].map(call);
+    for (const rows of [12, 24, 40]) {
+      for (const panelRows of [0, 9, 16]) {
+        const region = layoutLiveRegion({ rows, bottomRows: 6, panelRows, questionRows: 0, streaming: true, running, focusedId: 'b' });
+        // The streaming text takes its margin, a "…" line and liveRows - 1 lines at most.
+        const live = region.liveRows > 0 ? 1 + region.liveRows : 0;
+        // Panels taller than the terminal are beyond help; everything else must fit.
+        if (panelRows + 6 > rows - 1) continue;
+        expect(region.groupHeight + live + panelRows + 6, `${rows} rows, panels ${panelRows}`).toBeLessThanOrEqual(rows - 1);
+      }
+    }
+    // Too little room: calls and text wait off screen while the panel shows.
+    const cramped = layoutLiveRegion({ rows: 24, bottomRows: 6, panelRows: 16, questionRows: 0, streaming: true, running, focusedId: 'b' });
+    expect(cramped).toMatchObject({ groupHeight: 0, liveRows: 0, group: { visible: [], hidden: 3 } });
+  });
+
+  it('gives streaming text the rows calls leave', () => {
+    const none = layoutLiveRegion({ rows: 30, bottomRows: 6, panelRows: 0, questionRows: 0, streaming: true, running: [], focusedId: undefined });
+    expect(none.groupHeight).toBe(0);
+    expect(none.liveRows).toBe(30 - 1 - 6 - 1);
+    const some = layoutLiveRegion({ rows: 30, bottomRows: 6, panelRows: 0, questionRows: 0, streaming: true, running: [call('a')], focusedId: 'a' });
+    expect(some.groupHeight).toBeGreaterThan(0);
+    expect(some.liveRows).toBe(none.liveRows - some.groupHeight);
+  });
+});
