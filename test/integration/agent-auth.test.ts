@@ -9,25 +9,13 @@ import { loadAgentConfig } from '../../agent/config.js';
 import type { DiscoveredAuth } from '../../agent/core/auth/discovery.js';
 import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
 import { createAgentEngine, type AgentEngineDeps } from '../../agent/core/engine.js';
-import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { MintingAuthenticator, TEST_ACCOUNT } from '../helpers/minting-authenticator.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
+import { waitForStatus } from '../helpers/engine-status.js';
 
 /** Resolves once the engine's status matches (already, or after a later change). */
-function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const status = engine.getStatus();
-      if (!match(status)) return;
-      unsubscribe();
-      resolve(status);
-    };
-    const unsubscribe = engine.subscribeStatus(check);
-    check();
-  });
-}
-
 async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

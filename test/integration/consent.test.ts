@@ -5,27 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
-import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { waitForStatus } from '../helpers/engine-status.js';
 
 /**
  * A server answering 403 insufficient_scope with a `scope` (issue 13): the next sign-in consents
  * to the named scope in the same device code, once; asked again after that, it is an error.
  */
-
-function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const status = engine.getStatus();
-      if (!match(status)) return;
-      unsubscribe();
-      resolve(status);
-    };
-    const unsubscribe = engine.subscribeStatus(check);
-    check();
-  });
-}
 
 async function signIn(e: AgentEngine, idp: RunningDevIdp): Promise<void> {
   const signingIn = e.signIn();

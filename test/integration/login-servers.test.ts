@@ -1,5 +1,4 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -10,6 +9,7 @@ import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startCli } from '../helpers/cli-process.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * `warden login NAME`, `logout NAME` and `status` for servers configured in the user's mcpServers
@@ -21,14 +21,6 @@ import { startTestServer, type TestServer } from '../helpers/server-harness.js';
  */
 
 const APP = '00000000-de70-4000-8000-0000000000c1';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 let root: string;
 let home: string;

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -8,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
-import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { readPrivateFile } from '../../config/private-file.js';
@@ -16,6 +15,8 @@ import { browserClientKey } from '../../auth/oauth/token-store.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { waitForStatus } from '../helpers/engine-status.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * The `oauth` kind against an authorization server without a device endpoint (oidc-provider with
@@ -25,27 +26,6 @@ import { startTestServer, type TestServer } from '../helpers/server-harness.js';
  * completing the sign-in; the token is for this server (RFC 8707) and refreshes with the client
  * registered for browser sign-ins.
  */
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const status = engine.getStatus();
-      if (!match(status)) return;
-      unsubscribe();
-      resolve(status);
-    };
-    const unsubscribe = engine.subscribeStatus(check);
-    check();
-  });
-}
 
 let root: string;
 let op: TestOidcProvider;

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverSignInService } from '../../agent/commands/server-sign-in.js';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
-import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
 import type { HttpServerConfig } from '../../agent/core/host/server-config.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { waitForStatus } from '../helpers/engine-status.js';
 
 /**
  * Two `entra` servers with different APIs (audiences) and scopes, configured side by side, share
@@ -56,19 +57,6 @@ async function recordingProxy(target: string): Promise<Recorder> {
     scopes: () => [...new Set(scp)],
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
-}
-
-function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const status = engine.getStatus();
-      if (!match(status)) return;
-      unsubscribe();
-      resolve(status);
-    };
-    const unsubscribe = engine.subscribeStatus(check);
-    check();
-  });
 }
 
 let root: string;

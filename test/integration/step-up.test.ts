@@ -5,29 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
-import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
+import { waitForStatus } from '../helpers/engine-status.js';
 
 /**
  * Step-up with an Entra claims challenge (issue 13): the server demands an authentication context
  * per tool (AUTH_TOOL_ACRS), answers a token without it with 401 insufficient_claims, the agent
  * gets a token for those claims (MSAL `claims`) and the dev identity provider adds `acrs`.
  */
-
-function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const status = engine.getStatus();
-      if (!match(status)) return;
-      unsubscribe();
-      resolve(status);
-    };
-    const unsubscribe = engine.subscribeStatus(check);
-    check();
-  });
-}
 
 const rpc = (id: number, method: string, params: Record<string, unknown> = {}): string => JSON.stringify({ jsonrpc: '2.0', id, method, params });
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };

@@ -7,10 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
-import type { AgentEngine, SessionStatus } from '../../agent/core/engine-types.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startCli } from '../helpers/cli-process.js';
 import { approveDeviceCode } from '../helpers/device-code.js';
+import { waitForStatus } from '../helpers/engine-status.js';
 
 /**
  * A server whose verifier expects another audience (FastMCP's JWTVerifier misconfigured, say):
@@ -50,19 +51,6 @@ async function startRejectingServer(issuer: string, scope: string): Promise<Reje
     bearers: () => bearers,
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
-}
-
-function waitForStatus(engine: AgentEngine, match: (s: SessionStatus) => boolean): Promise<SessionStatus> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const status = engine.getStatus();
-      if (!match(status)) return;
-      unsubscribe();
-      resolve(status);
-    };
-    const unsubscribe = engine.subscribeStatus(check);
-    check();
-  });
 }
 
 let root: string;
