@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,20 +8,13 @@ import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } fr
 import { startCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
+import { freePort } from '../helpers/free-port.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
 const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 const HEADER_SECRET = 'hdr-s3cret-value-123';
 const URL_SECRET = 'url-s3cret-pw';
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe('warden -p with a configuration file of four servers: Warden (HTTP), server-everything (stdio), a v1 session server (HTTP), one down', () => {
   let warden: TestServer;
@@ -33,7 +25,7 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
   let downPort: number;
 
   beforeAll(async () => {
-    [warden, notes, claude, downPort] = await Promise.all([startTestServer({ REVERSE_STEP_MS: '20' }, { noAuth: true }), startV1SessionServer(), startFakeAnthropic(), closedPort()]);
+    [warden, notes, claude, downPort] = await Promise.all([startTestServer({ REVERSE_STEP_MS: '20' }, { noAuth: true }), startV1SessionServer(), startFakeAnthropic(), freePort()]);
     dir = mkdtempSync(join(tmpdir(), 'warden-host-print-'));
     configFile = join(dir, 'servers.json');
     writeFileSync(

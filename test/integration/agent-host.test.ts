@@ -13,17 +13,9 @@ import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } fr
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
+import { freePort } from '../helpers/free-port.js';
 
 const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
-
-/** A port where nothing listens. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** Accepts connections and never answers: a server that hangs. */
 async function hangingServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -57,7 +49,7 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
       hangingServer(),
       startFakeAnthropic(),
     ]);
-    downUrl = `http://user:s3cret-pw@127.0.0.1:${await closedPort()}/mcp?key=s3cret-key`;
+    downUrl = `http://user:s3cret-pw@127.0.0.1:${await freePort()}/mcp?key=s3cret-key`;
     const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
     config.servers = [
       http('warden', warden.server.url),

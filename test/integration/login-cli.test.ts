@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { approveDeviceCode, cachedSecrets } from '../helpers/device-code.js';
 import { CLI_PATH, startCli, type CliProcess } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 let root: string;
 let idp: RunningDevIdp;
@@ -45,10 +46,7 @@ beforeAll(async () => {
   env = Object.fromEntries(idp.envLines().map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
   env.WARDEN_TOKEN_CACHE = join(root, 'home', '.config', 'warden', 'token_cache.json');
   env.MCP_SERVER_URL = mcpUrl;
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
+  closedPort = await freePort();
 });
 afterAll(async () => {
   await idp?.close();
