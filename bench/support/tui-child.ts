@@ -110,10 +110,11 @@ interface Tally {
 async function main(config: TuiChildConfig): Promise<TuiChildResult> {
   // Ink renders nothing but the last frame in CI mode; the benchmark wants a terminal's behaviour.
   for (const key of Object.keys(process.env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete process.env[key];
-  const [{ runTui }, { createAgentEngine }, { loadAgentConfig }] = await Promise.all([
+  const [{ runTui }, { createAgentEngine }, { loadAgentConfig }, { TERMINAL_STATUSES }] = await Promise.all([
     import('../../agent/ui/run.js'),
     import('../../agent/core/engine.js'),
     import('../../agent/config.js'),
+    import('../../agent/core/tool-calls/types.js'),
   ]);
 
   const stdin = new FakeTtyIn();
@@ -124,11 +125,29 @@ async function main(config: TuiChildConfig): Promise<TuiChildResult> {
   // Told when the UI acted on typed input (a turn started, the history was cleared), and when a turn ended.
   let acted: (() => void) | undefined;
   let turnEnded: ((error?: string) => void) | undefined;
+  // The calls of the current turn, so telling whether any still runs looks at 16 records, not the registry's whole history on every change.
+  const turnCalls: string[] = [];
+  let callsChanged = (): void => undefined;
+  const anyRunning = (): boolean =>
+    turnCalls.some((id) => {
+      const status = base.registry.get(id)?.status;
+      return status !== undefined && !TERMINAL_STATUSES.has(status);
+    });
   const engine: typeof base = {
     ...base,
     async runTurn(prompt, options) {
       acted?.();
-      const result = await base.runTurn(prompt, options);
+      turnCalls.length = 0;
+      const result = await base.runTurn(prompt, {
+        ...options,
+        onEvent: (event) => {
+          if (event.type === 'tool-call') {
+            turnCalls.push(event.callId);
+            callsChanged();
+          }
+          options?.onEvent?.(event);
+        },
+      });
       for (const id of result.callIds) {
         const r = base.registry.get(id);
         if (!r) continue;
@@ -204,13 +223,14 @@ async function main(config: TuiChildConfig): Promise<TuiChildResult> {
     addStretch(calling, stdout, callingSince, performance.now());
     callingSince = undefined;
   };
-  const unsubscribe = config.memory
-    ? () => undefined
-    : base.registry.subscribe(() => {
-        const active = base.registry.active().length > 0;
-        if (active && !callingSince && measuring) callingSince = { at: performance.now(), frame: stdout.frames, cpu: process.cpuUsage() };
-        else if (!active) closeCalling();
-      });
+  if (!config.memory) {
+    callsChanged = () => {
+      const active = anyRunning();
+      if (active && !callingSince && measuring) callingSince = { at: performance.now(), frame: stdout.frames, cpu: process.cpuUsage() };
+      else if (!active) closeCalling();
+    };
+  }
+  const unsubscribe = base.registry.subscribe(() => callsChanged());
 
   let windowStart: { at: number; frame: number; cpu: NodeJS.CpuUsage } | undefined;
   for (let turn = 0; turn < config.warmupTurns + config.turns; turn++) {

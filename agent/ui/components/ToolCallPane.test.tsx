@@ -1,3 +1,4 @@
+import { Box } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
@@ -51,6 +52,19 @@ describe('ToolCallPane', () => {
     const lines = show({ call: call({ progress: 1, total: 5, log: { level: 'warning', text: 'slow upstream\u001b]0;x\u0007' } }) });
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('│ warning slow upstream');
+  });
+
+  it('keeps its two rows in a terminal too narrow for the bar, cutting the bar row (the layout counts two)', () => {
+    const narrow = render(
+      withProviders(
+        <Box width={20} flexDirection="column">
+          <ToolCallPane call={call({ progress: 2, total: 5, message: 'step 2 of 5' })} now={2100} focused={false} cancelling={false} />
+        </Box>,
+      ),
+    );
+    const lines = (narrow.lastFrame() ?? '').split('\n').map((l) => l.trimEnd());
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^│ █+░+…$/);
   });
 
   it('fits on one line in compact mode', () => {

@@ -41,11 +41,18 @@ function WaitingLabel() {
 /**
  * One running call: name and arguments, progress (bar with count and percent, or spinner and count),
  * the latest message and the elapsed time. The focused pane has a heavy gutter and an inverse title.
+ * Drawn with as few Ink nodes as give this layout (a two-line pane's gutter is text inside each
+ * row's first text): every pane is laid out again on every frame while calls report progress.
  */
 export function ToolCallPane({ call, now, focused, cancelling, compact = false, open }: ToolCallPaneProps) {
   const theme = useTheme();
+  // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
+  const gutter = <Text color={focused ? theme.accent : theme.border}>{focused ? '┃' : '│'}</Text>;
+  // A two-line pane's gutter is text inside its title; a compact pane keeps it in a box of its own,
+  // where the title's shrinking (shared with the message) cannot reach it.
   const title = (
     <Text wrap="truncate-end">
+      {compact ? null : <>{gutter} </>}
       <Text bold inverse={focused} color={focused ? theme.accent : undefined}>
         {focused ? ` ${toolLabel(call)} ` : toolLabel(call)}
       </Text>{' '}
@@ -53,18 +60,10 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false, 
       {cancelling ? <Text color={theme.warning}> cancelling…</Text> : null}
     </Text>
   );
-  const message = call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null;
-  const log = call.log ? (
-    <Text wrap="truncate-end">
-      <Text color={levelColour(call.log.level as ServerLogLine['level'], theme)}>{safeLine(call.log.level, 16)}</Text>
-      <Text dimColor>{` ${safeLine(call.log.text)}`}</Text>
-    </Text>
-  ) : null;
-  const elapsed = <Text dimColor>{formatDuration(now - call.startedAt)}</Text>;
-  // The gutter is text, not a Box border: Ink re-enables hidden border sides when borderStyle changes.
-  const gutter = (
-    <Box flexShrink={0} width={2}>
-      <Text color={focused ? theme.accent : theme.border}>{focused ? '┃' : '│'}</Text>
+  const message = <Text wrap="truncate-end">{call.message ? <Text dimColor>{safeLine(call.message)}</Text> : null}</Text>;
+  const elapsed = (
+    <Box flexShrink={0}>
+      <Text dimColor>{formatDuration(now - call.startedAt)}</Text>
     </Box>
   );
   const question =
@@ -82,16 +81,18 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false, 
     return (
       <Box flexDirection="column">
         <Box>
-          {gutter}
+          <Box flexShrink={0} width={2}>
+            {gutter}
+          </Box>
           <Box gap={1} flexGrow={1}>
             <Box flexShrink={1}>{title}</Box>
             <Box flexShrink={0}>
               <Progress call={call} now={now} compact />
             </Box>
             <Box flexGrow={1} flexShrink={1}>
-              <Text wrap="truncate-end">{message}</Text>
+              {message}
             </Box>
-            <Box flexShrink={0}>{elapsed}</Box>
+            {elapsed}
           </Box>
         </Box>
         {question}
@@ -100,31 +101,24 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false, 
   }
   return (
     <Box flexDirection="column">
-      <Box>
-        {gutter}
-        <Box gap={1} flexGrow={1}>
-          <Box flexGrow={1} flexShrink={1}>
-            {title}
-          </Box>
-          <Box flexShrink={0}>{elapsed}</Box>
-        </Box>
+      <Box gap={1} justifyContent="space-between">
+        {title}
+        {elapsed}
       </Box>
-      <Box>
-        {gutter}
-        <Box gap={2} flexGrow={1}>
-          <Box flexShrink={0}>
-            <Progress call={call} now={now} compact={false} />
-          </Box>
-          <Box flexShrink={1}>
-            <Text wrap="truncate-end">{message}</Text>
-          </Box>
+      <Box gap={2}>
+        <Box flexShrink={0}>
+          {/* Cut, not wrapped, where the bar does not fit (under ~30 columns): the pane keeps the two rows the layout counts. */}
+          <Text wrap="truncate-end">
+            {gutter} <Progress call={call} now={now} compact={false} />
+          </Text>
         </Box>
+        {message}
       </Box>
-      {log ? (
-        <Box>
-          {gutter}
-          {log}
-        </Box>
+      {call.log ? (
+        <Text wrap="truncate-end">
+          {gutter} <Text color={levelColour(call.log.level as ServerLogLine['level'], theme)}>{safeLine(call.log.level, 16)}</Text>
+          <Text dimColor>{` ${safeLine(call.log.text)}`}</Text>
+        </Text>
       ) : null}
       {question}
     </Box>
