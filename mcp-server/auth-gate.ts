@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { authenticateBearer } from '../auth/verify/bearer.js';
+import { authenticateBearer, type BearerOutcome } from '../auth/verify/bearer.js';
 import { challengeFailure, type AuthFailure } from '../auth/verify/challenge.js';
 import type { TokenVerifier } from '../auth/verify/jwt-verifier.js';
 import { metadataUrl } from '../auth/verify/metadata.js';
@@ -14,7 +14,8 @@ export type GateOutcome =
   | { ok: true; authInfo?: AuthInfo }
   | { ok: false; failure: AuthFailure; reason: string };
 
-export type AuthGate = (req: IncomingMessage, resource: URL, messages: PeekedMessage[] | undefined) => Promise<GateOutcome>;
+/** Answers at once (no promise) for a token verified before; a promise when the verifier has to check it. */
+export type AuthGate = (req: IncomingMessage, resource: URL, messages: PeekedMessage[] | undefined) => GateOutcome | Promise<GateOutcome>;
 
 /** The first called tool whose AUTH_TOOL_ACRS the token's `acrs` lacks, and what is missing. */
 function missingContexts(config: ServerAuthConfig, messages: PeekedMessage[] | undefined, acrs: readonly string[]): { tool: string; missing: string[] } | undefined {
@@ -37,20 +38,7 @@ export function createAuthGate(config: ServerAuthConfig, verifier: TokenVerifier
   const requestable = (names: readonly string[]) => requestableScopes(names, config.scopePrefix);
   // Nearly every request names the same resource (one Host): its metadata URL is built once for it.
   let last = { resource: '', metadataUrl: '' };
-  return async (req, resource, messages) => {
-    const authorization = authorizationHeaders(req);
-    // Only a query string can carry an access_token; the resource URL stands in when there is none.
-    const url = req.url?.includes('?') ? new URL(req.url, resource) : resource;
-    const open = req.method === 'POST' ? isOpenRequest(messages, config.publicTools) : config.publicTools.length > 0;
-    // A public call still gets a presented token checked: a bad token is never silently ignored.
-    if (open && authorization.length === 0 && !url.searchParams.has('access_token')) return { ok: true };
-
-    if (last.resource !== resource.href) last = { resource: resource.href, metadataUrl: metadataUrl(resource) };
-    const resourceMetadataUrl = last.metadataUrl;
-    const outcome = await authenticateBearer(
-      { authorization, url },
-      { verifier, requiredScopes: config.requiredScopes, requestable, resourceMetadataUrl },
-    );
+  const admit = (outcome: BearerOutcome, messages: PeekedMessage[] | undefined, resourceMetadataUrl: string): GateOutcome => {
     if (!outcome.ok) return outcome;
     const { verified } = outcome;
     const stepUp = missingContexts(config, messages, verified.acrs);
@@ -71,12 +59,29 @@ export function createAuthGate(config: ServerAuthConfig, verifier: TokenVerifier
       },
     };
   };
+  return (req, resource, messages) => {
+    const authorization = authorizationHeaders(req);
+    // Only a query string can carry an access_token; the resource URL stands in when there is none.
+    const url = req.url?.includes('?') ? new URL(req.url, resource) : resource;
+    const open = req.method === 'POST' ? isOpenRequest(messages, config.publicTools) : config.publicTools.length > 0;
+    // A public call still gets a presented token checked: a bad token is never silently ignored.
+    if (open && authorization.length === 0 && !url.searchParams.has('access_token')) return { ok: true };
+
+    if (last.resource !== resource.href) last = { resource: resource.href, metadataUrl: metadataUrl(resource) };
+    const resourceMetadataUrl = last.metadataUrl;
+    const outcome = authenticateBearer({ authorization, url, connection: req.socket }, { verifier, requiredScopes: config.requiredScopes, requestable, resourceMetadataUrl });
+    return outcome instanceof Promise ? outcome.then((o) => admit(o, messages, resourceMetadataUrl)) : admit(outcome, messages, resourceMetadataUrl);
+  };
 }
 
 /** Every Authorization header as sent (Node keeps only the first in `headers`), without building `headersDistinct` for all of them. */
 function authorizationHeaders(req: IncomingMessage): string[] {
   const values: string[] = [];
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === 'authorization') values.push(raw[i + 1] as string);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    // The length first: no lower-cased copy of every other header's name.
+    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(raw[i + 1] as string);
+  }
   return values;
 }

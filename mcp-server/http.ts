@@ -85,8 +85,11 @@ async function route(
   if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (o.validateHost && !o.validateHost(req, res)) return;
   const resource = o.publicUrl ?? resources(req.headers.host);
-  if (o.auth && metadataPaths(resource).includes(path)) return serveMetadata(req, res, resource, o.auth.config);
-  if (path !== MCP_PATH) return sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint; MCP is at ${MCP_PATH}` });
+  // The metadata paths are under /.well-known, never /mcp: worked out only for requests elsewhere.
+  if (path !== MCP_PATH) {
+    if (o.auth && metadataPaths(resource).includes(path)) return serveMetadata(req, res, resource, o.auth.config);
+    return sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint; MCP is at ${MCP_PATH}` });
+  }
   if (!o.validateOrigin(req, res)) return;
 
   // Read (bounded) before auth: AUTH_PUBLIC_TOOLS decides by the JSON-RPC method and tool name.

@@ -30,21 +30,33 @@ export interface VerifiedToken {
 }
 
 export interface TokenVerifier {
-  /** Resolves for an acceptable token; rejects with TokenRejectedError or KeySourceUnavailableError. */
-  verify(token: string): Promise<VerifiedToken>;
+  /**
+   * Resolves for an acceptable token; rejects with TokenRejectedError or KeySourceUnavailableError.
+   * `connection` (e.g. the request's socket) lets a connection's repeated token be recognised without hashing it.
+   */
+  verify(token: string, connection?: object): Promise<VerifiedToken>;
+  /**
+   * What `verify` would resolve to, when it can answer at once: this exact token verified before,
+   * still inside its nbf/exp window, under the same key set, and that key set within its max age.
+   * Undefined otherwise (then `verify` decides). The same verdict without a promise per request.
+   */
+  verifiedBefore(token: string, connection?: object): VerifiedToken | undefined;
 }
 
 export function createTokenVerifier(settings: VerifierSettings, keys: KeySource, now: () => number = Date.now): TokenVerifier {
   const cache = new VerifiedTokenCache<VerifiedToken>();
   const toleranceMs = settings.clockToleranceSeconds * 1000;
   return {
-    async verify(token) {
+    verifiedBefore(token, connection) {
+      return keys.isFresh() ? cache.get(token, keys.version(), now(), connection) : undefined;
+    },
+    async verify(token, connection) {
       if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('token too large');
       if (!JWS_COMPACT.test(token)) throw new TokenRejectedError('malformed token');
       // Before the cache: a cached verification counts only while its key set is within its max age.
       await keys.refreshIfStale();
       const keysVersion = keys.version();
-      const cached = cache.get(token, keysVersion, now());
+      const cached = cache.get(token, keysVersion, now(), connection);
       if (cached) return cached;
       const options: JWTVerifyOptions = {
         issuer: settings.issuers,
@@ -62,7 +74,7 @@ export function createTokenVerifier(settings: VerifierSettings, keys: KeySource,
       }
       const verified = checkClaims(payload, settings);
       const validFrom = typeof payload.nbf === 'number' ? payload.nbf * 1000 - toleranceMs : -Infinity;
-      cache.set(token, { value: verified, keysVersion, validFrom, validUntil: verified.expiresAt * 1000 + toleranceMs });
+      cache.set(token, { value: verified, keysVersion, validFrom, validUntil: verified.expiresAt * 1000 + toleranceMs }, connection);
       return verified;
     },
   };

@@ -11,6 +11,8 @@ export interface KeySource {
   version(): number;
   /** Brings a key set past its max age up to date (bounded wait, never rejects); call before trusting `version()`. */
   refreshIfStale(): Promise<void>;
+  /** True while `refreshIfStale` has nothing to do, so `version()` can be trusted without waiting. */
+  isFresh(): boolean;
 }
 
 export interface KeySourceOptions {
@@ -31,7 +33,7 @@ export const DEFAULT_JWKS_MAX_AGE_SECONDS = 600;
 export function createKeySource(settings: KeySourceSettings, options: KeySourceOptions = {}): KeySource {
   if (settings.kind === 'pem') {
     const key = publicKeyFromPem(settings.pem);
-    return { key: () => key, version: () => 0, refreshIfStale: async () => undefined };
+    return { key: () => key, version: () => 0, refreshIfStale: async () => undefined, isFresh: () => true };
   }
   const remote = createRemoteJwks(settings.uri, {
     fetch: settings.caPem !== undefined ? fetchTrustingCa(settings.caPem) : (options.fetch ?? fetch),
@@ -41,7 +43,7 @@ export function createKeySource(settings: KeySourceSettings, options: KeySourceO
     refreshWaitMs: options.refreshWaitMs ?? 1000,
     now: options.now ?? Date.now,
   });
-  return { key: remote.getKey, version: remote.version, refreshIfStale: remote.refreshIfStale };
+  return { key: remote.getKey, version: remote.version, refreshIfStale: remote.refreshIfStale, isFresh: remote.isFresh };
 }
 
 /** SPKI public key or X.509 certificate, PEM-encoded. */

@@ -28,6 +28,8 @@ export interface RemoteJwks {
    * counting within the max age whether or not requests reach `getKey`. Never rejects.
    */
   refreshIfStale(): Promise<void>;
+  /** True while the key set is younger than its max age: `refreshIfStale` would have nothing to do. */
+  isFresh(): boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export function createRemoteJwks(uri: string, o: RemoteJwksOptions): RemoteJwks 
 
   return {
     version: () => version,
+    isFresh: () => held !== undefined && o.now() - held.fetchedAt < o.maxAgeMs,
     async refreshIfStale() {
       if (!held || o.now() - held.fetchedAt < o.maxAgeMs) return;
       // A refresh that failed within the cooldown leaves the held keys in use (stale-if-error).

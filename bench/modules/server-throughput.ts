@@ -7,6 +7,7 @@ import { ensureVenv } from '../support/python-venv.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { measureVerifyCost } from '../support/verify-cost.js';
 import { bearerHeaders, spawnWarden, tokensInLog } from '../support/warden-server.js';
+import { round } from '../support/stats.js';
 
 /** The Python peer, or why there is none: a machine without it still measures everything else. */
 async function startFastMcp(ctx: BenchContext, issuer: LocalIssuer): Promise<{ server: ServerProcess; version: string; installSeconds: number } | { missing: string }> {
@@ -112,6 +113,7 @@ export const serverThroughput: BenchModule = {
         rows: [
           ['first use (signature + claims)', Math.round(cost.firstUseMicros)],
           ['seen before (verified-token cache)', Math.round(cost.repeatMicros)],
+          ['seen before on the same connection (what a keep-alive client costs per call)', round(cost.sameConnectionMicros, 1)],
         ],
       };
       const leaked = tokensInLog(auth.log(), tokens);
@@ -120,7 +122,7 @@ export const serverThroughput: BenchModule = {
         'Load: raw JSON-RPC POSTs (2026-07-28, stateless) from the bench process, one keep-alive TCP connection per client (bench/support/http1-connection.ts), each client with its own token; every SSE answer is parsed and checked (5 progress notifications in order, then the reversed text).',
         `Rounds interleave the servers (${targets.map((t) => t.name).join(', ')}, then again); calls/s is the median of ${plan.rounds} rounds of ${plan.roundMs / 1000} s after ${plan.warmupMs / 1000} s of warm-up each; a ratio is the median of the per-round ratios (round i of one server next to round i of the other) with their range.`,
         `Server log (one JSON line per request): ${logLines} request lines, ${leaked === 0 ? 'no token in it' : `${leaked} tokens found in it`}.`,
-        'A client repeats its token on every call, so under load the server checks each signature once and then hits its verified-token cache (see the verifier table for both costs).',
+        "A client repeats its token on every call over its keep-alive connection, so under load the server checks each signature once and then recognises the token its connection sent before (see the verifier table for the three costs).",
         'server' in fastmcp
           ? `FastMCP: bench/peer/fastmcp_server.py (JWTVerifier against the same JWKS, uvicorn, one process, access log off); ${fastmcp.installSeconds > 0 ? `virtualenv installed in ${fastmcp.installSeconds.toFixed(0)} s` : 'virtualenv reused'}.`
           : `FastMCP not measured: ${fastmcp.missing}.`,

@@ -87,6 +87,49 @@ describe('token verifier with a remote JWKS', () => {
     expect(await reason(v.verify(token))).toBe('token expired');
   });
 
+  describe("a connection's repeated token (matched as a string, not hashed)", () => {
+    it('is answered at once after one verification, and refused once it expires', async () => {
+      let clock = Date.now();
+      const v = verifier({}, () => clock);
+      const connection = {};
+      // The key set is fetched during the first verification; what that one vouches for is labelled with the set before it.
+      expect(await reason(v.verify(await minter.mint({ sub: 'warm-up' })))).toBe('accepted');
+      const token = await minter.mint({ scp: 'execute' });
+      expect(v.verifiedBefore(token, connection)).toBeUndefined();
+      expect(await reason(v.verify(token, connection))).toBe('accepted');
+      expect(v.verifiedBefore(token, connection)?.scopes).toEqual(['execute']);
+      clock = ((decodeJwt(token).exp as number) + 61) * 1000;
+      expect(v.verifiedBefore(token, connection)).toBeUndefined();
+      expect(await reason(v.verify(token, connection))).toBe('token expired');
+    });
+
+    it('vouches for that token only, not for another one sent on the same connection', async () => {
+      const v = verifier();
+      const connection = {};
+      expect(await reason(v.verify(await minter.mint({ sub: 'warm-up' })))).toBe('accepted');
+      const token = await minter.mint();
+      expect(await reason(v.verify(token, connection))).toBe('accepted');
+      expect(v.verifiedBefore(token, connection)).toBeDefined();
+      const forged = await minter.mint({ sub: 'forged' }, { key: await minter.newKey() });
+      expect(v.verifiedBefore(forged, connection)).toBeUndefined();
+      expect(await reason(v.verify(forged, connection))).toBe('unknown signing key');
+    });
+
+    it('stops counting once its key has left the JWKS and the max age has passed', async () => {
+      let clock = Date.now();
+      const v = verifier({}, () => clock);
+      const connection = {};
+      const oldKey = minter.current();
+      const token = await minter.mint();
+      expect(await reason(v.verify(token, connection))).toBe('accepted');
+      await minter.rotate();
+      minter.retire(oldKey);
+      clock += 600 * 1000;
+      expect(v.verifiedBefore(token, connection)).toBeUndefined();
+      expect(await reason(v.verify(token, connection))).toBe('unknown signing key');
+    });
+  });
+
   it('verifies with a static PEM key and refuses another algorithm family', async () => {
     const pemSettings: VerifierSettings = { ...settings, keys: { kind: 'pem', pem: minter.current().publicPem } };
     const v = createTokenVerifier(pemSettings, createKeySource(pemSettings.keys));
