@@ -36,9 +36,9 @@ export const progressFanout: BenchModule = {
     const shortTurns = ctx.quick ? 4 : 12;
     const storm = await spawnServer({
       command: process.execPath,
-      args: [join(ctx.root, 'dist/bench/peer/progress-server.js'), '--steps', String(STORM_STEPS), '--step-ms', String(STEP_MS)],
+      args: [join(ctx.root, 'dist/bench/peer/sdk-server.js'), '--steps', String(STORM_STEPS), '--step-ms', String(STEP_MS)],
       env: {},
-      logFile: join(ctx.workDir, 'progress-peer.log'),
+      logFile: join(ctx.workDir, 'sdk-peer-storm.log'),
     });
     const warden = await spawnWarden(ctx, 'fanout-server', undefined, { REVERSE_STEP_MS: String(STEP_MS) });
     try {
@@ -101,7 +101,7 @@ export const progressFanout: BenchModule = {
         ],
         keyFigures,
         notes: [
-          `The real chat TUI (runTui: App with its providers, Ink, maxFps 30) renders into a fake 120×40 TTY in its own process (bench/support/tui-child.ts), with the real engine (MCP client, demo model, call registry) against an MCP server in another process: for the sustained storm bench/peer/progress-server.ts (SDK v2, a reverse tool reporting ${STORM_STEPS} steps ${STEP_MS} ms apart, so 16 calls report for 2 s, the storm the goal is about), and for the last row \`warden serve --no-auth\` (REVERSE_STEP_MS=${STEP_MS}; its reverse always takes ${WARDEN_STEPS} steps, so every 250 ms a turn's 16 call starts and finishes weigh in as much as the progress between them). Each turn types "reverse w…, w…, …" (${CALLS} words) and Enter into the TUI's stdin; the demo model turns it into ${CALLS} concurrent reverse calls, then answers with one paragraph per result. The next turn is typed once the input box is back. One unmeasured warm-up turn first.`,
+          `The real chat TUI (runTui: App with its providers, Ink, maxFps 30) renders into a fake 120×40 TTY in its own process (bench/support/tui-child.ts), with the real engine (MCP client, demo model, call registry) against an MCP server in another process: for the sustained storm bench/peer/sdk-server.ts (SDK v2, a reverse tool reporting ${STORM_STEPS} steps ${STEP_MS} ms apart, so 16 calls report for 2 s, the storm the goal is about), and for the last row \`warden serve --no-auth\` (REVERSE_STEP_MS=${STEP_MS}; its reverse always takes ${WARDEN_STEPS} steps, so every 250 ms a turn's 16 call starts and finishes weigh in as much as the progress between them). Each turn types "reverse w…, w…, …" (${CALLS} words) and Enter into the TUI's stdin; the demo model turns it into ${CALLS} concurrent reverse calls, then answers with one paragraph per result. The next turn is typed once the input box is back. One unmeasured warm-up turn first.`,
           'A frame is everything Ink writes in one synchronous run (its synchronised-update markers, erase and content). "calls running" covers the stretches from the first call of a turn starting to the last one ending: the fan-out proper. "whole turns" adds the demo model\'s answer, whose 16 paragraphs are each printed as a <Static> frame at once (Ink does not throttle static output), so it bursts far above 30 frames/s for a few ms per turn.',
           "CPU is process.cpuUsage() of the TUI process (UI + MCP client; the server is elsewhere) over the same stretches, as % of one core. `warden` runs React's production build (it sets NODE_ENV=production); the second row shows what the development build would cost. The goals are read from the first row.",
           'Checked per call: done, result = its word reversed, every progress event received (40 or 5), and a "✓ reverse "word" · … · drow" line in the terminal output.',

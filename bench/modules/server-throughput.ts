@@ -33,6 +33,11 @@ function spawnFloor(ctx: BenchContext): Promise<ServerProcess> {
   return spawnServer({ command: process.execPath, args: [join(ctx.root, 'dist/bench/peer/floor-server.js')], env: {}, logFile: join(ctx.workDir, 'floor.log') });
 }
 
+/** `dist/bench/peer/sdk-server.js` with 5 steps and no pause: the same call on the bare SDK, nothing of Warden's. */
+function spawnBareSdk(ctx: BenchContext): Promise<ServerProcess> {
+  return spawnServer({ command: process.execPath, args: [join(ctx.root, 'dist/bench/peer/sdk-server.js'), '--steps', '5', '--step-ms', '0'], env: {}, logFile: join(ctx.workDir, 'sdk-peer.log') });
+}
+
 function ratioFigure(label: string, a: LoadResult, b: LoadResult, target: number | undefined): KeyFigure {
   const r = pairedRatio(a, b);
   return {
@@ -55,7 +60,7 @@ function cpuRatioFigure(label: string, a: LoadResult, b: LoadResult): KeyFigure[
  */
 export const serverThroughput: BenchModule = {
   name: 'server-throughput',
-  title: 'Server throughput: tools/call reverse (0 ms steps): Warden auth / no-auth, FastMCP, bare node:http floor',
+  title: 'Server throughput: tools/call reverse (0 ms steps): Warden auth / no-auth, FastMCP, the bare MCP SDK, bare node:http floor',
   async run(ctx): Promise<BenchOutcome> {
     const { clientCounts, plan } = loadSchedule(ctx.quick);
     const issuer = await startLocalIssuer();
@@ -67,6 +72,8 @@ export const serverThroughput: BenchModule = {
       servers.push(open);
       const floor = await spawnFloor(ctx);
       servers.push(floor);
+      const sdk = await spawnBareSdk(ctx);
+      servers.push(sdk);
       const fastmcp = await startFastMcp(ctx, issuer);
       if ('server' in fastmcp) servers.push(fastmcp.server);
       const fastmcpName = 'version' in fastmcp ? `FastMCP ${fastmcp.version} (Python), auth` : 'FastMCP (Python), auth';
@@ -77,6 +84,7 @@ export const serverThroughput: BenchModule = {
         { name: 'auth', url: auth.url, pid: auth.pid, clientHeaders: withToken },
         { name: 'no-auth', url: open.url, pid: open.pid, clientHeaders: () => ({}) },
         { name: 'floor', url: floor.url, pid: floor.pid, clientHeaders: () => ({}) },
+        { name: 'bare SDK', url: sdk.url, pid: sdk.pid, clientHeaders: () => ({}) },
         ...('server' in fastmcp ? [{ name: 'fastmcp', url: fastmcp.server.url, pid: fastmcp.server.pid, clientHeaders: withToken }] : []),
       ];
       const rows: (string | number)[][] = [];
@@ -90,15 +98,23 @@ export const serverThroughput: BenchModule = {
           if (!result) throw new Error(`missing load result for ${name}`);
           return result;
         };
-        const [a, o, f] = [get('auth'), get('no-auth'), get('floor')];
-        rows.push(loadRow('Warden, auth (JWT/JWKS)', clients, a), loadRow('Warden, --no-auth', clients, o), loadRow('bare node:http floor (no SDK)', clients, f));
+        const [a, o, f, s] = [get('auth'), get('no-auth'), get('floor'), get('bare SDK')];
+        rows.push(
+          loadRow('Warden, auth (JWT/JWKS)', clients, a),
+          loadRow('Warden, --no-auth', clients, o),
+          loadRow('bare node:http floor (no SDK)', clients, f),
+          loadRow('bare MCP SDK server (no auth, no log)', clients, s),
+        );
         if ('server' in fastmcp) rows.push(loadRow(fastmcpName, clients, get('fastmcp')));
         else rows.push(missingRow(fastmcpName, clients, fastmcp.missing));
         keyFigures.push(
           ratioFigure(`Warden no-auth / floor, ${clients} clients`, o, f, 0.5),
           ratioFigure(`Warden auth / floor, ${clients} clients`, a, f, undefined),
+          ratioFigure(`bare MCP SDK server / floor, ${clients} clients`, s, f, undefined),
+          ratioFigure(`Warden no-auth / bare MCP SDK server (what Warden's own layers leave), ${clients} clients`, o, s, undefined),
           ratioFigure(`Warden auth / no-auth, ${clients} clients`, a, o, 0.95),
           ...cpuRatioFigure(`Warden no-auth / floor in calls per CPU second, ${clients} clients`, o, f),
+          ...cpuRatioFigure(`Warden no-auth / bare MCP SDK server in calls per CPU second, ${clients} clients`, o, s),
           ...cpuRatioFigure(`Warden auth / no-auth in calls per CPU second, ${clients} clients`, a, o),
         );
         if ('server' in fastmcp) keyFigures.push(ratioFigure(`Warden auth / FastMCP auth, ${clients} clients`, a, get('fastmcp'), 3));
@@ -123,6 +139,7 @@ export const serverThroughput: BenchModule = {
         `Rounds interleave the servers (${targets.map((t) => t.name).join(', ')}, then again); calls/s is the median of ${plan.rounds} rounds of ${plan.roundMs / 1000} s after ${plan.warmupMs / 1000} s of warm-up each; a ratio is the median of the per-round ratios (round i of one server next to round i of the other) with their range.`,
         `Server log (one JSON line per request): ${logLines} request lines, ${leaked === 0 ? 'no token in it' : `${leaked} tokens found in it`}.`,
         "A client repeats its token on every call over its keep-alive connection, so under load the server checks each signature once and then recognises the token its connection sent before (see the verifier table for the three costs).",
+        'The bare MCP SDK server: bench/peer/sdk-server.ts (McpServer + createMcpHandler + toNodeHandler, the same reverse tool and answer, no auth, no log, no Host/Origin checks): what the SDK itself allows for this call. Warden no-auth / it is what Warden\'s own layers (Host/Origin checks, body limit, the access log, its bridge to the SDK) leave of that.',
         'server' in fastmcp
           ? `FastMCP: bench/peer/fastmcp_server.py (JWTVerifier against the same JWKS, uvicorn, one process, access log off); ${fastmcp.installSeconds > 0 ? `virtualenv installed in ${fastmcp.installSeconds.toFixed(0)} s` : 'virtualenv reused'}.`
           : `FastMCP not measured: ${fastmcp.missing}.`,

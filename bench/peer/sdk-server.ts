@@ -1,12 +1,16 @@
 /**
- * A progress storm's source: an MCP server (SDK v2, stateless Streamable HTTP, no auth) whose only
- * tool, `reverse(text)`, reports `--steps` progress notifications `--step-ms` apart before it
- * answers with the reversed text. Warden's own `reverse` always takes 5 steps, so its calls end
- * after 250 ms at 20 events/s; this one keeps 16 calls reporting for seconds, the sustained storm
- * the progress-fanout benchmark measures the TUI under. A benchmark peer only: it serves nothing else.
+ * The bare SDK server: MCP SDK v2 as its documentation shows it (McpServer, createMcpHandler,
+ * toNodeHandler on node:http; stateless, no auth, no log) with one tool, `reverse(text)`, that
+ * reports `--steps` progress notifications `--step-ms` apart (0: none between) and answers with
+ * the reversed text, worded as Warden's. Two benchmarks use it:
+ * - server-throughput, with 5 steps and no pause: the same call answered the same way with nothing
+ *   of Warden's, i.e. what the SDK itself allows; Warden / this is what Warden's own layers cost;
+ * - progress-fanout, with 40 steps 50 ms apart: 16 calls that keep reporting for 2 s, the sustained
+ *   storm the TUI is measured under (Warden's own reverse always ends after 5 steps).
+ * A benchmark peer only: it serves nothing else.
  *
- * Run: node dist/bench/peer/progress-server.js [--port 0] [--steps 40] [--step-ms 50];
- * prints `progress peer: listening on http://127.0.0.1:PORT/mcp`.
+ * Run: node dist/bench/peer/sdk-server.js [--port 0] [--steps 40] [--step-ms 50];
+ * prints `sdk peer: listening on http://127.0.0.1:PORT/mcp`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,14 +25,14 @@ const steps = Number(values.steps);
 const stepMs = Number(values['step-ms']);
 
 function createPeer(): McpServer {
-  const server = new McpServer({ name: 'progress-peer', version: '1.0.0' });
+  const server = new McpServer({ name: 'sdk-peer', version: '1.0.0' });
   server.registerTool(
     'reverse',
     { description: `Reverses text, reporting progress in ${steps} steps ${stepMs} ms apart.`, inputSchema: z.object({ text: z.string() }) },
     async ({ text }, ctx) => {
       const progressToken = ctx.mcpReq._meta?.progressToken;
       for (let step = 1; step <= steps; step++) {
-        await delay(stepMs, undefined, { signal: ctx.mcpReq.signal });
+        if (stepMs > 0) await delay(stepMs, undefined, { signal: ctx.mcpReq.signal });
         if (progressToken === undefined) continue;
         const message = `Step ${step} of ${steps}: reversed ${Math.round((text.length * step) / steps)} of ${text.length} characters`;
         await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress: step, total: steps, message } });
@@ -46,7 +50,7 @@ const server = createServer((req, res) => {
   res.writeHead(404).end();
 });
 server.listen(Number(values.port), '127.0.0.1', () => {
-  console.log(`progress peer: listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`);
+  console.log(`sdk peer: listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`);
 });
 process.on('SIGTERM', () => {
   void handler.close().finally(() => server.close(() => process.exit(0)).closeAllConnections());
