@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import { Box, renderToString, Text } from 'ink';
 import { describe, expect, it } from 'vitest';
@@ -52,10 +53,36 @@ function styledLine(next: () => number, width: number): string {
   return line;
 }
 
+/** Ink's build directory (the patch's files are not among the package's exports). */
+const INK_BUILD = dirname(createRequire(import.meta.url).resolve('ink'));
+
+interface BoundedCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown): unknown;
+}
+
 describe('Ink frames with the output patch', () => {
   it('is applied to the installed Ink (npm ci runs patch-package)', () => {
-    const output = join(createRequire(import.meta.url).resolve('ink').replace(/index\.js$/, ''), 'output.js');
-    expect(readFileSync(output, 'utf8')).toContain('Warden patch');
+    expect(readFileSync(join(INK_BUILD, 'output.js'), 'utf8')).toContain('Warden patch');
+  });
+
+  it("bounds the caches that outlive a frame: what was used recently stays, the rest is forgotten", async () => {
+    const { default: Cache } = (await import(pathToFileURL(join(INK_BUILD, 'bounded-cache.js')).href)) as { default: new (limit: number) => BoundedCache };
+    const cache = new Cache(100);
+    let statusComputed = 0;
+    for (let frame = 0; frame < 50; frame++) {
+      // Every frame draws the same status line (looked up as Ink does) and 20 lines of its own.
+      if (cache.get('status') === undefined) {
+        statusComputed++;
+        cache.set('status', 'kept');
+      }
+      for (let line = 0; line < 20; line++) cache.set(`frame ${frame} line ${line}`, line);
+    }
+    expect(statusComputed).toBe(1);
+    expect(cache.get('frame 49 line 0')).toBe(0);
+    expect(cache.get('frame 0 line 0')).toBeUndefined();
+    const held = (cache as unknown as { young: Map<string, unknown>; old: Map<string, unknown> });
+    expect(held.young.size + held.old.size).toBeLessThanOrEqual(200);
   });
 
   it('writes what unpatched Ink writes for styled text, style runs, resets and trailing styled blanks', () => {
