@@ -14,7 +14,7 @@ interface Entry<T> {
 /**
  * Remembers tokens that passed full verification, so a client sending the same token on every
  * call pays for one signature check rather than one per call. A hit needs the exact same token
- * (by SHA-256; tokens themselves are not kept), the same key set (a refetch that changed the
+ * (by SHA-256: this long-lived map keeps no token), the same key set (a refetch that changed the
  * keys sends every token through full verification again, so a removed key stops counting),
  * and a clock still inside the token's nbf/exp window.
  *

@@ -1,15 +1,14 @@
-import { join } from 'node:path';
 import type { BenchModule, BenchOutcome, KeyFigure } from '../types.js';
 import type { Stretch, TuiChildResult } from '../support/tui-child.js';
 import { runTuiChild } from '../support/tui-run.js';
-import { spawnServer } from '../support/server-process.js';
+import { spawnSdkPeer } from '../support/sdk-peer.js';
 import { spawnWarden } from '../support/warden-server.js';
 import { percentile, round } from '../support/stats.js';
 
 const CALLS = 16;
 /** Progress steps 50 ms apart: 20 progress events/s per call. */
 const STEP_MS = 50;
-/** The sustained storm: 40 steps, so 16 calls keep reporting for 2 s (the progress peer's reverse). */
+/** The sustained storm: 40 steps, so 16 calls keep reporting for 2 s (the SDK peer's reverse). */
 const STORM_STEPS = 40;
 /** Warden's own reverse: always 5 steps, so calls end after 250 ms and each turn's start and finish weigh in. */
 const WARDEN_STEPS = 5;
@@ -34,12 +33,7 @@ export const progressFanout: BenchModule = {
   async run(ctx): Promise<BenchOutcome> {
     const stormTurns = ctx.quick ? 2 : 6;
     const shortTurns = ctx.quick ? 4 : 12;
-    const storm = await spawnServer({
-      command: process.execPath,
-      args: [join(ctx.root, 'dist/bench/peer/sdk-server.js'), '--steps', String(STORM_STEPS), '--step-ms', String(STEP_MS)],
-      env: {},
-      logFile: join(ctx.workDir, 'sdk-peer-storm.log'),
-    });
+    const storm = await spawnSdkPeer(ctx, 'sdk-peer-storm', STORM_STEPS, STEP_MS);
     const warden = await spawnWarden(ctx, 'fanout-server', undefined, { REVERSE_STEP_MS: String(STEP_MS) });
     try {
       const variants: { name: string; url: string; steps: number; turns: number; env: Record<string, string> }[] = [

@@ -8,6 +8,7 @@ import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { measureVerifyCost } from '../support/verify-cost.js';
 import { bearerHeaders, spawnWarden, tokensInLog } from '../support/warden-server.js';
 import { round } from '../support/stats.js';
+import { spawnSdkPeer } from '../support/sdk-peer.js';
 
 /** The Python peer, or why there is none: a machine without it still measures everything else. */
 async function startFastMcp(ctx: BenchContext, issuer: LocalIssuer): Promise<{ server: ServerProcess; version: string; installSeconds: number } | { missing: string }> {
@@ -31,11 +32,6 @@ async function startFastMcp(ctx: BenchContext, issuer: LocalIssuer): Promise<{ s
 /** `dist/bench/peer/floor-server.js`: bare node:http writing the same SSE answer. */
 function spawnFloor(ctx: BenchContext): Promise<ServerProcess> {
   return spawnServer({ command: process.execPath, args: [join(ctx.root, 'dist/bench/peer/floor-server.js')], env: {}, logFile: join(ctx.workDir, 'floor.log') });
-}
-
-/** `dist/bench/peer/sdk-server.js` with 5 steps and no pause: the same call on the bare SDK, nothing of Warden's. */
-function spawnBareSdk(ctx: BenchContext): Promise<ServerProcess> {
-  return spawnServer({ command: process.execPath, args: [join(ctx.root, 'dist/bench/peer/sdk-server.js'), '--steps', '5', '--step-ms', '0'], env: {}, logFile: join(ctx.workDir, 'sdk-peer.log') });
 }
 
 function ratioFigure(label: string, a: LoadResult, b: LoadResult, target: number | undefined): KeyFigure {
@@ -72,7 +68,8 @@ export const serverThroughput: BenchModule = {
       servers.push(open);
       const floor = await spawnFloor(ctx);
       servers.push(floor);
-      const sdk = await spawnBareSdk(ctx);
+      // The same call on the bare SDK, nothing of Warden's: 5 steps, no pause.
+      const sdk = await spawnSdkPeer(ctx, 'sdk-peer', 5, 0);
       servers.push(sdk);
       const fastmcp = await startFastMcp(ctx, issuer);
       if ('server' in fastmcp) servers.push(fastmcp.server);
