@@ -40,6 +40,11 @@ async function closeStream(stream: WriteStream): Promise<void> {
  * Starts the dev identity provider (on last run's port, so the cached sign-in stays valid) and
  * the MCP server verifying its tokens, on a free port.
  */
+/** The settings that make a Warden server trust `idp`'s tokens for `audience` (by default the audience its tokens carry). */
+export function devIdpServerEnv(idp: RunningDevIdp, audience: string = idp.tokenAudience): Env {
+  return { ENTRA_AUTHORITY_HOST: idp.authorityHost, ENTRA_TENANT_ID: idp.tenantId, ENTRA_API_AUDIENCE: audience, WARDEN_DEV_CA_FILE: idp.caFile };
+}
+
 export async function startDemoStack({ dir, env }: DemoStackOptions): Promise<DemoStack> {
   const logDir = join(dir, 'logs');
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -50,12 +55,7 @@ export async function startDemoStack({ dir, env }: DemoStackOptions): Promise<De
     log: (line) => idpLog.write(`${new Date().toISOString()} ${line}\n`),
   });
   try {
-    const serverEnv: Env = {
-      ENTRA_AUTHORITY_HOST: idp.authorityHost,
-      ENTRA_TENANT_ID: idp.tenantId,
-      ENTRA_API_AUDIENCE: idp.tokenAudience,
-      WARDEN_DEV_CA_FILE: idp.caFile,
-    };
+    const serverEnv = devIdpServerEnv(idp);
     for (const key of PASSED_TO_SERVER) if (env[key] !== undefined) serverEnv[key] = env[key];
     const server = await startMcpServer(loadServerConfig(serverEnv, { port: 0, host: '127.0.0.1' }), {
       logger: jsonLineLogger(serverLog),

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { loopbackContext } from './chromium.js';
+import { freePort } from './free-port.js';
+import { startTestServer, type TestServer } from './server-harness.js';
 
 /**
  * A real, generic OpenID/OAuth authorization server for the `oauth` sign-in kind: `oidc-provider`
@@ -133,4 +135,16 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     },
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
+}
+
+/**
+ * Warden's server in generic OIDC mode trusting `op`'s tokens for its own URL, which `op` names
+ * as the resource (RFC 8707): the port is chosen first, so the URL is known before the server starts.
+ */
+export async function startOidcResourceServer(op: TestOidcProvider): Promise<{ mcp: TestServer; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  op.setResource(url);
+  const mcp = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
+  return { mcp, url };
 }

@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
 import { waitForStatus } from '../helpers/engine-status.js';
 import { freePort } from '../helpers/free-port.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 describe('the agent against the real MCP server with bearer auth', () => {
   let minter: TokenMinter;
@@ -229,13 +230,7 @@ describe('the agent with the real MSAL sign-in against the embedded identity pro
     root = mkdtempSync(join(tmpdir(), 'warden-agent-idp-'));
     idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0, now });
     mcp = await startTestServer(
-      {
-        ENTRA_TENANT_ID: idp.tenantId,
-        ENTRA_API_AUDIENCE: idp.apiAudience,
-        ENTRA_AUTHORITY_HOST: idp.authorityHost,
-        WARDEN_DEV_CA_FILE: idp.caFile,
-        REVERSE_STEP_MS: '20',
-      },
+      { ...devIdpServerEnv(idp, idp.apiAudience), REVERSE_STEP_MS: '20' },
       {},
       { now },
     );

@@ -9,6 +9,7 @@ import { TOKEN_EXCHANGE_AUDIENCE } from '../../auth/dev-idp/client-credentials.j
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
  * Unattended sign-in for -p in CI (issue 13): an Entra service principal gets an app token
@@ -43,7 +44,7 @@ beforeAll(async () => {
       { clientId: FEDERATED_APP, publicKeyPem: platform.publicKey.export({ type: 'spki', format: 'pem' }) as string, federated: FEDERATION },
     ],
   });
-  server = await startTestServer({ ENTRA_TENANT_ID: idp.tenantId, ENTRA_API_AUDIENCE: idp.tokenAudience, ENTRA_AUTHORITY_HOST: idp.authorityHost, WARDEN_DEV_CA_FILE: idp.caFile, REVERSE_STEP_MS: '0' });
+  server = await startTestServer({ ...devIdpServerEnv(idp), REVERSE_STEP_MS: '0' });
 });
 afterAll(async () => {
   await server?.server.close();

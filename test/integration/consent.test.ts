@@ -9,6 +9,7 @@ import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { waitForStatus } from '../helpers/engine-status.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
  * A server answering 403 insufficient_scope with a `scope` (issue 13): the next sign-in consents
@@ -32,14 +33,7 @@ describe('insufficient_scope with a scope: one consent, in the next sign-in', ()
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'warden-consent-'));
     idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0, extraScopeNames: ['admin'], log: (line) => logs.push(line) });
-    mcp = await startTestServer({
-      ENTRA_TENANT_ID: idp.tenantId,
-      ENTRA_API_AUDIENCE: idp.tokenAudience,
-      ENTRA_AUTHORITY_HOST: idp.authorityHost,
-      WARDEN_DEV_CA_FILE: idp.caFile,
-      AUTH_TOOL_SCOPES: 'reverse=admin',
-      REVERSE_STEP_MS: '0',
-    });
+    mcp = await startTestServer({ ...devIdpServerEnv(idp), AUTH_TOOL_SCOPES: 'reverse=admin', REVERSE_STEP_MS: '0' });
   });
   afterAll(async () => {
     await engine?.close();

@@ -7,9 +7,9 @@ import { createSelfSignedCertificate } from '../../auth/dev-idp/certificate.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startCli } from '../helpers/cli-process.js';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import { startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
-import { freePort } from '../helpers/free-port.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
  * `warden login NAME`, `logout NAME` and `status` for servers configured in the user's mcpServers
@@ -38,16 +38,13 @@ beforeAll(async () => {
   home = join(root, 'home');
   mkdirSync(join(home, '.config', 'warden'), { recursive: true });
   op = await startOidcProvider({ deviceFlow: false });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/mcp`;
-  op.setResource(url);
-  opServer = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
+  ({ mcp: opServer, url } = await startOidcResourceServer(op));
 
   const cert = createSelfSignedCertificate('warden test service principal', new Date(), 'rsa');
   const certificateFile = join(root, 'sp.pem');
   writeFileSync(certificateFile, `${cert.certPem}${cert.keyPem}`, { mode: 0o600 });
   idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), servicePrincipals: [{ clientId: APP, publicKeyPem: cert.certPem }] });
-  appServer = await startTestServer({ ENTRA_TENANT_ID: idp.tenantId, ENTRA_API_AUDIENCE: idp.tokenAudience, ENTRA_AUTHORITY_HOST: idp.authorityHost, WARDEN_DEV_CA_FILE: idp.caFile, REVERSE_STEP_MS: '0' });
+  appServer = await startTestServer({ ...devIdpServerEnv(idp), REVERSE_STEP_MS: '0' });
 
   writeFileSync(
     join(home, '.config', 'warden', 'mcp.json'),

@@ -13,10 +13,9 @@ import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { readPrivateFile } from '../../config/private-file.js';
 import { browserClientKey } from '../../auth/oauth/token-store.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
-import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import type { TestServer } from '../helpers/server-harness.js';
 import { waitForStatus } from '../helpers/engine-status.js';
-import { freePort } from '../helpers/free-port.js';
 
 /**
  * The `oauth` kind against an authorization server without a device endpoint (oidc-provider with
@@ -36,10 +35,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-oauth-browser-'));
   op = await startOidcProvider({ deviceFlow: false });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/mcp`;
-  op.setResource(url);
-  mcp = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
+  ({ mcp, url } = await startOidcResourceServer(op));
   if (haveChromium) browser = await launchChromium();
 });
 afterAll(async () => {

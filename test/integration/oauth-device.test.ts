@@ -11,10 +11,9 @@ import type { AgentEngine } from '../../agent/core/engine-types.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import { readPrivateFile } from '../../config/private-file.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
-import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import type { TestServer } from '../helpers/server-harness.js';
 import { waitForStatus } from '../helpers/engine-status.js';
-import { freePort } from '../helpers/free-port.js';
 
 /**
  * The `oauth` sign-in kind against a real generic authorization server (oidc-provider): RFC 9728
@@ -32,10 +31,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-oauth-'));
   op = await startOidcProvider();
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/mcp`;
-  op.setResource(url);
-  mcp = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
+  ({ mcp, url } = await startOidcResourceServer(op));
   if (haveChromium) browser = await launchChromium();
 });
 afterAll(async () => {

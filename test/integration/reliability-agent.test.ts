@@ -12,6 +12,7 @@ import type { ToolCallRecord } from '../../agent/core/tool-calls/types.js';
 import { networkCut, startFakeAnthropic, text, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli, type CliProcess } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /** Resolves with the first call record that matches (already there or still to come). */
 function waitForCall(engine: AgentEngine, match: (r: ToolCallRecord) => boolean): Promise<ToolCallRecord> {
@@ -128,12 +129,7 @@ describe('faults around the agent: the identity provider goes down while tokens 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'warden-idp-down-'));
     idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0 });
-    mcp = await startTestServer({
-      ENTRA_TENANT_ID: idp.tenantId,
-      ENTRA_API_AUDIENCE: idp.apiAudience,
-      ENTRA_AUTHORITY_HOST: idp.authorityHost,
-      WARDEN_DEV_CA_FILE: idp.caFile,
-    });
+    mcp = await startTestServer(devIdpServerEnv(idp, idp.apiAudience));
   });
   afterAll(async () => {
     await Promise.all(engines.map((e) => e.close()));

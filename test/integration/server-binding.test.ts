@@ -14,6 +14,7 @@ import { CLI_PATH, startCli } from '../helpers/cli-process.js';
 import { approveDeviceCode } from '../helpers/device-code.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { TEST_CA_FILE } from '../helpers/token-minter.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
  * Issue 11, item 1: a second MCP server must not get the token the user obtained for another
@@ -89,12 +90,7 @@ beforeAll(async () => {
   if (!existsSync(CLI_PATH)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   root = mkdtempSync(join(tmpdir(), 'warden-binding-'));
   idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 1 });
-  const serverEnv = {
-    ENTRA_TENANT_ID: idp.tenantId,
-    ENTRA_API_AUDIENCE: idp.apiAudience,
-    ENTRA_AUTHORITY_HOST: idp.authorityHost,
-    WARDEN_DEV_CA_FILE: idp.caFile,
-  };
+  const serverEnv = devIdpServerEnv(idp, idp.apiAudience);
   serverA = await startTestServer(serverEnv);
   serverA2 = await startTestServer(serverEnv);
   serverB = await startGreedyServer(idp.issuer, idp.apiScope);

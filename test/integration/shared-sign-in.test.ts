@@ -13,6 +13,7 @@ import type { HttpServerConfig } from '../../agent/core/host/server-config.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { waitForStatus } from '../helpers/engine-status.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
  * Two `entra` servers with different APIs (audiences) and scopes, configured side by side, share
@@ -71,10 +72,9 @@ let adminProxy: Recorder;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-shared-'));
   idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0, extraScopeNames: ['admin'], otherApis: [{ audience: `api://${FORECAST_API}`, scopeNames: ['forecast.read'] }] });
-  const common = { ENTRA_TENANT_ID: idp.tenantId, ENTRA_AUTHORITY_HOST: idp.authorityHost, WARDEN_DEV_CA_FILE: idp.caFile, REVERSE_STEP_MS: '0' };
-  reverse = await startTestServer({ ...common, ENTRA_API_AUDIENCE: idp.tokenAudience });
-  forecast = await startTestServer({ ...common, ENTRA_API_AUDIENCE: FORECAST_API, AUTH_REQUIRED_SCOPES: 'forecast.read' });
-  admin = await startTestServer({ ...common, ENTRA_API_AUDIENCE: idp.tokenAudience, AUTH_REQUIRED_SCOPES: 'admin' });
+  reverse = await startTestServer({ ...devIdpServerEnv(idp), REVERSE_STEP_MS: '0' });
+  forecast = await startTestServer({ ...devIdpServerEnv(idp, FORECAST_API), AUTH_REQUIRED_SCOPES: 'forecast.read', REVERSE_STEP_MS: '0' });
+  admin = await startTestServer({ ...devIdpServerEnv(idp), AUTH_REQUIRED_SCOPES: 'admin', REVERSE_STEP_MS: '0' });
   reverseProxy = await recordingProxy(reverse.server.url);
   adminProxy = await recordingProxy(admin.server.url);
   forecastProxy = await recordingProxy(forecast.server.url);

@@ -10,6 +10,7 @@ import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
 import { waitForStatus } from '../helpers/engine-status.js';
+import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
  * Step-up with an Entra claims challenge (issue 13): the server demands an authentication context
@@ -59,14 +60,7 @@ describe('step-up end to end: Warden server, dev identity provider, the agent wi
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'warden-step-up-'));
     idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0 });
-    mcp = await startTestServer({
-      ENTRA_TENANT_ID: idp.tenantId,
-      ENTRA_API_AUDIENCE: idp.tokenAudience,
-      ENTRA_AUTHORITY_HOST: idp.authorityHost,
-      WARDEN_DEV_CA_FILE: idp.caFile,
-      AUTH_TOOL_ACRS: 'reverse=c1',
-      REVERSE_STEP_MS: '0',
-    });
+    mcp = await startTestServer({ ...devIdpServerEnv(idp), AUTH_TOOL_ACRS: 'reverse=c1', REVERSE_STEP_MS: '0' });
   });
   afterAll(async () => {
     await engine?.close();
