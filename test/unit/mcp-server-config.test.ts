@@ -1,37 +1,25 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scratchHomeAndProject, writeProjectServers, writeUserServers } from '../helpers/config-dirs.js';
 import { loadServerConfigs, untrustedNotice, type LoadServerOptions } from '../../agent/core/host/load-servers.js';
-import { userServerFile } from '../../agent/core/host/paths.js';
 import { approveProjectFile } from '../../agent/core/host/trust-store.js';
 import { ConfigError, UsageError } from '../../config/errors.js';
 import { printableUrl } from '../../config/printable-url.js';
 
+let root: string;
 let home: string;
 let cwd: string;
 
 beforeEach(async () => {
-  const root = await mkdtemp(join(tmpdir(), 'warden-mcp-config-'));
-  home = join(root, 'home');
-  cwd = join(root, 'project');
-  await mkdir(cwd, { recursive: true });
+  ({ root, home, cwd } = await scratchHomeAndProject('warden-mcp-config-'));
 });
 afterEach(async () => {
-  await rm(join(home, '..'), { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
-async function writeUser(value: unknown): Promise<string> {
-  const file = userServerFile(home);
-  await mkdir(join(file, '..'), { recursive: true });
-  await writeFile(file, typeof value === 'string' ? value : JSON.stringify(value));
-  return file;
-}
-async function writeProject(value: unknown): Promise<string> {
-  const file = join(cwd, '.mcp.json');
-  await writeFile(file, JSON.stringify(value));
-  return file;
-}
+const writeUser = (value: unknown): Promise<string> => writeUserServers(home, value);
+const writeProject = (value: unknown): Promise<string> => writeProjectServers(cwd, value);
 const load = (options: Partial<LoadServerOptions> = {}) => loadServerConfigs({ env: {}, home, cwd, ...options });
 
 async function rejection(run: Promise<unknown>): Promise<Error> {

@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scratchHomeAndProject, writeUserServers } from '../helpers/config-dirs.js';
 import { loadServerConfigs, untrustedNotice } from '../../agent/core/host/load-servers.js';
-import { userServerFile } from '../../agent/core/host/paths.js';
 import { buildToolCatalog } from '../../agent/core/host/tool-names.js';
 import { Approver } from '../../agent/core/permissions/approver.js';
 import { AuditLog, redactArgs } from '../../agent/core/permissions/audit-log.js';
@@ -11,25 +10,18 @@ import { NO_PERMISSIONS } from '../../agent/core/permissions/policy.js';
 import { removeRule, saveRule } from '../../agent/core/permissions/saved-rules.js';
 import { ToolCallRegistry } from '../../agent/core/tool-calls/registry.js';
 
+let root: string;
 let home: string;
 let cwd: string;
 
 beforeEach(async () => {
-  const root = await mkdtemp(join(tmpdir(), 'warden-permissions-'));
-  home = join(root, 'home');
-  cwd = join(root, 'project');
-  await mkdir(cwd, { recursive: true });
+  ({ root, home, cwd } = await scratchHomeAndProject('warden-permissions-'));
 });
 afterEach(async () => {
-  await rm(join(home, '..'), { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
-async function writeUser(value: unknown): Promise<string> {
-  const file = userServerFile(home);
-  await mkdir(join(file, '..'), { recursive: true });
-  await writeFile(file, JSON.stringify(value));
-  return file;
-}
+const writeUser = (value: unknown): Promise<string> => writeUserServers(home, value);
 
 describe('permissions in configuration files', () => {
   it('reads trust per server, allow/deny per file and the saved rules of the user file', async () => {
