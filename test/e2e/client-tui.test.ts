@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { CLI_PATH } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
-import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
@@ -40,7 +40,7 @@ describe.skipIf(!tmuxAvailable)('a server asks a question in a real terminal', (
   it('the question waits in its call pane, checked before it is sent, while the other call keeps showing progress', async () => {
     terminal = await startTerminal({
       command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url },
+      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
       cwd: dir,
       width: 120,
       height: 40,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approveDeviceCode, cachedSecrets } from '../helpers/device-code.js';
-import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmuxAvailable = await hasTmux();
@@ -21,15 +21,8 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
 
   // A fresh HOME: the demo keeps its provider, token cache and logs under ~/.config/warden/demo.
   const home = mkdtempSync(join(tmpdir(), 'warden-demo-home-'));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    // Slow enough to watch three panes progress together, fast enough for CI (2 s a call).
-    REVERSE_STEP_MS: '400',
-    // No CI variable: Ink draws no live region under CI.
-  };
+  // Slow enough to watch three panes progress together, fast enough for CI (2 s a call).
+  const env = terminalEnv(home, { REVERSE_STEP_MS: '400' });
   const demoDir = join(home, '.config', 'warden', 'demo');
 
   it('signs in with a device code, runs three calls side by side, and Esc cancels one', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { CLI_PATH } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
-import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
@@ -47,7 +47,7 @@ describe.skipIf(!tmuxAvailable)('the chat with two servers in a real terminal', 
   it('panes are labelled by server, /mcp shows both, and after one server dies the other still answers', async () => {
     terminal = await startTerminal({
       command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url },
+      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
       cwd: dir,
       width: 100,
       height: 34,
@@ -103,7 +103,7 @@ describe.skipIf(!tmuxAvailable)('a project .mcp.json that starts a program, in a
     writeFileSync(join(dir, '.mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } } }));
     const options = {
       command: [process.execPath, CLI_PATH],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+      env: terminalEnv(dir),
       cwd: dir,
       width: 100,
       height: 30,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_PATH } from '../helpers/cli-process.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
-import { hasTmux, startTerminal, type TerminalSession } from '../helpers/tmux.js';
+import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 // Issue 11, item 3: one huge progress message must not freeze the chat, and SIGTERM must end it.
@@ -22,12 +22,7 @@ describe.skipIf(!tmuxAvailable)('the chat against a server that floods progress 
 
   it('stays responsive with 200k-character progress messages, and SIGTERM ends it (exit 130) with the cursor shown again', async () => {
     hostile = await startHostileServer({ bigMessageChars: 200_000, stepMs: 300 });
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: mkdtempSync(join(tmpdir(), 'warden-hostile-tui-')),
-      TERM: 'xterm-256color',
-      LANG: 'C.UTF-8',
-    };
+    const env = terminalEnv(mkdtempSync(join(tmpdir(), 'warden-hostile-tui-')));
     // A shell around the CLI reports how it ended (tmux learns a pane's exit status only some of the time).
     const command = ['sh', '-c', 'node "$0" "$@"; echo "exit status $?"', CLI_PATH, '--no-auth', '--server', hostile.url];
     terminal = await startTerminal({ command, env, cwd: env.HOME!, width: 100, height: 30 });

@@ -36,6 +36,14 @@ export interface TerminalOptions {
   height?: number;
 }
 
+/**
+ * A terminal's environment for a program whose HOME is `home`: PATH, TERM and a UTF-8 locale, plus
+ * `extra`. Nothing else is inherited; in particular no CI variable (Ink draws no live region under CI).
+ */
+export function terminalEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...extra };
+}
+
 /** Whether tmux is installed (`.ci/run` installs it when missing). */
 export async function hasTmux(): Promise<boolean> {
   try {
