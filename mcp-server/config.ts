@@ -61,45 +61,38 @@ export interface ServerConfig {
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const scopeList = commaList.refine((names) => names.every((n) => SCOPE_TOKEN.test(n)), 'expected scope names without spaces or quotes');
 
+const unknownTool = (name: string): string => `unknown tool "${name}" (tools: ${TOOL_NAMES.join(', ')})`;
+
 const toolList = commaList.superRefine((names, ctx) => {
-  for (const name of names.filter((n) => !isToolName(n))) {
-    ctx.addIssue({ code: 'custom', message: `unknown tool "${name}" (tools: ${TOOL_NAMES.join(', ')})` });
-  }
+  for (const name of names.filter((n) => !isToolName(n))) ctx.addIssue({ code: 'custom', message: unknownTool(name) });
 });
+
+/**
+ * `tool=a b;tool2=c` → { tool: ['a', 'b'], tool2: ['c'] }: every tool one of TOOL_NAMES, every
+ * value matching `valid`; an entry that is not of that form is named after "expected `form`".
+ */
+const perToolLists = (valid: RegExp, form: string) =>
+  z.string().transform((value, ctx) => {
+    const result: Partial<Record<ToolName, string[]>> = {};
+    for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
+      const [tool = '', list = ''] = entry.split('=', 2).map((s) => s.trim());
+      const names = list.split(/[\s,]+/).filter(Boolean);
+      if (!isToolName(tool)) {
+        ctx.addIssue({ code: 'custom', message: unknownTool(tool) });
+      } else if (names.length === 0 || !names.every((s) => valid.test(s))) {
+        ctx.addIssue({ code: 'custom', message: `expected ${form} but got "${entry}"` });
+      } else {
+        result[tool] = names;
+      }
+    }
+    return result;
+  });
 
 /** `reverse=execute;get_forecast=weather.read other.scope` → { reverse: ['execute'], get_forecast: [...] } */
-const toolScopes = z.string().transform((value, ctx) => {
-  const result: Partial<Record<ToolName, string[]>> = {};
-  for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
-    const [tool = '', scopes = ''] = entry.split('=', 2).map((s) => s.trim());
-    const names = scopes.split(/[\s,]+/).filter(Boolean);
-    if (!isToolName(tool)) {
-      ctx.addIssue({ code: 'custom', message: `unknown tool "${tool}" (tools: ${TOOL_NAMES.join(', ')})` });
-    } else if (names.length === 0 || !names.every((s) => SCOPE_TOKEN.test(s))) {
-      ctx.addIssue({ code: 'custom', message: `expected tool=scope[ scope];… but got "${entry}"` });
-    } else {
-      result[tool] = names;
-    }
-  }
-  return result;
-});
+const toolScopes = perToolLists(SCOPE_TOKEN, 'tool=scope[ scope];…');
 
 /** `get_forecast=c1;reverse=c1 c2` → { get_forecast: ['c1'], reverse: ['c1', 'c2'] } (Entra authentication context ids). */
-const toolAcrs = z.string().transform((value, ctx) => {
-  const result: Partial<Record<ToolName, string[]>> = {};
-  for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
-    const [tool = '', ids = ''] = entry.split('=', 2).map((s) => s.trim());
-    const names = ids.split(/[\s,]+/).filter(Boolean);
-    if (!isToolName(tool)) {
-      ctx.addIssue({ code: 'custom', message: `unknown tool "${tool}" (tools: ${TOOL_NAMES.join(', ')})` });
-    } else if (names.length === 0 || !names.every((s) => /^[A-Za-z0-9._-]+$/.test(s))) {
-      ctx.addIssue({ code: 'custom', message: `expected tool=context[ context];… (e.g. get_forecast=c1) but got "${entry}"` });
-    } else {
-      result[tool] = names;
-    }
-  }
-  return result;
-});
+const toolAcrs = perToolLists(/^[A-Za-z0-9._-]+$/, 'tool=context[ context];… (e.g. get_forecast=c1)');
 
 const tenantId = z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a tenant GUID');
 

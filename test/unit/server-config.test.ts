@@ -102,6 +102,8 @@ describe('loadServerConfig', () => {
     [{ ...entra, AUTH_PUBLIC_TOOLS: 'reverse,rm' }, {}, /^invalid AUTH_PUBLIC_TOOLS: unknown tool "rm" \(tools: reverse, get_alerts, get_forecast\)$/],
     [{ ...entra, AUTH_TOOL_SCOPES: 'nuke=all' }, {}, /^invalid AUTH_TOOL_SCOPES: unknown tool "nuke"/],
     [{ ...entra, AUTH_TOOL_SCOPES: 'reverse=' }, {}, /^invalid AUTH_TOOL_SCOPES: expected tool=scope/],
+    [{ ...entra, AUTH_TOOL_ACRS: 'nuke=c1' }, {}, /^invalid AUTH_TOOL_ACRS: unknown tool "nuke" \(tools: reverse, get_alerts, get_forecast\)$/],
+    [{ ...entra, AUTH_TOOL_ACRS: 'reverse=c1 "c2"' }, {}, /^invalid AUTH_TOOL_ACRS: expected tool=context\[ context\];… \(e\.g\. get_forecast=c1\) but got "reverse=c1 "c2""$/],
     [{ ...entra, AUTH_REQUIRED_SCOPES: 'a"b' }, {}, /^invalid AUTH_REQUIRED_SCOPES: expected scope names/],
     [{ ...entra, AUTH_JWKS_URI: 'http://keys.example/jwks' }, {}, /^invalid AUTH_JWKS_URI: expected an https URL/],
     [{ ...entra, NWS_BASE_URL: 'not a url' }, {}, /^invalid NWS_BASE_URL:/],
