@@ -2,6 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { loopbackContext } from './chromium.js';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
+import type { AgentEngine } from '../../agent/core/engine-types.js';
+import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import { freePort } from './free-port.js';
 import { startTestServer, type TestServer } from './server-harness.js';
 
@@ -147,4 +152,12 @@ export async function startOidcResourceServer(op: TestOidcProvider): Promise<{ m
   op.setResource(url);
   const mcp = await startTestServer({ AUTH_ISSUER: op.issuer, AUTH_JWKS_URI: op.jwksUri, AUTH_AUDIENCE: url, REVERSE_STEP_MS: '0' }, { port });
   return { mcp, url };
+}
+
+/** An engine whose one server, `url`, is signed in to with the `oauth` kind (the SDK's discovery, registration and flows); `env` carries its token store. */
+export function oauthEngine(url: string, env: Record<string, string>): AgentEngine {
+  const config = loadAgentConfig({});
+  config.servers = [{ name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth: { kind: 'oauth' } } as ServerConfig];
+  const service = createSignInService({ env, serverUrl: url, oauth: {} });
+  return createAgentEngine(config, { env, authenticatorFor: () => service.createAuthenticator, gateFor: () => undefined });
 }

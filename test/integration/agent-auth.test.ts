@@ -12,7 +12,7 @@ import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { MintingAuthenticator, TEST_ACCOUNT } from '../helpers/minting-authenticator.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
-import { waitForStatus } from '../helpers/engine-status.js';
+import { waitForSignInPrompt, waitForStatus } from '../helpers/engine-status.js';
 import { freePort } from '../helpers/free-port.js';
 import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
@@ -250,8 +250,7 @@ describe('the agent with the real MSAL sign-in against the embedded identity pro
     expect(e.getStatus()).toMatchObject({ connection: { state: 'sign-in-needed' }, auth: { state: 'signed-out' } });
 
     const signingIn = e.signIn();
-    const status = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-    const prompt = status.auth.state === 'signing-in' ? status.auth.prompt : undefined;
+    const prompt = await waitForSignInPrompt(e);
     expect(prompt?.verificationUri).toBe(idp.verificationUri);
     await idp.approve(prompt?.userCode ?? '');
     await signingIn;

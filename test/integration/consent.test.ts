@@ -8,7 +8,7 @@ import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
-import { waitForStatus } from '../helpers/engine-status.js';
+import { waitForSignInPrompt } from '../helpers/engine-status.js';
 import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
@@ -18,8 +18,7 @@ import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 async function signIn(e: AgentEngine, idp: RunningDevIdp): Promise<void> {
   const signingIn = e.signIn();
-  const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-  await idp.approve(prompted.auth.state === 'signing-in' ? (prompted.auth.prompt?.userCode ?? '') : '');
+  await idp.approve((await waitForSignInPrompt(e)).userCode ?? '');
   await signingIn;
 }
 

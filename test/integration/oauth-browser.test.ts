@@ -4,18 +4,14 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadAgentConfig } from '../../agent/config.js';
 import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
-import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
-import type { ServerConfig } from '../../agent/core/host/server-config.js';
-import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { readPrivateFile } from '../../config/private-file.js';
 import { browserClientKey } from '../../auth/oauth/token-store.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
-import { startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import { oauthEngine, startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import type { TestServer } from '../helpers/server-harness.js';
-import { waitForStatus } from '../helpers/engine-status.js';
+import { waitForSignInPrompt } from '../helpers/engine-status.js';
 
 /**
  * The `oauth` kind against an authorization server without a device endpoint (oidc-provider with
@@ -52,10 +48,7 @@ describe(`a server whose authorization server has no device endpoint: browser si
   });
   const env = (): Record<string, string> => ({ WARDEN_TOKEN_CACHE: join(root, 'warden', 'token_cache.json') });
   const engineFor = (): AgentEngine => {
-    const config = loadAgentConfig({});
-    config.servers = [{ name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth: { kind: 'oauth' } } as ServerConfig];
-    const service = createSignInService({ env: env(), serverUrl: url, oauth: {} });
-    const engine = createAgentEngine(config, { env: env(), authenticatorFor: () => service.createAuthenticator, gateFor: () => undefined });
+    const engine = oauthEngine(url, env());
     engines.push(engine);
     return engine;
   };
@@ -66,8 +59,7 @@ describe(`a server whose authorization server has no device endpoint: browser si
     expect(e.getStatus().servers[0]?.connection.state).toBe('sign-in-needed');
 
     const signingIn = e.signIn();
-    const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-    const prompt = (prompted.auth.state === 'signing-in' ? prompted.auth.prompt : undefined) as DeviceCodePrompt;
+    const prompt = await waitForSignInPrompt(e);
     expect(prompt.authorityHost).toBe(new URL(op.issuer).host);
     expect(prompt.userCode).toBeUndefined();
     const link = new URL(prompt.verificationUri);
@@ -104,8 +96,7 @@ describe(`a server whose authorization server has no device endpoint: browser si
     const stop = new AbortController();
     await e.start();
     const signingIn = e.signIn(stop.signal);
-    const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-    const prompt = (prompted.auth.state === 'signing-in' ? prompted.auth.prompt : undefined) as DeviceCodePrompt;
+    const prompt = await waitForSignInPrompt(e);
     const redirect = new URL(prompt.verificationUri).searchParams.get('redirect_uri') ?? '';
     stop.abort();
     await expect(signingIn).rejects.toThrow(/cancelled/);

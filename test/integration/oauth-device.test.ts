@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadAgentConfig } from '../../agent/config.js';
 import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
-import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
-import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import { readPrivateFile } from '../../config/private-file.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
-import { startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import { oauthEngine, startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import type { TestServer } from '../helpers/server-harness.js';
-import { waitForStatus } from '../helpers/engine-status.js';
+import { waitForSignInPrompt } from '../helpers/engine-status.js';
 
 /**
  * The `oauth` sign-in kind against a real generic authorization server (oidc-provider): RFC 9728
@@ -51,11 +48,7 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
     env = { WARDEN_TOKEN_CACHE: join(root, 'warden', 'token_cache.json') };
   });
   const engineFor = (): AgentEngine => {
-    const config = loadAgentConfig({});
-    const server = { name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth: { kind: 'oauth' } } as ServerConfig;
-    config.servers = [server];
-    const service = createSignInService({ env, serverUrl: url, oauth: {} });
-    const engine = createAgentEngine(config, { env, authenticatorFor: () => service.createAuthenticator, gateFor: () => undefined });
+    const engine = oauthEngine(url, env);
     engines.push(engine);
     return engine;
   };
@@ -66,8 +59,7 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
     expect(e.getStatus().servers[0]?.connection.state).toBe('sign-in-needed');
 
     const signingIn = e.signIn();
-    const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-    const prompt = prompted.auth.state === 'signing-in' ? prompted.auth.prompt : undefined;
+    const prompt = await waitForSignInPrompt(e);
     expect(prompt?.authorityHost).toBe(new URL(op.issuer).host);
     expect(prompt?.verificationUri).toBe(`${op.issuer}/device`);
     await op.approve(prompt?.verificationUriComplete ?? '', { browser });

@@ -9,7 +9,7 @@ import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
-import { waitForStatus } from '../helpers/engine-status.js';
+import { waitForSignInPrompt } from '../helpers/engine-status.js';
 import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 
 /**
@@ -75,8 +75,7 @@ describe('step-up end to end: Warden server, dev identity provider, the agent wi
     engine = e;
     await e.start();
     const signingIn = e.signIn();
-    const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-    await idp.approve(prompted.auth.state === 'signing-in' ? (prompted.auth.prompt?.userCode ?? '') : '');
+    await idp.approve((await waitForSignInPrompt(e)).userCode ?? '');
     await signingIn;
     expect(e.getStatus().connection.state).toBe('connected');
 

@@ -11,7 +11,7 @@ import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startCli } from '../helpers/cli-process.js';
 import { approveDeviceCode } from '../helpers/device-code.js';
-import { waitForStatus } from '../helpers/engine-status.js';
+import { waitForSignInPrompt } from '../helpers/engine-status.js';
 
 /**
  * A server whose verifier expects another audience (FastMCP's JWTVerifier misconfigured, say):
@@ -112,8 +112,7 @@ describe('a server that rejects every token (401 invalid_token)', () => {
     const before = identityRequests();
     const codesBefore = idp.stats().deviceCodeRequests;
     const signingIn = e.signIn();
-    const prompted = await waitForStatus(e, (s) => s.auth.state === 'signing-in' && s.auth.prompt !== undefined);
-    await idp.approve(prompted.auth.state === 'signing-in' ? (prompted.auth.prompt?.userCode ?? '') : '');
+    await idp.approve((await waitForSignInPrompt(e)).userCode ?? '');
     await signingIn;
 
     const status = e.getStatus();
