@@ -1,10 +1,10 @@
 // Prints the plain "N passed, N failed" line CI reads, from vitest's JSON report.
-// A failed type check counts as one more failure; a missing report means the run broke.
+// Each failed check before the tests (type check, linter) counts as one more failure; a missing report means the run broke.
 import { readFileSync } from 'node:fs';
 
-const [reportPath, typecheckFailed] = process.argv.slice(2);
+const [reportPath, checksFailed] = process.argv.slice(2);
 let passed = 0;
-let failed = typecheckFailed === '1' ? 1 : 0;
+let failed = Number(checksFailed) || 0;
 let skipped = 0;
 try {
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));

@@ -48,17 +48,17 @@ export const agentConfigSchema = z.object({
   ANTHROPIC_BASE_URL: z.optional(httpUrl),
   ANTHROPIC_MODEL: z._default(modelId, DEFAULT_MODEL),
   WARDEN_MAX_TURNS: z._default(
-    z.coerce.number({ message: 'expected a number of model rounds' }).check(
-      z.refine(Number.isInteger, 'expected a whole number'),
-      z.minimum(1, 'expected at least 1'),
-      z.maximum(100, 'expected at most 100'),
-    ),
+    z.coerce
+      .number({ message: 'expected a number of model rounds' })
+      .check(z.refine(Number.isInteger, 'expected a whole number'), z.minimum(1, 'expected at least 1'), z.maximum(100, 'expected at most 100')),
     DEFAULT_MAX_TURNS,
   ),
 });
 
 const timeoutMs = z.optional(
-  z.coerce.number({ message: 'expected a number of milliseconds' }).check(z.refine(Number.isInteger, 'expected a whole number of milliseconds'), z.minimum(1, 'expected at least 1 ms')),
+  z.coerce
+    .number({ message: 'expected a number of milliseconds' })
+    .check(z.refine(Number.isInteger, 'expected a whole number of milliseconds'), z.minimum(1, 'expected at least 1 ms')),
 );
 
 /** MCP client settings; read apart from the agent's so the main schema's defaults stay as they are. */
@@ -79,9 +79,7 @@ const flagSchema = z.object({ '--server': z.optional(httpUrl), '--model': z.opti
 /** A comma list in MCP_SERVER_URL would otherwise be sent as one URL. */
 function checkOneServerUrl(env: Env): void {
   if (env.MCP_SERVER_URL?.includes(',')) {
-    throw new ConfigError(
-      'invalid MCP_SERVER_URL: it holds one URL; for several servers list them in ~/.config/warden/mcp.json or .mcp.json (warden mcp add NAME URL)',
-    );
+    throw new ConfigError('invalid MCP_SERVER_URL: it holds one URL; for several servers list them in ~/.config/warden/mcp.json or .mcp.json (warden mcp add NAME URL)');
   }
 }
 
@@ -107,7 +105,9 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   const model = f['--model'] ?? p.ANTHROPIC_MODEL;
   const m = parseConfig(mcpClientSchema, env);
   const threshold = m.WARDEN_TOOL_SEARCH_THRESHOLD;
-  const roots = m.WARDEN_MCP_ROOTS?.split(delimiter).map((r) => r.trim()).filter((r) => r !== '');
+  const roots = m.WARDEN_MCP_ROOTS?.split(delimiter)
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   return {
     serverUrl: f['--server'] ?? p.MCP_SERVER_URL,
     noAuth: flags.noAuth === true,

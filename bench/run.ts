@@ -22,7 +22,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function selectModules(only: string | undefined): BenchModule[] {
   if (only === undefined) return [...BENCH_MODULES];
-  const names = only.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !BENCH_MODULES.some((m) => m.name === n));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')} (have: ${BENCH_MODULES.map((m) => m.name).join(', ')})`);
   return BENCH_MODULES.filter((m) => names.includes(m.name));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
 /**
@@ -53,7 +53,11 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   }
   // Make the rename itself durable; not every platform lets a directory be opened for this.
   const dirHandle = await open(dir, 'r').catch(() => undefined);
-  if (dirHandle) await dirHandle.sync().catch(() => undefined).finally(() => dirHandle.close());
+  if (dirHandle)
+    await dirHandle
+      .sync()
+      .catch(() => undefined)
+      .finally(() => dirHandle.close());
 }
 
 /** A private file's path holds something Warden will not read or replace. */
@@ -75,7 +79,7 @@ export class PrivateFileError extends Error {
  * plainly the user's own (owned by this user, no other hard link); otherwise it is left alone.
  */
 export async function readPrivateFile(path: string): Promise<string | undefined> {
-  let handle;
+  let handle: FileHandle;
   try {
     // O_NOFOLLOW: a link is refused by the open itself, no window between a check and the use; O_NONBLOCK: a FIFO cannot hang it.
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

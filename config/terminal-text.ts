@@ -56,7 +56,7 @@ export function capText(text: string, max: number): string {
  * little as a short one. Non-strings (a server's lie about a field's type) become their JSON.
  */
 export function safeLine(text: unknown, max = DEFAULT_LINE_CHARS): string {
-  const raw = typeof text === 'string' ? text : text === undefined || text === null ? '' : JSON.stringify(text) ?? '';
+  const raw = typeof text === 'string' ? text : text === undefined || text === null ? '' : (JSON.stringify(text) ?? '');
   // Sequences only ever shrink on stripping; 8× leaves room for a heavily escaped line.
   const head = raw.length > max * 8 ? raw.slice(0, max * 8) : raw;
   return capText(stripControls(head).replace(/\s+/g, ' ').trim(), max);

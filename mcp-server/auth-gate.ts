@@ -11,8 +11,7 @@ import type { ToolName } from './tools/names.js';
 
 export type GateOutcome =
   /** `authInfo` is undefined for an open (public-tool) request sent without a token. */
-  | { ok: true; authInfo?: AuthInfo }
-  | { ok: false; failure: AuthFailure; reason: string };
+  { ok: true; authInfo?: AuthInfo } | { ok: false; failure: AuthFailure; reason: string };
 
 /** Answers at once (no promise) for a token verified before; a promise when the verifier has to check it. */
 export type AuthGate = (req: IncomingMessage, resource: URL, messages: PeekedMessage[] | undefined) => GateOutcome | Promise<GateOutcome>;

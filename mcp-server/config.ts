@@ -4,15 +4,7 @@ import type { Env } from '../config/load.js';
 import { parseConfig } from '../config/load.js';
 import { readPemFile } from '../config/pem-file.js';
 import { commaList, envBoolean, httpUrl, port } from '../config/schema-helpers.js';
-import {
-  DEFAULT_AUTHORITY_HOST,
-  entraAudiences,
-  entraAuthority,
-  entraIssuers,
-  entraJwksUri,
-  entraScopePrefix,
-  MULTI_TENANT_ALIASES,
-} from '../auth/verify/entra.js';
+import { DEFAULT_AUTHORITY_HOST, entraAudiences, entraAuthority, entraIssuers, entraJwksUri, entraScopePrefix, MULTI_TENANT_ALIASES } from '../auth/verify/entra.js';
 import { DEFAULT_JWKS_MAX_AGE_SECONDS, publicKeyFromPem } from '../auth/verify/key-source.js';
 import type { KeySourceSettings, VerifierSettings } from '../auth/verify/settings.js';
 import { isToolName, TOOL_NAMES, type ToolName } from './tools/names.js';
@@ -74,7 +66,10 @@ const toolList = commaList.superRefine((names, ctx) => {
 const perToolLists = (valid: RegExp, form: string) =>
   z.string().transform((value, ctx) => {
     const result: Partial<Record<ToolName, string[]>> = {};
-    for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of value
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [tool = '', list = ''] = entry.split('=', 2).map((s) => s.trim());
       const names = list.split(/[\s,]+/).filter(Boolean);
       if (!isToolName(tool)) {
@@ -148,9 +143,7 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
   const hostSource = flagValues['--host'] !== undefined ? '--host' : 'MCP_HOST';
 
   if (flags.noAuth && !isLoopback(host) && !flags.allowRemoteNoAuth) {
-    throw new ConfigError(
-      `invalid ${hostSource}: --no-auth binds loopback only; add --allow-remote-no-auth to serve ${host} without authentication`,
-    );
+    throw new ConfigError(`invalid ${hostSource}: --no-auth binds loopback only; add --allow-remote-no-auth to serve ${host} without authentication`);
   }
   if (flags.allowRemoteNoAuth && !flags.noAuth) {
     throw new ConfigError('invalid --allow-remote-no-auth: only meaningful together with --no-auth');
@@ -170,8 +163,7 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
   };
 }
 
-const MISSING_AUTH =
-  'set ENTRA_TENANT_ID and ENTRA_API_AUDIENCE (Entra ID), or AUTH_ISSUER, AUTH_JWKS_URI and AUTH_AUDIENCE, or run with --no-auth';
+const MISSING_AUTH = 'set ENTRA_TENANT_ID and ENTRA_API_AUDIENCE (Entra ID), or AUTH_ISSUER, AUTH_JWKS_URI and AUTH_AUDIENCE, or run with --no-auth';
 
 function authConfig(p: ParsedEnv): ServerAuthConfig {
   const tenant = p.ENTRA_TENANT_ID;

@@ -74,14 +74,7 @@ function lastResource(): (host: string | undefined) => URL {
   };
 }
 
-async function route(
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  scope: RequestScope,
-  o: HttpAppOptions,
-  resources: (host: string | undefined) => URL,
-): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, path: string, scope: RequestScope, o: HttpAppOptions, resources: (host: string | undefined) => URL): Promise<void> {
   if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (o.validateHost && !o.validateHost(req, res)) return;
   const resource = o.publicUrl ?? resources(req.headers.host);

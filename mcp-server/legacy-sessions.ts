@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  isLegacyRequest,
-  WebStandardStreamableHTTPServerTransport,
-  type AuthInfo,
-  type McpHandlerRequestOptions,
-  type McpServerFactory,
-} from '@modelcontextprotocol/server';
+import { isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHandlerRequestOptions, type McpServerFactory } from '@modelcontextprotocol/server';
 import type { Logger } from './log.js';
 
 export interface LegacySessionOptions {

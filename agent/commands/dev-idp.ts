@@ -27,7 +27,12 @@ const optionsSchema = z.object({
   '--host': z.string().min(1).optional(),
   '--data-dir': z.string().min(1).optional(),
   WARDEN_DEV_IDP_DIR: z.string().min(1).optional(),
-  '--token-lifetime': z.coerce.number({ message: 'expected seconds' }).int('expected whole seconds').min(1, 'expected at least 1 second').max(86_400, 'expected at most 86400 seconds').optional(),
+  '--token-lifetime': z.coerce
+    .number({ message: 'expected seconds' })
+    .int('expected whole seconds')
+    .min(1, 'expected at least 1 second')
+    .max(86_400, 'expected at most 86400 seconds')
+    .optional(),
 });
 
 export const devIdp: Command = async (args, ctx) => {

@@ -34,7 +34,7 @@ identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is r
 export function signedInLine(token: AccessToken, now: number, prefix = 'Signed in as'): string {
   return safeLine(
     `${prefix} ${token.account.username} (${token.account.name && token.account.name !== token.account.username ? `${token.account.name}, ` : ''}tenant ${token.account.tenantId}), ` +
-    `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`,
+      `scopes ${token.scopes.join(' ') || '(none)'}, token valid until ${describeExpiry(token.expiresOn, now)}`,
     LINE_CHARS,
   );
 }
@@ -86,7 +86,10 @@ export const login: Command = async (args, ctx) => {
   if (extra !== undefined) throw new UsageError(`warden login takes one server name, got "${extra}" too`);
   if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
   const approve = values['approve-server'] === true;
-  const target = name === undefined ? await commandAuthenticator(ctx, { approve }) : await namedServerAuth(ctx, name, { approve, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
+  const target =
+    name === undefined
+      ? await commandAuthenticator(ctx, { approve })
+      : await namedServerAuth(ctx, name, { approve, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
   if ('nothing' in target) {
     ctx.stdout.write(`${safeLine(target.nothing, LINE_CHARS)}\n`);
     return 0;
@@ -102,7 +105,8 @@ export const login: Command = async (args, ctx) => {
         return 0;
       } catch (error) {
         // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
-        if (!(error instanceof SignInRequiredError)) ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${safeLine((error as Error).message, LINE_CHARS)}); signing in again\n`);
+        if (!(error instanceof SignInRequiredError))
+          ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${safeLine((error as Error).message, LINE_CHARS)}); signing in again\n`);
       }
     }
     const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });

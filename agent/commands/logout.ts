@@ -22,7 +22,10 @@ export const logout: Command = async (args, ctx) => {
   if (extra !== undefined) throw new UsageError(`warden logout takes one server name, got "${extra}" too`);
   if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
   // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
-  const target = name === undefined ? await commandAuthenticator(ctx, { enforce: false }) : await namedServerAuth(ctx, name, { enforce: false, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
+  const target =
+    name === undefined
+      ? await commandAuthenticator(ctx, { enforce: false })
+      : await namedServerAuth(ctx, name, { enforce: false, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
   if ('nothing' in target) {
     ctx.stdout.write(`${safeLine(target.nothing, 400)}\n`);
     return 0;

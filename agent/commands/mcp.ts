@@ -181,9 +181,7 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
   const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx), flags: { ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) } });
   const logDir = serverLogDir(home(ctx));
   // Concurrently: one slow server costs its own timeout, not everyone's.
-  const results = await Promise.all(
-    loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: s.timeoutMs ? Math.min(s.timeoutMs, timeoutMs) : timeoutMs })),
-  );
+  const results = await Promise.all(loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: s.timeoutMs ? Math.min(s.timeoutMs, timeoutMs) : timeoutMs })));
   const rows = loaded.servers.map((server, i) => {
     const result = results[i]!;
     const status = result.ok ? `✓ connected · ${result.tools} tool${result.tools === 1 ? '' : 's'}` : `✗ ${result.reason}`;
@@ -215,12 +213,11 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
   // Arguments as written in the file: `${VAR}` stays a name, never becomes its value.
   let raw: ServerEntry | undefined;
   if (config.source.kind !== 'shortcut') raw = parseServerFile((await readRawServerFile(config.source.file)).root, config.source.file)[name];
-  const masked = (map: Record<string, string>): string => Object.keys(map).map((k) => `${safeLine(k, 64)}=***`).join(', ') || '(none)';
-  const lines = [
-    name,
-    `  scope:     ${config.source.kind}${config.source.kind === 'shortcut' ? '' : ` (${shown(config.source.file)})`}`,
-    `  transport: ${config.type}`,
-  ];
+  const masked = (map: Record<string, string>): string =>
+    Object.keys(map)
+      .map((k) => `${safeLine(k, 64)}=***`)
+      .join(', ') || '(none)';
+  const lines = [name, `  scope:     ${config.source.kind}${config.source.kind === 'shortcut' ? '' : ` (${shown(config.source.file)})`}`, `  transport: ${config.type}`];
   if (config.type === 'stdio') {
     lines.push(`  command:   ${safeLine(raw?.command ?? config.command, 200)}`);
     lines.push(`  args:      ${(raw?.args ?? []).map((a) => safeLine(a, 200)).join(' ') || '(none)'}`);
@@ -228,7 +225,13 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
     if (config.cwd) lines.push(`  cwd:       ${safeLine(config.cwd, 200)}`);
   } else {
     lines.push(`  url:       ${printableUrl(config.url)}`);
-    lines.push(`  headers:   ${Object.keys(config.headers).map((k) => `${safeLine(k, 64)}: ***`).join(', ') || '(none)'}`);
+    lines.push(
+      `  headers:   ${
+        Object.keys(config.headers)
+          .map((k) => `${safeLine(k, 64)}: ***`)
+          .join(', ') || '(none)'
+      }`,
+    );
   }
   const auth = config.auth;
   lines.push(`  auth:      ${!auth || auth.kind === 'none' ? 'none' : auth.kind === 'bearer' ? `bearer token from $${auth.tokenEnv}` : 'Entra ID sign-in'}`);
@@ -264,4 +267,3 @@ async function remove(args: string[], ctx: CommandContext): Promise<number> {
   ctx.stdout.write(`Removed "${name}" from ${shown(target.file)}\n`);
   return 0;
 }
-

@@ -19,10 +19,7 @@ export async function askToApprove(file: UntrustedProjectFile, ctx: CommandConte
           'They run as programs on this machine (or receive values from your environment).',
         ]
       : [];
-  const allow =
-    file.allowRules.length > 0
-      ? [`${safeLine(file.file, 200)} lets these tools run without asking: ${file.allowRules.map((p) => safeLine(p, 80)).join(', ')}`]
-      : [];
+  const allow = file.allowRules.length > 0 ? [`${safeLine(file.file, 200)} lets these tools run without asking: ${file.allowRules.map((p) => safeLine(p, 80)).join(', ')}`] : [];
   const lines = [...servers, ...allow, 'Only allow a project you trust.'];
   ctx.stdout.write(`${lines.join('\n')}\n`);
   const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: false });

@@ -59,7 +59,12 @@ export async function serverSignInStates(servers: ServerConfig[], env: Env, now 
   const http = servers.filter((s): s is ServerConfig & { type: 'http' | 'sse' } => s.type !== 'stdio');
   return Promise.all(
     http.map((server) =>
-      stateOf(server, env, now).catch((error: unknown) => ({ name: server.name, kind: server.auth?.kind ?? 'entra', signedIn: false, detail: `cannot read its sign-in: ${errorMessage(error)}` })),
+      stateOf(server, env, now).catch((error: unknown) => ({
+        name: server.name,
+        kind: server.auth?.kind ?? 'entra',
+        signedIn: false,
+        detail: `cannot read its sign-in: ${errorMessage(error)}`,
+      })),
     ),
   );
 }

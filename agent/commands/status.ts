@@ -63,7 +63,10 @@ async function mcpExchange(serverUrl: string, signal: () => AbortSignal): Promis
   // An SSE answer ends after its one event; a few KB is plenty to see a JSON-RPC result.
   const body = response.ok ? (await response.text()).slice(0, 65_536) : (await response.body?.cancel(), '');
   const session = response.headers.get('mcp-session-id');
-  if (session) await fetch(serverUrl, { method: 'DELETE', headers: { 'mcp-session-id': session }, signal: signal() }).then((r) => r.body?.cancel()).catch(() => undefined);
+  if (session)
+    await fetch(serverUrl, { method: 'DELETE', headers: { 'mcp-session-id': session }, signal: signal() })
+      .then((r) => r.body?.cancel())
+      .catch(() => undefined);
   if (/"jsonrpc"\s*:\s*"2\.0"/.test(body) && /"result"\s*:/.test(body)) return 'initialized';
   return response.ok ? 'not an MCP answer' : `HTTP ${response.status}, not an MCP answer`;
 }
@@ -198,7 +201,7 @@ export const status: Command = async (args, ctx) => {
   if (refusal) rows.push(['Approval', describeApprovalReason(refusal, 'approve with `warden login --approve-server`')]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   // Values come from the server's metadata, the identity provider and the cache: one terminal-safe line each (--json is escaped already).
-  ctx.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n') + '\n');
+  ctx.stdout.write(`${rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n')}\n`);
   if (servers.length > 0) ctx.stdout.write(`\n${serverLines(servers)}`);
   return cached ? 0 : 1;
 };

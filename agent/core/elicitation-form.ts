@@ -61,13 +61,24 @@ export function formFields(requestedSchema: { properties?: Record<string, unknow
     };
     if (schema.type === 'array') {
       const choices = choicesOf((schema.items ?? {}) as Schema) ?? [];
-      return { ...base, kind: 'choices' as const, choices, ...(num(schema.minItems) !== undefined && { min: num(schema.minItems) }), ...(num(schema.maxItems) !== undefined && { max: num(schema.maxItems) }) };
+      return {
+        ...base,
+        kind: 'choices' as const,
+        choices,
+        ...(num(schema.minItems) !== undefined && { min: num(schema.minItems) }),
+        ...(num(schema.maxItems) !== undefined && { max: num(schema.maxItems) }),
+      };
     }
     const choices = choicesOf(schema);
     if (choices) return { ...base, kind: 'choice' as const, choices };
     if (schema.type === 'boolean') return { ...base, kind: 'boolean' as const };
     if (schema.type === 'number' || schema.type === 'integer') {
-      return { ...base, kind: schema.type, ...(num(schema.minimum) !== undefined && { min: num(schema.minimum) }), ...(num(schema.maximum) !== undefined && { max: num(schema.maximum) }) };
+      return {
+        ...base,
+        kind: schema.type,
+        ...(num(schema.minimum) !== undefined && { min: num(schema.minimum) }),
+        ...(num(schema.maximum) !== undefined && { max: num(schema.maximum) }),
+      };
     }
     return {
       ...base,
@@ -90,7 +101,10 @@ export function parseAnswer(field: FormField, text: string): unknown {
     case 'boolean':
       return /^(y|yes|true|1)$/i.test(t) ? true : /^(n|no|false|0)$/i.test(t) ? false : t;
     case 'choices':
-      return t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      return t
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     default:
       return t;
   }

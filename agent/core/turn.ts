@@ -21,7 +21,6 @@ export interface TurnDeps {
 
 const NOT_RUN = 'Not run: the reply was cut off (output token limit) before this call was complete.';
 
-
 /**
  * One user turn: the model answers, its tool_use blocks run concurrently, their results go
  * back, until the model ends its turn (or the cap, a cancel, or an error). Never throws.
@@ -58,7 +57,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     } catch (error) {
       return end('error', errorMessage(error));
     }
-    let response;
+    let response: Awaited<ReturnType<typeof deps.model.respond>>;
     try {
       response = await deps.model.respond({
         messages: deps.conversation.all,

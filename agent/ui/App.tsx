@@ -102,17 +102,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
     if (!turn.cancel() && !signIn.cancel()) editor.clear();
   }, quit);
 
-  const mode: KeyMode = approval.active
-    ? 'approval'
-    : signIn.active
-      ? 'login'
-      : asking
-        ? 'question'
-        : calls.running.length > 0
-          ? 'calls'
-          : turn.running
-            ? 'turn'
-            : 'idle';
+  const mode: KeyMode = approval.active ? 'approval' : signIn.active ? 'login' : asking ? 'question' : calls.running.length > 0 ? 'calls' : turn.running ? 'turn' : 'idle';
 
   // The live region (everything below the transcript) must stay shorter than the terminal, or
   // Ink clears and redraws the whole screen on every frame: each part says how tall it draws.

@@ -12,7 +12,14 @@ afterEach(() => cleanup());
 
 /** Rows a node really draws `columns` wide. */
 function drawnRows(node: React.ReactElement, columns: number): number {
-  const frame = render(withProviders(<Box width={columns} flexDirection="column">{node}</Box>)).lastFrame() ?? '';
+  const frame =
+    render(
+      withProviders(
+        <Box width={columns} flexDirection="column">
+          {node}
+        </Box>,
+      ),
+    ).lastFrame() ?? '';
   return frame.split('\n').length;
 }
 
@@ -56,7 +63,15 @@ describe('panels report the rows they draw', () => {
   ];
   const approvals: ApprovalPanelProps[] = [
     { request: { kind: 'scope-bound-elsewhere', scope: 'api://a/execute', server: 'http://127.0.0.1:2/mcp', boundTo: ['http://127.0.0.1:1/mcp'] }, answering: false },
-    { request: { kind: 'scope-bound-elsewhere', scope: `api://${'b'.repeat(90)}/execute`, server: 'https://tickets.example.com/mcp', boundTo: ['https://a.example/mcp', 'https://b.example/mcp'] }, answering: true },
+    {
+      request: {
+        kind: 'scope-bound-elsewhere',
+        scope: `api://${'b'.repeat(90)}/execute`,
+        server: 'https://tickets.example.com/mcp',
+        boundTo: ['https://a.example/mcp', 'https://b.example/mcp'],
+      },
+      answering: true,
+    },
     { request: { kind: 'untrusted-authority', server: 'https://mcp.example.com/mcp', host: 'login.evil.example' }, answering: false },
   ];
   for (const columns of WIDTHS) {

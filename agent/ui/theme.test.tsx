@@ -26,7 +26,13 @@ async function screenWith(theme: Theme): Promise<string> {
   turn.finish(b!, 'oops', true);
   await app.advance(200, 100);
   const panels = [
-    <LoginPanel key="l" prompt={{ authorityHost: 'x', userCode: 'ABCD1234', verificationUri: 'https://x', expiresIn: 1, expiresAt: 1, message: '' }} remainingMs={0} browser="opened" now={0} />,
+    <LoginPanel
+      key="l"
+      prompt={{ authorityHost: 'x', userCode: 'ABCD1234', verificationUri: 'https://x', expiresIn: 1, expiresAt: 1, message: '' }}
+      remainingMs={0}
+      browser="opened"
+      now={0}
+    />,
     <StatusBar key="s" status={{ ...baseStatus, auth: { state: 'error', error: 'x' } }} now={0} mode="idle" canOpenBrowser={false} exitArmed />,
     <Markdown key="m" text={'- item `code`\n```\nblock\n```'} />,
   ].map((node) => render(withProviders(node, { theme })).lastFrame() ?? '');

@@ -67,11 +67,7 @@ export function createSelfSignedCertificate(commonName: string, now = new Date()
         extension(OID.subjectKeyIdentifier, false, der.octetString(keyId)),
         extension(OID.authorityKeyIdentifier, false, der.sequence(der.implicitPrimitive(0, keyId))),
         extension(OID.basicConstraints, true, der.sequence(der.boolean(true))),
-        extension(
-          OID.subjectAltName,
-          false,
-          der.sequence(der.implicitPrimitive(2, Buffer.from('localhost')), der.implicitPrimitive(7, Buffer.from([127, 0, 0, 1]))),
-        ),
+        extension(OID.subjectAltName, false, der.sequence(der.implicitPrimitive(2, Buffer.from('localhost')), der.implicitPrimitive(7, Buffer.from([127, 0, 0, 1])))),
       ),
     ),
   );

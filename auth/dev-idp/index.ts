@@ -110,7 +110,13 @@ function apiResource(audience: string, scopeName: string): ApiResource {
 }
 
 /** Listens on the wanted port, or (unset) on last run's port when free, else any free port. */
-async function listen(tls: { certPem: string; keyPem: string }, handler: (req: IncomingMessage, res: ServerResponse) => void, host: string, wanted: number | undefined, previous: number | undefined): Promise<Listening> {
+async function listen(
+  tls: { certPem: string; keyPem: string },
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  host: string,
+  wanted: number | undefined,
+  previous: number | undefined,
+): Promise<Listening> {
   if (wanted === undefined && previous) {
     try {
       return await listenHttps(tls, handler, host, previous);

@@ -87,7 +87,9 @@ export function createRequestHandler(p: ProviderContext, keys: KeyRing, stats: S
     const method = req.method ?? 'GET';
     const allow = (...methods: string[]): boolean => {
       if (methods.includes(method)) return true;
-      res.writeHead(405, { Allow: methods.join(', '), 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: `use ${methods.join(' or ')}` }));
+      res
+        .writeHead(405, { Allow: methods.join(', '), 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ error: 'invalid_request', error_description: `use ${methods.join(' or ')}` }));
       return false;
     };
 

@@ -46,7 +46,9 @@ export async function handleTokenRequest(params: URLSearchParams, p: ProviderCon
     const beyond = resource === p.resource ? scopes.api.filter((name) => !grant.scopes.api.includes(name)) : [];
     if (beyond.length > 0) return oauthError('invalid_scope', `the sign-in did not grant ${beyond.join(', ')}; sign in again with that scope`);
     const acrs = requestedContexts(params);
-    p.log(`tokens refreshed for ${grant.user.username}${resource === p.resource ? '' : ` (for ${resource.audience})`}${acrs.length > 0 ? ` (authentication context ${acrs.join(', ')})` : ''}`);
+    p.log(
+      `tokens refreshed for ${grant.user.username}${resource === p.resource ? '' : ` (for ${resource.audience})`}${acrs.length > 0 ? ` (authentication context ${acrs.join(', ')})` : ''}`,
+    );
     return issueTokens(grant, scopes, p, acrs, resource);
   }
 

@@ -42,7 +42,12 @@ async function sign(claims: Record<string, unknown>, keys: KeyRing): Promise<str
  * An Entra v2 delegated access token for the API (`aud` = the API's app id, `scp` = scope names;
  * `acrs` = the authentication contexts a claims request asked for, as if the user satisfied them).
  */
-export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: readonly string[] = [], resource: ApiResource = s.resource): Promise<{ token: string; expiresIn: number }> {
+export async function mintAccessToken(
+  grant: Grant,
+  s: TokenSettings,
+  acrs: readonly string[] = [],
+  resource: ApiResource = s.resource,
+): Promise<{ token: string; expiresIn: number }> {
   const iat = Math.floor(s.now() / 1000);
   const token = await sign(
     {
@@ -72,9 +77,27 @@ export async function mintAccessToken(grant: Grant, s: TokenSettings, acrs: read
 export async function mintAppToken(clientId: string, roles: string[], s: TokenSettings): Promise<{ token: string; expiresIn: number }> {
   const iat = Math.floor(s.now() / 1000);
   // The service principal's object id: stable per app, like Entra's.
-  const oid = createHash('sha256').update(`sp:${clientId}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
+  const oid = createHash('sha256')
+    .update(`sp:${clientId}`)
+    .digest('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
   const token = await sign(
-    { aud: s.resource.appId, iss: s.issuer, iat, nbf: iat, exp: iat + s.accessTokenLifetimeSeconds, azp: clientId, azpacr: '2', idtyp: 'app', oid, sub: oid, roles, tid: s.tenantId, uti: randomUUID(), ver: '2.0' },
+    {
+      aud: s.resource.appId,
+      iss: s.issuer,
+      iat,
+      nbf: iat,
+      exp: iat + s.accessTokenLifetimeSeconds,
+      azp: clientId,
+      azpacr: '2',
+      idtyp: 'app',
+      oid,
+      sub: oid,
+      roles,
+      tid: s.tenantId,
+      uti: randomUUID(),
+      ver: '2.0',
+    },
     s.keys,
   );
   return { token, expiresIn: s.accessTokenLifetimeSeconds };

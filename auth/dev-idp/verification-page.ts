@@ -13,8 +13,7 @@ function page(accept: string | undefined, status: number, title: string, line: s
   return wantsHtml(accept) ? { status, html: layout(title, html) } : { status, text: `${line}\n` };
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f4f5;color:#18181b}
 main{max-width:28rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px #0002}
@@ -86,7 +85,13 @@ export function submitVerificationPage(form: URLSearchParams, headers: { origin?
   const { userCode } = decision.authorization;
   if (action === 'deny') {
     p.log(`user code ${userCode} declined`);
-    return page(accept, 200, 'Sign-in declined', `Declined the sign-in for code ${userCode}. The application will be told.`, `<p>You declined the sign-in for code ${escapeHtml(userCode)}. The application will be told; you can close this window.</p>`);
+    return page(
+      accept,
+      200,
+      'Sign-in declined',
+      `Declined the sign-in for code ${userCode}. The application will be told.`,
+      `<p>You declined the sign-in for code ${escapeHtml(userCode)}. The application will be told; you can close this window.</p>`,
+    );
   }
   p.log(`user code ${userCode} approved: signed in as ${user.username}`);
   return page(

@@ -20,4 +20,3 @@ export function redacted(token: AccessToken): AccessToken {
   Object.defineProperty(token, inspect.custom, { value: () => safe(), enumerable: false });
   return token;
 }
-

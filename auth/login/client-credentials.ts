@@ -59,7 +59,8 @@ export function createClientCredentialsAuthenticator(config: ClientCredentialsCo
       : federatedTokenFile
         ? { clientAssertion: async () => (await readFile(federatedTokenFile, 'utf8')).trim() }
         : {};
-    if (!credential.clientCertificate && !credential.clientAssertion) throw new SignInFailedError('client-credentials needs certificateFile or a federated token file (AZURE_FEDERATED_TOKEN_FILE)');
+    if (!credential.clientCertificate && !credential.clientAssertion)
+      throw new SignInFailedError('client-credentials needs certificateFile or a federated token file (AZURE_FEDERATED_TOKEN_FILE)');
     const metadata = microsoft ? undefined : JSON.stringify(await discoverAuthority(network, authority));
     return new msal.ConfidentialClientApplication({
       auth: { clientId: config.clientId, authority, ...(!microsoft && { knownAuthorities: [host] }), ...(metadata && { authorityMetadata: metadata }), ...credential },

@@ -63,7 +63,10 @@ const authorityHostSchema = z
 
 const schema = z.object({
   ENTRA_AUTHORITY_HOST: authorityHostSchema.default(DEFAULT_AUTHORITY_HOST),
-  ENTRA_TENANT_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a tenant GUID, a domain, or organizations/common').default(DEFAULT_TENANT_ID),
+  ENTRA_TENANT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'expected a tenant GUID, a domain, or organizations/common')
+    .default(DEFAULT_TENANT_ID),
   ENTRA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected an application (client) ID'),
   ENTRA_API_SCOPE: z.string().regex(/^\S+$/, 'expected one scope without spaces, e.g. api://<server-app-id>/execute'),
   WARDEN_TOKEN_CACHE: z.string().min(1).optional(),
@@ -126,4 +129,3 @@ export function buildLoginConfig(values: LoginConfigValues, env: Env = {}): Logi
     }),
   );
 }
-

@@ -3,10 +3,7 @@ import { fetchTrustingCa } from '../../config/ca-fetch.js';
 import { rootCause } from '../../config/error-text.js';
 
 /** The fetch shape the sign-in uses; inject one in tests to count or fail requests. */
-export type LoginFetch = (
-  url: string,
-  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal },
-) => Promise<Response>;
+export type LoginFetch = (url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
 
 export interface NetworkFailure {
   /** Short cause for the user: ECONNREFUSED, "timed out", "HTTP 502", a TLS code … */

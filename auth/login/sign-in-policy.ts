@@ -26,14 +26,11 @@ export interface SignInRequest {
   authorityFrom: SettingSource;
 }
 
-export type ApprovalReason =
-  | { kind: 'scope-bound-elsewhere'; scope: string; server: string; boundTo: string[] }
-  | { kind: 'untrusted-authority'; host: string; server: string };
+export type ApprovalReason = { kind: 'scope-bound-elsewhere'; scope: string; server: string; boundTo: string[] } | { kind: 'untrusted-authority'; host: string; server: string };
 
 export type PolicyDecision =
   /** `bind`: record this server for the scope once a token is obtained (configured, or first use). */
-  | { allowed: true; bind: boolean }
-  | { allowed: false; reason: ApprovalReason };
+  { allowed: true; bind: boolean } | { allowed: false; reason: ApprovalReason };
 
 /**
  * Microsoft Entra authority hosts: the aliases of MSAL's built-in instance metadata

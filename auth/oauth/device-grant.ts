@@ -83,7 +83,8 @@ export async function requestDeviceAuthorization(endpoint: string, request: Devi
   const deviceCode = text(body.device_code);
   const userCode = text(body.user_code);
   const verificationUri = text(body.verification_uri) ?? text(body.verification_url);
-  if (!deviceCode || !userCode || !verificationUri) throw new DeviceGrantError('invalid_response', 'the device authorization response lacks device_code, user_code or verification_uri');
+  if (!deviceCode || !userCode || !verificationUri)
+    throw new DeviceGrantError('invalid_response', 'the device authorization response lacks device_code, user_code or verification_uri');
   const expiresIn = Number(body.expires_in);
   const interval = Number(body.interval ?? 5);
   const complete = text(body.verification_uri_complete);

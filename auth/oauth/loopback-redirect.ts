@@ -41,7 +41,11 @@ const page = (title: string, text: string): string =>
   `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif"><h1>${title}</h1><p>${text}</p></body>`;
 
 /** Keeps the authorization server's words out of HTML markup and the terminal. */
-const plain = (text: string): string => text.replace(/[^\x20-\x7e]/g, '').replace(/[<>&"]/g, '').slice(0, MAX_DESCRIPTION);
+const plain = (text: string): string =>
+  text
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/[<>&"]/g, '')
+    .slice(0, MAX_DESCRIPTION);
 
 export async function startLoopbackRedirect(): Promise<LoopbackRedirect> {
   const server: Server = createServer();

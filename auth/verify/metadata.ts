@@ -10,12 +10,7 @@ export interface ProtectedResourceMetadata {
   resource_name: string;
 }
 
-export function protectedResourceMetadata(input: {
-  resource: URL;
-  authorizationServers: string[];
-  scopesSupported: string[];
-  resourceName: string;
-}): ProtectedResourceMetadata {
+export function protectedResourceMetadata(input: { resource: URL; authorizationServers: string[]; scopesSupported: string[]; resourceName: string }): ProtectedResourceMetadata {
   return {
     resource: input.resource.href,
     authorization_servers: input.authorizationServers,

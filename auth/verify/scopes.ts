@@ -7,9 +7,17 @@
 export function grantedScopes(claims: Record<string, unknown>, style: 'entra' | 'rfc9068' = 'entra'): string[] {
   const granted = new Set<string>();
   const { scp, roles, scope } = claims;
-  if (typeof scp === 'string') scp.split(' ').filter(Boolean).forEach((s) => granted.add(s));
+  if (typeof scp === 'string')
+    scp
+      .split(' ')
+      .filter(Boolean)
+      .forEach((s) => granted.add(s));
   // RFC 9068 §2.2.3: a generic authorization server's JWT access tokens carry `scope`.
-  if (style === 'rfc9068' && typeof scope === 'string') scope.split(' ').filter(Boolean).forEach((s) => granted.add(s));
+  if (style === 'rfc9068' && typeof scope === 'string')
+    scope
+      .split(' ')
+      .filter(Boolean)
+      .forEach((s) => granted.add(s));
   for (const list of [scp, roles]) {
     if (Array.isArray(list)) list.filter((s): s is string => typeof s === 'string').forEach((s) => granted.add(s));
   }

@@ -48,7 +48,9 @@ export const manyTools: BenchModule = {
       for (const v of variants) {
         ctx.progress(`${v.name}: ${rounds} rounds with ${ROUND_TOOLS} tools`);
         const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-bench', ANTHROPIC_BASE_URL: api.url, WARDEN_TOOL_SEARCH_THRESHOLD: v.threshold }, { noAuth: true });
-        config.servers = [{ name: 'many', source: { kind: 'flag', file: 'bench' }, type: 'stdio', command: process.execPath, args: [server], env: { TOOL_COUNT: String(ROUND_TOOLS) } }];
+        config.servers = [
+          { name: 'many', source: { kind: 'flag', file: 'bench' }, type: 'stdio', command: process.execPath, args: [server], env: { TOOL_COUNT: String(ROUND_TOOLS) } },
+        ];
         const engine = createAgentEngine(config, { logDir: join(ctx.workDir, 'many-tools-logs') });
         try {
           await engine.start();
@@ -97,7 +99,7 @@ export const manyTools: BenchModule = {
       keyFigures,
       notes: [
         'Tool search is the Messages API\'s own (tool_search_tool_bm25 with defer_loading on each definition): the definitions still travel in every request, so the request bytes do not fall (each gains `"defer_loading":true`); what falls is what enters the model\'s context — the input tokens of a round — which a local fake cannot count. Against the real API compare `usage.input_tokens` of the two rows.',
-        'Round time is the whole turn through the engine (catalog, request serialisation, the SDK\'s stream parsing) against a fake that answers at once: it shows the client-side cost of the larger tool list, not the API\'s latency.',
+        "Round time is the whole turn through the engine (catalog, request serialisation, the SDK's stream parsing) against a fake that answers at once: it shows the client-side cost of the larger tool list, not the API's latency.",
         `/tools keeps one page (${TOOLS_PAGE} tools, descriptions cut at 2,000 characters) per listing in the transcript, so memory does not grow with the number of tools listed; the engine keeps the server's tool list (${LISTED_TOOLS} definitions) as the MCP SDK returns it.`,
         ...(tui.listed !== LISTED_TOOLS ? [`/tools reported ${tui.listed} tools, expected ${LISTED_TOOLS}`] : []),
       ],

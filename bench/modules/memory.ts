@@ -71,7 +71,10 @@ export const memory: BenchModule = {
         round(heapPerCall / 1024, 2),
         r.timelineEntries,
       ]);
-      const trace = results.map(({ name, idle, samples }) => `${name}: RSS MB ${[idle, ...samples].map((s) => `${s.calls}→${mb(s.rssBytes)}`).join(', ')}; heap MB ${[idle, ...samples].map((s) => mb(s.heapUsedBytes)).join(', ')}`);
+      const trace = results.map(
+        ({ name, idle, samples }) =>
+          `${name}: RSS MB ${[idle, ...samples].map((s) => `${s.calls}→${mb(s.rssBytes)}`).join(', ')}; heap MB ${[idle, ...samples].map((s) => mb(s.heapUsedBytes)).join(', ')}`,
+      );
 
       const shipped = summary[0] as (typeof summary)[number];
       const development = summary[2];
@@ -79,8 +82,15 @@ export const memory: BenchModule = {
         { label: 'idle TUI RSS (connected, after gc)', value: mb(shipped.idle.rssBytes), unit: 'MB' },
         { label: `RSS after ${calls} calls`, value: mb(shipped.last.rssBytes), unit: 'MB' },
         { label: `RSS growth from call ${settledCalls} to ${calls}`, value: mb(shipped.settledGrowth), unit: 'MB', goal: { op: '<=', target: RSS_BOUND_MB } },
-        { label: `live heap kept per call (slope from call ${SLOPE_FROM_CALLS})`, value: shipped.heapPerCall / 1024, unit: 'KB', goal: { op: '<=', target: HEAP_PER_CALL_BOUND_KB } },
-        ...(development ? [{ label: "live heap kept per call with React's development build (what NODE_ENV=production saves)", value: development.heapPerCall / 1024, unit: 'KB' }] : []),
+        {
+          label: `live heap kept per call (slope from call ${SLOPE_FROM_CALLS})`,
+          value: shipped.heapPerCall / 1024,
+          unit: 'KB',
+          goal: { op: '<=', target: HEAP_PER_CALL_BOUND_KB },
+        },
+        ...(development
+          ? [{ label: "live heap kept per call with React's development build (what NODE_ENV=production saves)", value: development.heapPerCall / 1024, unit: 'KB' }]
+          : []),
       ];
       const failed = results.filter(({ r }) => r.done !== r.calls || r.wrongResults.length > 0 || r.turnErrors.length > 0);
       return {
@@ -88,7 +98,18 @@ export const memory: BenchModule = {
         figures: [
           {
             title: `TUI process memory: idle, then ${turns} turns × ${CALLS_PER_TURN} reverse calls (REVERSE_STEP_MS=0)`,
-            columns: ['TUI', 'calls done', 'idle RSS MB', `RSS @${settledCalls} MB`, `RSS @${calls} MB`, `RSS growth ${settledCalls}→${calls} MB`, 'idle heap MB', `heap @${calls} MB`, 'heap KB/call', 'perf timeline entries'],
+            columns: [
+              'TUI',
+              'calls done',
+              'idle RSS MB',
+              `RSS @${settledCalls} MB`,
+              `RSS @${calls} MB`,
+              `RSS growth ${settledCalls}→${calls} MB`,
+              'idle heap MB',
+              `heap @${calls} MB`,
+              'heap KB/call',
+              'perf timeline entries',
+            ],
             rows,
           },
         ],

@@ -40,7 +40,13 @@ export const progressFanout: BenchModule = {
         // `warden` sets NODE_ENV=production itself; the development build is there for comparison.
         { name: `sustained storm (${STORM_STEPS} steps, 2 s calls), TUI as shipped`, url: storm.url, steps: STORM_STEPS, turns: stormTurns, env: { NODE_ENV: 'production' } },
         { name: `sustained storm, React's development build`, url: storm.url, steps: STORM_STEPS, turns: stormTurns, env: { NODE_ENV: 'development' } },
-        { name: `Warden's reverse (${WARDEN_STEPS} steps, 250 ms calls), TUI as shipped`, url: warden.url, steps: WARDEN_STEPS, turns: shortTurns, env: { NODE_ENV: 'production' } },
+        {
+          name: `Warden's reverse (${WARDEN_STEPS} steps, 250 ms calls), TUI as shipped`,
+          url: warden.url,
+          steps: WARDEN_STEPS,
+          turns: shortTurns,
+          env: { NODE_ENV: 'production' },
+        },
       ];
       const results: { name: string; steps: number; r: TuiChildResult }[] = [];
       for (const v of variants) {
@@ -89,7 +95,21 @@ export const progressFanout: BenchModule = {
         figures: [
           {
             title: `${CALLS} concurrent reverse calls per turn, progress every ${STEP_MS} ms (20 events/s per call, ${CALLS * 20}/s in all): ${stormTurns} turns of the sustained storm per build, ${shortTurns} of Warden's own reverse`,
-            columns: ['TUI', 'calls', 'progress events', 'calls running s', 'frames/s', 'p50 gap ms', 'max gap ms', 'CPU', 'frames/s whole turns', 'CPU whole turns', 'KiB written', 'perf timeline entries', 'shown ✓'],
+            columns: [
+              'TUI',
+              'calls',
+              'progress events',
+              'calls running s',
+              'frames/s',
+              'p50 gap ms',
+              'max gap ms',
+              'CPU',
+              'frames/s whole turns',
+              'CPU whole turns',
+              'KiB written',
+              'perf timeline entries',
+              'shown ✓',
+            ],
             rows,
           },
         ],

@@ -130,13 +130,16 @@ export const serverThroughput: BenchModule = {
         ],
       };
       const leaked = tokensInLog(auth.log(), tokens);
-      const logLines = auth.log().split('\n').filter((l) => l.includes('"event":"request"')).length;
+      const logLines = auth
+        .log()
+        .split('\n')
+        .filter((l) => l.includes('"event":"request"')).length;
       notes.push(
         'Load: raw JSON-RPC POSTs (2026-07-28, stateless) from the bench process, one keep-alive TCP connection per client (bench/support/http1-connection.ts), each client with its own token; every SSE answer is parsed and checked (5 progress notifications in order, then the reversed text).',
         `Rounds interleave the servers (${targets.map((t) => t.name).join(', ')}, then again); calls/s is the median of ${plan.rounds} rounds of ${plan.roundMs / 1000} s after ${plan.warmupMs / 1000} s of warm-up each; a ratio is the median of the per-round ratios (round i of one server next to round i of the other) with their range.`,
         `Server log (one JSON line per request): ${logLines} request lines, ${leaked === 0 ? 'no token in it' : `${leaked} tokens found in it`}.`,
-        "A client repeats its token on every call over its keep-alive connection, so under load the server checks each signature once and then recognises the token its connection sent before (see the verifier table for the three costs).",
-        'The bare MCP SDK server: bench/peer/sdk-server.ts (McpServer + createMcpHandler + toNodeHandler, the same reverse tool and answer, no auth, no log, no Host/Origin checks): what the SDK itself allows for this call. Warden no-auth / it is what Warden\'s own layers (Host/Origin checks, body limit, the access log, its bridge to the SDK) leave of that.',
+        'A client repeats its token on every call over its keep-alive connection, so under load the server checks each signature once and then recognises the token its connection sent before (see the verifier table for the three costs).',
+        "The bare MCP SDK server: bench/peer/sdk-server.ts (McpServer + createMcpHandler + toNodeHandler, the same reverse tool and answer, no auth, no log, no Host/Origin checks): what the SDK itself allows for this call. Warden no-auth / it is what Warden's own layers (Host/Origin checks, body limit, the access log, its bridge to the SDK) leave of that.",
         'server' in fastmcp
           ? `FastMCP: bench/peer/fastmcp_server.py (JWTVerifier against the same JWKS, uvicorn, one process, access log off); ${fastmcp.installSeconds > 0 ? `virtualenv installed in ${fastmcp.installSeconds.toFixed(0)} s` : 'virtualenv reused'}.`
           : `FastMCP not measured: ${fastmcp.missing}.`,

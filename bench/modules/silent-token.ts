@@ -46,7 +46,11 @@ export const silentToken: BenchModule = {
         results.push(r);
       }
       const after = signedIn.stack.idp.stats();
-      const requests = after.tokenRequests + after.discoveryRequests + after.deviceCodeRequests + after.jwksRequests -
+      const requests =
+        after.tokenRequests +
+        after.discoveryRequests +
+        after.deviceCodeRequests +
+        after.jwksRequests -
         (before.tokenRequests + before.discoveryRequests + before.deviceCodeRequests + before.jwksRequests);
 
       const s = (pick: (t: SilentTokenTimings) => number) => summarize(results.map((r) => pick(r.timings)));
@@ -89,7 +93,7 @@ export const silentToken: BenchModule = {
         ],
         keyFigures,
         notes: [
-          'Each run is a fresh `node dist/bench/support/silent-token-child.js` with a clean environment (ENTRA_*, WARDEN_TOKEN_CACHE, WARDEN_DEV_CA_FILE): it imports auth/login, builds the Authenticator, calls acquireTokenSilently() twice and prints its timings (performance.now(), i.e. since process start). The cache was filled by one device-code sign-in against the dev identity provider, so the cache file holds the access token, refresh token and the provider\'s metadata.',
+          "Each run is a fresh `node dist/bench/support/silent-token-child.js` with a clean environment (ENTRA_*, WARDEN_TOKEN_CACHE, WARDEN_DEV_CA_FILE): it imports auth/login, builds the Authenticator, calls acquireTokenSilently() twice and prints its timings (performance.now(), i.e. since process start). The cache was filled by one device-code sign-in against the dev identity provider, so the cache file holds the access token, refresh token and the provider's metadata.",
           `Identity-provider requests during all ${runs + 1} processes: ${requests} (${requests === 0 ? 'as it should be: silent means from the cache' : 'EXPECTED 0'}); shortest remaining token lifetime ${expiry} s.`,
           'The goal (≤ 5 ms on top of process start) is read as the call itself; importing the sign-in module is listed separately and is paid once per process. With a valid token in the cache the call reads it straight from the file (auth/login/msal-cache.ts: one account, one matching token, more than 5 minutes left) and MSAL is never loaded; otherwise MSAL decides (about 20 ms more for its first lookup, plus ~90 ms to load it).',
           `The bare-read row is timed in the same processes before auth/login is imported: read the cache file, JSON.parse it and pick an access token of this client and scope valid for 5 more minutes — the floor of the fast path. ${fastFound ? 'It found the token in every run.' : 'It did NOT find the token in every run.'}`,

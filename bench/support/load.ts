@@ -43,9 +43,7 @@ export interface LoadPlan {
  * smoke run whose ratios lean against the server that warms up slower.
  */
 export function loadSchedule(quick: boolean): { clientCounts: number[]; plan: Omit<LoadPlan, 'clients'> } {
-  return quick
-    ? { clientCounts: [32], plan: { rounds: 2, roundMs: 1000, warmupMs: 1000 } }
-    : { clientCounts: [8, 32], plan: { rounds: 5, roundMs: 2000, warmupMs: 3000 } };
+  return quick ? { clientCounts: [32], plan: { rounds: 2, roundMs: 1000, warmupMs: 1000 } } : { clientCounts: [8, 32], plan: { rounds: 5, roundMs: 2000, warmupMs: 3000 } };
 }
 
 /**
@@ -97,7 +95,9 @@ function openConnections(target: LoadTarget, clients: number): Http1Connection[]
 function requestHead(target: LoadTarget, client: number): string {
   const url = new URL(target.url);
   const headers = { host: url.host, ...REVERSE_CALL_HEADERS, ...target.clientHeaders(client) };
-  return `POST ${url.pathname} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}`;
+  return `POST ${url.pathname} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}`;
 }
 
 /** Every client calling, one call after another, until `ms` have passed since the start. */

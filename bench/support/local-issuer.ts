@@ -44,10 +44,5 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
 }
 
 function sign(key: CryptoKey, kid: string, claims: Record<string, string>): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
-    .setIssuedAt()
-    .setNotBefore('0s')
-    .setExpirationTime('1h')
-    .sign(key);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).setIssuedAt().setNotBefore('0s').setExpirationTime('1h').sign(key);
 }

@@ -32,6 +32,7 @@ export function haveScript(): boolean {
   return probe.status === 0 && /util-linux/.test(`${probe.stdout}${probe.stderr}`);
 }
 
+// biome-ignore lint/complexity/useRegexLiterals: String.raw keeps the escapes readable
 const ANSI = new RegExp(String.raw`\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])`, 'g');
 
 export function stripAnsi(text: string): string {

@@ -16,7 +16,12 @@ export async function ensureVenv(dir: string, packages: string[], module: string
   const python = join(dir, 'bin', 'python');
   const started = Date.now();
   const probe = async (): Promise<string | undefined> =>
-    existsSync(python) ? run(python, ['-c', `import ${module}; print(${module}.__version__)`]).then((r) => r.stdout.trim(), () => undefined) : undefined;
+    existsSync(python)
+      ? run(python, ['-c', `import ${module}; print(${module}.__version__)`]).then(
+          (r) => r.stdout.trim(),
+          () => undefined,
+        )
+      : undefined;
 
   let version = await probe();
   if (version !== undefined) return { ok: true, python, version, installSeconds: 0 };
@@ -34,7 +39,11 @@ export async function ensureVenv(dir: string, packages: string[], module: string
         return run(step.command, step.fallback, { timeout: step.timeout });
       });
     } catch (error) {
-      const detail = (error as { stderr?: string }).stderr?.trim().split('\n').filter((l) => !/^WARNING/.test(l)).at(-1);
+      const detail = (error as { stderr?: string }).stderr
+        ?.trim()
+        .split('\n')
+        .filter((l) => !/^WARNING/.test(l))
+        .at(-1);
       return { ok: false, reason: detail ? `${step.reason}: ${detail}` : step.reason };
     }
   }

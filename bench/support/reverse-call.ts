@@ -49,7 +49,12 @@ export function checkReverseAnswer(id: number, status: number, body: string): st
   const messages: RpcMessage[] = [];
   try {
     // SSE events carry one JSON-RPC message per `data:` line (a JSON answer is one message).
-    const lines = body.trimStart().startsWith('{') ? [body] : body.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5));
+    const lines = body.trimStart().startsWith('{')
+      ? [body]
+      : body
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5));
     for (const line of lines) if (line.trim()) messages.push(JSON.parse(line) as RpcMessage);
   } catch {
     return `unparseable answer: ${body.slice(0, 120)}`;

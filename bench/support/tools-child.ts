@@ -31,9 +31,15 @@ function gcAndSample(): { rss: number; heapUsed: number } {
 
 async function main(config: ToolsChildConfig): Promise<ToolsChildResult> {
   for (const key of Object.keys(process.env)) if (key === 'CI' || key.startsWith('CI_')) delete process.env[key];
-  const [{ runTui }, { createAgentEngine }, { loadAgentConfig }] = await Promise.all([import('../../agent/ui/run.js'), import('../../agent/core/engine.js'), import('../../agent/config.js')]);
+  const [{ runTui }, { createAgentEngine }, { loadAgentConfig }] = await Promise.all([
+    import('../../agent/ui/run.js'),
+    import('../../agent/core/engine.js'),
+    import('../../agent/config.js'),
+  ]);
   const agentConfig = loadAgentConfig({}, { noAuth: true });
-  agentConfig.servers = [{ name: 'many', source: { kind: 'flag', file: 'bench' }, type: 'stdio', command: process.execPath, args: [config.server], env: { TOOL_COUNT: String(config.tools) } }];
+  agentConfig.servers = [
+    { name: 'many', source: { kind: 'flag', file: 'bench' }, type: 'stdio', command: process.execPath, args: [config.server], env: { TOOL_COUNT: String(config.tools) } },
+  ];
   const engine = createAgentEngine(agentConfig, {});
   const stdin = new FakeTtyIn();
   const stdout = new FakeTtyOut(120, 40, 200_000);

@@ -8,7 +8,11 @@ import type { TuiChildConfig, TuiChildResult } from './tui-child.js';
  * Runs bench/support/tui-child.js (the chat TUI on a fake terminal, driven by typed prompts) in
  * its own process with a clean environment plus `env`, and returns its result.
  */
-export async function runTuiChild(ctx: BenchContext, config: TuiChildConfig, options: { env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<TuiChildResult> {
+export async function runTuiChild(
+  ctx: BenchContext,
+  config: TuiChildConfig,
+  options: { env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<TuiChildResult> {
   const script = join(ctx.root, 'dist/bench/support/tui-child.js');
   // A terminal's environment: colours on (Ink writes what a real terminal gets), no CI.
   const env = childEnv(join(ctx.workDir, 'tui-home'), { TERM: 'xterm-256color', FORCE_COLOR: '3', ...options.env });

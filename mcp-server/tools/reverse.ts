@@ -80,8 +80,7 @@ export function registerReverse(server: McpServer, deps: ToolDeps): void {
     'reverse',
     {
       title: 'Reverse text',
-      description:
-        'Reverses a text character by character (emoji and accented letters stay whole). Takes a few seconds and reports progress in 5 steps.',
+      description: 'Reverses a text character by character (emoji and accented letters stay whole). Takes a few seconds and reports progress in 5 steps.',
       inputSchema: INPUT,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
       ...(scopeChallenge && { scopeChallenge }),

@@ -21,10 +21,7 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
     [mcp, claude] = await Promise.all([startTestServer({ REVERSE_STEP_MS: '200' }, { noAuth: true }), startFakeAnthropic()]);
     dir = mkdtempSync(join(tmpdir(), 'warden-approvals-tui-'));
     // One server trusted for its read-only tools, the same tools under another name left at the default trust ("ask").
-    writeFileSync(
-      join(dir, 'servers.json'),
-      JSON.stringify({ mcpServers: { trusted: { url: mcp.server.url, trust: 'read-only' }, asker: { url: mcp.server.url } } }),
-    );
+    writeFileSync(join(dir, 'servers.json'), JSON.stringify({ mcpServers: { trusted: { url: mcp.server.url, trust: 'read-only' }, asker: { url: mcp.server.url } } }));
   });
   afterAll(async () => {
     await terminal?.kill();
@@ -47,7 +44,12 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
         { id: 'toolu_two', name: 'trusted__reverse', input: { text: 'two' } },
         { id: 'toolu_three', name: 'asker__reverse', input: { text: 'three' } },
       ]),
-      (request) => text(`Got ${toolResults(request).map((r) => String(r.content)).join(', ')}.`)(request),
+      (request) =>
+        text(
+          `Got ${toolResults(request)
+            .map((r) => String(r.content))
+            .join(', ')}.`,
+        )(request),
     );
     await terminal.typeLine('reverse one, two and three');
     // The other two finish while the third still waits for its answer.

@@ -51,7 +51,12 @@ describe.skipIf(!tmuxAvailable)('a server asks a question in a real terminal', (
         { id: 'toolu_ask', name: 'everything__trigger-elicitation-request', input: {} },
         { id: 'toolu_rev', name: 'warden__reverse', input: { text: 'progress' } },
       ]),
-      (request) => text(`Results: ${toolResults(request).map((r) => String(r.content).split('\n')[0]).join(' | ')}`)(request),
+      (request) =>
+        text(
+          `Results: ${toolResults(request)
+            .map((r) => String(r.content).split('\n')[0])
+            .join(' | ')}`,
+        )(request),
     );
     await terminal.typeLine('ask me and reverse progress');
     const asking = await terminal.waitForScreen((s) => s.includes('server "everything" asks: Please provide inputs') && /warden › reverse[^\n]*\n[^\n]*1\/5/.test(s));

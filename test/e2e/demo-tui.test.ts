@@ -9,7 +9,6 @@ import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../he
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmuxAvailable = await hasTmux();
 
-
 const progressLine = (name: string) => new RegExp(`reverse\\s+"${name}"[^\\n]*\\n[^\\n]*\\d/5\\s+\\d+%`);
 
 describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
@@ -57,7 +56,9 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
 
     const secrets = cachedSecrets(join(demoDir, 'token_cache.json'));
     expect(secrets.length).toBeGreaterThanOrEqual(2);
-    const logs = readdirSync(join(demoDir, 'logs')).map((f) => readFileSync(join(demoDir, 'logs', f), 'utf8')).join('\n');
+    const logs = readdirSync(join(demoDir, 'logs'))
+      .map((f) => readFileSync(join(demoDir, 'logs', f), 'utf8'))
+      .join('\n');
     for (const secret of secrets) {
       expect(last.includes(secret) || logs.includes(secret)).toBe(false);
     }

@@ -61,7 +61,12 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
         { id: 'toolu_w', name: 'warden__reverse', input: { text: 'hello' } },
         { id: 'toolu_e', name: 'everything__echo', input: { message: 'hi' } },
       ]),
-      (request) => text(`Results: ${toolResults(request).map((r) => String(r.content)).join(' / ')}`)(request),
+      (request) =>
+        text(
+          `Results: ${toolResults(request)
+            .map((r) => String(r.content))
+            .join(' / ')}`,
+        )(request),
     );
     const { code, stdout, stderr, ms } = await run([]);
     expect(stderr).not.toMatch(/warden: (?!server "down")/);

@@ -49,7 +49,9 @@ export interface CutReply {
 export type Reply = StreamReply | ErrorReply | CutReply;
 export type Script = (request: RecordedRequest) => Reply | Promise<Reply>;
 
-export const text = (value: string, usage?: StreamReply['usage']): Script => () => ({ kind: 'stream', content: [{ type: 'text', text: value }], stopReason: 'end_turn', ...(usage && { usage }) });
+export const text =
+  (value: string, usage?: StreamReply['usage']): Script =>
+  () => ({ kind: 'stream', content: [{ type: 'text', text: value }], stopReason: 'end_turn', ...(usage && { usage }) });
 
 export const toolUse =
   (calls: Array<{ id?: string; name: string; input: Record<string, unknown> }>, preface?: string): Script =>
@@ -175,7 +177,16 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
             res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
             sse(res, 'message_start', {
               type: 'message_start',
-              message: { id: 'msg_cut', type: 'message', role: 'assistant', model: request.body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } },
+              message: {
+                id: 'msg_cut',
+                type: 'message',
+                role: 'assistant',
+                model: request.body.model,
+                content: [],
+                stop_reason: null,
+                stop_sequence: null,
+                usage: { input_tokens: 1, output_tokens: 1 },
+              },
             });
             sse(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
             sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.midStream } });

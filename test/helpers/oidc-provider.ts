@@ -53,7 +53,12 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
         // Without an RFC 8707 `resource` the token would be for another audience (the MCP server refuses it).
         defaultResource: () => 'urn:test:no-resource-indicator',
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, indicator: string) => ({ scope: indicator === resource ? 'execute' : '', audience: indicator, accessTokenFormat: 'jwt', accessTokenTTL: 3600 }),
+        getResourceServerInfo: (_ctx: unknown, indicator: string) => ({
+          scope: indicator === resource ? 'execute' : '',
+          audience: indicator,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 3600,
+        }),
       },
     },
     scopes: ['openid', 'offline_access', 'execute'],
@@ -104,7 +109,11 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
       }
       const jar = new Map<string, string>();
       const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
-        const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        const res = await fetch(url, {
+          ...init,
+          redirect: 'manual',
+          headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
         for (const cookie of res.headers.getSetCookie()) {
           const pair = cookie.split(';')[0] ?? '';
           const at = pair.indexOf('=');

@@ -50,12 +50,7 @@ export interface TestServer {
  * The real server on 127.0.0.1:0 with a recording logger; reverse steps default to 5 ms and
  * the NWS retry pause to 0. `adjust` edits the loaded config before the server starts.
  */
-export async function startTestServer(
-  env: Env = {},
-  flags: ServerFlags = {},
-  deps: ServerDeps = {},
-  adjust: (config: ServerConfig) => void = () => {},
-): Promise<TestServer> {
+export async function startTestServer(env: Env = {}, flags: ServerFlags = {}, deps: ServerDeps = {}, adjust: (config: ServerConfig) => void = () => {}): Promise<TestServer> {
   const config = loadServerConfig({ REVERSE_STEP_MS: '5', ...env }, { port: 0, ...flags });
   config.nws.retryDelayMs = 0;
   adjust(config);

@@ -64,11 +64,7 @@ const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 export async function startTerminal(options: TerminalOptions): Promise<TerminalSession> {
   const socket = `warden-test-${randomUUID().slice(0, 8)}`;
   const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { env: options.env, cwd: options.cwd });
-  await tmux(
-    'new-session', '-d', '-s', 'main',
-    '-x', String(options.width ?? 100), '-y', String(options.height ?? 34),
-    options.command.map(quote).join(' '),
-  );
+  await tmux('new-session', '-d', '-s', 'main', '-x', String(options.width ?? 100), '-y', String(options.height ?? 34), options.command.map(quote).join(' '));
   await tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
   const recording = join(mkdtempSync(join(tmpdir(), 'warden-tmux-')), 'output');
   await tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${quote(recording)}`);

@@ -85,9 +85,7 @@ export async function startTokenMinter(options: { https?: boolean } = {}): Promi
     }
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }));
   };
-  const server: Server = options.https
-    ? createHttpsServer({ cert: readFileSync(TEST_CA_FILE), key: readFileSync(TEST_KEY_FILE) }, serveKeys)
-    : createHttpServer(serveKeys);
+  const server: Server = options.https ? createHttpsServer({ cert: readFileSync(TEST_CA_FILE), key: readFileSync(TEST_KEY_FILE) }, serveKeys) : createHttpServer(serveKeys);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const authorityHost = `${options.https ? 'https' : 'http'}://${options.https ? 'localhost' : '127.0.0.1'}:${port}`;
@@ -143,9 +141,7 @@ export async function startTokenMinter(options: { https?: boolean } = {}): Promi
     async mint(overrides, mintOptions = {}) {
       const key = mintOptions.key ?? current();
       const kid = mintOptions.kid === undefined ? key.kid : mintOptions.kid;
-      return new SignJWT(claims(overrides))
-        .setProtectedHeader({ alg: key.alg, typ: 'JWT', ...(kid !== null && { kid }), ...mintOptions.header })
-        .sign(key.privateKey);
+      return new SignJWT(claims(overrides)).setProtectedHeader({ alg: key.alg, typ: 'JWT', ...(kid !== null && { kid }), ...mintOptions.header }).sign(key.privateKey);
     },
     newKey: createSigningKey,
     async rotate(alg) {

@@ -229,11 +229,7 @@ describe('the agent with the real MSAL sign-in against the embedded identity pro
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'warden-agent-idp-'));
     idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0, now });
-    mcp = await startTestServer(
-      { ...devIdpServerEnv(idp, idp.apiAudience), REVERSE_STEP_MS: '20' },
-      {},
-      { now },
-    );
+    mcp = await startTestServer({ ...devIdpServerEnv(idp, idp.apiAudience), REVERSE_STEP_MS: '20' }, {}, { now });
   });
   afterAll(async () => {
     await engine?.close();

@@ -79,7 +79,12 @@ describe('Claude (through the real SDK against a local Messages API) drives the 
         { id: 'toolu_a', name: 'reverse', input: { text: 'alpha' } },
         { id: 'toolu_b', name: 'reverse', input: { text: 'bravo' } },
       ]),
-      (request) => text(toolResults(request).map((r) => String(r.content)).join(' '))(request),
+      (request) =>
+        text(
+          toolResults(request)
+            .map((r) => String(r.content))
+            .join(' '),
+        )(request),
     );
     const progressLog: string[] = [];
     let bothRunning = false;

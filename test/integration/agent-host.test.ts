@@ -32,7 +32,8 @@ async function hangingServer(): Promise<{ url: string; close(): Promise<void> }>
   };
 }
 
-const http = (name: string, url: string, extra: Partial<ServerConfig> = {}): ServerConfig => ({ name, source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, ...extra }) as ServerConfig;
+const http = (name: string, url: string, extra: Partial<ServerConfig> = {}): ServerConfig =>
+  ({ name, source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, ...extra }) as ServerConfig;
 
 describe('several MCP servers at once (Warden over HTTP, server-everything over stdio, a v1 session server, one down, one hanging)', () => {
   let warden: TestServer;
@@ -54,7 +55,15 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     config.servers = [
       http('warden', warden.server.url),
       // Only what its filter lets through is offered (and counted).
-      { name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {}, tools: { include: ['echo', 'get-*'] } },
+      {
+        name: 'everything',
+        source: { kind: 'flag', file: 'test.json' },
+        type: 'stdio',
+        command: process.execPath,
+        args: [EVERYTHING, 'stdio'],
+        env: {},
+        tools: { include: ['echo', 'get-*'] },
+      },
       http('notes', notes.url),
       http('down', downUrl),
       http('hung', hanging.url, { timeoutMs: 60_000 }),
@@ -101,7 +110,12 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
         { id: 'toolu_w', name: 'warden__reverse', input: { text: 'hello' } },
         { id: 'toolu_e', name: 'everything__echo', input: { message: 'hi there' } },
       ]),
-      (request) => text(`Got: ${toolResults(request).map((r) => String(r.content)).join(' | ')}`)(request),
+      (request) =>
+        text(
+          `Got: ${toolResults(request)
+            .map((r) => String(r.content))
+            .join(' | ')}`,
+        )(request),
     );
     const started = Date.now();
     const result = await engine.runTurn('reverse hello and echo hi there');
@@ -136,7 +150,13 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     );
     const result = await engine.runTurn('find my food notes');
     expect(result.stopReason).toBe('end_turn');
-    expect(engine.registry.get('toolu_n')).toMatchObject({ server: 'notes', tool: 'notes.find', args: { tag: 'food' }, status: 'done', result: '1 note with tag food: "Groceries"' });
+    expect(engine.registry.get('toolu_n')).toMatchObject({
+      server: 'notes',
+      tool: 'notes.find',
+      args: { tag: 'food' },
+      status: 'done',
+      result: '1 note with tag food: "Groceries"',
+    });
     const one = engine.registry.get('toolu_s1')?.result;
     expect(one).toMatch(/^session [0-9a-f-]{36}$/);
     expect(engine.registry.get('toolu_s2')?.result).toBe(one);
@@ -159,7 +179,14 @@ describe('stdio servers that crash: reported with their reason, reconnected with
   beforeAll(async () => {
     claude = await startFakeAnthropic();
     const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
-    const stdio = (name: string, script: string): ServerConfig => ({ name, source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [join(FIXTURES, script)], env: {} });
+    const stdio = (name: string, script: string): ServerConfig => ({
+      name,
+      source: { kind: 'flag', file: 'test.json' },
+      type: 'stdio',
+      command: process.execPath,
+      args: [join(FIXTURES, script)],
+      env: {},
+    });
     config.servers = [stdio('env', 'env-server.mjs'), stdio('crash', 'crash-server.mjs')];
     engine = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-host-logs-')) });
   });
@@ -190,7 +217,11 @@ describe('stdio servers that crash: reported with their reason, reconnected with
     void engine.start();
     const s = await waitFor((x) => x.env?.connection.state === 'connected' && x.crash?.connection.state === 'failed' && /exited/.test(x.crash.lastError ?? ''));
     const crash = s.crash!.connection;
-    expect(crash).toMatchObject({ state: 'failed', error: expect.stringMatching(/^exited with code 3: fatal: missing API key \(log: .*crash\.log\)$/), retryAt: expect.any(Number) });
+    expect(crash).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/^exited with code 3: fatal: missing API key \(log: .*crash\.log\)$/),
+      retryAt: expect.any(Number),
+    });
     // Its retries go on with back-off: the next attempt comes, and fails the same way.
     await waitFor((x) => x.crash?.connection.state === 'connecting' && x.crash.connection.attempt >= 2);
   });

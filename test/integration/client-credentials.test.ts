@@ -58,7 +58,9 @@ async function runPrint(auth: Record<string, unknown>, env: Record<string, strin
   mkdirSync(join(home, '.config', 'warden'), { recursive: true });
   const file = join(home, 'servers.json');
   writeFileSync(file, JSON.stringify({ mcpServers: { warden: { url: server.server.url, auth } } }));
-  const cli = startCli(['-p', '-q', 'reverse hello ci', '--mcp-config', file, '--allowed-tools', 'warden__reverse'], { env: { HOME: home, WARDEN_DEV_CA_FILE: idp.caFile, ...env } });
+  const cli = startCli(['-p', '-q', 'reverse hello ci', '--mcp-config', file, '--allowed-tools', 'warden__reverse'], {
+    env: { HOME: home, WARDEN_DEV_CA_FILE: idp.caFile, ...env },
+  });
   const code = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }

@@ -42,7 +42,14 @@ describe('insufficient_scope with a scope: one consent, in the next sign-in', ()
   });
 
   it('the call needing admin fails with the scope named; the next sign-in asks for it and the call runs', async () => {
-    const env = { ENTRA_CLIENT_ID: idp.clientId, ENTRA_AUTHORITY_HOST: idp.authorityHost, ENTRA_TENANT_ID: idp.tenantId, ENTRA_API_SCOPE: idp.apiScope, WARDEN_DEV_CA_FILE: idp.caFile, WARDEN_TOKEN_CACHE: join(root, 'agent', 'token_cache.json') };
+    const env = {
+      ENTRA_CLIENT_ID: idp.clientId,
+      ENTRA_AUTHORITY_HOST: idp.authorityHost,
+      ENTRA_TENANT_ID: idp.tenantId,
+      ENTRA_API_SCOPE: idp.apiScope,
+      WARDEN_DEV_CA_FILE: idp.caFile,
+      WARDEN_TOKEN_CACHE: join(root, 'agent', 'token_cache.json'),
+    };
     const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { createAuthenticator: loginAuthenticatorFactory(env) });
     engine = e;
     await e.start();

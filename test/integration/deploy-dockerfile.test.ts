@@ -9,7 +9,10 @@ import { API_APP_ID, TENANT_ID } from '../helpers/token-minter.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
-const dockerignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const dockerignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 const runtime = stages.at(-1) as Stage;
 const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
 const lastArgs = (stage: Stage, keyword: string) => all(stage, keyword).at(-1)?.args ?? '';
@@ -81,7 +84,9 @@ describe('Dockerfile (checked statically; Docker need not be installed)', () => 
     expect(existsSync(join(ROOT, 'agent/cli.ts'))).toBe(true);
     // `npm test` builds first, so the compiled file is here exactly as the build stage makes it.
     expect(existsSync(join(ROOT, 'dist/agent/cli.js'))).toBe(true);
-    const fromBuild = all(runtime, 'COPY').filter((c) => c.flags.from === 'build').map((c) => copyPaths(c).dest);
+    const fromBuild = all(runtime, 'COPY')
+      .filter((c) => c.flags.from === 'build')
+      .map((c) => copyPaths(c).dest);
     expect(fromBuild).toContain('dist/agent');
     // Everything the server imports at runtime is compiled into dist/ directories the runtime copies.
     expect(fromBuild).toEqual(expect.arrayContaining(['dist/mcp-server', 'dist/auth', 'dist/config']));
@@ -91,7 +96,11 @@ describe('Dockerfile (checked statically; Docker need not be installed)', () => 
     expect(command).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
     expect(command).not.toContain('--no-auth');
     const port = lastArgs(runtime, 'EXPOSE');
-    expect(all(runtime, 'ENV').map((e) => e.args).join(' ')).toContain(`MCP_PORT=${port}`);
+    expect(
+      all(runtime, 'ENV')
+        .map((e) => e.args)
+        .join(' '),
+    ).toContain(`MCP_PORT=${port}`);
     expect(lastArgs(runtime, 'HEALTHCHECK')).toMatch(/CMD .*\/healthz/);
     // The command is a configuration the server accepts once the Entra variables are set.
     const config = loadServerConfig({ ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, MCP_PORT: port }, { host: '0.0.0.0' });

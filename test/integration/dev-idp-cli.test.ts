@@ -34,11 +34,15 @@ describe('warden dev-idp (the compiled CLI)', () => {
       const discovery = await request(`${authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration`, { dispatcher });
       expect(((await discovery.body.json()) as { issuer: string }).issuer).toBe(`${authorityHost}/${tenantId}/v2.0`);
 
-      const code = JSON.parse((await post(`/${tenantId}/oauth2/v2.0/devicecode`, { client_id: clientId as string, scope: `${apiScope} openid profile offline_access` })).text) as Record<string, string>;
+      const code = JSON.parse(
+        (await post(`/${tenantId}/oauth2/v2.0/devicecode`, { client_id: clientId as string, scope: `${apiScope} openid profile offline_access` })).text,
+      ) as Record<string, string>;
       await cli.waitFor(new RegExp(`user code ${code.user_code}`), 'stderr');
       // What `curl --cacert … -d user_code=… https://localhost:PORT/devicelogin` sends.
       expect((await post('/devicelogin', { user_code: code.user_code as string })).status).toBe(200);
-      const tokens = JSON.parse((await post(`/${tenantId}/oauth2/v2.0/token`, { client_id: clientId as string, grant_type: 'device_code', device_code: code.device_code as string })).text) as Record<string, unknown>;
+      const tokens = JSON.parse(
+        (await post(`/${tenantId}/oauth2/v2.0/token`, { client_id: clientId as string, grant_type: 'device_code', device_code: code.device_code as string })).text,
+      ) as Record<string, unknown>;
       expect(tokens.expires_in).toBe(120);
       // The printed ENTRA_API_AUDIENCE is what the token says, so a server configured from it accepts the token.
       expect(decodeJwt(String(tokens.access_token)).aud).toBe(audience);

@@ -138,7 +138,10 @@ describe('dev identity provider: discovery and keys', () => {
 
   it('prints as ENTRA_API_AUDIENCE the aud its access tokens carry (a server comparing aud exactly accepts them)', async () => {
     const t = await start();
-    const printed = t.idp.envLines().find((line) => line.startsWith('ENTRA_API_AUDIENCE='))?.slice('ENTRA_API_AUDIENCE='.length);
+    const printed = t.idp
+      .envLines()
+      .find((line) => line.startsWith('ENTRA_API_AUDIENCE='))
+      ?.slice('ENTRA_API_AUDIENCE='.length);
     const tokens = await signIn(t);
     expect(decodeJwt(String(tokens.access_token)).aud).toBe(printed);
     expect(t.idp.apiScope.startsWith(`api://${printed}/`)).toBe(true);
@@ -149,7 +152,14 @@ describe('dev identity provider: discovery and keys', () => {
     const t = await start({ ...ids, apiScopeName: 'tools.call', user: { name: 'Ada Lovelace', username: 'ada@example.test' } });
     expect(t.idp).toMatchObject({ tenantId: ids.tenantId, clientId: ids.clientId, apiAudience: `api://${ids.apiAudience}`, apiScope: `api://${ids.apiAudience}/tools.call` });
     const tokens = await signIn(t);
-    expect(decodeJwt(String(tokens.access_token))).toMatchObject({ aud: ids.apiAudience, scp: 'tools.call', tid: ids.tenantId, azp: ids.clientId, name: 'Ada Lovelace', preferred_username: 'ada@example.test' });
+    expect(decodeJwt(String(tokens.access_token))).toMatchObject({
+      aud: ids.apiAudience,
+      scp: 'tools.call',
+      tid: ids.tenantId,
+      azp: ids.clientId,
+      name: 'Ada Lovelace',
+      preferred_username: 'ada@example.test',
+    });
   });
 
   it('refuses another tenant and unknown paths with OAuth-style JSON', async () => {
@@ -538,7 +548,7 @@ describe('dev identity provider: data directory', () => {
 });
 
 describe('dev identity provider: ports', () => {
-  it('falls back to a free port when last run\'s port is taken, and refuses a taken explicit port', async () => {
+  it("falls back to a free port when last run's port is taken, and refuses a taken explicit port", async () => {
     const first = await start({ port: undefined });
     const port = Number(new URL(first.idp.authorityHost).port);
     await first.idp.close();

@@ -13,7 +13,13 @@ import { CLI_PATH } from '../helpers/cli-process.js';
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PAGES = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const SUBCOMMANDS = ['demo', 'login', 'logout', 'status', 'mcp', 'serve', 'dev-idp'];
 
 interface DocCommand {

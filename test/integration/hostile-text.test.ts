@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
-import {
-  dirty,
-  FORGED_LINE,
-  HOSTILE_ERROR,
-  HOSTILE_TOOL_NAME,
-  hostileResult,
-  startHostileServer,
-  TERMINAL_CONTROL,
-  type HostileServer,
-} from '../helpers/hostile-server.js';
+import { dirty, FORGED_LINE, HOSTILE_ERROR, HOSTILE_TOOL_NAME, hostileResult, startHostileServer, TERMINAL_CONTROL, type HostileServer } from '../helpers/hostile-server.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 // Issue 11, items 2 and 3: a server's text reaches the terminal only terminal-safe, one line where a line is meant.

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  API_APP_ID,
-  CLIENT_APP_ID,
-  hmacWithPublicKey,
-  signRs256Raw,
-  startTokenMinter,
-  TENANT_ID,
-  unsignedToken,
-  type TokenMinter,
-} from '../helpers/token-minter.js';
+import { API_APP_ID, CLIENT_APP_ID, hmacWithPublicKey, signRs256Raw, startTokenMinter, TENANT_ID, unsignedToken, type TokenMinter } from '../helpers/token-minter.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 interface Answer {
@@ -60,8 +51,21 @@ const attacks: Case[] = [
     error: 'invalid_request',
     description: /more than one/,
   },
-  { name: 'token in the query string', authorization: async () => undefined, query: async (m) => `access_token=${await m.mint()}`, status: 400, error: 'invalid_request', description: /query string/ },
-  { name: 'token in the query string and the header', authorization: async (m) => bearer(await m.mint()), query: async (m) => `access_token=${await m.mint()}`, status: 400, error: 'invalid_request' },
+  {
+    name: 'token in the query string',
+    authorization: async () => undefined,
+    query: async (m) => `access_token=${await m.mint()}`,
+    status: 400,
+    error: 'invalid_request',
+    description: /query string/,
+  },
+  {
+    name: 'token in the query string and the header',
+    authorization: async (m) => bearer(await m.mint()),
+    query: async (m) => `access_token=${await m.mint()}`,
+    status: 400,
+    error: 'invalid_request',
+  },
   { name: 'alg: none', authorization: async (m) => bearer(unsignedToken(m.claims())), status: 401, error: 'invalid_token', description: /algorithm not allowed/ },
   {
     name: 'HS256 signed with the public key (key confusion)',
@@ -109,7 +113,13 @@ const attacks: Case[] = [
     error: 'invalid_token',
     description: /unsupported/,
   },
-  { name: 'expired', authorization: async (m) => bearer(await m.mint({ exp: now() - 600, iat: now() - 4000, nbf: now() - 4000 })), status: 401, error: 'invalid_token', description: /expired/ },
+  {
+    name: 'expired',
+    authorization: async (m) => bearer(await m.mint({ exp: now() - 600, iat: now() - 4000, nbf: now() - 4000 })),
+    status: 401,
+    error: 'invalid_token',
+    description: /expired/,
+  },
   { name: 'no exp claim', authorization: async (m) => bearer(await m.mint({ exp: undefined })), status: 401, error: 'invalid_token', description: /no expiry/ },
   { name: 'exp as a string', authorization: async (m) => bearer(await m.mint({ exp: String(now() + 3600) })), status: 401, error: 'invalid_token', description: /expiry invalid/ },
   { name: 'nbf in the future', authorization: async (m) => bearer(await m.mint({ nbf: now() + 600 })), status: 401, error: 'invalid_token', description: /not yet valid/ },
@@ -122,16 +132,40 @@ const attacks: Case[] = [
     description: /issuer/,
   },
   { name: 'wrong audience', authorization: async (m) => bearer(await m.mint({ aud: 'api://some-other-api' })), status: 401, error: 'invalid_token', description: /audience/ },
-  { name: 'an ID token (aud = the client app)', authorization: async (m) => bearer(await m.mint({ aud: CLIENT_APP_ID })), status: 401, error: 'invalid_token', description: /audience/ },
-  { name: 'wrong tenant (tid)', authorization: async (m) => bearer(await m.mint({ tid: '00000000-0000-0000-0000-000000000000' })), status: 401, error: 'invalid_token', description: /tenant/ },
+  {
+    name: 'an ID token (aud = the client app)',
+    authorization: async (m) => bearer(await m.mint({ aud: CLIENT_APP_ID })),
+    status: 401,
+    error: 'invalid_token',
+    description: /audience/,
+  },
+  {
+    name: 'wrong tenant (tid)',
+    authorization: async (m) => bearer(await m.mint({ tid: '00000000-0000-0000-0000-000000000000' })),
+    status: 401,
+    error: 'invalid_token',
+    description: /tenant/,
+  },
   { name: 'no tid', authorization: async (m) => bearer(await m.mint({ tid: undefined })), status: 401, error: 'invalid_token', description: /no tenant/ },
-  { name: 'client not in the allowlist', authorization: async (m) => bearer(await m.mint({ azp: 'c0ffee00-0000-0000-0000-000000000000' })), status: 401, error: 'invalid_token', description: /client/ },
+  {
+    name: 'client not in the allowlist',
+    authorization: async (m) => bearer(await m.mint({ azp: 'c0ffee00-0000-0000-0000-000000000000' })),
+    status: 401,
+    error: 'invalid_token',
+    description: /client/,
+  },
   { name: 'missing scope', authorization: async (m) => bearer(await m.mint({ scp: 'openid profile' })), status: 403, error: 'insufficient_scope', description: /execute/ },
-  { name: 'scope only in an unrelated claim', authorization: async (m) => bearer(await m.mint({ scp: undefined, scope: 'execute' })), status: 403, error: 'insufficient_scope', description: /execute/ },
+  {
+    name: 'scope only in an unrelated claim',
+    authorization: async (m) => bearer(await m.mint({ scp: undefined, scope: 'execute' })),
+    status: 403,
+    error: 'insufficient_scope',
+    description: /execute/,
+  },
   { name: 'scope as a substring of another', authorization: async (m) => bearer(await m.mint({ scp: 'execute.all' })), status: 403, error: 'insufficient_scope' },
   {
     name: 'stripped signature',
-    authorization: async (m) => bearer((await m.mint()).split('.').slice(0, 2).join('.') + '.'),
+    authorization: async (m) => bearer(`${(await m.mint()).split('.').slice(0, 2).join('.')}.`),
     status: 401,
     error: 'invalid_token',
     description: /invalid signature/,
@@ -150,13 +184,23 @@ const attacks: Case[] = [
   { name: 'bad base64 (not b64token characters)', authorization: async () => 'Bearer abc!.def?.ghi', status: 400, error: 'invalid_request' },
   { name: 'base64 segments that are not JSON', authorization: async () => 'Bearer abc.def.ghi', status: 401, error: 'invalid_token', description: /malformed/ },
   { name: 'not a JWT at all', authorization: async () => 'Bearer opaque-token-value', status: 401, error: 'invalid_token', description: /malformed/ },
-  { name: 'oversize token (10 KB)', authorization: async (m) => bearer(await m.mint({ padding: 'x'.repeat(10_000) })), status: 401, error: 'invalid_token', description: /too large/ },
+  {
+    name: 'oversize token (10 KB)',
+    authorization: async (m) => bearer(await m.mint({ padding: 'x'.repeat(10_000) })),
+    status: 401,
+    error: 'invalid_token',
+    description: /too large/,
+  },
 ];
 
 const accepted: { name: string; authorization: (m: TokenMinter) => Promise<string> }[] = [
   { name: 'a valid v2 token', authorization: async (m) => bearer(await m.mint()) },
   { name: 'scheme in lower case', authorization: async (m) => `bearer ${await m.mint()}` },
-  { name: 'a v1 token (sts.windows.net issuer, api:// audience, appid)', authorization: async (m) => bearer(await m.mint({ iss: `https://sts.windows.net/${TENANT_ID}/`, aud: `api://${API_APP_ID}`, azp: undefined, appid: CLIENT_APP_ID, ver: '1.0' })) },
+  {
+    name: 'a v1 token (sts.windows.net issuer, api:// audience, appid)',
+    authorization: async (m) =>
+      bearer(await m.mint({ iss: `https://sts.windows.net/${TENANT_ID}/`, aud: `api://${API_APP_ID}`, azp: undefined, appid: CLIENT_APP_ID, ver: '1.0' })),
+  },
   { name: 'an app token with the role instead of scp', authorization: async (m) => bearer(await m.mint({ scp: undefined, roles: ['execute'] })) },
   { name: 'expired 30 s ago (within the 60 s clock skew)', authorization: async (m) => bearer(await m.mint({ exp: now() - 30 })) },
 ];

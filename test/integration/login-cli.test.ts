@@ -87,7 +87,9 @@ describe('warden login / status / logout against the dev identity provider', () 
     expect(cli.stderr()).toContain(`Code:  ${userCode}`);
     expect(cli.stderr()).toMatch(/Waiting for approval… \(Ctrl-C to cancel\)/);
     expect(cli.stdout()).toMatch(
-      new RegExp(`^Signed in as dev@warden\\.example \\(Dev User, tenant ${idp.tenantId}\\), scopes ${idp.apiScope.replace(/[/.]/g, '\\$&')}, token valid until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d \\(in (59 min|1 h)\\)\\n$`),
+      new RegExp(
+        `^Signed in as dev@warden\\.example \\(Dev User, tenant ${idp.tenantId}\\), scopes ${idp.apiScope.replace(/[/.]/g, '\\$&')}, token valid until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d \\(in (59 min|1 h)\\)\\n$`,
+      ),
     );
     secrets.push(...cachedSecrets(env.WARDEN_TOKEN_CACHE as string));
     expect(secrets.length).toBeGreaterThanOrEqual(3);
@@ -176,7 +178,9 @@ describe('warden login / status / logout against the dev identity provider', () 
 
     const unreachable = await run(['login'], { ENTRA_API_SCOPE: undefined, MCP_SERVER_URL: `http://127.0.0.1:${closedPort}/mcp` });
     expect(unreachable.code).toBe(2);
-    expect(unreachable.stderr).toMatch(/^warden: ENTRA_API_SCOPE is not set and http:\/\/127\.0\.0\.1:\d+\/mcp did not say which scope to request \([^\n]+\); set ENTRA_API_SCOPE\n$/);
+    expect(unreachable.stderr).toMatch(
+      /^warden: ENTRA_API_SCOPE is not set and http:\/\/127\.0\.0\.1:\d+\/mcp did not say which scope to request \([^\n]+\); set ENTRA_API_SCOPE\n$/,
+    );
   });
 
   it('an unreachable identity provider is one clear line, exit 1', async () => {

@@ -168,9 +168,7 @@ describe('device-code sign-in against the dev identity provider (real MSAL)', ()
 
   it('reports a declined sign-in', async () => {
     const auth = createAuthenticator(configFor(idp));
-    const error = await auth
-      .signIn({ onDeviceCode: (p) => void idp.deny(p.userCode ?? '') })
-      .catch((e: unknown) => e);
+    const error = await auth.signIn({ onDeviceCode: (p) => void idp.deny(p.userCode ?? '') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SignInFailedError);
     expect((error as Error).message).toBe('sign-in was declined');
     expect(await auth.currentAccount()).toBeUndefined();
@@ -285,7 +283,9 @@ describe('short-lived tokens and an identity provider that goes away', () => {
     const host = new URL(shortIdp.authorityHost).host;
     await shortIdp.close();
 
-    const silent = await createAuthenticator(config).acquireTokenSilently().catch((e: unknown) => e);
+    const silent = await createAuthenticator(config)
+      .acquireTokenSilently()
+      .catch((e: unknown) => e);
     expect(silent).toBeInstanceOf(SignInFailedError);
     expect((silent as Error).message).toBe(`cannot reach the identity provider at ${host} (ECONNREFUSED)`);
 

@@ -51,7 +51,17 @@ beforeAll(async () => {
     JSON.stringify({
       mcpServers: {
         op: { url, auth: { kind: 'oauth' } },
-        app: { url: appServer.server.url, auth: { kind: 'client-credentials', clientId: APP, scope: idp.apiScope.replace(/\/[^/]+$/, '/.default'), tenantId: idp.tenantId, authorityHost: idp.authorityHost, certificateFile } },
+        app: {
+          url: appServer.server.url,
+          auth: {
+            kind: 'client-credentials',
+            clientId: APP,
+            scope: idp.apiScope.replace(/\/[^/]+$/, '/.default'),
+            tenantId: idp.tenantId,
+            authorityHost: idp.authorityHost,
+            certificateFile,
+          },
+        },
         static: { url: 'http://127.0.0.1:9/mcp', auth: { kind: 'bearer', tokenEnv: 'STATIC_TOKEN' } },
       },
     }),
@@ -125,7 +135,12 @@ describe('warden login/logout/status for configured servers', () => {
 
     const json = startCli(['status', '--json'], { env });
     await json.exited;
-    expect((JSON.parse(json.stdout()) as { servers: unknown[] }).servers).toContainEqual({ name: 'op', kind: 'oauth', signedIn: true, detail: expect.stringMatching(/^alice, token valid until/) as unknown });
+    expect((JSON.parse(json.stdout()) as { servers: unknown[] }).servers).toContainEqual({
+      name: 'op',
+      kind: 'oauth',
+      signedIn: true,
+      detail: expect.stringMatching(/^alice, token valid until/) as unknown,
+    });
 
     const logout = startCli(['logout', 'op'], { env });
     expect(await logout.exited).toBe(0);

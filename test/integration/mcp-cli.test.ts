@@ -70,7 +70,12 @@ describe('warden mcp', () => {
 
     const list = await warden(['mcp', 'list']);
     expect(list.code).toBe(0);
-    const rows = Object.fromEntries(list.stdout.trim().split('\n').map((line) => [line.split(/\s+/)[0], line]));
+    const rows = Object.fromEntries(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.split(/\s+/)[0], line]),
+    );
     expect(rows.envy).toMatch(/^envy\s+user\s+stdio\s+\S+\s+✓ connected · 2 tools$/);
     expect(rows.web).toMatch(/^web\s+project\s+http\s+http:\/\/127\.0\.0\.1:\d+\/mcp\?key=\*\*\*\s+✓ connected · 3 tools$/);
     expect(rows.down).toMatch(/^down\s+user\s+http\s+\S+\s+✗ cannot reach the MCP server at .*connection refused/);

@@ -93,7 +93,9 @@ describe('server-everything through the agent', () => {
     const request = await callOnce('get-tiny-image', {}, 'toolu_image');
     const [result] = toolResults(request);
     expect(result?.content).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'image', source: expect.objectContaining({ type: 'base64', media_type: 'image/png', data: expect.stringMatching(/^iVBOR/) }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'image', source: expect.objectContaining({ type: 'base64', media_type: 'image/png', data: expect.stringMatching(/^iVBOR/) }) }),
+      ]),
     );
     expect(engine.registry.get('toolu_image')?.result).toMatch(/\[image image\/png, \d+(\.\d)? (B|KB)\]/);
     expect(engine.registry.get('toolu_image')?.result).not.toMatch(/iVBOR/);
@@ -115,7 +117,12 @@ describe('server-everything through the agent', () => {
   it('asks the front end an elicitation question with its fields and sends the answer back', async () => {
     const request = await callOnce('trigger-elicitation-request', {}, 'toolu_elicit');
     // Attached to the call that was running on that server when it asked.
-    expect(elicited.at(-1)).toMatchObject({ server: 'everything', callId: 'toolu_elicit', message: expect.stringContaining('Please provide'), fields: expect.arrayContaining(['name', 'check', 'integer']) });
+    expect(elicited.at(-1)).toMatchObject({
+      server: 'everything',
+      callId: 'toolu_elicit',
+      message: expect.stringContaining('Please provide'),
+      fields: expect.arrayContaining(['name', 'check', 'integer']),
+    });
     expect(String(toolResults(request)[0]?.content)).toMatch(/Ada Lovelace/);
   });
 
@@ -168,7 +175,7 @@ describe('server questions wait on the asking call for the front end (the chat p
       check();
     });
 
-  it('an elicitation becomes the call\'s form question; the answer goes back to the server', async () => {
+  it("an elicitation becomes the call's form question; the answer goes back to the server", async () => {
     claude.enqueue(toolUse([{ id: 'toolu_form', name: 'everything__trigger-elicitation-request', input: {} }]), (r) => text(String(toolResults(r)[0]?.content))(r));
     const turn = engine.runTurn('ask me');
     const waiting = await questionOn('toolu_form');

@@ -78,11 +78,14 @@ async function gone(pid: number): Promise<boolean> {
 describe('stdio transport', () => {
   it('the child gets a safe base plus only its configured env; stderr goes to its log; close ends its process group', async () => {
     const ended = new Exits();
-    const transport = await createTransport({ ...stdio('envy', [fixture('env-server.mjs')], { MY_SETTING: 'on' }), cwd: logDir }, {
-      env: { PATH: process.env.PATH, HOME: '/home/someone', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-never', GITHUB_TOKEN: 'ghp-never' },
-      logDir,
-      onExit: ended.push,
-    });
+    const transport = await createTransport(
+      { ...stdio('envy', [fixture('env-server.mjs')], { MY_SETTING: 'on' }), cwd: logDir },
+      {
+        env: { PATH: process.env.PATH, HOME: '/home/someone', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'sk-ant-never', GITHUB_TOKEN: 'ghp-never' },
+        logDir,
+        onExit: ended.push,
+      },
+    );
     const client = await connect(transport);
     const envResult = await client.callTool({ name: 'env', arguments: {} });
     const childEnv = JSON.parse((envResult.content as { text: string }[])[0]!.text) as Record<string, string>;

@@ -10,7 +10,10 @@ describe('NWS client against a local NWS-shaped server', () => {
   const client = (overrides: Partial<NwsClientOptions> = {}) =>
     createNwsClient({ baseUrl: nws.url, userAgent: 'warden-test (test@example.com)', timeoutMs: 2000, retryDelayMs: 0, ...overrides });
   const failure = async (promise: Promise<unknown>): Promise<NwsError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(NwsError);
     return error as NwsError;
   };

@@ -73,7 +73,12 @@ describe('weather tools through MCP against a local NWS', () => {
     const slow = await call('get_forecast', { latitude: 40.7127, longitude: -74.006 });
     expect(slow.isError).toBe(true);
     expect(slow.text).toContain('did not answer within 300 ms');
-    expect(t.logger.events('nws failed').filter((r) => r.level === 'warn').map((r) => r.kind)).toEqual(['unavailable', 'timeout']);
+    expect(
+      t.logger
+        .events('nws failed')
+        .filter((r) => r.level === 'warn')
+        .map((r) => r.kind),
+    ).toEqual(['unavailable', 'timeout']);
   });
 
   it('reports malformed NWS data as a tool error', async () => {

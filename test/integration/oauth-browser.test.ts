@@ -76,7 +76,10 @@ describe(`a server whose authorization server has no device endpoint: browser si
     // 0600 store: the client registered for browser sign-ins, and a grant for this resource with a refresh token.
     const storePath = join(root, 'warden', 'oauth_tokens.json');
     expect(statSync(storePath).mode & 0o777).toBe(0o600);
-    const store = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { clients: Record<string, unknown>; grants: Record<string, { accessToken: string; refreshToken?: string }> };
+    const store = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as {
+      clients: Record<string, unknown>;
+      grants: Record<string, { accessToken: string; refreshToken?: string }>;
+    };
     expect(Object.keys(store.clients)).toEqual([browserClientKey(op.issuer)]);
     const grant = store.grants[`${op.issuer} ${url}`];
     expect(grant?.refreshToken).toBeTruthy();

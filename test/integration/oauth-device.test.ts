@@ -72,7 +72,10 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
     // The store: 0600, the registered client and the grant for this resource; its token is for this server (RFC 8707).
     const storePath = join(root, 'warden', 'oauth_tokens.json');
     expect(statSync(storePath).mode & 0o777).toBe(0o600);
-    const store = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { clients: Record<string, unknown>; grants: Record<string, { accessToken: string; refreshToken?: string }> };
+    const store = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as {
+      clients: Record<string, unknown>;
+      grants: Record<string, { accessToken: string; refreshToken?: string }>;
+    };
     expect(Object.keys(store.clients)).toEqual([op.issuer]);
     const grant = store.grants[`${op.issuer} ${url}`];
     expect(grant?.refreshToken).toBeTruthy();

@@ -62,7 +62,13 @@ describe('warden -p and tool permissions: no prompts, the model and the user are
     expect(transcript.answer).toBe('I could not reverse it: the user declined.');
     // The audit log has the decision and its source, and never the token-like argument.
     const last = auditLines().at(-1);
-    expect(last).toMatchObject({ server: 'warden', tool: 'reverse', decision: 'deny', source: 'not allowed without asking (server warden trust "ask")', args: { text: '[redacted]' } });
+    expect(last).toMatchObject({
+      server: 'warden',
+      tool: 'reverse',
+      decision: 'deny',
+      source: 'not allowed without asking (server warden trust "ask")',
+      args: { text: '[redacted]' },
+    });
     expect(readFileSync(join(home, '.config', 'warden', 'audit.log'), 'utf8')).not.toContain(JWT);
   });
 

@@ -54,7 +54,10 @@ describe("every command in the README's usage section, run as written", () => {
         const idp = startCli(args, { env, cwd });
         background.push(idp);
         await idp.waitFor(/^WARDEN_DEV_CA_FILE=.*$/m, 'stdout');
-        const lines = idp.stdout().split('\n').filter((l) => /^[A-Z_]+=/.test(l));
+        const lines = idp
+          .stdout()
+          .split('\n')
+          .filter((l) => /^[A-Z_]+=/.test(l));
         appendFileSync(envFile, `${lines.join('\n')}\n`);
         caFile = lines.find((l) => l.startsWith('WARDEN_DEV_CA_FILE='))!.split('=')[1]!;
       } else if (command === 'serve') {

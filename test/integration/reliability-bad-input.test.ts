@@ -31,8 +31,7 @@ function rawPost(url: string, body: string | Buffer[], headers: Record<string, s
   });
 }
 
-const rpcError = (answer: RawAnswer): { code?: number; message?: string } =>
-  (JSON.parse(answer.body) as { error?: { code?: number; message?: string } }).error ?? {};
+const rpcError = (answer: RawAnswer): { code?: number; message?: string } => (JSON.parse(answer.body) as { error?: { code?: number; message?: string } }).error ?? {};
 
 describe('bad input against an authenticated server: refused cleanly, and a normal call works after each', () => {
   let minter: TokenMinter;
@@ -63,11 +62,14 @@ describe('bad input against an authenticated server: refused cleanly, and a norm
     expect(rpcError(answer).code).toBe(-32700);
   });
 
-  it.each([['42'], ['null'], ['"tools/list"'], ['{}'], ['[]'], ['{"jsonrpc":"1.0","id":1,"method":"tools/list"}']])('%s (JSON, not JSON-RPC) → 400 invalid request', async (body) => {
-    const answer = await rawPost(t.server.url, body, headers);
-    expect(answer.status).toBe(400);
-    expect(rpcError(answer).code).toBe(-32600);
-  });
+  it.each([['42'], ['null'], ['"tools/list"'], ['{}'], ['[]'], ['{"jsonrpc":"1.0","id":1,"method":"tools/list"}']])(
+    '%s (JSON, not JSON-RPC) → 400 invalid request',
+    async (body) => {
+      const answer = await rawPost(t.server.url, body, headers);
+      expect(answer.status).toBe(400);
+      expect(rpcError(answer).code).toBe(-32600);
+    },
+  );
 
   it(`a batch of more than ${MAX_BATCH_MESSAGES} calls → 400 naming the limit; a small batch is served`, async () => {
     // Only 2025-03-26 allowed batches; later revisions refuse them outright.
@@ -97,7 +99,11 @@ describe('bad input against an authenticated server: refused cleanly, and a norm
 
   it('a body over 1 MiB sent chunked (no Content-Length) → 413, read no further', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'x');
-    const answer = await rawPost(t.server.url, Array.from({ length: 20 }, () => chunk), headers);
+    const answer = await rawPost(
+      t.server.url,
+      Array.from({ length: 20 }, () => chunk),
+      headers,
+    );
     expect(answer.status).toBe(413);
   });
 
@@ -132,17 +138,13 @@ describe('bad input against an authenticated server: refused cleanly, and a norm
     expect((longest.content as { text: string }[])[0]?.text?.startsWith('zy')).toBe(true);
   });
 
-  it.each([
-    ['null'],
-    ['http://localhost.evil.example'],
-    ['http://127.0.0.1.evil.example:8000'],
-    ['https://evil.example'],
-    ['not a url'],
-    ['file:///etc/passwd'],
-  ])('hostile Origin %s → 403', async (origin) => {
-    const answer = await rawPost(t.server.url, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', { ...headers, Origin: origin });
-    expect(answer.status).toBe(403);
-  });
+  it.each([['null'], ['http://localhost.evil.example'], ['http://127.0.0.1.evil.example:8000'], ['https://evil.example'], ['not a url'], ['file:///etc/passwd']])(
+    'hostile Origin %s → 403',
+    async (origin) => {
+      const answer = await rawPost(t.server.url, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', { ...headers, Origin: origin });
+      expect(answer.status).toBe(403);
+    },
+  );
 
   it('two Origin headers, one of them local → 403', async () => {
     const answer = await rawPost(t.server.url, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', { ...headers, Origin: ['https://evil.example', 'http://localhost'] });

@@ -30,11 +30,7 @@ describe('signing keys: rotation and identity-provider outages (server clock inj
   beforeEach(async () => {
     clock.now = Date.now();
     minter = await startTokenMinter();
-    t = await startTestServer(
-      { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, ENTRA_AUTHORITY_HOST: minter.authorityHost },
-      {},
-      { now: () => clock.now },
-    );
+    t = await startTestServer({ ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, ENTRA_AUTHORITY_HOST: minter.authorityHost }, {}, { now: () => clock.now });
   });
   afterEach(async () => {
     await t.server.close();

@@ -20,10 +20,7 @@ async function runClient(client: Client, index: number): Promise<CallOutcome[]> 
     const text = `client ${index} call ${call} ✓`;
     const progress: string[] = [];
     try {
-      const result = await client.callTool(
-        { name: 'reverse', arguments: { text } },
-        { onprogress: (p) => progress.push(`${p.progress}/${p.total ?? '?'}`) },
-      );
+      const result = await client.callTool({ name: 'reverse', arguments: { text } }, { onprogress: (p) => progress.push(`${p.progress}/${p.total ?? '?'}`) });
       const answer = (result.content as { text?: string }[])[0]?.text;
       const expected = [...text].reverse().join('');
       if (result.isError || answer !== expected) outcomes.push({ ok: false, problem: `wrong answer ${JSON.stringify(answer)}` });

@@ -20,7 +20,13 @@ describe('NWS failing under concurrent load: every call gets a tool error, the s
   };
   const burst = () => Promise.all(Array.from({ length: CONCURRENT }, (_, i) => weather(i)));
   /** NWS trouble is logged as a warning naming its kind. */
-  const warnedKinds = () => new Set(t.logger.events('nws failed').filter((r) => r.level === 'warn').map((r) => r.kind));
+  const warnedKinds = () =>
+    new Set(
+      t.logger
+        .events('nws failed')
+        .filter((r) => r.level === 'warn')
+        .map((r) => r.kind),
+    );
 
   /** After every fault no request has failed at the HTTP level, and the same server answers a healthy weather call and a reverse. */
   const expectHealthy = async (): Promise<void> => {

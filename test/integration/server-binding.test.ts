@@ -55,9 +55,11 @@ async function startFakeAuthority(): Promise<{ host: string; connections: () => 
   let connections = 0;
   const server = createHttpsServer({ cert: readFileSync(TEST_CA_FILE), key: readFileSync(TEST_CA_FILE.replace(/\.crt$/, '.key')) }, (req, res) => {
     const base = `https://${req.headers.host}/fake-tenant`;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ issuer: `${base}/v2.0`, token_endpoint: `${base}/oauth2/v2.0/token`, authorization_endpoint: `${base}/oauth2/v2.0/authorize`, jwks_uri: `${base}/keys` }),
-    );
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({ issuer: `${base}/v2.0`, token_endpoint: `${base}/oauth2/v2.0/token`, authorization_endpoint: `${base}/oauth2/v2.0/authorize`, jwks_uri: `${base}/keys` }),
+      );
   });
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -19,7 +19,10 @@ describe('warden serve (the compiled CLI)', () => {
       await cli.stop();
     }
     expect(await cli.exited).toBe(0);
-    const lines = cli.stderr().split('\n').filter((l) => l.startsWith('{'));
+    const lines = cli
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.map((l) => JSON.parse(l) as { event: string }).map((r) => r.event)).toContain('server stopped');
   });
 

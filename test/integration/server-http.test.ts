@@ -9,8 +9,7 @@ import { API_APP_ID, CLIENT_APP_ID, startTokenMinter, TENANT_ID, TEST_CA_FILE, t
 
 const LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 const jsonRpcHeaders = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-const callTool = (name: string, args: Record<string, unknown>) =>
-  JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } });
+const callTool = (name: string, args: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } });
 
 describe('the HTTP surface with Entra-style auth', () => {
   let minter: TokenMinter;
@@ -155,9 +154,7 @@ describe('public tools (AUTH_PUBLIC_TOOLS)', () => {
     expect((error as SdkHttpError).status).toBe(401);
     const res = await fetch(t.server.url, { method: 'POST', headers: jsonRpcHeaders, body: callTool('get_alerts', { state: 'CA' }) });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer scope="execute", resource_metadata="${t.server.origin}/.well-known/oauth-protected-resource/mcp"`,
-    );
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer scope="execute", resource_metadata="${t.server.origin}/.well-known/oauth-protected-resource/mcp"`);
   });
 
   it('still refuses a bad token sent to a public tool', async () => {
@@ -301,8 +298,7 @@ describe('key sources', () => {
     writeFileSync(pemFile, minter.current().publicPem);
     const t = await startTestServer({ AUTH_ISSUER: minter.issuer, AUTH_AUDIENCE: API_APP_ID, AUTH_PUBLIC_KEY_FILE: pemFile, AUTH_ALLOWED_CLIENT_IDS: CLIENT_APP_ID });
     try {
-      const ask = async (token: string) =>
-        (await fetch(t.server.url, { method: 'POST', headers: { ...jsonRpcHeaders, Authorization: `Bearer ${token}` }, body: LIST })).status;
+      const ask = async (token: string) => (await fetch(t.server.url, { method: 'POST', headers: { ...jsonRpcHeaders, Authorization: `Bearer ${token}` }, body: LIST })).status;
       expect(await ask(await minter.mint())).toBe(200);
       expect(await ask(await minter.mint({}, { key: await minter.newKey() }))).toBe(401);
       expect(minter.jwksRequests()).toBe(0);

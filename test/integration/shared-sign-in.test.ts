@@ -71,7 +71,13 @@ let adminProxy: Recorder;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-shared-'));
-  idp = await startDevIdp({ port: 0, dataDir: join(root, 'idp'), pollIntervalSeconds: 0, extraScopeNames: ['admin'], otherApis: [{ audience: `api://${FORECAST_API}`, scopeNames: ['forecast.read'] }] });
+  idp = await startDevIdp({
+    port: 0,
+    dataDir: join(root, 'idp'),
+    pollIntervalSeconds: 0,
+    extraScopeNames: ['admin'],
+    otherApis: [{ audience: `api://${FORECAST_API}`, scopeNames: ['forecast.read'] }],
+  });
   reverse = await startTestServer({ ...devIdpServerEnv(idp), REVERSE_STEP_MS: '0' });
   forecast = await startTestServer({ ...devIdpServerEnv(idp, FORECAST_API), AUTH_REQUIRED_SCOPES: 'forecast.read', REVERSE_STEP_MS: '0' });
   admin = await startTestServer({ ...devIdpServerEnv(idp), AUTH_REQUIRED_SCOPES: 'admin', REVERSE_STEP_MS: '0' });
@@ -90,11 +96,25 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const server = (name: string, url: string, scope: string): HttpServerConfig => ({ name, source: { kind: 'flag', file: 'servers.json' }, type: 'http', url, headers: {}, auth: { kind: 'entra', scope }, trust: 'all' });
+const server = (name: string, url: string, scope: string): HttpServerConfig => ({
+  name,
+  source: { kind: 'flag', file: 'servers.json' },
+  type: 'http',
+  url,
+  headers: {},
+  auth: { kind: 'entra', scope },
+  trust: 'all',
+});
 
 /** The chat's wiring: one sign-in service per server, knowing the others (chat.ts). */
 function engineFor(servers: HttpServerConfig[], cache: string): AgentEngine {
-  const env = { ENTRA_CLIENT_ID: idp.clientId, ENTRA_AUTHORITY_HOST: idp.authorityHost, ENTRA_TENANT_ID: idp.tenantId, WARDEN_DEV_CA_FILE: idp.caFile, WARDEN_TOKEN_CACHE: join(root, cache, 'token_cache.json') };
+  const env = {
+    ENTRA_CLIENT_ID: idp.clientId,
+    ENTRA_AUTHORITY_HOST: idp.authorityHost,
+    ENTRA_TENANT_ID: idp.tenantId,
+    WARDEN_DEV_CA_FILE: idp.caFile,
+    WARDEN_TOKEN_CACHE: join(root, cache, 'token_cache.json'),
+  };
   const config = loadAgentConfig({});
   config.servers = servers;
   const services = new Map(servers.map((s) => [s.name, serverSignInService(s, { env, servers })]));

@@ -30,7 +30,9 @@ describe('warden status: "reachable" means an MCP server answered', () => {
   });
 
   const status = async (url: string) => {
-    const cli = startCli(['status', '--json', '--server', url], { env: { HOME: home, ENTRA_TENANT_ID: 'common', ENTRA_CLIENT_ID: '00000000-0000-0000-0000-000000000001', ENTRA_API_SCOPE: 'api://x/execute' } });
+    const cli = startCli(['status', '--json', '--server', url], {
+      env: { HOME: home, ENTRA_TENANT_ID: 'common', ENTRA_CLIENT_ID: '00000000-0000-0000-0000-000000000001', ENTRA_API_SCOPE: 'api://x/execute' },
+    });
     await cli.exited;
     return JSON.parse(cli.stdout()) as { server: Record<string, unknown> };
   };

@@ -26,7 +26,13 @@ describe('the server demands an authentication context per tool (AUTH_TOOL_ACRS)
   let server: TestServer;
   beforeAll(async () => {
     minter = await startTokenMinter();
-    server = await startTestServer({ ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, ENTRA_AUTHORITY_HOST: minter.authorityHost, AUTH_TOOL_ACRS: 'reverse=c1', REVERSE_STEP_MS: '0' });
+    server = await startTestServer({
+      ENTRA_TENANT_ID: TENANT_ID,
+      ENTRA_API_AUDIENCE: API_APP_ID,
+      ENTRA_AUTHORITY_HOST: minter.authorityHost,
+      AUTH_TOOL_ACRS: 'reverse=c1',
+      REVERSE_STEP_MS: '0',
+    });
   });
   afterAll(async () => {
     await server?.server.close();

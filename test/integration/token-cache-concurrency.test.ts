@@ -117,7 +117,9 @@ describe('one token cache file, four processes writing at once', () => {
     const text = readFileSync(cachePath, 'utf8');
     expect(cacheProblem(text)).toBeUndefined();
     const cache = JSON.parse(text) as Record<string, Record<string, { username?: string; home_account_id: string }>>;
-    const usernames = Object.values(cache.Account ?? {}).map((a) => a.username).sort();
+    const usernames = Object.values(cache.Account ?? {})
+      .map((a) => a.username)
+      .sort();
     expect(usernames).toEqual(['user0@warden.example', 'user1@warden.example', 'user2@warden.example', 'user3@warden.example']);
     expect(Object.keys(cache.RefreshToken ?? {})).toHaveLength(PROCESSES);
     expect(statSync(cachePath).mode & 0o777).toBe(0o600);

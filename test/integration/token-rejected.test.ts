@@ -39,9 +39,7 @@ async function startRejectingServer(issuer: string, scope: string): Promise<Reje
     const bearer = /^bearer /i.test(req.headers.authorization ?? '');
     if (bearer) bearers++;
     req.resume();
-    const challenge = bearer
-      ? `Bearer error="invalid_token", error_description="${DESCRIPTION}", resource_metadata="${metadata}"`
-      : `Bearer resource_metadata="${metadata}"`;
+    const challenge = bearer ? `Bearer error="invalid_token", error_description="${DESCRIPTION}", resource_metadata="${metadata}"` : `Bearer resource_metadata="${metadata}"`;
     res.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,7 +92,9 @@ describe('a server that rejects every token (401 invalid_token)', () => {
     const lines = turn.stderr().split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^warden: the server at ${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} rejected the token just issued for it \\(invalid_token: The audience 'api://someone-else' is invalid x+…\\); signing in again will not help`),
+      new RegExp(
+        `^warden: the server at ${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} rejected the token just issued for it \\(invalid_token: The audience 'api://someone-else' is invalid x+…\\); signing in again will not help`,
+      ),
     );
     expect(lines[0]!.length).toBeLessThan(400);
     expect(turn.stderr()).not.toMatch(/not signed in/);

@@ -56,7 +56,11 @@ describe('many tools: tool search instead of every definition', () => {
     const assistant = second?.body.messages.at(-2);
     expect(assistant?.content).toEqual([
       expect.objectContaining({ type: 'server_tool_use', id: 'srvtoolu_1', name: 'tool_search_tool_bm25', input: { query: 'record 7' } }),
-      expect.objectContaining({ type: 'tool_search_tool_result', tool_use_id: 'srvtoolu_1', content: { type: 'tool_search_tool_search_result', tool_references: [{ type: 'tool_reference', tool_name: 'many__tool_7' }] } }),
+      expect.objectContaining({
+        type: 'tool_search_tool_result',
+        tool_use_id: 'srvtoolu_1',
+        content: { type: 'tool_search_tool_search_result', tool_references: [{ type: 'tool_reference', tool_name: 'many__tool_7' }] },
+      }),
       expect.objectContaining({ type: 'tool_use', id: 'toolu_7', name: 'many__tool_7' }),
     ]);
     expect(toolResults(second!)[0]).toMatchObject({ tool_use_id: 'toolu_7', content: 'tool_7 looked up r-7' });

@@ -9,8 +9,7 @@ import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../he
 describe('token verifier with a remote JWKS', () => {
   let minter: TokenMinter;
   let settings: VerifierSettings;
-  const verifier = (options: KeySourceOptions = {}, now?: () => number) =>
-    createTokenVerifier(settings, createKeySource(settings.keys, { ...options, ...(now && { now }) }), now);
+  const verifier = (options: KeySourceOptions = {}, now?: () => number) => createTokenVerifier(settings, createKeySource(settings.keys, { ...options, ...(now && { now }) }), now);
   const reason = (promise: Promise<unknown>) =>
     promise.then(
       () => 'accepted',

@@ -21,7 +21,13 @@ describe('bench statistics', () => {
   });
 
   it('fits a least-squares slope (e.g. bytes per call)', () => {
-    expect(slope([{ x: 100, y: 1000 }, { x: 200, y: 2000 }, { x: 300, y: 3000 }])).toBeCloseTo(10);
+    expect(
+      slope([
+        { x: 100, y: 1000 },
+        { x: 200, y: 2000 },
+        { x: 300, y: 3000 },
+      ]),
+    ).toBeCloseTo(10);
     expect(slope([{ x: 1, y: 5 }])).toBeNaN();
   });
 });

@@ -6,7 +6,15 @@ describe('Conversation (the history sent to the model)', () => {
     const c = new Conversation();
     c.addUser([{ type: 'text', text: 'first (cancelled before any answer)' }]);
     c.addUser([{ type: 'text', text: 'second' }]);
-    expect(c.all).toEqual([{ role: 'user', content: [{ type: 'text', text: 'first (cancelled before any answer)' }, { type: 'text', text: 'second' }] }]);
+    expect(c.all).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'first (cancelled before any answer)' },
+          { type: 'text', text: 'second' },
+        ],
+      },
+    ]);
     c.addAssistant([{ type: 'text', text: 'answer' }]);
     c.addUser([{ type: 'text', text: 'third' }]);
     expect(c.all.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);

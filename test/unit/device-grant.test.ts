@@ -48,13 +48,20 @@ describe('RFC 8628 device authorization grant', () => {
     const tokens = await pollDeviceToken(s.url, { clientId: 'c1', resource: 'https://mcp.example/mcp' }, authorization, { wait: async (ms) => void waits.push(ms) });
     expect(tokens).toMatchObject({ access_token: 'at', refresh_token: 'rt' });
     expect(waits).toEqual([2000, 2000, 7000, 7000]);
-    expect(s.forms.every((f) => f.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code' && f.get('device_code') === 'dc' && f.get('resource') === 'https://mcp.example/mcp')).toBe(true);
+    expect(
+      s.forms.every(
+        (f) => f.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code' && f.get('device_code') === 'dc' && f.get('resource') === 'https://mcp.example/mcp',
+      ),
+    ).toBe(true);
   });
 
   it('stops on access_denied and on expiry, with the reason', async () => {
     const s = await scriptedServer([{ status: 400, body: { error: 'access_denied' } }]);
     open = s.server;
-    await expect(pollDeviceToken(s.url, { clientId: 'c1' }, authorization, { wait: async () => undefined })).rejects.toMatchObject({ code: 'access_denied', message: 'sign-in was declined' });
+    await expect(pollDeviceToken(s.url, { clientId: 'c1' }, authorization, { wait: async () => undefined })).rejects.toMatchObject({
+      code: 'access_denied',
+      message: 'sign-in was declined',
+    });
     let clock = 0;
     const expired = pollDeviceToken(s.url, { clientId: 'c1' }, authorization, { now: () => clock, wait: async () => void (clock += 601_000) });
     await expect(expired).rejects.toBeInstanceOf(DeviceGrantError);

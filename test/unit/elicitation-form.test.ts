@@ -9,7 +9,13 @@ const schema = {
     age: { type: 'integer', minimum: 1, maximum: 120 },
     agree: { type: 'boolean', title: 'Agree' },
     colour: { type: 'string', enum: ['red', 'teal'], enumNames: ['Red', 'Teal'] },
-    hero: { type: 'string', oneOf: [{ const: 'h1', title: 'Superman' }, { const: 'h2', title: 'Batman' }] },
+    hero: {
+      type: 'string',
+      oneOf: [
+        { const: 'h1', title: 'Superman' },
+        { const: 'h2', title: 'Batman' },
+      ],
+    },
     tools: { type: 'array', minItems: 1, maxItems: 2, items: { enum: ['saw', 'drill', 'axe'] } },
   },
   required: ['name', 'agree'],

@@ -62,9 +62,7 @@ describe('writeFileAtomic / readPrivateFile', () => {
     symlinkSync(elsewhere, path);
     const error = await readPrivateFile(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PrivateFileError);
-    expect((error as PrivateFileError).message).toBe(
-      `refusing ${path}: it is a symbolic link; Warden keeps tokens only in a regular file (check WARDEN_TOKEN_CACHE)`,
-    );
+    expect((error as PrivateFileError).message).toBe(`refusing ${path}: it is a symbolic link; Warden keeps tokens only in a regular file (check WARDEN_TOKEN_CACHE)`);
     expect(mode(elsewhere)).toBe(0o644);
     expect(lstatSync(path).isSymbolicLink()).toBe(true);
   });
@@ -270,10 +268,11 @@ describe('FileTokenCache through MSAL', () => {
     await writeFileAtomic(cachePath, '[1,2]');
     expect(await make().currentAccount()).toBeUndefined();
     expect(warnings.map((w) => w.match(/\(([^)]*)\)/)?.[1])).toEqual(['empty file', 'not a JSON object']);
-    expect(readdirSync(join(root, 'cfg', 'warden')).filter((f) => f.includes('.corrupt-')).sort()).toEqual([
-      `token_cache.json.corrupt-${NOW}`,
-      `token_cache.json.corrupt-${NOW}-1`,
-    ]);
+    expect(
+      readdirSync(join(root, 'cfg', 'warden'))
+        .filter((f) => f.includes('.corrupt-'))
+        .sort(),
+    ).toEqual([`token_cache.json.corrupt-${NOW}`, `token_cache.json.corrupt-${NOW}-1`]);
   });
 
   it('re-reads the file under the lock before writing, so two processes never undo each other', async () => {

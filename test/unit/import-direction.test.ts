@@ -71,7 +71,8 @@ describe('import direction between the parts', () => {
     expect(targets('agent/ui/run')).toEqual(expect.arrayContaining(['agent/ui/App', 'agent/core/engine-types']));
     expect(targets('agent/core/engine').length).toBeGreaterThan(5);
     expect(targets('mcp-server/auth-gate')).toEqual(expect.arrayContaining(['auth/verify/bearer']));
-    const text = "import type { A } from './a.js';\nimport {\n  b,\n} from '../config/b.js';\nexport { z } from './z.js';\nimport './side.js';\nconst m = await import('./core/y.js');";
+    const text =
+      "import type { A } from './a.js';\nimport {\n  b,\n} from '../config/b.js';\nexport { z } from './z.js';\nimport './side.js';\nconst m = await import('./core/y.js');";
     expect(importsOf('agent/x.ts', text)).toEqual([
       { target: 'agent/a', typeOnly: true },
       { target: 'config/b', typeOnly: false },

@@ -18,9 +18,7 @@ const COLUMNS = 100;
 /** What unpatched Ink writes for these rows of cells (each styled character, or a number of blank cells). */
 function reference(row: readonly (string | number)[]): string {
   const cells = row.flatMap((part) =>
-    typeof part === 'number'
-      ? Array.from({ length: part }, () => ({ type: 'char' as const, value: ' ', fullWidth: false, styles: [] }))
-      : styledCharsFromTokens(tokenize(part)),
+    typeof part === 'number' ? Array.from({ length: part }, () => ({ type: 'char' as const, value: ' ', fullWidth: false, styles: [] })) : styledCharsFromTokens(tokenize(part)),
   );
   return styledCharsToString(cells).trimEnd();
 }
@@ -36,7 +34,21 @@ function random(seed: number): () => number {
   };
 }
 
-const CODES = ['\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[42m', '\u001B[49m', '\u001B[4m', '\u001B[24m', '\u001B[0m', '\u001B[38;5;208m', '\u001B[7m', '\u001B[27m'];
+const CODES = [
+  '\u001B[31m',
+  '\u001B[39m',
+  '\u001B[1m',
+  '\u001B[22m',
+  '\u001B[2m',
+  '\u001B[42m',
+  '\u001B[49m',
+  '\u001B[4m',
+  '\u001B[24m',
+  '\u001B[0m',
+  '\u001B[38;5;208m',
+  '\u001B[7m',
+  '\u001B[27m',
+];
 const TEXTS = ['reverse', ' ', '  ', '█', '░', '│', 'w000c01x', '0.3s', '✓', '40%'];
 
 /** A line of styled pieces, at most `width` cells wide (every text piece is one cell per character). */
@@ -66,7 +78,7 @@ describe('Ink frames with the output patch', () => {
     expect(readFileSync(join(INK_BUILD, 'output.js'), 'utf8')).toContain('Warden patch');
   });
 
-  it("bounds the caches that outlive a frame: what was used recently stays, the rest is forgotten", async () => {
+  it('bounds the caches that outlive a frame: what was used recently stays, the rest is forgotten', async () => {
     const { default: Cache } = (await import(pathToFileURL(join(INK_BUILD, 'bounded-cache.js')).href)) as { default: new (limit: number) => BoundedCache };
     const cache = new Cache(100);
     let statusComputed = 0;
@@ -81,7 +93,7 @@ describe('Ink frames with the output patch', () => {
     expect(statusComputed).toBe(1);
     expect(cache.get('frame 49 line 0')).toBe(0);
     expect(cache.get('frame 0 line 0')).toBeUndefined();
-    const held = (cache as unknown as { young: Map<string, unknown>; old: Map<string, unknown> });
+    const held = cache as unknown as { young: Map<string, unknown>; old: Map<string, unknown> };
     expect(held.young.size + held.old.size).toBeLessThanOrEqual(200);
   });
 

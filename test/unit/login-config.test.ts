@@ -35,7 +35,12 @@ describe('loadLoginConfig', () => {
       WARDEN_TOKEN_CACHE: '~/tokens/cache.json',
       WARDEN_DEV_CA_FILE: ca,
     });
-    expect(config).toMatchObject({ authorityHost: 'https://localhost:4433', authority: `https://localhost:4433/${TENANT}`, cachePath: join(homedir(), 'tokens', 'cache.json'), caFile: ca });
+    expect(config).toMatchObject({
+      authorityHost: 'https://localhost:4433',
+      authority: `https://localhost:4433/${TENANT}`,
+      cachePath: join(homedir(), 'tokens', 'cache.json'),
+      caFile: ca,
+    });
     expect(config.caPem).toContain('BEGIN CERTIFICATE');
   });
 
@@ -45,7 +50,9 @@ describe('loadLoginConfig', () => {
     expect(configError(() => loadLoginConfig({ ...base, ENTRA_AUTHORITY_HOST: 'http://localhost:4433' }))).toBe(
       'invalid ENTRA_AUTHORITY_HOST: expected an https URL (MSAL refuses http authorities)',
     );
-    expect(configError(() => loadLoginConfig({ ...base, ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com/tenant' }))).toMatch(/^invalid ENTRA_AUTHORITY_HOST: expected only scheme, host and port/);
+    expect(configError(() => loadLoginConfig({ ...base, ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com/tenant' }))).toMatch(
+      /^invalid ENTRA_AUTHORITY_HOST: expected only scheme, host and port/,
+    );
     expect(configError(() => loadLoginConfig({ ...base, ENTRA_API_SCOPE: 'a b' }))).toMatch(/^invalid ENTRA_API_SCOPE: expected one scope/);
     expect(configError(() => loadLoginConfig({ ...base, WARDEN_DEV_CA_FILE: join(dir, 'missing.pem') }))).toMatch(/^invalid WARDEN_DEV_CA_FILE: cannot read .* \(ENOENT\)$/);
     const notPem = join(dir, 'not.pem');
@@ -56,7 +63,10 @@ describe('loadLoginConfig', () => {
 
 describe('buildLoginConfig (values discovered through RFC 9728)', () => {
   it('splits a published authority and takes the rest from the environment', () => {
-    const config = buildLoginConfig({ authority: `https://login.microsoftonline.com/${TENANT}/v2.0`, apiScope: SCOPE }, { ENTRA_CLIENT_ID: CLIENT, ENTRA_TENANT_ID: 'organizations' });
+    const config = buildLoginConfig(
+      { authority: `https://login.microsoftonline.com/${TENANT}/v2.0`, apiScope: SCOPE },
+      { ENTRA_CLIENT_ID: CLIENT, ENTRA_TENANT_ID: 'organizations' },
+    );
     expect(config).toMatchObject({ authorityHost: 'https://login.microsoftonline.com', tenantId: TENANT, clientId: CLIENT, apiScope: SCOPE });
   });
 

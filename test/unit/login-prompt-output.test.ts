@@ -36,7 +36,11 @@ describe('warden login output from a hostile identity provider', () => {
 
   it('prints the signed-in account as one terminal-safe line', () => {
     const line = signedInLine(
-      { account: { username: dirty('mallory@evil.example'), name: `Mal\r${FORGED_LINE}`, tenantId: 'tid', homeAccountId: 'h' }, scopes: ['api://x/execute'], expiresOn: new Date(Date.now() + 3_600_000) } as unknown as Parameters<typeof signedInLine>[0],
+      {
+        account: { username: dirty('mallory@evil.example'), name: `Mal\r${FORGED_LINE}`, tenantId: 'tid', homeAccountId: 'h' },
+        scopes: ['api://x/execute'],
+        expiresOn: new Date(Date.now() + 3_600_000),
+      } as unknown as Parameters<typeof signedInLine>[0],
       Date.now(),
     );
     expect(line).not.toMatch(TERMINAL_CONTROL);

@@ -138,7 +138,9 @@ describe('loadServerConfigs', () => {
 
   it("a project file's stdio servers (and servers reading the environment) wait for approval; a change asks again", async () => {
     const store = join(home, 'trust.json');
-    const file = await writeProject({ mcpServers: { run: { command: 'node', args: ['x.js'] }, keyed: { url: 'http://h/mcp', headers: { K: '${KEY:-}' } }, plain: { url: 'http://p/mcp' } } });
+    const file = await writeProject({
+      mcpServers: { run: { command: 'node', args: ['x.js'] }, keyed: { url: 'http://h/mcp', headers: { K: '${KEY:-}' } }, plain: { url: 'http://p/mcp' } },
+    });
     const first = await load({ trustStorePath: store });
     expect(first.servers.map((s) => s.name)).toEqual(['plain']);
     expect(first.skipped.map((s) => s.name)).toEqual(['run', 'keyed']);
@@ -180,8 +182,6 @@ describe('redactServerText', () => {
       auth: { kind: 'bearer' as const, tokenEnv: 'TOKEN' },
     };
     const message = 'failed for http://bob:pw-s3cret@h.example/mcp?key=q-s3cret: sent Bearer hdr-s3cret, token tok-s3cret, user bob:pw-s3cret';
-    expect(redactServerText(message, config, { TOKEN: 'tok-s3cret' })).toBe(
-      'failed for http://h.example/mcp?key=***: sent ***, token ***, user bob:***',
-    );
+    expect(redactServerText(message, config, { TOKEN: 'tok-s3cret' })).toBe('failed for http://h.example/mcp?key=***: sent ***, token ***, user bob:***');
   });
 });

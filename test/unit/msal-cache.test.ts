@@ -11,7 +11,14 @@ const options: FixtureOptions = {
   expiresOn: NOW / 1000 + 3600,
 };
 const dev: FixtureAccount = { oid: 'aaaaaaaa-0000-0000-0000-000000000001', tenantId: TENANT, username: 'dev@warden.example', name: 'Dev User' };
-const query: CacheQuery = { clientId: options.clientId, environment: 'localhost:4433', microsoft: false, tenantId: TENANT, apiScope: 'api://00000000-de70-4000-8000-000000000003/execute', nowMs: NOW };
+const query: CacheQuery = {
+  clientId: options.clientId,
+  environment: 'localhost:4433',
+  microsoft: false,
+  tenantId: TENANT,
+  apiScope: 'api://00000000-de70-4000-8000-000000000003/execute',
+  nowMs: NOW,
+};
 
 describe('reading a valid access token straight from the MSAL cache file', () => {
   it('finds the one account and its token for this client, authority, tenant and scope', () => {

@@ -121,7 +121,12 @@ describe('Approver', () => {
     const id = start({ path: '/etc/passwd' });
     const asked = approver.approve(write, id, registry);
     registry.answer(id, { kind: 'approval', decision: 'deny', reason: 'not that file' });
-    expect(await asked).toMatchObject({ run: false, denied: 'user', reason: 'denied by you: not that file', result: 'The user declined this tool call. Their reason: not that file' });
+    expect(await asked).toMatchObject({
+      run: false,
+      denied: 'user',
+      reason: 'denied by you: not that file',
+      result: 'The user declined this tool call. Their reason: not that file',
+    });
     expect(audited).toEqual([{ server: 'files', tool: 'write_file', decision: 'deny', source: 'user: denied with a reason', args: { path: '/etc/passwd' } }]);
 
     const other = start();
@@ -190,7 +195,10 @@ describe('audit log', () => {
     log.record({ server: 'files', tool: 'write_file', decision: 'allow', source: '--yes', args: { token: 'secret-value' } });
     log.record({ server: 'files', tool: 'read_file', decision: 'deny', source: 'user: denied', args: {} });
     await log.flushed();
-    const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([
       { time: '2026-11-29T12:00:00.000Z', server: 'files', tool: 'write_file', decision: 'allow', source: '--yes', args: { token: '[redacted]' } },
       { time: '2026-11-29T12:00:00.000Z', server: 'files', tool: 'read_file', decision: 'deny', source: 'user: denied', args: {} },

@@ -13,7 +13,12 @@ const params = {
 
 describe('sampling on the chat model', () => {
   it('shows the server, the prompt as text (other content named) and the token limit', () => {
-    expect(samplingRequest('notes', params)).toEqual({ server: 'notes', prompt: 'user: Summarise: the sky is blue.\nuser: [image content]', systemPrompt: 'Be brief.', maxTokens: 30 });
+    expect(samplingRequest('notes', params)).toEqual({
+      server: 'notes',
+      prompt: 'user: Summarise: the sky is blue.\nuser: [image content]',
+      systemPrompt: 'Be brief.',
+      maxTokens: 30,
+    });
   });
 
   it('the demo model answers without an API key once allowed; refused, nothing runs', async () => {

@@ -68,9 +68,7 @@ describe('loadServerConfig', () => {
 
   it('refuses a tool that is both public and scoped, naming the tool and both variables', () => {
     const text = configError(() => loadServerConfig({ ...entra, AUTH_PUBLIC_TOOLS: 'reverse,get_alerts', AUTH_TOOL_SCOPES: 'get_alerts=weather.read' }));
-    expect(text).toBe(
-      'invalid AUTH_PUBLIC_TOOLS: get_alerts also has scopes in AUTH_TOOL_SCOPES; a public tool is called without a token, so remove it from one of the two',
-    );
+    expect(text).toBe('invalid AUTH_PUBLIC_TOOLS: get_alerts also has scopes in AUTH_TOOL_SCOPES; a public tool is called without a token, so remove it from one of the two');
   });
 
   it('lets flags override the environment', () => {

@@ -56,8 +56,6 @@ describe('NWS formatting', () => {
   });
 
   it('formats forecast periods without optional fields', () => {
-    expect(formatForecast(1, 2, { periods: [{ name: 'Tonight', temperature: null, shortForecast: 'Clear' }] })).toBe(
-      'Forecast for 1, 2:\n\nTonight: temperature n/a. Clear',
-    );
+    expect(formatForecast(1, 2, { periods: [{ name: 'Tonight', temperature: null, shortForecast: 'Clear' }] })).toBe('Forecast for 1, 2:\n\nTonight: temperature n/a. Clear');
   });
 });

@@ -16,7 +16,12 @@ class ScriptedAuthenticator implements Authenticator {
   ) {}
   private token(): AccessToken {
     this.issued++;
-    return { accessToken: `token-${this.issued}`, expiresOn: new Date(this.now() + this.lifetimeMs), scopes: ['api://a/execute'], account: { username: 'dev@warden.example', tenantId: 'tid', homeAccountId: 'home' } };
+    return {
+      accessToken: `token-${this.issued}`,
+      expiresOn: new Date(this.now() + this.lifetimeMs),
+      scopes: ['api://a/execute'],
+      account: { username: 'dev@warden.example', tenantId: 'tid', homeAccountId: 'home' },
+    };
   }
   async acquireTokenSilently(options: SilentOptions = {}): Promise<AccessToken> {
     this.silent.push(options);

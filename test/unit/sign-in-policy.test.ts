@@ -67,7 +67,14 @@ describe('decideSignIn', () => {
   });
 
   it('knows the Entra hosts of the public and national clouds, and nothing that merely resembles them', () => {
-    for (const host of ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn', 'sts.windows.net', 'login-us.microsoftonline.com']) {
+    for (const host of [
+      'login.microsoftonline.com',
+      'login.microsoftonline.us',
+      'login.chinacloudapi.cn',
+      'login.partner.microsoftonline.cn',
+      'sts.windows.net',
+      'login-us.microsoftonline.com',
+    ]) {
       expect(isEntraAuthorityHost(`https://${host}`)).toBe(true);
     }
     for (const host of ['login.microsoftonline.com.evil.example', 'evil-login.microsoftonline.com', 'login.microsoftonline.com:8443']) {

@@ -74,7 +74,10 @@ describe('tool names the Messages API accepts (property tests, seeded)', () => {
         expect(catalog.definitions.map((d) => d.name)).toEqual(names);
         // The same tools in any order get the same names.
         const again = buildToolCatalog(shuffle(input, rnd), { prefix });
-        expect(again.tools.map((t) => [t.server, t.tool, t.modelName]), context).toEqual(catalog.tools.map((t) => [t.server, t.tool, t.modelName]));
+        expect(
+          again.tools.map((t) => [t.server, t.tool, t.modelName]),
+          context,
+        ).toEqual(catalog.tools.map((t) => [t.server, t.tool, t.modelName]));
       }
     });
   }
@@ -100,7 +103,13 @@ describe('tool names the Messages API accepts (property tests, seeded)', () => {
   });
 
   it('without the prefix (the one-server shortcut) tools keep their own names', () => {
-    const catalog = buildToolCatalog([{ server: 'server', name: 'reverse' }, { server: 'server', name: 'get_alerts' }], { prefix: false });
+    const catalog = buildToolCatalog(
+      [
+        { server: 'server', name: 'reverse' },
+        { server: 'server', name: 'get_alerts' },
+      ],
+      { prefix: false },
+    );
     expect(catalog.definitions.map((d) => d.name)).toEqual(['get_alerts', 'reverse']);
   });
 });
@@ -116,7 +125,12 @@ describe('input schemas the Messages API accepts', () => {
   });
 
   it('wraps anyOf / oneOf / $ref / non-object tops under "input", keeps $defs at the root, and unwraps the arguments', () => {
-    const anyOf = { anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { b: { type: 'number' } } }] };
+    const anyOf = {
+      anyOf: [
+        { type: 'object', properties: { a: { type: 'string' } } },
+        { type: 'object', properties: { b: { type: 'number' } } },
+      ],
+    };
     const [tool] = buildToolCatalog([{ server: 's', name: 't', inputSchema: anyOf }], { prefix: true }).tools;
     expect(tool?.definition.input_schema).toEqual({ type: 'object', properties: { input: anyOf }, required: ['input'] });
     expect(toolArguments(tool!, { input: { a: 'x' } })).toEqual({ a: 'x' });

@@ -58,7 +58,14 @@ describe('a turn whose reply hit the output token limit (max_tokens)', () => {
 
   it('does not run a tool call that was cut off, answers it as not run, and the next turn stays valid', async () => {
     const { deps, model, toolCalls, events, onEvent } = setup([
-      { content: [{ type: 'text', text: 'Reversing' }, { type: 'tool_use', id: 'toolu_1', name: 'reverse', input: { text: 'be' } }], stopReason: 'max_tokens', usage },
+      {
+        content: [
+          { type: 'text', text: 'Reversing' },
+          { type: 'tool_use', id: 'toolu_1', name: 'reverse', input: { text: 'be' } },
+        ],
+        stopReason: 'max_tokens',
+        usage,
+      },
       { content: [{ type: 'text', text: 'Hello again' }], stopReason: 'end_turn', usage },
     ]);
     const result = await runTurn(deps, 'reverse beta', { onEvent });

@@ -39,17 +39,13 @@ describe('challenges', () => {
   const resourceMetadataUrl = 'https://mcp.example/.well-known/oauth-protected-resource/mcp';
 
   it('omits error= when no credentials were sent (RFC 6750 §3.1)', () => {
-    expect(bearerChallenge({ resourceMetadataUrl, scopes: ['api://x/execute'] })).toBe(
-      `Bearer scope="api://x/execute", resource_metadata="${resourceMetadataUrl}"`,
-    );
+    expect(bearerChallenge({ resourceMetadataUrl, scopes: ['api://x/execute'] })).toBe(`Bearer scope="api://x/execute", resource_metadata="${resourceMetadataUrl}"`);
   });
 
   it('names the error, escapes quoted values and picks the status', () => {
     const failure = challengeFailure({ resourceMetadataUrl, error: 'invalid_token', description: 'say "hi" \\ bye' });
     expect(failure.status).toBe(401);
-    expect(failure.headers['WWW-Authenticate']).toBe(
-      `Bearer error="invalid_token", error_description="say \\"hi\\" \\\\ bye", resource_metadata="${resourceMetadataUrl}"`,
-    );
+    expect(failure.headers['WWW-Authenticate']).toBe(`Bearer error="invalid_token", error_description="say \\"hi\\" \\\\ bye", resource_metadata="${resourceMetadataUrl}"`);
     expect(challengeFailure({ resourceMetadataUrl, error: 'insufficient_scope' }).status).toBe(403);
     expect(challengeFailure({ resourceMetadataUrl, error: 'invalid_request' }).status).toBe(400);
   });

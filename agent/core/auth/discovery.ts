@@ -30,7 +30,7 @@ function sameResource(a: string, b: string): boolean {
 export async function discoverAuth(serverUrl: string, challenge: Response | undefined, fetchFn?: FetchLike): Promise<DiscoveredAuth> {
   const { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams } = await loadMcpSdk();
   const pointer = challenge ? extractWWWAuthenticateParams(challenge).resourceMetadataUrl : undefined;
-  let metadata;
+  let metadata: Awaited<ReturnType<typeof discoverOAuthProtectedResourceMetadata>>;
   try {
     metadata = await discoverOAuthProtectedResourceMetadata(serverUrl, pointer ? { resourceMetadataUrl: pointer } : {}, fetchFn);
   } catch (error) {

@@ -1,6 +1,14 @@
 import type { AuthorizationServerMetadata, FetchLike, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/client';
 import { redacted } from '../../../auth/login/access-token.js';
-import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../../../auth/login/types.js';
+import {
+  SignInCancelledError,
+  SignInFailedError,
+  SignInRequiredError,
+  type AccessToken,
+  type AccountSummary,
+  type Authenticator,
+  type DeviceCodePrompt,
+} from '../../../auth/login/types.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from '../../../auth/oauth/device-grant.js';
 import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
 import { errorMessage } from '../../../config/error-text.js';
@@ -42,7 +50,6 @@ interface Resolved {
 
 /** A token this close to its expiry is refreshed before use. */
 const EXPIRY_MARGIN_MS = 60_000;
-
 
 function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname);

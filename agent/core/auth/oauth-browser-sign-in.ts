@@ -1,4 +1,11 @@
-import type { AuthorizationServerMetadata, FetchLike, OAuthClientProvider, OAuthProtectedResourceMetadata, StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
+import type {
+  AuthorizationServerMetadata,
+  FetchLike,
+  OAuthClientProvider,
+  OAuthProtectedResourceMetadata,
+  StoredOAuthClientInformation,
+  StoredOAuthTokens,
+} from '@modelcontextprotocol/client';
 import { SignInCancelledError, SignInFailedError, type DeviceCodePrompt } from '../../../auth/login/types.js';
 import { LoopbackRedirectError, startLoopbackRedirect } from '../../../auth/oauth/loopback-redirect.js';
 import type { TokenResponse } from '../../../auth/oauth/device-grant.js';
@@ -32,7 +39,6 @@ export interface BrowserSignInOptions {
 
 /** How long the link stays good: the user has to find a browser, sign in and consent. */
 const BROWSER_SIGN_IN_SECONDS = 600;
-
 
 export async function browserSignIn(options: BrowserSignInOptions): Promise<TokenResponse> {
   const { issuer, store } = options;

@@ -35,7 +35,6 @@ export interface SessionAuthOptions {
 /** A cached token is reused until this close to its expiry (MSAL itself refreshes within 5 minutes). */
 const EXPIRY_MARGIN_MS = 2 * 60_000;
 
-
 /**
  * The claims request of an Entra claims challenge (`error="insufficient_claims", claims="<base64 JSON>"`),
  * used by Conditional Access authentication contexts and CAE; undefined for any other 401.

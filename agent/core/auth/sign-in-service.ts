@@ -78,14 +78,23 @@ export async function oauthTokenStore(env: Env): Promise<OAuthTokenStore> {
 function oauthAuthenticatorFactory(env: Env, serverUrl: string, oauth: NonNullable<SignInServiceOptions['oauth']>, fetchFn: FetchLike | undefined): AuthenticatorFactory {
   return async () => {
     const [{ createOAuthAuthenticator }, store] = await Promise.all([import('./oauth-authenticator.js'), oauthTokenStore(env)]);
-    return createOAuthAuthenticator({ serverUrl, store, ...(oauth.clientId && { clientId: oauth.clientId }), ...(oauth.scope && { scope: oauth.scope }), ...(fetchFn && { fetch: fetchFn }) });
+    return createOAuthAuthenticator({
+      serverUrl,
+      store,
+      ...(oauth.clientId && { clientId: oauth.clientId }),
+      ...(oauth.scope && { scope: oauth.scope }),
+      ...(fetchFn && { fetch: fetchFn }),
+    });
   };
 }
 
 /** The service principal's Authenticator, from the same settings rule (no discovery: everything is configured). */
 function appAuthenticatorFactory(env: Env, credentials: NonNullable<SignInServiceOptions['appCredentials']>, deps: AuthenticatorDeps): AuthenticatorFactory {
   return async () => {
-    const [{ createClientCredentialsAuthenticator }, { expandPath }] = await Promise.all([import('../../../auth/login/client-credentials.js'), import('../../../auth/login/config.js')]);
+    const [{ createClientCredentialsAuthenticator }, { expandPath }] = await Promise.all([
+      import('../../../auth/login/client-credentials.js'),
+      import('../../../auth/login/config.js'),
+    ]);
     const config = await loginConfigFor(env, undefined);
     const federated = credentials.federatedTokenFile ?? env.AZURE_FEDERATED_TOKEN_FILE?.trim();
     return createClientCredentialsAuthenticator(

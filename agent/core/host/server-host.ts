@@ -1,5 +1,18 @@
 import { pathToFileURL } from 'node:url';
-import type { AuthProvider, CallToolResult, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, FetchLike, LoggingLevel, ReadResourceResult, Root, Tool, Transport } from '@modelcontextprotocol/client';
+import type {
+  AuthProvider,
+  CallToolResult,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  FetchLike,
+  LoggingLevel,
+  ReadResourceResult,
+  Root,
+  Tool,
+  Transport,
+} from '@modelcontextprotocol/client';
 import type { Authenticator } from '../../../auth/login/types.js';
 import type { Env } from '../../../config/load.js';
 import { bearerProvider } from '../auth/bearer-auth.js';
@@ -373,8 +386,7 @@ export class ServerHost {
 
   /** Device-code sign-in for `name`, or the first server that needs it (else the first that signs in at all). */
   async signIn(signal?: AbortSignal, name?: string): Promise<void> {
-    const server =
-      name !== undefined ? this.find(name) : (this.servers.find((s) => s.auth && s.connection.state === 'sign-in-needed') ?? this.servers.find((s) => s.auth));
+    const server = name !== undefined ? this.find(name) : (this.servers.find((s) => s.auth && s.connection.state === 'sign-in-needed') ?? this.servers.find((s) => s.auth));
     if (!server?.auth) {
       throw new Error(
         this.deps.noAuth ? 'authentication is off (--no-auth): there is nothing to sign in to' : `no server${name ? ` named "${name}"` : ''} signs in with a device code`,

@@ -52,7 +52,7 @@ const shortHash = (text: string): string => createHash('sha256').update(text).di
 const clean = (text: string): string => text.replace(/[^a-zA-Z0-9_-]/g, '_') || '_';
 
 /** Shortens to `max` by keeping the head and appending `_` + a hash of what it stands for. */
-function fit(name: string, key: string, max = MAX_NAME): string {
+function fitName(name: string, key: string, max = MAX_NAME): string {
   const suffix = `_${shortHash(key)}`;
   return name.length <= max ? name : `${name.slice(0, max - suffix.length)}${suffix}`;
 }
@@ -92,8 +92,7 @@ export function toolArguments(tool: MappedTool, input: Record<string, unknown>):
   return inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : input;
 }
 
-const byServerThenName = (a: ServerTool, b: ServerTool): number =>
-  a.server < b.server ? -1 : a.server > b.server ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+const byServerThenName = (a: ServerTool, b: ServerTool): number => (a.server < b.server ? -1 : a.server > b.server ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * Names every tool. With `prefix` (several servers, or any configured server) a name is
@@ -121,9 +120,9 @@ export function buildToolCatalog(input: readonly ServerTool[], options: { prefix
   // Pass 2: sanitised and shortened names; a clash gets the hash, then a counter.
   for (const t of sorted) {
     if (names.has(t)) continue;
-    let name = fit(wanted(t), key(t));
-    if (used.has(name)) name = fit(`${wanted(t)}_${shortHash(key(t))}`, key(t));
-    for (let n = 2; used.has(name); n++) name = fit(`${wanted(t)}_${shortHash(key(t))}_${n}`, `${key(t)}\u0000${n}`);
+    let name = fitName(wanted(t), key(t));
+    if (used.has(name)) name = fitName(`${wanted(t)}_${shortHash(key(t))}`, key(t));
+    for (let n = 2; used.has(name); n++) name = fitName(`${wanted(t)}_${shortHash(key(t))}_${n}`, `${key(t)}\u0000${n}`);
     used.add(name);
     names.set(t, name);
   }

@@ -56,7 +56,10 @@ function cut(text: string, max: number): string {
 function resourcePart(contents: ResourceContents, maxChars: number): { model: string; summary: string } {
   const mime = contents.mimeType ?? 'unknown type';
   if ('text' in contents && typeof contents.text === 'string') {
-    return { model: `[resource ${contents.uri} (${mime})]\n${cut(contents.text, maxChars)}`, summary: `[resource ${contents.uri}: text, ${mime}, ${humanBytes(Buffer.byteLength(contents.text))}]` };
+    return {
+      model: `[resource ${contents.uri} (${mime})]\n${cut(contents.text, maxChars)}`,
+      summary: `[resource ${contents.uri}: text, ${mime}, ${humanBytes(Buffer.byteLength(contents.text))}]`,
+    };
   }
   const blob = 'blob' in contents && typeof contents.blob === 'string' ? contents.blob : '';
   const line = `[resource ${contents.uri}: binary, ${mime}, ${decodedSize(blob)}; not shown to the model]`;

@@ -227,7 +227,9 @@ export class McpSession {
     } catch (error) {
       await client.close().catch(() => undefined);
       const failure: McpFailure =
-        error instanceof ConnectTimeoutError ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s` } : this.classify(error);
+        error instanceof ConnectTimeoutError
+          ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s` }
+          : this.classify(error);
       this.report(failure);
       throw new McpSessionError(failure);
     } finally {
@@ -249,9 +251,7 @@ export class McpSession {
     // After close() nobody is listening, and a stopped connect is no news.
     if (this.closed) return;
     this.setState(
-      failure.kind === 'sign-in' || failure.kind === 'auth-failed'
-        ? { state: 'sign-in-needed', reason: failure.message }
-        : { state: 'unreachable', error: failure.message },
+      failure.kind === 'sign-in' || failure.kind === 'auth-failed' ? { state: 'sign-in-needed', reason: failure.message } : { state: 'unreachable', error: failure.message },
     );
   }
 

@@ -46,9 +46,29 @@ export interface TransportDeps {
 
 /** What a stdio server inherits from Warden's environment; never API keys or tokens. */
 export const SAFE_ENV_NAMES = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TERM', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'TERM',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
   // Windows needs these to start most programs.
-  'SystemRoot', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT', 'WINDIR', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'PROGRAMDATA',
+  'SystemRoot',
+  'SYSTEMROOT',
+  'COMSPEC',
+  'PATHEXT',
+  'WINDIR',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'USERPROFILE',
+  'PROGRAMDATA',
 ];
 
 /** A server's log is cut back to empty when it has grown past this at start. */
@@ -114,7 +134,10 @@ function track(pid: number): void {
 }
 
 async function openLog(path: string): Promise<WriteStream> {
-  const size = await stat(path).then((s) => s.size, () => 0);
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (size > MAX_LOG_BYTES) await truncate(path, 0);
   return createWriteStream(path, { flags: 'a', mode: 0o600 });
 }

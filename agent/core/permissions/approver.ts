@@ -76,8 +76,7 @@ export class Approver {
   async approve(tool: MappedTool, callId: string, registry: ToolCallRegistry): Promise<Approval> {
     const verdict = this.verdict(tool);
     const args = registry.get(callId)?.args ?? {};
-    const audit = (decision: 'allow' | 'deny', source: string): void =>
-      this.deps.audit?.({ server: tool.server, tool: tool.tool, decision, source, args });
+    const audit = (decision: 'allow' | 'deny', source: string): void => this.deps.audit?.({ server: tool.server, tool: tool.tool, decision, source, args });
     if (verdict.decision === 'allow') {
       audit('allow', verdict.source);
       return { run: true };
@@ -85,7 +84,13 @@ export class Approver {
     if (verdict.decision === 'deny') {
       audit('deny', verdict.source);
       const why = `denied by ${verdict.source}`;
-      return { run: false, denied: 'rule', reason: why, result: `The user declined this tool call: their settings do not allow it (${verdict.source}). It was not run.`, notice: `${label(tool)} was ${why}` };
+      return {
+        run: false,
+        denied: 'rule',
+        reason: why,
+        result: `The user declined this tool call: their settings do not allow it (${verdict.source}). It was not run.`,
+        notice: `${label(tool)} was ${why}`,
+      };
     }
     if (!this.deps.canAsk) {
       // The front end names the flag that would allow it (print mode, at the end of the run).

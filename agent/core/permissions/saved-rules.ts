@@ -17,7 +17,9 @@ function savedList(root: JsonObject): unknown[] {
 }
 
 const isRule = (value: unknown): value is SavedRule =>
-  typeof value === 'object' && value !== null && (typeof (value as { tool?: unknown }).tool === 'string' || typeof (value as { readOnlyServer?: unknown }).readOnlyServer === 'string');
+  typeof value === 'object' &&
+  value !== null &&
+  (typeof (value as { tool?: unknown }).tool === 'string' || typeof (value as { readOnlyServer?: unknown }).readOnlyServer === 'string');
 
 /** Adds `rule` to the user file unless it is there already. */
 export async function saveRule(path: string, rule: SavedRule): Promise<void> {

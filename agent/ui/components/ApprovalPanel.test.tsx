@@ -10,10 +10,7 @@ const frame = (node: Parameters<typeof withProviders>[0]): string => render(with
 describe('ApprovalPanel', () => {
   it('names the scope, this server and the server the token is bound to, and the keys', () => {
     const text = frame(
-      <ApprovalPanel
-        request={{ kind: 'scope-bound-elsewhere', scope: 'api://a/execute', server: 'http://b.test/mcp', boundTo: ['http://a.test/mcp'] }}
-        answering={false}
-      />,
+      <ApprovalPanel request={{ kind: 'scope-bound-elsewhere', scope: 'api://a/execute', server: 'http://b.test/mcp', boundTo: ['http://a.test/mcp'] }} answering={false} />,
     );
     expect(text).toContain('Send your token to this server?');
     expect(text).toContain('http://b.test/mcp asks for a token for api://a/execute.');
@@ -26,7 +23,10 @@ describe('ApprovalPanel', () => {
       /http:\/\/b\.test\/mcp names evil\.test:8443, which is not a Microsoft Entra host[\s\S]*Recording your answer…/,
     );
     const hostile = frame(
-      <ApprovalPanel request={{ kind: 'scope-bound-elsewhere', scope: 'api://a/\u001b]0;owned\u0007x', server: 'http://b.test/mcp', boundTo: ['http://a.test/mcp'] }} answering={false} />,
+      <ApprovalPanel
+        request={{ kind: 'scope-bound-elsewhere', scope: 'api://a/\u001b]0;owned\u0007x', server: 'http://b.test/mcp', boundTo: ['http://a.test/mcp'] }}
+        answering={false}
+      />,
     );
     expect(hostile).not.toContain('\u0007');
     expect(hostile).not.toContain(']0;');

@@ -68,4 +68,3 @@ export function approvalPanelRows({ request, answering }: ApprovalPanelProps, co
   // Border and padding: two rows, four columns.
   return 2 + lines.reduce((sum, line) => sum + wrappedRows(line, columns - 4), 0);
 }
-

@@ -65,7 +65,12 @@ describe('LoginPanel', () => {
   });
 
   it("shows a hostile identity provider's link and code without controls", () => {
-    const hostile = { ...prompt, userCode: dirty('WDNK7Q2P'), verificationUri: dirty('https://evil.example/devicelogin'), verificationUriComplete: dirty('https://evil.example/x') };
+    const hostile = {
+      ...prompt,
+      userCode: dirty('WDNK7Q2P'),
+      verificationUri: dirty('https://evil.example/devicelogin'),
+      verificationUriComplete: dirty('https://evil.example/x'),
+    };
     for (const browser of ['ready', 'failed'] as const) {
       const frame = render(withProviders(<LoginPanel prompt={hostile} remainingMs={1000} browser={browser} now={0} />)).lastFrame() ?? '';
       expect(frame).not.toMatch(TERMINAL_CONTROL);

@@ -92,7 +92,10 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
           ) : (
             <>
               <Text>
-                1. Open <Text color={theme.accent} underline>{safeLine(prompt.verificationUri)}</Text>
+                1. Open{' '}
+                <Text color={theme.accent} underline>
+                  {safeLine(prompt.verificationUri)}
+                </Text>
               </Text>
               <Text>2. Enter this code:</Text>
               <Box justifyContent="center" marginY={1}>

@@ -53,11 +53,15 @@ export function Markdown({ text }: { text: string }) {
           case 'code':
             return (
               <Box key={i} flexDirection="column" borderStyle="single" borderColor={theme.border} borderTop={false} borderBottom={false} borderRight={false} paddingLeft={1}>
-                {block.lines.length === 0 ? <Text> </Text> : block.lines.map((line, j) => (
-                  <Text key={j} color={theme.code}>
-                    {line === '' ? ' ' : line}
-                  </Text>
-                ))}
+                {block.lines.length === 0 ? (
+                  <Text> </Text>
+                ) : (
+                  block.lines.map((line, j) => (
+                    <Text key={j} color={theme.code}>
+                      {line === '' ? ' ' : line}
+                    </Text>
+                  ))
+                )}
               </Box>
             );
           case 'text':

@@ -58,7 +58,12 @@ export function McpView({ servers, now }: { servers: readonly ServerStatus[]; no
             </Text>
             <Box paddingLeft={2} flexDirection="column">
               <Text>{details.join(' · ')}</Text>
-              {error ? <Text color={c.state === 'connected' ? undefined : theme.error} dimColor={c.state === 'connected'}>{`${c.state === 'connected' ? 'last error' : 'error'}: ${safeLine(error)}`}</Text> : null}
+              {error ? (
+                <Text
+                  color={c.state === 'connected' ? undefined : theme.error}
+                  dimColor={c.state === 'connected'}
+                >{`${c.state === 'connected' ? 'last error' : 'error'}: ${safeLine(error)}`}</Text>
+              ) : null}
               {(server.logs ?? []).slice(-3).map((line, i) => (
                 <LogLineView key={i} line={line} />
               ))}

@@ -27,7 +27,9 @@ export function LogLineView({ line }: { line: ServerLogLine }) {
 export function ServerLogsView({ server, lines, total }: { server: string; lines: readonly ServerLogLine[]; total: number }) {
   return (
     <Box flexDirection="column">
-      <Text bold>{`${safeLine(server, 64)}: ${total === 0 ? 'no log messages' : total === lines.length ? `${total} log messages` : `the last ${lines.length} of ${total} log messages`}`}</Text>
+      <Text
+        bold
+      >{`${safeLine(server, 64)}: ${total === 0 ? 'no log messages' : total === lines.length ? `${total} log messages` : `the last ${lines.length} of ${total} log messages`}`}</Text>
       {lines.map((line, i) => (
         <LogLineView key={i} line={line} />
       ))}

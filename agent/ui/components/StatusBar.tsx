@@ -16,8 +16,7 @@ export interface StatusBarProps {
   question?: QuestionKind;
 }
 
-const toneColour = (tone: Tone, theme: Theme): string | undefined =>
-  ({ ok: theme.success, warn: theme.warning, error: theme.error, plain: undefined })[tone];
+const toneColour = (tone: Tone, theme: Theme): string | undefined => ({ ok: theme.success, warn: theme.warning, error: theme.error, plain: undefined })[tone];
 
 /** Bottom bar: server and connection, sign-in, model; then the keys that work now. Items wrap on narrow terminals. */
 export function StatusBar({ status, now, mode, canOpenBrowser, exitArmed, question }: StatusBarProps) {

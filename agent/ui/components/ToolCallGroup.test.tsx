@@ -34,9 +34,7 @@ describe('layoutGroup', () => {
 describe('ToolCallGroup', () => {
   it('shows every running call, the focused one marked', () => {
     const list = calls(3);
-    const frame = render(
-      withProviders(<ToolCallGroup layout={layoutGroup(list, 'call_2', 20)} focusedId="call_2" cancelling={new Set()} now={1500} />),
-    ).lastFrame();
+    const frame = render(withProviders(<ToolCallGroup layout={layoutGroup(list, 'call_2', 20)} focusedId="call_2" cancelling={new Set()} now={1500} />)).lastFrame();
     const lines = (frame ?? '').split('\n').map((l) => l.trimEnd());
     expect(lines[0]).toBe('3 tool calls running');
     expect(lines.filter((l) => l.includes('reverse'))).toHaveLength(3);
@@ -48,9 +46,7 @@ describe('ToolCallGroup', () => {
 
   it('shows the hidden count when not all fit', () => {
     const list = calls(10);
-    const frame = render(
-      withProviders(<ToolCallGroup layout={layoutGroup(list, 'call_10', 4)} focusedId="call_10" cancelling={new Set()} now={0} />),
-    ).lastFrame();
+    const frame = render(withProviders(<ToolCallGroup layout={layoutGroup(list, 'call_10', 4)} focusedId="call_10" cancelling={new Set()} now={0} />)).lastFrame();
     expect(frame?.split('\n')).toHaveLength(4);
     expect(frame).toContain('+7 more running');
     expect(frame).toContain('"word10"');

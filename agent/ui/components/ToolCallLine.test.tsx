@@ -44,7 +44,9 @@ describe('ToolCallLine', () => {
   });
 
   it('says why a call that never ran was denied', () => {
-    expect(show(finished({ status: 'cancelled', error: 'denied by you: not that file', denied: 'user', endedAt: 1000 }))).toBe('⊘ reverse "alpha" · 0.0s · denied by you: not that file');
+    expect(show(finished({ status: 'cancelled', error: 'denied by you: not that file', denied: 'user', endedAt: 1000 }))).toBe(
+      '⊘ reverse "alpha" · 0.0s · denied by you: not that file',
+    );
   });
 
   it('keeps long, multi-line results on one line within the width', () => {

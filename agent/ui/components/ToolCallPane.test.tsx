@@ -19,9 +19,7 @@ const call = (patch: Partial<ToolCallRecord> = {}): ToolCallRecord => ({
 });
 
 const show = (props: Partial<Parameters<typeof ToolCallPane>[0]> & { call: ToolCallRecord }): string[] =>
-  (render(withProviders(<ToolCallPane now={2100} focused={false} cancelling={false} {...props} />)).lastFrame() ?? '')
-    .split('\n')
-    .map((l) => l.trimEnd());
+  (render(withProviders(<ToolCallPane now={2100} focused={false} cancelling={false} {...props} />)).lastFrame() ?? '').split('\n').map((l) => l.trimEnd());
 
 describe('ToolCallPane', () => {
   it('shows name, arguments, elapsed time, a bar with count and percent, and the latest message', () => {

@@ -65,9 +65,7 @@ function auth(status: SessionStatus, now: number): StatusItem {
 }
 
 function model(status: SessionStatus): StatusItem {
-  return status.model.kind === 'claude'
-    ? { id: 'model', text: status.model.model, tone: 'plain' }
-    : { id: 'model', text: DEMO_MODEL_TEXT, tone: 'warn' };
+  return status.model.kind === 'claude' ? { id: 'model', text: status.model.model, tone: 'plain' } : { id: 'model', text: DEMO_MODEL_TEXT, tone: 'warn' };
 }
 
 /**

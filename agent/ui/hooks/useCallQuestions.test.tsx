@@ -60,7 +60,9 @@ describe('questions in call panes', () => {
     await app.press(keys.tab);
     await app.advance(100);
     // The read-only tool offers the server's read-only tools too.
-    expect(app.screen()).toMatch(/┃  tickets › list [^\n]*\n┃ waiting for you\n┃ "q": "open"\n┃ annotations: read-only\n┃ y allow once · a always allow · s allow the server's read-only tools/);
+    expect(app.screen()).toMatch(
+      /┃  tickets › list [^\n]*\n┃ waiting for you\n┃ "q": "open"\n┃ annotations: read-only\n┃ y allow once · a always allow · s allow the server's read-only tools/,
+    );
     await app.press(keys.escape);
     await expect(answers[1]).resolves.toEqual({ kind: 'approval', decision: 'deny' });
     await app.advance(100);

@@ -42,8 +42,7 @@ function insert(line: LineState, text: string): LineState {
 export function applyKey(line: LineState, input: string, key: Key, history: InputHistory): LineAction {
   const list = chars(line.value);
   const edit = (next: LineState): LineAction => ({ type: 'edit', line: next });
-  const submit = (text: string): LineAction =>
-    text.trim() === '' ? edit(emptyLine) : { type: 'submit', text: text.trim(), line: emptyLine };
+  const submit = (text: string): LineAction => (text.trim() === '' ? edit(emptyLine) : { type: 'submit', text: text.trim(), line: emptyLine });
 
   if (key.return) return submit(line.value);
   if (key.upArrow) {

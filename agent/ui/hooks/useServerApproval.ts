@@ -23,7 +23,6 @@ export interface ServerApprovalDeps {
   add: (...entries: TranscriptEntry[]) => void;
 }
 
-
 export function useServerApproval({ engine, status, add }: ServerApprovalDeps): ServerApproval {
   const [answering, setAnswering] = useState(false);
   const busy = useRef(false);

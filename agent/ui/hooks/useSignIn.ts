@@ -28,7 +28,6 @@ export interface SignInDeps {
   openBrowser: BrowserOpener | undefined;
 }
 
-
 /** Why a server refused the token just issued for it, if one did. */
 function rejection(status: SessionStatus): string | undefined {
   for (const auth of [status.auth, ...status.servers.map((s) => s.auth)]) if (auth.state === 'error' && auth.rejected) return auth.error;
@@ -47,36 +46,39 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  const start = useCallback((server?: string) => {
-    if (controller.current) return;
-    const attempt = new AbortController();
-    controller.current = attempt;
-    setRunning(true);
-    setBrowser(openBrowser ? 'ready' : 'unavailable');
-    engine
-      .signIn(attempt.signal, server)
-      .then(
-        () => {
-          const auth = engine.getStatus().auth;
-          // The server refused the new token: the effect below says so, once.
-          if (rejection(engine.getStatus())) return;
-          add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
-        },
-        (error: unknown) => {
-          // The engine asks the user to approve the server first; that question is the answer.
-          if (engine.getStatus().auth.state === 'approval-needed') return;
-          add(
-            attempt.signal.aborted
-              ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
-              : { kind: 'error', text: `Sign-in failed: ${errorMessage(error)} — type /login to try again.` },
-          );
-        },
-      )
-      .finally(() => {
-        controller.current = undefined;
-        setRunning(false);
-      });
-  }, [engine, add, openBrowser]);
+  const start = useCallback(
+    (server?: string) => {
+      if (controller.current) return;
+      const attempt = new AbortController();
+      controller.current = attempt;
+      setRunning(true);
+      setBrowser(openBrowser ? 'ready' : 'unavailable');
+      engine
+        .signIn(attempt.signal, server)
+        .then(
+          () => {
+            const auth = engine.getStatus().auth;
+            // The server refused the new token: the effect below says so, once.
+            if (rejection(engine.getStatus())) return;
+            add({ kind: 'info', text: auth.state === 'signed-in' ? `Signed in as ${auth.account}.` : 'Signed in.' });
+          },
+          (error: unknown) => {
+            // The engine asks the user to approve the server first; that question is the answer.
+            if (engine.getStatus().auth.state === 'approval-needed') return;
+            add(
+              attempt.signal.aborted
+                ? { kind: 'info', text: 'Sign-in cancelled. Type /login to sign in.' }
+                : { kind: 'error', text: `Sign-in failed: ${errorMessage(error)} — type /login to try again.` },
+            );
+          },
+        )
+        .finally(() => {
+          controller.current = undefined;
+          setRunning(false);
+        });
+    },
+    [engine, add, openBrowser],
+  );
 
   const cancel = useCallback(() => {
     if (!controller.current || controller.current.signal.aborted) return false;

@@ -101,7 +101,7 @@ describe('slash commands', () => {
     expect(engine.reconnects).toEqual(['server']);
   });
 
-  it('/mcp logs NAME shows that server\'s log; /mcp level NAME LEVEL sets it; bad names and levels say so', async () => {
+  it("/mcp logs NAME shows that server's log; /mcp level NAME LEVEL sets it; bad names and levels say so", async () => {
     const { engine, entries, run } = setup();
     const lines = Array.from({ length: 60 }, (_, i) => ({ at: i, level: 'info' as const, text: `line ${i}` }));
     engine.serverLogLines.set('server', lines);

@@ -33,7 +33,12 @@ export function useToolCalls(registry: ToolCallRegistry, onFinished: (calls: rea
   const [frame, setFrame] = useState<Frame>(() => ({ calls: registry.snapshot(), now: clock.now() }));
   // Calls already finished when the UI mounted belong to no one's transcript.
   const reported = useRef<Set<string> | undefined>(undefined);
-  reported.current ??= new Set(registry.snapshot().filter((c) => !isRunning(c)).map((c) => c.id));
+  reported.current ??= new Set(
+    registry
+      .snapshot()
+      .filter((c) => !isRunning(c))
+      .map((c) => c.id),
+  );
   const latestOnFinished = useRef(onFinished);
   useLayoutEffect(() => {
     latestOnFinished.current = onFinished;

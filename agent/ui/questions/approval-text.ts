@@ -20,4 +20,3 @@ export function annotationText(annotations: ToolAnnotations): string {
   ].filter((w): w is string => typeof w === 'string');
   return words.length > 0 ? words.join(' · ') : 'none declared';
 }
-

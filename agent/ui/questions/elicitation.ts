@@ -33,10 +33,12 @@ function onKey(question: Question, draft: ElicitationDraft, input: string, key: 
   if (question.mode === 'url') return key.return ? { answer: { kind: 'elicitation', action: 'accept' } } : undefined;
   const fields = question.fields;
   if (key.return) {
-    const content = Object.fromEntries(fields.flatMap((f) => {
-      const value = parseAnswer(f, draft.values[f.name] ?? '');
-      return value === undefined ? [] : [[f.name, value]];
-    }));
+    const content = Object.fromEntries(
+      fields.flatMap((f) => {
+        const value = parseAnswer(f, draft.values[f.name] ?? '');
+        return value === undefined ? [] : [[f.name, value]];
+      }),
+    );
     const problems = checkAnswers(fields, content);
     if (problems.length > 0) return { draft: { ...draft, problem: problems[0] } };
     return { answer: { kind: 'elicitation', action: 'accept', content } };
@@ -65,5 +67,6 @@ export const elicitationUi: QuestionUi<'elicitation', ElicitationDraft> = {
   onKey,
   Panel: ElicitationQuestionPanel,
   // The question, the fields shown (a URL question: its URL), a problem line, the keys.
-  rows: (_call, question, draft) => 2 + (question.mode === 'form' ? Math.min(VISIBLE_FIELDS, question.fields.length) + (question.fields.length > VISIBLE_FIELDS ? 1 : 0) : 1) + (draft.problem ? 1 : 0),
+  rows: (_call, question, draft) =>
+    2 + (question.mode === 'form' ? Math.min(VISIBLE_FIELDS, question.fields.length) + (question.fields.length > VISIBLE_FIELDS ? 1 : 0) : 1) + (draft.problem ? 1 : 0),
 };

@@ -21,12 +21,15 @@ export function reviewArgs(args: Readonly<Record<string, unknown>>, options: Rev
   if (Object.keys(args).length === 0) return ['(no arguments)'];
   const json = JSON.stringify(args, (_key, value: unknown) => (typeof value === 'string' ? fold(value, valueChars) : value), 2) ?? '{}';
   // The outer braces say nothing to a reader; the keys are indented by two.
-  const lines = json.split('\n').slice(1, -1).map((line) => {
-    // safeLine collapses whitespace, so the indent is kept aside.
-    const body = line.slice(2);
-    const indent = body.length - body.trimStart().length;
-    return ' '.repeat(indent) + safeLine(body, lineChars);
-  });
+  const lines = json
+    .split('\n')
+    .slice(1, -1)
+    .map((line) => {
+      // safeLine collapses whitespace, so the indent is kept aside.
+      const body = line.slice(2);
+      const indent = body.length - body.trimStart().length;
+      return ' '.repeat(indent) + safeLine(body, lineChars);
+    });
   if (lines.length <= maxLines) return lines;
   const kept = lines.slice(0, maxLines - 1);
   return [...kept, `… (${lines.length - kept.length} more lines)`];

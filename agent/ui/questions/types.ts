@@ -32,4 +32,5 @@ export interface QuestionUi<K extends QuestionKind, D> {
 }
 
 /** One UI per kind; a kind added to the core without a UI here is a compile error. */
+// biome-ignore lint/suspicious/noExplicitAny: each kind's draft type is its own; the map only pairs kind and UI
 export type QuestionUis = { [K in QuestionKind]: QuestionUi<K, any> };

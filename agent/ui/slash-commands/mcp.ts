@@ -3,7 +3,6 @@ import { safeLine } from '../../../config/terminal-text.js';
 import { isLoggingLevel } from '../../core/host/server-logs.js';
 import type { SlashCommand } from './types.js';
 
-
 /** Log lines /mcp logs shows; the server keeps more (all of them go to nobody's screen at once). */
 const LOG_LINES = 50;
 const USAGE = 'Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)';

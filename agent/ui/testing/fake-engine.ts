@@ -1,5 +1,15 @@
 import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js';
-import { TURN_ALREADY_RUNNING, type AgentEngine, type PermissionRules, type ServerLogLine, type SessionStatus, type ToolSummary, type TurnEvent, type TurnOptions, type TurnResult } from '../../core/engine-types.js';
+import {
+  TURN_ALREADY_RUNNING,
+  type AgentEngine,
+  type PermissionRules,
+  type ServerLogLine,
+  type SessionStatus,
+  type ToolSummary,
+  type TurnEvent,
+  type TurnOptions,
+  type TurnResult,
+} from '../../core/engine-types.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from '../../core/tool-calls/questions.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';

@@ -12,12 +12,10 @@ export interface HookHarness<T> extends ReturnType<typeof render> {
 }
 
 /** Mounts `use` in a probe component inside the app's providers; `view` may render part of the value. */
-export function renderHook<T>(
-  use: () => T,
-  options: { engine?: FakeEngine; clock?: ManualClock; view?: (value: T) => ReactElement | null } = {},
-): HookHarness<T> {
+export function renderHook<T>(use: () => T, options: { engine?: FakeEngine; clock?: ManualClock; view?: (value: T) => ReactElement | null } = {}): HookHarness<T> {
   let current: T | undefined;
   let renders = 0;
+  // biome-ignore lint/correctness/noComponentHookFactories: a probe per test, by design of a hook harness
   function Probe() {
     const value = use();
     current = value;

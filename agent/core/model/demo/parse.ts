@@ -29,7 +29,10 @@ export function reverseTargets(phrase: string): string[] {
   const quoted = [...p.matchAll(/"([^"]*)"|“([^”]*)”|'([^']+)'/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
   if (quoted.length > 1) return quoted;
   const each = /^(?:each(?:\s+(?:word|of))?|every\s+word(?:\s+of)?|all\s+of|the\s+words?|these\s+words?|words?)\s*:?\s+(.+)$/i.exec(p);
-  if (each?.[1]) return unwrap(each[1]).split(/[\s,]+/).filter((w) => w && w.toLowerCase() !== 'and');
+  if (each?.[1])
+    return unwrap(each[1])
+      .split(/[\s,]+/)
+      .filter((w) => w && w.toLowerCase() !== 'and');
   if (p.includes(',')) {
     return p
       .split(/\s*,\s*(?:and\s+)?|\s+and\s+/i)

@@ -34,7 +34,14 @@ export function ElicitationQuestionPanel({ question, draft }: QuestionPanelProps
       {shown.map((field, i) => {
         const focused = start + i === draft.field;
         const value = draft.values[field.name] ?? '';
-        const hint = field.kind === 'choice' ? ` (${field.choices?.map((c) => safeLine(c.value, 40)).join(' | ')})` : field.kind === 'boolean' ? ' (yes/no)' : field.kind === 'choices' ? ` (some of ${field.choices?.map((c) => safeLine(c.value, 40)).join(', ')})` : '';
+        const hint =
+          field.kind === 'choice'
+            ? ` (${field.choices?.map((c) => safeLine(c.value, 40)).join(' | ')})`
+            : field.kind === 'boolean'
+              ? ' (yes/no)'
+              : field.kind === 'choices'
+                ? ` (some of ${field.choices?.map((c) => safeLine(c.value, 40)).join(', ')})`
+                : '';
         return (
           <Text key={field.name} wrap="truncate-end">
             <Text color={focused ? theme.accent : undefined}>{focused ? '› ' : '  '}</Text>
@@ -48,7 +55,11 @@ export function ElicitationQuestionPanel({ question, draft }: QuestionPanelProps
         );
       })}
       {question.fields.length > VISIBLE_FIELDS ? <Text dimColor>{`  field ${draft.field + 1} of ${question.fields.length}`}</Text> : null}
-      {draft.problem ? <Text color={theme.error} wrap="truncate-end">{safeLine(draft.problem)}</Text> : null}
+      {draft.problem ? (
+        <Text color={theme.error} wrap="truncate-end">
+          {safeLine(draft.problem)}
+        </Text>
+      ) : null}
       <Text wrap="truncate-end" dimColor>
         <Text bold>Enter</Text> send · <Text bold>↑↓</Text> field · <Text bold>←→</Text> choice · <Text bold>Ctrl-D</Text> decline · <Text bold>Esc</Text> cancel
       </Text>
