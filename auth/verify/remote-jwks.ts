@@ -8,7 +8,10 @@ export type JwksFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 export interface RemoteJwksOptions {
   fetch: JwksFetch;
-  /** Least time between fetches caused by an unknown `kid` or by a refresh (so unknown kids cannot hammer the provider). */
+  /**
+   * Least time between fetches caused by an unknown `kid` (so unknown kids cannot hammer the provider), and between
+   * max-age refreshes after a failed one. A max-age refresh after a successful fetch waits for the max age alone.
+   */
   cooldownMs: number;
   /** Age after which the key set is refetched before it vouches for anything again (see `refreshIfStale`). */
   maxAgeMs: number;
@@ -74,8 +77,9 @@ export function createRemoteJwks(uri: string, o: RemoteJwksOptions): RemoteJwks 
     isFresh: () => held !== undefined && o.now() - held.fetchedAt < o.maxAgeMs,
     async refreshIfStale() {
       if (!held || o.now() - held.fetchedAt < o.maxAgeMs) return;
-      // A refresh that failed within the cooldown leaves the held keys in use (stale-if-error).
-      if (!pending && coolingDown()) return;
+      // A refresh that failed within the cooldown leaves the held keys in use (stale-if-error). After a
+      // successful fetch the max age alone decides, however short it is (AUTH_JWKS_MAX_AGE_S below the cooldown).
+      if (!pending && lastFailure && coolingDown()) return;
       const running = (pending ?? refresh()).catch(() => undefined);
       if (pendingIsSlow) return;
       const giveUp = new AbortController();

@@ -185,6 +185,38 @@ describe('token verifier with a remote JWKS', () => {
       expect(await reason(v.verify(token))).toBe('unknown signing key');
     });
 
+    it('follows a max age shorter than the unknown-kid cooldown (2 s against 30 s)', async () => {
+      let clock = Date.now();
+      settings = { ...settings, keys: { kind: 'jwks', uri: minter.jwksUri, maxAgeSeconds: 2 } };
+      const v = verifier({}, () => clock);
+      const oldKey = minter.current();
+      const token = await minter.mint();
+      expect(await reason(v.verify(token))).toBe('accepted');
+      await minter.rotate();
+      minter.retire(oldKey);
+      clock += 2000;
+      expect(await reason(v.verify(token))).toBe('unknown signing key');
+      expect(minter.jwksRequests()).toBe(2);
+    });
+
+    it('after a failed refresh, asks the provider again only once the cooldown has passed', async () => {
+      let clock = Date.now();
+      settings = { ...settings, keys: { kind: 'jwks', uri: minter.jwksUri, maxAgeSeconds: 2 } };
+      const v = verifier({}, () => clock);
+      const token = await minter.mint();
+      expect(await reason(v.verify(token))).toBe('accepted');
+      minter.jwksMode = 'error';
+      clock += 2000;
+      expect(await reason(v.verify(token))).toBe('accepted');
+      expect(minter.jwksRequests()).toBe(2);
+      clock += 10_000;
+      expect(await reason(v.verify(token))).toBe('accepted');
+      expect(minter.jwksRequests()).toBe(2);
+      clock += 20_000;
+      expect(await reason(v.verify(token))).toBe('accepted');
+      expect(minter.jwksRequests()).toBe(3);
+    });
+
     it('waits only briefly for a hanging provider, then goes on with the keys it holds', async () => {
       let clock = Date.now();
       const v = verifier({ refreshWaitMs: 50 }, () => clock);
