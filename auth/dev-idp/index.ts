@@ -6,6 +6,7 @@
  */
 import type { DevServicePrincipal } from './client-credentials.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { safeLine } from '../../config/terminal-text.js';
 import { loadOrCreateTlsIdentity } from './certificate.js';
 import { DataDir } from './data-dir.js';
 import { DeviceFlow } from './device-flow.js';
@@ -27,6 +28,8 @@ export const DEV_API_APP_ID = '00000000-de70-4000-8000-000000000003';
 export const DEV_USER: DevUser = { name: 'Dev User', username: 'dev@warden.example', oid: '00000000-de70-4000-8000-000000000010' };
 
 const STATE_FILE = 'state.json';
+/** Longest log line: long enough for any event, short enough that a request cannot flood the terminal. */
+const LOG_LINE_CHARS = 400;
 
 export interface DevIdpOptions {
   /** 0 = any free port; unset = the port of the last run when it is free (so URLs and `.env` lines stay put), else any free port. */
@@ -62,7 +65,10 @@ export interface DevIdpOptions {
   servicePrincipals?: DevServicePrincipal[];
   /** Clock (epoch ms) for token times and code expiry; default Date.now. */
   now?: () => number;
-  /** One line per event (codes issued, approvals, refusals). Never receives tokens or device codes. */
+  /**
+   * One line per event (codes issued, approvals, refusals). Never receives tokens or device codes. Lines are
+   * terminal-safe (controls and escape sequences removed, length capped): they quote what requests sent.
+   */
   log?: (line: string) => void;
 }
 
@@ -135,7 +141,9 @@ async function listen(
 
 export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp> {
   const now = options.now ?? Date.now;
-  const log = options.log ?? (() => {});
+  const sink = options.log;
+  // A refusal quotes request text (an unknown client_id, a path): one capped line without controls, as everywhere.
+  const log = sink ? (line: string): void => sink(safeLine(line, LOG_LINE_CHARS)) : () => {};
   const tokenLifetime = seconds(options.tokenLifetimeSeconds, 3600, 'tokenLifetimeSeconds');
   const refreshLifetime = seconds(options.refreshTokenLifetimeSeconds, 90 * 24 * 3600, 'refreshTokenLifetimeSeconds');
   const codeLifetime = seconds(options.deviceCodeLifetimeSeconds, 900, 'deviceCodeLifetimeSeconds');

@@ -5,6 +5,7 @@ import { decodeJwt } from 'jose';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli-process.js';
+import { dirty, TERMINAL_CONTROL } from '../helpers/hostile-text.js';
 
 const ENV_BLOCK = /ENTRA_AUTHORITY_HOST=(\S+)\nENTRA_TENANT_ID=(\S+)\nENTRA_CLIENT_ID=(\S+)\nENTRA_API_SCOPE=(\S+)\nENTRA_API_AUDIENCE=(\S+)\nWARDEN_DEV_CA_FILE=(\S+)\n/;
 
@@ -33,6 +34,12 @@ describe('warden dev-idp (the compiled CLI)', () => {
       };
       const discovery = await request(`${authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration`, { dispatcher });
       expect(((await discovery.body.json()) as { issuer: string }).issuer).toBe(`${authorityHost}/${tenantId}/v2.0`);
+
+      // Request text reaches its log: a client_id full of terminal controls is logged as plain text.
+      expect((await post(`/${tenantId}/oauth2/v2.0/devicecode`, { client_id: dirty('evil-client'), scope: apiScope as string })).status).toBe(400);
+      const refusal = (await cli.waitFor(/device code request refused: invalid_client: unknown client_id .*\n/, 'stderr'))[0] as string;
+      expect(refusal).toContain('evil-client');
+      expect(refusal.trimEnd()).not.toMatch(TERMINAL_CONTROL);
 
       const code = JSON.parse(
         (await post(`/${tenantId}/oauth2/v2.0/devicecode`, { client_id: clientId as string, scope: `${apiScope} openid profile offline_access` })).text,
