@@ -117,6 +117,7 @@ export const serverConfigSchema = z.object({
   AUTH_PUBLIC_TOOLS: toolList.default([]),
   AUTH_TOOL_SCOPES: toolScopes.default({}),
   AUTH_TOOL_ACRS: toolAcrs.default({}),
+  AUTH_REQUIRE_AT_JWT: envBoolean.default(true),
   WARDEN_DEV_CA_FILE: z.string().min(1).optional(),
   NWS_BASE_URL: httpUrl.default('https://api.weather.gov'),
   NWS_USER_AGENT: z.string().min(1).default('warden-mcp (github.com/warden)'),
@@ -201,7 +202,7 @@ function authConfig(p: ParsedEnv): ServerAuthConfig {
       ...(tenant && { tenantId: tenant }),
       allowedClientIds: p.AUTH_ALLOWED_CLIENT_IDS,
       // A generic authorization server's tokens follow RFC 9068 (`scope`, `client_id`).
-      ...(p.AUTH_ISSUER && { claims: 'rfc9068' as const }),
+      ...(p.AUTH_ISSUER && { claims: 'rfc9068' as const, requireAccessTokenType: p.AUTH_REQUIRE_AT_JWT }),
       clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     },
     authorizationServers: tenant ? [entraAuthority(tenant, authorityHost)] : issuers,

@@ -65,6 +65,8 @@ export function createTokenVerifier(settings: VerifierSettings, keys: KeySource,
         clockTolerance: settings.clockToleranceSeconds,
         currentDate: new Date(now()),
         requiredClaims: ['exp'],
+        // jose compares case-insensitively and without an `application/` prefix (RFC 9068 allows both forms).
+        ...(settings.requireAccessTokenType && { typ: 'at+jwt' }),
       };
       let payload: JWTPayload;
       try {
@@ -126,6 +128,8 @@ function rejection(error: unknown): Error {
         return new TokenRejectedError('token audience not accepted');
       case 'exp':
         return new TokenRejectedError(error.reason === 'missing' ? 'token has no expiry' : 'token expiry invalid');
+      case 'typ':
+        return new TokenRejectedError('not an access token (typ is not at+jwt)');
       default:
         return new TokenRejectedError(`token claim "${error.claim}" invalid`);
     }

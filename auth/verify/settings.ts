@@ -29,6 +29,12 @@ export interface VerifierSettings {
    * `scope` and `client_id`. Entra never issues `scope`, so there it would be no evidence of consent.
    */
   claims?: 'entra' | 'rfc9068';
+  /**
+   * RFC 9068 §2.1: the header's `typ` must be `at+jwt` (or `application/at+jwt`), so an ID token or any other JWT
+   * the issuer signs for the same audience is never taken for an access token. On for generic issuers
+   * (AUTH_ISSUER) unless AUTH_REQUIRE_AT_JWT=false; Entra's access tokens say `JWT` and are told apart by `scp`/`roles`.
+   */
+  requireAccessTokenType?: boolean;
   /** Tolerance for `exp`/`nbf`, seconds. */
   clockToleranceSeconds: number;
 }

@@ -65,7 +65,13 @@ export async function createSigningKey(alg = 'RS256'): Promise<SigningKey> {
  * A local, Entra-shaped token issuer: publishes its keys as a JWKS on 127.0.0.1:0 (HTTP, or
  * HTTPS with the test certificate) and mints access tokens with any claims, key and header.
  */
-export async function startTokenMinter(options: { https?: boolean } = {}): Promise<TokenMinter> {
+export interface MinterOptions {
+  https?: boolean;
+  /** The header's `typ`; default JWT (Entra's), at+jwt for a generic RFC 9068 issuer. */
+  typ?: string;
+}
+
+export async function startTokenMinter(options: MinterOptions = {}): Promise<TokenMinter> {
   let published: SigningKey[] = [await createSigningKey()];
   let requests = 0;
   const requestWaiters = new Set<() => void>();
@@ -141,7 +147,9 @@ export async function startTokenMinter(options: { https?: boolean } = {}): Promi
     async mint(overrides, mintOptions = {}) {
       const key = mintOptions.key ?? current();
       const kid = mintOptions.kid === undefined ? key.kid : mintOptions.kid;
-      return new SignJWT(claims(overrides)).setProtectedHeader({ alg: key.alg, typ: 'JWT', ...(kid !== null && { kid }), ...mintOptions.header }).sign(key.privateKey);
+      return new SignJWT(claims(overrides))
+        .setProtectedHeader({ alg: key.alg, typ: options.typ ?? 'JWT', ...(kid !== null && { kid }), ...mintOptions.header })
+        .sign(key.privateKey);
     },
     newKey: createSigningKey,
     async rotate(alg) {

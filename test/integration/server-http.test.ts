@@ -133,7 +133,7 @@ describe('public tools (AUTH_PUBLIC_TOOLS)', () => {
   let client: Client;
 
   beforeAll(async () => {
-    minter = await startTokenMinter();
+    minter = await startTokenMinter({ typ: 'at+jwt' });
     t = await startTestServer({ AUTH_ISSUER: minter.issuer, AUTH_JWKS_URI: minter.jwksUri, AUTH_AUDIENCE: API_APP_ID, AUTH_PUBLIC_TOOLS: 'reverse' });
     client = await connectClient(t.server.url);
   });
@@ -183,9 +183,48 @@ describe('public tools (AUTH_PUBLIC_TOOLS)', () => {
   });
 });
 
+describe('a generic issuer’s tokens must be access tokens (RFC 9068 typ at+jwt)', () => {
+  let minter: TokenMinter;
+  beforeAll(async () => {
+    minter = await startTokenMinter({ typ: 'at+jwt' });
+  });
+  afterAll(async () => {
+    await minter.close();
+  });
+  const env = () => ({ AUTH_ISSUER: minter.issuer, AUTH_JWKS_URI: minter.jwksUri, AUTH_AUDIENCE: `${API_APP_ID},${CLIENT_APP_ID}` });
+  // An ID token the same issuer signed for the client, whose client id happens to be an accepted audience.
+  const idToken = () => minter.mint({ aud: CLIENT_APP_ID, scp: undefined, azp: undefined, scope: 'execute', nonce: 'n-0S6_WzA2Mj' }, { header: { typ: 'JWT' } });
+  const status = async (t: TestServer, token: string) => {
+    const res = await fetch(t.server.url, { method: 'POST', headers: { ...jsonRpcHeaders, Authorization: `Bearer ${token}` }, body: LIST });
+    return { status: res.status, challenge: res.headers.get('www-authenticate') };
+  };
+
+  it('refuses an ID token whose aud matches, and accepts at+jwt in either spelling', async () => {
+    const t = await startTestServer(env());
+    try {
+      const refused = await status(t, await idToken());
+      expect(refused.status).toBe(401);
+      expect(refused.challenge).toContain('error_description="not an access token (typ is not at+jwt)"');
+      expect((await status(t, await minter.mint({ scp: undefined, scope: 'execute' }))).status).toBe(200);
+      expect((await status(t, await minter.mint({}, { header: { typ: 'application/at+jwt' } }))).status).toBe(200);
+    } finally {
+      await t.server.close();
+    }
+  });
+
+  it('AUTH_REQUIRE_AT_JWT=false lets an issuer that does not set the typ through', async () => {
+    const t = await startTestServer({ ...env(), AUTH_REQUIRE_AT_JWT: 'false' });
+    try {
+      expect((await status(t, await minter.mint({}, { header: { typ: 'JWT' } }))).status).toBe(200);
+    } finally {
+      await t.server.close();
+    }
+  });
+});
+
 describe('legacy sessions with auth', () => {
   it('binds a session to the token that opened it', async () => {
-    const minter = await startTokenMinter();
+    const minter = await startTokenMinter({ typ: 'at+jwt' });
     const t = await startTestServer({ AUTH_ISSUER: minter.issuer, AUTH_JWKS_URI: minter.jwksUri, AUTH_AUDIENCE: API_APP_ID, MCP_LEGACY_SESSIONS: 'true' });
     try {
       const alice = `Bearer ${await minter.mint({ sub: 'alice' })}`;
@@ -239,7 +278,7 @@ describe('legacy session quotas', () => {
   };
 
   beforeAll(async () => {
-    minter = await startTokenMinter();
+    minter = await startTokenMinter({ typ: 'at+jwt' });
     t = await startTestServer({ AUTH_ISSUER: minter.issuer, AUTH_JWKS_URI: minter.jwksUri, AUTH_AUDIENCE: API_APP_ID, MCP_LEGACY_SESSIONS: 'true', AUTH_PUBLIC_TOOLS: 'reverse' });
   });
   afterAll(async () => {
@@ -292,7 +331,7 @@ describe('key sources', () => {
   });
 
   it('verifies with a static PEM public key (AUTH_PUBLIC_KEY_FILE)', async () => {
-    const minter = await startTokenMinter();
+    const minter = await startTokenMinter({ typ: 'at+jwt' });
     const dir = mkdtempSync(join(tmpdir(), 'warden-pem-'));
     const pemFile = join(dir, 'key.pem');
     writeFileSync(pemFile, minter.current().publicPem);
