@@ -47,6 +47,8 @@ export interface ServerConfig {
   nws: { baseUrl: string; userAgent: string; timeoutMs: number; retryDelayMs: number };
   /** Longest a client may take to send one whole request (headers and body); slower connections get 408 and are closed. */
   requestTimeoutMs: number;
+  /** Open connections past which new ones are closed at once. */
+  maxConnections: number;
   reverseStepMs: number;
 }
 
@@ -104,6 +106,7 @@ export const serverConfigSchema = z.object({
   MCP_PUBLIC_URL: httpUrl.optional(),
   MCP_ALLOWED_HOSTS: commaList.default([]),
   MCP_LEGACY_SESSIONS: envBoolean.default(false),
+  MCP_MAX_CONNECTIONS: z.coerce.number({ message: 'expected a number of connections' }).int('expected a whole number').min(1).max(1_000_000).default(1000),
   ENTRA_TENANT_ID: tenantId.optional(),
   ENTRA_API_AUDIENCE: z.string().min(1).optional(),
   ENTRA_AUTHORITY_HOST: keyUrl.optional(),
@@ -161,6 +164,7 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
     reverseStepMs: parsed.REVERSE_STEP_MS,
     // Bodies are at most 1 MiB: 30 s is generous for any honest client and stops slow-loris connections piling up.
     requestTimeoutMs: 30_000,
+    maxConnections: parsed.MCP_MAX_CONNECTIONS,
   };
 }
 

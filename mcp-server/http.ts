@@ -5,8 +5,9 @@ import type { AuthInfo } from '@modelcontextprotocol/server';
 import { metadataPaths } from '../auth/verify/metadata.js';
 import { errorMessage } from '../config/error-text.js';
 import { describeMethods, loggedName, MAX_BATCH_MESSAGES, parseBody, peekMessages, type PeekedMessage } from './access.js';
-import type { AuthGate } from './auth-gate.js';
-import { MAX_BODY_BYTES, readBody } from './body.js';
+import type { AuthFailure } from '../auth/verify/challenge.js';
+import type { AuthGate, Credentials } from './auth-gate.js';
+import { type ByteBudget, MAX_BODY_BYTES, readBody } from './body.js';
 import type { ServerAuthConfig } from './config.js';
 import type { Logger } from './log.js';
 import { serveMetadata } from './metadata-route.js';
@@ -28,14 +29,17 @@ export interface HttpAppOptions {
   validateOrigin: Guard;
   /** Serves MCP (the SDK handler, or the legacy-session router in front of it). */
   mcp: McpFetch;
+  /** What bodies read without a verified token may hold at once; unset = no bound (tests of other things). */
+  unauthenticatedBodies?: ByteBudget;
   /** Errors of the MCP handler itself (reporting only). */
   onerror(error: Error): void;
   logger: Logger;
 }
 
 /**
- * The HTTP surface: /healthz, RFC 9728 metadata, and /mcp behind Host/Origin checks,
- * a body limit and the bearer gate. Every request ends in one structured log line.
+ * The HTTP surface: /healthz, RFC 9728 metadata, and /mcp behind Host/Origin checks, the bearer
+ * gate (headers first, then the body for public tools and step-up) and body limits. Every request
+ * ends in one structured log line.
  */
 export function createRequestListener(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { logger } = options;
@@ -85,34 +89,44 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
   }
   if (!o.validateOrigin(req, res)) return;
 
-  // Read (bounded) before auth: AUTH_PUBLIC_TOOLS decides by the JSON-RPC method and tool name.
+  // The headers first: a presented token is checked, and (without public tools) a request without one is
+  // refused, before a byte of its body is read.
+  let credentials: Credentials | undefined;
+  if (o.auth) {
+    const checked = o.auth.gate.authenticate(req, resource);
+    credentials = checked instanceof Promise ? await checked : checked;
+    if (!credentials.ok) return refuseAuth(req, res, scope, o.logger, credentials);
+  }
+
   let body: Buffer | undefined;
   let parsed: { json: unknown } | undefined;
   let messages: PeekedMessage[] | undefined;
   if (req.method === 'POST') {
-    const read = await readBody(req);
+    // Bodies read without a verified token share one budget, so slow or large ones cannot pile up without bound.
+    const anonymous = credentials?.ok !== true || credentials.kind === 'anonymous';
+    const read = await readBody(req, MAX_BODY_BYTES, anonymous ? o.unauthenticatedBodies && holdIn(o.unauthenticatedBodies, res) : undefined);
     if (!read.ok && read.reason === 'aborted') {
       scope.outcome = 'body incomplete';
       return;
+    }
+    if (!read.ok && read.reason === 'busy') {
+      scope.outcome = 'busy';
+      return sendRpcError(res, 503, -32000, 'server busy: too many request bodies without a token in flight; try again shortly', { 'Retry-After': '1', Connection: 'close' });
     }
     if (!read.ok) return sendTooLarge(res);
     body = read.body;
     parsed = parseBody(body);
     messages = peekMessages(parsed?.json);
-    // Built before auth and the batch cap, from the caller's text: bounded whatever the body holds.
+    // Built before the batch cap, from the caller's text: bounded whatever the body holds.
     if (messages) scope.rpc = describeMethods(messages);
     const tool = messages?.find((m) => m.tool)?.tool;
     if (tool !== undefined) scope.tool = loggedName(tool);
   }
 
   let authInfo: AuthInfo | undefined;
-  if (o.auth) {
-    const outcome = await o.auth.gate(req, resource, messages);
-    if (!outcome.ok) {
-      scope.outcome = 'auth refused';
-      o.logger.log(outcome.failure.status === 503 ? 'error' : 'info', 'auth refused', { request: scope.id, reason: outcome.reason });
-      return sendJson(res, outcome.failure.status, outcome.failure.body, outcome.failure.headers);
-    }
+  if (o.auth && credentials?.ok) {
+    const outcome = o.auth.gate.admit(credentials, req, resource, messages);
+    if (!outcome.ok) return refuseAuth(req, res, scope, o.logger, outcome);
     authInfo = outcome.authInfo;
   }
   if (messages && messages.length > MAX_BATCH_MESSAGES) {
@@ -131,6 +145,26 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
     },
     o.onerror,
   );
+}
+
+function refuseAuth(req: IncomingMessage, res: ServerResponse, scope: RequestScope, logger: Logger, refusal: { failure: AuthFailure; reason: string }): void {
+  scope.outcome = 'auth refused';
+  logger.log(refusal.failure.status === 503 ? 'error' : 'info', 'auth refused', { request: scope.id, reason: refusal.reason });
+  // A body left unread is not read to keep the connection: it closes after the answer.
+  const headers = req.complete ? refusal.failure.headers : { ...refusal.failure.headers, Connection: 'close' };
+  sendJson(res, refusal.failure.status, refusal.failure.body, headers);
+}
+
+/** Takes a body's bytes from `budget` and gives them back once its response is done. */
+function holdIn(budget: ByteBudget, res: ServerResponse): { bytes: ByteBudget; onHeld(bytes: number): void } {
+  let held = 0;
+  return {
+    bytes: budget,
+    onHeld(bytes) {
+      if (held === 0) res.once('close', () => budget.give(held));
+      held += bytes;
+    },
+  };
 }
 
 function sendTooLarge(res: ServerResponse): void {

@@ -7,7 +7,7 @@ import { createKeySource } from '../auth/verify/key-source.js';
 import { ConfigError } from '../config/errors.js';
 import { toolScopeChallenges } from './access.js';
 import { createAuthGate } from './auth-gate.js';
-import { MAX_BODY_BYTES } from './body.js';
+import { byteBudget, MAX_BODY_BYTES } from './body.js';
 import { isLoopback, type ServerConfig } from './config.js';
 import { createRequestListener, MCP_PATH } from './http.js';
 import { createLegacySessionRouter } from './legacy-sessions.js';
@@ -33,6 +33,13 @@ export interface RunningServer {
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+/** A request's headers arrive in one go from any honest client. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * What all bodies read without a verified token (public tools, --no-auth) may hold at once: 16 bodies of
+ * the largest size; past it such requests get 503 + Retry-After. With a token, bodies are read after the check.
+ */
+const UNAUTHENTICATED_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Starts the MCP server in this process (what `warden serve`, the demo and tests use). Port 0 picks a free port. */
 export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}): Promise<RunningServer> {
@@ -68,9 +75,9 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
     {
       // Room for large Entra tokens, so an oversized one gets a proper 401 rather than Node's bare 431.
       maxHeaderSize: 32 * 1024,
-      // Receiving a request (not streaming its answer) is bounded; Node checks the deadline every checking interval.
+      // Receiving a request (not streaming its answer) is bounded; Node checks the deadlines every checking interval.
       requestTimeout: config.requestTimeoutMs,
-      headersTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs),
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
     },
     createRequestListener({
@@ -79,10 +86,13 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
       ...(checkHost && { validateHost: hostHeaderValidation(allowed) }),
       validateOrigin: originValidation(allowed),
       mcp: serveMcp,
+      unauthenticatedBodies: byteBudget(UNAUTHENTICATED_BODY_BYTES),
       onerror,
       logger,
     }),
   );
+  // Past this many open connections Node closes new ones at once: sockets and their buffers stay bounded.
+  server.maxConnections = config.maxConnections;
   const inFlight = trackInFlight(server);
   await listen(server, config.port, config.host);
 
