@@ -4,16 +4,17 @@ import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
-import { auditLogFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
+import { auditLogFile, conversationDir, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
 import type { HttpServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
 import type { SignInService } from '../core/auth/sign-in-service.js';
 import type { Command } from './context.js';
 import { permissionDeps, toolPatterns } from './permission-setup.js';
+import { resumeChoice, takeResumeFlag } from './resume-flags.js';
 
-const USAGE = `Usage: warden [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
+const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
-       warden -p "prompt" [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
+       warden -p "prompt" [-c | -r ID] [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
                  [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
@@ -21,6 +22,9 @@ Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to 
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
 
   -p, --print            run one turn and exit (0 ok, 1 failed, 2 bad usage, 130 cancelled)
+  -c, --continue         go on with the latest conversation of this directory
+  -r, --resume [ID]      go on with a saved conversation; without ID the chat lets you pick one
+                         (conversations are saved in ~/.config/warden/conversations)
   --output text|json     with -p: the answer as text (default) or one JSON object
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
@@ -44,11 +48,14 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
                          its settings do not allow, and -p denies it and says which flag would allow it`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
-export const chat: Command = async (args, ctx) => {
+export const chat: Command = async (argv, ctx) => {
+  const resumeFlag = takeResumeFlag(argv);
+  const args = resumeFlag.rest;
   const { values, positionals } = parseFlags(
     args,
     {
       print: { type: 'boolean', short: 'p' },
+      continue: { type: 'boolean', short: 'c' },
       output: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-auth': { type: 'boolean' },
@@ -78,6 +85,8 @@ export const chat: Command = async (args, ctx) => {
     if (values.output !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p');
   }
 
+  const resume = resumeChoice(values.continue, resumeFlag);
+  if (values.print && resume && 'pick' in resume) throw new UsageError('-p --resume needs the conversation ID (the chat lists them: warden --resume)');
   if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
   if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
   const allowedTools = toolPatterns(values['allowed-tools'], '--allowed-tools');
@@ -162,11 +171,13 @@ export const chat: Command = async (args, ctx) => {
     // bound to it by their RFC 8707 resource and stored under it.
     gateFor: (server) => (server.type === 'stdio' || server.auth?.kind === 'oauth' ? undefined : serviceFor(server).gate),
     approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
+    conversations: { dir: conversationDir(home), cwd: process.cwd(), onError: onWarning },
     ...questions,
   });
+  // Which conversation to go on with: the latest here (-c), a given one, or (the chat's -r) one the user picks.
   try {
-    if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true }, ctx);
-    return await front.runTui(engine, ctx);
+    if ('runPrint' in front) return await front.runPrint(engine, prompt, { output, quiet: values.quiet === true, ...(resume && !('pick' in resume) && { resume }) }, ctx);
+    return await front.runTui(engine, ctx, { ...(resume && { resume }) });
   } finally {
     await engine.close();
     await audit.flushed();

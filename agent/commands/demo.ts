@@ -10,18 +10,21 @@ import { startDemoStack } from '../demo-stack/stack.js';
 import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
 import { permissionDeps } from './permission-setup.js';
+import { resumeChoice, takeResumeFlag } from './resume-flags.js';
 
-const USAGE = `Usage: warden demo [--sign-out]   (npm start)
+const USAGE = `Usage: warden demo [--sign-out] [-c | -r [ID]]   (npm start)
 
 The offline demo: starts the embedded development identity provider and the MCP server on
 loopback, then the chat signed in against them. The first run shows a device code to approve
 (in a browser, or with the printed curl line); later runs reuse the cached token.
 Set ANTHROPIC_API_KEY to chat with Claude instead of the offline demo model.
 
-  --sign-out   forget the demo's cached sign-in first (shows the device code again)
+  --sign-out         forget the demo's cached sign-in first (shows the device code again)
+  -c, --continue     go on with the demo's latest conversation
+  -r, --resume [ID]  go on with a saved demo conversation (without ID: pick one)
 
-Its own server's tools are read-only and run without asking. Data, token cache, logs and the
-audit log of tool calls: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
+Its own server's tools are read-only and run without asking. Data, token cache, logs, the audit
+log of tool calls and saved conversations: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
 
 /**
  * The hint under the demo's device code: a label, then on its own line a curl command that
@@ -35,12 +38,14 @@ export function approveWithCurl(prompt: Pick<DeviceCodePrompt, 'userCode' | 'ver
   return `No browser? Approve from a shell:\ncurl ${prompt.verificationUri} --cacert ${ca} -d user_code=${prompt.userCode}`;
 }
 
-export const demo: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { 'sign-out': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+export const demo: Command = async (argv, ctx) => {
+  const resumeFlag = takeResumeFlag(argv);
+  const { values } = parseFlags(resumeFlag.rest, { 'sign-out': { type: 'boolean' }, continue: { type: 'boolean', short: 'c' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const resume = resumeChoice(values.continue, resumeFlag);
   if (!ctx.stdin.isTTY) {
     ctx.stderr.write('warden: the demo is an interactive chat and needs a terminal; for one turn without it see `warden -p --help`\n');
     return 2;
@@ -64,12 +69,17 @@ export const demo: Command = async (args, ctx) => {
       auditFile: join(dir, 'audit.log'),
       onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`),
     });
-    const engine = createAgentEngine(config, { authenticator, permissions });
+    const engine = createAgentEngine(config, {
+      authenticator,
+      permissions,
+      conversations: { dir: join(dir, 'conversations'), cwd: process.cwd(), onError: (line) => ctx.stderr.write(`warden: ${line}\n`) },
+    });
     const caFile = stack.idp.caFile;
     try {
       return await runTui(engine, ctx, {
         demo: true,
         signInHint: (prompt) => approveWithCurl(prompt, caFile, homedir()),
+        ...(resume && { resume }),
       });
     } finally {
       await engine.close();

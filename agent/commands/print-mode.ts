@@ -1,4 +1,5 @@
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
+import { errorMessage } from '../../config/error-text.js';
 import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
 import { qualifiedName } from '../core/permissions/policy.js';
 import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
@@ -10,6 +11,8 @@ export interface PrintOptions {
   output: 'text' | 'json';
   /** No progress lines or notices on stderr (errors still go there). */
   quiet: boolean;
+  /** Go on with a saved conversation: one by ID, or the latest of this directory. */
+  resume?: { id: string } | { latest: true };
 }
 
 /** The last line of a failed run and notices: one line, room for a server's explanation. */
@@ -39,6 +42,8 @@ export interface ToolCallSummary {
 
 /** What `--output json` prints: one object, always this shape. */
 export interface PrintTranscript {
+  /** The saved conversation this turn belongs to (`warden -p --resume ID` goes on with it). */
+  conversationId?: string;
   answer: string;
   toolCalls: ToolCallSummary[];
   usage: TurnResult['usage'];
@@ -171,17 +176,21 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
     if (!options.quiet) ctx.stderr.write(`${line}\n`);
   };
   const model = engine.getStatus().model;
-  const transcript = (result: TurnResult): PrintTranscript => ({
-    answer: result.text,
-    toolCalls: result.callIds.flatMap((id) => {
-      const record = engine.registry.get(id);
-      return record ? [summarize(record)] : [];
-    }),
-    usage: result.usage,
-    model: model.kind === 'claude' ? model.model : 'demo',
-    stopReason: result.stopReason,
-    ...(result.error !== undefined && { error: result.error }),
-  });
+  const transcript = (result: TurnResult): PrintTranscript => {
+    const conversationId = engine.conversationId();
+    return {
+      ...(conversationId !== undefined && { conversationId }),
+      answer: result.text,
+      toolCalls: result.callIds.flatMap((id) => {
+        const record = engine.registry.get(id);
+        return record ? [summarize(record)] : [];
+      }),
+      usage: result.usage,
+      model: model.kind === 'claude' ? model.model : 'demo',
+      stopReason: result.stopReason,
+      ...(result.error !== undefined && { error: result.error }),
+    };
+  };
   const finish = (result: TurnResult): number => {
     if (json) ctx.stdout.write(`${JSON.stringify(transcript(result))}\n`);
     // Said even with --quiet: the run did not do everything it was asked, and the user can fix that.
@@ -197,8 +206,22 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
   };
 
   if (model.kind === 'demo') note('warden: using the offline demo model (set ANTHROPIC_API_KEY to use Claude)');
+  let gone: Promise<string | undefined> | undefined;
+  if (options.resume) {
+    try {
+      const resumed = await engine.resume('id' in options.resume ? options.resume.id : undefined);
+      for (const notice of resumed.notices) note(`warden: ${safeLine(notice, PROBLEM_CHARS)}`);
+      gone = resumed.gone;
+    } catch (error) {
+      // -c with nothing to continue starts a conversation; an ID that is not there is a mistake.
+      if ('id' in options.resume) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: errorMessage(error) });
+      note(`warden: ${safeLine(errorMessage(error), PROBLEM_CHARS)}; starting a new one`);
+    }
+  }
   void engine.start();
   await engine.settled(PRINT_CONNECT_WAIT_MS);
+  const goneLine = await gone;
+  if (goneLine) note(`warden: ${safeLine(goneLine, PROBLEM_CHARS)}`);
   const status = engine.getStatus();
   const problem = status.servers.length > 1 ? noServerProblem(status) : connectionProblem(status);
   if (problem) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: problem });
@@ -227,7 +250,7 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
     else if (event.type === 'tool-call') {
       writeAnswer(answer.end());
       paragraphBreak = wrote !== '';
-    } else writeAnswer(answer.push(event.delta));
+    } else if (event.type === 'text') writeAnswer(answer.push(event.delta));
   };
   try {
     const result = await engine.runTurn(prompt, { signal: ctx.shutdownSignal, onEvent });

@@ -3,6 +3,7 @@ import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import type { PermissionRule, SavedRule } from './permissions/policy.js';
 import type { CallAnswer } from './tool-calls/questions.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
+import type { ToolCallRecord } from './tool-calls/types.js';
 
 /**
  * The agent engine as its two front ends (print mode and the Ink TUI) see it.
@@ -83,12 +84,19 @@ export type TurnEvent =
   | { type: 'text'; delta: string }
   /** A tool call started; its live record is in the registry under `callId`. */
   | { type: 'tool-call'; callId: string }
+  /** A tool call ended (done, failed, denied or cancelled); its record is final. */
+  | { type: 'tool-call-end'; callId: string }
   /** Something the user should see that is not assistant text, e.g. "rate limited, retrying in 2 s". */
   | { type: 'notice'; message: string };
 
+/** Tokens as the API counts them. `inputTokens` is the uncached part of the input only. */
 export interface TurnUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens written to the prompt cache (billed above the input price). */
+  cacheCreationInputTokens?: number;
+  /** Input tokens read from the prompt cache (billed at a fraction of it). */
+  cacheReadInputTokens?: number;
 }
 
 export interface TurnResult {
@@ -117,6 +125,41 @@ export interface PermissionRules {
   allow: readonly PermissionRule[];
   deny: readonly PermissionRule[];
   saved: readonly SavedRule[];
+}
+
+/** One entry of a resumed conversation, as the transcript shows it. */
+export type HistoryEntry =
+  | { kind: 'user'; text: string }
+  | { kind: 'assistant'; text: string }
+  /** A finished call (a synthetic record: it is not in the registry). */
+  | { kind: 'call'; call: ToolCallRecord }
+  /** Something that happened to the conversation: compacted, a call cut off by a crash, … */
+  | { kind: 'notice'; text: string };
+
+/** Which saved conversation to go on with at start: one by ID, the latest of this directory, or one the user picks (the chat). */
+export type ResumeChoice = { id: string } | { latest: true } | { pick: true };
+
+/** A saved conversation, as the picker lists it. */
+export interface ConversationSummary {
+  id: string;
+  /** Epoch ms. */
+  createdAt: number;
+  updatedAt: number;
+  cwd: string;
+  /** The first thing the user asked, as typed (not yet terminal-safe). */
+  firstPrompt: string;
+  /** The saved file's size in bytes. */
+  bytes: number;
+}
+
+export interface ResumedConversation {
+  id: string;
+  /** The conversation so far, for the transcript. */
+  history: HistoryEntry[];
+  /** What the user should know about the file (a damaged last entry …), one line each. */
+  notices: string[];
+  /** Once servers have connected: one line naming the servers and tools it used that are gone, if any. */
+  gone: Promise<string | undefined>;
 }
 
 export interface TurnOptions {
@@ -170,7 +213,17 @@ export interface AgentEngine {
   permissionRules(): PermissionRules;
   /** Forgets a saved rule, now and in the user file; false when there was no such rule. */
   forgetRule(rule: SavedRule): Promise<boolean>;
-  /** Forgets the conversation (and finished calls). */
+  /** Forgets the conversation (and finished calls); what follows is saved as a new conversation. */
   clearHistory(): void;
+  /** The saved conversation's ID, once anything of it is saved (undefined when nothing is saved). */
+  conversationId(): string | undefined;
+  /** This directory's saved conversations, newest first (empty when conversations are not saved). */
+  listConversations(): Promise<ConversationSummary[]>;
+  /**
+   * Goes on with a saved conversation (its ID or an unambiguous start of it; absent: the latest of
+   * this directory): the model gets its history as it was, and what follows is appended to it.
+   * Throws (one line) when there is no such conversation, or while a turn runs.
+   */
+  resume(id?: string): Promise<ResumedConversation>;
   close(): Promise<void>;
 }

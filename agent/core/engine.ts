@@ -5,8 +5,15 @@ import type { AgentConfig } from '../config.js';
 import type { AuthenticatorFactory } from './auth/session-auth.js';
 import type { SignInGate } from './auth/sign-in-gate.js';
 import { Conversation } from './conversation.js';
-import { TURN_ALREADY_RUNNING, type AgentEngine, type TurnOptions, type TurnResult } from './engine-types.js';
+import { ConversationRecorder } from './conversations/recorder.js';
+import { goneLine } from './conversations/gone.js';
+import { readConversation } from './conversations/reader.js';
+import { replay } from './conversations/replay.js';
+import { ConversationNotFoundError, ConversationStore } from './conversations/store.js';
+import { TURN_ALREADY_RUNNING, type AgentEngine, type ResumedConversation, type TurnEvent, type TurnOptions, type TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
+import { printableTarget } from './host/printable-target.js';
+import { serverSecrets } from './host/redact.js';
 import type { ServerConfig } from './host/server-config.js';
 import { ServerHost, type TransportFactory } from './host/server-host.js';
 import { createTransport, type StdioExit } from './mcp/transports.js';
@@ -15,6 +22,7 @@ import { lazyClaudeModel } from './model/lazy-claude.js';
 import type { ChatModel } from './model/types.js';
 import { Approver, type ApproverDeps } from './permissions/approver.js';
 import type { Trust } from './permissions/policy.js';
+import { secretScrubber } from './redaction.js';
 import type { SamplingRequest } from './sampling.js';
 import { serverQuestions } from './server-questions.js';
 import { StatusStore } from './status-store.js';
@@ -52,7 +60,12 @@ export interface AgentEngineDeps {
   approveSampling?: (request: SamplingRequest, signal: AbortSignal, callId?: string) => Promise<boolean>;
   /** Which calls run, and how to ask (agent/core/permissions); absent: every call runs (tests, library use). */
   permissions?: Omit<ApproverDeps, 'trustOf' | 'plainNames'>;
+  /** Where conversations are saved, and the directory this one belongs to; absent: nothing is saved (tests, library use). */
+  conversations?: { dir: string; cwd: string; onError?: (message: string) => void };
 }
+
+/** How long a resumed conversation waits for servers to connect before it says which of its tools are gone. */
+const GONE_CHECK_WAIT_MS = 5000;
 
 /** A server's trust: its configured `trust`, else `read-only` for the server the user named (shortcut, demo), `ask` for files. */
 function trustOf(server: ServerConfig): Trust {
@@ -101,13 +114,35 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     onChange: () => status.replace(summary()),
   });
   status.replace(summary());
-  const conversation = new Conversation();
+  const now = deps.now ?? Date.now;
+  const store = deps.conversations && new ConversationStore(deps.conversations.dir);
+  const cwd = deps.conversations?.cwd ?? process.cwd();
+  const recorder =
+    store &&
+    new ConversationRecorder({
+      store,
+      cwd,
+      now,
+      // Everything the session knows to be secret never reaches the file.
+      scrub: secretScrubber([config.anthropic?.apiKey, ...servers.flatMap((s) => serverSecrets(s, deps.env ?? {}))]),
+      ...(deps.conversations?.onError && { onError: deps.conversations.onError }),
+    });
+  recorder?.setSession({
+    model: model.info.kind === 'claude' ? model.info.model : 'demo',
+    servers: servers.map((s) => ({ name: s.name, transport: s.type, target: printableTarget(s) })),
+  });
+  const conversation = new Conversation(recorder && ((change) => recorder.change(change)));
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
   const tools = host;
-  const approver = deps.permissions
+  const permissions = deps.permissions;
+  const approver = permissions
     ? new Approver({
-        ...deps.permissions,
+        ...permissions,
+        audit: (entry) => {
+          permissions.audit?.(entry);
+          recorder?.approval(entry);
+        },
         trustOf: (name) => {
           const server = servers.find((s) => s.name === name);
           return server ? trustOf(server) : 'ask';
@@ -137,8 +172,16 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const controller = new AbortController();
       const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
       turns.add(controller);
+      // A call is saved when it starts and when it ends.
+      const onEvent = (event: TurnEvent): void => {
+        if (recorder && (event.type === 'tool-call' || event.type === 'tool-call-end')) {
+          const record = registry.get(event.callId);
+          if (record) recorder.call(record);
+        }
+        options.onEvent?.(event);
+      };
       try {
-        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) }, prompt, { ...options, signal });
+        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) }, prompt, { ...options, onEvent, signal });
       } finally {
         turns.delete(controller);
       }
@@ -176,10 +219,41 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     clearHistory() {
       conversation.clear();
       registry.clearFinished();
+      recorder?.startNew();
+    },
+
+    conversationId: () => (recorder?.saved ? recorder.id : undefined),
+
+    listConversations: async () => (store ? (await store.list()).filter((c) => c.cwd === cwd) : []),
+
+    async resume(id?: string): Promise<ResumedConversation> {
+      if (!store || !recorder) throw new Error('conversations are not saved in this session');
+      if (turns.size > 0) throw new Error('finish or cancel the running turn first');
+      const found = id !== undefined ? await store.find(id) : await store.latest(cwd);
+      if (!found) throw new ConversationNotFoundError('no saved conversation in this directory yet');
+      const read = await readConversation(store.pathOf(found.id));
+      const replayed = replay(read.records);
+      conversation.replace(replayed.messages);
+      registry.clearFinished();
+      recorder.continueWith(found.id);
+      // Calls a crash interrupted are answered now, in the history and the file, so no tool_use is left dangling.
+      if (replayed.interrupted.length > 0) conversation.addUser(replayed.interrupted);
+      const gone = (async (): Promise<string | undefined> => {
+        await tools.settled(GONE_CHECK_WAIT_MS);
+        return goneLine({
+          savedServers: replayed.session?.servers.map((s) => s.name) ?? [],
+          toolsUsed: replayed.toolsUsed,
+          configured: servers,
+          statuses: tools.statuses(),
+          offered: tools.catalog().tools,
+        });
+      })();
+      return { id: found.id, history: replayed.history, notices: read.notices, gone };
     },
 
     async close() {
       for (const controller of turns) controller.abort(new Error('the agent is closing'));
+      recorder?.close();
       await tools.close();
     },
   };

@@ -46,6 +46,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
   });
 
   deps.conversation.addUser([{ type: 'text', text: prompt }]);
+  const modelName = deps.model.info.kind === 'claude' ? deps.model.info.model : 'demo';
 
   for (let round = 0; round < deps.maxTurns; round++) {
     if (signal.aborted) return end('cancelled');
@@ -75,7 +76,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     usage.outputTokens += response.usage.outputTokens;
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
     if (text.trim() !== '') texts.push(text);
-    deps.conversation.addAssistant(response.content);
+    deps.conversation.addAssistant(response.content, { model: modelName, stopReason: response.stopReason, usage: response.usage });
 
     const uses = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
     if (uses.length === 0) {
@@ -90,20 +91,24 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     }
     // All calls of one response run at once; each has its own record, progress and cancel.
     const results = await Promise.all(
-      uses.map((use) =>
-        runToolCall(use, {
+      uses.map(async (use) => {
+        let started: string | undefined;
+        const result = await runToolCall(use, {
           tools: deps.tools,
           catalog,
           registry: deps.registry,
           turnSignal: signal,
           onStart: (callId) => {
+            started = callId;
             callIds.push(callId);
             emit({ type: 'tool-call', callId });
           },
           ...(deps.approver && { approver: deps.approver }),
           notice: (notice) => emit({ type: 'notice', message: notice }),
-        }),
-      ),
+        });
+        if (started !== undefined) emit({ type: 'tool-call-end', callId: started });
+        return result;
+      }),
     );
     deps.conversation.addUser(results);
   }

@@ -4,6 +4,7 @@ import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { slashCommands } from './slash-commands/index.js';
 import type { SlashCommandContext } from './slash-commands/types.js';
 import { ApprovalPanel, approvalPanelRows } from './components/ApprovalPanel.js';
+import { ConversationPicker, conversationPickerRows } from './components/ConversationPicker.js';
 import { InputBox } from './components/InputBox.js';
 import { LoginPanel, loginPanelRows } from './components/LoginPanel.js';
 import { StatusBar } from './components/StatusBar.js';
@@ -11,6 +12,7 @@ import { statusBarRows, statusItems, type KeyMode } from './components/statusIte
 import { ToolCallGroup } from './components/ToolCallGroup.js';
 import { Transcript } from './components/Transcript.js';
 import { TurnIndicator } from './components/TurnIndicator.js';
+import type { ResumeChoice } from '../core/engine-types.js';
 import { useEngine } from './contexts/EngineContext.js';
 import { draftOf, useCallQuestions } from './hooks/useCallQuestions.js';
 import { useCountdown } from './hooks/useCountdown.js';
@@ -20,6 +22,7 @@ import { useInterrupt } from './hooks/useInterrupt.js';
 import { useLineEditor } from './hooks/useLineEditor.js';
 import { useNow } from './hooks/useNow.js';
 import { CLEAR_SCREEN, useRedrawOnResize } from './hooks/useRedrawOnResize.js';
+import { useResume } from './hooks/useResume.js';
 import { useServerApproval } from './hooks/useServerApproval.js';
 import { useSessionStatus } from './hooks/useSessionStatus.js';
 import { useSignIn, type BrowserOpener } from './hooks/useSignIn.js';
@@ -38,10 +41,15 @@ export interface AppProps {
   onExit?: () => void;
   /** An extra line under a device code, e.g. the demo's curl command for approving without a browser. */
   signInHint?: (prompt: DeviceCodePrompt) => string;
+  /** A saved conversation to go on with at start (`--continue`, `--resume [ID]`). */
+  resume?: ResumeChoice;
 }
 
+/** Conversations the picker shows at once. */
+const PICKER_ENTRIES = 8;
+
 /** The chat screen: wires hooks (state and keys) to components (rendering only). */
-export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps) {
+export function App({ demo = false, openBrowser, onExit, signInHint, resume: initialResume }: AppProps) {
   const engine = useEngine();
   const { exit } = useApp();
   const { stdout, write } = useStdout();
@@ -69,6 +77,23 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   const openCall = questions.waiting.find((c) => c.id === questions.focusedId);
   const focusedId = openCall?.id ?? focus.focusedId;
 
+  const { add: addEntry, clear: clearTranscript } = transcript;
+  const clearScreen = useCallback(() => {
+    if (stdout.isTTY) write(CLEAR_SCREEN);
+    clearTranscript();
+  }, [stdout, write, clearTranscript]);
+  const resume = useResume({
+    engine,
+    add: addEntry,
+    // A resumed conversation starts a fresh screen under the usual welcome line.
+    clear: useCallback(() => {
+      clearScreen();
+      addEntry({ kind: 'welcome', demo });
+    }, [clearScreen, addEntry, demo]),
+    ...(initialResume && { initial: initialResume }),
+    enabled: !turn.running && !signIn.active && !approval.active,
+  });
+
   const quit = useCallback(() => {
     onExit?.();
     exit();
@@ -82,19 +107,17 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
       add: transcript.add,
       commands: slashCommands,
       signIn: signIn.start,
-      clearScreen: () => {
-        if (stdout.isTTY) write(CLEAR_SCREEN);
-        transcript.clear();
-      },
+      clearScreen,
+      resumeConversation: (id) => (id === undefined ? resume.pick() : resume.resume(id)),
       exit: quit,
     }),
-    [engine, status, statusNow, transcript, signIn.start, stdout, write, quit],
+    [engine, status, statusNow, transcript, signIn.start, clearScreen, resume.pick, resume.resume, quit],
   );
   const runCommand = useSlashCommands(commandContext);
 
   const history = useInputHistory();
   const editor = useLineEditor({
-    enabled: !turn.running && !signIn.active && !approval.active,
+    enabled: !turn.running && !signIn.active && !approval.active && !resume.active,
     history,
     onSubmit: (text) => (isSlashCommand(text) ? runCommand(text) : turn.submit(text)),
   });
@@ -102,7 +125,19 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
     if (!turn.cancel() && !signIn.cancel()) editor.clear();
   }, quit);
 
-  const mode: KeyMode = approval.active ? 'approval' : signIn.active ? 'login' : asking ? 'question' : calls.running.length > 0 ? 'calls' : turn.running ? 'turn' : 'idle';
+  const mode: KeyMode = approval.active
+    ? 'approval'
+    : signIn.active
+      ? 'login'
+      : asking
+        ? 'question'
+        : calls.running.length > 0
+          ? 'calls'
+          : turn.running
+            ? 'turn'
+            : resume.active
+              ? 'picker'
+              : 'idle';
 
   // The live region (everything below the transcript) must stay shorter than the terminal, or
   // Ink clears and redraws the whole screen on every frame: each part says how tall it draws.
@@ -110,7 +145,8 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
   const margin = 1;
   const panelRows =
     (signIn.active ? margin + loginPanelRows({ prompt: signIn.prompt, remainingMs, browser: signIn.browser, hint }, columns) : 0) +
-    (approval.request ? margin + approvalPanelRows({ request: approval.request, answering: approval.answering }, columns) : 0);
+    (approval.request ? margin + approvalPanelRows({ request: approval.request, answering: approval.answering }, columns) : 0) +
+    (resume.active ? margin + conversationPickerRows({ conversations: resume.conversations, visible: PICKER_ENTRIES }) : 0);
   const bottomRows = margin + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
   const { group: groupLayout, liveRows } = layoutLiveRegion({
     rows,
@@ -153,10 +189,15 @@ export function App({ demo = false, openBrowser, onExit, signInHint }: AppProps)
           <ApprovalPanel request={approval.request} answering={approval.answering} />
         </Box>
       ) : null}
+      {resume.active ? (
+        <Box marginTop={1} flexDirection="column">
+          <ConversationPicker conversations={resume.conversations} selected={resume.selected} now={statusNow} visible={PICKER_ENTRIES} />
+        </Box>
+      ) : null}
       <Box marginTop={1} flexDirection="column">
         {turn.running ? (
           <TurnIndicator now={now} runningCalls={calls.running.length} />
-        ) : signIn.active || approval.active ? null : (
+        ) : signIn.active || approval.active || resume.active ? null : (
           <InputBox value={editor.value} cursor={editor.cursor} width={columns} />
         )}
         <StatusBar

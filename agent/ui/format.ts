@@ -62,3 +62,23 @@ export function summariseArgs(args: Readonly<Record<string, unknown>>, max = 48)
   if (entries.length === 1 && only && typeof only[1] === 'string') return safeLine(JSON.stringify(show(only[1])), max);
   return safeLine(entries.map(([key, value]) => `${key}=${show(value)}`).join(' '), max);
 }
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then the date: when a conversation was last used. */
+export function formatAgo(at: number, now: number): string {
+  const minutes = Math.floor(Math.max(0, now - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 14) return `${days} days ago`;
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/** 812 B, 14 KB, 3.2 MB */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -3,7 +3,7 @@ import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { errorMessage } from '../../config/error-text.js';
 import type { ProcessIo } from '../../config/process-io.js';
 import { safeBlock } from '../../config/terminal-text.js';
-import type { AgentEngine } from '../core/engine-types.js';
+import type { AgentEngine, ResumeChoice } from '../core/engine-types.js';
 import { App } from './App.js';
 import { browserOpener } from './browser.js';
 import { EngineProvider } from './contexts/EngineContext.js';
@@ -15,6 +15,8 @@ export interface TuiOptions {
   demo?: boolean;
   /** An extra line under a device code (the demo's curl command for approving without a browser). */
   signInHint?: (prompt: DeviceCodePrompt) => string;
+  /** A saved conversation to go on with (`--continue`, `--resume [ID]`). */
+  resume?: ResumeChoice;
 }
 
 /** Exit code when a shutdown signal (SIGTERM, SIGHUP) ended the session. */
@@ -42,7 +44,12 @@ export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOp
   const instance = render(
     <ThemeProvider value={themeFor(ctx.env)}>
       <EngineProvider value={engine}>
-        <App demo={options.demo ?? false} openBrowser={browserOpener(ctx.env)} {...(options.signInHint && { signInHint: options.signInHint })} />
+        <App
+          demo={options.demo ?? false}
+          openBrowser={browserOpener(ctx.env)}
+          {...(options.signInHint && { signInHint: options.signInHint })}
+          {...(options.resume && { resume: options.resume })}
+        />
       </EngineProvider>
     </ThemeProvider>,
     {

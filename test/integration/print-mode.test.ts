@@ -60,7 +60,7 @@ describe('warden -p (print mode), as a user runs it', () => {
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const transcript = JSON.parse(stdout) as PrintTranscript;
-    expect(Object.keys(transcript).sort()).toEqual(['answer', 'model', 'stopReason', 'toolCalls', 'usage']);
+    expect(Object.keys(transcript).sort()).toEqual(['answer', 'conversationId', 'model', 'stopReason', 'toolCalls', 'usage']);
     expect(transcript).toMatchObject({ model: 'demo', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 } });
     expect(transcript.answer).toContain('"gamma" reversed is "ammag"');
     expect(transcript.toolCalls.map(({ durationMs, ...call }) => call)).toEqual([

@@ -5,7 +5,8 @@ import { scratchHomeAndProject, writeUserServers } from '../helpers/config-dirs.
 import { loadServerConfigs, untrustedNotice } from '../../agent/core/host/load-servers.js';
 import { buildToolCatalog } from '../../agent/core/host/tool-names.js';
 import { Approver } from '../../agent/core/permissions/approver.js';
-import { AuditLog, redactArgs } from '../../agent/core/permissions/audit-log.js';
+import { AuditLog } from '../../agent/core/permissions/audit-log.js';
+import { redactArgs } from '../../agent/core/redaction.js';
 import { NO_PERMISSIONS } from '../../agent/core/permissions/policy.js';
 import { removeRule, saveRule } from '../../agent/core/permissions/saved-rules.js';
 import { ToolCallRegistry } from '../../agent/core/tool-calls/registry.js';
@@ -127,7 +128,7 @@ describe('Approver', () => {
       reason: 'denied by you: not that file',
       result: 'The user declined this tool call. Their reason: not that file',
     });
-    expect(audited).toEqual([{ server: 'files', tool: 'write_file', decision: 'deny', source: 'user: denied with a reason', args: { path: '/etc/passwd' } }]);
+    expect(audited).toEqual([{ server: 'files', tool: 'write_file', decision: 'deny', source: 'user: denied with a reason', args: { path: '/etc/passwd' }, callId: id }]);
 
     const other = start();
     const waiting = approver.approve(write, other, registry);

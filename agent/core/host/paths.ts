@@ -33,3 +33,8 @@ export function serverLogDir(home = homedir()): string {
 export function auditLogFile(home = homedir()): string {
   return join(wardenDir(home), 'audit.log');
 }
+
+/** Saved conversations, one JSON-lines file each (agent/core/conversations). */
+export function conversationDir(home = homedir()): string {
+  return join(wardenDir(home), 'conversations');
+}

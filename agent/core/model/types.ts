@@ -46,7 +46,18 @@ export interface ServerBlock {
   [key: string]: unknown;
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ServerBlock;
+/**
+ * The API's server-side compaction (context management `compact_20260112`, or a `compaction`
+ * request): a summary of everything before it, sent back verbatim in place of what it summarizes.
+ * `content` is null when the compaction failed (the API treats such a block as a no-op).
+ */
+export interface CompactionBlock {
+  type: 'compaction';
+  content: string | null;
+  [key: string]: unknown;
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ServerBlock | CompactionBlock;
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -76,7 +87,7 @@ export interface ModelRequest {
 
 export interface ModelResponse {
   /** The assistant message: text, tool_use (and the API's own tool search) blocks, in order. */
-  content: Array<TextBlock | ToolUseBlock | ServerBlock>;
+  content: Array<TextBlock | ToolUseBlock | ServerBlock | CompactionBlock>;
   /** 'tool_use' asks the loop to run the tool_use blocks and call again. */
   stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'other';
   usage: TurnUsage;

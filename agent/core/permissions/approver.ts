@@ -76,7 +76,7 @@ export class Approver {
   async approve(tool: MappedTool, callId: string, registry: ToolCallRegistry): Promise<Approval> {
     const verdict = this.verdict(tool);
     const args = registry.get(callId)?.args ?? {};
-    const audit = (decision: 'allow' | 'deny', source: string): void => this.deps.audit?.({ server: tool.server, tool: tool.tool, decision, source, args });
+    const audit = (decision: 'allow' | 'deny', source: string): void => this.deps.audit?.({ server: tool.server, tool: tool.tool, decision, source, args, callId });
     if (verdict.decision === 'allow') {
       audit('allow', verdict.source);
       return { run: true };

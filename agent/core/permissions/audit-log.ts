@@ -10,6 +10,7 @@ import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensurePrivateDir } from '../../../config/private-file.js';
 import { errorMessage } from '../../../config/error-text.js';
+import { redactArgs } from '../redaction.js';
 
 export interface AuditEntry {
   server: string;
@@ -18,41 +19,12 @@ export interface AuditEntry {
   /** What decided: a flag, a configuration rule, a saved rule, the server's trust, or the user's answer. */
   source: string;
   args: Readonly<Record<string, unknown>>;
+  /** The call decided about (the model's tool_use id); not written to the log. */
+  callId?: string;
 }
 
-export const REDACTED = '[redacted]';
-/** Argument names whose values are secrets whatever they look like. */
-const SECRET_KEY = /pass(word|phrase)?|secret|token|api[-_]?key|auth|credential|cookie|session|private|signature/i;
-/** Values that are secrets whatever their name: JWTs, auth headers, PEM keys, common key prefixes. */
-const SECRET_VALUE = [
-  /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/,
-  /^(bearer|basic)\s+\S+/i,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /^(sk|pk|rk|ghp|gho|ghs|github_pat|xox[abprs]|AKIA|ASIA|AIza)[-_A-Za-z0-9]{10,}/,
-];
-/** Characters of a value kept in the log. */
-const VALUE_CHARS = 200;
-
-/** A long unbroken run of letters and digits (both) reads as a generated key. */
-function looksGenerated(value: string): boolean {
-  return /^[A-Za-z0-9+/=_-]{32,}$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value);
-}
-
-function redactValue(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') {
-    if (SECRET_VALUE.some((r) => r.test(value)) || looksGenerated(value)) return REDACTED;
-    return value.length > VALUE_CHARS ? `${value.slice(0, VALUE_CHARS)}…` : value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= 4) return '[nested]';
-  if (Array.isArray(value)) return value.slice(0, 20).map((v) => redactValue(v, depth + 1));
-  return redactArgs(value as Record<string, unknown>, depth + 1);
-}
-
-/** The arguments with every secret-looking value replaced by `[redacted]`, long values cut. */
-export function redactArgs(args: Readonly<Record<string, unknown>>, depth = 0): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, SECRET_KEY.test(key) ? REDACTED : redactValue(value, depth)]));
-}
+/** What of an argument value the log keeps: 200 characters, 4 levels, 20 items. */
+const AUDIT_LIMITS = { maxChars: 200, maxDepth: 4, maxItems: 20 };
 
 export interface AuditLogOptions {
   path: string;
@@ -73,7 +45,7 @@ export class AuditLog {
       tool: entry.tool,
       decision: entry.decision,
       source: entry.source,
-      args: redactArgs(entry.args),
+      args: redactArgs(entry.args, AUDIT_LIMITS),
     })}\n`;
     this.queue = this.queue
       .then(async () => {

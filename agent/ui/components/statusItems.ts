@@ -76,7 +76,7 @@ export function statusItems(status: SessionStatus, now: number): StatusItem[] {
   return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
 }
 
-export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval' | 'question';
+export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval' | 'question' | 'picker';
 
 /** Key hints for what the keys do right now. */
 /** What Esc says to the open question, by its kind. */
@@ -94,6 +94,8 @@ export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean; que
       return 'Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn';
     case 'turn':
       return 'Ctrl-C cancel turn';
+    case 'picker':
+      return '↑↓ choose · Enter resume · Esc cancel · Ctrl-C ×2 exit';
     case 'idle':
       return 'Enter send · ↑↓ history · /help · Ctrl-C ×2 exit';
   }

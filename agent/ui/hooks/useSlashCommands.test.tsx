@@ -29,6 +29,7 @@ function setup(commands: readonly SlashCommand[] = slashCommands, status: Partia
     commands,
     signIn: (server) => entries.push({ kind: 'info', text: server === undefined ? '(sign-in started)' : `(sign-in to ${server} started)` }),
     clearScreen: () => entries.push({ kind: 'info', text: '(screen cleared)' }),
+    resumeConversation: (id) => entries.push({ kind: 'info', text: id === undefined ? '(picker opened)' : `(resuming ${id})` }),
     exit: () => entries.push({ kind: 'info', text: '(exit)' }),
   };
   const hook = renderHook(() => useSlashCommands(context), { engine });
@@ -64,7 +65,7 @@ describe('slash commands', () => {
 
   it('runs each command', async () => {
     const { engine, entries, run } = setup();
-    for (const line of ['/help', '/tools', '/status', '/login', '/logout', '/clear', '/exit']) {
+    for (const line of ['/help', '/tools', '/status', '/login', '/logout', '/resume', '/resume 20261207', '/clear', '/exit']) {
       run(line);
       await settle();
     }
@@ -74,13 +75,15 @@ describe('slash commands', () => {
       'status',
       '(sign-in started)',
       'Signed out. Type /login to sign in again.',
+      '(picker opened)',
+      '(resuming 20261207)',
       '(screen cleared)',
       'Conversation cleared.',
       '(exit)',
     ]);
     expect(engine.calls).toMatchObject({ signOut: 1, clearHistory: 1 });
     const help = entries[0];
-    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'permissions', 'login', 'logout', 'status', 'clear', 'exit']);
+    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'permissions', 'login', 'logout', 'status', 'resume', 'clear', 'exit']);
   });
 
   it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name or usage says so', async () => {

@@ -5,9 +5,10 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { mcp } from './mcp.js';
 import { permissions } from './permissions.js';
+import { resume } from './resume.js';
 import { status } from './status.js';
 import { tools } from './tools.js';
 import type { SlashCommand } from './types.js';
 
 /** In the order /help lists them. */
-export const slashCommands: readonly SlashCommand[] = [help, tools, mcp, permissions, login, logout, status, clear, exit];
+export const slashCommands: readonly SlashCommand[] = [help, tools, mcp, permissions, login, logout, status, resume, clear, exit];

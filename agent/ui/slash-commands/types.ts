@@ -13,6 +13,8 @@ export interface SlashCommandContext {
   signIn(server?: string): void;
   /** Empties the transcript and the screen. */
   clearScreen(): void;
+  /** Goes on with the saved conversation `id`; without one, opens the picker. */
+  resumeConversation(id?: string): void;
   exit(): void;
 }
 

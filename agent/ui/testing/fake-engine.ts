@@ -2,7 +2,9 @@ import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js
 import {
   TURN_ALREADY_RUNNING,
   type AgentEngine,
+  type ConversationSummary,
   type PermissionRules,
+  type ResumedConversation,
   type ServerLogLine,
   type SessionStatus,
   type ToolSummary,
@@ -213,6 +215,29 @@ export class FakeEngine implements AgentEngine {
 
   clearHistory(): void {
     this.calls.clearHistory++;
+  }
+
+  /** What the picker lists; `resume` answers with `resumed[id]` (unknown IDs throw, as the engine does). */
+  conversations: ConversationSummary[] = [];
+  resumed = new Map<string, Omit<ResumedConversation, 'gone'> & { gone?: string }>();
+  /** The IDs asked to resume, in order. */
+  readonly resumes: string[] = [];
+  currentConversation: string | undefined;
+
+  conversationId(): string | undefined {
+    return this.currentConversation;
+  }
+
+  async listConversations(): Promise<ConversationSummary[]> {
+    return this.conversations;
+  }
+
+  async resume(id = 'latest'): Promise<ResumedConversation> {
+    this.resumes.push(id);
+    const found = this.resumed.get(id);
+    if (!found) throw new Error(`no saved conversation "${id}" (warden --resume lists them)`);
+    this.currentConversation = found.id;
+    return { ...found, gone: Promise.resolve(found.gone) };
   }
 
   async close(): Promise<void> {
