@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors.js';
 import { isHttpUrl } from '../config/http-url.js';
 import type { Env } from '../config/load.js';
 import type { ServerConfig } from './core/host/server-config.js';
+import type { CacheTtl } from './core/model/request-body.js';
 import { parseConfig } from '../config/load.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000/mcp';
@@ -25,7 +26,7 @@ export interface AgentConfig {
   /** --no-auth: never send a token. */
   noAuth: boolean;
   /** Claude settings; undefined without ANTHROPIC_API_KEY, which selects the offline demo model. */
-  anthropic?: { apiKey: string; baseURL?: string; model: string; toolSearchThreshold?: number };
+  anthropic?: { apiKey: string; baseURL?: string; model: string; toolSearchThreshold?: number; cacheTtl?: CacheTtl };
   /** Model rounds (model → tools → model …) one turn may take before it is stopped. */
   maxTurns: number;
   /** The MCP servers from configuration files; absent: the one server at `serverUrl`. */
@@ -71,6 +72,11 @@ const mcpClientSchema = z.object({
   ),
 });
 
+/** How Claude is asked: prompt caching (see agent/core/model/request-body.ts). */
+const modelSchema = z.object({
+  WARDEN_PROMPT_CACHE: z.optional(z.enum(['5m', '1h', 'off'], { message: 'expected 5m, 1h or off' })),
+});
+
 const shortcutEnvSchema = z.object({ MCP_SERVER_URL: httpUrl });
 
 // Flags are checked on their own so an error names the flag the user typed, not the variable.
@@ -105,6 +111,7 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   const model = f['--model'] ?? p.ANTHROPIC_MODEL;
   const m = parseConfig(mcpClientSchema, env);
   const threshold = m.WARDEN_TOOL_SEARCH_THRESHOLD;
+  const settings = parseConfig(modelSchema, env);
   const roots = m.WARDEN_MCP_ROOTS?.split(delimiter)
     .map((r) => r.trim())
     .filter((r) => r !== '');
@@ -117,6 +124,7 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
         model,
         ...(p.ANTHROPIC_BASE_URL && { baseURL: p.ANTHROPIC_BASE_URL }),
         ...(threshold !== undefined && { toolSearchThreshold: threshold }),
+        ...(settings.WARDEN_PROMPT_CACHE && { cacheTtl: settings.WARDEN_PROMPT_CACHE }),
       },
     }),
     maxTurns: p.WARDEN_MAX_TURNS,

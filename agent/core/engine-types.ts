@@ -95,6 +95,8 @@ export interface TurnUsage {
   outputTokens: number;
   /** Input tokens written to the prompt cache (billed above the input price). */
   cacheCreationInputTokens?: number;
+  /** The part of `cacheCreationInputTokens` written with a one-hour lifetime (billed higher still). */
+  cacheCreation1hInputTokens?: number;
   /** Input tokens read from the prompt cache (billed at a fraction of it). */
   cacheReadInputTokens?: number;
 }

@@ -7,6 +7,7 @@ import type { Approver } from './permissions/approver.js';
 import { ModelCancelledError, type ChatModel, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { runToolCall } from './tool-runner.js';
+import { addUsage, NO_USAGE } from './usage.js';
 
 export interface TurnDeps {
   model: ChatModel;
@@ -34,7 +35,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
       // A front end's listener failing must not break the turn.
     }
   };
-  const usage: TurnUsage = { inputTokens: 0, outputTokens: 0 };
+  let usage: TurnUsage = NO_USAGE;
   const callIds: string[] = [];
   const texts: string[] = [];
   const end = (stopReason: TurnResult['stopReason'], error?: string): TurnResult => ({
@@ -72,8 +73,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
       if (error instanceof ModelCancelledError || signal.aborted) return end('cancelled');
       return end('error', errorMessage(error));
     }
-    usage.inputTokens += response.usage.inputTokens;
-    usage.outputTokens += response.usage.outputTokens;
+    usage = addUsage(usage, response.usage);
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
     if (text.trim() !== '') texts.push(text);
     deps.conversation.addAssistant(response.content, { model: modelName, stopReason: response.stopReason, usage: response.usage });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED_RESULT } from '../../agent/core/conversations/replay.js';
-import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { plain, startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { CLI_PATH } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
@@ -67,7 +67,7 @@ describe.skipIf(!tmuxAvailable)('saved conversations in a real terminal', () => 
     await t.waitForScreen(/Yes, still "cba"\./);
     const messages = claude.requests.at(-1)?.body.messages ?? [];
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
-    expect(messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'are you sure?' }] });
+    expect(plain(messages.at(-1))).toEqual({ role: 'user', content: [{ type: 'text', text: 'are you sure?' }] });
     await t.typeLine('/exit');
     await t.waitForExit();
 
@@ -86,7 +86,7 @@ describe.skipIf(!tmuxAvailable)('saved conversations in a real terminal', () => 
     claude.enqueue(text('That call was interrupted.'));
     await t.typeLine('what happened?');
     await t.waitForScreen(/That call was interrupted\./);
-    expect(claude.requests.at(-1)?.body.messages.at(-1)).toEqual({
+    expect(plain(claude.requests.at(-1)?.body.messages.at(-1))).toEqual({
       role: 'user',
       content: [
         { type: 'tool_result', tool_use_id: 'toolu_slow', content: INTERRUPTED_RESULT, is_error: true },

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { estimateTokens, PromptError, type PromptCache } from './prompt-cache.js';
 
 /** What the agent sent to /v1/messages. */
 export interface RecordedRequest {
@@ -23,12 +24,21 @@ export type ScriptedBlock =
   | { type: 'server_tool_use'; id: string; name: 'tool_search_tool_bm25' | 'tool_search_tool_regex'; input: Record<string, unknown> }
   | { type: 'tool_search_tool_result'; tool_use_id: string; tool_names: string[] };
 
+/** Usage as the API reports it; the cache fields only when caching is modelled or scripted. */
+export interface ScriptedUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
 /** A streamed reply: content blocks, then stop reason and usage. */
 export interface StreamReply {
   kind: 'stream';
   content: ScriptedBlock[];
   stopReason?: 'end_turn' | 'tool_use' | 'max_tokens';
-  usage?: { input_tokens: number; output_tokens: number };
+  usage?: ScriptedUsage;
 }
 
 /** An HTTP error answer shaped as the API's (`{type:'error', error:{type, message}}`). */
@@ -70,11 +80,16 @@ export const apiError =
   (status: number, errorType: string, message: string, headers?: Record<string, string>): Script =>
   () => ({ kind: 'error', status, errorType, message, ...(headers && { headers }) });
 
-/** The tool_result blocks of a request's last message. */
+/** `value` without the prompt-cache breakpoints (`cache_control`), for comparing what was sent with what is expected. */
+export function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'cache_control' ? undefined : v))) as T;
+}
+
+/** The tool_result blocks of a request's last message (breakpoints left out). */
 export function toolResults(request: RecordedRequest): Array<{ tool_use_id: string; content: unknown; is_error?: boolean }> {
   const last = request.body.messages[request.body.messages.length - 1];
   if (!last || typeof last.content === 'string') return [];
-  return last.content.filter((b) => b.type === 'tool_result') as Array<{ tool_use_id: string; content: unknown; is_error?: boolean }>;
+  return plain(last.content.filter((b) => b.type === 'tool_result')) as Array<{ tool_use_id: string; content: unknown; is_error?: boolean }>;
 }
 
 export interface FakeAnthropic {
@@ -101,9 +116,8 @@ function pieces(value: string, size: number): string[] {
 
 let messageCounter = 0;
 
-function streamReply(res: ServerResponse, request: RecordedRequest, reply: StreamReply): void {
+function streamReply(res: ServerResponse, request: RecordedRequest, reply: StreamReply, usage: ScriptedUsage): void {
   const id = `msg_test_${++messageCounter}`;
-  const usage = reply.usage ?? { input_tokens: 10, output_tokens: 5 };
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'request-id': `req_${id}` });
   sse(res, 'message_start', {
     type: 'message_start',
@@ -115,7 +129,7 @@ function streamReply(res: ServerResponse, request: RecordedRequest, reply: Strea
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
+      usage: { ...usage, output_tokens: 1 },
     },
   });
   reply.content.forEach((block, index) => {
@@ -148,12 +162,33 @@ function streamReply(res: ServerResponse, request: RecordedRequest, reply: Strea
   res.end();
 }
 
+/** Why the API would refuse this history (a tool_use not answered by a tool_result right after it), or undefined. */
+function invalidHistory(body: RecordedRequest['body']): string | undefined {
+  const messages = body.messages;
+  for (const [i, message] of messages.entries()) {
+    if (message.role !== 'assistant' || typeof message.content === 'string') continue;
+    const uses = message.content.filter((b) => b.type === 'tool_use').map((b) => String(b.id));
+    if (uses.length === 0) continue;
+    const next = messages[i + 1];
+    const answered = new Set(next && typeof next.content !== 'string' ? next.content.filter((b) => b.type === 'tool_result').map((b) => String(b.tool_use_id)) : []);
+    const missing = uses.filter((id) => !answered.has(id));
+    if (missing.length > 0) return `messages.${i + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}`;
+  }
+  return undefined;
+}
+
+export interface FakeAnthropicOptions {
+  /** Bill each streamed reply by the documented prompt-caching rules instead of fixed numbers (a scripted `usage` still wins). */
+  promptCache?: PromptCache;
+}
+
 /**
  * A local stand-in for the Anthropic Messages API (`POST /v1/messages`, SSE streaming) on
  * 127.0.0.1:0, reached by the real SDK through ANTHROPIC_BASE_URL. Replies are scripted per
- * request; every request is recorded. A request with nothing queued gets a 500.
+ * request; every request is recorded. A request with nothing queued gets a 500; a history the API
+ * would refuse (a dangling tool_use, more than four cache breakpoints) gets its 400.
  */
-export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
   const queue: Script[] = [];
   const waiters = new Set<() => void>();
@@ -170,6 +205,19 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         const request: RecordedRequest = { at: Date.now(), headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'] };
         requests.push(request);
         waiters.forEach((w) => w());
+        const invalid = invalidHistory(request.body);
+        if (invalid) {
+          res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: invalid } }));
+          return;
+        }
+        let cached: ReturnType<PromptCache['usage']> | undefined;
+        try {
+          cached = options.promptCache?.usage(request.body);
+        } catch (error) {
+          if (!(error instanceof PromptError)) throw error;
+          res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: error.message } }));
+          return;
+        }
         const script = queue.shift();
         const reply: Reply = script ? await script(request) : { kind: 'error', status: 500, errorType: 'api_error', message: 'no scripted reply left' };
         if (reply.kind === 'cut') {
@@ -202,7 +250,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
             .end(JSON.stringify({ type: 'error', error: { type: reply.errorType, message: reply.message } }));
           return;
         }
-        streamReply(res, request, reply);
+        const output = reply.content.reduce((n, b) => n + estimateTokens(JSON.stringify(b)), 0);
+        streamReply(res, request, reply, reply.usage ?? (cached ? { ...cached, output_tokens: output } : { input_tokens: 10, output_tokens: 5 }));
       })();
     });
   });

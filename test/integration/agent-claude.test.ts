@@ -3,7 +3,7 @@ import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine, type AgentEngineDeps } from '../../agent/core/engine.js';
 import type { AgentEngine, TurnEvent } from '../../agent/core/engine-types.js';
 import { ClaudeModel } from '../../agent/core/model/claude.js';
-import { apiError, startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { apiError, plain, startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 describe('Claude (through the real SDK against a local Messages API) drives the real MCP server', () => {
@@ -167,7 +167,7 @@ describe('Claude (through the real SDK against a local Messages API) drives the 
     const next = await engine.runTurn('second');
     expect(next).toMatchObject({ stopReason: 'end_turn', text: 'Second try works.' });
     // Both prompts are in one user message: roles still alternate.
-    expect(claude.requests[1]?.body.messages).toEqual([
+    expect(plain(claude.requests[1]?.body.messages)).toEqual([
       {
         role: 'user',
         content: [
@@ -185,7 +185,7 @@ describe('Claude (through the real SDK against a local Messages API) drives the 
     expect(claude.requests[1]?.body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     engine.clearHistory();
     await engine.runTurn('third');
-    expect(claude.requests[2]?.body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'third' }] }]);
+    expect(plain(claude.requests[2]?.body.messages)).toEqual([{ role: 'user', content: [{ type: 'text', text: 'third' }] }]);
   });
 
   it('stops a model that keeps calling tools at WARDEN_MAX_TURNS', async () => {

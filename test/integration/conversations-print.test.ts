@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrintTranscript } from '../../agent/commands/print-mode.js';
 import { INTERRUPTED_RESULT } from '../../agent/core/conversations/replay.js';
-import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { plain, startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
@@ -63,14 +63,14 @@ describe('warden -p keeps a conversation across runs', () => {
     const id = json(first.stdout).conversationId;
     expect(id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
     const [, answered] = await claude.waitForRequests(2);
-    const before = answered?.body.messages ?? [];
+    const before = plain(answered?.body.messages ?? []);
 
     claude.enqueue(text('Still "cba".'));
     const second = await run(['--resume', id ?? '', 'and again?', '--output', 'json', '-q']);
     expect(second.code).toBe(0);
     expect(json(second.stdout)).toMatchObject({ conversationId: id, answer: 'Still "cba".' });
-    const resumed = (await claude.waitForRequests(3))[2]?.body.messages ?? [];
-    // Byte for byte what the model saw before, then its answer and the new prompt.
+    const resumed = plain((await claude.waitForRequests(3))[2]?.body.messages ?? []);
+    // Byte for byte what the model saw before (the cache breakpoints move on), then its answer and the new prompt.
     expect(JSON.stringify(resumed.slice(0, before.length))).toBe(JSON.stringify(before));
     expect(resumed.slice(before.length)).toEqual([
       { role: 'assistant', content: [{ type: 'text', text: 'It is "cba".' }] },
@@ -111,7 +111,7 @@ describe('warden -p keeps a conversation across runs', () => {
     claude.enqueue(text('It was interrupted.'));
     const after = startCli(['-p', '--mcp-config', config, '-c', 'what happened?', '--output', 'json', '-q'], { env: env(), cwd: elsewhere });
     expect(await after.exited).toBe(0);
-    const messages = claude.requests[base + 1]?.body.messages ?? [];
+    const messages = plain(claude.requests[base + 1]?.body.messages ?? []);
     expect(messages.at(-2)).toEqual({
       role: 'assistant',
       content: [

@@ -52,7 +52,8 @@ describe('many tools: tool search instead of every definition', () => {
     const tools = first?.body.tools ?? [];
     expect(tools).toHaveLength(251);
     expect(tools.slice(0, 250).every((t) => t.defer_loading === true)).toBe(true);
-    expect(tools.at(-1)).toEqual({ type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25' });
+    // The last tool carries the prompt cache's first breakpoint.
+    expect(tools.at(-1)).toEqual({ type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25', cache_control: { type: 'ephemeral' } });
     const assistant = second?.body.messages.at(-2);
     expect(assistant?.content).toEqual([
       expect.objectContaining({ type: 'server_tool_use', id: 'srvtoolu_1', name: 'tool_search_tool_bm25', input: { query: 'record 7' } }),

@@ -3,7 +3,7 @@ import { ClaudeModel } from '../../agent/core/model/claude.js';
 import { DemoModel } from '../../agent/core/model/demo/model.js';
 import type { ChatMessage, ModelRequest } from '../../agent/core/model/types.js';
 import { CANCELLED_RESULT } from '../../agent/core/tool-runner.js';
-import { startFakeAnthropic, text, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { plain, startFakeAnthropic, text, type FakeAnthropic } from '../helpers/anthropic-server.js';
 
 /** A turn whose reverse call came back cancelled (or, for contrast, failed with the same words). */
 function history(cancelled: boolean): ChatMessage[] {
@@ -38,7 +38,7 @@ describe('a cancelled tool call is known by its flag, not by its text', () => {
       const model = new ClaudeModel({ apiKey: 'sk-ant-test', baseURL: claude.url, model: 'claude-sonnet-5-5' }, { maxRetries: 0 });
       await model.respond(request(history(true)));
       const [sent] = await claude.waitForRequests(1);
-      expect(sent!.body.messages.at(-1)).toEqual({
+      expect(plain(sent!.body.messages.at(-1))).toEqual({
         role: 'user',
         content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: CANCELLED_RESULT, is_error: true }],
       });

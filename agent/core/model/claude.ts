@@ -1,30 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
-import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages';
 import { rootCause } from '../../../config/error-text.js';
-import type { ModelInfo } from '../engine-types.js';
+import type { ModelInfo, TurnUsage } from '../engine-types.js';
+import { cachedLayout, DEFAULT_TOOL_SEARCH_THRESHOLD, type CacheTtl } from './request-body.js';
 import { decideRetry } from './retry.js';
-import {
-  ModelCancelledError,
-  ModelError,
-  type ChatMessage,
-  type ChatModel,
-  type ModelRequest,
-  type ModelResponse,
-  type ServerBlock,
-  type TextBlock,
-  type ToolDefinition,
-  type ToolUseBlock,
-} from './types.js';
-
-/**
- * The tools as sent: all of them, or — past the threshold — each with `defer_loading` plus the
- * tool search tool, so only the definitions the model searches for enter its context.
- */
-export function toolsForRequest(tools: readonly ToolDefinition[], threshold: number): Array<Tool | typeof TOOL_SEARCH> {
-  if (tools.length <= threshold) return tools as Tool[];
-  return [...tools.map((t) => ({ ...t, defer_loading: true }) as Tool), TOOL_SEARCH];
-}
+import { ModelCancelledError, ModelError, type ChatModel, type CompactionBlock, type ModelRequest, type ModelResponse, type ServerBlock } from './types.js';
 
 export interface ClaudeSettings {
   apiKey: string;
@@ -34,11 +15,10 @@ export interface ClaudeSettings {
   maxTokens?: number;
   /** Past this many tools, definitions are deferred and the model finds them with the API's tool search. */
   toolSearchThreshold?: number;
+  /** Prompt cache breakpoints' lifetime (default 5m), or off. */
+  cacheTtl?: CacheTtl;
 }
 
-/** Enough tools that sending every definition into the context each round costs more than searching them. */
-export const DEFAULT_TOOL_SEARCH_THRESHOLD = 50;
-const TOOL_SEARCH = { type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25' } as const;
 const SERVER_BLOCKS = new Set(['server_tool_use', 'tool_search_tool_result']);
 
 export interface ClaudeOptions {
@@ -49,23 +29,18 @@ export interface ClaudeOptions {
   retryBaseMs?: number;
 }
 
-const SYSTEM_PROMPT = [
-  'You are Warden, an assistant in a terminal. You can call the tools of the MCP servers the user connected.',
-  'Use a tool when it helps answer; when several calls are independent, request them together in one response so they run at the same time.',
-  'Keep answers short and plain; quote tool results exactly where it matters (e.g. a reversed text).',
-].join(' ');
-
 const STOP_REASONS: Record<string, ModelResponse['stopReason']> = { end_turn: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' };
 
-/** The message as the API takes it: Warden's own fields (a tool_result's `cancelled`) stay behind. */
-function toApiMessage(message: ChatMessage): MessageParam {
-  const content = message.content.map((block) => {
-    if (block.type !== 'tool_result') return block;
-    const { cancelled: _local, ...sent } = block;
-    return sent;
-  });
-  // Our blocks are the API's own shapes (a subset), server tool blocks included.
-  return { role: message.role, content: content as MessageParam['content'] };
+/** The API's usage in Warden's terms: uncached input, output, and what was written to or read from the cache. */
+function usageOf(usage: BetaUsage): TurnUsage {
+  const oneHour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
+    cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
+    ...(oneHour > 0 && { cacheCreation1hInputTokens: oneHour }),
+  };
 }
 
 /** Claude through the Messages API, streaming; our own retry loop so each retry can be announced. */
@@ -119,13 +94,20 @@ export class ClaudeModel implements ChatModel {
   }
 
   private async attempt(request: ModelRequest, onOutput: () => void): Promise<ModelResponse> {
-    const stream = this.client.messages.stream(
+    const { system, tools, messages } = cachedLayout({
+      tools: request.tools,
+      messages: request.messages,
+      ...(request.systemNote && { systemNote: request.systemNote }),
+      threshold: this.settings.toolSearchThreshold ?? DEFAULT_TOOL_SEARCH_THRESHOLD,
+      ttl: this.settings.cacheTtl ?? '5m',
+    });
+    const stream = this.client.beta.messages.stream(
       {
         model: this.settings.model,
         max_tokens: Math.min(request.maxTokens ?? Infinity, this.settings.maxTokens ?? 4096),
-        system: request.systemNote ? `${SYSTEM_PROMPT}\n\n${request.systemNote}` : SYSTEM_PROMPT,
-        messages: request.messages.map(toApiMessage),
-        ...(request.tools.length > 0 && { tools: toolsForRequest(request.tools, this.settings.toolSearchThreshold ?? DEFAULT_TOOL_SEARCH_THRESHOLD) }),
+        system,
+        messages,
+        ...(tools.length > 0 && { tools }),
       },
       { signal: request.signal },
     );
@@ -134,10 +116,12 @@ export class ClaudeModel implements ChatModel {
       request.onText(delta);
     });
     const message = await stream.finalMessage();
-    const content: Array<TextBlock | ToolUseBlock | ServerBlock> = [];
+    const content: ModelResponse['content'] = [];
     for (const block of message.content) {
       if (block.type === 'text') content.push({ type: 'text', text: block.text });
       else if (SERVER_BLOCKS.has(block.type)) content.push(block as unknown as ServerBlock);
+      // Sent back verbatim in the next request, in place of what it summarizes.
+      else if (block.type === 'compaction') content.push({ ...block } as CompactionBlock);
       else if (block.type === 'tool_use') {
         const input = block.input !== null && typeof block.input === 'object' ? (block.input as Record<string, unknown>) : {};
         content.push({ type: 'tool_use', id: block.id, name: block.name, input });
@@ -146,7 +130,7 @@ export class ClaudeModel implements ChatModel {
     return {
       content,
       stopReason: STOP_REASONS[message.stop_reason ?? ''] ?? 'other',
-      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      usage: usageOf(message.usage),
     };
   }
 }
