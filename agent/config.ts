@@ -23,6 +23,8 @@ export interface AgentFlags {
 export interface AgentConfig {
   /** The MCP endpoint, e.g. http://127.0.0.1:8000/mcp. */
   serverUrl: string;
+  /** Who named it: --server (`flag`), MCP_SERVER_URL (`env`); absent: the default. */
+  serverUrlVia?: 'flag' | 'env';
   /** --no-auth: never send a token. */
   noAuth: boolean;
   /** Claude settings; undefined without ANTHROPIC_API_KEY, which selects the offline demo model. */
@@ -117,6 +119,7 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
     .filter((r) => r !== '');
   return {
     serverUrl: f['--server'] ?? p.MCP_SERVER_URL,
+    ...(f['--server'] !== undefined ? { serverUrlVia: 'flag' as const } : env.MCP_SERVER_URL ? { serverUrlVia: 'env' as const } : {}),
     noAuth: flags.noAuth === true,
     ...(p.ANTHROPIC_API_KEY && {
       anthropic: {

@@ -5,12 +5,11 @@ import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
 import { auditLogFile, conversationDir, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
-import type { HttpServerConfig } from '../core/host/server-config.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
-import type { SignInService } from '../core/auth/sign-in-service.js';
 import type { Command } from './context.js';
 import { permissionDeps, toolPatterns } from './permission-setup.js';
 import { resumeChoice, takeResumeFlag } from './resume-flags.js';
+import { commandSignIns } from './sign-ins.js';
 
 const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
@@ -96,7 +95,6 @@ export const chat: Command = async (argv, ctx) => {
     ...(values.server && { server: values.server }),
     ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
     trustProjectServers: values['trust-project-servers'] === true,
-    noAuth: values['no-auth'] === true,
   };
   let loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
   const config = loadAgentConfig(ctx.env, {
@@ -125,12 +123,7 @@ export const chat: Command = async (argv, ctx) => {
 
   // Loaded after the flags and config are known good, so a usage error answers at once; print
   // mode never loads Ink and React, the TUI never loads print mode, and each loads in parallel.
-  const [{ createAgentEngine }, { loginAuthenticatorFactory }, { entraEnv, serverSignInService }, front] = await Promise.all([
-    import('../core/engine.js'),
-    import('../core/auth/login-factory.js'),
-    import('./server-sign-in.js'),
-    values.print ? import('./print-mode.js') : import('../ui/run.js'),
-  ]);
+  const [{ createAgentEngine }, front] = await Promise.all([import('../core/engine.js'), values.print ? import('./print-mode.js') : import('../ui/run.js')]);
   let questions = {};
   if (values.print) {
     const { printQuestions, readElicitAnswers } = await import('./print-questions.js');
@@ -150,27 +143,19 @@ export const chat: Command = async (argv, ctx) => {
     auditFile: auditLogFile(home),
     onWarning,
   });
-  // One sign-in service per HTTP server: its settings (a server's own `auth: {kind: "entra", …}`
-  // win over ENTRA_*), its Authenticator, and its gate (its own URL and scope against the approvals).
-  const services = new Map<string, SignInService>();
-  const serviceFor = (server: HttpServerConfig): SignInService => {
-    let service = services.get(server.name);
-    if (!service) {
-      service = serverSignInService(server, { env: ctx.env, servers: config.servers, approveRun: values['approve-server'] === true, onWarning });
-      services.set(server.name, service);
-    }
-    return service;
-  };
+  // Every server's sign-in: its settings built once (flags, its `auth` entry, ENTRA_*, its metadata), its kind's module.
+  const signIns = commandSignIns(ctx, {
+    servers: config.servers,
+    noAuth: config.noAuth,
+    approveRun: values['approve-server'] === true,
+    approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
+    onWarning,
+  });
   const engine = createAgentEngine(config, {
     permissions,
     env: ctx.env,
     logDir: serverLogDir(home),
-    createAuthenticator: loginAuthenticatorFactory(ctx.env, { onWarning }),
-    authenticatorFor: (server) => (server.type === 'stdio' ? loginAuthenticatorFactory(entraEnv(ctx.env, server), { onWarning }) : serviceFor(server).createAuthenticator),
-    // The Entra policy (binding, authority allowlist) guards Entra tokens; an `oauth` server's tokens are
-    // bound to it by their RFC 8707 resource and stored under it.
-    gateFor: (server) => (server.type === 'stdio' || server.auth?.kind === 'oauth' ? undefined : serviceFor(server).gate),
-    approvalHint: 'runPrint' in front ? front.APPROVE_HINT : 'answer y to approve',
+    signIns,
     conversations: { dir: conversationDir(home), cwd: process.cwd(), onError: onWarning },
     ...questions,
   });

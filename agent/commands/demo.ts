@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createAuthenticator } from '../../auth/login/index.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
+import { createSignInDirectory } from '../core/auth/server-sign-in.js';
 import { createAgentEngine } from '../core/engine.js';
+import type { ServerConfig } from '../core/host/server-config.js';
 import { startDemoStack } from '../demo-stack/stack.js';
 import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
@@ -57,7 +58,27 @@ export const demo: Command = async (argv, ctx) => {
   const stack = await startDemoStack({ dir, env: ctx.env });
   try {
     const config = loadAgentConfig(ctx.env, { server: stack.server.url });
-    const authenticator = createAuthenticator(stack.login, { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) });
+    // The demo's own server is the one-server shortcut, signed in to with the demo's own identity provider and token cache.
+    const server: ServerConfig = { name: 'server', source: { kind: 'shortcut', via: 'demo' }, type: 'http', url: stack.server.url, headers: {} };
+    config.servers = [server];
+    const { login } = stack;
+    const signIns = createSignInDirectory({
+      env: ctx.env,
+      home: homedir(),
+      cwd: process.cwd(),
+      servers: config.servers,
+      shortcutEntra: {
+        authorityHost: login.authorityHost,
+        tenantId: login.tenantId,
+        clientId: login.clientId,
+        scope: login.apiScope,
+        tokenCache: login.cachePath,
+        ...(login.caFile && { caFile: login.caFile }),
+        from: { from: 'demo' },
+      },
+      approvalHint: 'answer y to approve',
+      authenticatorDeps: { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) },
+    });
     // The demo's own server is the one-server shortcut: its read-only tools run without asking.
     const { permissions, audit } = permissionDeps({
       allowedTools: [],
@@ -70,7 +91,7 @@ export const demo: Command = async (argv, ctx) => {
       onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`),
     });
     const engine = createAgentEngine(config, {
-      authenticator,
+      signIns,
       permissions,
       conversations: { dir: join(dir, 'conversations'), cwd: process.cwd(), onError: (line) => ctx.stderr.write(`warden: ${line}\n`) },
     });

@@ -1,12 +1,12 @@
 import { describeExpiry } from '../../auth/login/format.js';
-import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/index.js';
+import { SignInCancelledError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/types.js';
 import { errorMessage } from '../../config/error-text.js';
-import { UsageError } from '../../config/errors.js';
-import { commandAuthenticator, namedServerAuth } from './login-config.js';
+import { ConfigError, UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command, CommandContext } from './context.js';
 import { browserOpener } from '../ui/browser.js';
+import { commandSignIn } from './sign-ins.js';
 
 const USAGE = `Usage: warden login [NAME] [--mcp-config FILE]… [--force] [--approve-server]
 
@@ -85,35 +85,28 @@ export const login: Command = async (args, ctx) => {
   const [name, extra] = positionals;
   if (extra !== undefined) throw new UsageError(`warden login takes one server name, got "${extra}" too`);
   if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
-  const approve = values['approve-server'] === true;
-  const target =
-    name === undefined
-      ? await commandAuthenticator(ctx, { approve })
-      : await namedServerAuth(ctx, name, { approve, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
-  if ('nothing' in target) {
-    ctx.stdout.write(`${safeLine(target.nothing, LINE_CHARS)}\n`);
-    return 0;
-  }
-  const { auth, bind } = target;
+  const signIn = await commandSignIn(ctx, name, { approveRun: values['approve-server'] === true, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
   try {
-    if (!values.force && (await auth.currentAccount())) {
-      try {
-        const token = await auth.acquireTokenSilently();
-        await bind();
-        ctx.stdout.write(`${signedInLine(token, Date.now(), 'Already signed in as')}\n`);
+    const outcome = await signIn.login({
+      force: values.force === true,
+      onPrompt: (prompt) => printPrompt(ctx, prompt),
+      onNotice: (line) => ctx.stderr.write(`warden: ${safeLine(line, LINE_CHARS)}\n`),
+      signal: ctx.shutdownSignal,
+    });
+    switch (outcome.outcome) {
+      case 'nothing':
+        ctx.stdout.write(`${safeLine(outcome.why, LINE_CHARS)}\n`);
+        return 0;
+      case 'already':
+        ctx.stdout.write(`${signedInLine(outcome.token, Date.now(), 'Already signed in as')}\n`);
         ctx.stderr.write(`warden: run \`warden login${name === undefined ? '' : ` ${safeLine(name, 100)}`} --force\` to sign in again\n`);
         return 0;
-      } catch (error) {
-        // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
-        if (!(error instanceof SignInRequiredError))
-          ctx.stderr.write(`warden: the cached sign-in cannot be renewed (${safeLine((error as Error).message, LINE_CHARS)}); signing in again\n`);
-      }
+      case 'signed-in':
+        ctx.stdout.write(`${signedInLine(outcome.token, Date.now())}\n`);
+        return 0;
     }
-    const token = await auth.signIn({ onDeviceCode: (prompt) => printPrompt(ctx, prompt), signal: ctx.shutdownSignal });
-    await bind();
-    ctx.stdout.write(`${signedInLine(token, Date.now())}\n`);
-    return 0;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     if (error instanceof SignInCancelledError) {
       ctx.stderr.write('warden: sign-in cancelled\n');
       return 130;

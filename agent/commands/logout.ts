@@ -1,10 +1,10 @@
 import { describeAccount } from '../../auth/login/format.js';
 import { errorMessage } from '../../config/error-text.js';
-import { UsageError } from '../../config/errors.js';
-import { commandAuthenticator, namedServerAuth } from './login-config.js';
+import { ConfigError, UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import type { Command } from './context.js';
+import { commandSignIn } from './sign-ins.js';
 
 const USAGE = `Usage: warden logout [NAME] [--mcp-config FILE]…
 
@@ -22,27 +22,24 @@ export const logout: Command = async (args, ctx) => {
   if (extra !== undefined) throw new UsageError(`warden logout takes one server name, got "${extra}" too`);
   if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
   // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
-  const target =
-    name === undefined
-      ? await commandAuthenticator(ctx, { enforce: false })
-      : await namedServerAuth(ctx, name, { enforce: false, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
-  if ('nothing' in target) {
-    ctx.stdout.write(`${safeLine(target.nothing, 400)}\n`);
-    return 0;
-  }
-  const { auth } = target;
+  const signIn = await commandSignIn(ctx, name, values['mcp-config'] ? { mcpConfig: values['mcp-config'] } : {});
   try {
-    const removed = await auth.signOut();
-    if (!removed) {
-      ctx.stdout.write('No account was signed in\n');
-      return 0;
+    const outcome = await signIn.logout({ signal: ctx.shutdownSignal });
+    switch (outcome.outcome) {
+      case 'nothing':
+        ctx.stdout.write(`${safeLine(outcome.why, 400)}\n`);
+        return 0;
+      case 'none-signed-in':
+        ctx.stdout.write('No account was signed in\n');
+        return 0;
+      case 'signed-out':
+        // Account names come from the identity provider (through the cache): one terminal-safe line.
+        ctx.stdout.write(`Signed out ${safeLine(describeAccount(outcome.account))}\n`);
+        if (outcome.remaining) ctx.stderr.write(`warden: ${safeLine(describeAccount(outcome.remaining))} is still signed in (run \`warden logout\` again to remove it)\n`);
+        return 0;
     }
-    // Account names come from the identity provider (through the cache): one terminal-safe line.
-    ctx.stdout.write(`Signed out ${safeLine(describeAccount(removed))}\n`);
-    const remaining = await auth.currentAccount();
-    if (remaining) ctx.stderr.write(`warden: ${safeLine(describeAccount(remaining))} is still signed in (run \`warden logout\` again to remove it)\n`);
-    return 0;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     ctx.stderr.write(`warden: ${safeLine(errorMessage(error), 400)}\n`);
     return 1;
   }

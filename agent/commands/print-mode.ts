@@ -112,7 +112,9 @@ function deniedLine(record: ToolCallRecord): string {
 /** Why a server is not used for this turn, in one line. */
 function unavailableLine(server: ServerStatus): string {
   const c = server.connection;
-  const why = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : `still connecting after ${PRINT_CONNECT_WAIT_MS / 1000} s`;
+  // A server retrying after a failure is unavailable for that failure, not "still connecting".
+  const failed = c.state === 'failed' ? c.error : c.state === 'connecting' && c.attempt > 1 ? server.lastError : undefined;
+  const why = failed ?? (c.state === 'sign-in-needed' ? c.reason : `still connecting after ${PRINT_CONNECT_WAIT_MS / 1000} s`);
   return `warden: server "${safeLine(server.name, NAME_CHARS)}" is unavailable, its tools are left out: ${safeLine(why)}`;
 }
 
@@ -141,7 +143,7 @@ function connectionProblem(status: SessionStatus): string | undefined {
   if (auth.state === 'approval-needed' || auth.state === 'approval-declined') return describeApprovalReason(auth.request, APPROVE_HINT);
   if (connection.state === 'unreachable') return connection.error;
   if (connection.state !== 'sign-in-needed') return undefined;
-  if (auth.state === 'disabled') return `the server at ${status.serverUrl} requires sign-in, but --no-auth is set`;
+  if (auth.state === 'disabled') return `the server at ${status.servers[0]?.target ?? 'its URL'} requires sign-in, but --no-auth is set`;
   if (auth.state === 'error') return auth.rejected ? auth.error : `sign-in failed: ${auth.error}`;
   return 'not signed in — run `warden login`';
 }

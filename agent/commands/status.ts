@@ -1,15 +1,16 @@
-import { describeAccount, describeExpiry, relativeTime, localTime } from '../../auth/login/format.js';
-import { splitAuthority, type CachedSignIn, type LoginConfig } from '../../auth/login/index.js';
+import { splitAuthority } from '../../auth/login/authority.js';
+import { describeAccount, describeExpiry, localTime, relativeTime } from '../../auth/login/format.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
-import { commandAuthenticator } from './login-config.js';
 import { errorMessage, rootCause } from '../../config/error-text.js';
 import { ConfigError } from '../../config/errors.js';
-import { configuredServers } from './server-sign-in.js';
-import { serverSignInStates, type ServerSignInState } from './server-status.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
-import { DEFAULT_SERVER_URL, loadAgentConfig } from '../config.js';
+import { DEFAULT_SERVER_URL } from '../config.js';
+import type { SignInReport } from '../core/auth/kinds/kind.js';
+import type { SignInDirectory } from '../core/auth/server-sign-in.js';
+import type { ServerConfig } from '../core/host/server-config.js';
 import type { Command } from './context.js';
+import { commandSignIns, configuredServers, shortcutServer } from './sign-ins.js';
 
 const USAGE = `Usage: warden status [--json] [--server URL]
 
@@ -95,21 +96,47 @@ export async function probeServer(serverUrl: string, signal?: AbortSignal): Prom
   return probe;
 }
 
+type EntraDetails = NonNullable<SignInReport['entra']>;
+
 /** Does the server want tokens from the authority we sign in with? Read by the rule discovery uses (`…/<tenant>/v2.0` is `…/<tenant>`). */
-function sameAuthority(published: string, config: LoginConfig): boolean {
+function sameAuthority(published: string, entra: EntraDetails): boolean {
   try {
     const { authorityHost, tenantId } = splitAuthority(published);
-    return authorityHost.toLowerCase() === config.authorityHost.toLowerCase() && tenantId.toLowerCase() === config.tenantId.toLowerCase();
+    return `${authorityHost}/${tenantId}`.toLowerCase() === entra.authority.toLowerCase();
   } catch {
     return false;
   }
 }
 
-function tokenLine(cached: CachedSignIn, now: number): string {
-  const renew = cached.canRefresh ? 'renewed on next use (refresh token cached)' : 'run `warden login`';
-  if (!cached.expiresOn) return `none cached; ${renew}`;
-  if (cached.expiresOn.getTime() > now) return `valid until ${describeExpiry(cached.expiresOn, now)}`;
-  return `expired ${relativeTime(cached.expiresOn, now)} (${localTime(cached.expiresOn)}); ${renew}`;
+function tokenLine(entra: EntraDetails, now: number): string {
+  const renew = entra.canRefresh ? 'renewed on next use (refresh token cached)' : 'run `warden login`';
+  if (!entra.expiresOn) return `none cached; ${renew}`;
+  if (entra.expiresOn.getTime() > now) return `valid until ${describeExpiry(entra.expiresOn, now)}`;
+  return `expired ${relativeTime(entra.expiresOn, now)} (${localTime(entra.expiresOn)}); ${renew}`;
+}
+
+/** One configured server's line in the report. */
+export interface ServerSignInState {
+  name: string;
+  kind: string;
+  signedIn: boolean;
+  /** One line: who, until when, or what to do. */
+  detail: string;
+}
+
+/** Each configured HTTP server's sign-in state; a server whose state cannot be read says why. */
+async function serverSignInStates(servers: ServerConfig[], signIns: SignInDirectory, signal: AbortSignal, now = Date.now()): Promise<ServerSignInState[]> {
+  const http = servers.filter((s) => s.type !== 'stdio');
+  return Promise.all(
+    http.map(async (server) => {
+      const signIn = signIns.forServer(server);
+      const state = (signedIn: boolean, detail: string): ServerSignInState => ({ name: server.name, kind: signIn.settings.kind.value, signedIn, detail });
+      return signIn.describe({ now, signal }).then(
+        (report) => state(report.signedIn, report.detail),
+        (error: unknown) => state(false, `cannot read its sign-in: ${errorMessage(error)}`),
+      );
+    }),
+  );
 }
 
 /** The configured servers' block; names and details come from files and identity providers: terminal-safe. */
@@ -123,67 +150,67 @@ export const status: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { serverUrl } = loadAgentConfig(ctx.env, values.server !== undefined ? { server: values.server } : {});
+  const signIns = commandSignIns(ctx);
+  const shortcut = shortcutServer(ctx.env, values.server);
   const servers = await configuredServers(ctx.env).then(
-    (list) => serverSignInStates(list, ctx.env),
+    (list) => serverSignInStates(list, signIns, ctx.shutdownSignal),
     (error: unknown) => {
       // A broken mcpServers file does not hide the sign-in below: one line says what is wrong.
       ctx.stderr.write(`warden: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
       return [];
     },
   );
-  const entra = await commandAuthenticator(ctx, { serverUrl, enforce: false }).catch((error: unknown) => {
+  const probing = probeServer(shortcut.url, ctx.shutdownSignal);
+  const described = await signIns
+    .forServer(shortcut)
+    .describe({ now: Date.now(), signal: ctx.shutdownSignal })
+    .catch((error: unknown) => error);
+  const server = await probing;
+  if (described instanceof ConfigError && servers.length > 0) {
     // Only servers of other kinds are configured: their states are the report.
-    if (!(error instanceof ConfigError) || servers.length === 0) throw error;
-    return error;
-  });
-  if (entra instanceof ConfigError) {
-    if (values.json) ctx.stdout.write(`${JSON.stringify({ signedIn: false, entraNotConfigured: entra.message, servers }, null, 2)}\n`);
-    else ctx.stdout.write(`Entra sign-in: not configured (${safeLine(entra.message, ROW_CHARS)})\n${serverLines(servers)}`);
+    if (values.json) ctx.stdout.write(`${JSON.stringify({ signedIn: false, entraNotConfigured: described.message, servers }, null, 2)}\n`);
+    else ctx.stdout.write(`Entra sign-in: not configured (${safeLine(described.message, ROW_CHARS)})\n${serverLines(servers)}`);
     return servers.some((s) => s.signedIn) ? 0 : 1;
   }
-  const { config, auth, refusal } = entra;
-
-  const probing = probeServer(serverUrl, ctx.shutdownSignal);
-  let cached: CachedSignIn | undefined;
-  try {
-    cached = await auth.cachedSignIn();
-  } catch (error) {
-    await probing;
-    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
+  if (described instanceof ConfigError) throw described;
+  if (!(described as SignInReport | undefined)?.entra) {
+    ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(errorMessage(described), ROW_CHARS)}\n`);
     return 1;
   }
-  const server = await probing;
+  const report = described as SignInReport;
+  const entra = report.entra as EntraDetails;
+  const signedIn = entra.account !== undefined;
+  const refusal = report.approvalNeeded;
   const now = Date.now();
 
   if (values.json) {
-    const report = {
-      signedIn: cached !== undefined,
-      account: cached ? { ...cached.account } : null,
-      authority: config.authority,
-      clientId: config.clientId,
-      scopes: cached?.scopes ?? [],
-      expiresOn: cached?.expiresOn?.toISOString() ?? null,
-      tokenValid: cached?.expiresOn !== undefined && cached.expiresOn.getTime() > now,
-      canRefresh: cached?.canRefresh ?? false,
-      cachePath: config.cachePath,
+    const json = {
+      signedIn,
+      account: entra.account ? { ...entra.account } : null,
+      authority: entra.authority,
+      clientId: entra.clientId,
+      scopes: entra.scopes,
+      expiresOn: entra.expiresOn?.toISOString() ?? null,
+      tokenValid: entra.expiresOn !== undefined && entra.expiresOn.getTime() > now,
+      canRefresh: entra.canRefresh,
+      cachePath: entra.cachePath,
       server,
       approvalNeeded: refusal ?? null,
       servers,
     };
-    ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return cached ? 0 : 1;
+    ctx.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return signedIn ? 0 : 1;
   }
 
   const rows: [string, string][] = [];
-  if (cached) {
-    rows.push(['Account', describeAccount(cached.account)], ['Tenant', cached.account.tenantId]);
+  if (entra.account) {
+    rows.push(['Account', describeAccount(entra.account)], ['Tenant', entra.account.tenantId]);
   } else {
     rows.push(['Account', 'not signed in (run `warden login`)']);
   }
-  rows.push(['Authority', config.authority], ['Client', config.clientId]);
-  if (cached) rows.push(['Scopes', cached.scopes.join(' ') || '(none cached)'], ['Token', tokenLine(cached, now)]);
-  rows.push(['Cache', config.cachePath]);
+  rows.push(['Authority', entra.authority], ['Client', entra.clientId]);
+  if (entra.account) rows.push(['Scopes', entra.scopes.join(' ') || '(none cached)'], ['Token', tokenLine(entra, now)]);
+  rows.push(['Cache', entra.cachePath]);
   rows.push([
     'Server',
     server.reachable
@@ -191,7 +218,7 @@ export const status: Command = async (args, ctx) => {
       : `${server.url} unreachable (${server.error ?? 'no answer'})`,
   ]);
   if (server.authorizationServers?.length) {
-    const match = server.authorizationServers.some((a) => sameAuthority(a, config));
+    const match = server.authorizationServers.some((a) => sameAuthority(a, entra));
     rows.push([
       'Server auth',
       `signs in at ${server.authorizationServers.join(', ')}${server.scopesSupported?.length ? `, scopes ${server.scopesSupported.join(' ')}` : ''}` +
@@ -203,5 +230,5 @@ export const status: Command = async (args, ctx) => {
   // Values come from the server's metadata, the identity provider and the cache: one terminal-safe line each (--json is escaped already).
   ctx.stdout.write(`${rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${safeLine(v, ROW_CHARS)}`).join('\n')}\n`);
   if (servers.length > 0) ctx.stdout.write(`\n${serverLines(servers)}`);
-  return cached ? 0 : 1;
+  return signedIn ? 0 : 1;
 };

@@ -61,6 +61,8 @@ export interface ServerStatus {
   target: string;
   connection: ServerConnection;
   auth: AuthState;
+  /** What the server calls itself (initialize's serverInfo.name), once it answered. */
+  serverName?: string;
   /** The last failure, kept after a reconnect succeeds (one line, as the server or network put it). */
   lastError?: string;
   /** The server's latest log messages at or above its shown level (`warning` unless set). */
@@ -68,8 +70,6 @@ export interface ServerStatus {
 }
 
 export interface SessionStatus {
-  /** The first server's target (the one-server shortcut's URL). */
-  serverUrl: string;
   /** All servers at a glance: connected while any is (tool count = all tools offered). */
   connection: ConnectionState;
   /** The sign-in of the server that needs one (the first with sign-in, else disabled). */

@@ -1,9 +1,8 @@
 import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
-import type { Authenticator } from '../../auth/login/types.js';
+import { homedir } from 'node:os';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
-import type { AuthenticatorFactory } from './auth/session-auth.js';
-import type { SignInGate } from './auth/sign-in-gate.js';
+import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
 import { Conversation } from './conversation.js';
 import { ConversationRecorder } from './conversations/recorder.js';
 import { goneLine } from './conversations/gone.js';
@@ -30,18 +29,13 @@ import { ToolCallRegistry } from './tool-calls/registry.js';
 import { runTurn } from './turn.js';
 
 export interface AgentEngineDeps {
-  /** A ready Authenticator (tests, or a caller that built it); wins over `createAuthenticator`. */
-  authenticator?: Authenticator;
-  /** Builds the Authenticator on first need, again with discovered settings if the first try fails. */
-  createAuthenticator?: AuthenticatorFactory;
-  /** The sign-in of one `entra` server (its own scope/tenant); default `createAuthenticator` for all. */
-  authenticatorFor?: (server: ServerConfig) => AuthenticatorFactory | undefined;
-  /** Which servers may receive which tokens (auth/login/sign-in-policy.ts); absent for a caller-configured Authenticator. */
-  gate?: SignInGate;
-  /** The gate of one `entra` server; default `gate` for all. */
-  gateFor?: (server: ServerConfig) => SignInGate | undefined;
-  /** How the user approves a refused server in this front end (e.g. "run again with --approve-server"). */
-  approvalHint?: string;
+  /**
+   * Each server's sign-in (agent/core/auth/server-sign-in.ts); default: from its `auth` entry and
+   * `env`, with the token cache under `home`.
+   */
+  signIns?: SignInDirectory;
+  /** For the default sign-ins: the home directory (default token cache), the working directory. */
+  home?: string;
   /** Builds each server's transport; default the real ones (HTTP, SSE, stdio). */
   createTransport?: TransportFactory;
   /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment. */
@@ -73,40 +67,47 @@ function trustOf(server: ServerConfig): Trust {
 }
 
 /** The one-server shortcut (MCP_SERVER_URL / --server) as a server configuration. */
-function shortcutServer(serverUrl: string): ServerConfig {
-  return { name: 'server', source: { kind: 'shortcut' }, type: 'http', url: serverUrl, headers: {} };
+function shortcutServer(config: AgentConfig): ServerConfig {
+  return { name: 'server', source: { kind: 'shortcut', ...(config.serverUrlVia && { via: config.serverUrlVia }) }, type: 'http', url: config.serverUrl, headers: {} };
 }
 
 /** The agent engine both front ends (print mode, TUI) drive: MCP servers, sign-in, model loop, call registry. */
 export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {}): AgentEngine {
   const model = deps.model ?? (config.anthropic ? lazyClaudeModel(config.anthropic, { ...(deps.fetch && { fetch: deps.fetch }) }) : new DemoModel());
   const registry = new ToolCallRegistry({ ...(deps.now && { now: deps.now }) });
-  const servers = config.servers ?? [shortcutServer(config.serverUrl)];
+  const servers = config.servers ?? [shortcutServer(config)];
   let host: ServerHost | undefined;
   const summary = () => ({
-    serverUrl: host?.statuses()[0]?.target ?? config.serverUrl,
     connection: host?.connectionSummary() ?? { state: 'connecting' as const },
     auth: host?.authSummary() ?? (config.noAuth ? { state: 'disabled' as const } : { state: 'signed-out' as const }),
     model: model.info,
     servers: host?.statuses() ?? [],
   });
   const status = new StatusStore(summary());
-  const createAuthenticator = deps.createAuthenticator;
   const logDir = deps.logDir ?? serverLogDir();
   const onExit = (exit: StdioExit): void => {
     if (!exit.expected) host?.serverExited(exit.server, `${exit.reason} (log: ${exit.logFile})`);
   };
+  const workDir = process.cwd();
+  const signIns =
+    deps.signIns ??
+    createSignInDirectory({
+      env: deps.env ?? {},
+      home: deps.home ?? homedir(),
+      cwd: workDir,
+      noAuth: config.noAuth,
+      servers,
+      ...(deps.fetch && { fetch: deps.fetch }),
+      ...(deps.now && { now: deps.now }),
+    });
   host = new ServerHost(servers, {
     noAuth: config.noAuth,
+    signIns,
     createTransport: deps.createTransport ?? ((server, d) => createTransport(server, { ...d, ...(deps.env && { env: deps.env }), logDir, onExit })),
-    authenticatorFor: deps.authenticatorFor ?? (() => createAuthenticator),
-    gateFor: deps.gateFor ?? (() => deps.gate),
-    ...(deps.approvalHint && { approvalHint: deps.approvalHint }),
-    ...(deps.authenticator && { authenticator: deps.authenticator }),
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
     ...(deps.now && { now: deps.now }),
-    ...(config.roots && { roots: [process.cwd(), ...config.roots] }),
+    roots: [workDir, ...(config.roots ?? [])],
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
     // A question goes to the front end's answerer (-p), else to the asking call's pane.

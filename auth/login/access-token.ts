@@ -6,6 +6,12 @@ import type { AccessToken } from './types.js';
  * in JSON.stringify or console.log. Not responsible for getting tokens.
  */
 
+/**
+ * A token this close to its expiry is not used any more (renewed first): long enough for a call
+ * to reach the server with it and for clocks that differ a little. One margin for every kind.
+ */
+export const TOKEN_EXPIRY_MARGIN_MS = 2 * 60_000;
+
 /** OpenID Connect scopes ride along on every request; they say nothing about what the access token allows. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 

@@ -2,6 +2,14 @@ import { ConfigError } from '../../config/errors.js';
 
 // Its own module, free of zod and MSAL: the agent core reads authorities before either is loaded.
 
+/** Microsoft's public-cloud authority host: ENTRA_AUTHORITY_HOST's default. */
+export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+/**
+ * Default tenant: `organizations` (any work or school account). The API scope belongs to one
+ * organisation's app, so personal Microsoft accounts (`common`/`consumers`) would only fail later.
+ */
+export const DEFAULT_TENANT_ID = 'organizations';
+
 /**
  * Splits a published authority (https://host/<tenant>[/v2.0][/]) into host and tenant.
  * Throws ConfigError when it is not of that shape.

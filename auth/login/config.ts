@@ -1,19 +1,13 @@
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { definedOnly, parseConfig } from '../../config/load.js';
 import { readPemFile } from '../../config/pem-file.js';
-import { splitAuthority } from './authority.js';
+import { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID, splitAuthority } from './authority.js';
+import { expandPath, tokenCachePath } from './paths.js';
 
-/** Microsoft's public-cloud authority host; every other host is treated as a custom (e.g. the dev) provider. */
-export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
-/**
- * Default tenant: `organizations` (any work or school account). The API scope belongs to one
- * organisation's app, so personal Microsoft accounts (`common`/`consumers`) would only fail later.
- */
-export const DEFAULT_TENANT_ID = 'organizations';
+export { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID } from './authority.js';
 
 /** Everything the sign-in needs. Build it with loadLoginConfig (env) or buildLoginConfig (explicit values). */
 export interface LoginConfig {
@@ -73,17 +67,6 @@ const schema = z.object({
   WARDEN_DEV_CA_FILE: z.string().min(1).optional(),
 });
 
-/** `~/x` → home/x; relative → absolute against the working directory. */
-export function expandPath(path: string, home = homedir()): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return join(home, path.slice(2));
-  return isAbsolute(path) ? path : resolve(path);
-}
-
-export function defaultCachePath(home = homedir()): string {
-  return join(home, '.config', 'warden', 'token_cache.json');
-}
-
 function parse(input: Record<string, string | undefined>): z.output<typeof schema> {
   for (const name of Object.keys(HINTS) as (keyof typeof HINTS)[]) {
     if (input[name] === undefined || input[name]?.trim() === '') throw new ConfigError(`missing ${name}: ${HINTS[name]}`);
@@ -92,14 +75,15 @@ function parse(input: Record<string, string | undefined>): z.output<typeof schem
 }
 
 function fromParsed(p: z.output<typeof schema>): LoginConfig {
-  const caFile = p.WARDEN_DEV_CA_FILE ? expandPath(p.WARDEN_DEV_CA_FILE) : undefined;
+  const home = homedir();
+  const caFile = p.WARDEN_DEV_CA_FILE ? expandPath(p.WARDEN_DEV_CA_FILE, home, process.cwd()) : undefined;
   return {
     authorityHost: p.ENTRA_AUTHORITY_HOST,
     tenantId: p.ENTRA_TENANT_ID,
     authority: `${p.ENTRA_AUTHORITY_HOST}/${p.ENTRA_TENANT_ID}`,
     clientId: p.ENTRA_CLIENT_ID,
     apiScope: p.ENTRA_API_SCOPE,
-    cachePath: p.WARDEN_TOKEN_CACHE ? expandPath(p.WARDEN_TOKEN_CACHE) : defaultCachePath(),
+    cachePath: tokenCachePath(p.WARDEN_TOKEN_CACHE, home, process.cwd()),
     ...(caFile && { caFile, caPem: readPemFile(caFile, 'WARDEN_DEV_CA_FILE', 'certificate') }),
   };
 }

@@ -1,5 +1,5 @@
-import { acquireFileLock, type FileLockOptions } from '../../config/file-lock.js';
 import { dirname } from 'node:path';
+import { acquireFileLock, type FileLockOptions } from '../../config/file-lock.js';
 import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
 
 /**
@@ -31,6 +31,11 @@ interface StoreFile {
   version: 1;
   clients: Record<string, StoredClient>;
   grants: Record<string, StoredGrant>;
+}
+
+/** The store's file: oauth_tokens.json beside the token cache. */
+export function oauthStorePath(tokenCache: string): string {
+  return `${dirname(tokenCache)}/oauth_tokens.json`;
 }
 
 const empty = (): StoreFile => ({ version: 1, clients: {}, grants: {} });

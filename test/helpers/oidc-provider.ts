@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { loopbackContext } from './chromium.js';
 import { loadAgentConfig } from '../../agent/config.js';
-import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
+import { envSignIns } from './sign-ins.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
@@ -167,6 +167,5 @@ export async function startOidcResourceServer(op: TestOidcProvider): Promise<{ m
 export function oauthEngine(url: string, env: Record<string, string>): AgentEngine {
   const config = loadAgentConfig({});
   config.servers = [{ name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth: { kind: 'oauth' } } as ServerConfig];
-  const service = createSignInService({ env, serverUrl: url, oauth: {} });
-  return createAgentEngine(config, { env, authenticatorFor: () => service.createAuthenticator, gateFor: () => undefined });
+  return createAgentEngine(config, { env, signIns: envSignIns(env) });
 }

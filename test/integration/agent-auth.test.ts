@@ -5,8 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { ConfigError } from '../../config/errors.js';
 import { loadAgentConfig } from '../../agent/config.js';
-import type { DiscoveredAuth } from '../../agent/core/auth/discovery.js';
-import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
+import type { ServerAuthMetadata } from '../../agent/core/auth/server-metadata.js';
 import { createAgentEngine, type AgentEngineDeps } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { MintingAuthenticator, TEST_ACCOUNT } from '../helpers/minting-authenticator.js';
@@ -15,6 +14,7 @@ import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../he
 import { waitForSignInPrompt, waitForStatus } from '../helpers/engine-status.js';
 import { freePort } from '../helpers/free-port.js';
 import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
+import { envSignIns, fixedSignIns, methodSignIns } from '../helpers/sign-ins.js';
 
 describe('the agent against the real MCP server with bearer auth', () => {
   let minter: TokenMinter;
@@ -52,7 +52,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
 
   it('connects with a silent token and shows the account and expiry', async () => {
     const authenticator = new MintingAuthenticator(minter, { signedIn: true, now: serverNow });
-    const engine = makeEngine({ authenticator });
+    const engine = makeEngine({ signIns: fixedSignIns(authenticator) });
     await engine.start();
     expect(engine.getStatus()).toMatchObject({
       connection: { state: 'connected', toolCount: 3, serverName: 'warden' },
@@ -68,7 +68,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
 
   it('refreshes a token the server calls expired mid-session, once, and the call succeeds', async () => {
     const authenticator = new MintingAuthenticator(minter, { signedIn: true, now: serverNow });
-    const engine = makeEngine({ authenticator });
+    const engine = makeEngine({ signIns: fixedSignIns(authenticator) });
     await engine.start();
     expect((await engine.runTurn('reverse before')).text).toContain('"erofeb"');
 
@@ -83,7 +83,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
 
   it('reports sign-in needed when the refresh is refused, then device-code sign-in restores the session', async () => {
     const authenticator = new MintingAuthenticator(minter, { signedIn: true, now: serverNow });
-    const engine = makeEngine({ authenticator });
+    const engine = makeEngine({ signIns: fixedSignIns(authenticator) });
     await engine.start();
     skewMs = 2 * 3_600_000;
     authenticator.refreshPossible = false;
@@ -107,7 +107,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
 
   it('starts in sign-in-needed (no crash) when nobody is signed in; a cancelled sign-in leaves it signed out', async () => {
     const authenticator = new MintingAuthenticator(minter, { now: serverNow });
-    const engine = makeEngine({ authenticator });
+    const engine = makeEngine({ signIns: fixedSignIns(authenticator) });
     await engine.start();
     expect(engine.getStatus()).toMatchObject({ connection: { state: 'sign-in-needed' }, auth: { state: 'signed-out' } });
 
@@ -122,7 +122,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
   it('cancels a running call: the record ends cancelled, the server stops the tool, the model is told', async () => {
     await mcp.server.close();
     mcp = await startTestServer({ ...serverEnv(), REVERSE_STEP_MS: '200' }, {}, { now: serverNow });
-    const engine = makeEngine({ authenticator: new MintingAuthenticator(minter, { signedIn: true, now: serverNow }) });
+    const engine = makeEngine({ signIns: fixedSignIns(new MintingAuthenticator(minter, { signedIn: true, now: serverNow })) });
     await engine.start();
     const unsubscribe = engine.registry.subscribe(() => {
       const running = engine.registry.active().find((r) => r.progressEvents > 0);
@@ -140,7 +140,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
   it('cancelling the turn stops its calls and ends it as cancelled', async () => {
     await mcp.server.close();
     mcp = await startTestServer({ ...serverEnv(), REVERSE_STEP_MS: '200' }, {}, { now: serverNow });
-    const engine = makeEngine({ authenticator: new MintingAuthenticator(minter, { signedIn: true, now: serverNow }) });
+    const engine = makeEngine({ signIns: fixedSignIns(new MintingAuthenticator(minter, { signedIn: true, now: serverNow })) });
     await engine.start();
     const controller = new AbortController();
     const unsubscribe = engine.registry.subscribe(() => {
@@ -154,7 +154,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
   });
 
   it('reconnects on the next call after the server restarted', async () => {
-    const engine = makeEngine({ authenticator: new MintingAuthenticator(minter, { signedIn: true, now: serverNow }) });
+    const engine = makeEngine({ signIns: fixedSignIns(new MintingAuthenticator(minter, { signedIn: true, now: serverNow })) });
     await engine.start();
     expect((await engine.runTurn('reverse first')).text).toContain('"tsrif"');
 
@@ -168,7 +168,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
 
   it('names the URL when the server is unreachable, and a turn fails with that line', async () => {
     const url = `http://127.0.0.1:${await freePort()}/mcp`;
-    const engine = makeEngine({ authenticator: new MintingAuthenticator(minter, { signedIn: true }) }, {}, url);
+    const engine = makeEngine({ signIns: fixedSignIns(new MintingAuthenticator(minter, { signedIn: true })) }, {}, url);
     await engine.start();
     expect(engine.getStatus().connection).toEqual({ state: 'unreachable', error: `cannot reach the MCP server at ${url} (connection refused)` });
     const result = await engine.runTurn('reverse nothing');
@@ -176,27 +176,33 @@ describe('the agent against the real MCP server with bearer auth', () => {
   });
 
   it('discovers authority and scope from the RFC 9728 metadata when ENTRA_* are not set', async () => {
-    const asked: Array<DiscoveredAuth | undefined> = [];
+    const asked: Array<ServerAuthMetadata | undefined> = [];
     const engine = makeEngine({
-      createAuthenticator: (discovered) => {
-        asked.push(discovered);
-        if (!discovered) throw new ConfigError('missing ENTRA_TENANT_ID: set it, or let the server tell');
-        return new MintingAuthenticator(minter, { signedIn: true, now: serverNow });
-      },
+      signIns: methodSignIns({
+        followsChallenge: false,
+        resolve: async (metadata) => {
+          asked.push(metadata);
+          if (!metadata) throw new ConfigError('missing ENTRA_TENANT_ID: set it, or let the server tell');
+          return { authenticator: new MintingAuthenticator(minter, { signedIn: true, now: serverNow }) };
+        },
+      }),
     });
     await engine.start();
-    expect(asked).toEqual([
+    expect(asked.map((m) => m && { authorizationServer: m.authorizationServer, scopes: m.document.scopes_supported })).toEqual([
       undefined,
-      { authorityHost: minter.authorityHost, tenantId: TENANT_ID, scope: `api://${API_APP_ID}/execute`, authority: `${minter.authorityHost}/${TENANT_ID}/v2.0` },
+      { authorizationServer: `${minter.authorityHost}/${TENANT_ID}/v2.0`, scopes: [`api://${API_APP_ID}/execute`] },
     ]);
     expect(engine.getStatus()).toMatchObject({ connection: { state: 'connected' }, auth: { state: 'signed-in' } });
   });
 
   it('says what is missing when discovery works but the Authenticator still cannot be built', async () => {
     const engine = makeEngine({
-      createAuthenticator: () => {
-        throw new ConfigError('missing ENTRA_CLIENT_ID: the agent app registration id');
-      },
+      signIns: methodSignIns({
+        followsChallenge: false,
+        resolve: async () => {
+          throw new ConfigError('missing ENTRA_CLIENT_ID: the agent app registration id');
+        },
+      }),
     });
     await engine.start();
     expect(engine.getStatus()).toMatchObject({
@@ -240,7 +246,8 @@ describe('the agent with the real MSAL sign-in against the embedded identity pro
   it('zero-config sign-in (only ENTRA_CLIENT_ID), tool calls, silent refresh after expiry, sign-in needed once refresh is revoked', async () => {
     // Authority and scope come from the server's RFC 9728 metadata: no ENTRA_TENANT_ID/ENTRA_API_SCOPE/ENTRA_AUTHORITY_HOST.
     const loginEnv = { ENTRA_CLIENT_ID: idp.clientId, WARDEN_DEV_CA_FILE: idp.caFile, WARDEN_TOKEN_CACHE: join(root, 'agent', 'token_cache.json') };
-    engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { createAuthenticator: loginAuthenticatorFactory(loginEnv) });
+    // The dev provider is not a Microsoft host: approved as --approve-server would.
+    engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { signIns: envSignIns(loginEnv, { approveRun: true }) });
     const e = engine;
     await e.start();
     expect(e.getStatus()).toMatchObject({ connection: { state: 'sign-in-needed' }, auth: { state: 'signed-out' } });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
-import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
+import { envSignIns } from '../helpers/sign-ins.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
@@ -50,7 +50,7 @@ describe('insufficient_scope with a scope: one consent, in the next sign-in', ()
       WARDEN_DEV_CA_FILE: idp.caFile,
       WARDEN_TOKEN_CACHE: join(root, 'agent', 'token_cache.json'),
     };
-    const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { createAuthenticator: loginAuthenticatorFactory(env) });
+    const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { signIns: envSignIns(env) });
     engine = e;
     await e.start();
     await signIn(e, idp);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
+import { createOAuthAuthenticator } from '../../auth/oauth/authenticator.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { readPrivateFile } from '../../config/private-file.js';
-import { browserClientKey } from '../../auth/oauth/token-store.js';
+import { browserClientKey, OAuthTokenStore, oauthStorePath } from '../../auth/oauth/token-store.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { oauthEngine, startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import type { TestServer } from '../helpers/server-harness.js';
@@ -88,7 +88,7 @@ describe(`a server whose authorization server has no device endpoint: browser si
 
   it('a refresh goes to the token endpoint as the browser client and rotates the refresh token', async () => {
     const before = op.tokenRequests();
-    const authenticator = await createSignInService({ env: env(), serverUrl: url, oauth: {} }).createAuthenticator();
+    const authenticator = createOAuthAuthenticator({ serverUrl: url, store: new OAuthTokenStore(oauthStorePath(env().WARDEN_TOKEN_CACHE ?? '')) });
     const refreshed = await authenticator.acquireTokenSilently({ forceRefresh: true });
     expect(refreshed.scopes).toEqual(['execute']);
     expect((op.tokenRequests().refresh_token ?? 0) - (before.refresh_token ?? 0)).toBe(1);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSignInService } from '../../agent/core/auth/sign-in-service.js';
+import { createOAuthAuthenticator } from '../../auth/oauth/authenticator.js';
+import { OAuthTokenStore, oauthStorePath } from '../../auth/oauth/token-store.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { readPrivateFile } from '../../config/private-file.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
@@ -92,7 +93,7 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
     // The server stops trusting the stored access token: one refresh, then the call runs.
     const storePath = join(root, 'warden', 'oauth_tokens.json');
     const previous = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { grants: Record<string, { refreshToken?: string }> };
-    const authenticator = await createSignInService({ env, serverUrl: url, oauth: {} }).createAuthenticator();
+    const authenticator = createOAuthAuthenticator({ serverUrl: url, store: new OAuthTokenStore(oauthStorePath(env.WARDEN_TOKEN_CACHE ?? '')) });
     const refreshed = await authenticator.acquireTokenSilently({ forceRefresh: true });
     expect(refreshed.scopes).toEqual(['execute']);
     expect((op.tokenRequests().refresh_token ?? 0) - (before.refresh_token ?? 0)).toBe(1);
@@ -102,7 +103,6 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
 
     // The old refresh token was rotated away: redeeming it is invalid_grant, which means "sign in again".
     const stale = previous.grants[`${op.issuer} ${url}`]?.refreshToken ?? '';
-    const { OAuthTokenStore } = await import('../../auth/oauth/token-store.js');
     await new OAuthTokenStore(storePath).update((file) => {
       const grant = file.grants[`${op.issuer} ${url}`];
       if (grant) file.grants[`${op.issuer} ${url}`] = { ...grant, refreshToken: stale };

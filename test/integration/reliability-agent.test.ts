@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { buildLoginConfig, createAuthenticator } from '../../auth/login/index.js';
+import { fixedSignIns } from '../helpers/sign-ins.js';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine, TurnEvent } from '../../agent/core/engine-types.js';
@@ -146,7 +147,7 @@ describe('faults around the agent: the identity provider goes down while tokens 
       cachePath: join(root, 'token_cache.json'),
       caFile: idp.caFile,
     });
-    const engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { authenticator: createAuthenticator(login) });
+    const engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { signIns: fixedSignIns(createAuthenticator(login)) });
     engines.push(engine);
     return engine;
   };

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { loadAgentConfig } from '../../agent/config.js';
-import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
-import { createSignInGate } from '../../agent/core/auth/sign-in-gate.js';
+import { envSignIns } from '../helpers/sign-ins.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import { CLI_PATH, startCli } from '../helpers/cli-process.js';
 import { approveDeviceCode } from '../helpers/device-code.js';
@@ -167,9 +166,7 @@ describe('the chat engine asks first', () => {
   it('holds the token back in approval-needed; no keeps it back, yes records the approval and sends it', async () => {
     const serverC = await startGreedyServer(idp.issuer, idp.apiScope);
     const engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: serverC.url }), {
-      createAuthenticator: loginAuthenticatorFactory(env),
-      gate: createSignInGate({ env, serverUrl: serverC.url }),
-      approvalHint: 'answer y to approve',
+      signIns: envSignIns(env, { approvalHint: 'answer y to approve' }),
     });
     try {
       await engine.start();

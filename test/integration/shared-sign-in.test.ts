@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverSignInService } from '../../agent/commands/server-sign-in.js';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
@@ -14,6 +13,7 @@ import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { waitForStatus } from '../helpers/engine-status.js';
 import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
+import { envSignIns } from '../helpers/sign-ins.js';
 
 /**
  * Two `entra` servers with different APIs (audiences) and scopes, configured side by side, share
@@ -106,7 +106,7 @@ const server = (name: string, url: string, scope: string): HttpServerConfig => (
   trust: 'all',
 });
 
-/** The chat's wiring: one sign-in service per server, knowing the others (chat.ts). */
+/** The chat's wiring: the sign-in directory knowing every server (chat.ts). */
 function engineFor(servers: HttpServerConfig[], cache: string): AgentEngine {
   const env = {
     ENTRA_CLIENT_ID: idp.clientId,
@@ -117,8 +117,7 @@ function engineFor(servers: HttpServerConfig[], cache: string): AgentEngine {
   };
   const config = loadAgentConfig({});
   config.servers = servers;
-  const services = new Map(servers.map((s) => [s.name, serverSignInService(s, { env, servers })]));
-  return createAgentEngine(config, { env, authenticatorFor: (s) => services.get(s.name)!.createAuthenticator, gateFor: (s) => services.get(s.name)!.gate });
+  return createAgentEngine(config, { env, signIns: envSignIns(env, { servers }) });
 }
 
 /** Starts, runs the one device-code sign-in (approved at the provider) and waits until every server is connected. */

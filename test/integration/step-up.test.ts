@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
-import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
+import { envSignIns } from '../helpers/sign-ins.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
@@ -77,7 +77,7 @@ describe('step-up end to end: Warden server, dev identity provider, the agent wi
 
   it('the call that needs c1 gets one token with acrs c1 silently, then runs; later calls reuse it', async () => {
     const loginEnv = { ENTRA_CLIENT_ID: idp.clientId, WARDEN_DEV_CA_FILE: idp.caFile, WARDEN_TOKEN_CACHE: join(root, 'agent', 'token_cache.json') };
-    const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { createAuthenticator: loginAuthenticatorFactory(loginEnv) });
+    const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: mcp.server.url }), { signIns: envSignIns(loginEnv, { approveRun: true }) });
     engine = e;
     await e.start();
     const signingIn = e.signIn();

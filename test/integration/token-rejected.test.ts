@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
-import { loginAuthenticatorFactory } from '../../agent/core/auth/login-factory.js';
+import { envSignIns } from '../helpers/sign-ins.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
@@ -104,7 +104,7 @@ describe('a server that rejects every token (401 invalid_token)', () => {
 
   it('the chat: one device-code sign-in, then the rejection as an error state; later turns ask the provider nothing', async () => {
     const loginEnv = { ENTRA_CLIENT_ID: idp.clientId, WARDEN_DEV_CA_FILE: idp.caFile, WARDEN_TOKEN_CACHE: join(root, 'chat', 'token_cache.json') };
-    const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: server.url }), { createAuthenticator: loginAuthenticatorFactory(loginEnv) });
+    const e = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: server.url }), { signIns: envSignIns(loginEnv, { approveRun: true }) });
     engine = e;
     await e.start();
     expect(e.getStatus()).toMatchObject({ connection: { state: 'sign-in-needed' }, auth: { state: 'signed-out' } });

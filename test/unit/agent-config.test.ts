@@ -14,6 +14,7 @@ describe('loadAgentConfig', () => {
     );
     expect(config).toEqual({
       serverUrl: 'https://mcp.example.com/mcp',
+      serverUrlVia: 'flag',
       noAuth: true,
       anthropic: { apiKey: 'sk-ant-x', baseURL: 'http://127.0.0.1:9/', model: 'claude-haiku-4-5' },
       maxTurns: 4,

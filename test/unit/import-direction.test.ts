@@ -17,7 +17,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'auth/verify': ['config'],
   'auth/login': ['config'],
   'auth/dev-idp': ['config'],
-  'auth/oauth': ['config'],
+  'auth/oauth': ['config', 'auth/login'],
   'mcp-server': ['config', 'auth/verify'],
   'agent/core': ['config', 'auth/login', 'auth/oauth'],
   'agent/ui': ['config', 'auth/login', 'agent/core'],

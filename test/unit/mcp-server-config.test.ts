@@ -51,11 +51,12 @@ describe('loadServerConfigs', () => {
   });
 
   it('without any file: the one-server shortcut at the default URL, as before', async () => {
-    expect((await load()).servers).toEqual([
-      { name: 'server', source: { kind: 'shortcut' }, type: 'http', url: 'http://127.0.0.1:8000/mcp', headers: {}, auth: { kind: 'entra' } },
-    ]);
-    const [only] = (await load({ env: { MCP_SERVER_URL: 'http://127.0.0.1:9/mcp' }, flags: { noAuth: true } })).servers;
-    expect(only).toMatchObject({ name: 'server', url: 'http://127.0.0.1:9/mcp', auth: { kind: 'none' } });
+    expect((await load()).servers).toEqual([{ name: 'server', source: { kind: 'shortcut' }, type: 'http', url: 'http://127.0.0.1:8000/mcp', headers: {} }]);
+    // Who named the URL travels with it (its sign-in settings carry that provenance).
+    const [only] = (await load({ env: { MCP_SERVER_URL: 'http://127.0.0.1:9/mcp' } })).servers;
+    expect(only).toMatchObject({ name: 'server', url: 'http://127.0.0.1:9/mcp', source: { kind: 'shortcut', via: 'env' } });
+    const [flagged] = (await load({ env: { MCP_SERVER_URL: 'http://127.0.0.1:9/mcp' }, flags: { server: ['http://127.0.0.1:10/mcp'] } })).servers;
+    expect(flagged).toMatchObject({ url: 'http://127.0.0.1:10/mcp', source: { kind: 'shortcut', via: 'flag' } });
   });
 
   it('configured servers replace the default shortcut; an explicit --server is added beside them', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionAuth } from '../../agent/core/auth/session-auth.js';
+import { fixedMethod } from '../../agent/core/auth/token-method.js';
 import type { AuthState } from '../../agent/core/engine-types.js';
 import { SignInNeededError, TokenRejectedError } from '../../agent/core/mcp/errors.js';
 import { SignInRequiredError, type AccessToken, type Authenticator, type SignInOptions, type SilentOptions } from '../../auth/login/types.js';
@@ -47,7 +48,7 @@ function setup(options: { signedIn?: boolean; lifetimeMs?: number } = {}) {
   const authenticator = new ScriptedAuthenticator(() => clock, options.lifetimeMs);
   authenticator.signedIn = options.signedIn ?? true;
   const states: AuthState[] = [];
-  const auth = new SessionAuth({ serverUrl: 'https://mcp.example.com/mcp', authenticator, now: () => clock, onState: (s) => states.push(s) });
+  const auth = new SessionAuth({ serverUrl: 'https://mcp.example.com/mcp', method: fixedMethod(authenticator), now: () => clock, onState: (s) => states.push(s) });
   return { auth, authenticator, states, advance: (ms: number) => (clock += ms) };
 }
 

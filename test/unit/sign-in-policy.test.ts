@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Approvals } from '../../auth/login/server-approvals.js';
 import { decideSignIn, describeApprovalReason, isEntraAuthorityHost, scopeApi, type SignInRequest } from '../../auth/login/sign-in-policy.js';
-import { signInRequest } from '../../agent/core/auth/login-factory.js';
-import type { DiscoveredAuth } from '../../agent/core/auth/discovery.js';
+import { withDefaults } from '../../agent/core/auth/kinds/entra.js';
+import { signInSettings, withServerMetadata, type ServerSaid } from '../../agent/core/auth/settings.js';
+import { signInRequest } from '../../agent/core/auth/sign-in-gate.js';
 
 const A = 'http://127.0.0.1:1000/mcp';
 const B = 'http://127.0.0.1:2000/mcp';
@@ -89,10 +90,14 @@ describe('decideSignIn', () => {
 });
 
 describe('signInRequest: discovery never overrides what the user configured', () => {
-  const found: DiscoveredAuth = { authorityHost: 'https://evil.example', tenantId: 't', scope: 'api://evil/execute', authority: 'https://evil.example/t/v2.0' };
+  const found: ServerSaid = { authorityHost: 'https://evil.example', tenantId: 't', scope: 'api://evil/execute' };
+  const request = (env: Record<string, string>, said?: ServerSaid) => {
+    const settings = signInSettings({ name: 'server', source: { kind: 'shortcut', via: 'env' }, type: 'http', url: B, headers: {} }, { env, home: '/home/u', cwd: '/' });
+    return signInRequest(withDefaults(said ? withServerMetadata(settings, said) : settings));
+  };
 
   it('configured scope and authority host win over the server metadata', () => {
-    expect(signInRequest({ ENTRA_API_SCOPE: SCOPE, ENTRA_AUTHORITY_HOST: 'https://localhost:8443' }, B, found)).toEqual({
+    expect(request({ ENTRA_API_SCOPE: SCOPE, ENTRA_AUTHORITY_HOST: 'https://localhost:8443' }, found)).toEqual({
       server: B,
       scope: SCOPE,
       scopeFrom: 'configured',
@@ -102,14 +107,14 @@ describe('signInRequest: discovery never overrides what the user configured', ()
   });
 
   it('unset ones come from the metadata and say so; without either there is nothing to ask for', () => {
-    expect(signInRequest({ ENTRA_CLIENT_ID: 'c' }, B, found)).toEqual({
+    expect(request({ ENTRA_CLIENT_ID: 'c' }, found)).toEqual({
       server: B,
       scope: 'api://evil/execute',
       scopeFrom: 'discovered',
       authorityHost: 'https://evil.example',
       authorityFrom: 'discovered',
     });
-    expect(signInRequest({ ENTRA_API_SCOPE: SCOPE }, B, undefined)).toMatchObject({ authorityHost: 'https://login.microsoftonline.com', authorityFrom: 'configured' });
-    expect(signInRequest({}, B, undefined)).toBeUndefined();
+    expect(request({ ENTRA_API_SCOPE: SCOPE })).toMatchObject({ authorityHost: 'https://login.microsoftonline.com', authorityFrom: 'configured' });
+    expect(request({})).toBeUndefined();
   });
 });

@@ -1,39 +1,55 @@
 import type { AuthProvider, FetchLike } from '@modelcontextprotocol/client';
+import { TOKEN_EXPIRY_MARGIN_MS } from '../../../auth/login/access-token.js';
 import { describeApprovalReason, type ApprovalReason } from '../../../auth/login/sign-in-policy.js';
+import { SignInCancelledError, SignInRequiredError, type AccessToken, type DeviceCodePrompt } from '../../../auth/login/types.js';
 import { errorMessage } from '../../../config/error-text.js';
 import { printableUrl } from '../../../config/printable-url.js';
 import { safeLine } from '../../../config/terminal-text.js';
-import { SignInCancelledError, SignInRequiredError, type AccessToken, type Authenticator } from '../../../auth/login/types.js';
 import type { AuthState } from '../engine-types.js';
 import { AuthFailedError, ServerApprovalNeededError, SignInNeededError, TokenRejectedError } from '../mcp/errors.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
-import { discoverAuth, type DiscoveredAuth } from './discovery.js';
-import type { SignInGate } from './sign-in-gate.js';
+import { readServerMetadata, type ServerAuthMetadata } from './server-metadata.js';
+import type { ResolvedMethod, TokenMethod } from './token-method.js';
 
 /**
- * Builds the Authenticator. Called first without `discovered` (configured ENTRA_* only) and, if that
- * throws (e.g. ConfigError: no ENTRA_TENANT_ID), again with what the server's metadata says.
+ * Tokens for one server's MCP transport (the SDK's AuthProvider): silent acquisition kept in
+ * memory, one forced refresh per 401, the server's metadata where the settings need it, the gate,
+ * and interactive sign-in on request. Its phases are one type (Phase); the AuthState the UI shows
+ * is derived from the phase, so a cancelled sign-in leaves the state it found.
+ * Not responsible for how a kind builds its Authenticator (token-method.ts, kinds/) nor for when
+ * to sign in interactively (the front ends ask).
  */
-export type AuthenticatorFactory = (discovered?: DiscoveredAuth) => Authenticator | Promise<Authenticator>;
 
 export interface SessionAuthOptions {
   serverUrl: string;
-  authenticator?: Authenticator;
-  createAuthenticator?: AuthenticatorFactory;
+  method: TokenMethod;
   fetch?: FetchLike;
   now?: () => number;
-  /**
-   * Which servers may receive tokens for which scope, and which identity providers may be used.
-   * Absent: the caller configured the Authenticator for this server itself (the demo, tests).
-   */
-  gate?: SignInGate;
   /** How the user approves a refused server in this front end, for the one-line reason. */
   approvalHint?: string;
   onState: (state: AuthState) => void;
 }
 
-/** A cached token is reused until this close to its expiry (MSAL itself refreshes within 5 minutes). */
-const EXPIRY_MARGIN_MS = 2 * 60_000;
+interface Method extends ResolvedMethod {
+  /** Built with the server's metadata (after a 401, or read for a sign-in). */
+  withMetadata: boolean;
+}
+
+/** Where this server's sign-in stands. */
+type Phase =
+  /** Nothing built yet (or the kind waits for the server's 401 to know how to sign in). */
+  | { name: 'unresolved' }
+  /** No sign-in can be built: `error` says why; `withMetadata`: the server's metadata did not help either. */
+  | { name: 'unusable'; error: string; withMetadata: boolean }
+  /** The gate refused these settings: nothing is obtained or sent until the user approves. */
+  | { name: 'approval-needed'; method: Method; reason: ApprovalReason; declined: boolean }
+  /** Usable, no token held. */
+  | { name: 'signed-out'; method: Method }
+  | { name: 'signed-in'; method: Method; token: AccessToken }
+  /** Getting a token failed (identity provider down, refresh refused for another reason). */
+  | { name: 'failed'; method: Method; error: string }
+  /** The server refused a token just issued for it, or still refuses after consent: signing in again will not help. */
+  | { name: 'rejected'; method: Method; token?: AccessToken; error: string };
 
 /**
  * The claims request of an Entra claims challenge (`error="insufficient_claims", claims="<base64 JSON>"`),
@@ -59,34 +75,53 @@ function sentBearer(init: RequestInit | undefined): string | undefined {
   return header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
 }
 
-/**
- * Tokens for the MCP transport: silent acquisition (kept in memory so the file cache is not read
- * per request), one forced refresh on 401, zero-config discovery, and device-code sign-in.
- */
+/** What the server asked of the next token (claims, consent), and the token it has yet to accept. */
+interface ServerAsks {
+  /** A token the identity provider issued in this run that the server has not accepted yet. */
+  unproven?: string;
+  /** The claims of the last claims challenge; an interactive sign-in asks for them too. */
+  claims?: string;
+  /** Scopes a 403 insufficient_scope named that the next sign-in consents to. */
+  consent: string[];
+  /** Scopes consented to in this run. */
+  consented: Set<string>;
+}
+
 export class SessionAuth {
-  private authenticator: Authenticator | undefined;
-  private discovered: DiscoveredAuth | undefined;
-  /** Why no Authenticator could be built yet, and whether discovery was already used for it. */
-  private setupError: { message: string; withDiscovery: boolean } | undefined;
-  private creating: Promise<void> | undefined;
+  private phase: Phase = { name: 'unresolved' };
+  /** An interactive sign-in runs (the phase below it still holds: a cached token keeps working). */
+  private signingIn: { prompt?: DeviceCodePrompt } | undefined;
+  private readonly asks: ServerAsks = { consent: [], consented: new Set() };
+  /** What the server said about its sign-in, once read (after a 401, or for a sign-in). */
+  private metadata: ServerAuthMetadata | undefined;
+  /** In flight, shared by concurrent callers. */
+  private building: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
-  private cached: AccessToken | undefined;
-  /** What the gate said for the current settings; cleared when they or the approvals change. */
-  private permission: Promise<ApprovalReason | undefined> | undefined;
-  /** The user said no to the pending approval; asked again only on an explicit sign-in. */
-  private declined = false;
-  /** A token the identity provider issued in this run (sign-in or forced refresh) that the server has not accepted yet. */
-  private unproven: string | undefined;
-  /** The claims the server's last claims challenge asked for; an interactive sign-in asks for them too. */
-  private claims: string | undefined;
-  /** Scopes a 403 insufficient_scope named that the next sign-in consents to, and those asked for already. */
-  private consent: string[] = [];
-  private readonly consented = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: SessionAuthOptions) {
-    this.authenticator = options.authenticator;
     this.now = options.now ?? Date.now;
+  }
+
+  /** The state the UI shows, from the phase. */
+  state(): AuthState {
+    if (this.signingIn) return { state: 'signing-in', ...(this.signingIn.prompt && { prompt: this.signingIn.prompt }) };
+    const p = this.phase;
+    switch (p.name) {
+      case 'unresolved':
+      case 'signed-out':
+        return { state: 'signed-out' };
+      case 'unusable':
+        return p.withMetadata ? { state: 'error', error: p.error } : { state: 'signed-out' };
+      case 'approval-needed':
+        return { state: p.declined ? 'approval-declined' : 'approval-needed', request: p.reason };
+      case 'signed-in':
+        return { state: 'signed-in', account: p.token.account.username, expiresAt: p.token.expiresOn.getTime() };
+      case 'failed':
+        return { state: 'error', error: p.error };
+      case 'rejected':
+        return { state: 'error', error: p.error, rejected: true };
+    }
   }
 
   /**
@@ -99,8 +134,8 @@ export class SessionAuth {
     return async (url, init) => {
       const response = await (base ?? fetch)(url, init);
       if (response.status === 403 && sentBearer(init) !== undefined) await this.insufficientScope(response);
-      if (this.unproven === undefined || sentBearer(init) !== this.unproven) return response;
-      if (response.ok) this.unproven = undefined;
+      if (this.asks.unproven === undefined || sentBearer(init) !== this.asks.unproven) return response;
+      if (response.ok) this.asks.unproven = undefined;
       // A claims challenge asks for more than this token has: onUnauthorized gets a token with it.
       else if (response.status === 401 && !claimsChallenge(response)) throw await this.rejected(response);
       return response;
@@ -113,74 +148,79 @@ export class SessionAuth {
   }
 
   async token(): Promise<string | undefined> {
-    // Checked on every request, before any token (even one held in memory) leaves.
-    if (this.gated && (await this.refusal())) return undefined;
-    if (this.cached && this.cached.expiresOn.getTime() - this.now() > EXPIRY_MARGIN_MS) return this.cached.accessToken;
-    const authenticator = await this.resolve();
-    if (!authenticator) return undefined;
+    const method = await this.method(undefined);
+    const p = this.phase;
+    if (!method || p.name === 'approval-needed') return undefined;
+    // The server refuses this token whatever happens: it says so again rather than a refresh being wasted.
+    if (p.name === 'rejected') return p.token?.accessToken;
+    if (p.name === 'signed-in' && p.token.expiresOn.getTime() - this.now() > TOKEN_EXPIRY_MARGIN_MS) return p.token.accessToken;
     try {
-      if (await this.refusal()) return undefined;
-      return await this.accept(await authenticator.acquireTokenSilently());
+      return await this.accept(method, await method.authenticator.acquireTokenSilently());
     } catch (error) {
       // Sent without a token, the server answers 401 and onUnauthorized decides what that means.
-      this.cached = undefined;
-      this.options.onState(error instanceof SignInRequiredError ? { state: 'signed-out' } : { state: 'error', error: errorMessage(error) });
+      this.set(error instanceof SignInRequiredError ? { name: 'signed-out', method } : { name: 'failed', method, error: errorMessage(error) });
       return undefined;
     }
   }
 
   async onUnauthorized(challenge: Response | undefined): Promise<void> {
-    this.cached = undefined;
-    let authenticator = await this.resolve();
-    if (!authenticator && !this.discovered) {
-      try {
-        this.discovered = await discoverAuth(this.options.serverUrl, challenge, this.options.fetch);
-        this.permission = undefined;
-      } catch (error) {
-        throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'} (${errorMessage(error)})`);
-      }
-      authenticator = await this.resolve();
+    let method = await this.method(undefined);
+    if (this.wantsMetadata(method)) {
+      const known = method;
+      const metadata = await readServerMetadata(this.options.serverUrl, challenge, this.options.fetch).catch((error: unknown) => {
+        if (!known) throw new SignInNeededError(`the server needs sign-in, but ${this.whyUnusable()} (${errorMessage(error)})`);
+        return undefined;
+      });
+      if (metadata) method = await this.method(metadata);
     }
-    if (!authenticator) throw new SignInNeededError(`the server needs sign-in, but ${this.setupError?.message ?? 'sign-in is not configured'}`);
-    await this.requirePermission();
+    if (!method) throw new SignInNeededError(`the server needs sign-in, but ${this.whyUnusable()}`);
+    this.requirePermission();
     const claims = claimsChallenge(challenge);
-    if (claims !== undefined) this.claims = claims;
+    if (claims !== undefined) this.asks.claims = claims;
     // Concurrent 401s share one refresh.
-    this.refreshing ??= this.refresh(authenticator, claims).finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.refresh(method, claims).finally(() => (this.refreshing = undefined));
     await this.refreshing;
   }
 
-  /** Interactive device-code sign-in; the prompt is reported through onState while it runs. */
+  /** Interactive sign-in (device code or browser); its prompt is reported as state while it runs. */
   async signIn(signal?: AbortSignal): Promise<AccessToken> {
-    this.declined = false;
-    let authenticator = await this.resolve();
-    if (!authenticator && !this.discovered) {
-      // No 401 at hand: read the server's metadata from its well-known location.
-      try {
-        this.discovered = await discoverAuth(this.options.serverUrl, undefined, this.options.fetch);
-        this.permission = undefined;
-      } catch (error) {
-        throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'} (${errorMessage(error)})`);
-      }
-      authenticator = await this.resolve();
-    }
-    if (!authenticator) throw new Error(`cannot sign in: ${this.setupError?.message ?? 'sign-in is not configured'}`);
-    await this.requirePermission();
-    this.options.onState({ state: 'signing-in' });
-    try {
-      const token = await authenticator.signIn({
-        onDeviceCode: (prompt) => this.options.onState({ state: 'signing-in', prompt }),
-        ...(signal && { signal }),
-        ...(this.claims !== undefined && { claims: this.claims }),
-        ...(this.consent.length > 0 && { scopes: this.consent }),
+    // An explicit sign-in asks a declined approval again.
+    if (this.phase.name === 'approval-needed' && this.phase.declined) this.set({ ...this.phase, declined: false });
+    let method = await this.method(undefined);
+    if (this.wantsMetadata(method)) {
+      // No 401 at hand: the server's metadata from its well-known location.
+      const known = method;
+      const metadata = await readServerMetadata(this.options.serverUrl, undefined, this.options.fetch).catch((error: unknown) => {
+        if (!known) throw new Error(`cannot sign in: ${this.whyUnusable()} (${errorMessage(error)})`);
+        return undefined;
       });
-      for (const scope of this.consent) this.consented.add(scope);
-      this.consent = [];
-      await this.accept(token, true);
+      if (metadata) method = await this.method(metadata);
+    }
+    if (!method) throw new Error(`cannot sign in: ${this.whyUnusable()}`);
+    this.requirePermission();
+    this.signingIn = {};
+    this.report();
+    try {
+      const token = await method.authenticator.signIn({
+        onDeviceCode: (prompt) => {
+          this.signingIn = { prompt };
+          this.report();
+        },
+        ...(signal && { signal }),
+        ...(this.asks.claims !== undefined && { claims: this.asks.claims }),
+        ...(this.asks.consent.length > 0 && { scopes: this.asks.consent }),
+      });
+      for (const scope of this.asks.consent) this.asks.consented.add(scope);
+      this.asks.consent = [];
+      this.signingIn = undefined;
+      await this.accept(method, token, true);
       return token;
     } catch (error) {
+      this.signingIn = undefined;
       const cancelled = signal?.aborted === true || error instanceof SignInCancelledError;
-      this.options.onState(cancelled ? { state: 'signed-out' } : { state: 'error', error: errorMessage(error) });
+      // A failed or cancelled sign-in changes nothing about a token that still works.
+      if (cancelled || this.phase.name === 'signed-in') this.report();
+      else this.set({ name: 'failed', method, error: errorMessage(error) });
       throw error;
     }
   }
@@ -190,31 +230,119 @@ export class SessionAuth {
    * reconnects), no leaves the server without a token.
    */
   async answerApproval(approved: boolean): Promise<void> {
-    const reason = this.permission ? await this.permission : undefined;
-    if (!reason || !this.options.gate) return;
+    const p = this.phase;
+    if (p.name !== 'approval-needed') return;
     if (!approved) {
-      this.declined = true;
-      this.options.onState({ state: 'approval-declined', request: reason });
+      this.set({ ...p, declined: true });
       return;
     }
-    await this.options.gate.approve(reason);
-    this.permission = undefined;
-    this.options.onState({ state: 'signed-out' });
+    await p.method.gate?.approve(p.reason);
+    // Another refusal may follow (an identity provider approved, then a scope bound elsewhere).
+    this.set(await this.permitted(p.method));
   }
 
   async signOut(): Promise<void> {
-    this.cached = undefined;
-    await this.authenticator?.signOut();
-    this.options.onState({ state: 'signed-out' });
+    const p = this.phase;
+    if (p.name === 'signed-in' || p.name === 'failed' || p.name === 'rejected' || p.name === 'signed-out') {
+      await p.method.authenticator.signOut();
+      this.set({ name: 'signed-out', method: p.method });
+    }
+  }
+
+  private set(phase: Phase): void {
+    this.phase = phase;
+    this.report();
+  }
+
+  private report(): void {
+    this.options.onState(this.state());
+  }
+
+  private methodOf(p: Phase): Method | undefined {
+    return 'method' in p ? p.method : undefined;
+  }
+
+  /** Whether the server's metadata should be read now: nothing usable was built without it, or this kind follows the challenge. */
+  private wantsMetadata(method: Method | undefined): boolean {
+    if (method) return !method.withMetadata && this.options.method.followsChallenge;
+    return !(this.phase.name === 'unusable' && this.phase.withMetadata);
+  }
+
+  private whyUnusable(): string {
+    return this.phase.name === 'unusable' ? this.phase.error : 'sign-in is not configured';
+  }
+
+  /**
+   * The method: built on first need from the settings alone, again with the server's metadata once
+   * that is at hand and the first could not be built (or the kind follows the challenge). Each way
+   * of building is tried once; its failure is the phase.
+   */
+  private async method(metadata: ServerAuthMetadata | undefined): Promise<Method | undefined> {
+    await this.building;
+    if (metadata) this.metadata = metadata;
+    const withMetadata = this.metadata !== undefined;
+    const current = this.methodOf(this.phase);
+    if (current && (current.withMetadata || !withMetadata || !this.options.method.followsChallenge)) return current;
+    if (this.phase.name === 'unusable' && this.phase.withMetadata === withMetadata) return undefined;
+    this.building ??= this.build(this.metadata).finally(() => (this.building = undefined));
+    await this.building;
+    return this.methodOf(this.phase);
+  }
+
+  private async build(metadata: ServerAuthMetadata | undefined): Promise<void> {
+    const withMetadata = metadata !== undefined;
+    let resolved: ResolvedMethod;
+    try {
+      resolved = await this.options.method.resolve(metadata);
+    } catch (error) {
+      this.phase = { name: 'unusable', error: errorMessage(error), withMetadata };
+      // Without the metadata an incomplete configuration is no news yet: the server's 401 may complete it.
+      if (withMetadata) this.report();
+      return;
+    }
+    this.set(await this.permitted({ ...resolved, withMetadata }));
+  }
+
+  /** The gate's decision for a method, as the phase it leads to. */
+  private async permitted(method: Method): Promise<Phase> {
+    if (!method.gate) return { name: 'signed-out', method };
+    let decision: Awaited<ReturnType<NonNullable<Method['gate']>['check']>>;
+    try {
+      decision = await method.gate.check();
+    } catch (error) {
+      throw new AuthFailedError(`cannot read the server approvals: ${errorMessage(error)}`);
+    }
+    return decision.allowed ? { name: 'signed-out', method } : { name: 'approval-needed', method, reason: decision.reason, declined: false };
+  }
+
+  private requirePermission(): void {
+    const p = this.phase;
+    if (p.name === 'approval-needed') {
+      this.report();
+      throw new ServerApprovalNeededError(p.reason, describeApprovalReason(p.reason, this.options.approvalHint ?? 'approve it to continue'));
+    }
   }
 
   /** A token obtained: the server is bound to its scope (first use) before the token is handed out. */
-  private async accept(token: AccessToken, issuedNow = false): Promise<string> {
-    await this.options.gate?.bind(this.discovered);
-    this.cached = token;
-    if (issuedNow) this.unproven = token.accessToken;
-    this.options.onState({ state: 'signed-in', account: token.account.username, expiresAt: token.expiresOn.getTime() });
+  private async accept(method: Method, token: AccessToken, issuedNow = false): Promise<string> {
+    await method.gate?.bind();
+    if (issuedNow) this.asks.unproven = token.accessToken;
+    this.set({ name: 'signed-in', method, token });
     return token.accessToken;
+  }
+
+  /** One silent refresh per 401; with a claims challenge's claims, a token that carries them. */
+  private async refresh(method: Method, claims: string | undefined): Promise<void> {
+    try {
+      await this.accept(method, await method.authenticator.acquireTokenSilently({ forceRefresh: true, ...(claims !== undefined && { claims }) }), true);
+    } catch (error) {
+      if (error instanceof SignInRequiredError) {
+        this.set({ name: 'signed-out', method });
+        throw new SignInNeededError('not signed in (the session expired or was never started)');
+      }
+      this.set({ name: 'failed', method, error: errorMessage(error) });
+      throw new AuthFailedError(`could not get a token: ${errorMessage(error)}`);
+    }
   }
 
   /**
@@ -226,13 +354,12 @@ export class SessionAuth {
     const { error, scope, errorDescription } = extractWWWAuthenticateParams(response);
     if (error !== 'insufficient_scope' || !scope) return;
     const wanted = scope.split(' ').filter(Boolean);
-    const fresh = wanted.filter((s) => !this.consented.has(s));
-    if (fresh.length > 0) {
-      this.consent = wanted;
+    if (wanted.some((s) => !this.asks.consented.has(s))) {
+      this.asks.consent = wanted;
       return;
     }
     const reason = `${safeLine(scope, 160)}${errorDescription ? `: ${safeLine(errorDescription, 160)}` : ''}`;
-    this.options.onState({ state: 'error', error: `the server at ${printableUrl(this.options.serverUrl)} still refuses after consent to ${reason}`, rejected: true });
+    this.refuse(`the server at ${printableUrl(this.options.serverUrl)} still refuses after consent to ${reason}`);
   }
 
   /** The server's 401 to a just-issued token, as one sanitised line (its `error` and `error_description`). */
@@ -242,71 +369,14 @@ export class SessionAuth {
     await response.body?.cancel().catch(() => undefined);
     const reason = error ? `${safeLine(error, 40)}${errorDescription ? `: ${safeLine(errorDescription, 160)}` : ''}` : 'HTTP 401, no reason given';
     const text = `the server at ${printableUrl(this.options.serverUrl)} rejected the token just issued for it (${reason}); signing in again will not help — check the audience and issuer it expects`;
-    this.options.onState({ state: 'error', error: text, rejected: true });
+    this.refuse(text);
     return new TokenRejectedError(text);
   }
 
-  /** Whether a gate has anything to say yet (it needs the Authenticator's settings first). */
-  private get gated(): boolean {
-    return this.options.gate !== undefined && this.authenticator !== undefined;
-  }
-
-  /** Why the current settings need the user's approval first (reported as state), or undefined. */
-  private async refusal(): Promise<ApprovalReason | undefined> {
-    const gate = this.options.gate;
-    if (!gate) return undefined;
-    this.permission ??= gate.check(this.discovered).then((d) => (d.allowed ? undefined : d.reason));
-    const reason = await this.permission.catch((error: unknown) => {
-      this.permission = undefined;
-      throw new AuthFailedError(`cannot read the server approvals: ${errorMessage(error)}`);
-    });
-    if (reason) {
-      this.cached = undefined;
-      this.options.onState({ state: this.declined ? 'approval-declined' : 'approval-needed', request: reason });
-    }
-    return reason;
-  }
-
-  private async requirePermission(): Promise<void> {
-    const reason = await this.refusal();
-    if (reason) throw new ServerApprovalNeededError(reason, describeApprovalReason(reason, this.options.approvalHint ?? 'approve it to continue'));
-  }
-
-  /** One silent refresh per 401; with a claims challenge's claims, a token that carries them. */
-  private async refresh(authenticator: Authenticator, claims: string | undefined): Promise<void> {
-    try {
-      await this.accept(await authenticator.acquireTokenSilently({ forceRefresh: true, ...(claims !== undefined && { claims }) }), true);
-    } catch (error) {
-      if (error instanceof SignInRequiredError) {
-        this.options.onState({ state: 'signed-out' });
-        throw new SignInNeededError('not signed in (the session expired or was never started)');
-      }
-      this.options.onState({ state: 'error', error: errorMessage(error) });
-      throw new AuthFailedError(`could not get a token: ${errorMessage(error)}`);
-    }
-  }
-
-  /** The Authenticator, built on first need; undefined (with `setupError`) while that is impossible. */
-  private async resolve(): Promise<Authenticator | undefined> {
-    if (this.authenticator) return this.authenticator;
-    const factory = this.options.createAuthenticator;
-    if (!factory) {
-      this.setupError = { message: 'sign-in is not configured', withDiscovery: true };
-      return undefined;
-    }
-    const withDiscovery = this.discovered !== undefined;
-    // Each way of building (without, then with discovery) is tried once; its error is kept.
-    if (this.setupError && this.setupError.withDiscovery === withDiscovery) return undefined;
-    this.creating ??= (async () => {
-      try {
-        this.authenticator = await factory(this.discovered);
-        this.setupError = undefined;
-      } catch (error) {
-        this.setupError = { message: errorMessage(error), withDiscovery };
-        if (withDiscovery) this.options.onState({ state: 'error', error: errorMessage(error) });
-      }
-    })().finally(() => (this.creating = undefined));
-    await this.creating;
-    return this.authenticator;
+  private refuse(error: string): void {
+    const p = this.phase;
+    const method = this.methodOf(p);
+    if (!method) return;
+    this.set({ name: 'rejected', method, error, ...(p.name === 'signed-in' && { token: p.token }) });
   }
 }

@@ -1,73 +1,70 @@
 import { approvalsPath, ServerApprovals } from '../../../auth/login/server-approvals.js';
-import { decideSignIn, type ApprovalReason, type PolicyDecision } from '../../../auth/login/sign-in-policy.js';
-import type { Env } from '../../../config/load.js';
-import type { DiscoveredAuth } from './discovery.js';
-import { signInRequest } from './login-factory.js';
+import { decideSignIn, type ApprovalReason, type PolicyDecision, type SignInRequest } from '../../../auth/login/sign-in-policy.js';
+import { isConfigured, type SignInSettings } from './settings.js';
 
 /**
- * Applies the sign-in policy (auth/login/sign-in-policy.ts) to one agent run: which server,
- * which settings were configured, the approvals file, and whether this run approves what it
- * meets (--approve-server). Used by the chat, `-p`, login, logout and status alike.
+ * Applies the Entra sign-in policy (auth/login/sign-in-policy.ts) to one server's settings: which
+ * server the token would go to, which scope and identity provider, and whether each was configured
+ * or learned from the server; the approvals file beside the token cache; and whether this run
+ * approves what it meets (--approve-server). The same for the chat, `-p`, login, logout and status.
  * Not responsible for asking the user (the TUI does, through the engine) nor for tokens.
  */
 
 /** What SessionAuth and the commands ask before a token is obtained or sent. */
 export interface SignInGate {
-  /** The decision for the settings in use (`discovered` undefined: configured settings only). */
-  check(discovered: DiscoveredAuth | undefined): Promise<PolicyDecision>;
+  /** The decision for these settings. */
+  check(): Promise<PolicyDecision>;
   /** Records the user's approval of `reason` (this server for the scope, or the host). */
   approve(reason: ApprovalReason): Promise<void>;
   /** Records that this server holds the scope now (configured, or first use); once per run. */
-  bind(discovered: DiscoveredAuth | undefined): Promise<void>;
+  bind(): Promise<void>;
 }
 
 export interface SignInGateOptions {
-  env: Env;
-  serverUrl: string;
+  settings: SignInSettings;
   /** --approve-server: approve (and record) whatever this run's server asks for. */
   approveRun?: boolean;
-  /** The approvals file; built on first need (default: beside WARDEN_TOKEN_CACHE). */
-  approvals?: ServerApprovals;
 }
 
-/** Each refusal a run can meet (an untrusted host, then a bound scope) is approved at most once. */
-const MAX_APPROVALS = 2;
-
-export function createSignInGate(options: SignInGateOptions): SignInGate {
-  let store: ServerApprovals | undefined = options.approvals;
-  let bound = false;
-  const approvals = async (): Promise<ServerApprovals> => {
-    if (store) return store;
-    // Loaded on first need: auth/login/config.ts brings zod, which the chat's first frame must not wait for.
-    const { defaultCachePath, expandPath } = await import('../../../auth/login/config.js');
-    const cache = options.env.WARDEN_TOKEN_CACHE?.trim();
-    store = new ServerApprovals(approvalsPath(cache ? expandPath(cache) : defaultCachePath()));
-    return store;
-  };
-  const approve = async (reason: ApprovalReason): Promise<void> => {
-    const file = await approvals();
-    if (reason.kind === 'untrusted-authority') await file.approveAuthorityHost(reason.host);
-    else await file.approveServer(reason.scope, reason.server);
-  };
-
+/** The policy's view of the settings; undefined while no scope is known (no token can be asked for). */
+export function signInRequest(settings: SignInSettings): SignInRequest | undefined {
+  const { scope, authorityHost } = settings;
+  if (!scope || !authorityHost) return undefined;
   return {
-    async check(discovered) {
-      const request = signInRequest(options.env, options.serverUrl, discovered);
-      // No scope known: no token can be asked for, so there is nothing to decide yet.
+    server: settings.server.url,
+    scope: scope.value,
+    scopeFrom: isConfigured(scope) ? 'configured' : 'discovered',
+    authorityHost: authorityHost.value,
+    // Warden's default host (Microsoft's public cloud) is the user's choice by omission.
+    authorityFrom: authorityHost.from.from === 'server' ? 'discovered' : 'configured',
+  };
+}
+
+/** An untrusted host, then a scope bound elsewhere: each refusal a run can meet is approved at most once. */
+export const MAX_APPROVALS = 2;
+
+export function createSignInGate({ settings, approveRun = false }: SignInGateOptions): SignInGate {
+  const store = new ServerApprovals(approvalsPath(settings.tokenCache.value));
+  const request = signInRequest(settings);
+  let bound = false;
+  const approve = async (reason: ApprovalReason): Promise<void> => {
+    if (reason.kind === 'untrusted-authority') await store.approveAuthorityHost(reason.host);
+    else await store.approveServer(reason.scope, reason.server);
+  };
+  return {
+    async check() {
       if (!request) return { allowed: true, bind: false };
       for (let round = 0; ; round++) {
-        const decision = decideSignIn(request, await (await approvals()).read());
-        if (decision.allowed || !options.approveRun || round >= MAX_APPROVALS) return decision;
+        const decision = decideSignIn(request, await store.read());
+        if (decision.allowed || !approveRun || round >= MAX_APPROVALS) return decision;
         await approve(decision.reason);
       }
     },
     approve,
-    async bind(discovered) {
-      if (bound) return;
-      const request = signInRequest(options.env, options.serverUrl, discovered);
-      if (!request) return;
-      const decision = decideSignIn(request, await (await approvals()).read());
-      if (decision.allowed && decision.bind) await (await approvals()).approveServer(request.scope, request.server);
+    async bind() {
+      if (bound || !request) return;
+      const decision = decideSignIn(request, await store.read());
+      if (decision.allowed && decision.bind) await store.approveServer(request.scope, request.server);
       bound = true;
     },
   };

@@ -26,8 +26,6 @@ export interface ServerFlags {
   mcpConfig?: string[];
   /** `--trust-project-servers`: use an unapproved project file's servers (for `-p`, CI). */
   trustProjectServers?: boolean;
-  /** `--no-auth`: the shortcut server gets no sign-in. */
-  noAuth?: boolean;
 }
 
 export interface LoadServerOptions {
@@ -138,7 +136,9 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   // The shortcut is the one server when nothing is configured (the demo and MCP_SERVER_URL users).
   const url = shortcut ?? (byName.size === 0 && untrusted.length === 0 ? DEFAULT_SERVER_URL : undefined);
   if (url !== undefined) {
-    use({ name: 'server', source: { kind: 'shortcut' }, type: 'http', url, headers: {}, auth: flags.noAuth ? { kind: 'none' } : { kind: 'entra' } });
+    // Its sign-in is Entra unless --no-auth (agent/core/auth/settings.ts decides, for every path alike).
+    const via = flags.server?.[0] !== undefined ? 'flag' : shortcut !== undefined ? 'env' : undefined;
+    use({ name: 'server', source: { kind: 'shortcut', ...(via && { via }) }, type: 'http', url, headers: {} });
   }
   return { servers: [...byName.values()], skipped, untrusted, permissions };
 }

@@ -9,7 +9,8 @@
 
 /** Where a server's entry came from; a project file can start programs, so it is asked about. */
 export type ServerSource =
-  | { kind: 'shortcut' } // MCP_SERVER_URL / --server, or the demo
+  /** MCP_SERVER_URL / --server, or the demo; `via` says which named it (absent: the default URL). */
+  | { kind: 'shortcut'; via?: 'flag' | 'env' | 'demo' }
   | { kind: 'user'; file: string } // ~/.config/warden/mcp.json
   | { kind: 'project'; file: string } // ./.mcp.json
   | { kind: 'flag'; file: string }; // --mcp-config FILE

@@ -30,7 +30,7 @@ function servers(status: SessionStatus): StatusItem {
 
 function server(status: SessionStatus): StatusItem {
   if (status.servers.length > 1) return servers(status);
-  const url = status.serverUrl;
+  const url = status.servers[0]?.target ?? '';
   const c = status.connection;
   switch (c.state) {
     case 'connecting':

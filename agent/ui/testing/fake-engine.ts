@@ -17,7 +17,6 @@ import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from '../../core/
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
 
 export const baseStatus: SessionStatus = {
-  serverUrl: 'http://127.0.0.1:8000/mcp',
   connection: { state: 'connected', toolCount: 3 },
   auth: { state: 'signed-in', account: 'dev@warden.example', expiresAt: 1_000_000 + 52 * 60_000 },
   model: { kind: 'demo' },

@@ -6,18 +6,18 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
-import { SignInCancelledError, SignInFailedError, type DeviceCodePrompt } from '../../../auth/login/types.js';
-import { LoopbackRedirectError, startLoopbackRedirect } from '../../../auth/oauth/loopback-redirect.js';
-import type { TokenResponse } from '../../../auth/oauth/device-grant.js';
-import { browserClientKey, type OAuthTokenStore } from '../../../auth/oauth/token-store.js';
-import { errorMessage } from '../../../config/error-text.js';
-import { loadMcpSdk } from '../mcp/sdk.js';
+import { SignInCancelledError, SignInFailedError, type DeviceCodePrompt } from '../login/types.js';
+import { errorMessage } from '../../config/error-text.js';
+import type { TokenResponse } from './device-grant.js';
+import { LoopbackRedirectError, startLoopbackRedirect } from './loopback-redirect.js';
+import { loadOAuthSdk } from './sdk.js';
+import { browserClientKey, type OAuthTokenStore } from './token-store.js';
 
 /**
  * The `oauth` kind's browser sign-in, for authorization servers without a device endpoint:
  * authorization code + PKCE (the MCP SDK's `auth()` with an OAuthClientProvider: the
  * authorization URL, PKCE, dynamic registration of a native client, RFC 8707 `resource`, the
- * code exchange) and a loopback redirect on 127.0.0.1 (auth/oauth/loopback-redirect.ts).
+ * code exchange) and a loopback redirect on 127.0.0.1 (loopback-redirect.ts).
  * The link goes to the caller as a prompt without a user code; whoever shows it decides whether a
  * browser can be opened.
  * Not responsible for discovery (done before), storing the tokens, or refreshing them.
@@ -43,7 +43,7 @@ const BROWSER_SIGN_IN_SECONDS = 600;
 export async function browserSignIn(options: BrowserSignInOptions): Promise<TokenResponse> {
   const { issuer, store } = options;
   const host = new URL(issuer).host;
-  const sdk = await loadMcpSdk();
+  const sdk = await loadOAuthSdk();
   const loopback = await startLoopbackRedirect();
   const state = crypto.randomUUID();
   let verifier = '';

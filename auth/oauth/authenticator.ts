@@ -1,38 +1,34 @@
 import type { AuthorizationServerMetadata, FetchLike, OAuthProtectedResourceMetadata } from '@modelcontextprotocol/client';
-import { redacted } from '../../../auth/login/access-token.js';
-import {
-  SignInCancelledError,
-  SignInFailedError,
-  SignInRequiredError,
-  type AccessToken,
-  type AccountSummary,
-  type Authenticator,
-  type DeviceCodePrompt,
-} from '../../../auth/login/types.js';
-import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from '../../../auth/oauth/device-grant.js';
-import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from '../../../auth/oauth/token-store.js';
-import { errorMessage } from '../../../config/error-text.js';
-import { loadMcpSdk } from '../mcp/sdk.js';
+import { redacted, TOKEN_EXPIRY_MARGIN_MS } from '../login/access-token.js';
+import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../login/types.js';
+import { errorMessage } from '../../config/error-text.js';
+import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from './device-grant.js';
+import { loadOAuthSdk } from './sdk.js';
+import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from './token-store.js';
 
 /**
- * The `oauth` sign-in kind: any MCP server protected by an OAuth 2.1 authorization server, as the
- * MCP authorization spec has it. The server's RFC 9728 document names the authorization server
- * and the resource; its RFC 8414/OIDC metadata the endpoints (both read with the MCP SDK); a
+ * The Authenticator for any MCP server protected by an OAuth 2.1 authorization server, as the
+ * MCP authorization spec has it (the `oauth` kind, and a server without `auth` whose authorization
+ * server is not Entra). The server's RFC 9728 document (from its 401 challenge when the caller has
+ * it, else its well-known location) names the authorization server and the resource; its
+ * RFC 8414/OIDC metadata the endpoints (both read with the MCP SDK's helpers); a
  * client is registered dynamically (the SDK's registerClient) when none is configured; people
  * sign in with the device authorization grant (RFC 8628, auth/oauth/device-grant.ts) when the
  * server has a device endpoint, else in a browser (authorization code + PKCE,
- * oauth-browser-sign-in.ts); tokens ask for the server as their RFC 8707 `resource`; refresh
+ * browser-sign-in.ts); tokens ask for the server as their RFC 8707 `resource`; refresh
  * tokens rotate (the SDK's refreshAuthorization) and live in the 0600 locked store
  * (auth/oauth/token-store.ts).
- * Not responsible for Entra (the `entra` kind with MSAL).
+ * Not responsible for Entra (auth/login) nor for which settings apply (agent/core/auth/kinds/oauth.ts).
  */
 
 export interface OAuthSettings {
   serverUrl: string;
   /** A client registered beforehand; else one is registered dynamically and kept in the store. */
   clientId?: string;
-  /** Space-separated; default: the server's `scopes_supported`. */
+  /** Space-separated; default by the MCP spec's selection: the challenge's `scope`, else `scopes_supported`, else none. */
   scope?: string;
+  /** What the server said already (its RFC 9728 document, from its 401 challenge), so it is not asked again. */
+  known?: { document: OAuthProtectedResourceMetadata; challengeScope?: string };
   store: OAuthTokenStore;
   fetch?: FetchLike;
   now?: () => number;
@@ -47,9 +43,6 @@ interface Resolved {
   metadata: AuthorizationServerMetadata;
   scope: string | undefined;
 }
-
-/** A token this close to its expiry is refreshed before use. */
-const EXPIRY_MARGIN_MS = 60_000;
 
 function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname);
@@ -88,15 +81,16 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
   /** RFC 9728, then the authorization server's metadata; once per process. */
   const resolve = (): Promise<Resolved> =>
     (resolving ??= (async () => {
-      const sdk = await loadMcpSdk();
-      const protectedResource = await sdk.discoverOAuthProtectedResourceMetadata(settings.serverUrl, {}, fetchFn);
+      const sdk = await loadOAuthSdk();
+      const protectedResource = settings.known?.document ?? (await sdk.discoverOAuthProtectedResourceMetadata(settings.serverUrl, {}, fetchFn));
       const issuer = protectedResource.authorization_servers?.[0];
       if (!issuer) throw new SignInFailedError(`${settings.serverUrl} names no authorization server in its metadata`);
       const issuerUrl = new URL(issuer);
       if (issuerUrl.protocol !== 'https:' && !isLoopback(issuerUrl)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
       const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn });
       if (!metadata) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} publishes no metadata (RFC 8414 or OpenID discovery)`);
-      const scope = settings.scope ?? protectedResource.scopes_supported?.join(' ');
+      const supported = protectedResource.scopes_supported?.length ? protectedResource.scopes_supported.join(' ') : undefined;
+      const scope = settings.scope ?? settings.known?.challengeScope ?? supported;
       return { issuer, protectedResource, resource: protectedResource.resource ?? settings.serverUrl, metadata, ...(scope ? { scope } : { scope: undefined }) };
     })().catch((error: unknown) => {
       resolving = undefined;
@@ -109,7 +103,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
     const known = await settings.store.client(r.issuer);
     if (known) return known;
     if (!r.metadata.registration_endpoint) throw new SignInFailedError(`the authorization server ${new URL(r.issuer).origin} allows no dynamic registration: configure a clientId`);
-    const { registerClient } = await loadMcpSdk();
+    const { registerClient } = await loadOAuthSdk();
     const registered = await registerClient(r.issuer, {
       metadata: r.metadata,
       clientMetadata: {
@@ -171,10 +165,10 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const key = grantKey(r.issuer, r.resource);
       const stored = await settings.store.grant(key);
       if (!stored) throw new SignInRequiredError('not signed in to this server yet');
-      if (options.forceRefresh !== true && stored.expiresAt - now() > EXPIRY_MARGIN_MS) return token(r, stored);
+      if (options.forceRefresh !== true && stored.expiresAt - now() > TOKEN_EXPIRY_MARGIN_MS) return token(r, stored);
       if (!stored.refreshToken) throw new SignInRequiredError('the token expired and no refresh token is kept');
       const c = await grantClient(r);
-      const { OAuthError, refreshAuthorization } = await loadMcpSdk();
+      const { OAuthError, refreshAuthorization } = await loadOAuthSdk();
       try {
         const refreshed = await refreshAuthorization(r.issuer, {
           metadata: r.metadata,
@@ -196,7 +190,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const r = await resolve();
       const endpoint = deviceEndpoint(r);
       if (!endpoint) {
-        const { browserSignIn } = await import('./oauth-browser-sign-in.js');
+        const { browserSignIn } = await import('./browser-sign-in.js');
         const tokens = await browserSignIn({
           serverUrl: settings.serverUrl,
           issuer: r.issuer,

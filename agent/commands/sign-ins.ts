@@ -1,0 +1,60 @@
+import { homedir } from 'node:os';
+import { ConfigError } from '../../config/errors.js';
+import type { Env } from '../../config/load.js';
+import { loadAgentConfig } from '../config.js';
+import type { ServerSignIn } from '../core/auth/kinds/kind.js';
+import { createSignInDirectory, type SignInDirectory, type SignInDirectoryOptions } from '../core/auth/server-sign-in.js';
+import { loadServerConfigs, type ServerFlags } from '../core/host/load-servers.js';
+import type { HttpServerConfig, ServerConfig } from '../core/host/server-config.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * The sign-ins the commands work with: the directory built from the command's environment, the
+ * configured servers (by name) and the one-server shortcut (`warden login` without a name).
+ * Not responsible for signing in or what is shown (login.ts, logout.ts, status.ts, chat.ts).
+ */
+
+export type CommandSignInOptions = Partial<Pick<SignInDirectoryOptions, 'servers' | 'approveRun' | 'approvalHint' | 'noAuth'>> & {
+  /** One line for the user (a corrupt cache moved aside); default: `warden: warning: …` on stderr. */
+  onWarning?: (line: string) => void;
+};
+
+/** The sign-in directory for a command, from its environment; warnings go to stderr. */
+export function commandSignIns(ctx: CommandContext, { onWarning, ...options }: CommandSignInOptions = {}): SignInDirectory {
+  return createSignInDirectory({
+    env: ctx.env,
+    home: ctx.env.HOME || homedir(),
+    cwd: process.cwd(),
+    ...options,
+    authenticatorDeps: { onWarning: onWarning ?? ((line) => ctx.stderr.write(`warden: warning: ${line}\n`)) },
+  });
+}
+
+/** The one-server shortcut as the commands see it: MCP_SERVER_URL (or --server), else the default URL. */
+export function shortcutServer(env: Env, flag?: string): HttpServerConfig {
+  const config = loadAgentConfig(env, flag !== undefined ? { server: flag } : {});
+  return { name: 'server', source: { kind: 'shortcut', ...(config.serverUrlVia && { via: config.serverUrlVia }) }, type: 'http', url: config.serverUrl, headers: {} };
+}
+
+/** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server). */
+export async function configuredServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig[]> {
+  const loaded = await loadServerConfigs({ env, home: env.HOME || homedir(), flags });
+  return loaded.servers.filter((s) => s.source.kind !== 'shortcut');
+}
+
+/** The configured server called `name`; a name no file has is a configuration error naming the ones there are. */
+export async function configuredServer(env: Env, name: string, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig> {
+  const servers = await configuredServers(env, flags);
+  const server = servers.find((s) => s.name === name);
+  if (server) return server;
+  const known = servers.map((s) => s.name).join(', ');
+  throw new ConfigError(`no configured MCP server is called "${name}" (${known ? `configured: ${known}` : 'none is configured: add one with `warden mcp add NAME URL`'})`);
+}
+
+/** The sign-in `warden login|logout [NAME]` works on: the named server's, else the shortcut's. */
+export async function commandSignIn(ctx: CommandContext, name: string | undefined, options: { mcpConfig?: string[]; approveRun?: boolean } = {}): Promise<ServerSignIn> {
+  if (name === undefined) return commandSignIns(ctx, { approveRun: options.approveRun === true }).forServer(shortcutServer(ctx.env));
+  const server = await configuredServer(ctx.env, name, options.mcpConfig ? { mcpConfig: options.mcpConfig } : {});
+  if (server.type === 'stdio') throw new ConfigError(`${name} runs as a program (stdio): Warden signs in to HTTP servers only`);
+  return commandSignIns(ctx, { approveRun: options.approveRun === true }).forServer(server);
+}

@@ -1,0 +1,45 @@
+import type { Authenticator } from '../../../../auth/login/types.js';
+import { OAuthTokenStore, oauthStorePath } from '../../../../auth/oauth/token-store.js';
+import type { ServerAuthMetadata } from '../server-metadata.js';
+import type { SignInSettings } from '../settings.js';
+import type { TokenMethod } from '../token-method.js';
+import type { SignInContext, SignInKind } from './kind.js';
+import { notSignedIn, tokenLine, tokenSignIn } from './token-kind.js';
+
+/**
+ * The `oauth` kind: any OAuth 2.1 authorization server the server's RFC 9728 metadata names
+ * (auth/oauth/authenticator.ts: device grant where offered, else a browser with PKCE; dynamic
+ * registration without a client id). The server's 401 challenge is followed: its
+ * `resource_metadata` and `scope` are used. Tokens are bound to the server by their RFC 8707
+ * `resource` and stored under it (auth/oauth/token-store.ts), so no Entra gate applies.
+ */
+
+/** The Authenticator for these settings, with what the server's challenge said when at hand. */
+export async function oauthAuthenticator(settings: SignInSettings, context: SignInContext, metadata: ServerAuthMetadata | undefined): Promise<Authenticator> {
+  const { createOAuthAuthenticator } = await import('../../../../auth/oauth/authenticator.js');
+  return createOAuthAuthenticator({
+    serverUrl: settings.server.url,
+    store: new OAuthTokenStore(oauthStorePath(settings.tokenCache.value)),
+    ...(settings.clientId && { clientId: settings.clientId.value }),
+    ...(settings.scope && { scope: settings.scope.value }),
+    ...(metadata && { known: { document: metadata.document, ...(metadata.challengeScope && { challengeScope: metadata.challengeScope }) } }),
+    ...(context.fetch && { fetch: context.fetch }),
+    ...(context.now && { now: context.now }),
+  });
+}
+
+/** `warden status`'s line: the grant stored for this server, read without any network. */
+export async function oauthReport(settings: SignInSettings, now: number) {
+  const found = await new OAuthTokenStore(oauthStorePath(settings.tokenCache.value)).grantForServer(settings.server.url);
+  if (!found) return notSignedIn(settings);
+  const who = found.grant.subject ?? 'signed in';
+  return { signedIn: true, detail: `${who}, ${tokenLine(found.grant.expiresAt, found.grant.refreshToken !== undefined, settings, now)}` };
+}
+
+export const oauth: SignInKind = (settings, context) => {
+  const method: TokenMethod = {
+    followsChallenge: true,
+    resolve: async (metadata) => ({ authenticator: await oauthAuthenticator(settings, context, metadata) }),
+  };
+  return tokenSignIn(settings, context, { method, describe: ({ now }) => oauthReport(settings, now) });
+};

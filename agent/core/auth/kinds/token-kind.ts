@@ -1,0 +1,108 @@
+import { describeExpiry, relativeTime } from '../../../../auth/login/format.js';
+import { describeApprovalReason } from '../../../../auth/login/sign-in-policy.js';
+import { SignInRequiredError } from '../../../../auth/login/types.js';
+import { errorMessage } from '../../../../config/error-text.js';
+import { ConfigError } from '../../../../config/errors.js';
+import { ServerApprovalNeededError } from '../../mcp/errors.js';
+import { SessionAuth } from '../session-auth.js';
+import { readServerMetadata } from '../server-metadata.js';
+import { loginCommand, type SignInSettings } from '../settings.js';
+import { NeedsServerMetadata, type ResolvedMethod, type TokenMethod } from '../token-method.js';
+import type { ServerSignIn, SignInContext, SignInReport } from './kind.js';
+
+/**
+ * What the kinds that get tokens (entra, oauth, client-credentials, server) share: a SessionAuth
+ * for the transport, and `login`/`logout` on the kind's method — built from the settings, with
+ * the server's metadata read from its well-known location when the settings need it (commands
+ * have no 401 at hand), the gate checked before anything is asked of an identity provider.
+ * Not responsible for the kind's own method or its status line (each kind's module).
+ */
+
+/** How long a command waits for a server's metadata (Ctrl-C stops it sooner). */
+const METADATA_TIMEOUT_MS = 5000;
+
+/** The method for a command: from the settings, else with the server's metadata; one ConfigError line when neither works. */
+export async function resolveForCommand(settings: SignInSettings, method: TokenMethod, context: SignInContext, signal?: AbortSignal): Promise<ResolvedMethod> {
+  try {
+    return await method.resolve(undefined);
+  } catch (error) {
+    if (!(error instanceof NeedsServerMetadata)) throw error;
+    const url = settings.server.url;
+    const stop = AbortSignal.any([AbortSignal.timeout(METADATA_TIMEOUT_MS), ...(signal ? [signal] : [])]);
+    const fetchFn = context.fetch ?? fetch;
+    const metadata = await readServerMetadata(url, undefined, (u, init) => fetchFn(u, { ...init, signal: stop })).catch((cause: unknown) => {
+      throw new ConfigError(`${error.message} and ${url} did not say ${error.what} (${errorMessage(cause)})${error.fix ? `; ${error.fix}` : ''}`);
+    });
+    return method.resolve(metadata);
+  }
+}
+
+/** One line for login/logout users whose server the gate refused. */
+export const APPROVE_FLAG_HINT = 'run again with --approve-server to approve';
+
+export interface TokenKindParts {
+  method: TokenMethod;
+  /** The kind's line in `warden status`. */
+  describe: ServerSignIn['describe'];
+}
+
+export function tokenSignIn(settings: SignInSettings, context: SignInContext, parts: TokenKindParts): ServerSignIn {
+  const { method } = parts;
+  return {
+    settings,
+    connect: (onState) => {
+      const session = new SessionAuth({
+        serverUrl: settings.server.url,
+        method,
+        approvalHint: context.approvalHint,
+        ...(context.fetch && { fetch: context.fetch }),
+        ...(context.now && { now: context.now }),
+        onState,
+      });
+      return { provider: session.provider(), session };
+    },
+    describe: parts.describe,
+
+    async login({ force, onPrompt, onNotice, signal }) {
+      const { authenticator, gate } = await resolveForCommand(settings, method, context, signal);
+      const decision = await gate?.check();
+      // Refused before anything is sent to the identity provider.
+      if (decision && !decision.allowed) throw new ServerApprovalNeededError(decision.reason, describeApprovalReason(decision.reason, APPROVE_FLAG_HINT));
+      if (!force && (await authenticator.currentAccount())) {
+        try {
+          const token = await authenticator.acquireTokenSilently();
+          await gate?.bind();
+          return { outcome: 'already', token };
+        } catch (error) {
+          // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
+          if (!(error instanceof SignInRequiredError)) onNotice(`the cached sign-in cannot be renewed (${errorMessage(error)}); signing in again`);
+        }
+      }
+      const token = await authenticator.signIn({ onDeviceCode: onPrompt, ...(signal && { signal }) });
+      await gate?.bind();
+      return { outcome: 'signed-in', token };
+    },
+
+    async logout({ signal }) {
+      // Signing out sends nothing to a server or an identity provider: no approval is needed.
+      const { authenticator } = await resolveForCommand(settings, method, context, signal);
+      const removed = await authenticator.signOut();
+      if (!removed) return { outcome: 'none-signed-in' };
+      const remaining = await authenticator.currentAccount();
+      return { outcome: 'signed-out', account: removed, ...(remaining && { remaining }) };
+    },
+  };
+}
+
+/** `token valid until …`, `token expired … ; renewed on next use`, or what to run. */
+export function tokenLine(expiresAt: number | undefined, canRefresh: boolean, settings: SignInSettings, now: number): string {
+  const login = `run \`${loginCommand(settings)}\``;
+  if (expiresAt === undefined) return canRefresh ? 'renewed on next use' : login;
+  if (expiresAt > now) return `token valid until ${describeExpiry(new Date(expiresAt), now)}`;
+  return `token expired ${relativeTime(new Date(expiresAt), now)}; ${canRefresh ? 'renewed on next use (refresh token kept)' : login}`;
+}
+
+/** What a report says when nobody is signed in. */
+export function notSignedIn(settings: SignInSettings): SignInReport {
+  return { signedIn: false, detail: `not signed in (run \`${loginCommand(settings)}\`)` };
+}

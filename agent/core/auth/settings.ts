@@ -1,0 +1,267 @@
+import { tokenCachePath, expandPath } from '../../../auth/login/paths.js';
+import type { Env } from '../../../config/load.js';
+import type { ServerConfig, ServerSource } from '../host/server-config.js';
+
+/**
+ * One server's sign-in settings, typed, built once, each with where it came from.
+ *
+ * The order, for each setting of one server (the first that has it wins):
+ *   1. flags: `--no-auth` (the kind becomes `none`), `--server` (the shortcut's URL);
+ *   2. the server's own entry: the `auth` of its `mcpServers` entry (user file, project file or
+ *      --mcp-config file), or for the one-server shortcut the environment, which configures it;
+ *   3. the environment as the user's defaults for every Entra sign-in (`ENTRA_*`,
+ *      `WARDEN_TOKEN_CACHE`, `WARDEN_DEV_CA_FILE`, `AZURE_FEDERATED_TOKEN_FILE`);
+ *   4. the server's metadata (RFC 9728, its 401 challenge) — only for what nothing above set
+ *      (`withServerMetadata`), and never for where the token is kept.
+ * A server's own entry beats the environment's defaults so one server's scope never goes to
+ * another; what the user (or an approved file) configured always beats what a server says.
+ *
+ * Every value carries its Provenance. Whoever must refuse a source — a project file may not
+ * direct a credential until the user approved it (issue 21) — checks `credentialSettings()`
+ * in one place (`server-sign-in.ts` builds all settings through `signInSettings`).
+ *
+ * Not responsible for validating values (each kind does, when it builds its sign-in) nor for
+ * reading files (agent/core/host/).
+ */
+
+/** Where a setting came from. */
+export type Provenance =
+  | { from: 'flag'; flag: string }
+  /** The user's environment (and the `.env` merged into it). */
+  | { from: 'env'; variable: string }
+  /** ~/.config/warden/mcp.json (or another file of the user's own). */
+  | { from: 'user-file'; file: string }
+  /** A project's ./.mcp.json. */
+  | { from: 'project-file'; file: string }
+  /** --mcp-config FILE. */
+  | { from: 'mcp-config'; file: string }
+  /** The server's RFC 9728 metadata or its 401 challenge: the server's word. */
+  | { from: 'server'; url: string }
+  /** `npm start`'s own identity provider and server. */
+  | { from: 'demo' }
+  /** Warden's built-in default. */
+  | { from: 'default' };
+
+export interface Setting<T = string> {
+  readonly value: T;
+  readonly from: Provenance;
+}
+
+/**
+ * How a server signs in: the configured `auth` kinds, and `server` for an HTTP server without an
+ * `auth` key (the default).
+ */
+export type SignInKindName = 'none' | 'bearer' | 'entra' | 'oauth' | 'client-credentials' | 'server';
+
+export interface SignInSettings {
+  /** The server tokens are for: its name, URL (empty for stdio) and who named it. */
+  readonly server: { readonly name: string; readonly url: string; readonly from: Provenance };
+  readonly kind: Setting<SignInKindName>;
+  /** Entra: https://host[:port] of the identity provider. */
+  readonly authorityHost?: Setting;
+  readonly tenantId?: Setting;
+  /** Entra: the agent's public client; oauth / client-credentials: the registered client. */
+  readonly clientId?: Setting;
+  /** The scope(s) to ask for (Entra: one API scope; oauth: space-separated). */
+  readonly scope?: Setting;
+  /** bearer: the variable holding the token. */
+  readonly tokenEnv?: Setting;
+  /** client-credentials: a PEM with the certificate and its key (absolute path). */
+  readonly certificateFile?: Setting;
+  /** client-credentials: the federated token file (absolute path). */
+  readonly federatedTokenFile?: Setting;
+  /** The token cache file (absolute); OAuth grants and approvals are kept beside it. */
+  readonly tokenCache: Setting;
+  /** A CA trusted for the identity provider only (WARDEN_DEV_CA_FILE; absolute path). */
+  readonly caFile?: Setting;
+}
+
+/** Entra settings given as a whole instead of the environment's (the demo's own stack). */
+export interface EntraOverride {
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  tokenCache: string;
+  caFile?: string;
+  from: Provenance;
+}
+
+/** What settings are built from, besides the server's own entry. */
+export interface SignInSources {
+  /** The user's environment. */
+  env: Env;
+  /** For `~` and the default token cache. */
+  home: string;
+  /** For relative paths in the environment. */
+  cwd: string;
+  /** --no-auth: no server signs in. */
+  noAuth?: boolean;
+  /** The shortcut's Entra settings, replacing the environment's (the demo). */
+  shortcutEntra?: EntraOverride;
+}
+
+const ENTRA_VARIABLES = {
+  authorityHost: 'ENTRA_AUTHORITY_HOST',
+  tenantId: 'ENTRA_TENANT_ID',
+  clientId: 'ENTRA_CLIENT_ID',
+  scope: 'ENTRA_API_SCOPE',
+} as const;
+
+/** The provenance of a server's own entry. */
+export function entryProvenance(source: ServerSource): Provenance {
+  switch (source.kind) {
+    case 'user':
+      return { from: 'user-file', file: source.file };
+    case 'project':
+      return { from: 'project-file', file: source.file };
+    case 'flag':
+      return { from: 'mcp-config', file: source.file };
+    case 'shortcut':
+      if (source.via === 'flag') return { from: 'flag', flag: '--server' };
+      if (source.via === 'env') return { from: 'env', variable: 'MCP_SERVER_URL' };
+      if (source.via === 'demo') return { from: 'demo' };
+      return { from: 'default' };
+  }
+}
+
+const set = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+const setting = (value: string | undefined, from: Provenance): Setting | undefined => (set(value) ? { value: value.trim(), from } : undefined);
+const fromEnv = (env: Env, variable: string): Setting | undefined => setting(env[variable], { from: 'env', variable });
+
+/** The kind by the one rule: --no-auth, else the entry's `auth.kind`, else Entra for the shortcut, else none. */
+function kindOf(server: ServerConfig, sources: SignInSources): Setting<SignInKindName> {
+  if (sources.noAuth) return { value: 'none', from: { from: 'flag', flag: '--no-auth' } };
+  if (server.type === 'stdio') return { value: 'none', from: { from: 'default' } };
+  if (server.auth) return { value: server.auth.kind, from: entryProvenance(server.source) };
+  if (server.source.kind === 'shortcut') return { value: 'entra', from: { from: 'default' } };
+  return { value: 'none', from: { from: 'default' } };
+}
+
+/** Builds one server's settings by the order above. */
+export function signInSettings(server: ServerConfig, sources: SignInSources): SignInSettings {
+  const { env, home, cwd } = sources;
+  const entry = entryProvenance(server.source);
+  const kind = kindOf(server, sources);
+  const path = (s: Setting | undefined): Setting | undefined => s && { value: expandPath(s.value, home, cwd), from: s.from };
+  const base = {
+    server: { name: server.name, url: server.type === 'stdio' ? '' : server.url, from: entry },
+    kind,
+    tokenCache: set(env.WARDEN_TOKEN_CACHE)
+      ? { value: tokenCachePath(env.WARDEN_TOKEN_CACHE, home, cwd), from: { from: 'env', variable: 'WARDEN_TOKEN_CACHE' } as Provenance }
+      : { value: tokenCachePath(undefined, home, cwd), from: { from: 'default' } as Provenance },
+    ...optional('caFile', path(fromEnv(env, 'WARDEN_DEV_CA_FILE'))),
+  } satisfies SignInSettings;
+  const auth = server.auth;
+  switch (kind.value) {
+    case 'none':
+    case 'server':
+      return base;
+    case 'bearer':
+      return { ...base, ...optional('tokenEnv', auth?.kind === 'bearer' ? setting(auth.tokenEnv, entry) : undefined) };
+    case 'oauth':
+      return {
+        ...base,
+        ...optional('clientId', auth?.kind === 'oauth' ? setting(auth.clientId, entry) : undefined),
+        ...optional('scope', auth?.kind === 'oauth' ? setting(auth.scope, entry) : undefined),
+      };
+    case 'entra': {
+      const override = server.source.kind === 'shortcut' ? sources.shortcutEntra : undefined;
+      if (override) {
+        return {
+          ...base,
+          authorityHost: { value: override.authorityHost, from: override.from },
+          tenantId: { value: override.tenantId, from: override.from },
+          clientId: { value: override.clientId, from: override.from },
+          scope: { value: override.scope, from: override.from },
+          tokenCache: { value: override.tokenCache, from: override.from },
+          ...optional('caFile', setting(override.caFile, override.from)),
+        };
+      }
+      const own = auth?.kind === 'entra' ? auth : undefined;
+      return {
+        ...base,
+        ...entraSettings(own, entry, env),
+      };
+    }
+    case 'client-credentials': {
+      const own = auth?.kind === 'client-credentials' ? auth : undefined;
+      return {
+        ...base,
+        ...entraSettings(own, entry, env),
+        ...optional('certificateFile', path(setting(own?.certificateFile, entry))),
+        ...optional('federatedTokenFile', path(setting(own?.federatedTokenFile, entry) ?? fromEnv(env, 'AZURE_FEDERATED_TOKEN_FILE'))),
+      };
+    }
+  }
+}
+
+/** Entra's four settings: the entry's own, else the environment's. */
+function entraSettings(own: Partial<Record<keyof typeof ENTRA_VARIABLES, string>> | undefined, entry: Provenance, env: Env): Partial<SignInSettings> {
+  const out: Partial<Record<keyof typeof ENTRA_VARIABLES, Setting>> = {};
+  for (const key of Object.keys(ENTRA_VARIABLES) as (keyof typeof ENTRA_VARIABLES)[]) {
+    const value = setting(own?.[key], entry) ?? fromEnv(env, ENTRA_VARIABLES[key]);
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+function optional<K extends string>(key: K, value: Setting | undefined): { [P in K]?: Setting } {
+  return (value ? { [key]: value } : {}) as { [P in K]?: Setting };
+}
+
+/** What a server's metadata may fill in: only settings nothing configured. */
+export interface ServerSaid {
+  authorityHost?: string;
+  tenantId?: string;
+  scope?: string;
+}
+
+/** The settings with what the server said filling the unset ones (provenance: the server). */
+export function withServerMetadata(settings: SignInSettings, said: ServerSaid): SignInSettings {
+  const from: Provenance = { from: 'server', url: settings.server.url };
+  const fill = (key: keyof ServerSaid): { [k: string]: Setting } => (settings[key] === undefined && set(said[key]) ? { [key]: { value: said[key], from } } : {});
+  return { ...settings, ...fill('authorityHost'), ...fill('tenantId'), ...fill('scope') };
+}
+
+/** True when the user (or a file) set it, false when it came from the server or a default. */
+export function isConfigured(setting: Setting<unknown> | undefined): boolean {
+  return setting !== undefined && setting.from.from !== 'server' && setting.from.from !== 'default';
+}
+
+/** The settings that choose where a credential goes or which credential is used, with their names. */
+export function credentialSettings(settings: SignInSettings): [string, Setting<unknown>][] {
+  const keys = ['kind', 'authorityHost', 'tenantId', 'clientId', 'scope', 'tokenEnv', 'certificateFile', 'federatedTokenFile', 'tokenCache', 'caFile'] as const;
+  return [['server', { value: settings.server.url, from: settings.server.from }], ...keys.flatMap((k) => (settings[k] ? [[k, settings[k]] as [string, Setting<unknown>]] : []))];
+}
+
+/** Whether the server was named by a file (an `mcpServers` entry) rather than as the one-server shortcut. */
+export function isFileServer(settings: SignInSettings): boolean {
+  const from = settings.server.from.from;
+  return from === 'user-file' || from === 'project-file' || from === 'mcp-config';
+}
+
+/** The command that signs in to this server: `warden login NAME`, or `warden login` for the shortcut. */
+export function loginCommand(settings: SignInSettings): string {
+  return isFileServer(settings) ? `warden login ${settings.server.name}` : 'warden login';
+}
+
+/** `ENTRA_API_SCOPE`, `auth.scope in ~/.config/warden/mcp.json`, `the server's metadata`: for messages. */
+export function describeProvenance(p: Provenance): string {
+  switch (p.from) {
+    case 'flag':
+      return p.flag;
+    case 'env':
+      return p.variable;
+    case 'user-file':
+    case 'project-file':
+    case 'mcp-config':
+      return p.file;
+    case 'server':
+      return "the server's metadata";
+    case 'demo':
+      return 'the demo';
+    case 'default':
+      return "Warden's default";
+  }
+}

@@ -1,0 +1,340 @@
+import type {
+  AuthProvider,
+  CallToolResult,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  FetchLike,
+  LoggingLevel,
+  ReadResourceResult,
+  Root,
+  Tool,
+  Transport,
+} from '@modelcontextprotocol/client';
+import type { Env } from '../../../config/load.js';
+import type { ServerAuth, ServerSignIn } from '../auth/kinds/kind.js';
+import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, ServerStatus } from '../engine-types.js';
+import type { ServerLogMessage } from '../mcp/client-features.js';
+import { McpSession, type CallOptions } from '../mcp/session.js';
+import { Backoff, type Scheduler } from './back-off.js';
+import { globMatch } from './glob.js';
+import { printableTarget } from './printable-target.js';
+import { redactServerText } from './redact.js';
+import type { ServerConfig, ToolFilter } from './server-config.js';
+import { LogBook } from './server-logs.js';
+import type { ServerTool } from './tool-names.js';
+
+/**
+ * One MCP server as the host keeps it: its McpSession, its sign-in, its connection state and
+ * reconnect back-off, its log messages and calls in flight. It owns all of that and reports each
+ * change (onChange); the host only holds the collection and routes to it.
+ * Not responsible for other servers, the tool catalog across servers, or display.
+ */
+
+/** A fresh transport for one server (agent/core/mcp/transports.ts, bound to its environment and log directory). */
+export type TransportFactory = (config: ServerConfig, deps: { authProvider?: AuthProvider; fetch?: FetchLike }) => Promise<Transport>;
+
+/**
+ * The engine's answers to what servers ask of the client. `callId`: the call the question belongs
+ * to — the server's only running call, else its oldest (MCP does not say which call asks); absent
+ * when none runs.
+ */
+export interface ServerQuestions {
+  elicit(server: string, params: ElicitRequestParams, signal: AbortSignal, callId?: string): Promise<ElicitResult>;
+  sample(server: string, params: CreateMessageRequestParams, signal: AbortSignal, callId?: string): Promise<CreateMessageResult>;
+}
+
+export const DECLINE_ALL: ServerQuestions = {
+  elicit: async () => ({ action: 'decline' }),
+  sample: async (server) => {
+    throw new Error(`sampling is not allowed for server "${server}" here`);
+  },
+};
+
+/** A tool the model is not offered, and why (shown in /tools). */
+export interface WithheldTool {
+  server: string;
+  name: string;
+  reason: string;
+}
+
+export interface HostedServerDeps {
+  signIn: ServerSignIn;
+  createTransport: TransportFactory;
+  questions: ServerQuestions;
+  /** The roots every server is offered now. */
+  roots: () => Root[];
+  /** Secrets to take out of what the server's errors say (configured values, the environment's). */
+  env?: Env;
+  fetch?: FetchLike;
+  now: () => number;
+  /** For servers without their own `timeout`. */
+  connectTimeoutMs?: number;
+  callTimeoutMs?: number;
+  /** Reconnect timers (tests fire them at will). */
+  schedule?: Scheduler;
+  /** Called after any change of this server's state. */
+  onChange: () => void;
+}
+
+/** Tools that only run as tasks: Warden does not run tasks, so offering one would only fail. */
+function requiresTask(tool: Tool): boolean {
+  return (tool as { execution?: { taskSupport?: string } }).execution?.taskSupport === 'required';
+}
+
+function toolAllowed(filter: ToolFilter, name: string): boolean {
+  if (!filter) return true;
+  if ('include' in filter) return filter.include.some((p) => globMatch(p, name));
+  return !filter.exclude.some((p) => globMatch(p, name));
+}
+
+export class HostedServer {
+  private readonly session: McpSession;
+  private readonly auth: ServerAuth | undefined;
+  private readonly backoff: Backoff;
+  private connection: ServerConnection = { state: 'connecting', attempt: 1 };
+  private authState: AuthState;
+  private lastError: string | undefined;
+  /** Why a stdio server's process ended, until the failure it caused is reported. */
+  private exitReason: string | undefined;
+  /** What the server calls itself (initialize's serverInfo.name), once connected. */
+  private serverName: string | undefined;
+  private firstConnectOver = false;
+  private closed = false;
+  private readonly logBook = new LogBook();
+  /** Calls in flight; a log message goes to a call's pane only when it is the only one (MCP does not say which call a message is about). */
+  private readonly calls = new Set<CallOptions>();
+
+  constructor(
+    readonly config: ServerConfig,
+    private readonly deps: HostedServerDeps,
+  ) {
+    this.backoff = new Backoff(deps.schedule);
+    this.auth = deps.signIn.connect((state) => {
+      this.authState = state;
+      deps.onChange();
+    });
+    this.authState = this.auth?.session ? { state: 'signed-out' } : { state: 'disabled' };
+    const authProvider = this.auth?.provider;
+    const timeout = (fallback: number | undefined): number | undefined => config.timeoutMs ?? fallback;
+    this.session = new McpSession({
+      target: printableTarget(config),
+      redact: (text) => redactServerText(text, config, deps.env),
+      openTransport: () => {
+        // The sign-in watches its server's answers to the tokens it just obtained.
+        const fetch = this.auth?.session ? this.auth.session.watchFetch(deps.fetch) : deps.fetch;
+        return deps.createTransport(config, { ...(authProvider && { authProvider }), ...(fetch && { fetch }) });
+      },
+      ...(authProvider && { authProvider }),
+      ...(timeout(deps.connectTimeoutMs) !== undefined && { connectTimeoutMs: timeout(deps.connectTimeoutMs) }),
+      ...(timeout(deps.callTimeoutMs) !== undefined && { callTimeoutMs: timeout(deps.callTimeoutMs) }),
+      features: {
+        roots: () => deps.roots(),
+        elicit: (params, signal) => deps.questions.elicit(config.name, params, signal, this.askingCall()),
+        sample: (params, signal) => deps.questions.sample(config.name, params, signal, this.askingCall()),
+        onLog: (message: ServerLogMessage) => {
+          const shown = this.logBook.add(message);
+          const [only] = this.calls.size === 1 ? this.calls : [];
+          if (shown) only?.onLog?.(shown);
+          deps.onChange();
+        },
+      },
+      onConnection: (state) => this.connectionChanged(state),
+    });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The first connect (or its failure) is over: -p and the first turn stop waiting for it. */
+  get settled(): boolean {
+    return this.firstConnectOver;
+  }
+
+  get connected(): boolean {
+    return this.connection.state === 'connected';
+  }
+
+  /** It signs in (gets tokens), as opposed to sending none or a fixed one. */
+  get signsIn(): boolean {
+    return this.auth?.session !== undefined;
+  }
+
+  get needsSignIn(): boolean {
+    return this.connection.state === 'sign-in-needed';
+  }
+
+  get waitsForApproval(): boolean {
+    return this.authState.state === 'approval-needed';
+  }
+
+  status(): ServerStatus {
+    return {
+      name: this.config.name,
+      transport: this.config.type,
+      target: this.session.target,
+      connection: this.connection,
+      auth: this.authState,
+      ...(this.serverName !== undefined && { serverName: this.serverName }),
+      ...(this.lastError !== undefined && { lastError: this.lastError }),
+      ...(this.logBook.shown().length > 0 && { logs: this.logBook.shown() }),
+    };
+  }
+
+  /** The tools this server offers the model now (none unless connected), after its filter. */
+  tools(): ServerTool[] {
+    return this.connected ? this.offered() : [];
+  }
+
+  /** Tools it lists that the model is not offered because they need something Warden lacks. */
+  withheld(): WithheldTool[] {
+    return (this.session.connectedTools() ?? [])
+      .filter((t) => toolAllowed(this.config.tools, t.name) && requiresTask(t))
+      .map((t) => ({ server: this.config.name, name: t.name, reason: 'runs only as a task (execution.taskSupport "required"), which Warden does not run' }));
+  }
+
+  /** Connects (the first time, or again after a failure); the outcome is in the status, never thrown. */
+  async connect(): Promise<void> {
+    await this.session.connect().catch(() => undefined);
+  }
+
+  /** Connects, throwing the failure (a turn with this one server waits for it and reports it). */
+  async connectOrThrow(): Promise<void> {
+    await this.session.connect();
+  }
+
+  /** Drops the connection and connects anew at once; the back-off starts over. */
+  async reconnect(): Promise<void> {
+    this.backoff.reset();
+    await this.session.reconnect().catch(() => undefined);
+  }
+
+  /** Resolves once a tool list refresh the server asked for (list_changed) is in. */
+  toolsSettled(): Promise<void> {
+    return this.session.toolsSettled();
+  }
+
+  async call(tool: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+    this.calls.add(options);
+    try {
+      return await this.session.callTool(tool, args, options);
+    } finally {
+      this.calls.delete(options);
+    }
+  }
+
+  /** `resources/read`, when the server has resources (for resource links in results). */
+  resourceReader(): ((uri: string) => Promise<ReadResourceResult>) | undefined {
+    if (!this.session.canReadResources()) return undefined;
+    return (uri) => this.session.readResource(uri);
+  }
+
+  rootsChanged(): Promise<void> {
+    return this.session.rootsChanged();
+  }
+
+  /** Every log message kept (all levels), oldest first. */
+  logs(): ServerLogLine[] {
+    return this.logBook.all();
+  }
+
+  /** `logging/setLevel`; its messages from then on are shown from this level. */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    await this.session.setLogLevel(level);
+    this.logBook.threshold = level;
+    this.deps.onChange();
+  }
+
+  /** Interactive sign-in; throws when this server has nothing to sign in to. */
+  async signIn(signal?: AbortSignal): Promise<void> {
+    if (!this.auth?.session) throw new Error(`server "${this.config.name}" has nothing to sign in to`);
+    await this.auth.session.signIn(signal);
+  }
+
+  /** The user's answer to this server's approval question; true when it asked one. */
+  async answerApproval(approved: boolean): Promise<boolean> {
+    if (!this.auth?.session || !this.waitsForApproval) return false;
+    await this.auth.session.answerApproval(approved);
+    return true;
+  }
+
+  async signOut(): Promise<void> {
+    await this.auth?.session?.signOut();
+  }
+
+  /** Its stdio process ended on its own: the reason (exit code, last stderr line) becomes the error shown. */
+  exited(reason: string): void {
+    if (this.closed) return;
+    const error = redactServerText(reason, this.config, this.deps.env);
+    this.lastError = error;
+    if (this.connection.state === 'failed') this.connection = { ...this.connection, error };
+    else this.exitReason = error;
+    this.deps.onChange();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.backoff.stop();
+    // Closing is best effort: nothing is left to report a failure to.
+    await this.session.close().catch(() => undefined);
+  }
+
+  /** The call a question from this server is attached to: the oldest still running (insertion order). */
+  private askingCall(): string | undefined {
+    for (const call of this.calls) if (call.callId !== undefined) return call.callId;
+    return undefined;
+  }
+
+  /** The listed tools its `tools` filter lets through (the last listing, whatever the state). */
+  private offered(): ServerTool[] {
+    return (this.session.connectedTools() ?? [])
+      .filter((t) => toolAllowed(this.config.tools, t.name) && !requiresTask(t))
+      .map((t) => ({
+        server: this.config.name,
+        name: t.name,
+        description: t.description ?? t.title ?? t.name,
+        inputSchema: t.inputSchema,
+        ...(t.annotations && { annotations: t.annotations }),
+      }));
+  }
+
+  /** From the session: the new state, and a reconnect with back-off after a failure. */
+  private connectionChanged(state: ConnectionState): void {
+    switch (state.state) {
+      case 'connecting':
+        this.connection = { state: 'connecting', attempt: this.backoff.failures + 1 };
+        break;
+      case 'connected':
+        this.backoff.reset();
+        this.firstConnectOver = true;
+        this.serverName = state.serverName;
+        // The count the user sees is what the model is offered, after the server's `tools` filter.
+        this.connection = { state: 'connected', toolCount: this.offered().length, ...(state.protocolVersion && { protocolVersion: state.protocolVersion }) };
+        break;
+      case 'sign-in-needed':
+        // Only the user can fix this: no retry until they sign in (or ask to reconnect).
+        this.firstConnectOver = true;
+        this.lastError = state.reason;
+        this.connection = state;
+        break;
+      case 'unreachable': {
+        // A crashed stdio server says more about itself (exit code, last stderr line) than the broken pipe does.
+        const error = this.exitReason ?? state.error;
+        this.exitReason = undefined;
+        this.firstConnectOver = true;
+        this.lastError = error;
+        this.connection = { state: 'failed', error, ...this.scheduleRetry() };
+        break;
+      }
+    }
+    this.deps.onChange();
+  }
+
+  private scheduleRetry(): { retryAt?: number } {
+    if (this.closed) return {};
+    const delay = this.backoff.retry(() => void this.connect());
+    return { retryAt: this.deps.now() + delay };
+  }
+}
