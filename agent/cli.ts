@@ -58,7 +58,8 @@ async function main(argv: string[]): Promise<number> {
   const load = first !== undefined ? commands[first] : undefined;
   // A shutdown signal asks the command to stop cleanly (a server drains, the TUI unmounts and gives
   // the terminal back, print mode cancels its turn).
-  const onSignal = (): void => controller.abort();
+  // The signal's name is the abort reason: `serve` drains on SIGTERM and stops at once on SIGINT.
+  const onSignal = (signal?: NodeJS.Signals): void => controller.abort(signal);
   // The chat has nothing worth waiting long for: if its cleanup hangs, it ends anyway.
   const onChatSignal = (): void => {
     onSignal();

@@ -15,6 +15,7 @@ export interface ServerFlags {
   host?: string;
   noAuth?: boolean;
   allowRemoteNoAuth?: boolean;
+  metricsPort?: string | number;
 }
 
 export interface ServerAuthConfig {
@@ -49,6 +50,12 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   /** Open connections past which new ones are closed at once. */
   maxConnections: number;
+  /** Port of the Prometheus `/metrics` endpoint (on `host`); undefined = no metrics. */
+  metricsPort?: number;
+  /** Tool calls one principal may make per minute (token bucket); undefined = no limit. */
+  rateLimitPerMinute?: number;
+  /** SIGTERM: how long readiness (/healthz) fails before new connections are refused, and how long in-flight calls then get to finish. */
+  drain: { delayMs: number; timeoutMs: number };
   reverseStepMs: number;
 }
 
@@ -106,6 +113,10 @@ export const serverConfigSchema = z.object({
   MCP_PUBLIC_URL: httpUrl.optional(),
   MCP_ALLOWED_HOSTS: commaList.default([]),
   MCP_LEGACY_SESSIONS: envBoolean.default(false),
+  METRICS_PORT: port.optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected calls per minute' }).int('expected a whole number').min(1).max(1_000_000).optional(),
+  MCP_DRAIN_DELAY_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(600_000).default(5000),
+  MCP_DRAIN_TIMEOUT_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(3_600_000).default(20_000),
   MCP_MAX_CONNECTIONS: z.coerce.number({ message: 'expected a number of connections' }).int('expected a whole number').min(1).max(1_000_000).default(1000),
   ENTRA_TENANT_ID: tenantId.optional(),
   ENTRA_API_AUDIENCE: z.string().min(1).optional(),
@@ -130,7 +141,7 @@ export const serverConfigSchema = z.object({
 
 type ParsedEnv = z.output<typeof serverConfigSchema>;
 
-const flagSchema = z.object({ '--port': port.optional(), '--host': z.string().min(1).optional() });
+const flagSchema = z.object({ '--port': port.optional(), '--host': z.string().min(1).optional(), '--metrics-port': port.optional() });
 
 const CLOCK_TOLERANCE_SECONDS = 60;
 
@@ -141,7 +152,7 @@ export function isLoopback(host: string): boolean {
 
 /** Environment (and .env) plus flags → the server's configuration. Throws ConfigError naming the variable. */
 export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfig {
-  const flagValues = parseConfig(flagSchema, { '--port': flags.port, '--host': flags.host });
+  const flagValues = parseConfig(flagSchema, { '--port': flags.port, '--host': flags.host, '--metrics-port': flags.metricsPort });
   const parsed = parseConfig(serverConfigSchema, env);
   const host = flagValues['--host'] ?? parsed.MCP_HOST;
   const hostSource = flagValues['--host'] !== undefined ? '--host' : 'MCP_HOST';
@@ -153,9 +164,17 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
     throw new ConfigError('invalid --allow-remote-no-auth: only meaningful together with --no-auth');
   }
 
+  const mcpPort = flagValues['--port'] ?? parsed.MCP_PORT;
+  const metricsPort = flagValues['--metrics-port'] ?? parsed.METRICS_PORT;
+  // The exposition must never be reachable where MCP is: whatever fronts /mcp would publish it.
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === mcpPort) {
+    const source = flagValues['--metrics-port'] !== undefined ? '--metrics-port' : 'METRICS_PORT';
+    throw new ConfigError(`invalid ${source}: ${metricsPort} is the MCP port; metrics need a port of their own`);
+  }
+
   return {
     host,
-    port: flagValues['--port'] ?? parsed.MCP_PORT,
+    port: mcpPort,
     ...(parsed.MCP_PUBLIC_URL !== undefined && { publicUrl: new URL(parsed.MCP_PUBLIC_URL) }),
     allowedHosts: parsed.MCP_ALLOWED_HOSTS,
     ...(!flags.noAuth && { auth: authConfig(parsed) }),
@@ -165,6 +184,9 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
     // Bodies are at most 1 MiB: 30 s is generous for any honest client and stops slow-loris connections piling up.
     requestTimeoutMs: 30_000,
     maxConnections: parsed.MCP_MAX_CONNECTIONS,
+    ...(metricsPort !== undefined && { metricsPort }),
+    ...(parsed.RATE_LIMIT_PER_MINUTE !== undefined && { rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE }),
+    drain: { delayMs: parsed.MCP_DRAIN_DELAY_MS, timeoutMs: parsed.MCP_DRAIN_TIMEOUT_MS },
   };
 }
 

@@ -11,11 +11,20 @@ import { type ByteBudget, MAX_BODY_BYTES, readBody } from './body.js';
 import type { ServerAuthConfig } from './config.js';
 import type { Logger } from './log.js';
 import { serveMetadata } from './metadata-route.js';
+import { methodLabel, noMetrics, refusalReason, type ServerMetrics, toolLabel } from './observe/metrics.js';
+import { endRequestTrace, inRequestContext, type RequestTrace, startRequestTrace, traceTokenCheck } from './observe/tracing.js';
+import { principalOf } from './principal.js';
+import type { RateLimiter } from './rate-limit.js';
 import { bindScope, type RequestScope } from './request-scope.js';
 import { sendJson, sendRpcError } from './respond.js';
 import { serveThroughFetch, type McpFetch } from './web-bridge.js';
 
 export const MCP_PATH = '/mcp';
+
+/** `serving` → `draining` (readiness fails, calls still served) → `closing` (no new connections) → `closed`. */
+export interface Lifecycle {
+  state: 'serving' | 'draining' | 'closing' | 'closed';
+}
 
 type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -31,6 +40,11 @@ export interface HttpAppOptions {
   mcp: McpFetch;
   /** What bodies read without a verified token may hold at once; unset = no bound (tests of other things). */
   unauthenticatedBodies?: ByteBudget;
+  /** Tool calls per principal per minute (RATE_LIMIT_PER_MINUTE); unset = no limit. */
+  rateLimit?: RateLimiter;
+  /** Where the server is in its life: readiness fails once it drains; connections close after their answer once it stops accepting. */
+  lifecycle?: Lifecycle;
+  metrics?: ServerMetrics;
   /** Errors of the MCP handler itself (reporting only). */
   onerror(error: Error): void;
   logger: Logger;
@@ -43,26 +57,37 @@ export interface HttpAppOptions {
  */
 export function createRequestListener(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { logger } = options;
+  const metrics = options.metrics ?? noMetrics;
+  const lifecycle = options.lifecycle ?? { state: 'serving' };
   const resources = lastResource();
   return (req, res) => {
     const scope: RequestScope = { id: randomUUID().slice(0, 8) };
     const started = performance.now();
     // Only the path is ever logged: a query string could carry a token. (The common case needs no parsing.)
     const path = req.url === MCP_PATH ? MCP_PATH : new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Once the server stops accepting, every answer ends its connection: clients reconnect to another replica.
+    if (lifecycle.state === 'closing' || lifecycle.state === 'closed') res.shouldKeepAlive = false;
+    const trace = startRequestTrace(req, path);
+    const ids = trace && { trace_id: trace.span.spanContext().traceId, span_id: trace.span.spanContext().spanId };
+    if (ids) scope.trace = ids;
     res.on('close', () => {
+      const ms = performance.now() - started;
       logger.log('info', 'request', {
         request: scope.id,
+        ...ids,
         method: req.method,
         path,
         ...(scope.rpc !== undefined && { rpc: scope.rpc }),
         ...(scope.tool !== undefined && { tool: scope.tool }),
         status: res.statusCode,
-        ms: Math.round(performance.now() - started),
+        ms: Math.round(ms),
         ...(scope.outcome !== undefined && { outcome: scope.outcome }),
       });
+      if (path === MCP_PATH) metrics.request(scope.labels?.method ?? 'none', scope.labels?.tool ?? '', res.statusCode, ms / 1000);
+      if (trace) endRequestTrace(trace, res.statusCode, scope);
     });
-    route(req, res, path, scope, options, resources).catch((error: unknown) => {
-      logger.log('error', 'request failed', { request: scope.id, error: errorMessage(error) });
+    inRequestContext(trace, () => route(req, res, path, scope, options, resources, lifecycle, metrics, trace)).catch((error: unknown) => {
+      logger.log('error', 'request failed', { request: scope.id, ...ids, error: errorMessage(error) });
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'internal error' });
       else res.destroy();
     });
@@ -78,8 +103,19 @@ function lastResource(): (host: string | undefined) => URL {
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, path: string, scope: RequestScope, o: HttpAppOptions, resources: (host: string | undefined) => URL): Promise<void> {
-  if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  scope: RequestScope,
+  o: HttpAppOptions,
+  resources: (host: string | undefined) => URL,
+  lifecycle: Lifecycle,
+  metrics: ServerMetrics,
+  trace: RequestTrace | undefined,
+): Promise<void> {
+  // Readiness and liveness: fails as soon as the server drains, so a load balancer stops sending before connections are refused.
+  if (path === '/healthz') return lifecycle.state === 'serving' ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'draining' }, { 'Retry-After': '1' });
   if (o.validateHost && !o.validateHost(req, res)) return;
   const resource = o.publicUrl ?? resources(req.headers.host);
   // The metadata paths are under /.well-known, never /mcp: worked out only for requests elsewhere.
@@ -92,10 +128,14 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
   // The headers first: a presented token is checked, and (without public tools) a request without one is
   // refused, before a byte of its body is read.
   let credentials: Credentials | undefined;
+  const tokenCheck = o.auth && traceTokenCheck(trace);
   if (o.auth) {
     const checked = o.auth.gate.authenticate(req, resource);
     credentials = checked instanceof Promise ? await checked : checked;
-    if (!credentials.ok) return refuseAuth(req, res, scope, o.logger, credentials);
+    if (!credentials.ok) {
+      tokenCheck?.done('refused', credentials.reason);
+      return refuseAuth(req, res, scope, o.logger, metrics, credentials);
+    }
   }
 
   let body: Buffer | undefined;
@@ -121,17 +161,30 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
     if (messages) scope.rpc = describeMethods(messages);
     const tool = messages?.find((m) => m.tool)?.tool;
     if (tool !== undefined) scope.tool = loggedName(tool);
+    scope.labels = { method: methodLabel(messages?.map((m) => m.method)), tool: toolLabel(tool) };
   }
 
   let authInfo: AuthInfo | undefined;
   if (o.auth && credentials?.ok) {
     const outcome = o.auth.gate.admit(credentials, req, resource, messages);
-    if (!outcome.ok) return refuseAuth(req, res, scope, o.logger, outcome);
+    tokenCheck?.done(outcome.ok ? 'ok' : 'refused', outcome.ok ? undefined : outcome.reason);
+    if (!outcome.ok) return refuseAuth(req, res, scope, o.logger, metrics, outcome);
     authInfo = outcome.authInfo;
   }
   if (messages && messages.length > MAX_BATCH_MESSAGES) {
     scope.outcome = 'batch refused';
     return sendRpcError(res, 400, -32600, `Invalid Request: a batch may hold at most ${MAX_BATCH_MESSAGES} messages, not ${messages.length}`);
+  }
+  const calls = o.rateLimit ? (messages?.filter((m) => m.method === 'tools/call').length ?? 0) : 0;
+  if (o.rateLimit && calls > 0) {
+    const decision = o.rateLimit.take(principalOf(authInfo), calls);
+    if (!decision.ok) {
+      scope.outcome = 'rate limited';
+      metrics.rateLimited();
+      const who = authInfo ? 'this caller' : 'callers without a token';
+      const message = `rate limit: at most ${o.rateLimit.perMinute} tool calls per minute for ${who}; try again in ${decision.retryAfterSeconds} s`;
+      return sendRpcError(res, 429, -32000, message, { 'Retry-After': String(decision.retryAfterSeconds) });
+    }
   }
 
   await serveThroughFetch(
@@ -142,14 +195,23 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, sc
       ...(parsed ? { parsedBody: parsed.json } : body && { rawBody: body }),
       ...(authInfo && { authInfo }),
       onRequest: (request) => bindScope(request, scope),
+      onStream: metrics.stream,
     },
     o.onerror,
   );
 }
 
-function refuseAuth(req: IncomingMessage, res: ServerResponse, scope: RequestScope, logger: Logger, refusal: { failure: AuthFailure; reason: string }): void {
+function refuseAuth(
+  req: IncomingMessage,
+  res: ServerResponse,
+  scope: RequestScope,
+  logger: Logger,
+  metrics: ServerMetrics,
+  refusal: { failure: AuthFailure; reason: string },
+): void {
   scope.outcome = 'auth refused';
-  logger.log(refusal.failure.status === 503 ? 'error' : 'info', 'auth refused', { request: scope.id, reason: refusal.reason });
+  metrics.authRefused(refusalReason(refusal.failure));
+  logger.log(refusal.failure.status === 503 ? 'error' : 'info', 'auth refused', { request: scope.id, ...scope.trace, reason: refusal.reason });
   // A body left unread is not read to keep the connection: it closes after the answer.
   const headers = req.complete ? refusal.failure.headers : { ...refusal.failure.headers, Connection: 'close' };
   sendJson(res, refusal.failure.status, refusal.failure.body, headers);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHandlerRequestOptions, type McpServerFactory } from '@modelcontextprotocol/server';
+import { isLegacyRequest, WebStandardStreamableHTTPServerTransport, type McpHandlerRequestOptions, type McpServerFactory } from '@modelcontextprotocol/server';
 import type { Logger } from './log.js';
+import { principalOf } from './principal.js';
 
 export interface LegacySessionOptions {
   factory: McpServerFactory;
@@ -108,12 +109,6 @@ export function createLegacySessionRouter(o: LegacySessionOptions): LegacySessio
       heldTotal = 0;
     },
   };
-}
-
-function principalOf(auth: AuthInfo | undefined): string {
-  if (!auth) return 'anonymous';
-  const { subject, tenantId } = (auth.extra ?? {}) as { subject?: string; tenantId?: string };
-  return `${tenantId ?? ''}/${subject ?? ''}/${auth.clientId}`;
 }
 
 async function isInitialize(request: Request, parsedBody: unknown): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { activeTraceIds } from './observe/tracing.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -11,11 +12,15 @@ export interface Logger {
 const FIELD_CHARS = 512;
 const FIELD_ENTRIES = 20;
 
-/** One JSON object per line, e.g. {"time":"…","level":"info","event":"request",…}; every field bounded. */
+/**
+ * One JSON object per line, e.g. {"time":"…","level":"info","event":"request",…}; every field bounded.
+ * With tracing on, a line written while a span is active (a tool's, a request's) carries its `trace_id` and `span_id`.
+ */
 export function jsonLineLogger(stream: Writable, now: () => number = Date.now): Logger {
   return {
     log(level, event, fields = {}) {
-      stream.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...(bounded(fields, 0) as object) })}\n`);
+      const ids = fields.trace_id === undefined ? activeTraceIds() : undefined;
+      stream.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, event, ...ids, ...(bounded(fields, 0) as object) })}\n`);
     },
   };
 }

@@ -6,6 +6,10 @@ export interface RequestScope {
   tool?: string;
   /** e.g. "cancelled" when the tool stopped early. */
   outcome?: string;
+  /** The metric labels of the request (known values only; see observe/metrics.ts). */
+  labels?: { method: string; tool: string };
+  /** Ids of the request's span, with tracing on: every log line about the request carries them. */
+  trace?: { trace_id: string; span_id: string };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface BridgedRequest {
   authInfo?: AuthInfo;
   /** Sees the Request the SDK will hand to handlers (as `ctx.http.req`) before it is served. */
   onRequest?(request: Request): void;
+  /** Told when an SSE answer (a call streaming its progress) starts (+1) and ends (-1). */
+  onStream?(delta: 1 | -1): void;
 }
 
 export async function serveThroughFetch(mcp: McpFetch, req: IncomingMessage, res: ServerResponse, input: BridgedRequest, onerror: (error: Error) => void): Promise<void> {
@@ -56,7 +58,13 @@ export async function serveThroughFetch(mcp: McpFetch, req: IncomingMessage, res
     res.end();
     return;
   }
-  await pipeBody(response.body, res, abort.signal);
+  const streaming = input.onStream !== undefined && headers['content-type']?.startsWith('text/event-stream') === true;
+  if (streaming) input.onStream?.(1);
+  try {
+    await pipeBody(response.body, res, abort.signal);
+  } finally {
+    if (streaming) input.onStream?.(-1);
+  }
   finished = true;
   res.end();
 }

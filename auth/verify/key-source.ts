@@ -25,6 +25,8 @@ export interface KeySourceOptions {
   /** JWKS request timeout; default 5 s. */
   timeoutMs?: number;
   now?: () => number;
+  /** Told the outcome of every JWKS fetch (metrics). */
+  onFetch?: (outcome: 'ok' | 'error') => void;
 }
 
 /** AUTH_JWKS_MAX_AGE_S when unset. */
@@ -42,6 +44,7 @@ export function createKeySource(settings: KeySourceSettings, options: KeySourceO
     timeoutMs: options.timeoutMs ?? 5000,
     refreshWaitMs: options.refreshWaitMs ?? 1000,
     now: options.now ?? Date.now,
+    ...(options.onFetch && { onFetch: options.onFetch }),
   });
   return { key: remote.getKey, version: remote.version, refreshIfStale: remote.refreshIfStale, isFresh: remote.isFresh };
 }

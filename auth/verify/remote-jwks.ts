@@ -19,6 +19,8 @@ export interface RemoteJwksOptions {
   /** Longest a request waits for a max-age refresh before going on with the keys held (a hanging provider). */
   refreshWaitMs: number;
   now: () => number;
+  /** Told the outcome of every fetch (metrics). */
+  onFetch?: (outcome: 'ok' | 'error') => void;
 }
 
 export interface RemoteJwks {
@@ -62,8 +64,10 @@ export function createRemoteJwks(uri: string, o: RemoteJwksOptions): RemoteJwks 
         if (text !== held?.text) version++;
         held = { getKey, text, fetchedAt: o.now() };
         lastFailure = undefined;
+        o.onFetch?.('ok');
       } catch (error) {
         lastFailure = error as KeySourceUnavailableError;
+        o.onFetch?.('error');
         throw error;
       } finally {
         pending = undefined;

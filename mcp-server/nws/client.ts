@@ -1,7 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import { rootCause } from '../../config/error-text.js';
 import { safeLine } from '../../config/terminal-text.js';
+import { startNwsTrace } from '../observe/tracing.js';
 import { NwsError } from './errors.js';
 import { alertsResponse, forecastResponse, pointResponse, problem, type Alert, type ForecastPeriod } from './schemas.js';
 
@@ -13,6 +15,8 @@ export interface NwsClientOptions {
   /** Pause before the one retry after a 5xx or a network error. */
   retryDelayMs: number;
   fetch?: typeof fetch;
+  /** Told about every HTTP request to NWS (each hop and retry): its outcome (`ok`, or what failed) and duration. */
+  onRequest?: (outcome: string, seconds: number) => void;
 }
 
 /** Hops followed per request; NWS itself needs one (a /points with too many decimals). */
@@ -82,11 +86,7 @@ export function createNwsClient(options: NwsClientOptions): NwsClient {
   async function fetchOnNws(start: URL, signal: AbortSignal): Promise<Response> {
     let url = start;
     for (let hop = 0; ; hop++) {
-      const response = await fetchImpl(url, {
-        headers: { 'User-Agent': options.userAgent, Accept: 'application/geo+json' },
-        redirect: 'manual',
-        signal,
-      });
+      const response = await observedFetch(url, signal);
       if (!REDIRECT_STATUSES.has(response.status)) return response;
       await response.body?.cancel();
       const location = response.headers.get('location');
@@ -96,6 +96,24 @@ export function createNwsClient(options: NwsClientOptions): NwsClient {
       }
       if (hop === MAX_REDIRECTS) throw new NwsError('redirect', `NWS (${host}) redirected the request more than ${MAX_REDIRECTS} times`, response.status);
       url = next;
+    }
+  }
+
+  /** One request to NWS, timed for metrics and traced (the span ends when the headers are in). */
+  async function observedFetch(url: URL, signal: AbortSignal): Promise<Response> {
+    const started = performance.now();
+    const span = startNwsTrace(url);
+    const report = (outcome: string, status?: number): void => {
+      options.onRequest?.(outcome, (performance.now() - started) / 1000);
+      span?.end(status, outcome === 'ok' ? undefined : outcome);
+    };
+    try {
+      const response = await fetchImpl(url, { headers: { 'User-Agent': options.userAgent, Accept: 'application/geo+json' }, redirect: 'manual', signal });
+      report(response.status < 400 ? 'ok' : response.status >= 500 ? 'http_5xx' : 'http_4xx', response.status);
+      return response;
+    } catch (error) {
+      report(signal.aborted ? 'aborted' : 'network');
+      throw error;
     }
   }
 

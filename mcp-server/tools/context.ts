@@ -1,5 +1,6 @@
 import type { CallToolResult, ScopeChallengeHandler } from '@modelcontextprotocol/server';
 import type { Logger } from '../log.js';
+import type { ServerMetrics } from '../observe/metrics.js';
 import type { NwsClient } from '../nws/client.js';
 import type { ToolName } from './names.js';
 
@@ -10,6 +11,7 @@ export interface ToolDeps {
   reverseStepMs: number;
   /** Per-tool OAuth scope check (AUTH_TOOL_SCOPES); undefined when the tool needs nothing extra. */
   scopeChallenge(tool: ToolName): ScopeChallengeHandler | undefined;
+  metrics: ServerMetrics;
   /** Aborted when the server shuts down: running calls stop promptly in both protocol eras. */
   shutdown: AbortSignal;
 }

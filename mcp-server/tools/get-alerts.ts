@@ -5,6 +5,7 @@ import { formatAlerts } from '../nws/format.js';
 import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 import { convertedOnce } from './input-schema.js';
+import { observed } from './observed.js';
 import { US_AREAS } from './us-areas.js';
 
 const INPUT = convertedOnce(
@@ -24,7 +25,7 @@ export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       ...(scopeChallenge && { scopeChallenge }),
     },
-    async ({ state }, ctx) => {
+    observed(deps, 'get_alerts', async ({ state }, ctx) => {
       const area = state.trim().toUpperCase();
       if (!US_AREAS.has(area)) {
         return toolError(`Unknown state code "${state}": use a two-letter US state or territory code such as CA, TX or PR.`);
@@ -36,6 +37,6 @@ export function registerGetAlerts(server: McpServer, deps: ToolDeps): void {
         deps.logger.log(nwsLogLevel(error), 'nws failed', { request: scopeOf(ctx.http?.req)?.id, tool: 'get_alerts', kind: error.kind, status: error.status });
         return toolError(`Could not get weather alerts for ${area}: ${error.message}`);
       }
-    },
+    }),
   );
 }

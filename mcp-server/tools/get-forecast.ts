@@ -5,6 +5,7 @@ import { formatForecast } from '../nws/format.js';
 import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 import { convertedOnce } from './input-schema.js';
+import { observed } from './observed.js';
 
 const INPUT = convertedOnce(
   z.object({
@@ -24,7 +25,7 @@ export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       ...(scopeChallenge && { scopeChallenge }),
     },
-    async ({ latitude, longitude }, ctx) => {
+    observed(deps, 'get_forecast', async ({ latitude, longitude }, ctx) => {
       try {
         return textResult(formatForecast(latitude, longitude, await deps.nws.forecast(latitude, longitude, AbortSignal.any([ctx.mcpReq.signal, deps.shutdown]))));
       } catch (error) {
@@ -33,6 +34,6 @@ export function registerGetForecast(server: McpServer, deps: ToolDeps): void {
         const hint = error.kind === 'not-found' ? ' NWS covers only the United States and its territories.' : '';
         return toolError(`Could not get the forecast for ${latitude}, ${longitude}: ${error.message}.${hint}`);
       }
-    },
+    }),
   );
 }

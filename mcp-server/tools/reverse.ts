@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { scopeOf } from '../request-scope.js';
 import { textResult, toolError, type ToolDeps } from './context.js';
 import { convertedOnce } from './input-schema.js';
+import { observed } from './observed.js';
 
 const STEPS = 5;
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -85,7 +86,7 @@ export function registerReverse(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
       ...(scopeChallenge && { scopeChallenge }),
     },
-    async ({ text }, ctx) => {
+    observed(deps, 'reverse', async ({ text }, ctx, trace) => {
       const stopped = (): boolean => ctx.mcpReq.signal.aborted || deps.shutdown.aborted;
       // Combined only when there is a wait to interrupt: AbortSignal.any is costly per call on Node 20.
       let both: AbortSignal | undefined;
@@ -100,21 +101,22 @@ export function registerReverse(server: McpServer, deps: ToolDeps): void {
           else if (stopped()) throw new Error('stopped');
           if (progressToken === undefined) continue;
           const done = Math.round((total * step) / STEPS);
-          await ctx.mcpReq.notify({
-            method: 'notifications/progress',
-            params: { progressToken, progress: step, total: STEPS, message: `Step ${step} of ${STEPS}: reversed ${done} of ${total} characters` },
-          });
+          const message = `Step ${step} of ${STEPS}: reversed ${done} of ${total} characters`;
+          trace?.progress(step, STEPS, message);
+          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress: step, total: STEPS, message } });
         }
       } catch (error) {
         // Only an abort while still working is a cancellation; v2 also aborts after normal completion.
         if (!stopped()) throw error;
-        const reason = deps.shutdown.aborted ? 'server shutting down' : 'client cancelled';
+        const shuttingDown = deps.shutdown.aborted && !ctx.mcpReq.signal.aborted;
         const scope = scopeOf(ctx.http?.req);
         if (scope) scope.outcome = 'cancelled';
-        deps.logger.log('info', 'tool cancelled', { request: scope?.id, tool: 'reverse', step, reason });
+        deps.logger.log('info', 'tool cancelled', { request: scope?.id, tool: 'reverse', step, reason: shuttingDown ? 'server shutting down' : 'client cancelled' });
+        // A drain that ran out of time: say so, so the client can tell its user (and retry elsewhere).
+        if (shuttingDown) return toolError(`the server is shutting down: reverse stopped at step ${step} of ${STEPS} without finishing; call it again`);
         return toolError(`reverse was cancelled at step ${step} of ${STEPS}`);
       }
       return textResult(reverseGraphemes(characters));
-    },
+    }),
   );
 }

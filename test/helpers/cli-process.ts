@@ -34,7 +34,8 @@ export interface StartCliOptions {
  */
 export function startCli(args: string[], options: StartCliOptions = {}): CliProcess {
   const home = mkdtempSync(join(tmpdir(), 'warden-cli-home-'));
-  const env: Record<string, string> = { HOME: home };
+  // `serve` on SIGTERM would keep serving for 5 s so load balancers notice (MCP_DRAIN_DELAY_MS): tests that drain set their own.
+  const env: Record<string, string> = { HOME: home, MCP_DRAIN_DELAY_MS: '0' };
   for (const key of ['PATH', 'TMPDIR', 'LANG', 'TERM']) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;

@@ -149,7 +149,7 @@ describe('graceful shutdown', () => {
     expect(performance.now() - closing).toBeLessThan(250);
     const result = await call;
     expect(result.isError).toBe(true);
-    expect(text(result)).toMatch(/cancelled at step 2 of 5/);
+    expect(text(result)).toMatch(/the server is shutting down: reverse stopped at step 2 of 5/);
     expect(await t.logger.waitFor((r) => r.event === 'tool cancelled')).toMatchObject({ reason: 'server shutting down' });
     await client.close();
   });
