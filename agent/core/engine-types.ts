@@ -17,7 +17,7 @@ export type ModelInfo =
 
 export type ConnectionState =
   | { state: 'connecting' }
-  | { state: 'connected'; serverName?: string; toolCount: number; protocolVersion?: string }
+  | { state: 'connected'; serverName?: string; toolCount: number; protocolVersion?: string; logging?: true }
   | { state: 'unreachable'; error: string }
   | { state: 'sign-in-needed'; reason: string };
 
@@ -40,7 +40,8 @@ export type AuthState =
 export type ServerConnection =
   /** `attempt` > 1: a reconnect after a failure. */
   | { state: 'connecting'; attempt: number }
-  | { state: 'connected'; protocolVersion?: string; toolCount: number }
+  /** `logging`: the server declared the logging capability (it takes a log level). */
+  | { state: 'connected'; protocolVersion?: string; toolCount: number; logging?: true }
   | { state: 'sign-in-needed'; reason: string }
   /** `retryAt` (epoch ms): a reconnect is scheduled (back-off); absent: only /mcp reconnect tries again. */
   | { state: 'failed'; error: string; retryAt?: number };

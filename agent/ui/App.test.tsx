@@ -139,22 +139,42 @@ describe('App: concurrent tool calls', () => {
 });
 
 describe('App: turns and keys', () => {
-  it('streams the reply, turns the input off during the turn and keeps history', async () => {
+  it('streams the reply; text typed during the turn is kept and queued as the next message; history', async () => {
     const { app, engine } = await start();
     await app.send('first question');
     expect(app.screen()).toContain('⠋ Thinking…');
     expect(app.screen()).not.toContain('Type a message');
-    await app.press('typed while busy', keys.enter);
+    await app.press('typed while busy');
+    expect(app.screen()).toMatch(/│ › typed while busy/);
+    await app.press(keys.enter);
     expect(engine.turns).toHaveLength(1);
+    expect(app.screen()).toContain('queued for when this turn ends: typed while busy');
     engine.turns[0]!.say('Streaming **answer**');
     await app.advance(100);
     expect(app.screen()).toContain('◆ Streaming answer');
     engine.turns[0]!.end();
     await app.advance(100);
+    expect(engine.turns.map((t) => t.prompt)).toEqual(['first question', 'typed while busy']);
+    engine.turns[1]!.end();
+    await app.advance(100);
     expect(app.screen()).toContain('Type a message, or /help');
     await app.press(keys.up);
-    expect(app.screen()).toContain('› first question');
-    expect(app.screen()).not.toContain('typed while busy');
+    expect(app.screen()).toMatch(/│ › typed while busy/);
+    await app.press(keys.up);
+    expect(app.screen()).toMatch(/│ › first question/);
+  });
+
+  it('a cancelled turn gives queued text back to the input instead of sending it', async () => {
+    const { app, engine } = await start();
+    await app.send('first question');
+    await app.send('then this');
+    await app.press('and half');
+    await app.press(keys.ctrlC);
+    await app.advance(100);
+    expect(engine.turns).toHaveLength(1);
+    expect(app.screen()).toContain('Turn cancelled.');
+    expect(app.screen()).toMatch(/│ › then this/);
+    expect(app.screen()).toMatch(/│ {3}and half/);
   });
 
   it('Ctrl-C once cancels the turn; a second press within 2 s exits', async () => {
@@ -189,7 +209,7 @@ describe('App: turns and keys', () => {
   it('runs slash commands and explains unknown ones', async () => {
     const { app, engine } = await start();
     await app.send('/help');
-    expect(app.screen()).toMatch(/\/tools +the MCP servers' tools; \/tools PAGE for more/);
+    expect(app.screen()).toMatch(/\/tools +the MCP servers' tools; \/tools SERVER or TOOL, \/tools PAGE for more/);
     await app.send('/tools');
     expect(app.screen()).toContain('2 tools on the server');
     expect(app.screen()).toContain('  Reverses text, one step per second.');
@@ -299,7 +319,7 @@ describe('App: sign-in and status', () => {
   });
 
   it('shows connection, auth and model in the status bar', async () => {
-    const { app, engine } = await start({ columns: 120 });
+    const { app, engine } = await start({ columns: 160 });
     expect(app.screen()).toContain('● http://127.0.0.1:8000/mcp connected · 3 tools');
     expect(app.screen()).toContain('demo model — set ANTHROPIC_API_KEY for Claude');
     engine.setStatus({

@@ -1,25 +1,29 @@
-import { Box, useApp, useStdout } from 'ink';
-import { useCallback, useMemo } from 'react';
+import { Box, Text, useApp, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
-import { slashCommands } from './slash-commands/index.js';
-import type { SlashCommandContext } from './slash-commands/types.js';
+import { safeLine } from '../../config/terminal-text.js';
+import { completionProviders } from './completion/index.js';
+import { useCompletion } from './completion/useCompletion.js';
+import type { ResumeChoice } from '../core/engine-types.js';
 import { ApprovalPanel, approvalPanelRows } from './components/ApprovalPanel.js';
+import { CompletionList, completionRows } from './components/CompletionList.js';
 import { ConversationPicker, conversationPickerRows } from './components/ConversationPicker.js';
-import { InputBox } from './components/InputBox.js';
+import { InputBox, inputBoxRows } from './components/InputBox.js';
 import { LoginPanel, loginPanelRows } from './components/LoginPanel.js';
+import { QuestionLine } from './components/QuestionLine.js';
 import { StatusBar } from './components/StatusBar.js';
-import { statusBarRows, statusItems, type KeyMode } from './components/statusItems.js';
+import { STATUS_BAR_ROWS, type KeyMode } from './components/statusItems.js';
 import { ToolCallGroup } from './components/ToolCallGroup.js';
 import { Transcript } from './components/Transcript.js';
 import { TurnIndicator } from './components/TurnIndicator.js';
-import type { ResumeChoice } from '../core/engine-types.js';
 import { useEngine } from './contexts/EngineContext.js';
-import { draftOf, useCallQuestions } from './hooks/useCallQuestions.js';
+import { useTheme } from './contexts/ThemeContext.js';
+import { draftOf, useCallQuestions, useQuestionKeys } from './hooks/useCallQuestions.js';
 import { useCountdown } from './hooks/useCountdown.js';
 import { useFocusedCall } from './hooks/useFocusedCall.js';
 import { useInputHistory } from './hooks/useInputHistory.js';
 import { useInterrupt } from './hooks/useInterrupt.js';
-import { useLineEditor } from './hooks/useLineEditor.js';
+import { type LineEditor, useLineEditor } from './hooks/useLineEditor.js';
 import { useNow } from './hooks/useNow.js';
 import { CLEAR_SCREEN, useRedrawOnResize } from './hooks/useRedrawOnResize.js';
 import { useResume } from './hooks/useResume.js';
@@ -32,6 +36,8 @@ import { useToolCalls } from './hooks/useToolCalls.js';
 import { useTranscript } from './hooks/useTranscript.js';
 import { useTurn } from './hooks/useTurn.js';
 import { layoutLiveRegion } from './layout.js';
+import { slashCommands } from './slash-commands/index.js';
+import type { SlashCommandContext } from './slash-commands/types.js';
 
 export interface AppProps {
   demo?: boolean;
@@ -48,9 +54,16 @@ export interface AppProps {
 /** Conversations the picker shows at once. */
 const PICKER_ENTRIES = 8;
 
-/** The chat screen: wires hooks (state and keys) to components (rendering only). */
+/** Columns a call's pane gutter takes before its open question. */
+const GUTTER = 2;
+
+/**
+ * The chat screen: wires hooks (state and keys) to components (rendering only). Who gets a key is
+ * decided in one place (keyboard/owners.ts); each hook says only whether its owner is active.
+ */
 export function App({ demo = false, openBrowser, onExit, signInHint, resume: initialResume }: AppProps) {
   const engine = useEngine();
+  const theme = useTheme();
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   const { columns, rows } = useTerminalSize();
@@ -58,7 +71,26 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
   const status = useSessionStatus(engine);
   const transcript = useTranscript([{ kind: 'welcome', demo }]);
   const calls = useToolCalls(engine.registry, transcript.addCalls);
-  const turn = useTurn({ engine, add: transcript.add, flushCalls: calls.flush });
+  const history = useInputHistory();
+  // Leaving: the live region is drawn empty once, so no input box or hint stays in the scrollback.
+  const [leaving, setLeaving] = useState(false);
+  const quit = useCallback(() => setLeaving(true), []);
+  useEffect(() => {
+    if (!leaving) return;
+    onExit?.();
+    exit();
+  }, [leaving, onExit, exit]);
+
+  // The editor needs the turn (Enter sends) and the turn the editor (queued prompts come back to it).
+  const editorRef = useRef<LineEditor | undefined>(undefined);
+  const giveBack = useCallback((text: string) => {
+    const editor = editorRef.current;
+    if (!editor) return;
+    const typed = editor.current().value;
+    const value = typed.trim() === '' ? text : `${text}\n${typed}`;
+    editor.set({ value, cursor: Array.from(value).length });
+  }, []);
+  const turn = useTurn({ engine, add: transcript.add, flushCalls: calls.flush, giveBack });
   const signIn = useSignIn({ engine, status, add: transcript.add, openBrowser });
   const approval = useServerApproval({ engine, status, add: transcript.add });
   const remainingMs = useCountdown(signIn.prompt?.expiresAt);
@@ -66,15 +98,9 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
   // Calls tick on their own frames; this clock only runs the spinner when no call does.
   const spinnerNow = useNow(100, (turn.running || signIn.active) && calls.running.length === 0);
   const now = calls.running.length > 0 ? calls.now : spinnerNow;
-  const questions = useCallQuestions({ calls: calls.running, engine, active: !signIn.active && !approval.active });
-  const asking = questions.focusedId !== undefined;
-  // While a call waits for an answer, Tab and Esc belong to the questions.
-  const focus = useFocusedCall({
-    running: calls.running,
-    cancel: (id) => engine.registry.cancel(id),
-    active: !signIn.active && !approval.active && !asking,
-  });
-  const openCall = questions.waiting.find((c) => c.id === questions.focusedId);
+  const questions = useCallQuestions({ calls: calls.running, columns: columns - GUTTER });
+  const focus = useFocusedCall({ running: calls.running, cancel: (id) => engine.registry.cancel(id) });
+  const openCall = questions.focused;
   const focusedId = openCall?.id ?? focus.focusedId;
 
   const { add: addEntry, clear: clearTranscript } = transcript;
@@ -91,13 +117,8 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
       addEntry({ kind: 'welcome', demo });
     }, [clearScreen, addEntry, demo]),
     ...(initialResume && { initial: initialResume }),
-    enabled: !turn.running && !signIn.active && !approval.active,
+    enabled: !turn.running,
   });
-
-  const quit = useCallback(() => {
-    onExit?.();
-    exit();
-  }, [onExit, exit]);
 
   const commandContext = useMemo<SlashCommandContext>(
     () => ({
@@ -115,16 +136,21 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
   );
   const runCommand = useSlashCommands(commandContext);
 
-  const history = useInputHistory();
+  const modal = signIn.active || approval.active || resume.active;
   const editor = useLineEditor({
-    enabled: !turn.running && !signIn.active && !approval.active && !resume.active,
+    enabled: !modal && !leaving,
     history,
+    // Slash commands run at once, also during a turn; a prompt typed during a turn waits for it.
     onSubmit: (text) => (isSlashCommand(text) ? runCommand(text) : turn.submit(text)),
   });
+  editorRef.current = editor;
+  const providers = useMemo(() => completionProviders({ commands: slashCommands, context: () => ({ engine, status: engine.getStatus() }) }), [engine]);
+  const completion = useCompletion({ line: editor, providers, editor, active: !modal && !leaving });
   const interrupt = useInterrupt(() => {
     if (!turn.cancel() && !signIn.cancel()) editor.clear();
   }, quit);
 
+  const asking = openCall !== undefined;
   const mode: KeyMode = approval.active
     ? 'approval'
     : signIn.active
@@ -147,8 +173,15 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
     (signIn.active ? margin + loginPanelRows({ prompt: signIn.prompt, remainingMs, browser: signIn.browser, hint }, columns) : 0) +
     (approval.request ? margin + approvalPanelRows({ request: approval.request, answering: approval.answering }, columns) : 0) +
     (resume.active ? margin + conversationPickerRows({ conversations: resume.conversations, visible: PICKER_ENTRIES }) : 0);
-  const bottomRows = margin + (turn.running ? 1 : 3) + statusBarRows(statusItems(status, statusNow), columns);
-  const { group: groupLayout, liveRows } = layoutLiveRegion({
+  // While a turn runs the input shows once something is typed (or queued): text typed then is kept.
+  const showInput = !modal && (!turn.running || editor.value !== '' || turn.queued.length > 0);
+  const bottomRows =
+    margin + (turn.running ? 1 : 0) + (turn.queued.length > 0 ? 1 : 0) + (showInput ? inputBoxRows(editor.value) + completionRows(completion) : 0) + STATUS_BAR_ROWS;
+  const {
+    group: groupLayout,
+    liveRows,
+    question: questionShown,
+  } = layoutLiveRegion({
     rows,
     bottomRows,
     panelRows,
@@ -157,6 +190,16 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
     running: calls.running,
     focusedId,
   });
+  // A key answers only a question on screen (the layout may leave no room for it).
+  const { ready } = useQuestionKeys(questions, engine, modal ? 'hidden' : questionShown);
+
+  if (leaving) {
+    return (
+      <Box flexDirection="column" width={columns}>
+        <Transcript items={transcript.items} generation={`${transcript.epoch}:${redraws}`} liveText="" liveContinues={false} maxLiveRows={0} columns={columns} />
+      </Box>
+    );
+  }
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -175,8 +218,16 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
             focusedId={focusedId}
             cancelling={focus.cancelling}
             now={now}
-            {...(openCall && { open: { id: openCall.id, draft: draftOf(questions.drafts, openCall), rows: questions.openRows } })}
+            {...(openCall &&
+              questionShown === 'panel' && {
+                open: { id: openCall.id, draft: draftOf(questions.drafts, openCall), rows: questions.openRows, ready, columns: columns - GUTTER },
+              })}
           />
+        </Box>
+      ) : null}
+      {openCall && questionShown === 'line' ? (
+        <Box marginTop={1} width={columns}>
+          <QuestionLine call={openCall} question={openCall.question} ready={ready} columns={columns} />
         </Box>
       ) : null}
       {signIn.active ? (
@@ -194,18 +245,26 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
           <ConversationPicker conversations={resume.conversations} selected={resume.selected} now={statusNow} visible={PICKER_ENTRIES} />
         </Box>
       ) : null}
-      <Box marginTop={1} flexDirection="column">
-        {turn.running ? (
-          <TurnIndicator now={now} runningCalls={calls.running.length} />
-        ) : signIn.active || approval.active || resume.active ? null : (
-          <InputBox value={editor.value} cursor={editor.cursor} width={columns} />
-        )}
+      <Box marginTop={1} flexDirection="column" width={columns}>
+        {turn.running ? <TurnIndicator now={now} runningCalls={calls.running.length} /> : null}
+        {turn.queued.length > 0 ? (
+          <Text wrap="truncate-end" color={theme.accent}>
+            {`queued for when this turn ends: ${safeLine(turn.queued.join(' · '), columns * 2)}`}
+          </Text>
+        ) : null}
+        {showInput ? (
+          <>
+            <InputBox value={editor.value} cursor={editor.cursor} width={columns} {...(turn.running && { placeholder: 'Type to queue a message' })} />
+            {completion ? <CompletionList items={completion.items} selected={completion.selected} width={columns} /> : null}
+          </>
+        ) : null}
         <StatusBar
           status={status}
           now={statusNow}
           mode={mode}
           canOpenBrowser={openBrowser !== undefined && signIn.prompt !== undefined}
           exitArmed={interrupt.armed}
+          columns={columns}
           {...(openCall && { question: openCall.question.kind })}
         />
       </Box>

@@ -5,7 +5,8 @@ import { ToolCallRegistry } from '../core/tool-calls/registry.js';
 import type { ToolCallRecord } from '../core/tool-calls/types.js';
 import { ApprovalPanel, approvalPanelRows, type ApprovalPanelProps } from './components/ApprovalPanel.js';
 import { LoginPanel, loginPanelRows, type LoginPanelProps } from './components/LoginPanel.js';
-import { layoutLiveRegion, wrappedRows } from './layout.js';
+import { layoutLiveRegion } from './layout.js';
+import { wrappedRows } from './text-rows.js';
 import { withProviders } from './testing/render.js';
 
 afterEach(() => cleanup());

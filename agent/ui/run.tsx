@@ -8,6 +8,7 @@ import { App } from './App.js';
 import { browserOpener } from './browser.js';
 import { EngineProvider } from './contexts/EngineContext.js';
 import { ThemeProvider } from './contexts/ThemeContext.js';
+import { KeyboardProvider } from './keyboard/KeyboardContext.js';
 import { themeFor } from './theme.js';
 
 export interface TuiOptions {
@@ -22,11 +23,15 @@ export interface TuiOptions {
 /** Exit code when a shutdown signal (SIGTERM, SIGHUP) ended the session. */
 const SIGNALLED = 130;
 
+/** Bracketed paste on/off: the terminal marks pasted text, so its line breaks are not Enter (keyboard/KeyboardContext). */
+const PASTE_ON = '\u001B[?2004h';
+const PASTE_OFF = '\u001B[?2004l';
+
 /** Puts the terminal back the way a shell expects it, even if Ink could not. */
 function restoreTerminal(ctx: ProcessIo): void {
   const stdin = ctx.stdin as ProcessIo['stdin'] & { setRawMode?: (on: boolean) => void };
   if (stdin.isTTY) stdin.setRawMode?.(false);
-  if (ctx.stdout.isTTY) ctx.stdout.write('\u001B[?25h');
+  if (ctx.stdout.isTTY) ctx.stdout.write(`${PASTE_OFF}\u001B[?25h`);
 }
 
 /**
@@ -44,12 +49,14 @@ export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOp
   const instance = render(
     <ThemeProvider value={themeFor(ctx.env)}>
       <EngineProvider value={engine}>
-        <App
-          demo={options.demo ?? false}
-          openBrowser={browserOpener(ctx.env)}
-          {...(options.signInHint && { signInHint: options.signInHint })}
-          {...(options.resume && { resume: options.resume })}
-        />
+        <KeyboardProvider>
+          <App
+            demo={options.demo ?? false}
+            openBrowser={browserOpener(ctx.env)}
+            {...(options.signInHint && { signInHint: options.signInHint })}
+            {...(options.resume && { resume: options.resume })}
+          />
+        </KeyboardProvider>
       </EngineProvider>
     </ThemeProvider>,
     {
@@ -59,8 +66,11 @@ export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOp
       // Ctrl-C is ours: the first cancels the turn, the second exits.
       exitOnCtrlC: false,
       maxFps: 30,
+      // Shift-Enter as its own key where the terminal speaks the kitty keyboard protocol (kitty, WezTerm, ghostty).
+      kittyKeyboard: { mode: 'auto' },
     },
   );
+  if (ctx.stdout.isTTY) ctx.stdout.write(PASTE_ON);
   const onShutdown = (): void => {
     exitCode = SIGNALLED;
     instance.unmount();

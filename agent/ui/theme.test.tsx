@@ -33,7 +33,7 @@ async function screenWith(theme: Theme): Promise<string> {
       browser="opened"
       now={0}
     />,
-    <StatusBar key="s" status={{ ...baseStatus, auth: { state: 'error', error: 'x' } }} now={0} mode="idle" canOpenBrowser={false} exitArmed />,
+    <StatusBar key="s" status={{ ...baseStatus, auth: { state: 'error', error: 'x' } }} now={0} mode="idle" canOpenBrowser={false} exitArmed columns={80} />,
     <Markdown key="m" text={'- item `code`\n```\nblock\n```'} />,
   ].map((node) => render(withProviders(node, { theme })).lastFrame() ?? '');
   return [app.lastFrame() ?? '', ...panels].join('\n');

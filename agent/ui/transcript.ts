@@ -1,6 +1,14 @@
 import type { ServerLogLine, ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
 import type { ToolCallRecord } from '../core/tool-calls/types.js';
 
+/** Which page of /tools an entry is (`filter`: the server or tool it was asked for). */
+export interface ToolsPage {
+  number: number;
+  pages: number;
+  total: number;
+  filter?: string;
+}
+
 export interface CommandHelp {
   name: string;
   description: string;
@@ -19,11 +27,11 @@ export type TranscriptEntry =
   | { kind: 'error'; text: string }
   | { kind: 'help'; commands: readonly CommandHelp[] }
   /** One page of /tools: only that page is kept (a server may list thousands). */
-  | { kind: 'tools'; tools: readonly ToolSummary[]; page?: { number: number; pages: number; total: number } }
+  | { kind: 'tools'; tools: readonly ToolSummary[]; page?: ToolsPage }
   /** /mcp logs NAME: a server's log messages (already terminal-safe lines). */
   | { kind: 'server-logs'; server: string; lines: readonly ServerLogLine[]; total: number }
   | { kind: 'status'; status: SessionStatus; now: number }
-  /** /mcp: the servers as they were when asked. */
-  | { kind: 'servers'; servers: readonly ServerStatus[]; now: number };
+  /** /mcp: the servers as they were when asked; `of`: how many there are when only some are shown. */
+  | { kind: 'servers'; servers: readonly ServerStatus[]; now: number; of?: number };
 
 export type TranscriptItem = TranscriptEntry & { readonly id: number };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,12 +52,12 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
         )(request),
     );
     await terminal.typeLine('reverse one, two and three');
-    // The other two finish while the third still waits for its answer.
-    const waiting = await terminal.waitForScreen((s) => /✓ trusted › reverse "one"/.test(s) && /✓ trusted › reverse "two"/.test(s) && s.includes('waiting for you'));
+    // The other two finish while the third still waits for its answer (its keys show once it has been on screen a moment).
+    const waiting = await terminal.waitForScreen((s) => /✓ trusted › reverse "one"/.test(s) && /✓ trusted › reverse "two"/.test(s) && s.includes('y allow once'));
     expect(waiting).toMatch(/┃\s+asker › reverse\s+"three"[^\n]*\n┃ waiting for you/);
     expect(waiting).toContain('┃ "text": "three"');
     expect(waiting).toContain('┃ annotations: read-only · not destructive · idempotent · closed world');
-    expect(waiting).toMatch(/┃ y allow once · a always allow · s allow the server's read-only tools · n deny · N deny with reason/);
+    expect(waiting).toMatch(/┃ y allow once {3}a always allow {3}s allow the server's read-only tools {3}n deny {3}N deny with reason/);
     expect(waiting).toContain('Tab next question · Esc deny');
     expect(claude.requests).toHaveLength(1);
 
@@ -79,5 +79,71 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
     const audit = readFileSync(join(dir, '.config', 'warden', 'audit.log'), 'utf8');
     expect(audit).toContain('"tool":"reverse","decision":"allow","source":"user: allowed this tool always"');
     expect(audit).toContain('"source":"saved rule: allow asker__reverse"');
+  });
+
+  /** Types `text` one key at a time at a person's pace. */
+  async function typeAtHumanSpeed(session: TerminalSession, text: string, gapMs = 150): Promise<void> {
+    for (const key of text) {
+      await session.sendKeys([key], { literal: true });
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+  }
+
+  /** The rules saved in the user's file (none while there is no file). */
+  const savedRules = (): unknown => {
+    const file = join(dir, '.config', 'warden', 'mcp.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { permissions?: { saved?: unknown } }).permissions?.saved : undefined;
+  };
+
+  it('text typed at a person’s pace while an approval appears answers nothing: it stays in the input, no rule is saved', async () => {
+    await terminal?.kill();
+    terminal = await startTerminal({
+      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
+      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
+      cwd: dir,
+      width: 80,
+      height: 24,
+    });
+    await terminal.waitForScreen(/● 2\/2 servers/);
+    const before = savedRules();
+    claude.enqueue(toolUse([{ id: 'toolu_alerts', name: 'asker__get_alerts', input: { state: 'CA' } }]), text('Not allowed, fine.'));
+    // The prompt, then the next message typed straight on: every answer key (y a s n N) is in it.
+    await terminal.typeLine('alerts for CA');
+    const typed = 'many say yes and no, always Nay';
+    await typeAtHumanSpeed(terminal, typed);
+    const screen = await terminal.waitForScreen((s) => s.includes('waiting for you') && s.includes(typed));
+    expect(screen).toMatch(/│ › many say yes and no, always Nay/);
+    expect(savedRules()).toEqual(before);
+    // A deliberate key once the keys show: deny.
+    await terminal.waitForScreen(/y allow once/);
+    await terminal.sendKeys(['n'], { literal: true });
+    const denied = await terminal.waitForScreen(/Not allowed, fine\./);
+    expect(denied).toMatch(/⊘ asker › get_alerts "CA" · [\d.]+s · denied by you/);
+    expect(savedRules()).toEqual(before);
+  });
+
+  it('at 40×10 the approval shows as one line naming server, tool and keys; a permanent answer is not taken from it', async () => {
+    await terminal?.kill();
+    terminal = await startTerminal({
+      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
+      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
+      cwd: dir,
+      width: 40,
+      height: 10,
+    });
+    await terminal.waitForScreen(/● 2\/2 servers/);
+    const before = savedRules();
+    claude.enqueue(toolUse([{ id: 'toolu_forecast', name: 'asker__get_forecast', input: { latitude: 1, longitude: 2 } }]), text('Ok.'));
+    await terminal.typeLine('forecast');
+    const line = await terminal.waitForScreen(/y allow · n deny/);
+    expect(line).toMatch(/\? asker › get_forecast.* y allow · n deny/);
+    for (const row of line.split('\n')) expect([...row].length).toBeLessThanOrEqual(40);
+    await terminal.sendKeys(['a'], { literal: true });
+    // `a` went to the input; the keys show again after a quiet moment (the same frame drew both).
+    await terminal.waitForScreen((s) => s.includes('│ › a') && s.includes('y allow · n deny'));
+    expect(savedRules()).toEqual(before);
+    await terminal.sendKeys(['n'], { literal: true });
+    await terminal.waitForScreen(/Ok\./);
+    expect(savedRules()).toEqual(before);
   });
 });

@@ -30,7 +30,7 @@ describe.skipIf(!tmuxAvailable)('the chat against a server that floods progress 
 
     await terminal.typeLine('reverse abc');
     // Its tools declare nothing, so the call asks first (the question shows nothing of the server's text).
-    const question = await terminal.waitForScreen(/waiting for you[\s\S]*annotations: none declared/);
+    const question = await terminal.waitForScreen(/waiting for you[\s\S]*annotations: none declared[\s\S]*y allow once/);
     expect(question).not.toMatch(/pwned/);
     await terminal.sendKeys(['y'], { literal: true });
     // While the call runs, its pane shows the message cut to the line with an ellipsis.

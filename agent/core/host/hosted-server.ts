@@ -311,7 +311,12 @@ export class HostedServer {
         this.firstConnectOver = true;
         this.serverName = state.serverName;
         // The count the user sees is what the model is offered, after the server's `tools` filter.
-        this.connection = { state: 'connected', toolCount: this.offered().length, ...(state.protocolVersion && { protocolVersion: state.protocolVersion }) };
+        this.connection = {
+          state: 'connected',
+          toolCount: this.offered().length,
+          ...(state.protocolVersion && { protocolVersion: state.protocolVersion }),
+          ...(state.logging && { logging: true }),
+        };
         break;
       case 'sign-in-needed':
         // Only the user can fix this: no retry until they sign in (or ask to reconnect).

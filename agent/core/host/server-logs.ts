@@ -13,17 +13,17 @@ import type { ServerLogMessage } from '../mcp/client-features.js';
  */
 
 /** RFC 5424 order, as MCP uses it. */
-const LEVELS: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+export const LOGGING_LEVELS: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 const KEPT = 200;
 const SHOWN = 5;
 const LINE_CHARS = 300;
 
 export function atLeast(level: LoggingLevel, threshold: LoggingLevel): boolean {
-  return LEVELS.indexOf(level) >= LEVELS.indexOf(threshold);
+  return LOGGING_LEVELS.indexOf(level) >= LOGGING_LEVELS.indexOf(threshold);
 }
 
 export function isLoggingLevel(value: string): value is LoggingLevel {
-  return (LEVELS as readonly string[]).includes(value);
+  return (LOGGING_LEVELS as readonly string[]).includes(value);
 }
 
 export class LogBook {

@@ -258,7 +258,8 @@ export class McpSession {
   private connectedState(client: Client): ConnectionState {
     const serverName = client.getServerVersion()?.name;
     const protocolVersion = client.getNegotiatedProtocolVersion();
-    return { state: 'connected', toolCount: this.toolList.length, ...(serverName && { serverName }), ...(protocolVersion && { protocolVersion }) };
+    const logging = client.getServerCapabilities()?.logging !== undefined;
+    return { state: 'connected', toolCount: this.toolList.length, ...(serverName && { serverName }), ...(protocolVersion && { protocolVersion }), ...(logging && { logging }) };
   }
 
   private setState(state: ConnectionState): void {

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { wrappedRows } from '../layout.js';
+import { wrappedRows } from '../text-rows.js';
 
 export interface ApprovalPanelProps {
   request: ApprovalReason;

@@ -3,7 +3,7 @@ import type { DeviceCodePrompt } from '../../../auth/login/types.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { formatCountdown } from '../format.js';
-import { wrappedRows } from '../layout.js';
+import { wrappedRows } from '../text-rows.js';
 import type { SignIn } from '../hooks/useSignIn.js';
 import { Spinner } from './Spinner.js';
 

@@ -34,13 +34,20 @@ function icon(server: ServerStatus, theme: Theme): { mark: string; colour: strin
   }
 }
 
-/** /mcp: every server with transport, target, state, protocol, tools, sign-in and last error. Renders only. */
-export function McpView({ servers, now }: { servers: readonly ServerStatus[]; now: number }) {
-  const theme = useTheme();
+/** The heading: how many servers and how many are up, or which of how many is shown. */
+function heading(servers: readonly ServerStatus[], of: number | undefined): string {
+  if (of !== undefined && servers.length < of) return `${servers.length} of ${of} MCP servers:`;
   const up = servers.filter((s) => s.connection.state === 'connected').length;
+  return servers.length === 1 ? `1 MCP server (${up} connected)` : `${servers.length} MCP servers (${up} connected)`;
+}
+
+/** /mcp: every server with transport, target, state, protocol, tools, sign-in and last error (`of`: the total, when only some are shown). Renders only. */
+export function McpView({ servers, now, of }: { servers: readonly ServerStatus[]; now: number; of?: number }) {
+  const theme = useTheme();
+  const logging = servers.some((s) => s.connection.state === 'connected' && s.connection.logging === true);
   return (
     <Box flexDirection="column">
-      <Text bold>{servers.length === 1 ? `1 MCP server (${up} connected)` : `${servers.length} MCP servers (${up} connected)`}</Text>
+      <Text bold>{heading(servers, of)}</Text>
       {servers.map((server) => {
         const { mark, colour } = icon(server, theme);
         const c = server.connection;
@@ -48,6 +55,7 @@ export function McpView({ servers, now }: { servers: readonly ServerStatus[]; no
           serverStateText(c, now),
           c.state === 'connected' && c.protocolVersion ? `protocol ${safeLine(c.protocolVersion, 32)}` : undefined,
           c.state === 'connected' ? `${c.toolCount} ${c.toolCount === 1 ? 'tool' : 'tools'}` : undefined,
+          c.state === 'connected' && c.logging ? 'logging' : undefined,
           signInText(server.auth),
         ].filter(Boolean);
         const error = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : server.lastError;
@@ -71,7 +79,9 @@ export function McpView({ servers, now }: { servers: readonly ServerStatus[]; no
           </Box>
         );
       })}
-      <Text dimColor>/mcp reconnect NAME connects a server again now · /mcp logs NAME shows its log · /mcp level NAME LEVEL sets it</Text>
+      <Text
+        dimColor
+      >{`/mcp reconnect NAME connects a server again now · /mcp logs NAME shows its log${logging ? ' · /mcp level NAME LEVEL sets what a server with logging sends' : ''}`}</Text>
     </Box>
   );
 }

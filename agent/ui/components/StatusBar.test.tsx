@@ -4,7 +4,7 @@ import type { SessionStatus } from '../../core/engine-types.js';
 import { baseStatus } from '../testing/fake-engine.js';
 import { withProviders } from '../testing/render.js';
 import { StatusBar } from './StatusBar.js';
-import { DEMO_MODEL_TEXT, keyHints, statusBarRows, statusItems } from './statusItems.js';
+import { DEMO_MODEL_TEXT, fitStatusItems, keyHints, statusItems } from './statusItems.js';
 import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/hostile-text.js';
 
 afterEach(() => cleanup());
@@ -57,16 +57,19 @@ describe('status items', () => {
     expect(keyHints('login')).toBe('Esc cancel sign-in · Ctrl-C ×2 exit');
   });
 
-  it('counts the rows the bar needs when items wrap', () => {
+  it('fits the items to one row: the least important switch to short forms, then drop out', () => {
     const items = statusItems(baseStatus, NOW);
-    expect(statusBarRows(items, 200)).toBe(2);
-    expect(statusBarRows(items, 80)).toBe(4);
+    const fitted = (columns: number) => fitStatusItems(items, columns).map((i) => i.text);
+    expect(fitted(200)).toEqual(['● http://127.0.0.1:8000/mcp connected · 3 tools', 'dev@warden.example · token expires in 52m', DEMO_MODEL_TEXT]);
+    expect(fitted(120)).toEqual(['● http://127.0.0.1:8000/mcp connected · 3 tools', 'dev@warden.example · token expires in 52m', 'demo model']);
+    expect(fitted(80)).toEqual(['● 127.0.0.1:8000 · 3 tools', 'dev@warden.example · 52m', 'demo model']);
+    expect(fitted(40)).toEqual(['● 127.0.0.1:8000 · 3 tools']);
   });
 });
 
 describe('StatusBar', () => {
   const bar = (props: Partial<Parameters<typeof StatusBar>[0]> = {}) =>
-    render(withProviders(<StatusBar status={baseStatus} now={NOW} mode="idle" canOpenBrowser={false} exitArmed={false} {...props} />));
+    render(withProviders(<StatusBar status={baseStatus} now={NOW} mode="idle" canOpenBrowser={false} exitArmed={false} columns={200} {...props} />));
 
   it('puts the items on one line when wide and wraps them at 80 columns', () => {
     const wide = bar().lastFrame() ?? '';

@@ -3,7 +3,7 @@ import type { SessionStatus } from '../../core/engine-types.js';
 import type { QuestionKind } from '../../core/tool-calls/questions.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { Theme } from '../theme.js';
-import { keyHints, statusItems, type KeyMode, type Tone } from './statusItems.js';
+import { fitStatusItems, keyHints, STATUS_GAP, statusItems, type KeyMode, type Tone } from './statusItems.js';
 
 export interface StatusBarProps {
   status: SessionStatus;
@@ -14,24 +14,26 @@ export interface StatusBarProps {
   exitArmed: boolean;
   /** The kind of the open call question, for what Esc answers. */
   question?: QuestionKind;
+  /** The terminal's width: the items are fitted to one row of it. */
+  columns: number;
 }
 
 const toneColour = (tone: Tone, theme: Theme): string | undefined => ({ ok: theme.success, warn: theme.warning, error: theme.error, plain: undefined })[tone];
 
-/** Bottom bar: server and connection, sign-in, model; then the keys that work now. Items wrap on narrow terminals. */
-export function StatusBar({ status, now, mode, canOpenBrowser, exitArmed, question }: StatusBarProps) {
+/** Bottom bar, always two rows: server and connection, sign-in, model (short forms on narrow terminals); then the keys that work now. */
+export function StatusBar({ status, now, mode, canOpenBrowser, exitArmed, question, columns }: StatusBarProps) {
   const theme = useTheme();
   return (
-    <Box flexDirection="column">
-      <Box flexWrap="wrap" columnGap={3}>
-        {statusItems(status, now).map((item) => (
+    <Box flexDirection="column" width={columns}>
+      <Box columnGap={STATUS_GAP} width={columns} overflow="hidden">
+        {fitStatusItems(statusItems(status, now), columns).map((item) => (
           <Text key={item.id} color={toneColour(item.tone, theme)} wrap="truncate-end">
             {item.text}
           </Text>
         ))}
       </Box>
       {exitArmed ? (
-        <Text color={theme.warning} bold>
+        <Text color={theme.warning} bold wrap="truncate-end">
           Press Ctrl-C again to exit
         </Text>
       ) : (

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
-import { ToolCallPane } from './ToolCallPane.js';
+import { type OpenQuestion, ToolCallPane } from './ToolCallPane.js';
 
 const FULL_ROWS = 2;
 
@@ -40,8 +40,8 @@ export interface ToolCallGroupProps {
   focusedId: string | undefined;
   cancelling: ReadonlySet<string>;
   now: number;
-  /** The waiting call whose question is open in its pane, and its draft. */
-  open?: { id: string; draft: unknown; rows: number };
+  /** The waiting call whose question is open in its pane. */
+  open?: OpenQuestion & { id: string };
 }
 
 /** Every running call at once, each pane updating on its own. */
@@ -60,7 +60,7 @@ export function ToolCallGroup({ layout, focusedId, cancelling, now, open }: Tool
           focused={call.id === focusedId}
           cancelling={cancelling.has(call.id)}
           compact={compact}
-          {...(open?.id === call.id && { open: { draft: open.draft, rows: open.rows } })}
+          {...(open?.id === call.id && { open })}
         />
       ))}
       {hidden > 0 ? <Text dimColor>{`+${hidden} more running — Tab moves focus through them`}</Text> : null}

@@ -9,6 +9,14 @@ import { levelColour } from './ServerLogsView.js';
 import { QuestionSlot } from './QuestionSlot.js';
 import { Spinner } from './Spinner.js';
 
+/** The open question's draft, the rows it takes, whether its keys answer yet, and the columns it has (the pane's, less the gutter). */
+export interface OpenQuestion {
+  draft: unknown;
+  rows: number;
+  ready: boolean;
+  columns: number;
+}
+
 export interface ToolCallPaneProps {
   call: ToolCallRecord;
   now: number;
@@ -16,8 +24,8 @@ export interface ToolCallPaneProps {
   cancelling: boolean;
   /** One line instead of two, when many calls share the screen. */
   compact?: boolean;
-  /** The call's question is open below the pane, with this draft, taking `rows` rows (the focused waiting call only). */
-  open?: { draft: unknown; rows: number };
+  /** The call's question is open below the pane (the focused waiting call only). */
+  open?: OpenQuestion;
 }
 
 function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; compact: boolean }) {
@@ -73,7 +81,7 @@ export function ToolCallPane({ call, now, focused, cancelling, compact = false, 
           <Text color={theme.accent}>{Array.from({ length: open.rows }, () => '┃').join('\n')}</Text>
         </Box>
         <Box flexGrow={1} flexShrink={1}>
-          <QuestionSlot call={call} question={call.question} draft={open.draft} />
+          <QuestionSlot call={call} question={call.question} draft={open.draft} ready={open.ready} columns={open.columns} />
         </Box>
       </Box>
     ) : null;

@@ -3,12 +3,13 @@ import type { ToolSummary } from '../../core/engine-types.js';
 import { safeBlock } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { toolLabel } from '../format.js';
+import type { ToolsPage } from '../transcript.js';
 
 /** Room for a real description; a novel-length one is cut with a note. */
 const DESCRIPTION = { maxLines: 12, maxLineChars: 400 };
 
 /** /tools: each tool (`server › tool` with several servers) with its description (a server's text: made terminal-safe and capped here). */
-export function ToolsView({ tools, page }: { tools: readonly ToolSummary[]; page?: { number: number; pages: number; total: number } }) {
+export function ToolsView({ tools, page }: { tools: readonly ToolSummary[]; page?: ToolsPage }) {
   const theme = useTheme();
   const where = tools.some((t) => t.server !== undefined) ? 'on the servers' : 'on the server';
   const count = page ? `${page.total} tools ${where} (page ${page.number} of ${page.pages})` : `${tools.length === 1 ? '1 tool' : `${tools.length} tools`} ${where}`;
@@ -28,7 +29,7 @@ export function ToolsView({ tools, page }: { tools: readonly ToolSummary[]; page
           ) : null}
         </Box>
       ))}
-      {page && page.number < page.pages ? <Text dimColor>{`/tools ${page.number + 1} for the next page`}</Text> : null}
+      {page && page.number < page.pages ? <Text dimColor>{`/tools ${page.filter !== undefined ? `${page.filter} ` : ''}${page.number + 1} for the next page`}</Text> : null}
     </Box>
   );
 }

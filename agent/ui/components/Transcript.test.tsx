@@ -2,7 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TranscriptItem } from '../transcript.js';
 import { withProviders } from '../testing/render.js';
-import { wrappedRows } from '../layout.js';
+import { wrappedRows } from '../text-rows.js';
 import { tail, Transcript } from './Transcript.js';
 
 afterEach(() => cleanup());

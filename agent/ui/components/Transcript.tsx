@@ -2,7 +2,7 @@ import { Box, Static, Text } from 'ink';
 import { useMemo } from 'react';
 import { stripControls } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
-import { wrappedRows } from '../layout.js';
+import { wrappedRows } from '../text-rows.js';
 import type { TranscriptItem } from '../transcript.js';
 import { Markdown } from './Markdown.js';
 import { TranscriptItemView } from './TranscriptItemView.js';
@@ -64,14 +64,14 @@ export function Transcript({ items, generation, liveText, liveContinues, maxLive
   return (
     <>
       <Static key={generation} items={printable}>
-        {(item, index) => <TranscriptItemView key={item.id} item={item} previous={items[index - 1]} />}
+        {(item, index) => <TranscriptItemView key={item.id} item={item} previous={items[index - 1]} columns={columns} />}
       </Static>
       {liveText.trim() !== '' && maxLiveRows > 0 ? (
-        <Box marginTop={1}>
+        <Box marginTop={1} width={columns}>
           <Box width={2} flexShrink={0}>
             <Text color={theme.accent}>{liveContinues ? ' ' : '◆'}</Text>
           </Box>
-          <Box flexDirection="column">
+          <Box flexDirection="column" width={columns - 2}>
             {live.cut ? <Text dimColor>…</Text> : null}
             <Markdown text={live.text} />
           </Box>

@@ -9,7 +9,9 @@ import { dirty, FORGED_LINE, TERMINAL_CONTROL } from '../../../test/helpers/host
 afterEach(() => cleanup());
 
 const show = (entry: TranscriptEntry, previous?: TranscriptEntry): string =>
-  render(withProviders(<TranscriptItemView item={{ ...entry, id: 1 }} previous={previous && ({ ...previous, id: 0 } as TranscriptItem)} />)).lastFrame() ?? '';
+  render(withProviders(<TranscriptItemView item={{ ...entry, id: 1 }} previous={previous && ({ ...previous, id: 0 } as TranscriptItem)} columns={100} />))
+    .lastFrame()
+    ?.replace(/ +$/gm, '') ?? '';
 
 describe('TranscriptItemView', () => {
   it('renders each kind of entry', () => {

@@ -14,7 +14,7 @@ import { Welcome } from './Welcome.js';
 /** Info, notices and errors are one line each (often carrying a server's or provider's words); Ink wraps it. */
 const LINE_CHARS = 1000;
 
-function Body({ item }: { item: TranscriptItem }) {
+function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
   const theme = useTheme();
   switch (item.kind) {
     case 'welcome':
@@ -30,11 +30,13 @@ function Body({ item }: { item: TranscriptItem }) {
       );
     case 'assistant':
       return (
-        <Box>
+        <Box width={columns}>
           <Box width={2} flexShrink={0}>
             <Text color={theme.accent}>{item.continued ? ' ' : '◆'}</Text>
           </Box>
-          <Markdown text={item.text} />
+          <Box width={columns - 2}>
+            <Markdown text={item.text} />
+          </Box>
         </Box>
       );
     case 'call':
@@ -54,16 +56,21 @@ function Body({ item }: { item: TranscriptItem }) {
     case 'status':
       return <StatusView status={item.status} now={item.now} />;
     case 'servers':
-      return <McpView servers={item.servers} now={item.now} />;
+      return <McpView servers={item.servers} now={item.now} {...(item.of !== undefined && { of: item.of })} />;
   }
 }
 
-/** One finished transcript entry. Consecutive call lines sit together; everything else gets a blank line above. */
-export function TranscriptItemView({ item, previous }: { item: TranscriptItem; previous: TranscriptItem | undefined }) {
+/**
+ * One finished transcript entry, exactly `columns` wide: <Static> lays its items out without the
+ * terminal's width, so an entry without one would be as wide as its longest unwrapped line and
+ * Ink would wrap the overflow into stray rows. Consecutive call lines sit together; everything
+ * else gets a blank line above.
+ */
+export function TranscriptItemView({ item, previous, columns }: { item: TranscriptItem; previous: TranscriptItem | undefined; columns: number }) {
   const tight = previous === undefined || (item.kind === 'call' && previous.kind === 'call');
   return (
-    <Box marginTop={tight ? 0 : 1}>
-      <Body item={item} />
+    <Box marginTop={tight ? 0 : 1} width={columns} flexDirection="column">
+      <Body item={item} columns={columns} />
     </Box>
   );
 }

@@ -8,6 +8,8 @@ export type Tone = 'ok' | 'warn' | 'error' | 'plain';
 export interface StatusItem {
   id: 'server' | 'auth' | 'model';
   text: string;
+  /** A shorter form for a narrow terminal (default: the text). */
+  short?: string;
   tone: Tone;
 }
 
@@ -28,19 +30,29 @@ function servers(status: SessionStatus): StatusItem {
   return { id: 'server', text: `${icon} ${up}/${total} servers · ${plural(tools, 'tool')}`, tone: up === total ? 'ok' : up === 0 ? 'error' : 'warn' };
 }
 
+/** `host:port` of a URL, for the short form (the whole text when it is not a URL). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
 function server(status: SessionStatus): StatusItem {
   if (status.servers.length > 1) return servers(status);
   const url = status.servers[0]?.target ?? '';
+  const host = hostOf(url);
   const c = status.connection;
   switch (c.state) {
     case 'connecting':
-      return { id: 'server', text: `◌ ${url} connecting…`, tone: 'warn' };
+      return { id: 'server', text: `◌ ${url} connecting…`, short: `◌ ${host} connecting…`, tone: 'warn' };
     case 'connected':
-      return { id: 'server', text: `● ${url} connected · ${c.toolCount} ${c.toolCount === 1 ? 'tool' : 'tools'}`, tone: 'ok' };
+      return { id: 'server', text: `● ${url} connected · ${plural(c.toolCount, 'tool')}`, short: `● ${host} · ${plural(c.toolCount, 'tool')}`, tone: 'ok' };
     case 'unreachable':
-      return { id: 'server', text: `✗ ${url} unreachable: ${c.error}`, tone: 'error' };
+      return { id: 'server', text: `✗ ${url} unreachable: ${c.error}`, short: `✗ ${host} unreachable: ${c.error}`, tone: 'error' };
     case 'sign-in-needed':
-      return { id: 'server', text: `! ${url} sign-in needed`, tone: 'warn' };
+      return { id: 'server', text: `! ${url} sign-in needed`, short: `! ${host} sign-in needed`, tone: 'warn' };
   }
 }
 
@@ -54,7 +66,12 @@ function auth(status: SessionStatus, now: number): StatusItem {
     case 'signing-in':
       return { id: 'auth', text: 'signing in…', tone: 'warn' };
     case 'signed-in':
-      return { id: 'auth', text: `${a.account} · ${formatExpiry(a.expiresAt, now)}`, tone: a.expiresAt > now ? 'ok' : 'warn' };
+      return {
+        id: 'auth',
+        text: `${a.account} · ${formatExpiry(a.expiresAt, now)}`,
+        short: `${a.account} · ${formatExpiry(a.expiresAt, now).replace('token expires in ', '')}`,
+        tone: a.expiresAt > now ? 'ok' : 'warn',
+      };
     case 'approval-needed':
       return { id: 'auth', text: 'approval needed', tone: 'warn' };
     case 'approval-declined':
@@ -65,7 +82,7 @@ function auth(status: SessionStatus, now: number): StatusItem {
 }
 
 function model(status: SessionStatus): StatusItem {
-  return status.model.kind === 'claude' ? { id: 'model', text: status.model.model, tone: 'plain' } : { id: 'model', text: DEMO_MODEL_TEXT, tone: 'warn' };
+  return status.model.kind === 'claude' ? { id: 'model', text: status.model.model, tone: 'plain' } : { id: 'model', text: DEMO_MODEL_TEXT, short: 'demo model', tone: 'warn' };
 }
 
 /**
@@ -73,7 +90,11 @@ function model(status: SessionStatus): StatusItem {
  * names come from servers and identity providers, so every item is made one terminal-safe line here.
  */
 export function statusItems(status: SessionStatus, now: number): StatusItem[] {
-  return [server(status), auth(status, now), model(status)].map((item) => ({ ...item, text: safeLine(item.text, ITEM_CHARS) }));
+  return [server(status), auth(status, now), model(status)].map((item) => ({
+    ...item,
+    text: safeLine(item.text, ITEM_CHARS),
+    ...(item.short !== undefined && { short: safeLine(item.short, ITEM_CHARS) }),
+  }));
 }
 
 export type KeyMode = 'idle' | 'turn' | 'calls' | 'login' | 'approval' | 'question' | 'picker';
@@ -101,16 +122,25 @@ export function keyHints(mode: KeyMode, options: { canOpenBrowser?: boolean; que
   }
 }
 
-/** Rows the status bar needs at `columns`: items packed left to right (as flex-wrap does), plus the key line. */
-export function statusBarRows(items: readonly StatusItem[], columns: number, gap = 3): number {
-  let rows = 1;
-  let used = -gap;
-  for (const item of items) {
-    const width = Math.min(columns, item.text.length);
-    if (used + gap + width > columns) {
-      rows++;
-      used = width;
-    } else used += gap + width;
+/** Columns between two items. */
+export const STATUS_GAP = 3;
+/** The bar is always this tall: one row of items, one of keys. */
+export const STATUS_BAR_ROWS = 2;
+
+/** Width a text takes (code points; the items are terminal-safe single lines). */
+const cells = (text: string): number => Array.from(text).length;
+
+/**
+ * The items as they fit one row of `columns`: the least important (last) switch to their short
+ * form first, then are left out; the first item always stays, cut to the width if it must be.
+ */
+export function fitStatusItems(items: readonly StatusItem[], columns: number, gap = STATUS_GAP): StatusItem[] {
+  const width = (list: readonly StatusItem[]): number => list.reduce((sum, item, i) => sum + cells(item.text) + (i > 0 ? gap : 0), 0);
+  let fitted = [...items];
+  for (let i = fitted.length - 1; i >= 0 && width(fitted) > columns; i--) {
+    const item = fitted[i] as StatusItem;
+    if (item.short !== undefined) fitted[i] = { ...item, text: item.short };
   }
-  return rows + 1;
+  while (fitted.length > 1 && width(fitted) > columns) fitted = fitted.slice(0, -1);
+  return fitted;
 }

@@ -5,25 +5,31 @@ import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
 import { renderHook } from '../testing/hook.js';
 import { keys, settle } from '../testing/render.js';
+import { useKeys } from '../keyboard/KeyboardContext.js';
 import { useFocusedCall } from './useFocusedCall.js';
 
 afterEach(() => cleanup());
 
-function setup(count: number, active = true) {
+/** `typed` collects what reaches the input (the keyboard's last owner) past the call panes. */
+function setup(count: number, typed: string[] = []) {
   const registry = new ToolCallRegistry();
   const ids = Array.from({ length: count }, (_, i) => registry.start('reverse', { text: `w${i}` }).record.id);
   const cancelled: string[] = [];
   const running: readonly ToolCallRecord[] = registry.active();
   const hook = renderHook(
-    () =>
-      useFocusedCall({
+    () => {
+      useKeys('editor', ({ input }) => {
+        typed.push(input);
+        return true;
+      });
+      return useFocusedCall({
         running,
         cancel: (id) => {
           cancelled.push(id);
           registry.cancel(id);
         },
-        active,
-      }),
+      });
+    },
     { view: (focus) => <Text>{focus.focusedId ?? 'none'}</Text> },
   );
   return { ids, cancelled, hook };
@@ -60,13 +66,14 @@ describe('useFocusedCall', () => {
     expect(hook.current.focusedId).toBe(ids[2]);
   });
 
-  it('ignores keys when not active', async () => {
-    const { hook, cancelled, ids } = setup(2, false);
+  it('takes only Tab, arrows and Esc: typing goes on to the input', async () => {
+    const typed: string[] = [];
+    const { hook, ids } = setup(2, typed);
     await settle();
+    hook.stdin.write('hi');
     hook.stdin.write(keys.tab);
-    hook.stdin.write(keys.escape);
     await settle();
-    expect(hook.current.focusedId).toBe(ids[1]);
-    expect(cancelled).toEqual([]);
+    expect(typed).toEqual(['hi']);
+    expect(hook.current.focusedId).toBe(ids[0]);
   });
 });

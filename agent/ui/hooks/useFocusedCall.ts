@@ -1,6 +1,6 @@
-import { useInput } from 'ink';
 import { useState } from 'react';
 import type { ToolCallRecord } from '../../core/tool-calls/types.js';
+import { useKeys } from '../keyboard/KeyboardContext.js';
 
 export interface FocusedCall {
   /** The call Esc would cancel: the one chosen with Tab/↑↓, else the most recent. */
@@ -12,12 +12,10 @@ export interface FocusedCall {
 export interface FocusOptions {
   running: readonly ToolCallRecord[];
   cancel: (id: string) => void;
-  /** Whether Tab/↑/↓/Esc belong to the call panes now (not to the input line or the login panel). */
-  active: boolean;
 }
 
 /** Focus and cancellation across the running calls. */
-export function useFocusedCall({ running, cancel, active }: FocusOptions): FocusedCall {
+export function useFocusedCall({ running, cancel }: FocusOptions): FocusedCall {
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const [cancelling, setCancelling] = useState<ReadonlySet<string>>(new Set());
   // A chosen call that ended (or is being cancelled) hands focus back to the most recent live one.
@@ -25,9 +23,11 @@ export function useFocusedCall({ running, cancel, active }: FocusOptions): Focus
   const focused = live.find((c) => c.id === chosen) ?? live.at(-1) ?? running.at(-1);
   const focusedId = focused?.id;
 
-  useInput(
-    (_input, key) => {
-      if (!focusedId) return;
+  // Tab/↑/↓/Esc while calls run; every other key goes on to the input.
+  useKeys(
+    'call-focus',
+    ({ key }) => {
+      if (!focusedId) return false;
       const index = running.findIndex((c) => c.id === focusedId);
       const move = (step: number): void => setChosen(running[(index + step + running.length) % running.length]?.id);
       if ((key.tab && key.shift) || key.upArrow) move(-1);
@@ -35,9 +35,10 @@ export function useFocusedCall({ running, cancel, active }: FocusOptions): Focus
       else if (key.escape) {
         cancel(focusedId);
         setCancelling((current) => new Set(current).add(focusedId));
-      }
+      } else return false;
+      return true;
     },
-    { isActive: active && running.length > 0 },
+    running.length > 0,
   );
 
   return { focusedId, cancelling };

@@ -1,6 +1,6 @@
-import { useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { useClock } from '../contexts/ClockContext.js';
+import { useKeys } from '../keyboard/KeyboardContext.js';
 
 /** A second Ctrl-C within this window exits. */
 export const EXIT_WINDOW_MS = 2000;
@@ -20,13 +20,13 @@ export function useInterrupt(onInterrupt: () => void, onExit: () => void): Inter
   const disarm = useRef<(() => void) | undefined>(undefined);
   useEffect(() => () => disarm.current?.(), []);
 
-  useInput((input, key) => {
-    if (!(key.ctrl && input === 'c')) return;
+  useKeys('interrupt', ({ input, key }) => {
+    if (!(key.ctrl && input === 'c')) return false;
     if (disarm.current) {
       disarm.current();
       disarm.current = undefined;
       onExit();
-      return;
+      return true;
     }
     onInterrupt();
     setArmed(true);
@@ -34,6 +34,7 @@ export function useInterrupt(onInterrupt: () => void, onExit: () => void): Inter
       disarm.current = undefined;
       setArmed(false);
     }, EXIT_WINDOW_MS);
+    return true;
   });
 
   return { armed };

@@ -1,8 +1,8 @@
-import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../config/error-text.js';
 import { safeBlock } from '../../../config/terminal-text.js';
 import type { AgentEngine, ConversationSummary, HistoryEntry, ResumeChoice } from '../../core/engine-types.js';
+import { useKeys } from '../keyboard/KeyboardContext.js';
 import type { TranscriptEntry } from '../transcript.js';
 
 /**
@@ -94,9 +94,11 @@ export function useResume({ engine, add, clear, initial, enabled }: ResumeDeps):
     else resume('id' in initial ? initial.id : undefined);
   }, [initial, pick, resume]);
 
-  useInput(
-    (_input, key) => {
-      if (!picker) return;
+  // Modal: the picker takes every key while it shows.
+  useKeys(
+    'picker',
+    ({ key }) => {
+      if (!picker) return false;
       if (key.escape) setPicker(undefined);
       else if (key.upArrow) setPicker({ ...picker, selected: Math.max(0, picker.selected - 1) });
       else if (key.downArrow) setPicker({ ...picker, selected: Math.min(picker.conversations.length - 1, picker.selected + 1) });
@@ -104,8 +106,9 @@ export function useResume({ engine, add, clear, initial, enabled }: ResumeDeps):
         const chosen = picker.conversations[picker.selected];
         if (chosen) resume(chosen.id);
       }
+      return true;
     },
-    { isActive: enabled && picker !== undefined },
+    enabled && picker !== undefined,
   );
 
   return { active: picker !== undefined, conversations: picker?.conversations ?? [], selected: picker?.selected ?? 0, pick, resume };

@@ -1,8 +1,8 @@
-import { useInput } from 'ink';
 import { useCallback, useRef, useState } from 'react';
 import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
 import { errorMessage } from '../../../config/error-text.js';
 import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
+import { useKeys } from '../keyboard/KeyboardContext.js';
 import type { TranscriptEntry } from '../transcript.js';
 
 /**
@@ -47,13 +47,16 @@ export function useServerApproval({ engine, status, add }: ServerApprovalDeps): 
     [engine, add],
   );
 
-  useInput(
-    (input) => {
+  // Modal: every key is the question's while it shows.
+  useKeys(
+    'server-approval',
+    ({ input }) => {
       const key = input.toLowerCase();
       if (key === 'y') answer(true);
       else if (key === 'n') answer(false);
+      return true;
     },
-    { isActive: request !== undefined },
+    request !== undefined,
   );
 
   return { active: request !== undefined, request, answering };

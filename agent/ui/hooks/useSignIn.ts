@@ -1,8 +1,8 @@
-import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeviceCodePrompt } from '../../../auth/login/types.js';
 import { errorMessage } from '../../../config/error-text.js';
 import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
+import { useKeys } from '../keyboard/KeyboardContext.js';
 import type { TranscriptEntry } from '../transcript.js';
 
 export type BrowserOpener = (url: string) => Promise<void>;
@@ -118,8 +118,10 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
   const prompt = status.auth.state === 'signing-in' ? status.auth.prompt : undefined;
   const active = running || status.auth.state === 'signing-in';
 
-  useInput(
-    (input, key) => {
+  // Modal: the panel takes every key while it shows.
+  useKeys(
+    'sign-in',
+    ({ input, key }) => {
       if (key.escape) cancel();
       else if (input === 'o' && prompt && openBrowser) {
         openBrowser(prompt.verificationUriComplete ?? prompt.verificationUri).then(
@@ -127,8 +129,9 @@ export function useSignIn({ engine, status, add, openBrowser }: SignInDeps): Sig
           () => setBrowser('failed'),
         );
       }
+      return true;
     },
-    { isActive: active },
+    active,
   );
 
   return { active, prompt, browser, start, cancel };

@@ -4,12 +4,20 @@ import { slashCommands } from '../slash-commands/index.js';
 import type { SessionStatus } from '../../core/engine-types.js';
 import type { SlashCommand, SlashCommandContext } from '../slash-commands/types.js';
 import type { TranscriptEntry } from '../transcript.js';
-import { FakeEngine } from '../testing/fake-engine.js';
+import { baseStatus, FakeEngine } from '../testing/fake-engine.js';
 import { renderHook } from '../testing/hook.js';
 import { settle } from '../testing/render.js';
 import { findCommand, isSlashCommand, suggestCommand, useSlashCommands } from './useSlashCommands.js';
 
 afterEach(() => cleanup());
+
+/** Two servers: `server` takes a log level, `local` does not. */
+const twoServers: Partial<SessionStatus> = {
+  servers: [
+    { ...baseStatus.servers[0]!, connection: { state: 'connected', toolCount: 3, logging: true } },
+    { ...baseStatus.servers[0]!, name: 'local', connection: { state: 'connected', toolCount: 1 } },
+  ],
+};
 
 function setup(commands: readonly SlashCommand[] = slashCommands, status: Partial<SessionStatus> = {}) {
   const engine = new FakeEngine({ status });
@@ -86,29 +94,31 @@ describe('slash commands', () => {
     expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'permissions', 'login', 'logout', 'status', 'resume', 'clear', 'exit']);
   });
 
-  it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name or usage says so', async () => {
-    const { engine, entries, run } = setup();
-    for (const line of ['/mcp', '/mcp reconnect server', '/mcp reconnect nope', '/mcp frobnicate', '/login server']) {
+  it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name is named first, with the one meant', async () => {
+    const { engine, entries, run } = setup(slashCommands, twoServers);
+    for (const line of ['/mcp', '/mcp reconnect server', '/mcp reconnect lcoal', '/mcp reconnect zzz', '/mcp frobnicate', '/login server', '/login sever']) {
       run(line);
       await settle();
     }
     expect(entries[0]).toEqual({ kind: 'servers', servers: engine.getStatus().servers, now: 0 });
-    expect(entries.slice(1).map((e) => (e.kind === 'servers' ? `servers:${e.servers.map((s) => s.name).join()}` : `${e.kind}:${'text' in e ? e.text : ''}`))).toEqual([
+    expect(entries.slice(1).map((e) => (e.kind === 'servers' ? `servers:${e.servers.map((s) => s.name).join()} of ${e.of}` : `${e.kind}:${'text' in e ? e.text : ''}`))).toEqual([
       'info:Reconnecting server…',
-      'servers:server',
-      'info:Reconnecting nope…',
-      'error:Could not reconnect: no server named "nope" (see /mcp)',
+      // One server shown after its reconnect, out of two: the heading says so.
+      'servers:server of 2',
+      'error:No server named "lcoal" — did you mean local? (/mcp lists them)',
+      'error:No server named "zzz" (/mcp lists them)',
       'error:Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)',
       'info:(sign-in to server started)',
+      'error:No server named "sever" — did you mean server? (/mcp lists them)',
     ]);
     expect(engine.reconnects).toEqual(['server']);
   });
 
   it("/mcp logs NAME shows that server's log; /mcp level NAME LEVEL sets it; bad names and levels say so", async () => {
-    const { engine, entries, run } = setup();
+    const { engine, entries, run } = setup(slashCommands, twoServers);
     const lines = Array.from({ length: 60 }, (_, i) => ({ at: i, level: 'info' as const, text: `line ${i}` }));
     engine.serverLogLines.set('server', lines);
-    for (const line of ['/mcp logs server', '/mcp logs nope', '/mcp level server debug', '/mcp level server loud']) {
+    for (const line of ['/mcp logs server', '/mcp logs nope', '/mcp level server debug', '/mcp level server loud', '/mcp level local debug']) {
       run(line);
       await settle();
     }
@@ -116,9 +126,10 @@ describe('slash commands', () => {
     expect(logs).toMatchObject({ kind: 'server-logs', server: 'server', total: 60 });
     expect(logs?.kind === 'server-logs' && logs.lines.map((l) => l.text)).toEqual(lines.slice(10).map((l) => l.text));
     expect(rest.map((e) => `${e.kind}:${'text' in e ? e.text : ''}`)).toEqual([
-      'error:no server named "nope" (see /mcp)',
+      'error:No server named "nope" (/mcp lists them)',
       'info:server now shows log messages from debug up.',
-      'error:Unknown log level "loud". Usage: /mcp, /mcp reconnect NAME, /mcp logs NAME, or /mcp level NAME LEVEL (debug … emergency)',
+      'error:Unknown log level "loud": use one of debug, info, notice, warning, error, critical, alert, emergency.',
+      'error:local does not take a log level (it declared no logging capability).',
     ]);
     expect(engine.logLevels).toEqual([{ name: 'server', level: 'debug' }]);
   });
@@ -126,17 +137,22 @@ describe('slash commands', () => {
   it('/tools shows one page of many tools at a time, and says how to see the next', async () => {
     const { engine, entries, run } = setup();
     engine.tools = Array.from({ length: 3000 }, (_, i) => ({ name: `tool_${i}`, description: 'd'.repeat(10_000), server: 'big' }));
-    for (const line of ['/tools', '/tools 75', '/tools 0']) {
+    for (const line of ['/tools', '/tools 75', '/tools 0', '/tools 76', '/tools big 2', '/tools tool_7', '/tools bgi']) {
       run(line);
       await settle();
     }
-    const [first, last, bad] = entries;
+    const [first, last, bad, past, server, tool, typo] = entries;
     expect(first).toMatchObject({ kind: 'tools', page: { number: 1, pages: 75, total: 3000 } });
     expect(first?.kind === 'tools' && first.tools.length).toBe(40);
     // Only the page is kept, with descriptions cut: a listing of thousands stays small.
     expect(first?.kind === 'tools' && first.tools.every((t) => t.description.length <= 2000)).toBe(true);
     expect(last?.kind === 'tools' && last.tools.map((t) => t.name).at(-1)).toBe('tool_2999');
-    expect(bad).toEqual({ kind: 'error', text: 'Usage: /tools, or /tools PAGE (a page number)' });
+    expect(bad).toEqual({ kind: 'error', text: 'Usage: /tools [SERVER or TOOL] [PAGE]' });
+    // Past the last page it says so rather than showing another page.
+    expect(past).toEqual({ kind: 'error', text: 'There is no page 76: 3000 tools fit on 75 pages (/tools 1 … 75).' });
+    expect(server).toMatchObject({ kind: 'tools', page: { number: 2, pages: 75, filter: 'big' } });
+    expect(tool?.kind === 'tools' && tool.tools.map((t) => t.name)).toEqual(['tool_7']);
+    expect(typo).toEqual({ kind: 'error', text: 'No server or tool named "bgi" — did you mean big?' });
   });
 
   it('reports a failing command instead of crashing', async () => {

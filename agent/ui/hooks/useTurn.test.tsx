@@ -13,16 +13,18 @@ function setup() {
   const clock = new ManualClock();
   const engine = new FakeEngine({ now: clock.now });
   const entries: TranscriptEntry[] = [];
+  const given: string[] = [];
   const hook = renderHook(
     () =>
       useTurn({
         engine,
         add: (...added) => entries.push(...added),
         flushCalls: () => entries.push({ kind: 'info', text: '(calls flushed)' }),
+        giveBack: (text) => given.push(text),
       }),
     { clock, engine },
   );
-  return { clock, engine, entries, hook };
+  return { clock, engine, entries, given, hook };
 }
 
 describe('useTurn', () => {

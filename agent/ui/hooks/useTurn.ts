@@ -11,7 +11,10 @@ export interface Turn {
   liveText: string;
   /** Whether `liveText` continues a reply whose first paragraphs are already printed. */
   liveContinues: boolean;
+  /** Runs a turn for `prompt`, or queues it while one runs (sent as the next turn when this one ends). */
   submit(prompt: string): void;
+  /** Prompts typed while the turn runs, waiting for it to end. */
+  queued: readonly string[];
   /** Cancels the running turn (model stream and its calls); false when no turn runs. */
   cancel(): boolean;
 }
@@ -21,6 +24,8 @@ export interface TurnDeps {
   add: (...entries: TranscriptEntry[]) => void;
   /** Prints calls that finished, so they come before any text printed after them. */
   flushCalls: () => void;
+  /** Queued prompts of a turn that did not end normally, given back to be edited (never sent unasked). */
+  giveBack: (text: string) => void;
 }
 
 function outcome(result: TurnResult): TranscriptEntry | undefined {
@@ -36,11 +41,25 @@ function outcome(result: TurnResult): TranscriptEntry | undefined {
   }
 }
 
-/** Runs one turn at a time: streams the reply (throttled), prints finished paragraphs, reports how it ended. */
-export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
+/** Queued prompts become one message, as typed one after another. */
+const joinQueued = (prompts: readonly string[]): string => prompts.join('\n\n');
+
+/**
+ * Runs one turn at a time: streams the reply (throttled), prints finished paragraphs, reports how
+ * it ended. Prompts sent while a turn runs wait in a queue and go as one message when it ends
+ * normally; after a cancelled or failed turn they go back to the input instead.
+ */
+export function useTurn({ engine, add, flushCalls, giveBack }: TurnDeps): Turn {
   const [running, setRunning] = useState(false);
   const [live, setLive] = useState({ text: '', continues: false });
   const controller = useRef<AbortController | undefined>(undefined);
+  const [queued, setQueued] = useState<readonly string[]>([]);
+  const queue = useRef<readonly string[]>([]);
+  const setQueue = useCallback((next: readonly string[]) => {
+    queue.current = next;
+    setQueued(next);
+  }, []);
+  const next = useRef<(prompt: string) => void>(() => {});
   // The reply as streamed so far but not yet printed, and whether part of it was printed already.
   const pending = useRef({ text: '', continues: false });
   const showPending = useThrottledCallback(() => setLive({ ...pending.current }));
@@ -53,7 +72,10 @@ export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
 
   const submit = useCallback(
     (prompt: string) => {
-      if (controller.current) return;
+      if (controller.current) {
+        setQueue([...queue.current, prompt]);
+        return;
+      }
       const turn = new AbortController();
       controller.current = turn;
       add({ kind: 'user', text: prompt });
@@ -88,6 +110,7 @@ export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
             return;
         }
       };
+      let ended = false;
       engine
         .runTurn(prompt, { signal: turn.signal, onEvent })
         .then(
@@ -96,6 +119,7 @@ export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
             print(streamed ? pending.current.text : result.text);
             const end = outcome(result);
             if (end) add(end);
+            ended = result.stopReason === 'end_turn';
           },
           (error: unknown) => {
             flushCalls();
@@ -107,10 +131,16 @@ export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
           controller.current = undefined;
           resetPending();
           setRunning(false);
+          const waiting = queue.current;
+          if (waiting.length === 0) return;
+          setQueue([]);
+          if (ended) next.current(joinQueued(waiting));
+          else giveBack(joinQueued(waiting));
         });
     },
-    [engine, add, flushCalls, showPending, resetPending],
+    [engine, add, flushCalls, showPending, resetPending, setQueue, giveBack],
   );
+  next.current = submit;
 
   const cancel = useCallback(() => {
     if (!controller.current || controller.current.signal.aborted) return false;
@@ -118,5 +148,5 @@ export function useTurn({ engine, add, flushCalls }: TurnDeps): Turn {
     return true;
   }, []);
 
-  return { running, liveText: live.text, liveContinues: live.continues, submit, cancel };
+  return { running, liveText: live.text, liveContinues: live.continues, submit, queued, cancel };
 }

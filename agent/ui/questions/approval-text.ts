@@ -1,4 +1,5 @@
-import type { ToolAnnotations } from '../../core/tool-calls/questions.js';
+import type { QuestionOf, ToolAnnotations } from '../../core/tool-calls/questions.js';
+import type { LegendItem } from './legend.js';
 
 /** What the approval panel and its key handler share: the draft's shape and the words shown. */
 
@@ -19,4 +20,15 @@ export function annotationText(annotations: ToolAnnotations): string {
     annotations.openWorldHint === false && 'closed world',
   ].filter((w): w is string => typeof w === 'string');
   return words.length > 0 ? words.join(' · ') : 'none declared';
+}
+
+/** The approval's keys; `s` only for a tool declared read-only. */
+export function approvalLegend(question: QuestionOf<'approval'>): LegendItem[] {
+  return [
+    ['y', 'allow once'],
+    ['a', 'always allow'],
+    ...(question.readOnly ? [['s', "allow the server's read-only tools"] as const] : []),
+    ['n', 'deny'],
+    ['N', 'deny with reason'],
+  ];
 }

@@ -1,7 +1,8 @@
 import type { Key } from 'ink';
 import type { QuestionOf } from '../../core/tool-calls/questions.js';
 import { ApprovalQuestionPanel } from '../components/questions/ApprovalQuestionPanel.js';
-import { ARG_LINES } from './approval-text.js';
+import { ARG_LINES, approvalLegend } from './approval-text.js';
+import { legendRows } from './legend.js';
 import { reviewArgs } from './review-args.js';
 import type { KeyOutcome, QuestionUi } from './types.js';
 import type { ApprovalDraft } from './approval-text.js';
@@ -49,6 +50,9 @@ export const approvalUi: QuestionUi<'approval', ApprovalDraft> = {
   initialDraft: () => ({ typing: false }),
   onKey,
   Panel: ApprovalQuestionPanel,
-  // Arguments, annotations, keys, and the reason line while typing.
-  rows: (call, _question, draft) => reviewArgs(call.args, { maxLines: ARG_LINES }).length + 2 + (draft.typing ? 1 : 0),
+  // Arguments, annotations, keys (the legend wraps; typing a reason replaces it with the reason line).
+  rows: (call, question, draft, columns) => reviewArgs(call.args, { maxLines: ARG_LINES }).length + 1 + (draft.typing ? 1 : legendRows(approvalLegend(question), columns)),
+  lineKeys: ['y', 'n'],
+  lineTitle: 'wants approval (a larger terminal shows the arguments)',
+  lineLegend: 'y allow · n deny',
 };

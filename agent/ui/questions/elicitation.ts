@@ -1,14 +1,16 @@
 import type { Key } from 'ink';
-import { checkAnswers, parseAnswer } from '../../core/elicitation-form.js';
+import { checkAnswers, parseAnswer, type FormField } from '../../core/elicitation-form.js';
 import type { QuestionOf } from '../../core/tool-calls/questions.js';
 import { ElicitationQuestionPanel } from '../components/questions/ElicitationQuestionPanel.js';
-import { defaultText, VISIBLE_FIELDS, type ElicitationDraft } from './elicitation-draft.js';
+import { elicitationLegend, initialDraft, VISIBLE_FIELDS, type ElicitationDraft } from './elicitation-draft.js';
+import { legendRows } from './legend.js';
 import type { KeyOutcome, QuestionUi } from './types.js';
 
 /**
  * Keys of a server's question (elicitation): ↑/↓ move between fields, typing fills the focused
- * one (←/→ cycle a choice, space flips yes/no), Enter checks every field and sends, Ctrl-D
- * declines; Esc (handled for every kind) cancels. A URL question: Enter once the page is done.
+ * one; ←/→ choose a single choice (typing a letter jumps to the choice it starts), ←/→ and Space
+ * move through and pick several choices, Space flips yes/no; Enter checks every field and sends,
+ * Ctrl-D declines; Esc (handled for every kind) cancels. A URL question: Enter once the page is done.
  */
 
 /** Longest text kept per field: a form answer is a line, not a document. */
@@ -16,16 +18,49 @@ const FIELD_CHARS = 500;
 
 type Question = QuestionOf<'elicitation'>;
 
-function cycle(question: Question, draft: ElicitationDraft, step: number): ElicitationDraft | undefined {
-  if (question.mode !== 'form') return undefined;
-  const field = question.fields[draft.field];
-  if (!field) return undefined;
-  const current = draft.values[field.name] ?? '';
-  if (field.kind === 'boolean') return { field: draft.field, values: { ...draft.values, [field.name]: /^y/i.test(current) ? 'no' : 'yes' } };
-  if (field.kind !== 'choice' || !field.choices?.length) return undefined;
-  const index = field.choices.findIndex((c) => c.value === current);
-  const next = field.choices[(index + step + field.choices.length) % field.choices.length];
-  return next ? { field: draft.field, values: { ...draft.values, [field.name]: next.value } } : undefined;
+const withValue = (draft: ElicitationDraft, name: string, value: string): ElicitationDraft => ({ ...draft, values: { ...draft.values, [name]: value }, problem: undefined });
+
+/** ←/→ on the focused field: the next single choice, the next highlighted multi-choice, or yes/no. */
+function step(field: FormField, draft: ElicitationDraft, by: number): ElicitationDraft | undefined {
+  const choices = field.choices ?? [];
+  if (field.kind === 'boolean') return withValue(draft, field.name, /^y/i.test(draft.values[field.name] ?? '') ? 'no' : 'yes');
+  if (choices.length === 0) return undefined;
+  if (field.kind === 'choice') {
+    const index = choices.findIndex((c) => c.value === draft.values[field.name]);
+    const next = choices[(index + by + choices.length) % choices.length];
+    return next ? withValue(draft, field.name, next.value) : undefined;
+  }
+  if (field.kind === 'choices') {
+    const at = ((draft.cursor[field.name] ?? 0) + by + choices.length) % choices.length;
+    return { ...draft, cursor: { ...draft.cursor, [field.name]: at }, problem: undefined };
+  }
+  return undefined;
+}
+
+/** Space on a multi-choice field: picks or unpicks the highlighted choice (kept in the schema's order). */
+function toggle(field: FormField, draft: ElicitationDraft): ElicitationDraft {
+  const choices = field.choices ?? [];
+  const value = choices[draft.cursor[field.name] ?? 0]?.value;
+  if (value === undefined) return draft;
+  const now = new Set(draft.picked[field.name] ?? []);
+  if (now.has(value)) now.delete(value);
+  else now.add(value);
+  const picked = choices.map((c) => c.value).filter((v) => now.has(v));
+  return { ...draft, picked: { ...draft.picked, [field.name]: picked }, problem: undefined };
+}
+
+/** The answers as the server's schema wants them (empty ones left out). */
+function content(fields: readonly FormField[], draft: ElicitationDraft): Record<string, unknown> {
+  return Object.fromEntries(
+    fields.flatMap((f) => {
+      if (f.kind === 'choices') {
+        const picked = draft.picked[f.name] ?? [];
+        return picked.length === 0 ? [] : [[f.name, [...picked]]];
+      }
+      const value = parseAnswer(f, draft.values[f.name] ?? '');
+      return value === undefined ? [] : [[f.name, value]];
+    }),
+  );
 }
 
 function onKey(question: Question, draft: ElicitationDraft, input: string, key: Key): KeyOutcome<'elicitation', ElicitationDraft> {
@@ -33,40 +68,57 @@ function onKey(question: Question, draft: ElicitationDraft, input: string, key: 
   if (question.mode === 'url') return key.return ? { answer: { kind: 'elicitation', action: 'accept' } } : undefined;
   const fields = question.fields;
   if (key.return) {
-    const content = Object.fromEntries(
-      fields.flatMap((f) => {
-        const value = parseAnswer(f, draft.values[f.name] ?? '');
-        return value === undefined ? [] : [[f.name, value]];
-      }),
-    );
-    const problems = checkAnswers(fields, content);
+    const answers = content(fields, draft);
+    const problems = checkAnswers(fields, answers);
     if (problems.length > 0) return { draft: { ...draft, problem: problems[0] } };
-    return { answer: { kind: 'elicitation', action: 'accept', content } };
+    return { answer: { kind: 'elicitation', action: 'accept', content: answers } };
   }
   if (key.upArrow || key.downArrow) {
     const field = Math.max(0, Math.min(fields.length - 1, draft.field + (key.upArrow ? -1 : 1)));
-    return { draft: { field, values: draft.values } };
-  }
-  if (key.leftArrow || key.rightArrow) {
-    const next = cycle(question, draft, key.leftArrow ? -1 : 1);
-    return next ? { draft: next } : undefined;
+    return { draft: { ...draft, field, problem: undefined } };
   }
   const field = fields[draft.field];
   if (!field) return undefined;
-  if (field.kind === 'boolean' && input === ' ') return { draft: cycle(question, draft, 1) ?? draft };
+  if (key.leftArrow || key.rightArrow) {
+    const next = step(field, draft, key.leftArrow ? -1 : 1);
+    return next ? { draft: next } : undefined;
+  }
+  if (input === ' ' && field.kind === 'boolean') return { draft: step(field, draft, 1) ?? draft };
+  if (input === ' ' && field.kind === 'choices') return { draft: toggle(field, draft) };
   const current = draft.values[field.name] ?? '';
-  if (key.backspace || key.delete) return { draft: { field: draft.field, values: { ...draft.values, [field.name]: [...current].slice(0, -1).join('') } } };
+  if ((key.backspace || key.delete) && field.kind !== 'choice' && field.kind !== 'choices') {
+    return { draft: withValue(draft, field.name, [...current].slice(0, -1).join('')) };
+  }
   if (key.ctrl || key.meta || input === '') return undefined;
+  if (field.kind === 'choices') return undefined;
+  if (field.kind === 'choice') {
+    // A letter jumps to the next choice whose title starts with it.
+    const choices = field.choices ?? [];
+    const from = choices.findIndex((c) => c.value === draft.values[field.name]);
+    const wanted = input.toLowerCase();
+    const order = choices.map((_, i) => choices[(from + 1 + i) % choices.length]).filter((c) => c !== undefined);
+    const hit = order.find((c) => c.label.toLowerCase().startsWith(wanted));
+    return hit ? { draft: withValue(draft, field.name, hit.value) } : undefined;
+  }
   // Pasted text arrives in one piece; controls never reach an answer.
   const typed = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-  return { draft: { field: draft.field, values: { ...draft.values, [field.name]: (current + typed).slice(0, FIELD_CHARS) } } };
+  return { draft: withValue(draft, field.name, (current + typed).slice(0, FIELD_CHARS)) };
 }
 
 export const elicitationUi: QuestionUi<'elicitation', ElicitationDraft> = {
-  initialDraft: (question) => ({ field: 0, values: question.mode === 'form' ? Object.fromEntries(question.fields.map((f) => [f.name, defaultText(f)])) : {} }),
+  initialDraft,
   onKey,
   Panel: ElicitationQuestionPanel,
-  // The question, the fields shown (a URL question: its URL), a problem line, the keys.
-  rows: (_call, question, draft) =>
-    2 + (question.mode === 'form' ? Math.min(VISIBLE_FIELDS, question.fields.length) + (question.fields.length > VISIBLE_FIELDS ? 1 : 0) : 1) + (draft.problem ? 1 : 0),
+  // The question, the fields shown (a URL question: its URL), the focused field's description,
+  // "field N of M", a problem line, the keys.
+  rows: (_call, question, draft, columns) => {
+    const legend = legendRows(elicitationLegend(question, draft), columns);
+    if (question.mode === 'url') return 2 + legend;
+    const fields = question.fields;
+    const described = fields[draft.field]?.description ? 1 : 0;
+    return 1 + Math.min(VISIBLE_FIELDS, fields.length) + described + (fields.length > VISIBLE_FIELDS ? 1 : 0) + (draft.problem ? 1 : 0) + legend;
+  },
+  lineKeys: [],
+  lineTitle: 'asks a question (a larger terminal shows the form)',
+  lineLegend: 'Esc cancel',
 };

@@ -21,14 +21,24 @@ export interface QuestionPanelProps<K extends QuestionKind, D> {
   call: ToolCallRecord;
   question: QuestionOf<K>;
   draft: D;
+  /** Keys answer it now; false while typing still goes to the input (useQuestionKeys). */
+  ready: boolean;
+  /** Columns the panel has. */
+  columns: number;
 }
 
 export interface QuestionUi<K extends QuestionKind, D> {
   initialDraft(question: QuestionOf<K>): D;
   onKey(question: QuestionOf<K>, draft: D, input: string, key: Key): KeyOutcome<K, D>;
   Panel(props: QuestionPanelProps<K, D>): ReactElement;
-  /** Rows the panel takes (each of its lines is one row: it truncates rather than wraps). */
-  rows(call: ToolCallRecord, question: QuestionOf<K>, draft: D): number;
+  /** Rows the panel takes at `columns` (its lines truncate, except a key legend that wraps). */
+  rows(call: ToolCallRecord, question: QuestionOf<K>, draft: D, columns: number): number;
+  /** Keys that answer it from its one-line form (a terminal too small for the panel); Esc always does. */
+  lineKeys: readonly string[];
+  /** The one-line form's words after the call's name, e.g. "wants approval" (cut first where the line is short). */
+  lineTitle: string;
+  /** The one-line form's keys, e.g. "y allow · n deny" (always shown whole). */
+  lineLegend: string;
 }
 
 /** One UI per kind; a kind added to the core without a UI here is a compile error. */

@@ -1,3 +1,4 @@
+import { serverItems, serverNamed } from './server-names.js';
 import type { SlashCommand } from './types.js';
 
 export const login: SlashCommand = {
@@ -9,6 +10,8 @@ export const login: SlashCommand = {
       return;
     }
     const server = args.trim();
+    if (server !== '' && !serverNamed(ctx, server)) return;
     ctx.signIn(server === '' ? undefined : server);
   },
+  complete: (given, { status }) => (given.length === 0 ? serverItems(status, (s) => s.auth.state !== 'disabled') : []),
 };

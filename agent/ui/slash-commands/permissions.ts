@@ -42,4 +42,9 @@ export const permissions: SlashCommand = {
       ctx.add({ kind: 'error', text: `Could not remove the rule: ${safeLine(errorMessage(error))}` });
     }
   },
+  complete(given, { engine }) {
+    if (given.length === 0) return [{ value: 'remove ', label: 'remove', description: 'forget a saved rule (the tool asks again)' }];
+    if (given[0] !== 'remove' || given.length > 1) return [];
+    return engine.permissionRules().saved.map((rule, i) => ({ value: `${i + 1} `, label: String(i + 1), description: describeSavedRule(rule) }));
+  },
 };

@@ -1,4 +1,5 @@
 import type { AgentEngine, SessionStatus } from '../../core/engine-types.js';
+import type { ArgumentContext, CompletionItem } from '../completion/types.js';
 import type { TranscriptEntry } from '../transcript.js';
 
 /** What a slash command may touch: the engine, the transcript and a few UI actions. */
@@ -23,4 +24,9 @@ export interface SlashCommand {
   aliases?: readonly string[];
   description: string;
   run(ctx: SlashCommandContext, args: string): void | Promise<void>;
+  /**
+   * Candidates for the next argument after `given` (the words already typed), for Tab; the list
+   * keeps those that start with what is typed. Absent: the command's arguments are not completed.
+   */
+  complete?(given: readonly string[], ctx: ArgumentContext): readonly CompletionItem[] | Promise<readonly CompletionItem[]>;
 }

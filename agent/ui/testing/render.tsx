@@ -4,6 +4,7 @@ import { App, type AppProps } from '../App.js';
 import { ClockProvider } from '../contexts/ClockContext.js';
 import { EngineProvider } from '../contexts/EngineContext.js';
 import { ThemeProvider } from '../contexts/ThemeContext.js';
+import { KeyboardProvider } from '../keyboard/KeyboardContext.js';
 import { colourTheme, type Theme } from '../theme.js';
 import type { FakeEngine } from './fake-engine.js';
 import { ManualClock } from './manual-clock.js';
@@ -41,7 +42,9 @@ export function resize(instance: Instance, columns: number, rows: number): void 
 export function withProviders(node: ReactElement, options: { engine?: FakeEngine; clock?: ManualClock; theme?: Theme } = {}): ReactElement {
   const tree = (
     <ClockProvider value={options.clock ?? new ManualClock()}>
-      <ThemeProvider value={options.theme ?? colourTheme}>{node}</ThemeProvider>
+      <ThemeProvider value={options.theme ?? colourTheme}>
+        <KeyboardProvider>{node}</KeyboardProvider>
+      </ThemeProvider>
     </ClockProvider>
   );
   return options.engine ? <EngineProvider value={options.engine}>{tree}</EngineProvider> : tree;

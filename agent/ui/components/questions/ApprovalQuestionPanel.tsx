@@ -1,15 +1,14 @@
 import { Box, Text } from 'ink';
-import { useTheme } from '../../contexts/ThemeContext.js';
-import { annotationText, ARG_LINES, type ApprovalDraft } from '../../questions/approval-text.js';
+import { annotationText, approvalLegend, ARG_LINES, type ApprovalDraft } from '../../questions/approval-text.js';
 import { reviewArgs } from '../../questions/review-args.js';
 import type { QuestionPanelProps } from '../../questions/types.js';
+import { KeyLegend } from './KeyLegend.js';
 
-/** The approval question in a call's pane: the arguments as they would be sent, the declared annotations, the keys. */
-export function ApprovalQuestionPanel({ call, question, draft }: QuestionPanelProps<'approval', ApprovalDraft>) {
-  const theme = useTheme();
+/** The approval question in a call's pane: the arguments as they would be sent, the declared annotations, the keys (or the reason being typed). */
+export function ApprovalQuestionPanel({ call, question, draft, ready, columns }: QuestionPanelProps<'approval', ApprovalDraft>) {
   const lines = reviewArgs(call.args, { maxLines: ARG_LINES });
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={columns}>
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate-end">
           {line}
@@ -18,23 +17,14 @@ export function ApprovalQuestionPanel({ call, question, draft }: QuestionPanelPr
       <Text wrap="truncate-end" dimColor>
         annotations: {annotationText(question.annotations)}
       </Text>
-      <Text wrap="truncate-end" color={theme.warning}>
-        <Text bold>y</Text> allow once · <Text bold>a</Text> always allow
-        {question.readOnly ? (
-          <>
-            {' · '}
-            <Text bold>s</Text> allow the server's read-only tools
-          </>
-        ) : null}
-        {' · '}
-        <Text bold>n</Text> deny · <Text bold>N</Text> deny with reason
-      </Text>
       {draft.typing ? (
         <Text wrap="truncate-start">
           Reason for the model: {draft.reason}
           <Text inverse> </Text> <Text dimColor>(Enter to send)</Text>
         </Text>
-      ) : null}
+      ) : (
+        <KeyLegend items={approvalLegend(question)} ready={ready} columns={columns} />
+      )}
     </Box>
   );
 }
