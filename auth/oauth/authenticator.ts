@@ -2,9 +2,11 @@ import type { AuthorizationServerMetadata, FetchLike, OAuthProtectedResourceMeta
 import { redacted, TOKEN_EXPIRY_MARGIN_MS } from '../login/access-token.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../login/types.js';
 import { errorMessage } from '../../config/error-text.js';
+import { safeLine } from '../../config/terminal-text.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from './device-grant.js';
 import { loadOAuthSdk } from './sdk.js';
-import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, type StoredGrant } from './token-store.js';
+import { describesServer, otherResourceMessage } from './protected-resource.js';
+import { browserClientKey, issuerOf, type GrantRef, type OAuthTokenStore, type StoredClient, type StoredGrant } from './token-store.js';
 
 /**
  * The Authenticator for any MCP server protected by an OAuth 2.1 authorization server, as the
@@ -17,7 +19,9 @@ import { browserClientKey, grantKey, type OAuthTokenStore, type StoredClient, ty
  * server has a device endpoint, else in a browser (authorization code + PKCE,
  * browser-sign-in.ts); tokens ask for the server as their RFC 8707 `resource`; refresh
  * tokens rotate (the SDK's refreshAuthorization) and live in the 0600 locked store
- * (auth/oauth/token-store.ts).
+ * (auth/oauth/token-store.ts), keyed by issuer, resource and this server. A document whose
+ * `resource` is another server's is refused before anything is looked up (RFC 9728 §3.3,
+ * protected-resource.ts), so a server cannot claim its way to another's grant.
  * Not responsible for Entra (auth/login) nor for which settings apply (agent/core/auth/kinds/oauth.ts).
  */
 
@@ -61,9 +65,8 @@ function subjectOf(token: string | undefined): string | undefined {
   }
 }
 
-/** The account a grant is for; the "tenant" shown is the authorization server's host (the key starts with its issuer). */
-function account(key: string, grant: StoredGrant): AccountSummary {
-  const issuer = key.split(' ')[0] ?? '';
+/** The account a grant is for; the "tenant" shown is the authorization server's host. */
+function account(issuer: string, grant: StoredGrant): AccountSummary {
   let host = issuer;
   try {
     host = new URL(issuer).host;
@@ -83,6 +86,9 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
     (resolving ??= (async () => {
       const sdk = await loadOAuthSdk();
       const protectedResource = settings.known?.document ?? (await sdk.discoverOAuthProtectedResourceMetadata(settings.serverUrl, {}, fetchFn));
+      if (!describesServer(protectedResource.resource, settings.serverUrl)) {
+        throw new SignInFailedError(otherResourceMessage(safeLine(String(protectedResource.resource), 200), settings.serverUrl));
+      }
       const issuer = protectedResource.authorization_servers?.[0];
       if (!issuer) throw new SignInFailedError(`${settings.serverUrl} names no authorization server in its metadata`);
       const issuerUrl = new URL(issuer);
@@ -144,26 +150,27 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       ...((tokens.refresh_token ?? previous?.refreshToken) && { refreshToken: tokens.refresh_token ?? previous?.refreshToken }),
       ...((tokens.scope ?? r.scope) && { scope: tokens.scope ?? r.scope }),
       ...(subject && { subject }),
-      server: settings.serverUrl,
     };
-    await settings.store.update((file) => void (file.grants[grantKey(r.issuer, r.resource)] = grant));
+    await settings.store.saveGrant(ref(r), grant);
     return token(r, grant);
   }
+
+  /** This server's grant from this authorization server for this resource: nobody else's. */
+  const ref = (r: Resolved): GrantRef => ({ issuer: r.issuer, resource: r.resource, server: settings.serverUrl });
 
   function token(r: Resolved, grant: StoredGrant): AccessToken {
     return redacted({
       accessToken: grant.accessToken,
       expiresOn: new Date(grant.expiresAt),
       scopes: (grant.scope ?? '').split(' ').filter(Boolean),
-      account: account(grantKey(r.issuer, r.resource), grant),
+      account: account(r.issuer, grant),
     });
   }
 
   return {
     async acquireTokenSilently(options = {}) {
       const r = await resolve();
-      const key = grantKey(r.issuer, r.resource);
-      const stored = await settings.store.grant(key);
+      const stored = await settings.store.grant(ref(r));
       if (!stored) throw new SignInRequiredError('not signed in to this server yet');
       if (options.forceRefresh !== true && stored.expiresAt - now() > TOKEN_EXPIRY_MARGIN_MS) return token(r, stored);
       if (!stored.refreshToken) throw new SignInRequiredError('the token expired and no refresh token is kept');
@@ -236,12 +243,12 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const found = await settings.store.grantForServer(settings.serverUrl);
       if (!found) return undefined;
       await settings.store.update((file) => void delete file.grants[found.key]);
-      return account(found.key, found.grant);
+      return account(issuerOf(found.key), found.grant);
     },
 
     async currentAccount() {
       const found = await settings.store.grantForServer(settings.serverUrl);
-      return found && account(found.key, found.grant);
+      return found && account(issuerOf(found.key), found.grant);
     },
   };
 }

@@ -1,12 +1,15 @@
 import { dirname } from 'node:path';
 import { acquireFileLock, type FileLockOptions } from '../../config/file-lock.js';
 import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
+import { serverKey } from './protected-resource.js';
 
 /**
  * OAuth grants of the `oauth` sign-in kind, kept in one 0600 JSON file beside the token cache:
- * the client each authorization server registered for Warden (dynamic client registration) and,
- * per authorization server and resource (RFC 8707), the tokens. Written atomically under the same
- * cross-process lock the MSAL cache uses, so a rotated refresh token is never lost to a race.
+ * the client each authorization server registered for Warden (dynamic client registration), keyed
+ * by the authorization server's issuer, and the tokens, keyed by issuer, resource (RFC 8707) and
+ * the MCP server they were obtained for (GrantRef) — a grant is handed to that server only, and a
+ * client or refresh token only to its own issuer. Written atomically under the same cross-process
+ * lock the MSAL cache uses, so a rotated refresh token is never lost to a race.
  * Not responsible for getting tokens, nor for MSAL's cache (auth/login/msal-cache.ts).
  */
 
@@ -23,7 +26,7 @@ export interface StoredGrant {
   scope?: string;
   /** Who signed in (the ID token's or access token's `sub`/name), for display only. */
   subject?: string;
-  /** The MCP server URL it was got for: found again without asking the server (status, logout). */
+  /** The MCP server it was got for (origin + path): found again without asking the server (status, logout). */
   server?: string;
 }
 
@@ -43,8 +46,31 @@ const empty = (): StoreFile => ({ version: 1, clients: {}, grants: {} });
 /** The client registered for browser sign-ins (authorization code) at an issuer; device-grant clients are keyed by the issuer alone. */
 export const browserClientKey = (issuer: string): string => `${issuer} authorization_code`;
 
-/** The key of one grant: tokens for one resource from one authorization server. */
-export const grantKey = (issuer: string, resource: string): string => `${issuer} ${resource}`;
+/** One grant: tokens from one authorization server (its issuer), for one resource, obtained for one MCP server. */
+export interface GrantRef {
+  issuer: string;
+  resource: string;
+  /** The MCP server URL (normalised by the store: origin + path). */
+  server: string;
+}
+
+/** The store's key of a grant (URLs hold no spaces). */
+export const grantKey = (ref: GrantRef): string => `${ref.issuer} ${ref.resource} ${serverKey(ref.server)}`;
+
+/** The issuer a stored grant's key starts with. */
+export const issuerOf = (key: string): string => key.split(' ')[0] ?? '';
+
+/** Before grants named their server in the key: `issuer resource`, with the server only inside. */
+const legacyKey = (ref: GrantRef): string => `${ref.issuer} ${ref.resource}`;
+
+/** Whether a stored grant's `server` is `serverUrl` (a hand-edited value that is no URL is nobody's). */
+function heldFor(grant: StoredGrant | undefined, serverUrl: string): grant is StoredGrant {
+  try {
+    return grant?.server !== undefined && serverKey(grant.server) === serverKey(serverUrl);
+  } catch {
+    return false;
+  }
+}
 
 export class OAuthTokenStore {
   constructor(
@@ -68,13 +94,29 @@ export class OAuthTokenStore {
     return (await this.read()).clients[issuer];
   }
 
-  async grant(key: string): Promise<StoredGrant | undefined> {
-    return (await this.read()).grants[key];
+  /**
+   * The grant for exactly this issuer, resource and server. A grant stored before the server was
+   * part of the key counts only when it was obtained for this very server.
+   */
+  async grant(ref: GrantRef): Promise<StoredGrant | undefined> {
+    const { grants } = await this.read();
+    const found = grants[grantKey(ref)];
+    if (found) return found;
+    const legacy = grants[legacyKey(ref)];
+    return heldFor(legacy, ref.server) ? legacy : undefined;
+  }
+
+  /** Stores `grant` for `ref` (replacing an older-format entry of the same grant). */
+  async saveGrant(ref: GrantRef, grant: StoredGrant): Promise<void> {
+    await this.update((file) => {
+      if (heldFor(file.grants[legacyKey(ref)], ref.server)) delete file.grants[legacyKey(ref)];
+      file.grants[grantKey(ref)] = { ...grant, server: serverKey(ref.server) };
+    });
   }
 
   /** The grant got for an MCP server URL, and its key; no network. */
   async grantForServer(serverUrl: string): Promise<{ key: string; grant: StoredGrant } | undefined> {
-    const found = Object.entries((await this.read()).grants).find(([, grant]) => grant.server === serverUrl);
+    const found = Object.entries((await this.read()).grants).find(([, grant]) => heldFor(grant, serverUrl));
     return found && { key: found[0], grant: found[1] };
   }
 

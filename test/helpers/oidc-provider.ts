@@ -26,8 +26,12 @@ export interface TestOidcProvider {
   setResource(url: string): void;
   /** Token endpoint requests so far, by grant type. */
   tokenRequests(): Record<string, number>;
-  /** Approves through the provider's own pages: (device flow) code entry and confirm, then login and consent. */
-  approve(url: string, options?: { login?: string; browser?: Browser | undefined }): Promise<void>;
+  /**
+   * Approves through the provider's own pages: (device flow) code entry and confirm, then login and
+   * consent. `redirect` (form posts only) changes the answer on its way back to the client, as a
+   * mix-up attacker would.
+   */
+  approve(url: string, options?: { login?: string; browser?: Browser | undefined; redirect?: (url: URL) => URL }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,7 +87,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     jwksUri: `${issuer}/jwks`,
     setResource: (url) => void (resource = url),
     tokenRequests: () => ({ ...counts }),
-    async approve(start, { login = 'alice', browser } = {}) {
+    async approve(start, { login = 'alice', browser, redirect = (u: URL) => u } = {}) {
       const origin = new URL(issuer).origin;
       if (browser) {
         const context = await loopbackContext(browser);
@@ -129,7 +133,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
           url = new URL(res.headers.get('location') ?? '', url).href;
           init = {};
           // Sent back to the client (its loopback redirect): the browser would open it now.
-          if (new URL(url).origin !== origin) return void (await fetch(url)).arrayBuffer();
+          if (new URL(url).origin !== origin) return void (await fetch(redirect(new URL(url)))).arrayBuffer();
           continue;
         }
         const html = await res.text();
@@ -145,7 +149,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
         url = new URL(action, url).href;
         init = { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
       }
-      throw new Error('oidc-provider approval did not finish');
+      throw new Error(`oidc-provider approval did not finish at ${url}`);
     },
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthAuthenticator } from '../../auth/oauth/authenticator.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { readPrivateFile } from '../../config/private-file.js';
-import { browserClientKey, OAuthTokenStore, oauthStorePath } from '../../auth/oauth/token-store.js';
+import { browserClientKey, grantKey, OAuthTokenStore, oauthStorePath } from '../../auth/oauth/token-store.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { oauthEngine, startOidcProvider, startOidcResourceServer, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import type { TestServer } from '../helpers/server-harness.js';
@@ -27,6 +27,8 @@ let op: TestOidcProvider;
 let mcp: TestServer;
 let url: string;
 let browser: Browser | undefined;
+/** The store's key of the grant for this server (issuer, resource, server). */
+const ownGrant = (): string => grantKey({ issuer: op.issuer, resource: url, server: url });
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-oauth-browser-'));
@@ -81,7 +83,7 @@ describe(`a server whose authorization server has no device endpoint: browser si
       grants: Record<string, { accessToken: string; refreshToken?: string }>;
     };
     expect(Object.keys(store.clients)).toEqual([browserClientKey(op.issuer)]);
-    const grant = store.grants[`${op.issuer} ${url}`];
+    const grant = store.grants[ownGrant()];
     expect(grant?.refreshToken).toBeTruthy();
     expect(decodeJwt(grant?.accessToken ?? '')).toMatchObject({ aud: url, scope: 'execute', iss: op.issuer });
   });

@@ -5,7 +5,7 @@ import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthAuthenticator } from '../../auth/oauth/authenticator.js';
-import { OAuthTokenStore, oauthStorePath } from '../../auth/oauth/token-store.js';
+import { grantKey, OAuthTokenStore, oauthStorePath } from '../../auth/oauth/token-store.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { readPrivateFile } from '../../config/private-file.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
@@ -25,6 +25,8 @@ let op: TestOidcProvider;
 let mcp: TestServer;
 let url: string;
 let browser: Browser | undefined;
+/** The store's key of the grant for this server (issuer, resource, server). */
+const ownGrant = (): string => grantKey({ issuer: op.issuer, resource: url, server: url });
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-oauth-'));
@@ -78,7 +80,7 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
       grants: Record<string, { accessToken: string; refreshToken?: string }>;
     };
     expect(Object.keys(store.clients)).toEqual([op.issuer]);
-    const grant = store.grants[`${op.issuer} ${url}`];
+    const grant = store.grants[ownGrant()];
     expect(grant?.refreshToken).toBeTruthy();
     expect(decodeJwt(grant?.accessToken ?? '')).toMatchObject({ aud: url, scope: 'execute', iss: op.issuer });
   });
@@ -98,14 +100,14 @@ describe(`a server protected by a generic OAuth authorization server (auth kind 
     expect(refreshed.scopes).toEqual(['execute']);
     expect((op.tokenRequests().refresh_token ?? 0) - (before.refresh_token ?? 0)).toBe(1);
     const after = JSON.parse((await readPrivateFile(storePath)) ?? '{}') as { grants: Record<string, { refreshToken?: string }> };
-    expect(after.grants[`${op.issuer} ${url}`]?.refreshToken).not.toBe(previous.grants[`${op.issuer} ${url}`]?.refreshToken);
+    expect(after.grants[ownGrant()]?.refreshToken).not.toBe(previous.grants[ownGrant()]?.refreshToken);
     expect((await e.runTurn('reverse still')).text).toContain('"llits"');
 
     // The old refresh token was rotated away: redeeming it is invalid_grant, which means "sign in again".
-    const stale = previous.grants[`${op.issuer} ${url}`]?.refreshToken ?? '';
+    const stale = previous.grants[ownGrant()]?.refreshToken ?? '';
     await new OAuthTokenStore(storePath).update((file) => {
-      const grant = file.grants[`${op.issuer} ${url}`];
-      if (grant) file.grants[`${op.issuer} ${url}`] = { ...grant, refreshToken: stale };
+      const grant = file.grants[ownGrant()];
+      if (grant) file.grants[ownGrant()] = { ...grant, refreshToken: stale };
     });
     await expect(authenticator.acquireTokenSilently({ forceRefresh: true })).rejects.toThrow(/sign-in required/);
   });

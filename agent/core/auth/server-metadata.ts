@@ -39,14 +39,3 @@ export async function readServerMetadata(serverUrl: string, challenge: Response 
 export function selectedScope(metadata: ServerAuthMetadata): string | undefined {
   return metadata.challengeScope ?? (metadata.document.scopes_supported?.length ? metadata.document.scopes_supported.join(' ') : undefined);
 }
-
-/** Whether the document describes `serverUrl` (RFC 9728 §3.3: a document about another resource is not for this one). */
-export function describesServer(metadata: ServerAuthMetadata): boolean {
-  const resource = metadata.document.resource;
-  if (!resource) return true;
-  const norm = (u: string): string => {
-    const url = new URL(u);
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  };
-  return norm(resource) === norm(metadata.serverUrl);
-}

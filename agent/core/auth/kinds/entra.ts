@@ -2,7 +2,9 @@ import { describeAccount } from '../../../../auth/login/format.js';
 import type { LoginConfig, WardenAuthenticator } from '../../../../auth/login/index.js';
 import type { Authenticator } from '../../../../auth/login/types.js';
 import { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID, splitAuthority } from '../../../../auth/login/authority.js';
-import { describesServer, type ServerAuthMetadata } from '../server-metadata.js';
+import { describesServer, otherResourceMessage } from '../../../../auth/oauth/protected-resource.js';
+import { safeLine } from '../../../../config/terminal-text.js';
+import type { ServerAuthMetadata } from '../server-metadata.js';
 import { withServerMetadata, type SignInSettings } from '../settings.js';
 import { createSignInGate, type SignInGate } from '../sign-in-gate.js';
 import { NeedsServerMetadata, type TokenMethod } from '../token-method.js';
@@ -26,7 +28,7 @@ function entraScope(metadata: ServerAuthMetadata): string | undefined {
 /** What the server said, filling the settings' gaps; throws when its document is about another server. */
 export function withEntraMetadata(settings: SignInSettings, metadata: ServerAuthMetadata): SignInSettings {
   // RFC 9728 §3.3: a document about another resource must not be used for this one.
-  if (!describesServer(metadata)) throw new Error(`the server's sign-in metadata describes ${metadata.document.resource}, not ${metadata.serverUrl}`);
+  if (!describesServer(metadata.document.resource, metadata.serverUrl)) throw new Error(otherResourceMessage(safeLine(metadata.document.resource, 200), metadata.serverUrl));
   const scope = entraScope(metadata);
   if (!scope) throw new Error("the server's sign-in metadata names no scope");
   return withServerMetadata(settings, { ...splitAuthority(metadata.authorizationServer), scope });
