@@ -39,5 +39,5 @@ EXPOSE 8000
 # /healthz is public and answers before any Host check, so loopback works whatever MCP_ALLOWED_HOSTS says.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.MCP_PORT || 8000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Node runs as PID 1 and handles SIGTERM itself: it stops accepting, cancels running calls and exits.
+# Node runs as PID 1 and handles SIGTERM itself: /healthz fails, running calls finish (MCP_DRAIN_*), then it exits.
 CMD ["node", "dist/agent/cli.js", "serve", "--host", "0.0.0.0"]

@@ -45,6 +45,11 @@ export interface HttpAppOptions {
   /** Where the server is in its life: readiness fails once it drains; connections close after their answer once it stops accepting. */
   lifecycle?: Lifecycle;
   metrics?: ServerMetrics;
+  /**
+   * Told about a response that is a notification stream rather than a call (`subscriptions/listen`, a legacy GET
+   * stream): it stays open for as long as the client likes, so draining does not wait for it.
+   */
+  onListenStream?(res: ServerResponse): void;
   /** Errors of the MCP handler itself (reporting only). */
   onerror(error: Error): void;
   logger: Logger;
@@ -141,6 +146,7 @@ async function route(
   let body: Buffer | undefined;
   let parsed: { json: unknown } | undefined;
   let messages: PeekedMessage[] | undefined;
+  if (req.method === 'GET') o.onListenStream?.(res);
   if (req.method === 'POST') {
     // Bodies read without a verified token share one budget, so slow or large ones cannot pile up without bound.
     const anonymous = credentials?.ok !== true || credentials.kind === 'anonymous';
@@ -162,6 +168,7 @@ async function route(
     const tool = messages?.find((m) => m.tool)?.tool;
     if (tool !== undefined) scope.tool = loggedName(tool);
     scope.labels = { method: methodLabel(messages?.map((m) => m.method)), tool: toolLabel(tool) };
+    if (messages?.length === 1 && messages[0]?.method === 'subscriptions/listen') o.onListenStream?.(res);
   }
 
   let authInfo: AuthInfo | undefined;

@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/node';
@@ -88,6 +88,7 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
   const checkHost = isLoopback(config.host) || config.allowedHosts.length > 0 || config.publicUrl !== undefined;
 
   const lifecycle: Lifecycle = { state: 'serving' };
+  const inFlight = trackInFlight();
   const server = createServer(
     {
       // Room for large Entra tokens, so an oversized one gets a proper 401 rather than Node's bare 431.
@@ -110,13 +111,14 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
       ...(config.rateLimitPerMinute !== undefined && { rateLimit: createRateLimiter(config.rateLimitPerMinute, now) }),
       lifecycle,
       metrics,
+      onListenStream: (res) => inFlight.ignore(res),
       onerror,
       logger,
     }),
   );
   // Past this many open connections Node closes new ones at once: sockets and their buffers stay bounded.
   server.maxConnections = config.maxConnections;
-  const inFlight = trackInFlight(server);
+  server.on('request', (_req, res: ServerResponse) => inFlight.track(res));
   try {
     await listen(server, config.port, config.host, { port: 'MCP_PORT', host: 'MCP_HOST' });
   } catch (error) {
@@ -171,26 +173,31 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
   return { url, origin, ...(endpoint && { metricsUrl: endpoint.url }), drain, close };
 }
 
-/** Counts requests whose responses are still open, so shutdown can wait for exactly those. */
-function trackInFlight(server: Server): { count(): number; drained(timeoutMs: number): Promise<boolean> } {
-  let active = 0;
+/**
+ * Counts requests whose responses are still open, so shutdown can wait for exactly those. Notification
+ * streams (`ignore`) do not count: they never end by themselves, and closing them loses nothing.
+ */
+function trackInFlight(): { track(res: ServerResponse): void; ignore(res: ServerResponse): void; count(): number; drained(timeoutMs: number): Promise<boolean> } {
+  const open = new Set<ServerResponse>();
   const waiters = new Set<() => void>();
-  server.on('request', (_req, res: ServerResponse) => {
-    active++;
-    res.once('close', () => {
-      if (--active === 0) waiters.forEach((w) => w());
-    });
-  });
+  const settle = (res: ServerResponse): void => {
+    if (open.delete(res) && open.size === 0) waiters.forEach((w) => w());
+  };
   return {
-    count: () => active,
+    track(res) {
+      open.add(res);
+      res.once('close', () => settle(res));
+    },
+    ignore: settle,
+    count: () => open.size,
     /** True when every request finished in time. */
     drained: (timeoutMs) =>
       new Promise((resolve) => {
-        if (active === 0) return resolve(true);
+        if (open.size === 0) return resolve(true);
         const done = (): void => {
           clearTimeout(timer);
           waiters.delete(done);
-          resolve(active === 0);
+          resolve(open.size === 0);
         };
         const timer = setTimeout(done, timeoutMs);
         waiters.add(done);
