@@ -1,6 +1,7 @@
 // zod/mini: the chat's config is parsed before its first frame, and classic zod takes ~60 ms to load.
 import * as z from 'zod/mini';
 import { delimiter } from 'node:path';
+import { parseTokenStoreChoice, TOKEN_STORE_VARIABLE } from '../auth/store/choice.js';
 import { ConfigError } from '../config/errors.js';
 import { isHttpUrl } from '../config/http-url.js';
 import type { Env } from '../config/load.js';
@@ -107,6 +108,8 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   // parseConfig treats '' as unset (for bare `.env` lines); a flag given empty is a mistake, though.
   if (flags.server?.trim() === '') throw new ConfigError('invalid --server: expected a URL');
   checkOneServerUrl(env);
+  // Checked before the chat starts: the sign-ins read it when a server first needs a token.
+  parseTokenStoreChoice(env[TOKEN_STORE_VARIABLE]);
   if (flags.model?.trim() === '') throw new ConfigError('invalid --model: expected a model id such as claude-sonnet-4-5');
   const f = parseConfig(flagSchema, { '--server': flags.server, '--model': flags.model });
   const p = parseConfig(agentConfigSchema, env);

@@ -194,3 +194,13 @@ function heldLock(path: string, info: LockInfo): FileLock {
     },
   };
 }
+
+/** `work` while holding the lock at `path`; released however `work` ends. */
+export async function withFileLock<T>(path: string, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
+  const lock = await acquireFileLock(path, options);
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}

@@ -30,8 +30,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Ink imports it only when DEV=true (React DevTools), which a user opts into.
-  external: ['react-devtools-core'],
+  // Ink imports it only when DEV=true (React DevTools), which a user opts into. The keyring
+  // binding loads its platform's prebuilt .node file at run time: it stays a package.
+  external: ['react-devtools-core', '@napi-rs/keyring'],
   // CommonJS dependencies inside an ES module bundle still call require().
   banner: { js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -10,7 +10,9 @@ const USAGE = `Usage: warden logout [NAME] [--mcp-config FILE]…
 
 Removes the signed-in account and its tokens from the token cache (WARDEN_TOKEN_CACHE).
 With NAME: the sign-in of that configured server (an oauth server's tokens in
-oauth_tokens.json beside the cache). Nothing is sent to the identity provider.`;
+oauth_tokens.json beside the cache). Once nobody is signed in any more, the token files
+and their key in the OS secret store (WARDEN_TOKEN_STORE) are removed too. Nothing is sent to
+the identity provider.`;
 
 export const logout: Command = async (args, ctx) => {
   const { values, positionals } = parseFlags(args, { 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, true);
@@ -35,6 +37,7 @@ export const logout: Command = async (args, ctx) => {
       case 'signed-out':
         // Account names come from the identity provider (through the cache): one terminal-safe line.
         ctx.stdout.write(`Signed out ${safeLine(describeAccount(outcome.account))}\n`);
+        for (const problem of outcome.notCleared ?? []) ctx.stderr.write(`warden: warning: could not remove ${safeLine(problem, 400)}\n`);
         if (outcome.remaining) ctx.stderr.write(`warden: ${safeLine(describeAccount(outcome.remaining))} is still signed in (run \`warden logout\` again to remove it)\n`);
         return 0;
     }

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { splitAuthority } from '../../auth/login/authority.js';
 import { describeAccount, describeExpiry, localTime, relativeTime } from '../../auth/login/format.js';
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
@@ -6,7 +7,9 @@ import { ConfigError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { DEFAULT_SERVER_URL } from '../config.js';
+import { TokenVault, type TokenStoreDescription } from '../../auth/store/vault.js';
 import type { SignInReport } from '../core/auth/kinds/kind.js';
+import type { SignInSettings } from '../core/auth/settings.js';
 import type { SignInDirectory } from '../core/auth/server-sign-in.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import type { Command } from './context.js';
@@ -115,6 +118,18 @@ function tokenLine(entra: EntraDetails, now: number): string {
   return `expired ${relativeTime(entra.expiresOn, now)} (${localTime(entra.expiresOn)}); ${renew}`;
 }
 
+/** Which store holds the tokens of this token directory (asks the OS secret store; changes nothing). */
+async function tokenStore(settings: SignInSettings): Promise<TokenStoreDescription> {
+  return new TokenVault({ dir: dirname(settings.tokenCache.value), choice: settings.tokenStore.value }).describe();
+}
+
+/** The store as one line: where the tokens rest, and why there. */
+function tokenStoreLine(store: TokenStoreDescription): string {
+  if (store.unavailable) return `${store.backend}, not reachable (${store.unavailable}); WARDEN_TOKEN_STORE=keychain allows no other store`;
+  if (store.encrypted) return `${store.backend}: the token files are encrypted (AES-256-GCM) with a key kept there`;
+  return `file, not encrypted (${store.why ?? 'chosen'})`;
+}
+
 /** One configured server's line in the report. */
 export interface ServerSignInState {
   name: string;
@@ -152,6 +167,7 @@ export const status: Command = async (args, ctx) => {
   }
   const signIns = commandSignIns(ctx);
   const shortcut = shortcutServer(ctx.env, values.server);
+  const shortcutSignIn = signIns.forServer(shortcut);
   const servers = await configuredServers(ctx.env).then(
     (list) => serverSignInStates(list, signIns, ctx.shutdownSignal),
     (error: unknown) => {
@@ -161,15 +177,17 @@ export const status: Command = async (args, ctx) => {
     },
   );
   const probing = probeServer(shortcut.url, ctx.shutdownSignal);
-  const described = await signIns
-    .forServer(shortcut)
-    .describe({ now: Date.now(), signal: ctx.shutdownSignal })
-    .catch((error: unknown) => error);
+  const described = await shortcutSignIn.describe({ now: Date.now(), signal: ctx.shutdownSignal }).catch((error: unknown) => error);
   const server = await probing;
+  // After the sign-in was read (a plaintext cache of before is sealed on that first use).
+  const store = await tokenStore(shortcutSignIn.settings);
   if (described instanceof ConfigError && servers.length > 0) {
     // Only servers of other kinds are configured: their states are the report.
-    if (values.json) ctx.stdout.write(`${JSON.stringify({ signedIn: false, entraNotConfigured: described.message, servers }, null, 2)}\n`);
-    else ctx.stdout.write(`Entra sign-in: not configured (${safeLine(described.message, ROW_CHARS)})\n${serverLines(servers)}`);
+    if (values.json) ctx.stdout.write(`${JSON.stringify({ signedIn: false, entraNotConfigured: described.message, tokenStore: store, servers }, null, 2)}\n`);
+    else
+      ctx.stdout.write(
+        `Entra sign-in: not configured (${safeLine(described.message, ROW_CHARS)})\nToken store: ${safeLine(tokenStoreLine(store), ROW_CHARS)}\n${serverLines(servers)}`,
+      );
     return servers.some((s) => s.signedIn) ? 0 : 1;
   }
   if (described instanceof ConfigError) throw described;
@@ -194,6 +212,7 @@ export const status: Command = async (args, ctx) => {
       tokenValid: entra.expiresOn !== undefined && entra.expiresOn.getTime() > now,
       canRefresh: entra.canRefresh,
       cachePath: entra.cachePath,
+      tokenStore: store,
       server,
       approvalNeeded: refusal ?? null,
       servers,
@@ -210,7 +229,7 @@ export const status: Command = async (args, ctx) => {
   }
   rows.push(['Authority', entra.authority], ['Client', entra.clientId]);
   if (entra.account) rows.push(['Scopes', entra.scopes.join(' ') || '(none cached)'], ['Token', tokenLine(entra, now)]);
-  rows.push(['Cache', entra.cachePath]);
+  rows.push(['Cache', entra.cachePath], ['Token store', tokenStoreLine(store)]);
   rows.push([
     'Server',
     server.reachable

@@ -4,6 +4,7 @@ import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { definedOnly, parseConfig } from '../../config/load.js';
 import { readPemFile } from '../../config/pem-file.js';
+import { parseTokenStoreChoice, type TokenStoreChoice } from '../store/choice.js';
 import { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID, splitAuthority } from './authority.js';
 import { expandPath, tokenCachePath } from './paths.js';
 
@@ -23,6 +24,8 @@ export interface LoginConfig {
   apiScope: string;
   /** Absolute path of the token cache file. */
   cachePath: string;
+  /** Where tokens rest (WARDEN_TOKEN_STORE): sealed with a key in the OS secret store, or the plain file. */
+  tokenStore: TokenStoreChoice;
   /** A PEM CA trusted for connections to authorityHost only (the dev identity provider's certificate). */
   caFile?: string;
   caPem?: string;
@@ -37,6 +40,7 @@ export interface LoginConfigValues {
   clientId?: string;
   apiScope?: string;
   cachePath?: string;
+  tokenStore?: TokenStoreChoice;
   caFile?: string;
 }
 
@@ -64,6 +68,8 @@ const schema = z.object({
   ENTRA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected an application (client) ID'),
   ENTRA_API_SCOPE: z.string().regex(/^\S+$/, 'expected one scope without spaces, e.g. api://<server-app-id>/execute'),
   WARDEN_TOKEN_CACHE: z.string().min(1).optional(),
+  // Checked by parseTokenStoreChoice (auth/store/choice.ts), the one owner of its values.
+  WARDEN_TOKEN_STORE: z.string().optional(),
   WARDEN_DEV_CA_FILE: z.string().min(1).optional(),
 });
 
@@ -84,6 +90,7 @@ function fromParsed(p: z.output<typeof schema>): LoginConfig {
     clientId: p.ENTRA_CLIENT_ID,
     apiScope: p.ENTRA_API_SCOPE,
     cachePath: tokenCachePath(p.WARDEN_TOKEN_CACHE, home, process.cwd()),
+    tokenStore: parseTokenStoreChoice(p.WARDEN_TOKEN_STORE),
     ...(caFile && { caFile, caPem: readPemFile(caFile, 'WARDEN_DEV_CA_FILE', 'certificate') }),
   };
 }
@@ -108,6 +115,7 @@ export function buildLoginConfig(values: LoginConfigValues, env: Env = {}): Logi
         ENTRA_CLIENT_ID: values.clientId,
         ENTRA_API_SCOPE: values.apiScope,
         WARDEN_TOKEN_CACHE: values.cachePath,
+        WARDEN_TOKEN_STORE: values.tokenStore,
         WARDEN_DEV_CA_FILE: values.caFile,
       }),
     }),

@@ -1,5 +1,6 @@
 import type { AuthError } from '@azure/msal-node';
 import { errorMessage, firstLine } from '../../config/error-text.js';
+import { TokenStoreError } from '../store/vault.js';
 import { DiscoveryError } from './authority-metadata.js';
 import { deviceCodeRefusalOf, networkFailureOf } from './network.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError } from './types.js';
@@ -44,6 +45,7 @@ export function explainSignInError(error: unknown, { host, microsoft, msal }: Ex
   if (refusal) {
     return new SignInFailedError(`the identity provider at ${host} refused the sign-in: ${refusal.error}${refusal.description ? ` (${firstLine(refusal.description)})` : ''}`);
   }
+  if (error instanceof TokenStoreError) return new SignInFailedError(error.message);
   if (error instanceof DiscoveryError) return new SignInFailedError(`the identity provider at ${host} is misconfigured: ${error.message}`);
   if (msal && error instanceof msal.AuthError) return explainAuthError(error, host, msal);
   const message = firstLine(errorMessage(error));

@@ -2,10 +2,13 @@ import { rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ICachePlugin, ISerializableTokenCache, TokenCacheContext } from '@azure/msal-node';
 import { acquireFileLock, type FileLock, type FileLockOptions } from '../../config/file-lock.js';
-import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
+import { ensurePrivateDir } from '../../config/private-file.js';
+import { UnsealError } from '../store/sealed.js';
+import type { TokenVault } from '../store/vault.js';
 
 /**
- * MSAL's token cache persisted in one file (mode 0600, directory 0700):
+ * MSAL's token cache persisted in one file (mode 0600, directory 0700), read and written through
+ * the token vault (auth/store/vault.ts: sealed with a data key in the OS secret store, or plain):
  *
  * - every access re-reads the file, so a process sees what others wrote;
  * - a write (a new or refreshed token, a removed account) holds a cross-process lock from
@@ -27,6 +30,8 @@ import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config
 
 export interface FileTokenCacheOptions {
   path: string;
+  /** Where the file's content rests (sealed or plain), by WARDEN_TOKEN_STORE. */
+  vault: TokenVault;
   /** One line for the user, e.g. that a corrupt cache was moved aside. */
   onWarning?: (line: string) => void;
   lock?: FileLockOptions;
@@ -182,7 +187,7 @@ export class FileTokenCache implements ICachePlugin {
     if (!access) return; // beforeCacheAccess failed and already cleaned up
     this.accesses.delete(context);
     try {
-      if (context.cacheHasChanged && access.fileLock) await writeFileAtomic(this.path, context.tokenCache.serialize());
+      if (context.cacheHasChanged && access.fileLock) await this.options.vault.write(this.path, 'msal-cache', context.tokenCache.serialize());
     } finally {
       await access.fileLock?.release();
       access.unlock();
@@ -191,18 +196,30 @@ export class FileTokenCache implements ICachePlugin {
 
   /** The file's text if `problem` finds none; otherwise the file is moved aside (under the lock) and undefined returned. */
   private async readValid(locked: boolean, problem: (text: string) => string | undefined): Promise<string | undefined> {
-    const text = await readPrivateFile(this.path);
-    if (text === undefined || problem(text) === undefined) return text;
-    if (locked) return this.moveAside(problem(text) ?? 'unreadable');
+    const first = await this.readChecked(locked, problem);
+    if (first.problem === undefined) return first.text;
+    if (locked) return this.moveAside(first.problem);
     // Re-check under the lock: another process may have just replaced the file with a good one.
     await ensurePrivateDir(dirname(this.path));
     const lock = await acquireFileLock(this.lockPath, this.options.lock);
     try {
-      const again = await readPrivateFile(this.path);
-      const reason = again === undefined ? undefined : problem(again);
-      return reason === undefined ? again : await this.moveAside(reason);
+      const again = await this.readChecked(true, problem);
+      return again.problem === undefined ? again.text : await this.moveAside(again.problem);
     } finally {
       await lock.release();
+    }
+  }
+
+  /** The file's text through the vault, or what is wrong with it (a sealed file that cannot be opened counts as corrupt). */
+  private async readChecked(locked: boolean, problem: (text: string) => string | undefined): Promise<{ text?: string; problem?: string }> {
+    try {
+      const text = await this.options.vault.read(this.path, 'msal-cache', { locked });
+      const reason = text === undefined ? undefined : problem(text);
+      if (reason !== undefined) return { problem: reason };
+      return text === undefined ? {} : { text };
+    } catch (error) {
+      if (error instanceof UnsealError) return { problem: `encrypted, but ${error.message}` };
+      throw error;
     }
   }
 

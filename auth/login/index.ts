@@ -1,13 +1,15 @@
+import { dirname } from 'node:path';
 import type { AccountInfo, AuthenticationResult, DeviceCodeRequest } from '@azure/msal-node';
 import { apiScopes, redacted } from './access-token.js';
 import { isMicrosoftHost } from './authority-metadata.js';
 import type { LoginConfig } from './config.js';
 import { explainSignInError } from './explain.js';
 import { FileTokenCache } from './file-cache.js';
-import { readPrivateFile } from '../../config/private-file.js';
+import { TokenVault } from '../store/vault.js';
 import type { FileLockOptions } from '../../config/file-lock.js';
 import { loadedMsal, MsalApp } from './msal-app.js';
-import { cachedGrant, findCachedAccessToken, type CacheOwner } from './msal-cache.js';
+import { cachedGrant, findCachedAccessToken, type CachedTokenHit, type CacheOwner } from './msal-cache.js';
+import { underRefreshLock } from '../store/refresh-lock.js';
 import { createIdentityNetwork, type LoginFetch } from './network.js';
 import {
   SignInCancelledError,
@@ -98,43 +100,66 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
     ...(config.caPem && { caPem: config.caPem }),
     ...(deps.fetch && { fetch: deps.fetch }),
   });
+  const vault = new TokenVault({
+    dir: dirname(cachePath),
+    choice: config.tokenStore,
+    ...(deps.onWarning && { onNotice: deps.onWarning }),
+    ...(deps.lock && { lock: deps.lock }),
+  });
   const cache = new FileTokenCache({
     path: cachePath,
+    vault,
     now,
     ...(deps.onWarning && { onWarning: deps.onWarning }),
     ...(deps.lock && { lock: deps.lock }),
   });
   const app = new MsalApp({ config, cache, cachePath, network, owner, now, ...(deps.onWarning && { onWarning: deps.onWarning }) });
   const explain = (error: unknown): Error => explainSignInError(error, { host, microsoft, msal: loadedMsal() });
-  const readCache = (): Promise<string | undefined> => readPrivateFile(cachePath).catch(() => undefined);
+  // The fast path's read; a cache it cannot read (sealed with a key out of reach) is MSAL's to report.
+  const readCache = (): Promise<string | undefined> => vault.read(cachePath, 'msal-cache', { locked: false }).catch(() => undefined);
 
   return {
     async acquireTokenSilently(options = {}) {
       // A fresh process with a valid token: read it straight from the file (about 1 ms instead of
       // MSAL's ~20 ms first lookup). Anything less clear-cut goes to MSAL below.
-      if (options.forceRefresh !== true && options.claims === undefined) {
+      const cached = async () => {
         const text = await readCache();
-        const hit = text && findCachedAccessToken(text, { ...owner, apiScope: config.apiScope, nowMs: now() });
-        if (hit) return redacted({ accessToken: hit.secret, expiresOn: hit.expiresOn, scopes: apiScopes(hit.scopes), account: hit.account });
-      }
-      try {
-        const account = await app.account(await app.offline());
-        if (!account) throw new SignInRequiredError('not signed in: run `warden login`');
-        const online = await app.online(false);
-        const result = await online.acquireTokenSilent({
-          account,
-          scopes: [config.apiScope],
-          forceRefresh: options.forceRefresh === true,
-          ...(options.claims !== undefined && { claims: options.claims }),
-        });
-        return accessToken(result, now());
-      } catch (error) {
-        throw explain(error);
-      }
+        return text ? findCachedAccessToken(text, { ...owner, apiScope: config.apiScope, nowMs: now() }) : undefined;
+      };
+      const fromCache = (hit: CachedTokenHit): AccessToken => redacted({ accessToken: hit.secret, expiresOn: hit.expiresOn, scopes: apiScopes(hit.scopes), account: hit.account });
+      const before = options.claims === undefined ? await cached() : undefined;
+      if (before && options.forceRefresh !== true) return fromCache(before);
+      // Whatever MSAL does next may redeem the account's refresh token: one process at a time.
+      return underRefreshLock(`${cachePath}.refresh.lock`, async () => {
+        if (options.claims === undefined) {
+          // Another process refreshed while this one waited: its token, not another redemption.
+          const fresh = await cached();
+          if (fresh && fresh.secret !== before?.secret) return fromCache(fresh);
+        }
+        try {
+          const account = await app.account(await app.offline());
+          if (!account) throw new SignInRequiredError('not signed in: run `warden login`');
+          const online = await app.online(false);
+          // MSAL reads the cache file again first (through the plugin): the newest refresh token.
+          const result = await online.acquireTokenSilent({
+            account,
+            scopes: [config.apiScope],
+            forceRefresh: options.forceRefresh === true,
+            ...(options.claims !== undefined && { claims: options.claims }),
+          });
+          return accessToken(result, now());
+        } catch (error) {
+          throw explain(error);
+        }
+      });
     },
 
     async signIn({ onDeviceCode, signal, claims, scopes = [] }: SignInOptions) {
       if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
+      // Where the tokens will rest is settled before the user is asked for anything.
+      await vault.ready().catch((error: unknown) => {
+        throw explain(error);
+      });
       const request: DeviceCodeRequest = {
         // One device code can consent to several scopes at once.
         scopes: [...new Set([config.apiScope, ...scopes])],

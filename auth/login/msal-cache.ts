@@ -140,3 +140,9 @@ export function cachedGrant(cacheText: string | undefined, owner: CacheOwner, ho
     canRefresh: cache.refreshTokens.some((r) => belongsTo({ ...owner, tenantId: undefined }, r) && same(r.client_id, owner.clientId) && same(r.home_account_id, homeAccountId)),
   };
 }
+
+/** Whether the cache still holds anyone's sign-in (an account or a refresh token of any client). */
+export function holdsSignIn(cacheText: string | undefined): boolean {
+  const cache = parse(cacheText);
+  return cache !== undefined && (cache.accounts.length > 0 || cache.refreshTokens.length > 0);
+}

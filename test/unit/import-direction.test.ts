@@ -15,13 +15,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAY_IMPORT: Record<string, readonly string[]> = {
   config: [],
   'auth/verify': ['config'],
-  'auth/login': ['config'],
+  'auth/store': ['config'],
+  'auth/login': ['config', 'auth/store'],
   'auth/dev-idp': ['config'],
-  'auth/oauth': ['config', 'auth/login'],
+  'auth/oauth': ['config', 'auth/login', 'auth/store'],
   'mcp-server': ['config', 'auth/verify'],
-  'agent/core': ['config', 'auth/login', 'auth/oauth'],
+  'agent/core': ['config', 'auth/login', 'auth/oauth', 'auth/store'],
   'agent/ui': ['config', 'auth/login', 'agent/core'],
-  'agent/cli': ['config', 'auth/login', 'auth/oauth', 'auth/dev-idp', 'mcp-server', 'agent/core', 'agent/ui'],
+  'agent/cli': ['config', 'auth/login', 'auth/oauth', 'auth/store', 'auth/dev-idp', 'mcp-server', 'agent/core', 'agent/ui'],
 };
 
 function layerOf(file: string): string {

@@ -22,6 +22,7 @@ describe('loadLoginConfig', () => {
       clientId: CLIENT,
       apiScope: SCOPE,
       cachePath: join(homedir(), '.config', 'warden', 'token_cache.json'),
+      tokenStore: 'auto',
     });
   });
 

@@ -1,4 +1,5 @@
 import { tokenCachePath, expandPath } from '../../../auth/login/paths.js';
+import { parseTokenStoreChoice, TOKEN_STORE_VARIABLE, type TokenStoreChoice } from '../../../auth/store/choice.js';
 import type { Env } from '../../../config/load.js';
 import type { ServerConfig, ServerSource } from '../host/server-config.js';
 
@@ -10,7 +11,7 @@ import type { ServerConfig, ServerSource } from '../host/server-config.js';
  *   2. the server's own entry: the `auth` of its `mcpServers` entry (user file, project file or
  *      --mcp-config file), or for the one-server shortcut the environment, which configures it;
  *   3. the environment as the user's defaults for every Entra sign-in (`ENTRA_*`,
- *      `WARDEN_TOKEN_CACHE`, `WARDEN_DEV_CA_FILE`, `AZURE_FEDERATED_TOKEN_FILE`);
+ *      `WARDEN_TOKEN_CACHE`, `WARDEN_TOKEN_STORE`, `WARDEN_DEV_CA_FILE`, `AZURE_FEDERATED_TOKEN_FILE`);
  *   4. the server's metadata (RFC 9728, its 401 challenge) — only for what nothing above set
  *      (`withServerMetadata`), and never for where the token is kept.
  * A server's own entry beats the environment's defaults so one server's scope never goes to
@@ -72,6 +73,8 @@ export interface SignInSettings {
   readonly federatedTokenFile?: Setting;
   /** The token cache file (absolute); OAuth grants and approvals are kept beside it. */
   readonly tokenCache: Setting;
+  /** Where tokens rest: sealed with a key in the OS secret store, or the plain file (WARDEN_TOKEN_STORE; auth/store/). */
+  readonly tokenStore: Setting<TokenStoreChoice>;
   /** A CA trusted for the identity provider only (WARDEN_DEV_CA_FILE; absolute path). */
   readonly caFile?: Setting;
 }
@@ -150,6 +153,10 @@ export function signInSettings(server: ServerConfig, sources: SignInSources): Si
     tokenCache: set(env.WARDEN_TOKEN_CACHE)
       ? { value: tokenCachePath(env.WARDEN_TOKEN_CACHE, home, cwd), from: { from: 'env', variable: 'WARDEN_TOKEN_CACHE' } as Provenance }
       : { value: tokenCachePath(undefined, home, cwd), from: { from: 'default' } as Provenance },
+    tokenStore: {
+      value: parseTokenStoreChoice(env[TOKEN_STORE_VARIABLE]),
+      from: (set(env[TOKEN_STORE_VARIABLE]) ? { from: 'env', variable: TOKEN_STORE_VARIABLE } : { from: 'default' }) as Provenance,
+    },
     ...optional('caFile', path(fromEnv(env, 'WARDEN_DEV_CA_FILE'))),
   } satisfies SignInSettings;
   const auth = server.auth;

@@ -53,6 +53,7 @@ export async function loginConfig(settings: SignInSettings): Promise<LoginConfig
     ...(settings.clientId && { clientId: settings.clientId.value }),
     ...(settings.scope && { apiScope: settings.scope.value }),
     cachePath: settings.tokenCache.value,
+    tokenStore: settings.tokenStore.value,
     ...(settings.caFile && { caFile: settings.caFile.value }),
   });
 }

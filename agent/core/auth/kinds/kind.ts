@@ -67,7 +67,13 @@ export interface LoginOptions {
 
 export type LoginOutcome = { outcome: 'nothing'; why: string } | { outcome: 'already'; token: AccessToken } | { outcome: 'signed-in'; token: AccessToken };
 
-export type LogoutOutcome = { outcome: 'nothing'; why: string } | { outcome: 'none-signed-in' } | { outcome: 'signed-out'; account: AccountSummary; remaining?: AccountSummary };
+export type LogoutOutcome = { outcome: 'nothing'; why: string } | { outcome: 'none-signed-in' } | {
+      outcome: 'signed-out';
+      account: AccountSummary;
+      remaining?: AccountSummary;
+      /** Nothing was left signed in, but some of the token files or the data key could not be removed (one line each). */
+      notCleared?: string[];
+    };
 
 export interface ServerSignIn {
   readonly settings: SignInSettings;

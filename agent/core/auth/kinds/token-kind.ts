@@ -5,6 +5,7 @@ import { errorMessage } from '../../../../config/error-text.js';
 import { ConfigError } from '../../../../config/errors.js';
 import { ServerApprovalNeededError } from '../../mcp/errors.js';
 import { SessionAuth } from '../session-auth.js';
+import { clearWhenSignedOut } from '../token-files.js';
 import { readServerMetadata } from '../server-metadata.js';
 import { loginCommand, type SignInSettings } from '../settings.js';
 import { NeedsServerMetadata, type ResolvedMethod, type TokenMethod } from '../token-method.js';
@@ -89,7 +90,9 @@ export function tokenSignIn(settings: SignInSettings, context: SignInContext, pa
       const removed = await authenticator.signOut();
       if (!removed) return { outcome: 'none-signed-in' };
       const remaining = await authenticator.currentAccount();
-      return { outcome: 'signed-out', account: removed, ...(remaining && { remaining }) };
+      // The last sign-in gone: the token files and the data key in the OS secret store go too.
+      const notCleared = remaining ? [] : await clearWhenSignedOut(settings, context.authenticatorDeps.onWarning);
+      return { outcome: 'signed-out', account: removed, ...(remaining && { remaining }), ...(notCleared.length > 0 && { notCleared }) };
     },
   };
 }
