@@ -28,7 +28,8 @@ export async function startSignedInStack(dir: string, env: Record<string, string
   const stack = await startDemoStack({ dir, env });
   try {
     const started = performance.now();
-    await createAuthenticator(stack.login).signIn({ onDeviceCode: (p) => void stack.idp.approve(p.userCode ?? '') });
+    // The plain file, even when the bench runs in a D-Bus session: its child processes run without one.
+    await createAuthenticator({ ...stack.login, tokenStore: 'file' }).signIn({ onDeviceCode: (p) => void stack.idp.approve(p.userCode ?? '') });
     const signInMs = performance.now() - started;
     const agentEnv: Record<string, string> = { MCP_SERVER_URL: stack.server.url, WARDEN_TOKEN_CACHE: stack.login.cachePath };
     for (const line of stack.idp.envLines()) {

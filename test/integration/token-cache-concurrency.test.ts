@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
 import { cacheProblem } from '../../auth/login/file-cache.js';
-import { buildLoginConfig, createAuthenticator } from '../../auth/login/index.js';
+import { buildLoginConfig, createAuthenticator, type LoginConfig } from '../../auth/login/index.js';
 
 const DIST_LOGIN = fileURLToPath(new URL('../../dist/auth/login/index.js', import.meta.url));
 const PROCESSES = 4;
@@ -22,10 +22,11 @@ const CHILD = `
   const auth = createAuthenticator(buildLoginConfig(JSON.parse(process.env.LOGIN_VALUES)), {
     onWarning: (line) => process.stderr.write('WARNING ' + line + '\\n'),
   });
-  await auth.signIn({ onDeviceCode: (p) => process.stdout.write('CODE ' + p.userCode + '\\n') });
+  if (process.env.SIGN_IN !== 'no') await auth.signIn({ onDeviceCode: (p) => process.stdout.write('CODE ' + p.userCode + '\\n') });
   process.stdout.write('READY\\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
-  for (let i = 0; i < ${REFRESHES}; i += 1) await auth.acquireTokenSilently({ forceRefresh: true });
+  const refreshes = Number(process.env.REFRESHES ?? ${REFRESHES});
+  for (let i = 0; i < refreshes; i += 1) await auth.acquireTokenSilently({ forceRefresh: true });
   process.stdout.write('DONE\\n');
   process.stdin.destroy();
 `;
@@ -73,6 +74,15 @@ function startChild(env: Record<string, string>): Child {
 let root: string;
 const idps: RunningDevIdp[] = [];
 
+const loginValues = (config: LoginConfig) => ({
+  authority: config.authority,
+  clientId: config.clientId,
+  apiScope: config.apiScope,
+  cachePath: config.cachePath,
+  caFile: config.caFile,
+  tokenStore: config.tokenStore,
+});
+
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'warden-cache-race-'));
   for (let i = 0; i < PROCESSES; i += 1) {
@@ -96,11 +106,18 @@ describe('one token cache file, four processes writing at once', () => {
     if (!existsSync(DIST_LOGIN)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
     const cachePath = join(root, 'shared', 'token_cache.json');
     const configs = idps.map((idp) =>
-      buildLoginConfig({ authorityHost: idp.authorityHost, tenantId: idp.tenantId, clientId: idp.clientId, apiScope: idp.apiScope, cachePath, caFile: idp.caFile }),
+      buildLoginConfig({
+        authorityHost: idp.authorityHost,
+        tenantId: idp.tenantId,
+        clientId: idp.clientId,
+        apiScope: idp.apiScope,
+        cachePath,
+        caFile: idp.caFile,
+        // The plain file: this is about the file's writers (test/integration/token-store.test.ts covers the sealed one).
+        tokenStore: 'file',
+      }),
     );
-    const children = configs.map((config) =>
-      startChild({ LOGIN_VALUES: JSON.stringify({ authority: config.authority, clientId: config.clientId, apiScope: config.apiScope, cachePath, caFile: config.caFile }) }),
-    );
+    const children = configs.map((config) => startChild({ LOGIN_VALUES: JSON.stringify(loginValues(config)) }));
     try {
       // Approve all four codes at the same moment, so the first writes already race.
       const codes = await Promise.all(children.map((c) => c.waitFor(/CODE (\S+)/)));
@@ -133,5 +150,35 @@ describe('one token cache file, four processes writing at once', () => {
     }
     // Polls count as token requests too, so at least: the device code grant, the refreshes, the check above.
     for (const idp of idps) expect(idp.stats().tokenRequests).toBeGreaterThanOrEqual(1 + REFRESHES + 1);
+  });
+
+  it('two processes of one account refreshing at once (single-use refresh tokens) both stay signed in', async () => {
+    const idp = idps[0] as RunningDevIdp;
+    const config = buildLoginConfig({
+      authorityHost: idp.authorityHost,
+      tenantId: idp.tenantId,
+      clientId: idp.clientId,
+      apiScope: idp.apiScope,
+      cachePath: join(root, 'one-account', 'token_cache.json'),
+      caFile: idp.caFile,
+      tokenStore: 'file',
+    });
+    const auth = createAuthenticator(config);
+    await auth.signIn({ onDeviceCode: (p) => void idp.approve(p.userCode as string) });
+    const before = idp.stats().tokenRequests;
+    const children = [0, 1].map(() => startChild({ LOGIN_VALUES: JSON.stringify(loginValues(config)), SIGN_IN: 'no', REFRESHES: '25' }));
+    try {
+      await Promise.all(children.map((c) => c.waitFor(/READY/)));
+      for (const child of children) child.process.stdin?.write('GO\n');
+      // A refresh token spent twice fails the second redemption (sign-in required): the child would exit non-zero first.
+      await Promise.all(children.map((c) => c.waitFor(/DONE/)));
+      expect(await Promise.all(children.map((c) => c.exited))).toEqual([0, 0]);
+    } finally {
+      for (const child of children) if (child.process.exitCode === null) child.process.kill();
+    }
+    for (const child of children) expect(child.output()).not.toMatch(/WARNING|sign-in required/);
+    // Each waiting process may take the token the other just stored instead of redeeming again: at most 50 redemptions.
+    expect(idp.stats().tokenRequests - before).toBeLessThanOrEqual(50);
+    expect((await auth.acquireTokenSilently({ forceRefresh: true })).account.username).toBe('user0@warden.example');
   });
 });

@@ -67,7 +67,10 @@ export interface LoginOptions {
 
 export type LoginOutcome = { outcome: 'nothing'; why: string } | { outcome: 'already'; token: AccessToken } | { outcome: 'signed-in'; token: AccessToken };
 
-export type LogoutOutcome = { outcome: 'nothing'; why: string } | { outcome: 'none-signed-in' } | {
+export type LogoutOutcome =
+  | { outcome: 'nothing'; why: string }
+  | { outcome: 'none-signed-in' }
+  | {
       outcome: 'signed-out';
       account: AccountSummary;
       remaining?: AccountSummary;
