@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { inputsDigest, recordBuild } from './build-inputs.mjs';
 
 // Yoga (Ink's layout engine) ships its WebAssembly as a data: URL and, finding a global fetch,
 // fetches it: on Node 20 the first call to fetch loads Node's whole internal undici, ~20 ms before
@@ -18,6 +19,9 @@ const yogaWithoutFetch = {
     }));
   },
 };
+
+// What this build is made from, taken before it starts (an edit made meanwhile builds again next time).
+const digest = inputsDigest();
 
 // Chunk names carry content hashes: clear old ones so dist/bundle holds exactly one build.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -39,3 +43,5 @@ await build({
   sourcemap: true,
   plugins: [yogaWithoutFetch],
 });
+
+recordBuild(digest);

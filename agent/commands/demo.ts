@@ -28,15 +28,15 @@ Its own server's tools are read-only and run without asking. Data, token cache, 
 log of tool calls and saved conversations: WARDEN_DEMO_DIR (default ~/.config/warden/demo).`;
 
 /**
- * The hint under the demo's device code: a label, then on its own line a curl command that
- * approves the code. Kept short (the CA path under `~`) so at 120 columns the command is one
- * line of the panel and copies as one command, not as two broken ones.
+ * The demo's other way to approve a device code: a label, then on its own line a curl command.
+ * The chat prints it above the sign-in panel as one unwrapped line, so a mouse copies it whole;
+ * the CA path is shortened under `~`.
  */
 export function approveWithCurl(prompt: Pick<DeviceCodePrompt, 'userCode' | 'verificationUri'>, caFile: string, home: string): string {
   const short = caFile.startsWith(`${home}/`) ? `~/${caFile.slice(home.length + 1)}` : caFile;
   // `~` expands only unquoted: a path that needs quotes is given in full.
   const ca = /^[\w~./:@+-]+$/.test(short) ? short : `'${caFile.replace(/'/g, `'\\''`)}'`;
-  return `No browser? Approve from a shell:\ncurl ${prompt.verificationUri} --cacert ${ca} -d user_code=${prompt.userCode}`;
+  return `To approve without a browser, run this in a shell on this machine:\ncurl ${prompt.verificationUri} --cacert ${ca} -d user_code=${prompt.userCode}`;
 }
 
 export const demo: Command = async (argv, ctx) => {

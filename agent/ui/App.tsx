@@ -137,6 +137,13 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
   const runCommand = useSlashCommands(commandContext);
 
   const modal = signIn.active || approval.active || resume.active;
+  // The demo's command to approve a code without a browser: printed once per code, above the panel, as one line to copy.
+  const copyHint = signIn.prompt && signInHint ? signInHint(signIn.prompt) : undefined;
+  useEffect(() => {
+    if (copyHint === undefined) return;
+    const [label = '', ...command] = copyHint.split('\n');
+    addEntry({ kind: 'copy', label, text: command.join(' ') });
+  }, [copyHint, addEntry]);
   const editor = useLineEditor({
     enabled: !modal && !leaving,
     history,
@@ -167,10 +174,10 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
 
   // The live region (everything below the transcript) must stay shorter than the terminal, or
   // Ink clears and redraws the whole screen on every frame: each part says how tall it draws.
-  const hint = signIn.prompt && signInHint ? signInHint(signIn.prompt) : undefined;
+  const commandAbove = copyHint !== undefined;
   const margin = 1;
   const panelRows =
-    (signIn.active ? margin + loginPanelRows({ prompt: signIn.prompt, remainingMs, browser: signIn.browser, hint }, columns) : 0) +
+    (signIn.active ? margin + loginPanelRows({ prompt: signIn.prompt, remainingMs, browser: signIn.browser, commandAbove }, columns) : 0) +
     (approval.request ? margin + approvalPanelRows({ request: approval.request, answering: approval.answering }, columns) : 0) +
     (resume.active ? margin + conversationPickerRows({ conversations: resume.conversations, visible: PICKER_ENTRIES }) : 0);
   // While a turn runs the input shows once something is typed (or queued): text typed then is kept.
@@ -232,7 +239,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
       ) : null}
       {signIn.active ? (
         <Box marginTop={1} flexDirection="column">
-          <LoginPanel prompt={signIn.prompt} remainingMs={remainingMs} browser={signIn.browser} now={now} hint={hint} />
+          <LoginPanel prompt={signIn.prompt} remainingMs={remainingMs} browser={signIn.browser} now={now} commandAbove={commandAbove} />
         </Box>
       ) : null}
       {approval.request ? (

@@ -6,6 +6,7 @@ import type { ToolCallRecord } from '../core/tool-calls/types.js';
 import { ApprovalPanel, approvalPanelRows, type ApprovalPanelProps } from './components/ApprovalPanel.js';
 import { LoginPanel, loginPanelRows, type LoginPanelProps } from './components/LoginPanel.js';
 import { layoutLiveRegion } from './layout.js';
+import { WrappedText } from './components/Wrapped.js';
 import { wrappedRows } from './text-rows.js';
 import { withProviders } from './testing/render.js';
 
@@ -26,6 +27,24 @@ function drawnRows(node: React.ReactElement, columns: number): number {
 
 const WIDTHS = [24, 40, 57, 80, 100];
 
+/** A small seeded generator, so a failing random line can be found again. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** Lines of words whose lengths often land exactly on a row's end, with runs of spaces and words longer than a row. */
+function randomLines(count: number, seed: number): string[] {
+  const next = random(seed);
+  return Array.from({ length: count }, () => {
+    const words = Array.from({ length: 1 + Math.floor(next() * 14) }, () => 'x'.repeat(1 + Math.floor(next() * (next() < 0.1 ? 60 : 12))));
+    return words.map((w, i) => (i === 0 ? w : `${next() < 0.1 ? '  ' : ' '}${w}`)).join('');
+  });
+}
+
 describe('wrappedRows counts rows as Ink wraps text', () => {
   const texts = [
     '',
@@ -41,6 +60,28 @@ describe('wrappedRows counts rows as Ink wraps text', () => {
       for (const text of texts) expect(wrappedRows(text, columns), JSON.stringify(text)).toBe(drawnRows(<Text>{text}</Text>, columns));
     });
   }
+
+  it('on 120 random lines at widths from 8 to 41 (row ends hit exactly, words longer than a row)', () => {
+    const lines = randomLines(120, 7);
+    for (const [i, line] of lines.entries()) {
+      const columns = 8 + (i % 34);
+      expect(wrappedRows(line, columns), `${columns} columns: ${JSON.stringify(line)}`).toBe(drawnRows(<Text>{line}</Text>, columns));
+    }
+  });
+});
+
+describe('Wrapped draws the rows wrappedRows counts, none starting with the space of a break', () => {
+  it('on 120 random lines', () => {
+    const lines = randomLines(120, 11);
+    for (const [i, line] of lines.entries()) {
+      const columns = 8 + (i % 34);
+      const frame = render(withProviders(<WrappedText text={line} width={columns} />)).lastFrame() ?? '';
+      const rows = frame.split('\n');
+      expect(rows.length, `${columns} columns: ${JSON.stringify(line)}`).toBe(wrappedRows(line, columns));
+      expect(rows.slice(1).filter((row) => row.startsWith(' ') && row.trim() !== '')).toEqual([]);
+      expect(rows.every((row) => [...row].length <= columns)).toBe(true);
+    }
+  });
 });
 
 const prompt = {
@@ -52,15 +93,14 @@ const prompt = {
   expiresAt: 900_000,
   message: '',
 };
-const hint = 'No browser? Approve from a shell:\ncurl https://localhost:40329/devicelogin --cacert ~/.config/warden/demo/idp/tls-cert.pem -d user_code=QWDH-PMCP';
 
 describe('panels report the rows they draw', () => {
   const logins: LoginPanelProps[] = [
     { prompt: undefined, remainingMs: 0, browser: 'ready', now: 0 },
     { prompt, remainingMs: 60_000, browser: 'ready', now: 0 },
-    { prompt, remainingMs: 60_000, browser: 'unavailable', now: 0, hint },
+    { prompt, remainingMs: 60_000, browser: 'unavailable', now: 0, commandAbove: true },
     { prompt, remainingMs: 0, browser: 'failed', now: 0 },
-    { prompt: { ...prompt, verificationUri: `https://login.example.com/${'x'.repeat(150)}` }, remainingMs: 1, browser: 'opened', now: 0, hint },
+    { prompt: { ...prompt, verificationUri: `https://login.example.com/${'x'.repeat(150)}` }, remainingMs: 1, browser: 'opened', now: 0, commandAbove: true },
   ];
   const approvals: ApprovalPanelProps[] = [
     { request: { kind: 'scope-bound-elsewhere', scope: 'api://a/execute', server: 'http://127.0.0.1:2/mcp', boundTo: ['http://127.0.0.1:1/mcp'] }, answering: false },

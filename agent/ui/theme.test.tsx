@@ -34,7 +34,7 @@ async function screenWith(theme: Theme): Promise<string> {
       now={0}
     />,
     <StatusBar key="s" status={{ ...baseStatus, auth: { state: 'error', error: 'x' } }} now={0} mode="idle" canOpenBrowser={false} exitArmed columns={80} />,
-    <Markdown key="m" text={'- item `code`\n```\nblock\n```'} />,
+    <Markdown key="m" text={'- item `code`\n```\nblock\n```'} width={80} />,
   ].map((node) => render(withProviders(node, { theme })).lastFrame() ?? '');
   return [app.lastFrame() ?? '', ...panels].join('\n');
 }

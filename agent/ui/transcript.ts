@@ -25,6 +25,8 @@ export type TranscriptEntry =
   | { kind: 'info'; text: string }
   | { kind: 'notice'; text: string }
   | { kind: 'error'; text: string }
+  /** A command to copy: printed as one line however wide (the terminal wraps it, a copy gets it whole), under its label. */
+  | { kind: 'copy'; label: string; text: string }
   | { kind: 'help'; commands: readonly CommandHelp[] }
   /** One page of /tools: only that page is kept (a server may list thousands). */
   | { kind: 'tools'; tools: readonly ToolSummary[]; page?: ToolsPage }

@@ -179,6 +179,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     deviceFlow: new DeviceFlow({ lifetimeSeconds: codeLifetime, intervalSeconds: interval, now, user }),
     refreshTokens,
     tokens: { issuer: urls.issuer, tenantId, resource, accessTokenLifetimeSeconds: tokenLifetime, keys, now },
+    caFile: tls.certFile,
     log,
   };
   handler = createRequestHandler(context, keys, stats);

@@ -23,6 +23,8 @@ export interface ProviderContext {
   servicePrincipals: readonly DevServicePrincipal[];
   refreshTokens: RefreshTokens;
   tokens: TokenSettings;
+  /** The provider's certificate file: what `curl --cacert` needs to approve without a browser. */
+  caFile: string;
   log: (line: string) => void;
 }
 

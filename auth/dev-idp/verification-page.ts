@@ -13,6 +13,9 @@ function page(accept: string | undefined, status: number, title: string, line: s
   return wantsHtml(accept) ? { status, html: layout(title, html) } : { status, text: `${line}\n` };
 }
 
+/** A path as a shell word: as it is where that is safe, else in single quotes. */
+const shellQuote = (path: string): string => (/^[\w./:@+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f4f5;color:#18181b}
@@ -45,7 +48,7 @@ function formHtml(p: ProviderContext, userCode: string): string {
 <button type="submit" name="action" value="approve">Approve</button>
 <button type="submit" name="action" value="deny">Deny</button>
 </form>
-<p class="hint">Without a browser: <code>curl --cacert "$WARDEN_DEV_CA_FILE" -d user_code=CODE ${escapeHtml(url)}</code> (add <code>-d action=deny</code> to decline).</p>`;
+<p class="hint">Without a browser: <code>curl --cacert ${escapeHtml(shellQuote(p.caFile))} -d user_code=CODE ${escapeHtml(url)}</code> (add <code>-d action=deny</code> to decline).</p>`;
 }
 
 const REFUSALS: Record<DecisionRefusal, (code: string) => string> = {

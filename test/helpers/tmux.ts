@@ -10,6 +10,12 @@ const run = promisify(execFile);
 export interface TerminalSession {
   /** The visible screen as plain text (no colours). */
   screen(): Promise<string>;
+  /**
+   * The scrollback and the screen as plain text, with rows the terminal wrapped itself (the
+   * program wrote past the right edge) joined back into one line: a line longer than the width
+   * was drawn too wide.
+   */
+  history(): Promise<string>;
   /** Resolves with the screen once `match` holds for it; rejects after `timeoutMs` with the last screen. */
   waitForScreen(match: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** tmux key names: 'Enter', 'Escape', 'C-c', or literal text with `{ literal: true }`. */
@@ -86,6 +92,9 @@ export async function startTerminal(options: TerminalOptions): Promise<TerminalS
 
   return {
     screen,
+    async history() {
+      return (await tmux('capture-pane', '-p', '-J', '-S', '-', '-E', '-', '-t', 'main')).stdout;
+    },
     waitForScreen,
     async sendKeys(keys, { literal = false } = {}) {
       await tmux('send-keys', '-t', 'main', ...(literal ? ['-l'] : []), ...keys);

@@ -210,6 +210,10 @@ describe('dev identity provider: device code flow (RFC 8628)', () => {
       interval: 5,
     });
     expect(t.idp.verificationUri).toBe(`${t.idp.authorityHost}/devicelogin`);
+    // The page's way without a browser names the certificate file itself, not a variable the reader's shell does not have.
+    const page = await t.get('/devicelogin');
+    expect(page.text).toContain(`curl --cacert ${t.idp.caFile} -d user_code=CODE ${t.idp.verificationUri}`);
+    expect(page.text).not.toContain('$WARDEN_DEV_CA_FILE');
     expect(code.message).toContain(String(code.user_code));
     expect(code.message).toContain(t.idp.verificationUri);
     expect(t.idp.stats().deviceCodeRequests).toBe(1);

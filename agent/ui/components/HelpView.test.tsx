@@ -8,7 +8,7 @@ afterEach(() => cleanup());
 
 describe('HelpView', () => {
   it('lists every command with its description, then the keys', () => {
-    const frame = render(withProviders(<HelpView commands={slashCommands} />)).lastFrame() ?? '';
+    const frame = render(withProviders(<HelpView commands={slashCommands} width={100} />)).lastFrame() ?? '';
     for (const command of slashCommands) expect(frame).toMatch(new RegExp(`/${command.name} +${command.description}`));
     expect(frame).toContain('Esc        cancel the focused tool call');
     expect(frame).toContain('Ctrl-C     cancel the turn; twice within 2 s exits');

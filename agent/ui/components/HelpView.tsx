@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useTheme } from '../contexts/ThemeContext.js';
+import { WrappedText } from './Wrapped.js';
 import type { CommandHelp } from '../transcript.js';
 
 const KEYS: ReadonlyArray<[string, string]> = [
@@ -11,7 +12,7 @@ const KEYS: ReadonlyArray<[string, string]> = [
   ['Ctrl-C', 'cancel the turn; twice within 2 s exits'],
 ];
 
-function Rows({ rows, width }: { rows: ReadonlyArray<readonly [string, string]>; width: number }) {
+function Rows({ rows, width, columns }: { rows: ReadonlyArray<readonly [string, string]>; width: number; columns: number }) {
   const theme = useTheme();
   return (
     <>
@@ -20,7 +21,7 @@ function Rows({ rows, width }: { rows: ReadonlyArray<readonly [string, string]>;
           <Box width={width} flexShrink={0}>
             <Text color={theme.accent}>{name}</Text>
           </Box>
-          <Text>{text}</Text>
+          <WrappedText text={text} width={Math.max(1, columns - width)} />
         </Box>
       ))}
     </>
@@ -28,13 +29,13 @@ function Rows({ rows, width }: { rows: ReadonlyArray<readonly [string, string]>;
 }
 
 /** /help: the slash commands and the keys. */
-export function HelpView({ commands }: { commands: readonly CommandHelp[] }) {
+export function HelpView({ commands, width }: { commands: readonly CommandHelp[]; width: number }) {
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={width}>
       <Text bold>Commands</Text>
-      <Rows rows={commands.map((c) => [`/${c.name}`, c.description] as const)} width={Math.max(10, ...commands.map((c) => c.name.length + 3))} />
+      <Rows rows={commands.map((c) => [`/${c.name}`, c.description] as const)} width={Math.max(10, ...commands.map((c) => c.name.length + 3))} columns={width} />
       <Text bold>Keys</Text>
-      <Rows rows={KEYS} width={11} />
+      <Rows rows={KEYS} width={11} columns={width} />
     </Box>
   );
 }

@@ -41,10 +41,11 @@ describe('LoginPanel', () => {
     expect(panel('opened', 0)).toContain('The code expired. Press Esc, then type /login for a new one.');
   });
 
-  it('shows a hint for approving without a browser when given one', () => {
-    const hint = 'No browser? curl -d user_code=WDNK-7Q2P https://localhost:5555/devicelogin';
-    const frame = render(withProviders(<LoginPanel prompt={prompt} remainingMs={1000} browser="unavailable" now={0} hint={hint} />)).lastFrame() ?? '';
-    expect(frame.replace(/[│\s]+/g, ' ')).toContain(hint);
+  it('points at a command printed above it, once, and says "no browser" once', () => {
+    const frame = render(withProviders(<LoginPanel prompt={prompt} remainingMs={1000} browser="unavailable" now={0} commandAbove />)).lastFrame() ?? '';
+    const flat = frame.replace(/[│\s]+/g, ' ');
+    expect(flat).toContain('Or approve from a shell with the curl command printed above.');
+    expect(flat.match(/no browser/gi)).toHaveLength(1);
   });
 
   it('a browser sign-in (no user code): the host first, then the link alone, and a link countdown', () => {

@@ -13,8 +13,8 @@ export interface LoginPanelProps {
   remainingMs: number;
   browser: SignIn['browser'];
   now: number;
-  /** One more way to approve, shown under the browser line, one panel row per line (the demo's curl command). */
-  hint?: string | undefined;
+  /** The demo printed a command to approve with above the panel: the panel points at it. */
+  commandAbove?: boolean;
 }
 
 /** `ABCD1234` → `A B C D - 1 2 3 4`: spaced out so it reads (and types) without mistakes. */
@@ -64,11 +64,11 @@ const WAITING = 'Asking the identity provider for a sign-in code…';
 const CODE_CHARS = 32;
 /** A browser sign-in's link carries PKCE, state and scopes: longer than a device page's, still capped. */
 const LINK_CHARS = 2000;
-/** The hint quotes the code and link too; room for a long command line. */
-const HINT_CHARS = 400;
+/** Where the panel points when the command to approve with is printed above it (copyable whole there, never inside the border). */
+const COMMAND_ABOVE = 'Or approve from a shell with the curl command printed above.';
 
 /** The sign-in: link and a large user code (a browser sign-in: the link alone), time left, and the keys. The link and code come from the identity provider: made terminal-safe here. */
-export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPanelProps) {
+export function LoginPanel({ prompt, remainingMs, browser, now, commandAbove = false }: LoginPanelProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={1}>
@@ -106,11 +106,7 @@ export function LoginPanel({ prompt, remainingMs, browser, now, hint }: LoginPan
             </>
           )}
           <BrowserLine browser={browser} url={safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)} />
-          {hint?.split('\n').map((line, i) => (
-            <Text key={i} dimColor>
-              {safeLine(line, HINT_CHARS)}
-            </Text>
-          ))}
+          {commandAbove ? <Text dimColor>{COMMAND_ABOVE}</Text> : null}
           {remainingMs > 0 ? (
             <Text dimColor>
               {prompt.userCode === undefined ? 'Link' : 'Code'} expires in {formatCountdown(remainingMs)} · Esc cancels
@@ -135,7 +131,10 @@ const FRAME_COLUMNS = 4;
  * Rows the panel draws at a width of `columns` (its border included, its margin not): App sizes
  * the live region with it, and LoginPanel.test.tsx checks it against the rendering.
  */
-export function loginPanelRows({ prompt, remainingMs, browser, hint }: Pick<LoginPanelProps, 'prompt' | 'remainingMs' | 'browser' | 'hint'>, columns: number): number {
+export function loginPanelRows(
+  { prompt, remainingMs, browser, commandAbove }: Pick<LoginPanelProps, 'prompt' | 'remainingMs' | 'browser' | 'commandAbove'>,
+  columns: number,
+): number {
   const width = columns - FRAME_COLUMNS;
   const title = wrappedRows(TITLE, width);
   if (!prompt) return 2 + title + wrappedRows(`⠋ ${WAITING} (Esc cancels)`, width);
@@ -144,7 +143,7 @@ export function loginPanelRows({ prompt, remainingMs, browser, hint }: Pick<Logi
     `1. Open ${safeLine(prompt.verificationUri)}`,
     '2. Enter this code:',
     browserText(browser, safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)),
-    ...(hint ? hint.split('\n').map((line) => safeLine(line, HINT_CHARS)) : []),
+    ...(commandAbove ? [COMMAND_ABOVE] : []),
     remainingMs > 0 ? `Code expires in ${formatCountdown(remainingMs)} · Esc cancels` : 'The code expired. Press Esc, then type /login for a new one.',
   ];
   // The code, with a margin above and below.

@@ -39,7 +39,7 @@ describe('markdown parsing', () => {
 
 describe('Markdown', () => {
   it('renders bold, code, lists and code blocks without the markup', () => {
-    const frame = render(withProviders(<Markdown text={'Use **reverse** with `text`:\n\n- one\n- two\n\n```\nreverse("ab")\n```'} />)).lastFrame() ?? '';
+    const frame = render(withProviders(<Markdown text={'Use **reverse** with `text`:\n\n- one\n- two\n\n```\nreverse("ab")\n```'} width={80} />)).lastFrame() ?? '';
     expect(frame.split('\n').map((l) => l.trimEnd())).toEqual(['Use reverse with text:', '', '• one', '• two', '', '│ reverse("ab")']);
   });
 });

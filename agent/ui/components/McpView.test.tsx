@@ -35,7 +35,7 @@ const servers: ServerStatus[] = [
 
 describe('McpView (/mcp)', () => {
   it('shows each server: transport, target, state, protocol, tools, sign-in and the error; nothing a server sent can steer the terminal', () => {
-    const frame = render(withProviders(<McpView servers={servers} now={NOW} />)).lastFrame() ?? '';
+    const frame = render(withProviders(<McpView servers={servers} now={NOW} width={100} />)).lastFrame() ?? '';
     const lines = frame.split('\n').map((l) => l.trimEnd());
     expect(lines[0]).toBe('4 MCP servers (1 connected)');
     expect(lines).toContain('● warden http · http://127.0.0.1:8000/mcp');

@@ -4,6 +4,7 @@ import type { AuthState, ServerStatus } from '../../core/engine-types.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { serverStateText } from '../format.js';
 import { LogLineView } from './ServerLogsView.js';
+import { WrappedText } from './Wrapped.js';
 import type { Theme } from '../theme.js';
 
 function signInText(auth: AuthState): string | undefined {
@@ -42,11 +43,11 @@ function heading(servers: readonly ServerStatus[], of: number | undefined): stri
 }
 
 /** /mcp: every server with transport, target, state, protocol, tools, sign-in and last error (`of`: the total, when only some are shown). Renders only. */
-export function McpView({ servers, now, of }: { servers: readonly ServerStatus[]; now: number; of?: number }) {
+export function McpView({ servers, now, of, width }: { servers: readonly ServerStatus[]; now: number; of?: number; width: number }) {
   const theme = useTheme();
   const logging = servers.some((s) => s.connection.state === 'connected' && s.connection.logging === true);
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={width}>
       <Text bold>{heading(servers, of)}</Text>
       {servers.map((server) => {
         const { mark, colour } = icon(server, theme);
@@ -65,12 +66,14 @@ export function McpView({ servers, now, of }: { servers: readonly ServerStatus[]
               <Text color={colour}>{mark}</Text> <Text bold>{safeLine(server.name, 64)}</Text> <Text dimColor>{`${server.transport} · ${safeLine(server.target, 120)}`}</Text>
             </Text>
             <Box paddingLeft={2} flexDirection="column">
-              <Text>{details.join(' · ')}</Text>
+              <WrappedText text={details.join(' · ')} width={Math.max(1, width - 2)} />
               {error ? (
-                <Text
+                <WrappedText
+                  text={`${c.state === 'connected' ? 'last error' : 'error'}: ${safeLine(error)}`}
+                  width={Math.max(1, width - 2)}
                   color={c.state === 'connected' ? undefined : theme.error}
-                  dimColor={c.state === 'connected'}
-                >{`${c.state === 'connected' ? 'last error' : 'error'}: ${safeLine(error)}`}</Text>
+                  dim={c.state === 'connected'}
+                />
               ) : null}
               {(server.logs ?? []).slice(-3).map((line, i) => (
                 <LogLineView key={i} line={line} />
@@ -79,9 +82,11 @@ export function McpView({ servers, now, of }: { servers: readonly ServerStatus[]
           </Box>
         );
       })}
-      <Text
-        dimColor
-      >{`/mcp reconnect NAME connects a server again now · /mcp logs NAME shows its log${logging ? ' · /mcp level NAME LEVEL sets what a server with logging sends' : ''}`}</Text>
+      <WrappedText
+        text={`/mcp reconnect NAME connects a server again now · /mcp logs NAME shows its log${logging ? ' · /mcp level NAME LEVEL sets what a server with logging sends' : ''}`}
+        width={width}
+        dim
+      />
     </Box>
   );
 }

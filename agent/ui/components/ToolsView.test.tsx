@@ -11,6 +11,7 @@ describe('ToolsView', () => {
     const frame = render(
       withProviders(
         <ToolsView
+          width={100}
           tools={[
             { name: 'reverse', description: 'Reverses text.' },
             { name: 'get_alerts', description: '' },
@@ -23,7 +24,7 @@ describe('ToolsView', () => {
 
   it('shows a hostile name and description without controls, the description indented and capped', () => {
     const description = `${dirty('Reverses.')}\n${FORGED_LINE}\n${Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n')}`;
-    const frame = render(withProviders(<ToolsView tools={[{ name: dirty('evil'), description }]} />)).lastFrame() ?? '';
+    const frame = render(withProviders(<ToolsView width={100} tools={[{ name: dirty('evil'), description }]} />)).lastFrame() ?? '';
     expect(frame).not.toMatch(TERMINAL_CONTROL);
     const lines = frame.split('\n').map((l) => l.trimEnd());
     expect(lines.slice(0, 4)).toEqual(['1 tool on the server', 'evil', '  Reverses.', `  ${FORGED_LINE}`]);
@@ -36,6 +37,7 @@ describe('ToolsView', () => {
     const frame = render(
       withProviders(
         <ToolsView
+          width={100}
           tools={[
             { name: 'echo', description: '', server: 'everything' },
             { name: 'simulate-research-query', description: '', server: 'everything', withheld: 'runs only as a task' },

@@ -3,18 +3,19 @@ import type { ToolSummary } from '../../core/engine-types.js';
 import { safeBlock } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { toolLabel } from '../format.js';
+import { WrappedText } from './Wrapped.js';
 import type { ToolsPage } from '../transcript.js';
 
 /** Room for a real description; a novel-length one is cut with a note. */
 const DESCRIPTION = { maxLines: 12, maxLineChars: 400 };
 
 /** /tools: each tool (`server › tool` with several servers) with its description (a server's text: made terminal-safe and capped here). */
-export function ToolsView({ tools, page }: { tools: readonly ToolSummary[]; page?: ToolsPage }) {
+export function ToolsView({ tools, page, width }: { tools: readonly ToolSummary[]; page?: ToolsPage; width: number }) {
   const theme = useTheme();
   const where = tools.some((t) => t.server !== undefined) ? 'on the servers' : 'on the server';
   const count = page ? `${page.total} tools ${where} (page ${page.number} of ${page.pages})` : `${tools.length === 1 ? '1 tool' : `${tools.length} tools`} ${where}`;
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={width}>
       <Text bold>{count}</Text>
       {tools.map((tool, i) => (
         <Box key={i} flexDirection="column">
@@ -24,7 +25,7 @@ export function ToolsView({ tools, page }: { tools: readonly ToolSummary[]; page
           </Text>
           {tool.description ? (
             <Box paddingLeft={2}>
-              <Text dimColor>{safeBlock(tool.description.trim(), DESCRIPTION)}</Text>
+              <WrappedText text={safeBlock(tool.description.trim(), DESCRIPTION)} width={Math.max(1, width - 2)} dim />
             </Box>
           ) : null}
         </Box>

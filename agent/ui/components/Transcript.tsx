@@ -73,7 +73,7 @@ export function Transcript({ items, generation, liveText, liveContinues, maxLive
           </Box>
           <Box flexDirection="column" width={columns - 2}>
             {live.cut ? <Text dimColor>…</Text> : null}
-            <Markdown text={live.text} />
+            <Markdown text={live.text} width={columns - 2} />
           </Box>
         </Box>
       ) : null}

@@ -10,6 +10,7 @@ import { ToolCallLine } from './ToolCallLine.js';
 import { ServerLogsView } from './ServerLogsView.js';
 import { ToolsView } from './ToolsView.js';
 import { Welcome } from './Welcome.js';
+import { WrappedText } from './Wrapped.js';
 
 /** Info, notices and errors are one line each (often carrying a server's or provider's words); Ink wraps it. */
 const LINE_CHARS = 1000;
@@ -18,15 +19,17 @@ function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
   const theme = useTheme();
   switch (item.kind) {
     case 'welcome':
-      return <Welcome demo={item.demo} />;
+      return <Welcome demo={item.demo} width={columns} />;
     case 'user':
       return (
-        <Text>
-          <Text color={theme.user} bold>
-            ›{' '}
-          </Text>
-          {item.text}
-        </Text>
+        <Box width={columns}>
+          <Box width={2} flexShrink={0}>
+            <Text color={theme.user} bold>
+              ›
+            </Text>
+          </Box>
+          <WrappedText text={item.text} width={columns - 2} />
+        </Box>
       );
     case 'assistant':
       return (
@@ -34,29 +37,34 @@ function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
           <Box width={2} flexShrink={0}>
             <Text color={theme.accent}>{item.continued ? ' ' : '◆'}</Text>
           </Box>
-          <Box width={columns - 2}>
-            <Markdown text={item.text} />
-          </Box>
+          <Markdown text={item.text} width={columns - 2} />
         </Box>
       );
     case 'call':
       return <ToolCallLine call={item.call} />;
     case 'info':
-      return <Text dimColor>{safeLine(item.text, LINE_CHARS)}</Text>;
+      return <WrappedText text={safeLine(item.text, LINE_CHARS)} width={columns} dim />;
     case 'notice':
-      return <Text color={theme.warning}>! {safeLine(item.text, LINE_CHARS)}</Text>;
+      return <WrappedText text={`! ${safeLine(item.text, LINE_CHARS)}`} width={columns} color={theme.warning} />;
     case 'error':
-      return <Text color={theme.error}>✗ {safeLine(item.text, LINE_CHARS)}</Text>;
+      return <WrappedText text={`✗ ${safeLine(item.text, LINE_CHARS)}`} width={columns} color={theme.error} />;
+    case 'copy':
+      return (
+        <Box flexDirection="column">
+          <WrappedText text={safeLine(item.label, LINE_CHARS)} width={columns} dim />
+          <Text>{safeLine(item.text, LINE_CHARS)}</Text>
+        </Box>
+      );
     case 'help':
-      return <HelpView commands={item.commands} />;
+      return <HelpView commands={item.commands} width={columns} />;
     case 'tools':
-      return <ToolsView tools={item.tools} {...(item.page && { page: item.page })} />;
+      return <ToolsView tools={item.tools} width={columns} {...(item.page && { page: item.page })} />;
     case 'server-logs':
       return <ServerLogsView server={item.server} lines={item.lines} total={item.total} />;
     case 'status':
-      return <StatusView status={item.status} now={item.now} />;
+      return <StatusView status={item.status} now={item.now} width={columns} />;
     case 'servers':
-      return <McpView servers={item.servers} now={item.now} {...(item.of !== undefined && { of: item.of })} />;
+      return <McpView servers={item.servers} now={item.now} width={columns} {...(item.of !== undefined && { of: item.of })} />;
   }
 }
 
@@ -68,8 +76,10 @@ function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
  */
 export function TranscriptItemView({ item, previous, columns }: { item: TranscriptItem; previous: TranscriptItem | undefined; columns: number }) {
   const tight = previous === undefined || (item.kind === 'call' && previous.kind === 'call');
+  // A command to copy keeps its one line: wider than the terminal, it is the terminal that wraps it.
+  const width = item.kind === 'copy' ? Math.max(columns, Array.from(safeLine(item.text, LINE_CHARS)).length) : columns;
   return (
-    <Box marginTop={tight ? 0 : 1} width={columns} flexDirection="column">
+    <Box marginTop={tight ? 0 : 1} width={width} flexDirection="column">
       <Body item={item} columns={columns} />
     </Box>
   );
