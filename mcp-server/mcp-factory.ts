@@ -1,10 +1,11 @@
 import { McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
+import { WARDEN_VERSION } from '../config/version.js';
 import type { ToolDeps } from './tools/context.js';
 import { registerGetAlerts } from './tools/get-alerts.js';
 import { registerGetForecast } from './tools/get-forecast.js';
 import { registerReverse } from './tools/reverse.js';
 
-const SERVER_INFO = { name: 'warden', version: '0.1.0' };
+const SERVER_INFO = { name: 'warden', version: WARDEN_VERSION };
 
 const INSTRUCTIONS =
   'Tools: reverse (reverses text, reports progress), get_alerts (active US weather alerts for a state) and get_forecast (US weather forecast for a latitude/longitude), the latter two from the National Weather Service.';

@@ -97,6 +97,8 @@ export const chat: Command = async (argv, ctx) => {
     trustProjectServers: values['trust-project-servers'] === true,
   };
   let loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
+  // Problems in a file Warden only reads (Claude Code's): said once, before anything starts.
+  for (const notice of loaded.notices) ctx.stderr.write(`warden: ${notice}\n`);
   const config = loadAgentConfig(ctx.env, {
     ...(values.server?.[0] !== undefined && { server: values.server[0] }),
     ...(values.model !== undefined && { model: values.model }),

@@ -3,7 +3,10 @@ import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { printableUrl } from '../../config/printable-url.js';
 import { safeLine } from '../../config/terminal-text.js';
+import { loadAgentConfig } from '../config.js';
+import { claudeConfigFile, rawClaudeEntry } from '../core/host/claude-config.js';
 import { parseServerFile, SERVER_NAME, type ServerEntry } from '../core/host/config-schema.js';
+import { connectTimeoutOf } from '../core/host/hosted-server.js';
 import { loadServerConfigs } from '../core/host/load-servers.js';
 import { projectServerFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
 import { probeServer } from '../core/host/probe.js';
@@ -36,9 +39,8 @@ leaves them alone: --header 'Authorization: Bearer \${MY_API_KEY}'.
   --transport T          http (Streamable HTTP, default with a URL), sse (legacy), stdio (default after --)
   --header "K: V"        an HTTP header sent on every request (repeatable)
   --env K=V              a variable for a stdio server (repeatable); it gets nothing else but PATH, HOME, LANG…
-  --timeout MS           list: how long each server may take to answer (default 5000)`;
-
-const DEFAULT_PROBE_MS = 5000;
+  --timeout MS           list: how long each server may take to answer (default: its connect timeout,
+                         as for a turn: its "timeout", else WARDEN_MCP_CONNECT_TIMEOUT_MS, else 30000)`;
 
 export const mcp: Command = async (args, ctx) => {
   const [sub, ...rest] = args;
@@ -159,8 +161,11 @@ async function add(args: string[], ctx: CommandContext): Promise<number> {
   return 0;
 }
 
+/** Where a server is configured, as `list` and `get` label it (Claude Code's file by its own scope names). */
 function scopeOf(config: ServerConfig): string {
-  return config.source.kind;
+  const { source } = config;
+  if (source.kind === 'user' && source.claudeScope) return `claude ${source.claudeScope}`;
+  return source.kind;
 }
 
 function targetOf(config: ServerConfig): string {
@@ -176,12 +181,15 @@ function table(rows: string[][]): string {
 async function list(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags(args, { timeout: { type: 'string' }, 'mcp-config': { type: 'string', multiple: true } });
   if (positionals.length > 0) throw new UsageError('warden mcp list takes no arguments');
-  const timeoutMs = values.timeout === undefined ? DEFAULT_PROBE_MS : Number(values.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('invalid --timeout: expected milliseconds, e.g. 5000');
+  const flagMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (flagMs !== undefined && (!Number.isInteger(flagMs) || flagMs <= 0)) throw new UsageError('invalid --timeout: expected milliseconds, e.g. 5000');
+  // Each server as long as a turn would wait for it (its `timeout`, else WARDEN_MCP_CONNECT_TIMEOUT_MS, else 30 s), unless --timeout says.
+  const defaultMs = loadAgentConfig(ctx.env).mcpConnectTimeoutMs;
   const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx), flags: { ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) } });
+  for (const notice of loaded.notices) ctx.stderr.write(`warden: ${notice}\n`);
   const logDir = serverLogDir(home(ctx));
   // Concurrently: one slow server costs its own timeout, not everyone's.
-  const results = await Promise.all(loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: s.timeoutMs ? Math.min(s.timeoutMs, timeoutMs) : timeoutMs })));
+  const results = await Promise.all(loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: flagMs ?? connectTimeoutOf(s, defaultMs) })));
   const rows = loaded.servers.map((server, i) => {
     const result = results[i]!;
     const status = result.ok ? `✓ connected · ${result.tools} tool${result.tools === 1 ? '' : 's'}` : `✗ ${result.reason}`;
@@ -212,12 +220,14 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
   }
   // Arguments as written in the file: `${VAR}` stays a name, never becomes its value.
   let raw: ServerEntry | undefined;
-  if (config.source.kind !== 'shortcut') raw = parseServerFile((await readRawServerFile(config.source.file)).root, config.source.file)[name];
+  if (config.source.kind === 'user' && config.source.claudeScope) raw = await rawClaudeEntry(config.source.file, process.cwd(), config.source.claudeScope, name);
+  else if (config.source.kind !== 'shortcut') raw = parseServerFile((await readRawServerFile(config.source.file)).root, config.source.file)[name];
   const masked = (map: Record<string, string>): string =>
     Object.keys(map)
       .map((k) => `${safeLine(k, 64)}=***`)
       .join(', ') || '(none)';
-  const lines = [name, `  scope:     ${config.source.kind}${config.source.kind === 'shortcut' ? '' : ` (${shown(config.source.file)})`}`, `  transport: ${config.type}`];
+  const lines = [name, `  scope:     ${scopeOf(config)}${config.source.kind === 'shortcut' ? '' : ` (${shown(config.source.file)})`}`, `  transport: ${config.type}`];
+  if (config.unavailable !== undefined) lines.push(`  status:    unavailable: ${safeLine(config.unavailable, 300)}`);
   if (config.type === 'stdio') {
     lines.push(`  command:   ${safeLine(raw?.command ?? config.command, 200)}`);
     lines.push(`  args:      ${(raw?.args ?? []).map((a) => safeLine(a, 200)).join(' ') || '(none)'}`);
@@ -253,7 +263,9 @@ async function remove(args: string[], ctx: CommandContext): Promise<number> {
     if (Object.hasOwn((await readRawServerFile(candidate.file)).servers, name)) holding.push(candidate);
   }
   if (holding.length === 0) {
-    ctx.stderr.write(`warden: no MCP server named "${name}" in ${candidates.map((c) => shown(c.file)).join(' or ')}\n`);
+    const claude = (await allServers(ctx)).find((s) => s.name === name && s.source.kind === 'user' && s.source.claudeScope);
+    const hint = claude ? ` (it comes from Claude Code's ${shown(claudeConfigFile(home(ctx)))}, which Warden only reads: claude mcp remove ${name})` : '';
+    ctx.stderr.write(`warden: no MCP server named "${name}" in ${candidates.map((c) => shown(c.file)).join(' or ')}${hint}\n`);
     return 1;
   }
   if (holding.length > 1) throw new UsageError(`"${name}" is in both ${holding.map((c) => shown(c.file)).join(' and ')}: pass --scope user or --scope project`);

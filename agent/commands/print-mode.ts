@@ -21,13 +21,6 @@ const PROBLEM_CHARS = 1000;
 /** Exit code of a turn cancelled by Ctrl-C (128 + SIGINT), as shells expect. */
 const CANCELLED = 130;
 
-/**
- * How long -p waits for servers' first connects before the turn starts with those that are up.
- * A refused connection or a crashed stdio server settles at once; only a server that accepts and
- * then hangs costs this wait. With one server the turn waits for it (it is all there is).
- */
-export const PRINT_CONNECT_WAIT_MS = 5000;
-
 export interface ToolCallSummary {
   name: string;
   /** The server of the call, when several (or configured) servers are in use. */
@@ -114,7 +107,7 @@ function unavailableLine(server: ServerStatus): string {
   const c = server.connection;
   // A server retrying after a failure is unavailable for that failure, not "still connecting".
   const failed = c.state === 'failed' ? c.error : c.state === 'connecting' && c.attempt > 1 ? server.lastError : undefined;
-  const why = failed ?? (c.state === 'sign-in-needed' ? c.reason : `still connecting after ${PRINT_CONNECT_WAIT_MS / 1000} s`);
+  const why = failed ?? (c.state === 'sign-in-needed' ? c.reason : 'still connecting');
   return `warden: server "${safeLine(server.name, NAME_CHARS)}" is unavailable, its tools are left out: ${safeLine(why)}`;
 }
 
@@ -146,6 +139,15 @@ function connectionProblem(status: SessionStatus): string | undefined {
   if (auth.state === 'disabled') return `the server at ${status.servers[0]?.target ?? 'its URL'} requires sign-in, but --no-auth is set`;
   if (auth.state === 'error') return auth.rejected ? auth.error : `sign-in failed: ${auth.error}`;
   return 'not signed in — run `warden login`';
+}
+
+/** A server the user named on the command line (--server) that is not up: the turn must not answer without it. */
+function requiredServerProblem(status: SessionStatus): string | undefined {
+  const missing = status.servers.find((s) => s.required && s.connection.state !== 'connected');
+  if (!missing) return undefined;
+  const c = missing.connection;
+  const why = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : (missing.lastError ?? 'still connecting');
+  return `the server you named with --server (${missing.target}) is unavailable: ${safeLine(why, PROBLEM_CHARS)}`;
 }
 
 /** With several servers the turn runs on those that are up; only when none is does it not run. */
@@ -221,11 +223,12 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
     }
   }
   void engine.start();
-  await engine.settled(PRINT_CONNECT_WAIT_MS);
+  // Each server gets up to its own connect timeout: a script wants the same tools every run.
+  await engine.settled();
   const goneLine = await gone;
   if (goneLine) note(`warden: ${safeLine(goneLine, PROBLEM_CHARS)}`);
   const status = engine.getStatus();
-  const problem = status.servers.length > 1 ? noServerProblem(status) : connectionProblem(status);
+  const problem = status.servers.length > 1 ? (requiredServerProblem(status) ?? noServerProblem(status)) : connectionProblem(status);
   if (problem) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: problem });
   if (status.servers.length > 1) {
     for (const server of status.servers) if (server.connection.state !== 'connected') note(unavailableLine(server));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import { UsageError } from '../../config/errors.js';
 import { safeLine } from '../../config/terminal-text.js';
-import { checkAnswers, formFields } from '../core/elicitation-form.js';
+import { checkAnswers, formFields, withDefaults } from '../core/elicitation-form.js';
 import type { SamplingRequest } from '../core/sampling.js';
 
 /**
@@ -14,7 +14,7 @@ import type { SamplingRequest } from '../core/sampling.js';
  */
 
 export interface PrintQuestionOptions {
-  /** The answers of --elicit-json: one object; each form question gets the fields it asks for. */
+  /** The answers of --elicit-json: one object; each form question gets the fields it asks for (the form's defaults fill the rest). */
   answers?: Record<string, unknown>;
   allowSampling: boolean;
   stderr: { write(text: string): unknown };
@@ -57,7 +57,9 @@ export function printQuestions(options: PrintQuestionOptions): {
         return { action: 'decline' };
       }
       const fields = formFields(params.requestedSchema);
-      const content = Object.fromEntries(fields.flatMap((f) => (options.answers?.[f.name] === undefined ? [] : [[f.name, options.answers[f.name]]])));
+      // The file's answers for the fields asked; the form's defaults for the rest, as the chat's form starts from them.
+      const given = Object.fromEntries(fields.flatMap((f) => (options.answers?.[f.name] === undefined ? [] : [[f.name, options.answers[f.name]]])));
+      const content = withDefaults(fields, given);
       const problems = checkAnswers(fields, content);
       if (problems.length > 0) {
         say(`server "${server}" asked: ${question} — the --elicit-json answers do not fit (${safeLine(problems.join('; '), 300)}), so -p declines`);

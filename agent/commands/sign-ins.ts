@@ -36,16 +36,21 @@ export function shortcutServer(env: Env, flag?: string): HttpServerConfig {
   return { name: 'server', source: { kind: 'shortcut', ...(config.serverUrlVia && { via: config.serverUrlVia }) }, type: 'http', url: config.serverUrl, headers: {} };
 }
 
+/** The servers a turn with these flags uses: the configured ones, and the shortcut when named (or when nothing is configured). */
+export async function turnServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig' | 'server'> = {}): Promise<ServerConfig[]> {
+  return (await loadServerConfigs({ env, home: env.HOME || homedir(), flags })).servers;
+}
+
 /** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server). */
 export async function configuredServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig[]> {
-  const loaded = await loadServerConfigs({ env, home: env.HOME || homedir(), flags });
-  return loaded.servers.filter((s) => s.source.kind !== 'shortcut');
+  return (await turnServers(env, flags)).filter((s) => s.source.kind !== 'shortcut');
 }
 
 /** The configured server called `name`; a name no file has is a configuration error naming the ones there are. */
 export async function configuredServer(env: Env, name: string, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig> {
   const servers = await configuredServers(env, flags);
   const server = servers.find((s) => s.name === name);
+  if (server?.unavailable !== undefined) throw new ConfigError(`server "${name}" cannot be used: ${server.unavailable}`);
   if (server) return server;
   const known = servers.map((s) => s.name).join(', ');
   throw new ConfigError(`no configured MCP server is called "${name}" (${known ? `configured: ${known}` : 'none is configured: add one with `warden mcp add NAME URL`'})`);

@@ -6,6 +6,7 @@ import { errorMessage, rootCause } from '../../config/error-text.js';
 import { ConfigError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
+import { USER_AGENT, WARDEN_VERSION } from '../../config/version.js';
 import { DEFAULT_SERVER_URL } from '../config.js';
 import { TokenVault, type TokenStoreDescription } from '../../auth/store/vault.js';
 import type { SignInReport } from '../core/auth/kinds/kind.js';
@@ -13,18 +14,21 @@ import type { SignInSettings } from '../core/auth/settings.js';
 import type { SignInDirectory } from '../core/auth/server-sign-in.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import type { Command } from './context.js';
-import { commandSignIns, configuredServers, shortcutServer } from './sign-ins.js';
+import { commandSignIns, shortcutServer, turnServers } from './sign-ins.js';
 
-const USAGE = `Usage: warden status [--json] [--server URL]
+const USAGE = `Usage: warden status [--json] [--server URL] [--mcp-config FILE]…
 
 Shows the signed-in account, tenant, scopes and token expiry from the token cache (no call
 to the identity provider, never the token itself), and whether the MCP server answers; then
 each configured server (mcpServers files) with its auth kind and sign-in state, from what is
-stored (sign in to one with \`warden login NAME\`).
+stored (sign in to one with \`warden login NAME\`). The servers are those a turn uses with the
+same flags: MCP_SERVER_URL (default ${DEFAULT_SERVER_URL}) only when it is set, --server
+is given, or no server is configured.
 Exit code 0 when an account is signed in, 1 when not.
 
-  --json          machine-readable output
-  --server URL    the MCP endpoint to check (MCP_SERVER_URL, default ${DEFAULT_SERVER_URL})`;
+  --json             machine-readable output
+  --server URL       the MCP endpoint to check (MCP_SERVER_URL)
+  --mcp-config FILE  servers from this file too (repeatable), as for warden and warden -p`;
 
 const PROBE_TIMEOUT_MS = 2000;
 /** A row of the report: room for a few authority URLs and scopes, never a screenful. */
@@ -42,7 +46,11 @@ export interface ServerProbe {
   /** From its RFC 9728 metadata, when published. */
   authorizationServers?: string[];
   scopesSupported?: string[];
+  /** Servers are configured and neither MCP_SERVER_URL nor --server names this one: a turn does not use it, so it was not checked. */
+  notUsed?: true;
 }
+
+const NOT_USED = 'not used: servers are configured, so a turn uses them and not this URL (set MCP_SERVER_URL or pass --server to add it)';
 
 function probeError(error: unknown): string {
   if ((error as Error | undefined)?.name === 'TimeoutError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
@@ -53,12 +61,12 @@ const INITIALIZE = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'warden-status', version: '0.1.0' } },
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'warden-status', version: WARDEN_VERSION } },
 });
 
 /** One `initialize` POST; a stateful server's session is ended (DELETE) at once. */
 async function mcpExchange(serverUrl: string, signal: () => AbortSignal): Promise<ServerProbe['mcp'] | string> {
-  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'user-agent': USER_AGENT };
   const response = await fetch(serverUrl, { method: 'POST', headers, body: INITIALIZE, signal: signal(), redirect: 'manual' });
   if (response.status === 401 && /^bearer\b/i.test(response.headers.get('www-authenticate') ?? '')) {
     await response.body?.cancel();
@@ -68,7 +76,7 @@ async function mcpExchange(serverUrl: string, signal: () => AbortSignal): Promis
   const body = response.ok ? (await response.text()).slice(0, 65_536) : (await response.body?.cancel(), '');
   const session = response.headers.get('mcp-session-id');
   if (session)
-    await fetch(serverUrl, { method: 'DELETE', headers: { 'mcp-session-id': session }, signal: signal() })
+    await fetch(serverUrl, { method: 'DELETE', headers: { 'mcp-session-id': session, 'user-agent': USER_AGENT }, signal: signal() })
       .then((r) => r.body?.cancel())
       .catch(() => undefined);
   if (/"jsonrpc"\s*:\s*"2\.0"/.test(body) && /"result"\s*:/.test(body)) return 'initialized';
@@ -139,13 +147,14 @@ export interface ServerSignInState {
   detail: string;
 }
 
-/** Each configured HTTP server's sign-in state; a server whose state cannot be read says why. */
+/** Each configured HTTP server's sign-in state; a server whose state cannot be read (or that cannot be used) says why. */
 async function serverSignInStates(servers: ServerConfig[], signIns: SignInDirectory, signal: AbortSignal, now = Date.now()): Promise<ServerSignInState[]> {
   const http = servers.filter((s) => s.type !== 'stdio');
   return Promise.all(
     http.map(async (server) => {
       const signIn = signIns.forServer(server);
       const state = (signedIn: boolean, detail: string): ServerSignInState => ({ name: server.name, kind: signIn.settings.kind.value, signedIn, detail });
+      if (server.unavailable !== undefined) return state(false, `unavailable: ${server.unavailable}`);
       return signIn.describe({ now, signal }).then(
         (report) => state(report.signedIn, report.detail),
         (error: unknown) => state(false, `cannot read its sign-in: ${errorMessage(error)}`),
@@ -160,7 +169,12 @@ function serverLines(servers: ServerSignInState[]): string {
 }
 
 export const status: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, { json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(args, {
+    json: { type: 'boolean' },
+    server: { type: 'string' },
+    'mcp-config': { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
@@ -168,15 +182,25 @@ export const status: Command = async (args, ctx) => {
   const signIns = commandSignIns(ctx);
   const shortcut = shortcutServer(ctx.env, values.server);
   const shortcutSignIn = signIns.forServer(shortcut);
-  const servers = await configuredServers(ctx.env).then(
-    (list) => serverSignInStates(list, signIns, ctx.shutdownSignal),
-    (error: unknown) => {
-      // A broken mcpServers file does not hide the sign-in below: one line says what is wrong.
-      ctx.stderr.write(`warden: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
-      return [];
-    },
+  // The servers a turn with the same flags would use (the same loader as the chat and -p).
+  const loaded = await turnServers(ctx.env, {
+    ...(values.server !== undefined && { server: [values.server] }),
+    ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
+  }).catch((error: unknown) => {
+    // A broken mcpServers file does not hide the sign-in below: one line says what is wrong.
+    ctx.stderr.write(`warden: ${safeLine(errorMessage(error), ROW_CHARS)}\n`);
+    return undefined;
+  });
+  const servers = await serverSignInStates(
+    (loaded ?? []).filter((s) => s.source.kind !== 'shortcut'),
+    signIns,
+    ctx.shutdownSignal,
   );
-  const probing = probeServer(shortcut.url, ctx.shutdownSignal);
+  // Configured servers without MCP_SERVER_URL or --server: a turn does not use the default URL, so it is not checked either.
+  const shortcutUsed = loaded === undefined || loaded.some((s) => s.source.kind === 'shortcut');
+  const probing: Promise<ServerProbe> = shortcutUsed
+    ? probeServer(shortcut.url, ctx.shutdownSignal)
+    : Promise.resolve({ url: shortcut.url, reachable: false, notUsed: true, error: NOT_USED });
   const described = await shortcutSignIn.describe({ now: Date.now(), signal: ctx.shutdownSignal }).catch((error: unknown) => error);
   const server = await probing;
   // After the sign-in was read (a plaintext cache of before is sealed on that first use).
@@ -232,9 +256,11 @@ export const status: Command = async (args, ctx) => {
   rows.push(['Cache', entra.cachePath], ['Token store', tokenStoreLine(store)]);
   rows.push([
     'Server',
-    server.reachable
-      ? `${server.url} reachable (MCP ${server.mcp === 'needs-token' ? 'asks for a token' : 'initialize answered'}${server.status !== undefined ? `; GET /healthz → ${server.status}` : ''})`
-      : `${server.url} unreachable (${server.error ?? 'no answer'})`,
+    server.notUsed
+      ? `${server.url} ${NOT_USED}`
+      : server.reachable
+        ? `${server.url} reachable (MCP ${server.mcp === 'needs-token' ? 'asks for a token' : 'initialize answered'}${server.status !== undefined ? `; GET /healthz → ${server.status}` : ''})`
+        : `${server.url} unreachable (${server.error ?? 'no answer'})`,
   ]);
   if (server.authorizationServers?.length) {
     const match = server.authorizationServers.some((a) => sameAuthority(a, entra));

@@ -149,6 +149,19 @@ function checkOne(field: FormField, value: unknown): string | undefined {
   }
 }
 
+/**
+ * `answers` with each field it leaves out filled from the form's own default, as a form shown to
+ * the user starts from them; a default that does not pass the field's check is left out.
+ */
+export function withDefaults(fields: readonly FormField[], answers: Record<string, unknown>): Record<string, unknown> {
+  const filled = { ...answers };
+  for (const field of fields) {
+    if (filled[field.name] !== undefined || field.default === undefined) continue;
+    if (checkOne(field, field.default) === undefined) filled[field.name] = field.default;
+  }
+  return filled;
+}
+
 /** One problem per field (`label: why`); empty when the answers may be sent. Absent optional fields are fine. */
 export function checkAnswers(fields: readonly FormField[], answers: Record<string, unknown>): string[] {
   const problems: string[] = [];

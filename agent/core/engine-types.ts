@@ -68,6 +68,8 @@ export interface ServerStatus {
   lastError?: string;
   /** The server's latest log messages at or above its shown level (`warning` unless set). */
   logs?: ServerLogLine[];
+  /** The user named it on the command line (`--server URL`): a turn that cannot use it fails rather than answer without it. */
+  required?: true;
 }
 
 export interface SessionStatus {
@@ -181,8 +183,11 @@ export interface AgentEngine {
   subscribeStatus(listener: () => void): () => void;
   /** Connects every server (concurrently) and acquires tokens silently; never throws — the outcome is in getStatus(). */
   start(): Promise<void>;
-  /** Resolves once every server's first connect has succeeded or failed, or after `ms`, whichever is first. */
-  settled(ms: number): Promise<void>;
+  /**
+   * Resolves once every server's first connect has succeeded or failed, or after `ms`, whichever is
+   * first; without `ms`, each server is waited for up to its own connect timeout.
+   */
+  settled(ms?: number): Promise<void>;
   /**
    * One user turn: model ↔ tools until the model ends its turn. Never throws; failures are in the
    * result. One turn at a time: while one runs, another ends at once with `TURN_ALREADY_RUNNING`.

@@ -163,7 +163,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       return starting;
     },
 
-    settled: (ms: number) => tools.settled(ms),
+    settled: (ms?: number) => tools.settled(ms),
 
     async runTurn(prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
       if (turns.size > 0) {

@@ -46,6 +46,10 @@ describe('warden -p when a server asks something mid-call (server-everything ove
     expect(answered.code).toBe(0);
     expect(answered.stderr).toContain('answered from --elicit-json');
     expect(answered.stdout).toContain('Grace Hopper');
+    // Fields the file leaves out take the form's defaults; a field it gives keeps its answer.
+    expect(answered.stdout).toContain('Favorite Number: 3.14');
+    expect(answered.stdout).toContain('Favorite Integer: 12');
+    expect(answered.stdout).toContain('It was a dark and stormy night.');
 
     const bad = await run(['--elicit-json', join(dir, 'missing.json')]);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read --elicit-json') });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRINT_CONNECT_WAIT_MS, type PrintTranscript } from '../../agent/commands/print-mode.js';
+import type { PrintTranscript } from '../../agent/commands/print-mode.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../agent/core/mcp/session.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
@@ -82,8 +83,8 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
     expect(lines).toContain('[everything › echo#2] everything › echo {"message":"hi"}');
     expect(lines.some((l) => /^\[warden › reverse#1\] ✓ \d+\.\d s olleh$/.test(l))).toBe(true);
     expect(lines.some((l) => /^\[everything › echo#2\] ✓ \d+\.\d s Echo: hi$/.test(l))).toBe(true);
-    // The down server settled at once: the turn did not wait out the connect budget.
-    expect(ms).toBeLessThan(PRINT_CONNECT_WAIT_MS);
+    // The down server settled at once: the turn did not wait out its connect timeout.
+    expect(ms).toBeLessThan(DEFAULT_CONNECT_TIMEOUT_MS);
 
     const request = claude.requests.at(-2)!;
     const names = request.body.tools?.map((t) => t.name) ?? [];

@@ -28,3 +28,68 @@ export async function writeProjectServers(cwd: string, value: unknown): Promise<
   await writeFile(file, JSON.stringify(value));
   return file;
 }
+
+/**
+ * Writes Claude Code's `~/.claude.json` under `home` the way Claude Code writes it: one big file,
+ * two-space indented, its MCP servers (`mcpServers` for its user scope, `projects[dir].mcpServers`
+ * for its local scope) among many unrelated keys — start-up counters, tips, an account, a cached
+ * changelog, other projects with their own history and servers.
+ */
+export async function writeClaudeJson(home: string, servers: { user?: Record<string, unknown>; local?: Record<string, Record<string, unknown>> }): Promise<string> {
+  const file = join(home, '.claude.json');
+  const project = (mcpServers: Record<string, unknown>, n: number) => ({
+    allowedTools: [],
+    history: Array.from({ length: 40 }, (_, i) => ({ display: `fix the flaky test number ${i} in module ${n}`, pastedContents: {} })),
+    mcpContextUris: [],
+    mcpServers,
+    enabledMcpjsonServers: [],
+    disabledMcpjsonServers: [],
+    hasTrustDialogAccepted: true,
+    projectOnboardingSeenCount: 2,
+    hasClaudeMdExternalIncludesApproved: false,
+    hasClaudeMdExternalIncludesWarningShown: false,
+    lastCost: 0.4213,
+    lastAPIDuration: 81234,
+    lastDuration: 312345,
+    lastLinesAdded: 120,
+    lastLinesRemoved: 34,
+    lastTotalInputTokens: 120345,
+    lastTotalOutputTokens: 8123,
+    lastSessionId: `0b8f${n}c2e-6a1d-4c55-9d0e-2f7f0c8a${String(1000 + n)}`,
+  });
+  const projects: Record<string, unknown> = {};
+  for (let n = 0; n < 25; n++) {
+    projects[`/home/someone/src/other-project-${n}`] = project(n % 5 === 0 ? { [`other-${n}`]: { type: 'stdio', command: 'npx', args: ['-y', 'some-server'], env: {} } } : {}, n);
+  }
+  for (const [dir, mcpServers] of Object.entries(servers.local ?? {})) projects[dir] = project(mcpServers, 99);
+  const root = {
+    numStartups: 187,
+    installMethod: 'npm-global',
+    autoUpdates: true,
+    tipsHistory: Object.fromEntries(['new-user-warmup', 'memory-command', 'theme-command', 'prompt-queue', 'todo-list', 'shift-enter', 'git-worktrees'].map((t, i) => [t, i * 7])),
+    promptQueueUseCount: 12,
+    userID: 'f3b1c0a77e2d4d1e9b0c8a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d',
+    firstStartTime: '2026-03-02T09:14:55.123Z',
+    projects,
+    mcpServers: servers.user ?? {},
+    oauthAccount: {
+      accountUuid: '4e0d2c1b-aaaa-bbbb-cccc-0123456789ab',
+      emailAddress: 'someone@example.com',
+      organizationUuid: '9a8b7c6d-1111-2222-3333-444455556666',
+      organizationRole: 'admin',
+    },
+    hasCompletedOnboarding: true,
+    lastOnboardingVersion: '2.1.300',
+    subscriptionNoticeCount: 0,
+    hasAvailableSubscription: false,
+    cachedChangelog: `# Changelog\n\n${Array.from({ length: 300 }, (_, i) => `## 2.1.${300 - i}\n\n- Fixed a thing\n- Improved another thing\n`).join('\n')}`,
+    changelogLastFetched: 1764950400000,
+    fallbackAvailableWarningThreshold: 0.5,
+    isQualifiedForDataSharing: false,
+    shiftEnterKeyBindingInstalled: true,
+    bypassPermissionsModeAccepted: false,
+  };
+  await mkdir(home, { recursive: true });
+  await writeFile(file, JSON.stringify(root, null, 2));
+  return file;
+}

@@ -9,7 +9,10 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
  * A small MCP server written with the v1 TypeScript SDK (`@modelcontextprotocol/sdk`), stateful:
  * every client gets an `Mcp-Session-Id`, as many servers users already run do. Its tools are the
  * awkward kind for a model: `notes.find` has a dot in its name and a top-level `anyOf` schema;
- * `whoami` answers with the session id, so a test can tell the session was kept.
+ * `whoami` answers with the session id, so a test can tell the session was kept. With `unlock`,
+ * a tool of that name adds `secret` to the session's tools and says so with
+ * `notifications/tools/list_changed` before it answers — on the session's GET stream, as the v1
+ * SDK sends a notification unrelated to a request, so it may reach the client after the result.
  */
 export interface V1SessionServer {
   url: string;
@@ -20,10 +23,20 @@ export interface V1SessionServer {
   close(): Promise<void>;
 }
 
-function mcpServer(sessionId: () => string | undefined): Server {
-  const server = new Server({ name: 'v1-session-server', version: '1.0.0' }, { capabilities: { tools: {} } });
+export interface V1SessionServerOptions {
+  unlock?: boolean;
+}
+
+function mcpServer(sessionId: () => string | undefined, options: V1SessionServerOptions): Server {
+  const server = new Server({ name: 'v1-session-server', version: '1.0.0' }, { capabilities: { tools: { listChanged: options.unlock === true } } });
+  let unlocked = false;
+  const extra = () => [
+    ...(options.unlock ? [{ name: 'unlock', description: 'Makes the secret tool appear.', inputSchema: { type: 'object' as const, properties: {} } }] : []),
+    ...(unlocked ? [{ name: 'secret', description: 'Only there once unlocked.', inputSchema: { type: 'object' as const, properties: {} } }] : []),
+  ];
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: [
+      ...extra(),
       {
         name: 'notes.find',
         description: 'Finds notes by title or by tag.',
@@ -41,6 +54,12 @@ function mcpServer(sessionId: () => string | undefined): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     if (request.params.name === 'whoami') return { content: [{ type: 'text', text: `session ${sessionId() ?? '(none)'}` }] };
+    if (request.params.name === 'unlock' && options.unlock) {
+      unlocked = true;
+      await server.sendToolListChanged();
+      return { content: [{ type: 'text', text: 'unlocked' }] };
+    }
+    if (request.params.name === 'secret' && unlocked) return { content: [{ type: 'text', text: 'the secret' }] };
     if (request.params.name === 'notes.find') {
       const key = typeof args.title === 'string' ? `title ${args.title}` : typeof args.tag === 'string' ? `tag ${args.tag}` : undefined;
       if (!key) return { content: [{ type: 'text', text: `expected a title or a tag, got ${JSON.stringify(args)}` }], isError: true };
@@ -58,7 +77,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : JSON.parse(text);
 }
 
-export async function startV1SessionServer(): Promise<V1SessionServer> {
+export async function startV1SessionServer(options: V1SessionServerOptions = {}): Promise<V1SessionServer> {
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const sessions: string[] = [];
   const terminated: string[] = [];
@@ -85,7 +104,7 @@ export async function startV1SessionServer(): Promise<V1SessionServer> {
     transport.onclose = () => {
       if (transport.sessionId) transports.delete(transport.sessionId);
     };
-    await mcpServer(() => transport.sessionId).connect(transport);
+    await mcpServer(() => transport.sessionId, options).connect(transport);
     await transport.handleRequest(req, res, body);
   };
 

@@ -102,6 +102,23 @@ describe('a stateful HTTP server', () => {
     await Promise.all([notes.close(), claude.close()]);
   });
 
+  it("a tool it adds during a call (list_changed on its GET stream, after the result) is offered in the same turn's next round", async () => {
+    const unlocking = await startV1SessionServer({ unlock: true });
+    const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
+    config.servers = [{ name: 'notes', source: { kind: 'flag', file: 'test.json' }, type: 'http', url: unlocking.url, headers: {} }];
+    const engine = createAgentEngine(config);
+    try {
+      await engine.start();
+      claude.enqueue(toolUse([{ id: 'toolu_unlock', name: 'notes__unlock', input: {} }]), toolUse([{ id: 'toolu_secret', name: 'notes__secret', input: {} }]), text('done'));
+      await engine.runTurn('unlock and use the secret');
+      expect(claude.requests.at(-2)?.body.tools?.map((t) => t.name)).toContain('notes__secret');
+      expect(engine.registry.get('toolu_secret')).toMatchObject({ status: 'done', result: 'the secret' });
+    } finally {
+      await engine.close();
+      await unlocking.close();
+    }
+  });
+
   it('gets DELETE for its session when the agent closes', async () => {
     const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
     config.servers = [{ name: 'notes', source: { kind: 'flag', file: 'test.json' }, type: 'http', url: notes.url, headers: {} }];

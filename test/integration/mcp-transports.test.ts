@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StdioServerConfig } from '../../agent/core/host/server-config.js';
 import { createTransport, type StdioExit } from '../../agent/core/mcp/transports.js';
+import { WARDEN_VERSION } from '../../config/version.js';
 import { startTestServer } from '../helpers/server-harness.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/stdio/${name}`, import.meta.url));
@@ -158,12 +159,14 @@ describe('stdio transport', () => {
 });
 
 describe('HTTP transports', () => {
-  it('Streamable HTTP sends the configured headers on every request', async () => {
+  it('Streamable HTTP sends the configured headers and User-Agent: warden/VERSION on every request', async () => {
     const { server } = await startTestServer({}, { noAuth: true });
     const seen: (string | null)[] = [];
+    const agents: (string | null)[] = [];
     // The fetch the transport calls: what it gets is what goes on the wire.
     const recording: typeof fetch = (input, init) => {
       seen.push(new Headers(init?.headers).get('x-api-key'));
+      agents.push(new Headers(init?.headers).get('user-agent'));
       return fetch(input, init);
     };
     try {
@@ -176,6 +179,7 @@ describe('HTTP transports', () => {
       await client.close();
       expect(seen.length).toBeGreaterThan(1);
       expect(seen.every((v) => v === 'k-42')).toBe(true);
+      expect(agents.every((v) => v === `warden/${WARDEN_VERSION}`)).toBe(true);
     } finally {
       await server.close();
     }
@@ -186,10 +190,10 @@ describe('legacy HTTP+SSE transport', () => {
   it('connects to an old SSE server (v1 SDK) and sends the configured headers on the stream and on every POST', async () => {
     const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
     const { SSEServerTransport } = await import('@modelcontextprotocol/sdk/server/sse.js');
-    const seen: { method: string; key: string | undefined }[] = [];
+    const seen: { method: string; key: string | undefined; agent: string | undefined }[] = [];
     const sessions = new Map<string, InstanceType<typeof SSEServerTransport>>();
     const http = createServer(async (req, res) => {
-      seen.push({ method: req.method ?? '', key: req.headers['x-api-key'] as string | undefined });
+      seen.push({ method: req.method ?? '', key: req.headers['x-api-key'] as string | undefined, agent: req.headers['user-agent'] });
       if (req.method === 'GET' && req.url === '/sse') {
         const transport = new SSEServerTransport('/messages', res);
         sessions.set(transport.sessionId, transport);
@@ -216,6 +220,7 @@ describe('legacy HTTP+SSE transport', () => {
       expect(seen.some((r) => r.method === 'GET')).toBe(true);
       expect(seen.filter((r) => r.method === 'POST').length).toBeGreaterThan(0);
       expect(seen.every((r) => r.key === 'k-sse')).toBe(true);
+      expect(seen.every((r) => r.agent === `warden/${WARDEN_VERSION}`)).toBe(true);
     } finally {
       http.closeAllConnections();
       http.close();

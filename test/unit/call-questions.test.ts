@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declineAnswer } from '../../agent/core/tool-calls/questions.js';
+import { declineAnswer, type QuestionOf } from '../../agent/core/tool-calls/questions.js';
 import { ToolCallRegistry } from '../../agent/core/tool-calls/registry.js';
 
 const approval = { kind: 'approval', annotations: {}, readOnly: false } as const;
@@ -31,6 +31,31 @@ describe('ToolCallRegistry questions', () => {
     turn.abort(new Error('turn cancelled'));
     await expect(askedB).rejects.toThrow('turn cancelled');
     expect(registry.waiting()).toEqual([]);
+  });
+
+  it('two questions of one call at once (an elicitation and a sampling request) are both answered, one after the other', async () => {
+    const registry = new ToolCallRegistry();
+    const { record } = registry.start('book', {});
+    const elicitation: QuestionOf<'elicitation'> = { kind: 'elicitation', server: 's', message: 'Which day?', mode: 'form', fields: [] };
+    const sampling = { kind: 'sampling', server: 's', maxTokens: 20 } as unknown as QuestionOf<'sampling'>;
+    const first = registry.ask(record.id, elicitation);
+    const second = registry.ask(record.id, sampling);
+    expect(registry.get(record.id)).toMatchObject({ question: elicitation, questionsBehind: 1 });
+    // An answer goes to the question on screen, never to the one behind it.
+    expect(registry.answer(record.id, { kind: 'sampling', allowed: true })).toBe(false);
+    expect(registry.answer(record.id, { kind: 'elicitation', action: 'accept', content: {} })).toBe(true);
+    await expect(first).resolves.toEqual({ kind: 'elicitation', action: 'accept', content: {} });
+    expect(registry.get(record.id)?.question).toBe(sampling);
+    expect(registry.get(record.id)?.questionsBehind).toBeUndefined();
+    expect(registry.answer(record.id, { kind: 'sampling', allowed: true })).toBe(true);
+    await expect(second).resolves.toEqual({ kind: 'sampling', allowed: true });
+    expect(registry.waiting()).toEqual([]);
+
+    const third = registry.ask(record.id, elicitation);
+    const fourth = registry.ask(record.id, sampling);
+    registry.cancel(record.id);
+    await expect(third).rejects.toThrow('cancelled by the user');
+    await expect(fourth).rejects.toThrow('cancelled by the user');
   });
 
   it('an ended call asks nothing any more', () => {

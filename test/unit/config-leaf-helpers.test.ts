@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { ConfigError } from '../../config/errors.js';
 import { isHttpUrl } from '../../config/http-url.js';
 import { readPemFile } from '../../config/pem-file.js';
 import { httpUrl } from '../../config/schema-helpers.js';
+import { WARDEN_VERSION } from '../../config/version.js';
 
 describe('isHttpUrl (one rule for every URL setting)', () => {
   it.each([
@@ -47,5 +48,12 @@ describe('readPemFile', () => {
     const key = write('key.pem', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n');
     expect(problem(() => readPemFile(key, 'WARDEN_DEV_CA_FILE', 'certificate'))).toBe(`invalid WARDEN_DEV_CA_FILE: ${key} holds no PEM certificate`);
     expect(readPemFile(key, 'AUTH_PUBLIC_KEY_FILE')).toContain('BEGIN PUBLIC KEY');
+  });
+});
+
+describe('WARDEN_VERSION', () => {
+  it('is the version package.json says (it names Warden to servers and in User-Agent)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(WARDEN_VERSION).toBe(pkg.version);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswers, formFields, parseAnswer } from '../../agent/core/elicitation-form.js';
+import { checkAnswers, formFields, parseAnswer, withDefaults } from '../../agent/core/elicitation-form.js';
 
 const schema = {
   type: 'object',
@@ -62,5 +62,17 @@ describe('elicitation form', () => {
       'extra: not asked for',
     ]);
     expect(checkAnswers(fields, { name: 'Ada', agree: true, age: 500 })).toEqual(['age: expected at most 120']);
+  });
+
+  it("fills the fields an answer leaves out from the form's defaults, never over an answer, never with a default that fails its check", () => {
+    const form = formFields({
+      properties: {
+        city: { type: 'string', default: 'Oslo' },
+        count: { type: 'integer', default: 3 },
+        size: { type: 'integer', maximum: 10, default: 99 },
+        free: { type: 'string' },
+      },
+    });
+    expect(withDefaults(form, { count: 7 })).toEqual({ city: 'Oslo', count: 7 });
   });
 });

@@ -1,7 +1,7 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scratchHomeAndProject, writeProjectServers, writeUserServers } from '../helpers/config-dirs.js';
+import { scratchHomeAndProject, writeClaudeJson, writeProjectServers, writeUserServers } from '../helpers/config-dirs.js';
 import { loadServerConfigs, untrustedNotice, type LoadServerOptions } from '../../agent/core/host/load-servers.js';
 import { approveProjectFile } from '../../agent/core/host/trust-store.js';
 import { ConfigError, UsageError } from '../../config/errors.js';
@@ -91,11 +91,24 @@ describe('loadServerConfigs', () => {
     expect(new Set(read.filter((k) => /^[A-Z_]+$/.test(k)))).toEqual(new Set(['HOST', 'PORT', 'API_KEY', 'ROOT', 'MCP_SERVER_URL']));
   });
 
-  it('an unset variable without a default names file, server, key and variable — never a value', async () => {
-    const file = await writeUser({ mcpServers: { api: { url: 'http://h/mcp', headers: { 'X-Key': 'secret-${MISSING}' } } } });
-    const error = await rejection(load());
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toBe(`${file}: server "api", key "headers.X-Key": \${MISSING} is not set (set it, or give a default: \${MISSING:-value})`);
+  it('an unset variable without a default makes that server unavailable, naming key and variable — never a value; the others load', async () => {
+    await writeUser({
+      mcpServers: {
+        api: { url: 'http://h/mcp', headers: { 'X-Key': 'secret-${MISSING}' } },
+        host: { url: 'https://${NO_HOST}/mcp' },
+        tool: { command: 'x', args: ['--key', '${NO_ARG}'] },
+        token: { url: 'http://h/mcp', auth: { kind: 'bearer', tokenEnv: 'NOPE' } },
+        fine: { url: 'http://fine/mcp' },
+      },
+    });
+    const { servers } = await load();
+    expect(Object.fromEntries(servers.map((s) => [s.name, s.unavailable]))).toEqual({
+      api: '${MISSING} is not set (used in its headers.X-Key; set it, or give a default: ${MISSING:-value})',
+      host: '${NO_HOST} is not set (used in its url; set it, or give a default: ${NO_HOST:-value})',
+      tool: '${NO_ARG} is not set (used in its args[1]; set it, or give a default: ${NO_ARG:-value})',
+      token: 'NOPE is not set (its auth.tokenEnv names it)',
+      fine: undefined,
+    });
   });
 
   it.each([
@@ -105,7 +118,6 @@ describe('loadServerConfigs', () => {
     [{ mcpServers: { s: { url: 'ftp://user:pw@h/x' } } }, 'server "s", key "url": expected an http(s) URL'],
     [{ mcpServers: { s: { type: 'stdio', url: 'http://h' } } }, 'server "s", key "command": a stdio server needs a command'],
     [{ mcpServers: { s: {} } }, 'server "s": expected "command" (a stdio server) or "url" (an HTTP server)'],
-    [{ mcpServers: { s: { url: 'http://h', auth: { kind: 'bearer', tokenEnv: 'NOPE' } } } }, 'server "s", key "auth.tokenEnv": NOPE is not set'],
     [{ mcpServers: { s: { url: 'http://h', tools: { include: ['a'], exclude: ['b'] } } } }, 'server "s", key "tools": expected either "include" or "exclude", not both or neither'],
     [{ mcpServers: { 'files.read': { command: 'x' } } }, 'server "files.read": invalid server name: use letters, digits, "_" and "-" (at most 64)'],
     [{ mcpServers: [] }, 'key "mcpServers": expected an object of servers'],
@@ -160,6 +172,62 @@ describe('loadServerConfigs', () => {
     expect(changed.untrusted[0]?.hash).not.toBe(pending!.hash);
 
     expect((await load({ trustStorePath: store, flags: { trustProjectServers: true } })).servers.map((s) => s.name)).toEqual(['run', 'keyed', 'plain']);
+  });
+});
+
+describe("Claude Code's ~/.claude.json", () => {
+  it("its user scope and this directory's local scope are user-level servers, labelled with their scope; other projects' servers are not", async () => {
+    const file = await writeClaudeJson(home, {
+      user: {
+        everywhere: { type: 'http', url: 'https://everywhere.example/mcp', headers: { Authorization: 'Bearer ${TEAM_TOKEN}' } },
+        shadowed: { type: 'http', url: 'http://user/mcp' },
+      },
+      local: {
+        [cwd]: { mine: { type: 'stdio', command: 'npx', args: ['-y', 'some-server'], env: { K: 'v' } }, shadowed: { type: 'sse', url: 'http://local/sse' } },
+        '/home/someone/elsewhere': { notHere: { type: 'stdio', command: 'x', args: [], env: {} } },
+      },
+    });
+    const { servers, untrusted, notices } = await load({ env: { TEAM_TOKEN: 't-1' } });
+    expect(untrusted).toEqual([]);
+    expect(notices).toEqual([]);
+    expect(servers).toEqual([
+      { name: 'everywhere', source: { kind: 'user', file, claudeScope: 'user' }, type: 'http', url: 'https://everywhere.example/mcp', headers: { Authorization: 'Bearer t-1' } },
+      // Its local scope wins over its user scope for one name, as in Claude Code.
+      { name: 'shadowed', source: { kind: 'user', file, claudeScope: 'local' }, type: 'sse', url: 'http://local/sse', headers: {} },
+      { name: 'mine', source: { kind: 'user', file, claudeScope: 'local' }, type: 'stdio', command: 'npx', args: ['-y', 'some-server'], env: { K: 'v' } },
+    ]);
+  });
+
+  it("Warden's own files win over it for one name; a project file's stdio server of the same name still waits for approval", async () => {
+    await writeClaudeJson(home, { user: { a: { type: 'http', url: 'http://claude/mcp' }, b: { type: 'http', url: 'http://claude/mcp' } } });
+    const userFile = await writeUser({ mcpServers: { a: { url: 'http://warden/mcp' } } });
+    await writeProject({ mcpServers: { b: { command: 'x' } } });
+    const { servers, untrusted } = await load();
+    expect(servers.map((s) => [s.name, s.source])).toEqual([['a', { kind: 'user', file: userFile }]]);
+    expect(untrusted.map((u) => u.servers.map((s) => s.name))).toEqual([['b']]);
+  });
+
+  it('never stops Warden: an entry that does not fit is that server unavailable, a name Warden cannot use and a broken file are one notice each', async () => {
+    const file = await writeClaudeJson(home, {
+      user: {
+        odd: { type: 'websocket', url: 'ws://h' },
+        'has.dot': { type: 'http', url: 'http://h/mcp' },
+        keyed: { type: 'http', url: 'http://h/mcp', headers: { K: '${UNSET_KEY}' } },
+        ok: { type: 'http', url: 'http://ok/mcp' },
+      },
+    });
+    const loaded = await load();
+    expect(loaded.servers.map((s) => [s.name, s.unavailable])).toEqual([
+      ['odd', `its entry in ${file} does not fit (key "type"): expected "http", "sse" or "stdio"`],
+      ['keyed', '${UNSET_KEY} is not set (used in its headers.K; set it, or give a default: ${UNSET_KEY:-value})'],
+      ['ok', undefined],
+    ]);
+    expect(loaded.notices).toEqual([`server "has.dot" in ${file} (mcpServers) is not used: Warden needs names of letters, digits, "_" and "-" (at most 64)`]);
+
+    await writeFile(file, '{"numStartups": 3, "mcpServers": {');
+    const broken = await load();
+    expect(broken.notices).toEqual([`${file} is not valid JSON; Claude Code's servers are not used this time`]);
+    expect(broken.servers.map((s) => s.name)).toEqual(['server']);
   });
 });
 

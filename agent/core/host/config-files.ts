@@ -4,7 +4,9 @@
  * url, headers, args and env, and the file's SHA-256 (what a project file's approval remembers).
  *
  * Not responsible for: which files are read and their precedence, nor trust (load-servers.ts).
- * Errors are one line naming the file, the server and the key, never a value from the file.
+ * Errors are one line naming the file, the server and the key, never a value from the file. A
+ * variable that is unset (a `${VAR}` without default, `auth.tokenEnv`) is not an error of the
+ * file: that server is `unavailable` with the variable named, and the others go on, as other hosts do.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -67,26 +69,31 @@ export async function readServerFile(path: string, source: ServerSource, env: En
   return { path, hash: createHash('sha256').update(bytes).digest('hex'), servers, usingEnv, permissions };
 }
 
-interface Context {
+export interface EntryContext {
   path: string;
   source: ServerSource;
   env: Env;
 }
 
 /** One entry → a ServerConfig with variables expanded. */
-function resolveEntry(name: string, entry: ServerEntry, ctx: Context): { config: ServerConfig; usedEnv: boolean } {
+export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext): { config: ServerConfig; usedEnv: boolean } {
   const fail = (key: string | undefined, message: string): never => {
     throw serverConfigError(ctx.path, name, key, message);
   };
   let usedEnv = false;
+  /** The first variable the entry needs that is unset: the server cannot be used, the file is fine. */
+  let missing: string | undefined;
   const expand = (value: string, key: string): string => {
     try {
       const out = expandVariables(value, ctx.env);
       usedEnv ||= out.usedEnv;
       return out.value;
     } catch (error) {
-      if (error instanceof MissingVariableError) return fail(key, error.message);
-      throw error;
+      if (!(error instanceof MissingVariableError)) throw error;
+      usedEnv = true;
+      missing ??= `\${${error.variable}} is not set (used in its ${key}; set it, or give a default: \${${error.variable}:-value})`;
+      // Never used: an unavailable server is not started.
+      return value;
     }
   };
   const expandMap = (map: Record<string, string> | undefined, key: string): Record<string, string> =>
@@ -100,7 +107,7 @@ function resolveEntry(name: string, entry: ServerEntry, ctx: Context): { config:
   else if (entry.tools?.exclude) tools = { exclude: entry.tools.exclude };
   if (entry.auth?.kind === 'bearer') {
     usedEnv = true;
-    if (!ctx.env[entry.auth.tokenEnv]) fail('auth.tokenEnv', `${entry.auth.tokenEnv} is not set`);
+    if (!ctx.env[entry.auth.tokenEnv]) missing ??= `${entry.auth.tokenEnv} is not set (its auth.tokenEnv names it)`;
   }
   const base = {
     name,
@@ -122,13 +129,15 @@ function resolveEntry(name: string, entry: ServerEntry, ctx: Context): { config:
       // Relative to the file, so a project's `.mcp.json` means the same from any working directory.
       ...(entry.cwd !== undefined && { cwd: resolve(dirname(ctx.path), entry.cwd) }),
     };
-    return { config, usedEnv };
+    return { config: missing ? { ...config, unavailable: missing } : config, usedEnv };
   }
   if (entry.url === undefined) return fail('url', `an ${type} server needs a url`);
-  const url = expand(entry.url, 'url');
-  if (!isHttpUrl(url)) fail('url', 'expected an http(s) URL');
   for (const header of Object.keys(entry.headers ?? {})) {
     if (!HEADER_NAME.test(header)) fail(`headers`, `"${safeLine(header, 64)}" is not a valid header name`);
   }
-  return { config: { ...base, type, url, headers: expandMap(entry.headers, 'headers') }, usedEnv };
+  const url = expand(entry.url, 'url');
+  const headers = expandMap(entry.headers, 'headers');
+  if (missing) return { config: { ...base, type, url, headers, unavailable: missing }, usedEnv };
+  if (!isHttpUrl(url)) fail('url', 'expected an http(s) URL');
+  return { config: { ...base, type, url, headers }, usedEnv };
 }

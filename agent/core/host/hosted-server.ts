@@ -16,7 +16,7 @@ import type { Env } from '../../../config/load.js';
 import type { ServerAuth, ServerSignIn } from '../auth/kinds/kind.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, ServerStatus } from '../engine-types.js';
 import type { ServerLogMessage } from '../mcp/client-features.js';
-import { McpSession, type CallOptions } from '../mcp/session.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, type CallOptions } from '../mcp/session.js';
 import { Backoff, type Scheduler } from './back-off.js';
 import { globMatch } from './glob.js';
 import { printableTarget } from './printable-target.js';
@@ -78,6 +78,14 @@ export interface HostedServerDeps {
   onChange: () => void;
 }
 
+/**
+ * A server's connect timeout, the one rule for the chat, -p and `warden mcp list`: its own
+ * `timeout`, else the default for servers (WARDEN_MCP_CONNECT_TIMEOUT_MS), else 30 s.
+ */
+export function connectTimeoutOf(config: ServerConfig, defaultMs: number | undefined): number {
+  return config.timeoutMs ?? defaultMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
 /** Tools that only run as tasks: Warden does not run tasks, so offering one would only fail. */
 function requiresTask(tool: Tool): boolean {
   return (tool as { execution?: { taskSupport?: string } }).execution?.taskSupport === 'required';
@@ -105,12 +113,20 @@ export class HostedServer {
   private readonly logBook = new LogBook();
   /** Calls in flight; a log message goes to a call's pane only when it is the only one (MCP does not say which call a message is about). */
   private readonly calls = new Set<CallOptions>();
+  /** How long connecting (initialize and the tool list) may take before it fails. */
+  readonly connectTimeoutMs: number;
 
   constructor(
     readonly config: ServerConfig,
     private readonly deps: HostedServerDeps,
   ) {
     this.backoff = new Backoff(deps.schedule);
+    // A server that cannot be used as configured (an unset variable) is never started: its reason is its state.
+    if (config.unavailable !== undefined) {
+      this.connection = { state: 'failed', error: config.unavailable };
+      this.lastError = config.unavailable;
+      this.firstConnectOver = true;
+    }
     this.auth = deps.signIn.connect((state) => {
       this.authState = state;
       deps.onChange();
@@ -118,6 +134,7 @@ export class HostedServer {
     this.authState = this.auth?.session ? { state: 'signed-out' } : { state: 'disabled' };
     const authProvider = this.auth?.provider;
     const timeout = (fallback: number | undefined): number | undefined => config.timeoutMs ?? fallback;
+    this.connectTimeoutMs = connectTimeoutOf(config, deps.connectTimeoutMs);
     this.session = new McpSession({
       target: printableTarget(config),
       redact: (text) => redactServerText(text, config, deps.env),
@@ -127,7 +144,7 @@ export class HostedServer {
         return deps.createTransport(config, { ...(authProvider && { authProvider }), ...(fetch && { fetch }) });
       },
       ...(authProvider && { authProvider }),
-      ...(timeout(deps.connectTimeoutMs) !== undefined && { connectTimeoutMs: timeout(deps.connectTimeoutMs) }),
+      connectTimeoutMs: this.connectTimeoutMs,
       ...(timeout(deps.callTimeoutMs) !== undefined && { callTimeoutMs: timeout(deps.callTimeoutMs) }),
       features: {
         roots: () => deps.roots(),
@@ -180,6 +197,7 @@ export class HostedServer {
       ...(this.serverName !== undefined && { serverName: this.serverName }),
       ...(this.lastError !== undefined && { lastError: this.lastError }),
       ...(this.logBook.shown().length > 0 && { logs: this.logBook.shown() }),
+      ...(this.config.source.kind === 'shortcut' && this.config.source.via === 'flag' && { required: true as const }),
     };
   }
 
@@ -197,16 +215,19 @@ export class HostedServer {
 
   /** Connects (the first time, or again after a failure); the outcome is in the status, never thrown. */
   async connect(): Promise<void> {
+    if (this.config.unavailable !== undefined) return;
     await this.session.connect().catch(() => undefined);
   }
 
   /** Connects, throwing the failure (a turn with this one server waits for it and reports it). */
   async connectOrThrow(): Promise<void> {
+    if (this.config.unavailable !== undefined) throw new Error(`server "${this.config.name}" cannot be used: ${this.config.unavailable}`);
     await this.session.connect();
   }
 
   /** Drops the connection and connects anew at once; the back-off starts over. */
   async reconnect(): Promise<void> {
+    if (this.config.unavailable !== undefined) return;
     this.backoff.reset();
     await this.session.reconnect().catch(() => undefined);
   }

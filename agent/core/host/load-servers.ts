@@ -1,6 +1,7 @@
 /**
- * Where the configured MCP servers enter the program: the user file, the project's `.mcp.json`
- * and `--mcp-config` files (precedence for one name: --mcp-config > project > user), plus the
+ * Where the configured MCP servers enter the program: Claude Code's ~/.claude.json (read-only),
+ * the user file, the project's `.mcp.json` and `--mcp-config` files (precedence for one name:
+ * --mcp-config > project > user > Claude Code's local scope > Claude Code's user scope), plus the
  * one-server shortcut (`--server` / `MCP_SERVER_URL`, a server named `server`), and which of a
  * project file's servers wait for the user's approval.
  *
@@ -12,6 +13,7 @@ import { UsageError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { DEFAULT_SERVER_URL, shortcutServerUrl } from '../../config.js';
 import type { PermissionRule, SavedRule } from '../permissions/policy.js';
+import { claudeConfigFile, readClaudeServers } from './claude-config.js';
 import { readServerFile, type ServerFile } from './config-files.js';
 import { projectServerFile, trustStoreFile, userServerFile } from './paths.js';
 import type { ServerConfig } from './server-config.js';
@@ -62,6 +64,8 @@ export interface LoadedServers {
   skipped: { name: string; reason: string }[];
   untrusted: UntrustedProjectFile[];
   permissions: FilePermissionRules;
+  /** Problems with files Warden reads but does not own (~/.claude.json), one line each: they never stop Warden. */
+  notices: string[];
 }
 
 /**
@@ -94,6 +98,10 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
     permissions.deny.push(...(file.permissions.deny ?? []).map((pattern) => ({ pattern, file: file.path })));
     if (withAllow) permissions.allow.push(...(file.permissions.allow ?? []).map((pattern) => ({ pattern, file: file.path })));
   };
+
+  // Claude Code's servers first: the user's own Warden settings win for one name.
+  const claude = await readClaudeServers(claudeConfigFile(home), cwd, env);
+  claude.servers.forEach(use);
 
   const userFile = userServerFile(home);
   const user = await readServerFile(userFile, { kind: 'user', file: userFile }, env, true);
@@ -140,7 +148,7 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
     const via = flags.server?.[0] !== undefined ? 'flag' : shortcut !== undefined ? 'env' : undefined;
     use({ name: 'server', source: { kind: 'shortcut', ...(via && { via }) }, type: 'http', url, headers: {} });
   }
-  return { servers: [...byName.values()], skipped, untrusted, permissions };
+  return { servers: [...byName.values()], skipped, untrusted, permissions, notices: claude.notices };
 }
 
 /** One line for `-p` (stderr) about a project file whose servers were not started. */

@@ -10,6 +10,7 @@ import type { AuthProvider } from '@modelcontextprotocol/client';
 import type { Env } from '../../../config/load.js';
 import { printableUrl } from '../../../config/printable-url.js';
 import { safeLine } from '../../../config/terminal-text.js';
+import { WARDEN_VERSION } from '../../../config/version.js';
 import { redactServerText } from './redact.js';
 import { classifyMcpError } from '../mcp/errors.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
@@ -31,6 +32,7 @@ function bearer(config: ServerConfig, env: Env): AuthProvider | undefined {
 }
 
 export async function probeServer(config: ServerConfig, options: ProbeOptions): Promise<ProbeResult> {
+  if (config.unavailable !== undefined) return { ok: false, reason: config.unavailable };
   const { Client } = await loadMcpSdk();
   let exit: StdioExit | undefined;
   let exited!: () => void;
@@ -45,7 +47,7 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
       exited();
     },
   });
-  const client = new Client({ name: 'warden', version: '0.1.0' }, { versionNegotiation: { mode: 'auto' } });
+  const client = new Client({ name: 'warden', version: WARDEN_VERSION }, { versionNegotiation: { mode: 'auto' } });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ProbeTimeout()), options.timeoutMs);

@@ -11,7 +11,11 @@
 export type ServerSource =
   /** MCP_SERVER_URL / --server, or the demo; `via` says which named it (absent: the default URL). */
   | { kind: 'shortcut'; via?: 'flag' | 'env' | 'demo' }
-  | { kind: 'user'; file: string } // ~/.config/warden/mcp.json
+  /**
+   * ~/.config/warden/mcp.json, or Claude Code's ~/.claude.json (`claudeScope`: its `user` scope, or
+   * its `local` scope for this directory): the user's own files, with the same trust.
+   */
+  | { kind: 'user'; file: string; claudeScope?: 'user' | 'local' }
   | { kind: 'project'; file: string } // ./.mcp.json
   | { kind: 'flag'; file: string }; // --mcp-config FILE
 
@@ -42,6 +46,12 @@ interface ServerConfigBase {
   auth?: ServerAuthConfig;
   /** Which tools run without asking: `ask` (default for files), `read-only` (the shortcut's default), `all`. */
   trust?: 'ask' | 'read-only' | 'all';
+  /**
+   * Why it cannot be used as configured (a `${VAR}` without default, or the `auth.tokenEnv`
+   * variable, is unset), in one line naming the variable: it is listed, never started. Values
+   * that name a missing variable stay unexpanded.
+   */
+  unavailable?: string;
   /** Warden keys it does not know are kept in the file, never interpreted. */
 }
 

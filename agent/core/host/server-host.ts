@@ -43,6 +43,9 @@ export interface ServerHostDeps {
   schedule?: Scheduler;
 }
 
+/** What settled() waits beyond the longest connect timeout: the timed-out connect reports its failure first. */
+const SETTLE_MARGIN_MS = 1000;
+
 export class ServerHost {
   private readonly servers: HostedServer[];
   private rootPaths: readonly string[];
@@ -96,8 +99,12 @@ export class ServerHost {
     await Promise.all(this.servers.map((s) => s.connect()));
   }
 
-  /** Resolves once every server's first connect is over, or after `ms`, whichever is first. */
-  async settled(ms: number): Promise<void> {
+  /**
+   * Resolves once every server's first connect is over, or after `ms`, whichever is first. Each
+   * connect is bounded by its server's connect timeout, so by default this waits for the slowest
+   * of them (a moment more, so a connect that times out is reported first).
+   */
+  async settled(ms = Math.max(0, ...this.servers.map((s) => s.connectTimeoutMs)) + SETTLE_MARGIN_MS): Promise<void> {
     if (this.servers.every((s) => s.settled)) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {

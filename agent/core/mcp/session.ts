@@ -4,6 +4,7 @@ import { CLIENT_CAPABILITIES, installClientFeatures, type ClientFeatures } from 
 import { classifyMcpError, type McpFailure } from './errors.js';
 import { loadedMcpSdk, loadMcpSdk } from './sdk.js';
 import { watchRequestStreams } from './stream-watch.js';
+import { WARDEN_VERSION } from '../../../config/version.js';
 
 export interface McpSessionOptions {
   /** Where the server is, fit to print (a URL without userinfo or query secrets, or the command). */
@@ -73,6 +74,12 @@ export class McpSession {
   private toolList: Tool[] = [];
   /** A tools/list after `notifications/tools/list_changed`, until it is in. */
   private refreshing: Promise<void> | undefined;
+  /**
+   * A call ended on an HTTP connection since the last listing: list again before the next model
+   * round. There a change notification travels on another stream than the call's result (the
+   * session's GET stream, or the 2026-07-28 subscription), so it may arrive just after the result.
+   */
+  private relist = false;
   private closed = false;
   private state: ConnectionState = { state: 'connecting' };
   /** Each client's transport, so closing can end a stateful HTTP session with DELETE. */
@@ -89,8 +96,15 @@ export class McpSession {
     return this.client ? this.toolList : undefined;
   }
 
-  /** Resolves once a tool list refresh the server asked for (list_changed) is in; at once otherwise. */
+  /**
+   * Resolves once a tool list refresh the server asked for (list_changed) is in, and, after a
+   * call over HTTP, once the tools are listed again; at once otherwise.
+   */
   async toolsSettled(): Promise<void> {
+    if (this.relist && this.client) {
+      this.relist = false;
+      if (!this.refreshing) this.refreshTools(this.client);
+    }
     await this.refreshing;
   }
 
@@ -151,6 +165,7 @@ export class McpSession {
         );
         // A call that works proves the connection, whatever an earlier failure said.
         if (this.state.state !== 'connected') this.setState(this.connectedState(client));
+        if (this.overHttp(client)) this.relist = true;
         return result;
       } catch (error) {
         // The caller decides what a cancelled call means; nothing about the connection is known.
@@ -188,7 +203,7 @@ export class McpSession {
     if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
     this.setState({ state: 'connecting' });
     const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
-    const client: Client = new Client(this.options.clientInfo ?? { name: 'warden', version: '0.1.0' }, {
+    const client: Client = new Client(this.options.clientInfo ?? { name: 'warden', version: WARDEN_VERSION }, {
       versionNegotiation: { mode: 'auto' },
       ...(this.options.features && { capabilities: CLIENT_CAPABILITIES }),
       // The SDK subscribes in whichever way the era needs (a notification, or subscriptions/listen);
@@ -208,6 +223,8 @@ export class McpSession {
           const transport = await this.options.openTransport();
           this.transports.set(client, transport);
           await client.connect(transport);
+          // Whatever the server advertised (FastMCP says listChanged: false and sends it anyway), a change it announces is honoured.
+          client.setNotificationHandler('notifications/tools/list_changed', () => this.refreshTools(client));
           if (transport instanceof StreamableHTTPClientTransport) watchRequestStreams(transport);
           return client.listTools();
         })(),
@@ -265,6 +282,13 @@ export class McpSession {
   private setState(state: ConnectionState): void {
     this.state = state;
     this.options.onConnection(state);
+  }
+
+  /** The client talks HTTP (Streamable or legacy SSE), where notifications and results travel on different streams. */
+  private overHttp(client: Client): boolean {
+    const sdk = loadedMcpSdk();
+    const transport = this.transports.get(client);
+    return sdk !== undefined && (transport instanceof sdk.StreamableHTTPClientTransport || transport instanceof sdk.SSEClientTransport);
   }
 
   private async drop(client: Client): Promise<void> {

@@ -16,6 +16,7 @@ import type { AuthProvider, FetchLike, Transport } from '@modelcontextprotocol/c
 import { ensurePrivateDir } from '../../../config/private-file.js';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
+import { USER_AGENT } from '../../../config/version.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from '../host/server-config.js';
 import { loadMcpSdk } from './sdk.js';
 import { EXIT_MARK, launcherCommand } from './stdio-launcher.js';
@@ -92,14 +93,19 @@ export function splitUserinfo(rawUrl: string, headers: Record<string, string>): 
   return { url, headers: hasAuthorization ? headers : { ...headers, Authorization: `Basic ${basic}` } };
 }
 
+/** Warden says who it is on every MCP request (server logs, rate limits), unless the configuration sets its own User-Agent. */
+function withUserAgent(headers: Record<string, string>): Record<string, string> {
+  return Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent') ? headers : { 'User-Agent': USER_AGENT, ...headers };
+}
+
 async function createHttpTransport(config: HttpServerConfig, deps: TransportDeps): Promise<Transport> {
   const { SSEClientTransport, StreamableHTTPClientTransport } = await loadMcpSdk();
-  const { url, headers } = splitUserinfo(config.url, config.headers);
+  const { url, headers } = splitUserinfo(config.url, withUserAgent(config.headers));
   const options = {
     ...(deps.authProvider && { authProvider: deps.authProvider }),
     ...(deps.fetch && { fetch: deps.fetch }),
     // The SDK sets these on every request of both transports (the SSE stream's GET included).
-    ...(Object.keys(headers).length > 0 && { requestInit: { headers } }),
+    requestInit: { headers },
   };
   return config.type === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }

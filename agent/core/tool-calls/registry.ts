@@ -37,8 +37,12 @@ export class ToolCallRegistry {
   /** Detaches a call from its turn's signal; a listener left behind would keep every call alive for the session. */
   private readonly detach = new Map<string, () => void>();
   private readonly listeners = new Set<() => void>();
-  /** Calls waiting for the user: how to hand over the answer. */
-  private readonly pending = new Map<string, (answer: CallAnswer) => void>();
+  /**
+   * Calls waiting for the user: their questions in the order asked, each with how to hand over its
+   * answer. The first is on the record (`question`); the others wait behind it (`questionsBehind`),
+   * so a server asking two things at once (an elicitation and a sampling request) gets both answered.
+   */
+  private readonly pending = new Map<string, { question: CallQuestion; deliver: (answer: CallAnswer) => void }[]>();
   private readonly now: () => number;
   private readonly maxFinished: number;
   private cachedSnapshot: readonly ToolCallRecord[] | undefined;
@@ -129,42 +133,58 @@ export class ToolCallRegistry {
   }
 
   /**
-   * Puts a question to the user on the call's record and waits for `answer`. Rejects with the
-   * abort reason if the call is cancelled (or its turn aborted) first, so cancelling a waiting
-   * call is the same as cancelling a running one.
+   * Puts a question to the user on the call's record and waits for `answer`; a question asked
+   * while another waits is answered after it. Rejects with the abort reason if the call is
+   * cancelled (or its turn aborted) first, so cancelling a waiting call is the same as cancelling
+   * a running one.
    */
   ask<K extends QuestionKind>(id: string, question: QuestionOf<K>): Promise<AnswerOf<K>> {
     const record = this.records.get(id);
     const controller = this.controllers.get(id);
     if (!record || !controller || TERMINAL_STATUSES.has(record.status)) return Promise.reject(new Error(`no running call ${id}`));
-    if (this.pending.has(id)) return Promise.reject(new Error(`call ${id} already waits for an answer`));
     const signal = controller.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<AnswerOf<K>>((resolve, reject) => {
+      const entry = {
+        question: question as CallQuestion,
+        deliver: (answer: CallAnswer): void => {
+          signal.removeEventListener('abort', onAbort);
+          // answer() checked the kind against the question's.
+          resolve(answer as unknown as AnswerOf<K>);
+        },
+      };
       const onAbort = (): void => {
         this.pending.delete(id);
-        this.update(id, ({ question: _, ...rest }) => rest);
+        this.showQuestion(id);
         reject(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, (answer) => {
-        signal.removeEventListener('abort', onAbort);
-        // answer() checked the kind against the question's.
-        resolve(answer as unknown as AnswerOf<K>);
-      });
-      this.update(id, (r) => ({ ...r, question: question as CallQuestion }));
+      const queue = this.pending.get(id) ?? [];
+      queue.push(entry);
+      this.pending.set(id, queue);
+      this.showQuestion(id);
     });
   }
 
   /** The user's answer to the call's question; false if it has none (answered, cancelled) or the kind differs. */
   answer(id: string, answer: CallAnswer): boolean {
-    const deliver = this.pending.get(id);
-    const question = this.records.get(id)?.question;
-    if (!deliver || question?.kind !== answer.kind) return false;
-    this.pending.delete(id);
-    this.update(id, ({ question: _, ...rest }) => rest);
-    deliver(answer);
+    const queue = this.pending.get(id);
+    const first = queue?.[0];
+    if (!queue || !first || first.question.kind !== answer.kind) return false;
+    queue.shift();
+    if (queue.length === 0) this.pending.delete(id);
+    // The next question (if any) takes its place before the answer goes out.
+    this.showQuestion(id);
+    first.deliver(answer);
     return true;
+  }
+
+  /** The record shows the first waiting question and how many wait behind it; none when nothing waits. */
+  private showQuestion(id: string): void {
+    const [first, ...behind] = this.pending.get(id) ?? [];
+    this.update(id, ({ question: _, questionsBehind: __, ...rest }) =>
+      first ? { ...rest, question: first.question, ...(behind.length > 0 && { questionsBehind: behind.length }) } : rest,
+    );
   }
 
   get(id: string): ToolCallRecord | undefined {
@@ -201,7 +221,7 @@ export class ToolCallRegistry {
 
   private end(id: string, patch: Pick<ToolCallRecord, 'status'> & Partial<ToolCallRecord>): void {
     // An ended call asks nothing any more.
-    this.update(id, ({ question: _, ...r }) => ({ ...r, ...patch, endedAt: this.now() }));
+    this.update(id, ({ question: _, questionsBehind: __, ...r }) => ({ ...r, ...patch, endedAt: this.now() }));
     this.pending.delete(id);
     this.controllers.delete(id);
     this.detach.get(id)?.();

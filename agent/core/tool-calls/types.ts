@@ -38,6 +38,8 @@ export interface ToolCallRecord {
   readonly denied?: Denial;
   /** The call waits for the user's answer to this (ToolCallRegistry.ask); gone once answered. */
   readonly question?: CallQuestion;
+  /** More questions of this call wait behind `question` (its server asked several at once); each comes up in turn. */
+  readonly questionsBehind?: number;
 }
 
 /** Who stopped a call before it ran: a deny rule or flag, the user's answer, or a front end that cannot ask (-p). */

@@ -29,7 +29,7 @@ export interface ToolCallPaneProps {
 }
 
 function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; compact: boolean }) {
-  if (call.question) return <WaitingLabel />;
+  if (call.question) return <WaitingLabel behind={call.questionsBehind ?? 0} />;
   if (call.status === 'queued') return <Text dimColor>queued</Text>;
   if (call.total !== undefined && call.total > 0 && call.progress !== undefined) {
     return <ProgressBar progress={call.progress} total={call.total} cells={compact ? 10 : undefined} />;
@@ -41,9 +41,9 @@ function Progress({ call, now, compact }: { call: ToolCallRecord; now: number; c
   );
 }
 
-function WaitingLabel() {
+function WaitingLabel({ behind }: { behind: number }) {
   const theme = useTheme();
-  return <Text color={theme.warning}>waiting for you</Text>;
+  return <Text color={theme.warning}>waiting for you{behind > 0 ? ` · ${behind} more question${behind === 1 ? '' : 's'} after this one` : ''}</Text>;
 }
 
 /**
