@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { errorMessage } from '../config/error-text.js';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { loadEnv } from '../config/load.js';
+import { withTelemetry } from '../config/telemetry.js';
 import { safeLine } from '../config/terminal-text.js';
 import type { Command, CommandContext } from './commands/context.js';
 
@@ -74,7 +75,10 @@ async function main(argv: string[]): Promise<number> {
       // The demo runs the chat: its listeners stay (see below), so the TUI gives the terminal back.
       if (first === 'demo') process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
       else process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-      return await (await load())(rest, ctx);
+      const command = await load();
+      // `serve` starts its own tracing (service warden-server, errors in its JSON log); the dev IdP has none.
+      if (first === 'serve' || first === 'dev-idp') return await command(rest, ctx);
+      return await withTelemetry('warden', ctx.stderr, () => command(rest, ctx));
     }
     // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130). The TUI reads
     // Ctrl-C as a key (raw mode), but SIGTERM and SIGHUP (terminal closed) must still end it. `on`,
@@ -83,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     const print = argv.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a));
     for (const signal of print ? (['SIGINT', 'SIGTERM'] as const) : (['SIGTERM', 'SIGHUP'] as const)) process.on(signal, onChatSignal);
     const { chat } = await import('./commands/chat.js');
-    return await chat(argv, ctx);
+    return await withTelemetry('warden', ctx.stderr, () => chat(argv, ctx));
   } catch (error) {
     if (error instanceof ConfigError) {
       ctx.stderr.write(`warden: ${safeLine(error.message, ERROR_CHARS)}\n`);

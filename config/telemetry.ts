@@ -73,3 +73,26 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<Te
     },
   };
 }
+
+/** How long the end of a command waits for buffered spans to go out (an unreachable collector must not hold the exit up). */
+const FLUSH_WAIT_MS = 2000;
+
+/**
+ * Runs a command with tracing on when the environment asks for it, then sends what is buffered.
+ * The SDK's errors are held and told once, after the command (a TUI must not get stray lines).
+ */
+export async function withTelemetry<T>(serviceName: string, stderr: { write(text: string): unknown }, run: () => Promise<T>): Promise<T> {
+  let problem: string | undefined;
+  const telemetry = await startTelemetry({ serviceName, report: (message) => (problem ??= message) });
+  try {
+    return await run();
+  } finally {
+    if (telemetry) {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_WAIT_MS).unref()));
+      await Promise.race([telemetry.shutdown().catch((error: unknown) => (problem ??= String(error))), gaveUp]);
+      clearTimeout(timer);
+      if (problem !== undefined) stderr.write(`warden: telemetry: could not export traces (${problem.split('\n')[0]})\n`);
+    }
+  }
+}

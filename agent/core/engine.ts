@@ -18,7 +18,7 @@ import { ServerHost, type TransportFactory } from './host/server-host.js';
 import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
 import { lazyClaudeModel } from './model/lazy-claude.js';
-import type { ChatModel } from './model/types.js';
+import { type ChatModel, modelName } from './model/types.js';
 import { Approver, type ApproverDeps } from './permissions/approver.js';
 import type { Trust } from './permissions/policy.js';
 import { secretScrubber } from './redaction.js';
@@ -26,6 +26,7 @@ import type { SamplingRequest } from './sampling.js';
 import { serverQuestions } from './server-questions.js';
 import { StatusStore } from './status-store.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
+import { traceTurn, tracedModel, tracedTools } from './telemetry/spans.js';
 import { runTurn } from './turn.js';
 
 export interface AgentEngineDeps {
@@ -129,7 +130,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       ...(deps.conversations?.onError && { onError: deps.conversations.onError }),
     });
   recorder?.setSession({
-    model: model.info.kind === 'claude' ? model.info.model : 'demo',
+    model: modelName(model),
     servers: servers.map((s) => ({ name: s.name, transport: s.type, target: printableTarget(s) })),
   });
   const conversation = new Conversation(recorder && ((change) => recorder.change(change)));
@@ -182,7 +183,9 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
         options.onEvent?.(event);
       };
       try {
-        return await runTurn({ model, tools, registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) }, prompt, { ...options, onEvent, signal });
+        // With tracing on: the turn, each model request and each tool call as spans (telemetry/spans.ts).
+        const turnDeps = { model: tracedModel(model), tools: tracedTools(tools), registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) };
+        return await traceTurn(modelName(model), () => runTurn(turnDeps, prompt, { ...options, onEvent, signal }));
       } finally {
         turns.delete(controller);
       }

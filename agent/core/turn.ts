@@ -4,7 +4,7 @@ import type { Conversation } from './conversation.js';
 import type { ServerHost } from './host/server-host.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { Approver } from './permissions/approver.js';
-import { ModelCancelledError, type ChatModel, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
+import { ModelCancelledError, modelName, type ChatModel, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { runToolCall } from './tool-runner.js';
 import { addUsage, NO_USAGE } from './usage.js';
@@ -47,7 +47,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
   });
 
   deps.conversation.addUser([{ type: 'text', text: prompt }]);
-  const modelName = deps.model.info.kind === 'claude' ? deps.model.info.model : 'demo';
+  const model = modelName(deps.model);
 
   for (let round = 0; round < deps.maxTurns; round++) {
     if (signal.aborted) return end('cancelled');
@@ -76,7 +76,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     usage = addUsage(usage, response.usage);
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
     if (text.trim() !== '') texts.push(text);
-    deps.conversation.addAssistant(response.content, { model: modelName, stopReason: response.stopReason, usage: response.usage });
+    deps.conversation.addAssistant(response.content, { model, stopReason: response.stopReason, usage: response.usage });
 
     const uses = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
     if (uses.length === 0) {

@@ -39,6 +39,15 @@ export function authenticateBearer(request: BearerRequest, options: BearerGateOp
   // Built only for a refusal: the requestable scope strings are not needed on the way in.
   const challenge = () => ({ resourceMetadataUrl: options.resourceMetadataUrl, scopes: options.requestable(options.requiredScopes) });
 
+  // Nearly every request repeats the exact header its connection sent before: a token that passed every
+  // check below once is recognised by string comparison, without scanning a ~1.5 KB header with regexes.
+  const only = request.authorization.length === 1 ? request.authorization[0] : undefined;
+  if (only?.startsWith('Bearer ') && !request.url.searchParams.has('access_token')) {
+    const token = only.slice(7);
+    const known = options.verifier.verifiedBefore(token, request.connection);
+    if (known) return withScopes(token, known, options, challenge);
+  }
+
   if (request.url.searchParams.has('access_token')) {
     const description = 'access tokens in the query string are not accepted; send Authorization: Bearer';
     return refuse(challengeFailure({ ...challenge(), error: 'invalid_request', description }), 'token in query string');

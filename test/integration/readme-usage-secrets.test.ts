@@ -2,7 +2,9 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDeviceCode, cachedSecrets } from '../helpers/device-code.js';
 import { CLI_PATH, startCli, type CliProcess } from '../helpers/cli-process.js';
 import { hasTmux, startTerminal } from '../helpers/tmux.js';
@@ -23,15 +25,35 @@ function usageCommands(): string[][] {
 
 const tmuxAvailable = await hasTmux();
 
+/** The parts of an OTLP/JSON trace export this test reads. */
+interface OtlpTraces {
+  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { name: string; traceId: string }[] }[] }[];
+}
+
 describe("every command in the README's usage section, run as written", () => {
   const home = mkdtempSync(join(tmpdir(), 'warden-readme-home-'));
   const cwd = mkdtempSync(join(tmpdir(), 'warden-readme-cwd-'));
   const envFile = join(cwd, '.env');
   const cacheFile = join(home, '.config', 'warden', 'token_cache.json');
-  const env = { HOME: home, TERM: 'xterm-256color' };
   const background: CliProcess[] = [];
   const outputs: string[] = [];
   const secrets = new Set<string>();
+  // Tracing on, as an operator would turn it on: every span any command exports is checked for secrets too.
+  const exported: string[] = [];
+  const collector = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      exported.push(body);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  const env = { HOME: home, TERM: 'xterm-256color', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: '' };
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  });
 
   /** Every token MSAL cached so far (access, refresh, ID). */
   const collectSecrets = (): void => {
@@ -40,6 +62,7 @@ describe("every command in the README's usage section, run as written", () => {
 
   afterAll(async () => {
     await Promise.all(background.map((p) => p.stop()));
+    collector.close();
   });
 
   it('runs them all, and no output or log holds a token', async () => {
@@ -98,6 +121,18 @@ describe("every command in the README's usage section, run as written", () => {
 
     await Promise.all(background.map((p) => p.stop()));
     outputs.push(...background.flatMap((p) => [p.stdout(), p.stderr()]));
+
+    // One trace from `warden -p` into `warden serve`: the same trace id under both services.
+    const spans = exported.flatMap((body) =>
+      (JSON.parse(body) as OtlpTraces).resourceSpans.flatMap((r) => {
+        const service = r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
+        return r.scopeSpans.flatMap((s) => s.spans.map((span) => ({ service, name: span.name, traceId: span.traceId })));
+      }),
+    );
+    const agentTraces = new Set(spans.filter((s) => s.service === 'warden' && s.name === 'tools/call reverse').map((s) => s.traceId));
+    expect(agentTraces.size).toBeGreaterThan(0);
+    expect(spans.some((s) => s.service === 'warden-server' && s.name === 'POST /mcp' && agentTraces.has(s.traceId))).toBe(true);
+    outputs.push(...exported);
     const all = outputs.join('\n');
     expect(secrets.size).toBeGreaterThanOrEqual(3);
     for (const secret of secrets) {

@@ -1,3 +1,4 @@
+import { tracedSignIn } from '../telemetry/spans.js';
 import type {
   AuthProvider,
   CallToolResult,
@@ -127,10 +128,12 @@ export class HostedServer {
       this.lastError = config.unavailable;
       this.firstConnectOver = true;
     }
-    this.auth = deps.signIn.connect((state) => {
-      this.authState = state;
-      deps.onChange();
-    });
+    this.auth = deps.signIn.connect(
+      tracedSignIn(config.name, deps.signIn.settings.kind.value, (state) => {
+        this.authState = state;
+        deps.onChange();
+      }),
+    );
     this.authState = this.auth?.session ? { state: 'signed-out' } : { state: 'disabled' };
     const authProvider = this.auth?.provider;
     const timeout = (fallback: number | undefined): number | undefined => config.timeoutMs ?? fallback;

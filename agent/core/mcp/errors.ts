@@ -1,3 +1,4 @@
+import { safeLine } from '../../../config/terminal-text.js';
 import type { ApprovalReason } from '../../../auth/login/sign-in-policy.js';
 import { causeChain, errorMessage, firstLine } from '../../../config/error-text.js';
 import { loadedMcpSdk } from './sdk.js';
@@ -83,6 +84,8 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
     if (error.status === 401) return { kind: 'sign-in', message: 'the server refused the access token even after a refresh; sign in again' };
     if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };
     if (error.status === 404 || error.status === 405) return { kind: 'unreachable', message: `no MCP endpoint at ${url} (HTTP ${error.status})` };
+    // Already waited out once (retry-after.ts): the server's own line says what the limit is.
+    if (error.status === 429) return { kind: 'other', message: `the MCP server at ${url} is rate-limiting calls (HTTP 429): ${rateLimitText(error)}` };
     if (error.status >= 500) return { kind: 'connection-lost', message: `the MCP server at ${url} failed (HTTP ${error.status})` };
   }
   if (sdk && error instanceof sdk.ProtocolError && (error.data as { reason?: unknown } | undefined)?.reason === STREAM_LOST) {
@@ -103,4 +106,16 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
     return { kind: 'unreachable', message: `cannot talk MCP with ${url}: ${message}` };
   }
   return { kind: 'other', message };
+}
+
+/** The server's one-line reason for a 429 (its JSON-RPC error message, made terminal-safe), or a plain fallback. */
+function rateLimitText(error: { data?: unknown }): string {
+  const text = (error.data as { text?: unknown } | undefined)?.text;
+  try {
+    const message = (JSON.parse(String(text)) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string' && message.trim()) return safeLine(message, 200);
+  } catch {
+    // not JSON: the fallback below
+  }
+  return 'too many calls; try again later';
 }

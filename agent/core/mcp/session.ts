@@ -3,6 +3,7 @@ import type { ConnectionState, ServerLogLine } from '../engine-types.js';
 import { CLIENT_CAPABILITIES, installClientFeatures, type ClientFeatures } from './client-features.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
 import { loadedMcpSdk, loadMcpSdk } from './sdk.js';
+import { traceCarrier } from '../telemetry/propagation.js';
 import { watchRequestStreams } from './stream-watch.js';
 import { WARDEN_VERSION } from '../../../config/version.js';
 
@@ -151,8 +152,10 @@ export class McpSession {
       let progressed = false;
       try {
         options.onSent?.();
+        const trace = traceCarrier();
         const result = await client.callTool(
-          { name, arguments: args },
+          // With tracing on, the trace also travels in the request's _meta (SEP-414), for servers that read only the message.
+          { name, arguments: args, ...(trace && { _meta: trace }) },
           {
             ...(options.signal && { signal: options.signal }),
             onprogress: (progress) => {

@@ -18,6 +18,8 @@ import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { USER_AGENT } from '../../../config/version.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from '../host/server-config.js';
+import { tracingFetch } from '../telemetry/propagation.js';
+import { honouringRetryAfter } from './retry-after.js';
 import { loadMcpSdk } from './sdk.js';
 import { EXIT_MARK, launcherCommand } from './stdio-launcher.js';
 
@@ -101,9 +103,11 @@ function withUserAgent(headers: Record<string, string>): Record<string, string> 
 async function createHttpTransport(config: HttpServerConfig, deps: TransportDeps): Promise<Transport> {
   const { SSEClientTransport, StreamableHTTPClientTransport } = await loadMcpSdk();
   const { url, headers } = splitUserinfo(config.url, withUserAgent(config.headers));
+  // A 429's Retry-After is waited out once; with tracing on, every request carries the trace (traceparent).
+  const fetch = honouringRetryAfter(tracingFetch(deps.fetch));
   const options = {
     ...(deps.authProvider && { authProvider: deps.authProvider }),
-    ...(deps.fetch && { fetch: deps.fetch }),
+    fetch,
     // The SDK sets these on every request of both transports (the SSE stream's GET included).
     requestInit: { headers },
   };

@@ -100,6 +100,11 @@ export interface ChatModel {
   respond(request: ModelRequest): Promise<ModelResponse>;
 }
 
+/** The model's name as transcripts and traces give it: Claude's model id, or `demo`. */
+export function modelName(model: Pick<ChatModel, 'info'>): string {
+  return model.info.kind === 'claude' ? model.info.model : 'demo';
+}
+
 /** The model could not answer; `message` is one line meant for the user. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
