@@ -4,6 +4,8 @@ import { SignInCancelledError, SignInFailedError, SignInRequiredError, type Acce
 import { errorMessage } from '../../config/error-text.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from './device-grant.js';
+import { printableUrl } from '../../config/printable-url.js';
+import { underRefreshLock } from '../store/refresh-lock.js';
 import { loadOAuthSdk } from './sdk.js';
 import { describesServer, otherResourceMessage } from './protected-resource.js';
 import { browserClientKey, issuerOf, type GrantRef, type OAuthTokenStore, type StoredClient, type StoredGrant } from './token-store.js';
@@ -75,6 +77,9 @@ function account(issuer: string, grant: StoredGrant): AccountSummary {
   }
   return { username: grant.subject ?? 'signed in', tenantId: host, homeAccountId: '' };
 }
+
+/** A refresh request that hangs gives up after this, so the refresh lock is never held for long. */
+const REFRESH_TIMEOUT_MS = 30_000;
 
 export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator {
   const now = settings.now ?? Date.now;
@@ -170,30 +175,52 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
   return {
     async acquireTokenSilently(options = {}) {
       const r = await resolve();
+      const valid = (grant: StoredGrant): boolean => grant.expiresAt - now() > TOKEN_EXPIRY_MARGIN_MS;
       const stored = await settings.store.grant(ref(r));
-      if (!stored) throw new SignInRequiredError('not signed in to this server yet');
-      if (options.forceRefresh !== true && stored.expiresAt - now() > TOKEN_EXPIRY_MARGIN_MS) return token(r, stored);
-      if (!stored.refreshToken) throw new SignInRequiredError('the token expired and no refresh token is kept');
-      const c = await grantClient(r);
-      const { OAuthError, refreshAuthorization } = await loadOAuthSdk();
-      try {
-        const refreshed = await refreshAuthorization(r.issuer, {
-          metadata: r.metadata,
-          clientInformation: { client_id: c.clientId, ...(c.clientSecret && { client_secret: c.clientSecret }) },
-          refreshToken: stored.refreshToken,
-          resource: r.resource,
-          fetchFn,
-        });
-        return await save(r, refreshed as TokenResponse, stored);
-      } catch (error) {
-        // invalid_grant: revoked or expired; the user signs in again.
-        if (error instanceof OAuthError && error.code === 'invalid_grant') throw new SignInRequiredError('sign-in required: the authorization server answered invalid_grant');
-        throw new SignInFailedError(`cannot refresh the token at ${new URL(r.issuer).origin}: ${errorMessage(error)}`);
-      }
+      if (!stored) throw new SignInRequiredError(`not signed in to ${printableUrl(settings.serverUrl)} yet`);
+      if (options.forceRefresh !== true && valid(stored)) return token(r, stored);
+      // The refresh token rotates: one process at a time spends it (auth/store/refresh-lock.ts).
+      return underRefreshLock(settings.store.refreshLockPath(ref(r)), async () => {
+        const current = await settings.store.grant(ref(r));
+        if (!current) throw new SignInRequiredError(`not signed in to ${printableUrl(settings.serverUrl)} any more`);
+        // Another process refreshed while this one waited: its token, not a second redemption.
+        if (current.accessToken !== stored.accessToken && valid(current)) return token(r, current);
+        if (current.refused) throw new SignInRequiredError(current.refused);
+        if (!current.refreshToken) throw new SignInRequiredError(`the token for ${printableUrl(settings.serverUrl)} expired and no refresh token is kept`);
+        const c = await grantClient(r);
+        const { OAuthError, refreshAuthorization } = await loadOAuthSdk();
+        try {
+          const refreshed = await refreshAuthorization(r.issuer, {
+            metadata: r.metadata,
+            clientInformation: { client_id: c.clientId, ...(c.clientSecret && { client_secret: c.clientSecret }) },
+            refreshToken: current.refreshToken,
+            resource: r.resource,
+            // Bounded: the refresh lock is held across it.
+            fetchFn: (url, init) => {
+              const timeout = AbortSignal.timeout(REFRESH_TIMEOUT_MS);
+              return fetchFn(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+            },
+          });
+          return await save(r, refreshed as TokenResponse, current);
+        } catch (error) {
+          if (error instanceof OAuthError && error.code === 'invalid_grant') {
+            // Revoked or expired: kept as refused so no process spends it again, and the next step is one sign-in.
+            const why = `sign-in required for ${printableUrl(settings.serverUrl)}: ${new URL(r.issuer).host} refused the refresh token (invalid_grant${error.message ? `: ${safeLine(error.message, 160)}` : ''})`;
+            const { refreshToken: _spent, ...rest } = current;
+            await settings.store.saveGrant(ref(r), { ...rest, refused: why });
+            throw new SignInRequiredError(why);
+          }
+          throw new SignInFailedError(`cannot refresh the token at ${new URL(r.issuer).origin}: ${errorMessage(error)}`);
+        }
+      });
     },
 
     async signIn({ onDeviceCode, signal }) {
       if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
+      // Where the tokens will rest is settled before the user is asked for anything.
+      await settings.store.ready().catch((error: unknown) => {
+        throw new SignInFailedError(errorMessage(error));
+      });
       const r = await resolve();
       const endpoint = deviceEndpoint(r);
       if (!endpoint) {

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { acquireFileLock, type FileLockOptions } from '../../config/file-lock.js';
-import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
+import { ensurePrivateDir } from '../../config/private-file.js';
+import { UnsealError } from '../store/sealed.js';
+import { TokenVault } from '../store/vault.js';
 import { serverKey } from './protected-resource.js';
 
 /**
@@ -9,7 +12,8 @@ import { serverKey } from './protected-resource.js';
  * by the authorization server's issuer, and the tokens, keyed by issuer, resource (RFC 8707) and
  * the MCP server they were obtained for (GrantRef) — a grant is handed to that server only, and a
  * client or refresh token only to its own issuer. Written atomically under the same cross-process
- * lock the MSAL cache uses, so a rotated refresh token is never lost to a race.
+ * lock the MSAL cache uses, so a rotated refresh token is never lost to a race; read and written
+ * through the token vault (auth/store/vault.ts: sealed with a key in the OS secret store, or plain).
  * Not responsible for getting tokens, nor for MSAL's cache (auth/login/msal-cache.ts).
  */
 
@@ -28,6 +32,8 @@ export interface StoredGrant {
   subject?: string;
   /** The MCP server it was got for (origin + path): found again without asking the server (status, logout). */
   server?: string;
+  /** The authorization server refused the refresh token (why, one line): nobody redeems it again; the next step is a sign-in. */
+  refused?: string;
 }
 
 interface StoreFile {
@@ -72,14 +78,33 @@ function heldFor(grant: StoredGrant | undefined, serverUrl: string): grant is St
   }
 }
 
+export interface OAuthTokenStoreOptions {
+  /** Where the file rests (WARDEN_TOKEN_STORE); default the plain file (tests and tools; the sign-in kinds pass the user's choice). */
+  vault?: TokenVault;
+  lock?: FileLockOptions;
+}
+
 export class OAuthTokenStore {
+  private readonly vault: TokenVault;
+  private readonly lock: FileLockOptions;
+
   constructor(
     readonly path: string,
-    private readonly lock: FileLockOptions = {},
-  ) {}
+    options: OAuthTokenStoreOptions = {},
+  ) {
+    this.vault = options.vault ?? new TokenVault({ dir: dirname(path), choice: 'file' });
+    this.lock = options.lock ?? {};
+  }
 
-  private async read(): Promise<StoreFile> {
-    const text = await readPrivateFile(this.path);
+  private async read(locked = false): Promise<StoreFile> {
+    let text: string | undefined;
+    try {
+      text = await this.vault.read(this.path, 'oauth-grants', { locked });
+    } catch (error) {
+      // Sealed with a key that is gone: as good as no grants (a sign-in each), and the next write replaces it.
+      if (error instanceof UnsealError) return empty();
+      throw error;
+    }
     if (!text) return empty();
     try {
       const parsed = JSON.parse(text) as Partial<StoreFile>;
@@ -114,6 +139,21 @@ export class OAuthTokenStore {
     });
   }
 
+  /** Before a sign-in: the store the user chose can take the tokens (WARDEN_TOKEN_STORE=keychain needs the secret store). */
+  ready(): Promise<void> {
+    return this.vault.ready();
+  }
+
+  /** Whether any grant is kept (`warden logout` removes the files and the key once none is). */
+  async holdsGrants(): Promise<boolean> {
+    return Object.keys((await this.read()).grants).length > 0;
+  }
+
+  /** The lock a refresh of this grant runs under (auth/store/refresh-lock.ts): one per grant, beside the store. */
+  refreshLockPath(ref: GrantRef): string {
+    return `${this.path}.refresh-${createHash('sha256').update(grantKey(ref)).digest('hex').slice(0, 16)}.lock`;
+  }
+
   /** The grant got for an MCP server URL, and its key; no network. */
   async grantForServer(serverUrl: string): Promise<{ key: string; grant: StoredGrant } | undefined> {
     const found = Object.entries((await this.read()).grants).find(([, grant]) => heldFor(grant, serverUrl));
@@ -126,9 +166,9 @@ export class OAuthTokenStore {
     await ensurePrivateDir(dirname(this.path));
     const held = await acquireFileLock(`${this.path}.lock`, this.lock);
     try {
-      const file = await this.read();
+      const file = await this.read(true);
       change(file);
-      await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`);
+      await this.vault.write(this.path, 'oauth-grants', `${JSON.stringify(file, null, 2)}\n`);
     } finally {
       await held.release();
     }

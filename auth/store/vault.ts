@@ -94,18 +94,16 @@ export class TokenVault {
       if (this.choice !== 'file') await this.sealInPlace(path, purpose, locked);
       return content;
     }
-    let key: DataKey | undefined;
-    try {
-      key = await this.keyFor(keyId);
-    } catch (error) {
-      if (!(error instanceof SecretStoreUnavailableError)) throw error;
-      if (this.choice === 'keychain') throw this.keychainError(error);
-      this.notice(
-        'sealed',
-        `the tokens in ${path} are encrypted with a key in the OS secret store, which is not reachable here (${error.reason}); signing in again keeps new tokens in the file`,
-      );
-      return undefined;
-    }
+    const found = await this.fromStore(
+      () => this.keyFor(keyId),
+      (reason) =>
+        this.notice(
+          'sealed',
+          `the tokens in ${path} are encrypted with a key in the OS secret store, which is not reachable here (${reason}); signing in again keeps new tokens in the file`,
+        ),
+    );
+    if (!found) return undefined;
+    const key = found.value;
     if (!key) throw new UnsealError(`its data key is not in the ${secretStoreName()} any more`);
     const text = unseal(content, key, purpose);
     if (this.choice === 'file') await this.underLock(path, locked, () => this.replaceIf(path, (c) => sealedWith(c) === keyId, text));
@@ -115,19 +113,15 @@ export class TokenVault {
   /** Replaces the token file at `path` with `text`, sealed where the store allows; the caller holds `<path>.lock`. */
   async write(path: string, purpose: TokenPurpose, text: string): Promise<void> {
     if (this.choice === 'file') return writeFileAtomic(path, text);
-    let key: DataKey;
-    try {
-      key = await this.currentKey(true);
-    } catch (error) {
-      if (!(error instanceof SecretStoreUnavailableError)) throw error;
-      if (this.choice === 'keychain') throw this.keychainError(error);
-      this.notice(
-        'fallback',
-        `no OS secret store is reachable (${error.reason}); tokens are kept unencrypted in the 0600 file ${path}. Set WARDEN_TOKEN_STORE=file to keep them there without this notice, or keychain to require a secret store`,
-      );
-      return writeFileAtomic(path, text);
-    }
-    await writeFileAtomic(path, seal(text, key, purpose));
+    const key = await this.fromStore(
+      () => this.currentKey(true),
+      (reason) =>
+        this.notice(
+          'fallback',
+          `no OS secret store is reachable (${reason}); tokens are kept unencrypted in the 0600 file ${path}. Set WARDEN_TOKEN_STORE=file to keep them there without this notice, or keychain to require a secret store`,
+        ),
+    );
+    await writeFileAtomic(path, key ? seal(text, key.value, purpose) : text);
   }
 
   /** Before a sign-in asks the user for anything: under keychain the secret store must be reachable (one line otherwise). */
@@ -171,6 +165,21 @@ export class TokenVault {
       if (!(error instanceof SecretStoreUnavailableError) || this.choice === 'keychain') problems.push(`the data key in the ${secretStoreName()}: ${(error as Error).message}`);
     });
     return problems;
+  }
+
+  /**
+   * `get()` from the secret store; where the store is not reachable, keychain throws its one line
+   * and auto/file get undefined after `onUnreachable(reason)`.
+   */
+  private async fromStore<T>(get: () => Promise<T>, onUnreachable: (reason: string) => void = () => undefined): Promise<{ value: T } | undefined> {
+    try {
+      return { value: await get() };
+    } catch (error) {
+      if (!(error instanceof SecretStoreUnavailableError)) throw error;
+      if (this.choice === 'keychain') throw this.keychainError(error);
+      onUnreachable(error.reason);
+      return undefined;
+    }
   }
 
   private keychainError(error: SecretStoreUnavailableError): TokenStoreError {
@@ -221,17 +230,11 @@ export class TokenVault {
 
   /** Today's plaintext file sealed in place (the plaintext replaced); left as it is where auto finds no secret store. */
   private async sealInPlace(path: string, purpose: TokenPurpose, locked: boolean): Promise<void> {
-    let key: DataKey;
-    try {
-      key = await this.currentKey(true);
-    } catch (error) {
-      if (!(error instanceof SecretStoreUnavailableError)) throw error;
-      if (this.choice === 'keychain') throw this.keychainError(error);
-      return;
-    }
+    const key = await this.fromStore(() => this.currentKey(true));
+    if (!key) return;
     await this.underLock(path, locked, async () => {
       const again = await readPrivateFile(path);
-      if (again !== undefined && sealedWith(again) === undefined) await writeFileAtomic(path, seal(again, key, purpose));
+      if (again !== undefined && sealedWith(again) === undefined) await writeFileAtomic(path, seal(again, key.value, purpose));
     });
   }
 

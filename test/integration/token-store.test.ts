@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
+import { OAuthTokenStore } from '../../auth/oauth/token-store.js';
 import { TokenVault } from '../../auth/store/vault.js';
 import { approveDeviceCode } from '../helpers/device-code.js';
 import { startCli } from '../helpers/cli-process.js';
@@ -58,6 +59,18 @@ async function tokensIn(cache: string, choice: 'auto' | 'file' = 'auto'): Promis
     const text = await new TokenVault({ dir: dirname(cache), choice }).read(cache, 'msal-cache', { locked: false });
     const parsed = JSON.parse(text ?? '{}') as Record<string, Record<string, { secret?: string }>>;
     return ['AccessToken', 'RefreshToken', 'IdToken'].flatMap((s) => Object.values(parsed[s] ?? {}).map((e) => e.secret ?? '')).filter((s) => s.length > 20);
+  } finally {
+    if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+    else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+  }
+}
+
+/** `work` as a process on this test's D-Bus session would run it. */
+async function onTheBus<T>(work: () => Promise<T>): Promise<T> {
+  const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+  process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+  try {
+    return await work();
   } finally {
     if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
     else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
@@ -162,5 +175,30 @@ describe.skipIf(!available)('tokens at rest in the OS secret store (GNOME Keyrin
     const bad = await run(['status'], { WARDEN_TOKEN_CACHE: cache, WARDEN_TOKEN_STORE: 'vault' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('warden: WARDEN_TOKEN_STORE: expected auto, keychain, file, got "vault"\n');
+  });
+
+  it('seals the OAuth grants with the same key; a sealed file passed off as the other is refused', async () => {
+    const { dir } = tokenDir('oauth');
+    const path = join(dir, 'oauth_tokens.json');
+    const grant = { accessToken: `at-${'a'.repeat(40)}`, refreshToken: `rt-${'r'.repeat(40)}`, expiresAt: Date.now() + 3_600_000 };
+    const ref = { issuer: 'https://as.example', resource: 'https://mcp.example/mcp', server: 'https://mcp.example/mcp' };
+    await onTheBus(async () => {
+      const store = new OAuthTokenStore(path, { vault: new TokenVault({ dir, choice: 'auto' }) });
+      await store.update((file) => void (file.clients[ref.issuer] = { clientId: 'c', clientSecret: `secret-${'s'.repeat(30)}` }));
+      await store.saveGrant(ref, grant);
+      // Another process (a new vault, the key from the keyring) reads it back.
+      const again = new OAuthTokenStore(path, { vault: new TokenVault({ dir, choice: 'auto' }) });
+      expect((await again.grant(ref))?.refreshToken).toBe(grant.refreshToken);
+      expect((await again.client(ref.issuer))?.clientSecret).toMatch(/^secret-/);
+    });
+    const text = readFileSync(path, 'utf8');
+    expect(text).toMatch(/^\{"warden_sealed":1/);
+    for (const secret of [grant.accessToken, grant.refreshToken, 'secret-']) expect(text).not.toContain(secret);
+    // The OAuth file copied over the MSAL cache does not open as one (its purpose is authenticated).
+    const { cache } = tokenDir('oauth');
+    writeFileSync(cache, text);
+    await onTheBus(async () => {
+      await expect(new TokenVault({ dir, choice: 'auto' }).read(cache, 'msal-cache', { locked: false })).rejects.toThrow(/does not authenticate/);
+    });
   });
 });

@@ -338,7 +338,9 @@ export class SessionAuth {
     } catch (error) {
       if (error instanceof SignInRequiredError) {
         this.set({ name: 'signed-out', method });
-        throw new SignInNeededError('not signed in (the session expired or was never started)');
+        // With the authenticator's reason: it names the server and what refused (a refresh token revoked or expired).
+        const reason = error.message || 'the session expired or was never started';
+        throw new SignInNeededError(/^not signed in\b/i.test(reason) ? reason : `not signed in: ${reason}`);
       }
       this.set({ name: 'failed', method, error: errorMessage(error) });
       throw new AuthFailedError(`could not get a token: ${errorMessage(error)}`);

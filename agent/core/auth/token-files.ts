@@ -1,24 +1,29 @@
-import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { holdsSignIn } from '../../../auth/login/msal-cache.js';
-import { oauthStorePath } from '../../../auth/oauth/token-store.js';
+import { OAuthTokenStore, oauthStorePath } from '../../../auth/oauth/token-store.js';
 import { TokenVault } from '../../../auth/store/vault.js';
 import type { SignInSettings } from './settings.js';
 
 /**
- * The token directory as a whole, for `warden logout`: once nothing in it is signed in any more
+ * The token directory of a server's settings: the OAuth grant store in it, resting where
+ * WARDEN_TOKEN_STORE says, and — for `warden logout` — once nothing in it is signed in any more
  * (no account or refresh token in the MSAL cache, no OAuth grant), the token files and the data
  * key in the OS secret store are removed too, so no store keeps anything of a signed-out user.
  * Not responsible for signing out of one server (each kind's Authenticator).
  */
 
+/** The grant store beside the token cache (auth/oauth/token-store.ts) through the user's token vault. */
+export function oauthStore(settings: SignInSettings, onNotice?: (line: string) => void): OAuthTokenStore {
+  const path = oauthStorePath(settings.tokenCache.value);
+  return new OAuthTokenStore(path, { vault: new TokenVault({ dir: dirname(path), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) }) });
+}
+
 /** What could not be removed (one line each); empty when everything went, or something is still signed in. */
 export async function clearWhenSignedOut(settings: SignInSettings, onNotice?: (line: string) => void): Promise<string[]> {
   const cache = settings.tokenCache.value;
   const vault = new TokenVault({ dir: dirname(cache), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) });
-  const grants = oauthStorePath(cache);
   if (holdsSignIn(await vault.read(cache, 'msal-cache', { locked: false }).catch(() => undefined))) return [];
-  // OAuth grants keep the directory (and its key) until they are signed out too.
-  if (existsSync(grants)) return [];
-  return vault.clear([cache]);
+  // OAuth grants keep the directory (and its key) until they are signed out too; registered clients go with the last one.
+  if (await oauthStore(settings, onNotice).holdsGrants()) return [];
+  return vault.clear([cache, oauthStorePath(cache)]);
 }

@@ -1,7 +1,7 @@
 import type { Authenticator } from '../../../../auth/login/types.js';
-import { OAuthTokenStore, oauthStorePath } from '../../../../auth/oauth/token-store.js';
+import { oauthStore } from '../token-files.js';
 import type { ServerAuthMetadata } from '../server-metadata.js';
-import type { SignInSettings } from '../settings.js';
+import { loginCommand, type SignInSettings } from '../settings.js';
 import type { TokenMethod } from '../token-method.js';
 import type { SignInContext, SignInKind } from './kind.js';
 import { notSignedIn, tokenLine, tokenSignIn } from './token-kind.js';
@@ -19,7 +19,7 @@ export async function oauthAuthenticator(settings: SignInSettings, context: Sign
   const { createOAuthAuthenticator } = await import('../../../../auth/oauth/authenticator.js');
   return createOAuthAuthenticator({
     serverUrl: settings.server.url,
-    store: new OAuthTokenStore(oauthStorePath(settings.tokenCache.value)),
+    store: oauthStore(settings, context.authenticatorDeps.onWarning),
     ...(settings.clientId && { clientId: settings.clientId.value }),
     ...(settings.scope && { scope: settings.scope.value }),
     ...(metadata && { known: { document: metadata.document, ...(metadata.challengeScope && { challengeScope: metadata.challengeScope }) } }),
@@ -30,8 +30,10 @@ export async function oauthAuthenticator(settings: SignInSettings, context: Sign
 
 /** `warden status`'s line: the grant stored for this server, read without any network. */
 export async function oauthReport(settings: SignInSettings, now: number) {
-  const found = await new OAuthTokenStore(oauthStorePath(settings.tokenCache.value)).grantForServer(settings.server.url);
+  const found = await oauthStore(settings).grantForServer(settings.server.url);
   if (!found) return notSignedIn(settings);
+  // The authorization server refused its refresh token: the next step is a sign-in, and the line says why.
+  if (found.grant.refused) return { signedIn: false, detail: `${found.grant.refused} (run \`${loginCommand(settings)}\`)` };
   const who = found.grant.subject ?? 'signed in';
   return { signedIn: true, detail: `${who}, ${tokenLine(found.grant.expiresAt, found.grant.refreshToken !== undefined, settings, now)}` };
 }
