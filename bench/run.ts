@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -8,13 +8,14 @@ import { BENCH_MODULES } from './modules.js';
 import { formatKeyFigure, formatTable } from './report.js';
 import type { BenchContext, BenchModule, KeyFigure } from './types.js';
 
-const USAGE = `Usage: npm run bench [-- --only name[,name…]] [--quick] [--list]
+const USAGE = `Usage: npm run bench [-- --only name[,name…]] [--quick] [--baseline DIR] [--list]
 
 Runs each benchmark in turn and prints its figures and the ratios measured in the same run.
 Goals are reported as met or missed; a missed goal never fails the run.
 
   --only NAMES   run only these benchmarks (comma list; see --list)
   --quick        short measurements (a smoke run; noisier figures)
+  --baseline DIR another built checkout of Warden to measure beside this one (server-throughput, startup)
   --list         list the benchmarks and exit`;
 
 /** dist/bench/run.js → the repository root. */
@@ -37,7 +38,9 @@ function machine(): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, quick: { type: 'boolean' }, baseline: { type: 'string' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -58,7 +61,13 @@ async function main(): Promise<number> {
   const started = performance.now();
   for (const module of modules) {
     console.log(`== ${module.name}: ${module.title}`);
-    const ctx: BenchContext = { quick, root: ROOT, workDir, progress: (line) => process.stderr.write(`   [${module.name}] ${line}\n`) };
+    const ctx: BenchContext = {
+      quick,
+      root: ROOT,
+      workDir,
+      progress: (line) => process.stderr.write(`   [${module.name}] ${line}\n`),
+      ...(values.baseline !== undefined && { baseline: resolve(values.baseline) }),
+    };
     const moduleStarted = performance.now();
     try {
       const outcome = await module.run(ctx);

@@ -9,6 +9,11 @@ export interface BenchContext {
   workDir: string;
   /** A progress line on stderr, so stdout carries only the report. */
   progress(line: string): void;
+  /**
+   * `--baseline DIR`: another checkout of Warden, built (`npm ci && npm run build` there). Modules that
+   * can compare builds measure it in the same interleaved rounds (e.g. a change that must cost nothing).
+   */
+  baseline?: string;
 }
 
 /** A table of measured figures: one row per measured configuration. */

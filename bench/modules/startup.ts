@@ -30,6 +30,9 @@ export const startup: BenchModule = {
       const ptyBare: number[] = [];
       const first: number[] = [];
       const connected: number[] = [];
+      // --baseline: the same chat from another built checkout, in the same rounds.
+      const baselineChat = ctx.baseline && `${process.execPath} ${join(ctx.baseline, 'dist/bundle/cli.js')}`;
+      const baselineFirst: number[] = [];
       let failures = 0;
       let lastOutput = '';
       const idpBefore = stack.idp.stats();
@@ -39,7 +42,9 @@ export const startup: BenchModule = {
         const b = await timeToExit(process.execPath, ['-e', '0'], env, cwd);
         const p = await timeInPty({ command: `${process.execPath} -e 0`, env, cwd, marks: {} });
         const w = await timeInPty({ command: chat, env, cwd, marks: { first: FIRST_FRAME, connected: CONNECTED } });
+        const old = baselineChat ? await timeInPty({ command: baselineChat, env, cwd, marks: { first: FIRST_FRAME } }) : undefined;
         if (i < 0) continue;
+        if (old?.marks.first !== undefined) baselineFirst.push(old.marks.first);
         bare.push(b);
         if (p.exitMs !== undefined) ptyBare.push(p.exitMs);
         if (w.marks.first === undefined || w.marks.connected === undefined) {
@@ -66,6 +71,7 @@ export const startup: BenchModule = {
             row('node -e 0 in the pty (script + stty, to exit)', summarize(ptyBare)),
             row('warden: first interactive frame ("Type a message")', f),
             row('warden: status bar "connected · 3 tools"', c),
+            ...(baselineFirst.length > 0 ? [row('baseline build: first interactive frame', summarize(baselineFirst))] : []),
           ],
         },
       ];
@@ -73,6 +79,9 @@ export const startup: BenchModule = {
         { label: 'start-up to first interactive frame, p50', value: f.p50 / 1000, unit: 's', goal: { op: '<=', target: GOAL_SECONDS } },
         { label: 'first interactive frame / node -e 0 (p50)', value: f.p50 / b.p50, unit: '×' },
         { label: 'start-up to "connected" (cached token, MCP session up), p50', value: c.p50 / 1000, unit: 's' },
+        ...(baselineFirst.length > 0
+          ? [{ label: 'first interactive frame / baseline build (p50)', value: f.p50 / summarize(baselineFirst).p50, unit: '×', goal: { op: '<=' as const, target: 1.03 } }]
+          : []),
       ];
       const idpCalls = (s: typeof idpAfter): number => s.tokenRequests + s.deviceCodeRequests + s.discoveryRequests;
       const notes = [

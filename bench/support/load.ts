@@ -30,9 +30,14 @@ export interface LoadResult {
 export interface LoadPlan {
   /** Concurrent clients, each with its own keep-alive connection and token, sending one call after another. */
   clients: number;
-  /** Rounds alternate between the targets (A B C A B C …), so drift on a shared machine hits all targets alike. */
+  /**
+   * Rounds alternate between the targets, in turn forward and backward (A B C, C B A, …), so drift on a
+   * shared machine, and whatever going first or last does to a round, hits all targets alike.
+   */
   rounds: number;
   roundMs: number;
+  /** A round ends after this many calls instead of after `roundMs` (all clients together). */
+  roundCalls?: number;
   /** Unmeasured traffic per target first (JIT, JWKS fetch, connection set-up). */
   warmupMs: number;
 }
@@ -58,11 +63,11 @@ export async function measureTargets(targets: LoadTarget[], plan: LoadPlan): Pro
   try {
     for (const t of targets) await drive(t, connections.get(t.name) as Http1Connection[], plan.warmupMs);
     for (let round = 0; round < plan.rounds; round++) {
-      for (const t of targets) {
+      for (const t of round % 2 === 0 ? targets : targets.toReversed()) {
         const total = results.get(t.name) as LoadResult;
         const serverBefore = processCpuSeconds(t.pid);
         const loadBefore = ownCpuSeconds();
-        const sample = await drive(t, connections.get(t.name) as Http1Connection[], plan.roundMs);
+        const sample = await drive(t, connections.get(t.name) as Http1Connection[], plan.roundMs, plan.roundCalls);
         const serverAfter = processCpuSeconds(t.pid);
         total.loadCpuSeconds += ownCpuSeconds() - loadBefore;
         if (serverBefore === undefined || serverAfter === undefined) delete total.serverCpuSeconds;
@@ -100,14 +105,15 @@ function requestHead(target: LoadTarget, client: number): string {
     .join('')}`;
 }
 
-/** Every client calling, one call after another, until `ms` have passed since the start. */
-async function drive(target: LoadTarget, connections: Http1Connection[], ms: number): Promise<Omit<LoadResult, 'roundRates'>> {
+/** Every client calling, one call after another, until `ms` have passed since the start (or, with `calls`, that many calls were sent). */
+async function drive(target: LoadTarget, connections: Http1Connection[], ms: number, calls?: number): Promise<Omit<LoadResult, 'roundRates'>> {
   const result: Omit<LoadResult, 'roundRates'> = { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, loadCpuSeconds: 0 };
   const started = performance.now();
   const deadline = started + ms;
   let nextId = 1;
+  const more = calls === undefined ? () => performance.now() < deadline : () => nextId <= calls;
   const run = async ({ connection, head }: Client): Promise<void> => {
-    while (performance.now() < deadline) {
+    while (more()) {
       const id = nextId++;
       const sent = performance.now();
       let problem: string | undefined;
