@@ -187,7 +187,6 @@ describe('token verifier with a remote JWKS', () => {
       expect(minter.jwksRequests()).toBe(2);
     });
 
-
     it('after a failed refresh, asks the provider again only once the cooldown has passed', async () => {
       let clock = Date.now();
       settings = { ...settings, keys: { kind: 'jwks', uri: minter.jwksUri, maxAgeSeconds: 2 } };
