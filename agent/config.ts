@@ -7,12 +7,17 @@ import { isHttpUrl } from '../config/http-url.js';
 import type { Env } from '../config/load.js';
 import type { ServerConfig } from './core/host/server-config.js';
 import type { CacheTtl } from './core/model/request-body.js';
+import type { ContextSettings } from './core/context/context-manager.js';
 import { parseConfig } from '../config/load.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000/mcp';
 /** The current Sonnet (see the `Model` union of @anthropic-ai/sdk); ANTHROPIC_MODEL or --model overrides it. */
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
 export const DEFAULT_MAX_TURNS = 10;
+/** The conversation is compacted when it fills this much of the context window (WARDEN_AUTO_COMPACT). */
+export const DEFAULT_COMPACT_PERCENT = 80;
+/** A tool result past this many tokens is cut for the model (WARDEN_TOOL_RESULT_MAX_TOKENS), in line with other hosts. */
+export const DEFAULT_TOOL_RESULT_MAX_TOKENS = 25_000;
 
 /** Flags of the chat command (`warden`, `warden -p`); each overrides its environment variable. */
 export interface AgentFlags {
@@ -29,7 +34,7 @@ export interface AgentConfig {
   /** --no-auth: never send a token. */
   noAuth: boolean;
   /** Claude settings; undefined without ANTHROPIC_API_KEY, which selects the offline demo model. */
-  anthropic?: { apiKey: string; baseURL?: string; model: string; toolSearchThreshold?: number; cacheTtl?: CacheTtl };
+  anthropic?: { apiKey: string; baseURL?: string; model: string; toolSearchThreshold?: number; cacheTtl?: CacheTtl; maxTokens?: number };
   /** Model rounds (model → tools → model …) one turn may take before it is stopped. */
   maxTurns: number;
   /** The MCP servers from configuration files; absent: the one server at `serverUrl`. */
@@ -39,6 +44,10 @@ export interface AgentConfig {
   mcpCallTimeoutMs?: number;
   /** Directories offered to servers as roots besides the working directory (WARDEN_MCP_ROOTS). */
   roots?: string[];
+  /** The context window, when to compact, the longest reply (agent/core/context). */
+  context: ContextSettings;
+  /** A tool result past this many tokens is cut for the model, with a note. */
+  toolResultMaxTokens: number;
 }
 
 const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'expected a model id such as claude-sonnet-4-5'));
@@ -75,9 +84,26 @@ const mcpClientSchema = z.object({
   ),
 });
 
-/** How Claude is asked: prompt caching (see agent/core/model/request-body.ts). */
+const tokens = (what: string, min: number) =>
+  z.optional(
+    z.coerce
+      .number({ message: `expected a number of tokens (${what})` })
+      .check(z.refine(Number.isInteger, 'expected a whole number of tokens'), z.minimum(min, `expected at least ${min}`)),
+  );
+
+/** How Claude is asked: prompt caching (agent/core/model/request-body.ts), the context and its limits (agent/core/context). */
 const modelSchema = z.object({
   WARDEN_PROMPT_CACHE: z.optional(z.enum(['5m', '1h', 'off'], { message: 'expected 5m, 1h or off' })),
+  WARDEN_CONTEXT_WINDOW: tokens('the most of the model window to use', 1000),
+  WARDEN_MAX_TOKENS: tokens('the longest reply', 1),
+  WARDEN_TOOL_RESULT_MAX_TOKENS: tokens('the largest tool result sent to the model', 100),
+  WARDEN_AUTO_COMPACT: z.optional(
+    z.string().check(
+      z.trim(),
+      z.regex(/^(off|\d{1,2})$/, 'expected a percent of the context window (10–99) or off'),
+      z.refine((v) => v === 'off' || Number(v) >= 10, 'expected at least 10 (percent)'),
+    ),
+  ),
 });
 
 const shortcutEnvSchema = z.object({ MCP_SERVER_URL: httpUrl });
@@ -131,8 +157,15 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
         ...(p.ANTHROPIC_BASE_URL && { baseURL: p.ANTHROPIC_BASE_URL }),
         ...(threshold !== undefined && { toolSearchThreshold: threshold }),
         ...(settings.WARDEN_PROMPT_CACHE && { cacheTtl: settings.WARDEN_PROMPT_CACHE }),
+        ...(settings.WARDEN_MAX_TOKENS !== undefined && { maxTokens: settings.WARDEN_MAX_TOKENS }),
       },
     }),
+    context: {
+      ...(settings.WARDEN_CONTEXT_WINDOW !== undefined && { window: settings.WARDEN_CONTEXT_WINDOW }),
+      ...(settings.WARDEN_AUTO_COMPACT !== 'off' && { compactAtPercent: settings.WARDEN_AUTO_COMPACT ? Number(settings.WARDEN_AUTO_COMPACT) : DEFAULT_COMPACT_PERCENT }),
+      ...(settings.WARDEN_MAX_TOKENS !== undefined && { maxTokens: settings.WARDEN_MAX_TOKENS }),
+    },
+    toolResultMaxTokens: settings.WARDEN_TOOL_RESULT_MAX_TOKENS ?? DEFAULT_TOOL_RESULT_MAX_TOKENS,
     maxTurns: p.WARDEN_MAX_TURNS,
     ...(m.WARDEN_MCP_CONNECT_TIMEOUT_MS !== undefined && { mcpConnectTimeoutMs: m.WARDEN_MCP_CONNECT_TIMEOUT_MS }),
     ...(m.WARDEN_MCP_CALL_TIMEOUT_MS !== undefined && { mcpCallTimeoutMs: m.WARDEN_MCP_CALL_TIMEOUT_MS }),

@@ -1,6 +1,7 @@
 import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { errorMessage } from '../../config/error-text.js';
 import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
+import { compactionLine } from '../core/context/compaction-line.js';
 import { qualifiedName } from '../core/permissions/policy.js';
 import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
@@ -251,6 +252,7 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
   };
   const onEvent = (event: TurnEvent): void => {
     if (event.type === 'notice') note(`warden: ${safeLine(event.message, PROBLEM_CHARS)}`);
+    else if (event.type === 'compacted') note(`warden: ${compactionLine(event.compaction)}`);
     else if (json) return;
     else if (event.type === 'tool-call') {
       writeAnswer(answer.end());

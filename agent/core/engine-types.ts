@@ -90,7 +90,18 @@ export type TurnEvent =
   /** A tool call ended (done, failed, denied or cancelled); its record is final. */
   | { type: 'tool-call-end'; callId: string }
   /** Something the user should see that is not assistant text, e.g. "rate limited, retrying in 2 s". */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** The history was compacted (by the API or by Warden) or old tool results were cleared from it. */
+  | { type: 'compacted'; compaction: Compaction };
+
+/** What happened to the history: who compacted, how, and how big the context was before and after (estimates). */
+export interface Compaction {
+  how: 'server-summary' | 'local-summary' | 'local-clearing' | 'server-clearing';
+  tokensBefore: number;
+  tokensAfter: number;
+  /** The summary (or what was cleared), as the user is shown it. */
+  summary: string;
+}
 
 /** Tokens as the API counts them. `inputTokens` is the uncached part of the input only. */
 export interface TurnUsage {
@@ -138,7 +149,9 @@ export type HistoryEntry =
   | { kind: 'assistant'; text: string }
   /** A finished call (a synthetic record: it is not in the registry). */
   | { kind: 'call'; call: ToolCallRecord }
-  /** Something that happened to the conversation: compacted, a call cut off by a crash, … */
+  /** The history was compacted (or old tool results cleared) at this point. */
+  | { kind: 'compaction'; compaction: Compaction }
+  /** Something else the user should know about the conversation. */
   | { kind: 'notice'; text: string };
 
 /** Which saved conversation to go on with at start: one by ID, the latest of this directory, or one the user picks (the chat). */
@@ -223,6 +236,11 @@ export interface AgentEngine {
   forgetRule(rule: SavedRule): Promise<boolean>;
   /** Forgets the conversation (and finished calls); what follows is saved as a new conversation. */
   clearHistory(): void;
+  /**
+   * Compacts the conversation now (`/compact`): on the server where the API offers it, else Warden
+   * summarizes. Throws (one line) while a turn runs or when there is nothing to compact.
+   */
+  compact(instructions?: string): Promise<Compaction>;
   /** The saved conversation's ID, once anything of it is saved (undefined when nothing is saved). */
   conversationId(): string | undefined;
   /** This directory's saved conversations, newest first (empty when conversations are not saved). */

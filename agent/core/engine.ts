@@ -5,11 +5,12 @@ import type { AgentConfig } from '../config.js';
 import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
 import { Conversation } from './conversation.js';
 import { ConversationRecorder } from './conversations/recorder.js';
+import { ContextManager } from './context/context-manager.js';
 import { goneLine } from './conversations/gone.js';
 import { readConversation } from './conversations/reader.js';
 import { replay } from './conversations/replay.js';
 import { ConversationNotFoundError, ConversationStore } from './conversations/store.js';
-import { TURN_ALREADY_RUNNING, type AgentEngine, type ResumedConversation, type TurnEvent, type TurnOptions, type TurnResult } from './engine-types.js';
+import { TURN_ALREADY_RUNNING, type AgentEngine, type Compaction, type ResumedConversation, type TurnEvent, type TurnOptions, type TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
 import { printableTarget } from './host/printable-target.js';
 import { serverSecrets } from './host/redact.js';
@@ -134,6 +135,12 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     servers: servers.map((s) => ({ name: s.name, transport: s.type, target: printableTarget(s) })),
   });
   const conversation = new Conversation(recorder && ((change) => recorder.change(change)));
+  const context = new ContextManager({ model, conversation, settings: config.context });
+  /** A compaction is saved: Warden's own with the history it left, the API's as what the user saw. */
+  const saveCompaction = (compaction: Compaction): void => {
+    const local = compaction.how === 'local-summary' || compaction.how === 'local-clearing';
+    recorder?.compaction({ ...compaction, ...(local && { messages: [...conversation.all] }) });
+  };
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
   const tools = host;
@@ -180,11 +187,21 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
           const record = registry.get(event.callId);
           if (record) recorder.call(record);
         }
+        if (event.type === 'compacted') saveCompaction(event.compaction);
         options.onEvent?.(event);
       };
       try {
         // With tracing on: the turn, each model request and each tool call as spans (telemetry/spans.ts).
-        const turnDeps = { model: tracedModel(model), tools: tracedTools(tools), registry, conversation, maxTurns: config.maxTurns, ...(approver && { approver }) };
+        const turnDeps = {
+          model: tracedModel(model),
+          context,
+          tools: tracedTools(tools),
+          registry,
+          conversation,
+          maxTurns: config.maxTurns,
+          toolResultMaxTokens: config.toolResultMaxTokens,
+          ...(approver && { approver }),
+        };
         return await traceTurn(modelName(model), () => runTurn(turnDeps, prompt, { ...options, onEvent, signal }));
       } finally {
         turns.delete(controller);
@@ -224,6 +241,24 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       conversation.clear();
       registry.clearFinished();
       recorder?.startNew();
+    },
+
+    async compact(instructions?: string): Promise<Compaction> {
+      if (turns.size > 0) throw new Error('finish or cancel the running turn first');
+      // Held like a turn: no turn starts meanwhile, and close() stops it.
+      const controller = new AbortController();
+      turns.add(controller);
+      try {
+        const { catalog, note } = await tools.prepare({});
+        const compaction = await context.compactNow(
+          { tools: catalog.definitions, ...(note && { systemNote: note }), signal: controller.signal, onNotice: () => undefined },
+          instructions,
+        );
+        saveCompaction(compaction);
+        return compaction;
+      } finally {
+        turns.delete(controller);
+      }
     },
 
     conversationId: () => (recorder?.saved ? recorder.id : undefined),

@@ -6,6 +6,7 @@ import type { Approver } from './permissions/approver.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { toolArguments } from './host/tool-names.js';
 import { toModelResult } from './mcp/result-content.js';
+import { limitToolResult } from './context/tool-result-limit.js';
 
 export const CANCELLED_RESULT = 'The user cancelled this tool call before it finished.';
 
@@ -20,8 +21,10 @@ export interface ToolRunContext {
   onStart: (callId: string) => void;
   /** Whether each call may run (absent: every call runs). */
   approver?: Approver;
-  /** A line for the user that is not the model's text (a denial they were not asked about). */
+  /** A line for the user that is not the model's text (a denial they were not asked about, a result cut for the model). */
   notice?: (message: string) => void;
+  /** A result past this many tokens is cut for the model, with a note saying how much (absent: never). */
+  resultMaxTokens?: number;
 }
 
 /**
@@ -70,8 +73,15 @@ export async function runToolCall(use: ToolUseBlock, ctx: ToolRunContext): Promi
     const { blocks, display } = await toModelResult(result, { ...(reader && { readResource: reader }) });
     registry.finish(record.id, display, result.isError === true);
     // A text-only result stays a string: the shape the model (and the demo model) always had.
-    const content = blocks.every((b) => b.type === 'text') ? blocks.map((b) => b.text).join('\n') : blocks;
-    return answer(content, result.isError === true);
+    const whole = blocks.every((b) => b.type === 'text') ? blocks.map((b) => b.text).join('\n') : blocks;
+    const limited = ctx.resultMaxTokens !== undefined ? limitToolResult(whole, ctx.resultMaxTokens) : { content: whole };
+    if (limited.cut) {
+      const label = ctx.tools.prefixNames ? `${tool.server} › ${tool.tool}` : tool.tool;
+      ctx.notice?.(
+        `The result of ${label} was cut for the model: about ${limited.cut.tokens.toLocaleString('en-US')} tokens, of which the first ${limited.cut.keptTokens.toLocaleString('en-US')} or so were sent (WARDEN_TOOL_RESULT_MAX_TOKENS).`,
+      );
+    }
+    return answer(limited.content, result.isError === true);
   } catch (error) {
     // Only our own signal means the user cancelled; other aborts are failures like any other.
     if (signal.aborted) {

@@ -1,16 +1,21 @@
 import { errorMessage } from '../../config/error-text.js';
-import type { TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
+import type { ContextManager, RoundPlan } from './context/context-manager.js';
+import type { Compaction, TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
 import type { Conversation } from './conversation.js';
 import type { ServerHost } from './host/server-host.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { Approver } from './permissions/approver.js';
-import { ModelCancelledError, modelName, type ChatModel, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
+import { ModelCancelledError, ModelError, modelName, type ChatModel, type ModelResponse, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { runToolCall } from './tool-runner.js';
 import { addUsage, NO_USAGE } from './usage.js';
 
 export interface TurnDeps {
   model: ChatModel;
+  /** Keeps the history inside the context window (absent: requests go as they are, tests). */
+  context?: ContextManager;
+  /** A tool result past this many tokens is cut for the model, with a note (absent: never). */
+  toolResultMaxTokens?: number;
   tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames' | 'resourceReader'>;
   registry: ToolCallRegistry;
   conversation: Conversation;
@@ -21,6 +26,52 @@ export interface TurnDeps {
 }
 
 const NOT_RUN = 'Not run: the reply was cut off (output token limit) before this call was complete.';
+
+/**
+ * One model round with the context kept in bounds: compacts first if it must, asks the API to
+ * manage the context where it can, and sends the round again once after the API refused context
+ * management (then Warden compacts by itself) or found the request too long (then it compacts now).
+ */
+async function askModel(deps: TurnDeps, catalog: ToolCatalog, note: string | undefined, signal: AbortSignal, emit: (event: TurnEvent) => void): Promise<ModelResponse> {
+  const input = { tools: catalog.definitions, ...(note && { systemNote: note }), signal, onNotice: (message: string) => emit({ type: 'notice', message }) };
+  const compacted = (compaction: Compaction | undefined): void => {
+    if (compaction) emit({ type: 'compacted', compaction });
+  };
+  const retried = new Set<string>();
+  for (;;) {
+    let plan: RoundPlan | undefined;
+    if (deps.context) {
+      const planned = await deps.context.beforeRound(input);
+      plan = planned.plan;
+      compacted(planned.compacted);
+    }
+    try {
+      const response = await deps.model.respond({
+        messages: deps.conversation.all,
+        tools: catalog.definitions,
+        ...(note && { systemNote: note }),
+        ...(plan && { maxTokens: plan.maxTokens }),
+        ...(plan?.contextManagement && { contextManagement: plan.contextManagement }),
+        signal,
+        onText: (delta) => emit({ type: 'text', delta }),
+        onNotice: input.onNotice,
+      });
+      return response;
+    } catch (error) {
+      const kind = error instanceof ModelError ? error.kind : 'failed';
+      if (!deps.context || retried.has(kind)) throw error;
+      retried.add(kind);
+      if (kind === 'context-management-rejected' && plan?.contextManagement) {
+        deps.context.serverUnavailable();
+        input.onNotice('The API does not manage the context here; Warden compacts the conversation itself.');
+      } else if (kind === 'context-overflow') {
+        const recovered = await deps.context.recover(input, errorMessage(error));
+        if (!recovered) throw error;
+        compacted(recovered);
+      } else throw error;
+    }
+  }
+}
 
 /**
  * One user turn: the model answers, its tool_use blocks run concurrently, their results go
@@ -59,16 +110,9 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     } catch (error) {
       return end('error', errorMessage(error));
     }
-    let response: Awaited<ReturnType<typeof deps.model.respond>>;
+    let response: ModelResponse;
     try {
-      response = await deps.model.respond({
-        messages: deps.conversation.all,
-        tools: catalog.definitions,
-        ...(note && { systemNote: note }),
-        signal,
-        onText: (delta) => emit({ type: 'text', delta }),
-        onNotice: (notice) => emit({ type: 'notice', message: notice }),
-      });
+      response = await askModel(deps, catalog, note, signal, emit);
     } catch (error) {
       if (error instanceof ModelCancelledError || signal.aborted) return end('cancelled');
       return end('error', errorMessage(error));
@@ -77,6 +121,8 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
     if (text.trim() !== '') texts.push(text);
     deps.conversation.addAssistant(response.content, { model, stopReason: response.stopReason, usage: response.usage });
+    const managed = deps.context?.afterResponse(response);
+    if (managed) emit({ type: 'compacted', compaction: managed });
 
     const uses = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
     if (uses.length === 0) {
@@ -104,6 +150,7 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
             emit({ type: 'tool-call', callId });
           },
           ...(deps.approver && { approver: deps.approver }),
+          ...(deps.toolResultMaxTokens !== undefined && { resultMaxTokens: deps.toolResultMaxTokens }),
           notice: (notice) => emit({ type: 'notice', message: notice }),
         });
         if (started !== undefined) emit({ type: 'tool-call-end', callId: started });

@@ -1,4 +1,4 @@
-import type { ServerLogLine, ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
+import type { Compaction, ServerLogLine, ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
 import type { ToolCallRecord } from '../core/tool-calls/types.js';
 
 /** Which page of /tools an entry is (`filter`: the server or tool it was asked for). */
@@ -22,6 +22,8 @@ export type TranscriptEntry =
   | { kind: 'assistant'; text: string; continued: boolean }
   /** A finished tool call, collapsed to one line. */
   | { kind: 'call'; call: ToolCallRecord }
+  /** The history was compacted (or old tool results cleared): what, and the summary's start. */
+  | { kind: 'compaction'; compaction: Compaction }
   | { kind: 'info'; text: string }
   | { kind: 'notice'; text: string }
   | { kind: 'error'; text: string }

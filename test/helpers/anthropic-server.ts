@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { estimateTokens, PromptError, type PromptCache } from './prompt-cache.js';
+import { applyContextManagement, BETA_FOR, summaryOf, type Edit, type ManagedInput } from './context-rules.js';
+import { estimateTokens, PromptError, promptTokens, type PromptCache } from './prompt-cache.js';
 
 /** What the agent sent to /v1/messages. */
 export interface RecordedRequest {
@@ -14,6 +15,9 @@ export interface RecordedRequest {
     system?: unknown;
     tools?: Array<{ name: string; type?: string; description?: string; input_schema?: Record<string, unknown>; defer_loading?: boolean }>;
     messages: Array<{ role: 'user' | 'assistant'; content: string | Array<Record<string, unknown>> }>;
+    context_management?: { edits?: Edit[] };
+    compaction?: { type: 'summarize'; instructions?: string };
+    tool_choice?: { type: string };
   };
 }
 
@@ -31,15 +35,20 @@ export interface ScriptedUsage {
   cache_creation_input_tokens?: number;
   cache_read_input_tokens?: number;
   cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+  /** Per iteration: a compaction's own usage, then the message's. */
+  iterations?: Array<{ type: 'compaction' | 'message'; input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }>;
 }
 
 /** A streamed reply: content blocks, then stop reason and usage. */
 export interface StreamReply {
   kind: 'stream';
   content: ScriptedBlock[];
-  stopReason?: 'end_turn' | 'tool_use' | 'max_tokens';
+  stopReason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'compaction';
   usage?: ScriptedUsage;
 }
+
+/** A compaction block as the API streams it (prepended by the stand-in itself when its context management compacts). */
+type CompactionBlock = { type: 'compaction'; content: string; encrypted_content: string };
 
 /** An HTTP error answer shaped as the API's (`{type:'error', error:{type, message}}`). */
 export interface ErrorReply {
@@ -96,6 +105,8 @@ export interface FakeAnthropic {
   /** Use as ANTHROPIC_BASE_URL. */
   url: string;
   readonly requests: RecordedRequest[];
+  /** Bodies of the `count_tokens` requests, in order. */
+  readonly countRequests: RecordedRequest['body'][];
   /** Queues replies, answered in order (one per request). */
   enqueue(...scripts: Script[]): void;
   /** Resolves once `count` requests have arrived in all. */
@@ -116,8 +127,9 @@ function pieces(value: string, size: number): string[] {
 
 let messageCounter = 0;
 
-function streamReply(res: ServerResponse, request: RecordedRequest, reply: StreamReply, usage: ScriptedUsage): void {
+function streamReply(res: ServerResponse, request: RecordedRequest, reply: StreamReply, usage: ScriptedUsage, managed?: ManagedInput): void {
   const id = `msg_test_${++messageCounter}`;
+  const compaction: CompactionBlock[] = managed?.compaction ? [managed.compaction] : [];
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'request-id': `req_${id}` });
   sse(res, 'message_start', {
     type: 'message_start',
@@ -132,7 +144,17 @@ function streamReply(res: ServerResponse, request: RecordedRequest, reply: Strea
       usage: { ...usage, output_tokens: 1 },
     },
   });
-  reply.content.forEach((block, index) => {
+  compaction.forEach((block, index) => {
+    sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'compaction', content: null, encrypted_content: null } });
+    sse(res, 'content_block_delta', {
+      type: 'content_block_delta',
+      index,
+      delta: { type: 'compaction_delta', content: block.content, encrypted_content: block.encrypted_content },
+    });
+    sse(res, 'content_block_stop', { type: 'content_block_stop', index });
+  });
+  reply.content.forEach((block, at) => {
+    const index = at + compaction.length;
     if (block.type === 'text') {
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       for (const part of pieces(block.text, 6)) {
@@ -156,7 +178,8 @@ function streamReply(res: ServerResponse, request: RecordedRequest, reply: Strea
   sse(res, 'message_delta', {
     type: 'message_delta',
     delta: { stop_reason: reply.stopReason ?? 'end_turn', stop_sequence: null },
-    usage: { output_tokens: usage.output_tokens },
+    usage: { output_tokens: usage.output_tokens, ...(usage.iterations && { iterations: usage.iterations }) },
+    ...(managed?.cleared && { context_management: { applied_edits: [{ type: 'clear_tool_uses_20250919', ...managed.cleared }] } }),
   });
   sse(res, 'message_stop', { type: 'message_stop' });
   res.end();
@@ -177,9 +200,56 @@ function invalidHistory(body: RecordedRequest['body']): string | undefined {
   return undefined;
 }
 
+/** What the Models API says about one model (`GET /v1/models/{id}`). */
+export interface FakeModelInfo {
+  max_input_tokens: number;
+  max_tokens: number;
+  compaction?: boolean;
+  clearToolUses?: boolean;
+}
+
 export interface FakeAnthropicOptions {
   /** Bill each streamed reply by the documented prompt-caching rules instead of fixed numbers (a scripted `usage` still wins). */
   promptCache?: PromptCache;
+  /**
+   * Counts input as the API would (4 characters a token) and refuses a request past this many input
+   * tokens as the API does ("prompt is too long"); usage then reports the counted input.
+   */
+  contextWindow?: number;
+  /** The Models API's answer per model id; a model not listed is a 404 (and so is every model without this). */
+  models?: Record<string, FakeModelInfo>;
+  /** The API refuses context management and compaction requests, as a proxy without them would. */
+  noContextManagement?: boolean;
+}
+
+function modelInfo(id: string, info: FakeModelInfo): Record<string, unknown> {
+  const supported = (yes: boolean | undefined) => ({ supported: yes === true });
+  return {
+    type: 'model',
+    id,
+    display_name: id,
+    created_at: '2026-06-01T00:00:00Z',
+    max_input_tokens: info.max_input_tokens,
+    max_tokens: info.max_tokens,
+    capabilities: {
+      context_management: {
+        supported: info.compaction === true || info.clearToolUses === true,
+        compact_20260112: supported(info.compaction),
+        clear_tool_uses_20250919: supported(info.clearToolUses),
+        clear_thinking_20251015: supported(false),
+      },
+    },
+  };
+}
+
+/** Why the API would refuse this request's context management (a missing beta, or none offered here), or undefined. */
+function contextManagementProblem(body: RecordedRequest['body'], betas: string[], refuse: boolean): string | undefined {
+  const wanted = [...(body.context_management?.edits ?? []).map((e) => e.type), ...(body.compaction ? ['compaction'] : [])];
+  if (wanted.length === 0) return undefined;
+  if (refuse) return 'context_management: Extra inputs are not permitted';
+  if (body.compaction && body.context_management) return 'compaction cannot be combined with context_management';
+  const missing = wanted.filter((type) => !betas.includes(BETA_FOR[type] ?? type));
+  return missing.length > 0 ? `${missing.join(', ')} requires the anthropic-beta header ${missing.map((t) => BETA_FOR[t]).join(', ')}` : undefined;
 }
 
 /**
@@ -190,6 +260,7 @@ export interface FakeAnthropicOptions {
  */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
+  const countRequests: RecordedRequest['body'][] = [];
   const queue: Script[] = [];
   const waiters = new Set<() => void>();
 
@@ -198,16 +269,53 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
+        const refuse = (status: number, type: string, message: string): void => {
+          res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type, message } }));
+        };
+        const modelId = req.method === 'GET' ? /^\/v1\/models\/([^/?]+)/.exec(req.url ?? '')?.[1] : undefined;
+        if (modelId !== undefined) {
+          const info = options.models?.[decodeURIComponent(modelId)];
+          if (!info) refuse(404, 'not_found_error', `model: ${modelId}`);
+          else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(modelInfo(decodeURIComponent(modelId), info)));
+          return;
+        }
+        if (req.method === 'POST' && req.url?.startsWith('/v1/messages/count_tokens')) {
+          countRequests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body']);
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ input_tokens: promptTokens(countRequests.at(-1) as RecordedRequest['body']) }));
+          return;
+        }
         if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
-          res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: req.url } }));
+          refuse(404, 'not_found_error', req.url ?? '');
           return;
         }
         const request: RecordedRequest = { at: Date.now(), headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'] };
         requests.push(request);
         waiters.forEach((w) => w());
         const invalid = invalidHistory(request.body);
-        if (invalid) {
-          res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: invalid } }));
+        const betas = String(req.headers['anthropic-beta'] ?? '')
+          .split(',')
+          .map((b) => b.trim());
+        const unmanaged = invalid ?? contextManagementProblem(request.body, betas, options.noContextManagement === true);
+        if (unmanaged) {
+          refuse(400, 'invalid_request_error', unmanaged);
+          return;
+        }
+        const managed = options.contextWindow !== undefined || options.models !== undefined ? applyContextManagement(request.body) : undefined;
+        if (options.contextWindow !== undefined && managed && managed.inputTokens > options.contextWindow) {
+          refuse(400, 'invalid_request_error', `prompt is too long: ${managed.inputTokens} tokens > ${options.contextWindow} maximum`);
+          return;
+        }
+        const counted = (inputTokens: number) => ({ input_tokens: inputTokens, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+        if (request.body.compaction) {
+          // A compaction request: the reply is the block alone, whatever is queued.
+          const block = { type: 'compaction' as const, content: summaryOf(request.body), encrypted_content: 'opaque-compaction' };
+          streamReply(
+            res,
+            request,
+            { kind: 'stream', content: [], stopReason: 'compaction' },
+            { ...counted(managed?.before ?? 10), output_tokens: 50 },
+            { before: 0, inputTokens: 0, compaction: block },
+          );
           return;
         }
         let cached: ReturnType<PromptCache['usage']> | undefined;
@@ -251,7 +359,20 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           return;
         }
         const output = reply.content.reduce((n, b) => n + estimateTokens(JSON.stringify(b)), 0);
-        streamReply(res, request, reply, reply.usage ?? (cached ? { ...cached, output_tokens: output } : { input_tokens: 10, output_tokens: 5 }));
+        const compactionUsage = managed?.compaction && {
+          iterations: [
+            { type: 'compaction' as const, ...counted(managed.before), output_tokens: 200 },
+            { type: 'message' as const, ...counted(managed.inputTokens), output_tokens: output },
+          ],
+        };
+        const usage: ScriptedUsage =
+          reply.usage ??
+          (cached
+            ? { ...cached, output_tokens: output }
+            : managed
+              ? { ...counted(managed.inputTokens), output_tokens: output, ...compactionUsage }
+              : { input_tokens: 10, output_tokens: 5 });
+        streamReply(res, request, reply, usage, managed);
       })();
     });
   });
@@ -261,6 +382,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    countRequests,
     enqueue: (...scripts) => queue.push(...scripts),
     waitForRequests: (count) =>
       new Promise((resolve) => {

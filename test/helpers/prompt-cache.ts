@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
  *   such breakpoint are cache writes, billed at 1.25× (5-minute TTL) or 2× (1-hour), the rest is
  *   input; a hit refreshes its entry's TTL;
  * - `cache_control` itself is not content (moving a breakpoint changes no prefix), and a deferred
- *   tool (`defer_loading`) is not in the prompt until a tool search result references it.
+ *   tool (`defer_loading`) is not in the prompt until a tool search result references it;
+ * - a compaction block stands for everything before it: earlier message blocks are dropped.
  *
  * Tokens are estimated at 4 characters each (the rules, not the tokenizer, are what is modelled).
  */
@@ -73,19 +74,25 @@ export function promptBlocks(body: PromptBody): PromptBlock[] {
     const { json, ttl } = withoutCacheControl(block);
     blocks.push({ text: `system:${json}`, ...(ttl && { ttl }) });
   }
-  for (const message of body.messages) {
-    const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : ((message.content ?? []) as Json[]);
-    for (const block of content) {
-      const { json, ttl } = withoutCacheControl(block);
-      // A tool search result loads the definitions it references into the context at this point.
-      const loaded =
-        block.type === 'tool_search_tool_result'
-          ? (((block.content as Json | undefined)?.tool_references as Json[] | undefined) ?? []).map((r) => definitions.get(String(r.tool_name)) ?? '').join('')
-          : '';
-      blocks.push({ text: `${message.role}:${json}${loaded}`, ...(ttl && { ttl }) });
-    }
+  const all = body.messages.flatMap((message) =>
+    (typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : ((message.content ?? []) as Json[])).map((block) => ({ role: message.role, block })),
+  );
+  const compacted = all.findLastIndex(({ block }) => block.type === 'compaction' && typeof block.content === 'string');
+  for (const { role, block } of all.slice(Math.max(0, compacted))) {
+    const { json, ttl } = withoutCacheControl(block);
+    // A tool search result loads the definitions it references into the context at this point.
+    const loaded =
+      block.type === 'tool_search_tool_result'
+        ? (((block.content as Json | undefined)?.tool_references as Json[] | undefined) ?? []).map((r) => definitions.get(String(r.tool_name)) ?? '').join('')
+        : '';
+    blocks.push({ text: `${role}:${json}${loaded}`, ...(ttl && { ttl }) });
   }
   return blocks;
+}
+
+/** The request's input tokens as this model counts them (compaction-aware, deferred tools left out). */
+export function promptTokens(body: PromptBody): number {
+  return promptBlocks(body).reduce((n, b) => n + estimateTokens(b.text), 0);
 }
 
 export class PromptCache {

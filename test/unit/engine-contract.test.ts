@@ -36,7 +36,7 @@ const subjects: Record<string, () => Promise<Subject>> = {
   'the real engine': async () => {
     const { model, underway } = waitingModel();
     const { server } = await startTestServer({}, { noAuth: true });
-    const engine = createAgentEngine({ serverUrl: server.url, noAuth: true, maxTurns: 5 }, { model });
+    const engine = createAgentEngine({ serverUrl: server.url, noAuth: true, maxTurns: 5, context: {}, toolResultMaxTokens: 25_000 }, { model });
     return {
       engine,
       underway,

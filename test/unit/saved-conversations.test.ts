@@ -130,7 +130,7 @@ describe('a saved conversation file', () => {
     expect(conversation.all).toHaveLength(1);
     const summary = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Earlier: one to four.' }] }];
     conversation.replace(summary);
-    recorder.compaction({ mode: 'local', summary: 'Compacted: one to four.', messages: summary });
+    recorder.compaction({ how: 'local-summary', tokensBefore: 900, tokensAfter: 20, summary: 'one to four', messages: summary });
     conversation.addAssistant([{ type: 'text', text: 'five' }]);
     recorder.close();
     const records = recordsOf(path());
@@ -138,7 +138,9 @@ describe('a saved conversation file', () => {
     expect(JSON.stringify(records)).toContain('opaque+/=eyJ');
     const replayed = replay(records);
     expect(replayed.messages).toEqual(conversation.all);
-    expect(replayed.history.filter((h) => h.kind === 'notice')).toEqual([{ kind: 'notice', text: 'Compacted: one to four.' }]);
+    expect(replayed.history.filter((h) => h.kind === 'compaction')).toEqual([
+      { kind: 'compaction', compaction: { how: 'local-summary', tokensBefore: 900, tokensAfter: 20, summary: 'one to four' } },
+    ]);
   });
 
   it('a write failure is reported once and the conversation goes on unsaved', () => {

@@ -7,7 +7,7 @@
  * scrubs every record before it is written).
  */
 import { randomBytes } from 'node:crypto';
-import type { TurnUsage } from '../engine-types.js';
+import type { Compaction, TurnUsage } from '../engine-types.js';
 import type { ChatMessage, ContentBlock } from '../model/types.js';
 import type { ToolCallStatus, Denial } from '../tool-calls/types.js';
 
@@ -81,19 +81,13 @@ export interface ApprovalRecord {
 }
 
 /**
- * The history was compacted. `local`: Warden summarized it and the history is `messages` from here
- * on; `server`: the API did (its compaction block is in the assistant record that follows or came
- * before), `messages` is absent.
+ * The history was compacted, or old tool results cleared from it. With `messages` Warden did it and
+ * the history is `messages` from here on; without, the API did (its compaction block is in the
+ * assistant record before this one) or cleared results on its side only.
  */
-export interface CompactionRecord {
+export interface CompactionRecord extends Compaction {
   type: 'compaction';
   at: string;
-  mode: 'local' | 'server';
-  /** What the user is shown: why, how much, and the summary. */
-  summary: string;
-  /** Estimated context tokens before and after. */
-  tokensBefore?: number;
-  tokensAfter?: number;
   messages?: ChatMessage[];
 }
 

@@ -96,10 +96,12 @@ export function replay(records: readonly ConversationRecord[]): Replayed {
         toolsUsed.set(`${record.server ?? ''}\u0000${record.tool}`, { ...(record.server !== undefined && { server: record.server }), tool: record.tool });
         break;
       }
-      case 'compaction':
-        if (record.mode === 'local' && record.messages) conversation.replace(record.messages);
-        history.push({ kind: 'notice', text: record.summary });
+      case 'compaction': {
+        const { type: _type, at: _at, messages, ...compaction } = record;
+        if (messages) conversation.replace(messages);
+        history.push({ kind: 'compaction', compaction });
         break;
+      }
       case 'approval':
       case 'conversation':
         break;

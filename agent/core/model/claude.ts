@@ -1,17 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
-import type { BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages';
+import type { BetaContextManagementConfig, BetaMessageStreamParams, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages';
 import { rootCause } from '../../../config/error-text.js';
 import type { ModelInfo, TurnUsage } from '../engine-types.js';
+import { limitsFromModelsApi, tableLimits, type ModelLimits } from './limits.js';
 import { cachedLayout, DEFAULT_TOOL_SEARCH_THRESHOLD, type CacheTtl } from './request-body.js';
 import { decideRetry } from './retry.js';
-import { ModelCancelledError, ModelError, type ChatModel, type CompactionBlock, type ModelRequest, type ModelResponse, type ServerBlock } from './types.js';
+import { ModelCancelledError, ModelError, type ChatModel, type CompactionBlock, type CompactRequest, type ModelRequest, type ModelResponse, type ServerBlock } from './types.js';
 
 export interface ClaudeSettings {
   apiKey: string;
   /** ANTHROPIC_BASE_URL; the SDK's default when absent. */
   baseURL?: string;
   model: string;
+  /** The largest reply (WARDEN_MAX_TOKENS); default the model's own limit. */
   maxTokens?: number;
   /** Past this many tools, definitions are deferred and the model finds them with the API's tool search. */
   toolSearchThreshold?: number;
@@ -29,7 +31,44 @@ export interface ClaudeOptions {
   retryBaseMs?: number;
 }
 
-const STOP_REASONS: Record<string, ModelResponse['stopReason']> = { end_turn: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' };
+/** The context window cut the reply short: to the loop that is the same as the output limit. */
+const STOP_REASONS: Record<string, ModelResponse['stopReason']> = {
+  end_turn: 'end_turn',
+  tool_use: 'tool_use',
+  max_tokens: 'max_tokens',
+  model_context_window_exceeded: 'max_tokens',
+};
+
+/** The betas for context management: clearing old tool results, automatic compaction, and compaction on request. */
+const CONTEXT_MANAGEMENT_BETA = 'context-management-2025-06-27';
+const AUTO_COMPACT_BETA = 'compact-2026-01-12';
+const COMPACT_REQUEST_BETA = 'compact-2026-09-04';
+/** Tool uses kept when the API clears old ones, and the least it must clear to be worth the cache it breaks. */
+const KEEP_TOOL_USES = 3;
+const CLEAR_AT_LEAST = 5000;
+/** How long the Models API may take before the table's limits are used instead. */
+const MODELS_API_TIMEOUT_MS = 5000;
+
+/** Context management for one request: the edits and the betas they need. */
+function contextEdits(request: ModelRequest): { betas: string[]; context_management?: BetaContextManagementConfig } {
+  const { clearAt, compactAt } = request.contextManagement ?? {};
+  const edits: NonNullable<BetaContextManagementConfig['edits']> = [];
+  const betas: string[] = [];
+  if (clearAt !== undefined) {
+    edits.push({
+      type: 'clear_tool_uses_20250919',
+      trigger: { type: 'input_tokens', value: clearAt },
+      keep: { type: 'tool_uses', value: KEEP_TOOL_USES },
+      clear_at_least: { type: 'input_tokens', value: CLEAR_AT_LEAST },
+    });
+    betas.push(CONTEXT_MANAGEMENT_BETA);
+  }
+  if (compactAt !== undefined) {
+    edits.push({ type: 'compact_20260112', trigger: { type: 'input_tokens', value: compactAt } });
+    betas.push(AUTO_COMPACT_BETA);
+  }
+  return edits.length > 0 ? { betas, context_management: { edits } } : { betas };
+}
 
 /** The API's usage in Warden's terms: uncached input, output, and what was written to or read from the cache. */
 function usageOf(usage: BetaUsage): TurnUsage {
@@ -49,6 +88,8 @@ export class ClaudeModel implements ChatModel {
   private readonly client: Anthropic;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
+  private knownLimits: Promise<ModelLimits> | undefined;
+  private outputLimit: number | undefined;
 
   constructor(
     private readonly settings: ClaudeSettings,
@@ -66,13 +107,71 @@ export class ClaudeModel implements ChatModel {
     this.retryBaseMs = options.retryBaseMs ?? 1000;
   }
 
-  async respond(request: ModelRequest): Promise<ModelResponse> {
+  /** The Models API's answer for this model (once per session), else the built-in table's. */
+  limits(): Promise<ModelLimits> {
+    this.knownLimits ??= this.client.models
+      .retrieve(this.settings.model, undefined, { timeout: MODELS_API_TIMEOUT_MS })
+      .then(
+        (info) => limitsFromModelsApi(this.settings.model, info),
+        () => tableLimits(this.settings.model),
+      )
+      .then((limits) => {
+        this.outputLimit = limits.maxOutputTokens;
+        return limits;
+      });
+    return this.knownLimits;
+  }
+
+  async countTokens(request: Pick<ModelRequest, 'messages' | 'tools' | 'systemNote' | 'signal'>): Promise<number> {
+    const { system, tools, messages } = this.layout(request);
+    const counted = await this.client.beta.messages.countTokens({ model: this.settings.model, system, messages, ...(tools && { tools }) }, { signal: request.signal });
+    return counted.input_tokens;
+  }
+
+  /** A `compaction` request: the API summarizes the whole history into one signed compaction block. */
+  compact(request: CompactRequest): Promise<ModelResponse> {
+    return this.withRetries(
+      request.signal,
+      () => undefined,
+      (onOutput) =>
+        this.stream(
+          {
+            ...this.layout(request),
+            compaction: { type: 'summarize', ...(request.instructions && { instructions: request.instructions }) },
+            betas: [COMPACT_REQUEST_BETA],
+          },
+          request.signal,
+          () => undefined,
+          onOutput,
+        ),
+    );
+  }
+
+  respond(request: ModelRequest): Promise<ModelResponse> {
+    const { betas, context_management } = contextEdits(request);
+    return this.withRetries(request.signal, request.onNotice, (onOutput) =>
+      this.stream(
+        {
+          ...this.layout(request),
+          ...(request.toolChoice && { tool_choice: { type: request.toolChoice } }),
+          ...(context_management && { context_management }),
+          ...(betas.length > 0 && { betas }),
+          max_tokens: Math.min(request.maxTokens ?? Infinity, this.settings.maxTokens ?? this.outputLimit ?? 4096),
+        },
+        request.signal,
+        request.onText,
+        onOutput,
+      ),
+    );
+  }
+
+  private async withRetries(signal: AbortSignal, onNotice: (notice: string) => void, attempt: (onOutput: () => void) => Promise<ModelResponse>): Promise<ModelResponse> {
     for (let retries = 0; ; retries++) {
       let streamed = false;
       try {
-        return await this.attempt(request, () => (streamed = true));
+        return await attempt(() => (streamed = true));
       } catch (error) {
-        if (request.signal.aborted || error instanceof APIUserAbortError) throw new ModelCancelledError();
+        if (signal.aborted || error instanceof APIUserAbortError) throw new ModelCancelledError();
         const decision = decideRetry(error, {
           retries,
           maxRetries: this.maxRetries,
@@ -82,10 +181,10 @@ export class ClaudeModel implements ChatModel {
         });
         // A retry after text was shown would show it twice: only failures before any output are retried.
         if (streamed) throw new ModelError(`the reply from Claude broke off mid-answer (${rootCause(error)}); ask again to retry`);
-        if (!decision.retry) throw new ModelError(decision.message);
-        request.onNotice(decision.notice);
+        if (!decision.retry) throw new ModelError(decision.message, decision.kind);
+        onNotice(decision.notice);
         try {
-          await delay(decision.delayMs, undefined, { signal: request.signal });
+          await delay(decision.delayMs, undefined, { signal });
         } catch {
           throw new ModelCancelledError();
         }
@@ -93,7 +192,8 @@ export class ClaudeModel implements ChatModel {
     }
   }
 
-  private async attempt(request: ModelRequest, onOutput: () => void): Promise<ModelResponse> {
+  /** Tools, system and messages laid out for the prompt cache (request-body.ts). */
+  private layout(request: Pick<ModelRequest, 'messages' | 'tools' | 'systemNote'>) {
     const { system, tools, messages } = cachedLayout({
       tools: request.tools,
       messages: request.messages,
@@ -101,19 +201,19 @@ export class ClaudeModel implements ChatModel {
       threshold: this.settings.toolSearchThreshold ?? DEFAULT_TOOL_SEARCH_THRESHOLD,
       ttl: this.settings.cacheTtl ?? '5m',
     });
-    const stream = this.client.beta.messages.stream(
-      {
-        model: this.settings.model,
-        max_tokens: Math.min(request.maxTokens ?? Infinity, this.settings.maxTokens ?? 4096),
-        system,
-        messages,
-        ...(tools.length > 0 && { tools }),
-      },
-      { signal: request.signal },
-    );
+    return { system, messages, ...(tools.length > 0 && { tools }) };
+  }
+
+  private async stream(
+    params: Omit<BetaMessageStreamParams, 'model' | 'max_tokens'> & { max_tokens?: number },
+    signal: AbortSignal,
+    onText: (delta: string) => void,
+    onOutput: () => void,
+  ): Promise<ModelResponse> {
+    const stream = this.client.beta.messages.stream({ model: this.settings.model, max_tokens: this.outputLimit ?? 4096, ...params } as BetaMessageStreamParams, { signal });
     stream.on('text', (delta) => {
       onOutput();
-      request.onText(delta);
+      onText(delta);
     });
     const message = await stream.finalMessage();
     const content: ModelResponse['content'] = [];
@@ -127,10 +227,14 @@ export class ClaudeModel implements ChatModel {
         content.push({ type: 'tool_use', id: block.id, name: block.name, input });
       }
     }
+    const cleared = (message.context_management?.applied_edits ?? []).flatMap((e) => (e.type === 'clear_tool_uses_20250919' ? [e] : []));
     return {
       content,
       stopReason: STOP_REASONS[message.stop_reason ?? ''] ?? 'other',
       usage: usageOf(message.usage),
+      ...(cleared.length > 0 && {
+        cleared: { toolUses: cleared.reduce((n, e) => n + e.cleared_tool_uses, 0), inputTokens: cleared.reduce((n, e) => n + e.cleared_input_tokens, 0) },
+      }),
     };
   }
 }

@@ -1,8 +1,14 @@
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { errorMessage, rootCause } from '../../../config/error-text.js';
+import type { ModelErrorKind } from './types.js';
 
-/** What to do about one failed Messages API request. */
-export type RetryDecision = { retry: true; delayMs: number; notice: string } | { retry: false; message: string };
+/** What to do about one failed Messages API request; `kind` says what the caller can still do about it. */
+export type RetryDecision = { retry: true; delayMs: number; notice: string } | { retry: false; message: string; kind?: ModelErrorKind };
+
+/** The API's words for a request larger than the context window. */
+const TOO_LONG = /prompt is too long|context window|too many (input )?tokens|exceeds? the (maximum )?context/i;
+/** The API's words for context management it does not offer here (a proxy, a model without it, an unknown beta). */
+const NO_CONTEXT_MANAGEMENT = /context[_ ]management|compact|clear_tool_uses|anthropic-beta|unknown beta|unexpected beta/i;
 
 export interface RetryContext {
   /** Retries already made for this request (0 on the first failure). */
@@ -66,6 +72,10 @@ export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
       return { retry: false, message: 'ANTHROPIC_API_KEY was rejected (401): check the key, or unset it to use the offline demo model' };
     case status === 403:
       return { retry: false, message: `the Anthropic API refused the request (403): ${detail(error)}` };
+    case status === 400 && TOO_LONG.test(detail(error)):
+      return { retry: false, message: `the conversation is longer than the model's context window: ${detail(error)}`, kind: 'context-overflow' };
+    case status === 400 && NO_CONTEXT_MANAGEMENT.test(detail(error)):
+      return { retry: false, message: `the Anthropic API refused its context management here: ${detail(error)}`, kind: 'context-management-rejected' };
     case status === 404:
       return { retry: false, message: `model "${ctx.model}" was not found (404): check ANTHROPIC_MODEL or --model` };
     case status === 429: {

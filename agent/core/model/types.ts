@@ -1,4 +1,5 @@
 import type { ModelInfo, TurnUsage } from '../engine-types.js';
+import type { ModelLimits } from './limits.js';
 
 /**
  * The conversation as the model loop keeps it. The shapes are the Messages API's own
@@ -76,8 +77,12 @@ export interface ModelRequest {
   tools: readonly ToolDefinition[];
   /** Appended to the system prompt for this round, e.g. which MCP servers are unavailable. */
   systemNote?: string;
-  /** A lower output limit than the model's own (a server's sampling request sets one). */
+  /** A lower output limit than the model's own (a server's sampling request sets one, the context's room another). */
   maxTokens?: number;
+  /** Let the API manage the context: compact at `compactAt` input tokens, clear old tool results past `clearAt`. */
+  contextManagement?: { compactAt?: number; clearAt?: number };
+  /** `none`: no tool call this time (a summary); the tools are still sent, so the prompt cache matches. */
+  toolChoice?: 'none';
   signal: AbortSignal;
   /** Assistant text as it streams. */
   onText: (delta: string) => void;
@@ -91,6 +96,17 @@ export interface ModelResponse {
   /** 'tool_use' asks the loop to run the tool_use blocks and call again. */
   stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'other';
   usage: TurnUsage;
+  /** Old tool results the API cleared from this request's context (context management). */
+  cleared?: { toolUses: number; inputTokens: number };
+}
+
+/** A history to compact on the server (a `compaction` request), with instructions for the summary. */
+export interface CompactRequest {
+  messages: readonly ChatMessage[];
+  tools: readonly ToolDefinition[];
+  systemNote?: string;
+  instructions?: string;
+  signal: AbortSignal;
 }
 
 /** One model behind the loop: Claude, or the offline demo model. */
@@ -98,6 +114,12 @@ export interface ChatModel {
   readonly info: ModelInfo;
   /** Throws ModelError (one clear line) when the model cannot answer, ModelCancelledError when `signal` aborted. */
   respond(request: ModelRequest): Promise<ModelResponse>;
+  /** Its context window and output limit (absent: the built-in table's, by model id). */
+  limits?(signal?: AbortSignal): Promise<ModelLimits>;
+  /** The input tokens this request would have, counted by the API (absent: estimated). */
+  countTokens?(request: Pick<ModelRequest, 'messages' | 'tools' | 'systemNote' | 'signal'>): Promise<number>;
+  /** Server-side compaction of the whole history: the reply holds only a compaction block. */
+  compact?(request: CompactRequest): Promise<ModelResponse>;
 }
 
 /** The model's name as transcripts and traces give it: Claude's model id, or `demo`. */
@@ -105,9 +127,23 @@ export function modelName(model: Pick<ChatModel, 'info'>): string {
   return model.info.kind === 'claude' ? model.info.model : 'demo';
 }
 
+/**
+ * Why a model could not answer: `failed` (anything; the message says what), `context-overflow`
+ * (the request held more than the context window: the API's "prompt is too long"),
+ * `context-management-rejected` (the API refused its own context management: a proxy or a model
+ * without it; compact locally instead).
+ */
+export type ModelErrorKind = 'failed' | 'context-overflow' | 'context-management-rejected';
+
 /** The model could not answer; `message` is one line meant for the user. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
+  constructor(
+    message: string,
+    readonly kind: ModelErrorKind = 'failed',
+  ) {
+    super(message);
+  }
 }
 
 export class ModelCancelledError extends Error {

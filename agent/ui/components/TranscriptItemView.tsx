@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { TranscriptItem } from '../transcript.js';
+import { CompactionView } from './CompactionView.js';
 import { HelpView } from './HelpView.js';
 import { Markdown } from './Markdown.js';
 import { McpView } from './McpView.js';
@@ -42,6 +43,8 @@ function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
       );
     case 'call':
       return <ToolCallLine call={item.call} />;
+    case 'compaction':
+      return <CompactionView compaction={item.compaction} />;
     case 'info':
       return <WrappedText text={safeLine(item.text, LINE_CHARS)} width={columns} dim />;
     case 'notice':

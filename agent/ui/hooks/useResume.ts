@@ -41,6 +41,8 @@ function toTranscript(entry: HistoryEntry): TranscriptEntry {
       return { kind: 'assistant', text: entry.text, continued: false };
     case 'call':
       return { kind: 'call', call: entry.call };
+    case 'compaction':
+      return { kind: 'compaction', compaction: entry.compaction };
     case 'notice':
       return { kind: 'notice', text: entry.text };
   }

@@ -91,7 +91,34 @@ describe('slash commands', () => {
     ]);
     expect(engine.calls).toMatchObject({ signOut: 1, clearHistory: 1 });
     const help = entries[0];
-    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual(['help', 'tools', 'mcp', 'permissions', 'login', 'logout', 'status', 'resume', 'clear', 'exit']);
+    expect(help?.kind === 'help' && help.commands.map((c) => c.name)).toEqual([
+      'help',
+      'tools',
+      'mcp',
+      'permissions',
+      'login',
+      'logout',
+      'status',
+      'resume',
+      'compact',
+      'clear',
+      'exit',
+    ]);
+  });
+
+  it('/compact passes its instructions and shows what was compacted; a failure is one line', async () => {
+    const { engine, entries, run } = setup();
+    run('/compact');
+    await settle();
+    expect(entries).toEqual([
+      { kind: 'info', text: 'Compacting the conversation…' },
+      { kind: 'error', text: '/compact failed: there is nothing to compact yet' },
+    ]);
+    engine.compaction = { how: 'local-summary', tokensBefore: 50_000, tokensAfter: 2_000, summary: 'notes' };
+    run('/compact keep the ids');
+    await settle();
+    expect(engine.compactions).toEqual([undefined, 'keep the ids']);
+    expect(entries.at(-1)).toEqual({ kind: 'compaction', compaction: engine.compaction });
   });
 
   it('/mcp lists the servers; /mcp reconnect NAME reconnects that one; a wrong name is named first, with the one meant', async () => {

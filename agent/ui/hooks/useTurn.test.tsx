@@ -51,6 +51,24 @@ describe('useTurn', () => {
     expect(entries.at(-2)).toEqual({ kind: 'info', text: '(calls flushed)' });
   });
 
+  it('shows a compaction where it happened: text streamed before it is printed above it', async () => {
+    const { engine, entries, hook } = setup();
+    hook.current.submit('go on');
+    await settle();
+    const turn = engine.turns[0]!;
+    turn.say('Looking');
+    const compaction = { how: 'server-summary' as const, tokensBefore: 170_000, tokensAfter: 8_000, summary: 'notes' };
+    turn.emit({ type: 'compacted', compaction });
+    turn.say('Done.');
+    turn.end();
+    await settle();
+    expect(entries.filter((e) => e.kind !== 'info').slice(1)).toEqual([
+      { kind: 'assistant', text: 'Looking', continued: false },
+      { kind: 'compaction', compaction },
+      { kind: 'assistant', text: 'Done.', continued: false },
+    ]);
+  });
+
   it('prints finished paragraphs while the reply still streams', async () => {
     const { engine, entries, hook } = setup();
     hook.current.submit('long');

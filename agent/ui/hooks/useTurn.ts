@@ -108,6 +108,12 @@ export function useTurn({ engine, add, flushCalls, giveBack }: TurnDeps): Turn {
           case 'notice':
             add({ kind: 'notice', text: event.message });
             return;
+          case 'compacted':
+            // Text streamed before the compaction belongs above it.
+            print(pending.current.text);
+            resetPending();
+            add({ kind: 'compaction', compaction: event.compaction });
+            return;
         }
       };
       let ended = false;

@@ -2,6 +2,7 @@ import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js
 import {
   TURN_ALREADY_RUNNING,
   type AgentEngine,
+  type Compaction,
   type ConversationSummary,
   type PermissionRules,
   type ResumedConversation,
@@ -222,6 +223,16 @@ export class FakeEngine implements AgentEngine {
   /** The IDs asked to resume, in order. */
   readonly resumes: string[] = [];
   currentConversation: string | undefined;
+
+  /** What /compact answers (absent: it fails with "there is nothing to compact yet"). */
+  compaction: Compaction | undefined;
+  readonly compactions: Array<string | undefined> = [];
+
+  async compact(instructions?: string): Promise<Compaction> {
+    this.compactions.push(instructions);
+    if (!this.compaction) throw new Error('there is nothing to compact yet');
+    return this.compaction;
+  }
 
   conversationId(): string | undefined {
     return this.currentConversation;
