@@ -49,7 +49,7 @@ describe.skipIf(!tmuxAvailable)('saved conversations in a real terminal', () => 
     return terminal;
   };
 
-  it('comes back after /exit (--continue) and after SIGKILL mid-call, and the picker (--resume) chooses between them', async () => {
+  it('comes back after /exit (--continue) and after SIGKILL mid-call, and the picker (--resume) chooses between them', { timeout: 90_000 }, async () => {
     // 1. A conversation that ends normally.
     let t = await chat();
     claude.enqueue(toolUse([{ name: 'fast__reverse', input: { text: 'abc' } }]), text('It is "cba".'));
