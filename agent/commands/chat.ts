@@ -13,7 +13,7 @@ import { commandSignIns } from './sign-ins.js';
 
 const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
-       warden -p "prompt" [-c | -r ID] [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project-servers]
+       warden -p "prompt" [-c | -r ID] [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project]
                  [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
@@ -29,7 +29,9 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --no-auth              send no token (the server runs with --no-auth)
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
                          ~/.config/warden/mcp.json and ./.mcp.json
-  --trust-project-servers  with -p: start ./.mcp.json's programs without it being approved
+  --trust-project        with -p: use this directory's .mcp.json as if you had approved it, for this run
+                         (its programs, sign-ins, \${VAR}s, trust and permissions.allow; the chat asks
+                         instead; --trust-project-servers is the older name)
   --elicit-json FILE     with -p: answers (a JSON object, field → value) for questions servers ask
                          mid-call; without it -p declines them with a line on stderr
   --allow-sampling       with -p: let servers use the model (sampling); without it -p refuses
@@ -61,6 +63,7 @@ export const chat: Command = async (argv, ctx) => {
       // Collected so a second --server is an error instead of silently replacing the first.
       server: { type: 'string', multiple: true },
       'mcp-config': { type: 'string', multiple: true },
+      'trust-project': { type: 'boolean' },
       'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
       'approve-server': { type: 'boolean' },
@@ -86,7 +89,8 @@ export const chat: Command = async (argv, ctx) => {
 
   const resume = resumeChoice(values.continue, resumeFlag);
   if (values.print && resume && 'pick' in resume) throw new UsageError('-p --resume needs the conversation ID (the chat lists them: warden --resume)');
-  if (!values.print && values['trust-project-servers']) throw new UsageError('--trust-project-servers goes with -p (the chat asks)');
+  const trustProject = values['trust-project'] === true || values['trust-project-servers'] === true;
+  if (!values.print && trustProject) throw new UsageError('--trust-project goes with -p (the chat asks)');
   if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
   const allowedTools = toolPatterns(values['allowed-tools'], '--allowed-tools');
   const disallowedTools = toolPatterns(values['disallowed-tools'], '--disallowed-tools');
@@ -94,7 +98,7 @@ export const chat: Command = async (argv, ctx) => {
   const serverFlags = {
     ...(values.server && { server: values.server }),
     ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
-    trustProjectServers: values['trust-project-servers'] === true,
+    trustProject,
   };
   let loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
   // Problems in a file Warden only reads (Claude Code's): said once, before anything starts.

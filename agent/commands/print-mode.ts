@@ -109,7 +109,7 @@ function unavailableLine(server: ServerStatus): string {
   // A server retrying after a failure is unavailable for that failure, not "still connecting".
   const failed = c.state === 'failed' ? c.error : c.state === 'connecting' && c.attempt > 1 ? server.lastError : undefined;
   const why = failed ?? (c.state === 'sign-in-needed' ? c.reason : 'still connecting');
-  return `warden: server "${safeLine(server.name, NAME_CHARS)}" is unavailable, its tools are left out: ${safeLine(why)}`;
+  return `warden: server "${safeLine(server.name, NAME_CHARS)}" is unavailable, its tools are left out: ${safeLine(why, PROBLEM_CHARS)}`;
 }
 
 /** Plain progress lines on stderr, one per change of a call (start, each progress, the end). */

@@ -41,17 +41,25 @@ export async function turnServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig'
   return (await loadServerConfigs({ env, home: env.HOME || homedir(), flags })).servers;
 }
 
-/** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server). */
-export async function configuredServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig[]> {
-  return (await turnServers(env, flags)).filter((s) => s.source.kind !== 'shortcut');
+/** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server), and those left out. */
+async function loadConfigured(env: Env, flags: Pick<ServerFlags, 'mcpConfig'>) {
+  const loaded = await loadServerConfigs({ env, home: env.HOME || homedir(), flags });
+  return { servers: loaded.servers.filter((s) => s.source.kind !== 'shortcut'), skipped: loaded.skipped };
 }
 
-/** The configured server called `name`; a name no file has is a configuration error naming the ones there are. */
+/** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server). */
+export async function configuredServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig[]> {
+  return (await loadConfigured(env, flags)).servers;
+}
+
+/** The configured server called `name`; a name no file has (or one waiting for approval) is a configuration error saying so. */
 export async function configuredServer(env: Env, name: string, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig> {
-  const servers = await configuredServers(env, flags);
+  const { servers, skipped } = await loadConfigured(env, flags);
   const server = servers.find((s) => s.name === name);
   if (server?.unavailable !== undefined) throw new ConfigError(`server "${name}" cannot be used: ${server.unavailable}`);
   if (server) return server;
+  const waiting = skipped.find((s) => s.name === name);
+  if (waiting) throw new ConfigError(`server "${name}" cannot be used yet: ${waiting.reason}; run warden in that directory to review and approve it`);
   const known = servers.map((s) => s.name).join(', ');
   throw new ConfigError(`no configured MCP server is called "${name}" (${known ? `configured: ${known}` : 'none is configured: add one with `warden mcp add NAME URL`'})`);
 }

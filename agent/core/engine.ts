@@ -15,6 +15,7 @@ import { serverLogDir } from './host/paths.js';
 import { printableTarget } from './host/printable-target.js';
 import { serverSecrets } from './host/redact.js';
 import type { ServerConfig } from './host/server-config.js';
+import { isUsersOwnServer, serverIdentity } from './host/server-identity.js';
 import { ServerHost, type TransportFactory } from './host/server-host.js';
 import { createTransport, type StdioExit } from './mcp/transports.js';
 import { DemoModel } from './model/demo/model.js';
@@ -55,7 +56,7 @@ export interface AgentEngineDeps {
   /** Whether a server may use the chat's model for this request (sampling); default: no. */
   approveSampling?: (request: SamplingRequest, signal: AbortSignal, callId?: string) => Promise<boolean>;
   /** Which calls run, and how to ask (agent/core/permissions); absent: every call runs (tests, library use). */
-  permissions?: Omit<ApproverDeps, 'trustOf' | 'plainNames'>;
+  permissions?: Omit<ApproverDeps, 'trustOf' | 'identityOf' | 'plainNames'>;
   /** Where conversations are saved, and the directory this one belongs to; absent: nothing is saved (tests, library use). */
   conversations?: { dir: string; cwd: string; onError?: (message: string) => void };
 }
@@ -155,6 +156,10 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
         trustOf: (name) => {
           const server = servers.find((s) => s.name === name);
           return server ? trustOf(server) : 'ask';
+        },
+        identityOf: (name) => {
+          const server = servers.find((s) => s.name === name);
+          return server ? { id: serverIdentity(server), usersOwn: isUsersOwnServer(server) } : { id: '', usersOwn: false };
         },
         plainNames: !tools.prefixNames,
       })

@@ -98,19 +98,28 @@ describe.skipIf(!tmuxAvailable)('a project .mcp.json that starts a program, in a
     await terminal?.kill();
   });
 
-  it('is started only after the user says yes, once: the next start does not ask again', async () => {
+  it('shows the entry as written (command, every argument, env names, the variables it reads, never their values); started only after yes, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-host-project-'));
-    writeFileSync(join(dir, '.mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } } }));
+    writeFileSync(
+      join(dir, '.mcp.json'),
+      JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'], env: { EVERYTHING_TOKEN: '${MY_SECRET}' }, trust: 'all' } } }),
+    );
     const options = {
       command: [process.execPath, CLI_PATH],
-      env: terminalEnv(dir),
+      env: terminalEnv(dir, { MY_SECRET: 'my-secret-value-42' }),
       cwd: dir,
-      width: 100,
+      width: 140,
       height: 30,
     };
     terminal = await startTerminal(options);
-    const question = await terminal.waitForScreen(/Allow them, now and until the file changes\? \[y\/N\]/);
-    expect(question).toMatch(/\.mcp\.json wants to start these MCP servers:\n\s+everything\s+stdio\s+\S*node/);
+    const question = await terminal.waitForScreen(/Approve it, now and until the file changes\? \[y\/N\]/);
+    expect(question).toMatch(/\.mcp\.json is a project file you have not approved\. As written:\n\s+everything\s+\(stdio\)/);
+    expect(question).toContain(`command  ${JSON.stringify(process.execPath)}`);
+    expect(question).toContain(`args     ${JSON.stringify(EVERYTHING)} "stdio"`);
+    expect(question).toMatch(/env\s+EVERYTHING_TOKEN\n\s+reads\s+\$\{MY_SECRET\}\n\s+trust\s+all — every tool runs without asking/);
+    expect(question).toContain('- start programs on this machine: everything');
+    expect(question).toContain('- send the values of ${MY_SECRET} to the servers that name them');
+    expect(terminal.output()).not.toContain('my-secret-value-42');
     await terminal.typeLine('y');
     await terminal.waitForScreen(/connected · \d+ tools/);
     await terminal.typeLine('/mcp');

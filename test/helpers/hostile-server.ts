@@ -49,7 +49,7 @@ export interface HostileServerOptions {
 export interface HostileServer {
   /** The MCP endpoint, `http://127.0.0.1:PORT/mcp` (with `oauth`, any other path ending in /mcp is one too). */
   url: string;
-  /** With `oauth`: every bearer token sent to it, with the endpoint it was sent to. */
+  /** Every bearer token sent to it, with the endpoint it was sent to. */
   tokens: { endpoint: string; token: string }[];
   close(): Promise<void>;
 }
@@ -130,7 +130,11 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
       return void mcp(req, res);
     }
     if (path === `${WELL_KNOWN}/mcp`) return json(res, metadata(`${origin}/mcp`));
-    if (path === '/mcp') return void mcp(req, res);
+    if (path === '/mcp') {
+      const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer) tokens.push({ endpoint: `${origin}${path}`, token: bearer });
+      return void mcp(req, res);
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

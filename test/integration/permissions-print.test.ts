@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrintTranscript } from '../../agent/commands/print-mode.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
+import { auditLines } from '../helpers/audit-lines.js';
 import { startCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
@@ -38,12 +39,6 @@ describe('warden -p and tool permissions: no prompts, the model and the user are
     return { code, stdout: cli.stdout(), stderr: cli.stderr() };
   }
 
-  const auditLines = (): Array<Record<string, unknown>> =>
-    readFileSync(join(home, '.config', 'warden', 'audit.log'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-
   it('a call that needs approval is denied: the model gets a tool_result saying the user declined, stderr names the tool and the flag, exit 1', async () => {
     const before = claude.requests.length;
     claude.enqueue(toolUse([{ id: 'toolu_deny', name: 'warden__reverse', input: { text: JWT } }]), text('I could not reverse it: the user declined.'));
@@ -61,7 +56,7 @@ describe('warden -p and tool permissions: no prompts, the model and the user are
     expect(transcript.toolCalls).toMatchObject([{ name: 'reverse', server: 'warden', status: 'cancelled', denied: 'cannot-ask' }]);
     expect(transcript.answer).toBe('I could not reverse it: the user declined.');
     // The audit log has the decision and its source, and never the token-like argument.
-    const last = auditLines().at(-1);
+    const last = auditLines(home).at(-1);
     expect(last).toMatchObject({
       server: 'warden',
       tool: 'reverse',
@@ -79,7 +74,7 @@ describe('warden -p and tool permissions: no prompts, the model and the user are
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(toolResults(claude.requests[before + 1]!)[0]).toMatchObject({ content: 'cba' });
-    expect(auditLines().at(-1)).toMatchObject({ decision: 'allow', source: '--allowed-tools warden__rev*', args: { text: 'abc' } });
+    expect(auditLines(home).at(-1)).toMatchObject({ decision: 'allow', source: '--allowed-tools warden__rev*', args: { text: 'abc' } });
   });
 
   it('deny wins over --yes: the configuration’s permissions.deny stops the call and the model is told which rule', async () => {

@@ -135,16 +135,24 @@ describe('loadServerConfigs', () => {
     expect(error.message).not.toContain('sk-secret');
   });
 
-  it('precedence for one name: --mcp-config > project > user', async () => {
+  it('precedence for one name: --mcp-config > project (once approved) > user', async () => {
     await writeUser({ mcpServers: { a: { url: 'http://user/mcp' }, b: { url: 'http://user/mcp' }, c: { url: 'http://user/mcp' } } });
     await writeProject({ mcpServers: { b: { url: 'http://project/mcp' }, c: { url: 'http://project/mcp' } } });
     await writeFile(join(cwd, 'extra.json'), JSON.stringify({ mcpServers: { c: { url: 'http://flag/mcp' } } }));
-    const { servers } = await load({ flags: { mcpConfig: ['extra.json'] } });
+    const { servers } = await load({ flags: { mcpConfig: ['extra.json'], trustProject: true } });
     expect(servers.map((s) => [s.name, s.type !== 'stdio' && s.url, s.source.kind])).toEqual([
       ['a', 'http://user/mcp', 'user'],
       ['b', 'http://project/mcp', 'project'],
       ['c', 'http://flag/mcp', 'flag'],
     ]);
+    // Not approved: the project's b waits, your own b goes on; --mcp-config is yours, so its c counts.
+    const unapproved = await load({ flags: { mcpConfig: ['extra.json'] } });
+    expect(unapproved.servers.map((s) => [s.name, s.source.kind])).toEqual([
+      ['a', 'user'],
+      ['b', 'user'],
+      ['c', 'flag'],
+    ]);
+    expect(unapproved.skipped).toEqual(expect.arrayContaining([{ name: 'b', reason: expect.stringContaining('it would replace your server "b"') }]));
     const missing = await rejection(load({ flags: { mcpConfig: ['nope.json'] } }));
     expect(missing.message).toBe(`cannot read the MCP server file ${join(cwd, 'nope.json')} (no such file)`);
   });
@@ -160,7 +168,7 @@ describe('loadServerConfigs', () => {
     expect(first.untrusted).toHaveLength(1);
     const [pending] = first.untrusted;
     expect(pending?.servers.map((s) => s.name)).toEqual(['run', 'keyed']);
-    expect(untrustedNotice(pending!)).toMatch(/^skipped run, keyed from .*\.mcp\.json: .*--trust-project-servers/);
+    expect(untrustedNotice(pending!)).toMatch(/^skipped run, keyed from .*\.mcp\.json: .*--trust-project\)$/);
 
     await approveProjectFile(pending!.file, pending!.hash, { storePath: store });
     expect((await stat(store)).mode & 0o777).toBe(0o600);
@@ -171,7 +179,7 @@ describe('loadServerConfigs', () => {
     expect(changed.servers.map((s) => s.name)).toEqual(['plain']);
     expect(changed.untrusted[0]?.hash).not.toBe(pending!.hash);
 
-    expect((await load({ trustStorePath: store, flags: { trustProjectServers: true } })).servers.map((s) => s.name)).toEqual(['run', 'keyed', 'plain']);
+    expect((await load({ trustStorePath: store, flags: { trustProject: true } })).servers.map((s) => s.name)).toEqual(['run', 'keyed', 'plain']);
   });
 });
 

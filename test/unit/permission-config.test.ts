@@ -56,7 +56,7 @@ describe('permissions in configuration files', () => {
     expect(first.permissions.allow).toEqual([]);
     expect(first.untrusted).toMatchObject([{ file: project, servers: [], allowRules: ['*'] }]);
     expect(untrustedNotice(first.untrusted[0]!)).toMatch(/^ignored its permissions\.allow from .*\.mcp\.json: the file is not approved/);
-    const trusted = await loadServerConfigs({ env: {}, home, cwd, trustStorePath: store, flags: { trustProjectServers: true } });
+    const trusted = await loadServerConfigs({ env: {}, home, cwd, trustStorePath: store, flags: { trustProject: true } });
     expect(trusted.permissions.allow).toEqual([{ pattern: '*', file: project }]);
   });
 });
@@ -96,6 +96,7 @@ describe('Approver', () => {
     const approver = new Approver({
       settings: NO_PERMISSIONS,
       trustOf: () => 'ask',
+      identityOf: () => ({ id: 'files-id', usersOwn: true }),
       plainNames: false,
       canAsk,
       save: async (rule) => void saved.push(rule),
@@ -112,7 +113,7 @@ describe('Approver', () => {
     expect(registry.get(id)?.question).toEqual({ kind: 'approval', annotations: { readOnlyHint: true }, readOnly: true });
     registry.answer(id, { kind: 'approval', decision: 'server-read-only' });
     expect(await asked).toEqual({ run: true });
-    expect(saved).toEqual([{ readOnlyServer: 'files' }]);
+    expect(saved).toEqual([{ server: 'files', readOnly: true, for: 'files-id' }]);
     expect(approver.verdict(read).decision).toBe('allow');
     expect(approver.verdict(write).decision).toBe('ask');
   });
@@ -147,7 +148,7 @@ describe('Approver', () => {
     expect(await second).toEqual({ run: true });
     expect(registry.get(b)?.question).toBeUndefined();
     expect(registry.get(c)?.question?.kind).toBe('approval');
-    expect(audited.map((e) => (e as { source: string }).source)).toEqual(['user: allowed this tool always', 'saved rule: allow files__write_file']);
+    expect(audited.map((e) => (e as { source: string }).source)).toEqual(['user: allowed this tool always', 'saved rule: allow files › write_file']);
     registry.cancel(c);
     await expect(third).rejects.toThrow();
   });
@@ -158,9 +159,9 @@ describe('Approver', () => {
     const asked = approver.approve(write, id, registry);
     registry.answer(id, { kind: 'approval', decision: 'always' });
     await asked;
-    expect(approver.savedRules()).toEqual([{ tool: 'files__write_file' }]);
+    expect(approver.savedRules()).toEqual([{ server: 'files', tool: 'write_file', for: 'files-id' }]);
     expect(approver.verdict(write).decision).toBe('allow');
-    expect(await approver.forget({ tool: 'files__write_file' })).toBe(true);
+    expect(await approver.forget({ server: 'files', tool: 'write_file', for: 'files-id' })).toBe(true);
     expect(approver.verdict(write).decision).toBe('ask');
   });
 });

@@ -12,7 +12,7 @@ const HOME = '/home/u';
 const sources = (env: Record<string, string> = {}, extra: { noAuth?: boolean } = {}) => ({ env, home: HOME, cwd: '/work', ...extra });
 const project = (auth: ServerConfig['auth']): ServerConfig => ({
   name: 'docs',
-  source: { kind: 'project', file: '/work/.mcp.json' },
+  source: { kind: 'project', file: '/work/.mcp.json', approved: true },
   type: 'http',
   url: 'https://docs.example/mcp',
   headers: {},
@@ -29,10 +29,10 @@ const ENV = {
 describe('signInSettings', () => {
   it("a server's own entry beats the environment, which fills what the entry leaves out; each value says where it came from", () => {
     const s = signInSettings(project({ kind: 'entra', scope: 'api://docs/read' }), sources(ENV));
-    expect(s.kind).toEqual({ value: 'entra', from: { from: 'project-file', file: '/work/.mcp.json' } });
-    expect(s.scope).toEqual({ value: 'api://docs/read', from: { from: 'project-file', file: '/work/.mcp.json' } });
+    expect(s.kind).toEqual({ value: 'entra', from: { from: 'project-file', file: '/work/.mcp.json', approved: true } });
+    expect(s.scope).toEqual({ value: 'api://docs/read', from: { from: 'project-file', file: '/work/.mcp.json', approved: true } });
     expect(s.clientId).toEqual({ value: 'env-client', from: { from: 'env', variable: 'ENTRA_CLIENT_ID' } });
-    expect(s.server).toEqual({ name: 'docs', url: 'https://docs.example/mcp', from: { from: 'project-file', file: '/work/.mcp.json' } });
+    expect(s.server).toEqual({ name: 'docs', url: 'https://docs.example/mcp', from: { from: 'project-file', file: '/work/.mcp.json', approved: true } });
     expect(s.tokenCache).toEqual({ value: '/home/u/tokens/cache.json', from: { from: 'env', variable: 'WARDEN_TOKEN_CACHE' } });
   });
 

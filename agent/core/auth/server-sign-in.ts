@@ -7,12 +7,14 @@ import { entra } from './kinds/entra.js';
 import type { ServerSignIn, SignInContext, SignInKind } from './kinds/kind.js';
 import { none } from './kinds/none.js';
 import { oauth } from './kinds/oauth.js';
-import { isConfigured, signInSettings, type SignInKindName, type SignInSettings, type SignInSources } from './settings.js';
+import { unapproved } from './kinds/unapproved.js';
+import { isUsersOwn, signInSettings, unapprovedCredentials, type SignInKindName, type SignInSettings, type SignInSources } from './settings.js';
 
 /**
  * Every server's sign-in, for every path (the chat and -p per server, `mcp list`, login, logout,
  * status): its settings built once (settings.ts), and the module of its kind (kinds/) that
- * answers everything about it. The one place that picks a kind.
+ * answers everything about it. The one place that picks a kind — and that refuses any kind a
+ * project file chose until the user approved the file (settings.ts `unapprovedCredentials`).
  * Not responsible for when to connect or sign in (the server host, the commands).
  */
 
@@ -55,7 +57,7 @@ export function sameApiScopes(own: SignInSettings, others: readonly SignInSettin
   if (own.kind.value !== 'entra' || !scope || !apiOf(scope)) return [];
   const same = (other: SignInSettings): boolean => (['clientId', 'tenantId', 'authorityHost'] as const).every((k) => other[k]?.value === own[k]?.value);
   const scopes = others
-    .filter((o) => o !== own && o.kind.value === 'entra' && o.scope !== undefined && isConfigured(o.scope) && o.scope.from.from !== 'env' && same(o))
+    .filter((o) => o !== own && o.kind.value === 'entra' && o.scope !== undefined && isUsersOwn(o.scope) && o.scope.from.from !== 'env' && same(o))
     .map((o) => o.scope?.value ?? '')
     .filter((s) => s !== scope && apiOf(s) === apiOf(scope));
   return [...new Set(scopes)];
@@ -67,6 +69,7 @@ export function createSignInDirectory(options: SignInDirectoryOptions): SignInDi
   return {
     forServer(server) {
       const settings = settingsOf(server);
+      if (unapprovedCredentials(settings).length > 0) return unapproved(settings);
       all ??= (options.servers ?? []).map(settingsOf);
       const context: SignInContext = {
         env: options.env,

@@ -17,9 +17,12 @@ import type { ServerConfig, ServerSource } from '../host/server-config.js';
  * A server's own entry beats the environment's defaults so one server's scope never goes to
  * another; what the user (or an approved file) configured always beats what a server says.
  *
- * Every value carries its Provenance. Whoever must refuse a source — a project file may not
- * direct a credential until the user approved it (issue 21) — checks `credentialSettings()`
- * in one place (`server-sign-in.ts` builds all settings through `signInSettings`).
+ * Every value carries its Provenance. A project file may not direct a credential until the user
+ * approved it (issue 21): `unapprovedCredentials()` is that one check, over `credentialSettings()`;
+ * the configuration loader asks it which project servers wait for approval, and the sign-in
+ * directory (`server-sign-in.ts`, which builds all settings through `signInSettings`) refuses a
+ * sign-in it names. Even approved, a project file's scope and identity provider are judged as a
+ * server's word is (sign-in-gate.ts: `isUsersOwn`).
  *
  * Not responsible for validating values (each kind does, when it builds its sign-in) nor for
  * reading files (agent/core/host/).
@@ -32,8 +35,8 @@ export type Provenance =
   | { from: 'env'; variable: string }
   /** ~/.config/warden/mcp.json (or another file of the user's own). */
   | { from: 'user-file'; file: string }
-  /** A project's ./.mcp.json. */
-  | { from: 'project-file'; file: string }
+  /** A project's ./.mcp.json; `approved`: the user approved it as it is (or --trust-project for this run). */
+  | { from: 'project-file'; file: string; approved: boolean }
   /** --mcp-config FILE. */
   | { from: 'mcp-config'; file: string }
   /** The server's RFC 9728 metadata or its 401 challenge: the server's word. */
@@ -77,6 +80,8 @@ export interface SignInSettings {
   readonly tokenStore: Setting<TokenStoreChoice>;
   /** A CA trusted for the identity provider only (WARDEN_DEV_CA_FILE; absolute path). */
   readonly caFile?: Setting;
+  /** The environment variables whose values the server's entry sends it (`${VAR}` in its url, headers, args or env). */
+  readonly environment?: Setting<readonly string[]>;
 }
 
 /** Entra settings given as a whole instead of the environment's (the demo's own stack). */
@@ -117,7 +122,7 @@ export function entryProvenance(source: ServerSource): Provenance {
     case 'user':
       return { from: 'user-file', file: source.file };
     case 'project':
-      return { from: 'project-file', file: source.file };
+      return { from: 'project-file', file: source.file, approved: source.approved };
     case 'flag':
       return { from: 'mcp-config', file: source.file };
     case 'shortcut':
@@ -158,6 +163,7 @@ export function signInSettings(server: ServerConfig, sources: SignInSources): Si
       from: (set(env[TOKEN_STORE_VARIABLE]) ? { from: 'env', variable: TOKEN_STORE_VARIABLE } : { from: 'default' }) as Provenance,
     },
     ...optional('caFile', path(fromEnv(env, 'WARDEN_DEV_CA_FILE'))),
+    ...(server.variables?.length && { environment: { value: server.variables, from: entry } }),
   } satisfies SignInSettings;
   const auth = server.auth;
   switch (kind.value) {
@@ -238,8 +244,30 @@ export function isConfigured(setting: Setting<unknown> | undefined): boolean {
 
 /** The settings that choose where a credential goes or which credential is used, with their names. */
 export function credentialSettings(settings: SignInSettings): [string, Setting<unknown>][] {
-  const keys = ['kind', 'authorityHost', 'tenantId', 'clientId', 'scope', 'tokenEnv', 'certificateFile', 'federatedTokenFile', 'tokenCache', 'caFile'] as const;
+  const keys = ['kind', 'authorityHost', 'tenantId', 'clientId', 'scope', 'tokenEnv', 'certificateFile', 'federatedTokenFile', 'tokenCache', 'caFile', 'environment'] as const;
   return [['server', { value: settings.server.url, from: settings.server.from }], ...keys.flatMap((k) => (settings[k] ? [[k, settings[k]] as [string, Setting<unknown>]] : []))];
+}
+
+/** Whether anything of the user's would be sent: a token (any kind but none) or values from their environment. */
+export function sendsCredential(settings: SignInSettings): boolean {
+  return settings.kind.value !== 'none' || (settings.environment?.value.length ?? 0) > 0;
+}
+
+/**
+ * The one check of issue 21 §1: the names of the credential settings a project file chose that
+ * the user has not approved, when this server would be sent a credential — empty when it may go
+ * ahead. A project entry's `auth` (kind, scope, tenant, authority, client, certificate, federated
+ * token file), the `${VAR}`s it sends and even its URL count: any of them would point the user's
+ * credential somewhere a repository chose.
+ */
+export function unapprovedCredentials(settings: SignInSettings): string[] {
+  if (!sendsCredential(settings)) return [];
+  return credentialSettings(settings).flatMap(([name, s]) => (s.from.from === 'project-file' && !s.from.approved ? [name] : []));
+}
+
+/** Settings the user chose themselves (flags, their environment, their own or a --mcp-config file): never a project file's or a server's word. */
+export function isUsersOwn(setting: Setting<unknown> | undefined): boolean {
+  return isConfigured(setting) && setting?.from.from !== 'project-file';
 }
 
 /** Whether the server was named by a file (an `mcpServers` entry) rather than as the one-server shortcut. */

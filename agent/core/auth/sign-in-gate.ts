@@ -1,6 +1,6 @@
 import { approvalsPath, ServerApprovals } from '../../../auth/login/server-approvals.js';
 import { decideSignIn, type ApprovalReason, type PolicyDecision, type SignInRequest } from '../../../auth/login/sign-in-policy.js';
-import { isConfigured, type SignInSettings } from './settings.js';
+import { isUsersOwn, type SignInSettings } from './settings.js';
 
 /**
  * Applies the Entra sign-in policy (auth/login/sign-in-policy.ts) to one server's settings: which
@@ -26,17 +26,26 @@ export interface SignInGateOptions {
   approveRun?: boolean;
 }
 
-/** The policy's view of the settings; undefined while no scope is known (no token can be asked for). */
+/**
+ * The policy's view of the settings; undefined while no scope is known (no token can be asked for).
+ * Only the user's own settings count as configured. A project file's scope or identity provider,
+ * even once the file is approved, is judged as a server's metadata is, and so is any scope a
+ * project file's server would get (the user's ENTRA_API_SCOPE included): the file chose the server
+ * it goes to. So it binds on first use, is refused where another server holds that API, and the
+ * identity provider must be Microsoft's, ENTRA_AUTHORITY_HOST or approved — each asked in the chat,
+ * --approve-server for -p.
+ */
 export function signInRequest(settings: SignInSettings): SignInRequest | undefined {
   const { scope, authorityHost } = settings;
   if (!scope || !authorityHost) return undefined;
+  const projectServer = settings.server.from.from === 'project-file';
   return {
     server: settings.server.url,
     scope: scope.value,
-    scopeFrom: isConfigured(scope) ? 'configured' : 'discovered',
+    scopeFrom: isUsersOwn(scope) && !projectServer ? 'configured' : 'discovered',
     authorityHost: authorityHost.value,
     // Warden's default host (Microsoft's public cloud) is the user's choice by omission.
-    authorityFrom: authorityHost.from.from === 'server' ? 'discovered' : 'configured',
+    authorityFrom: authorityHost.from.from === 'default' || isUsersOwn(authorityHost) ? 'configured' : 'discovered',
   };
 }
 

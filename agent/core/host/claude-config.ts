@@ -59,7 +59,7 @@ function scopeServers(value: unknown, scope: 'user' | 'local', file: string, env
       return unusable(`its entry in ${file} does not fit${key ? ` (key "${safeLine(key, 80)}")` : ''}: ${issue?.message ?? 'invalid value'}`);
     }
     try {
-      return [resolveEntry(name, parsed.data, { path: file, source, env }).config];
+      return [resolveEntry(name, parsed.data, { path: file, source, env })];
     } catch (error) {
       // The message names file, server and key (never a value).
       return unusable((error as Error).message);

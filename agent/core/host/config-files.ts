@@ -25,8 +25,8 @@ export interface ServerFile {
   /** SHA-256 (hex) of the file's bytes. */
   hash: string;
   servers: ServerConfig[];
-  /** Names of servers whose settings read the environment (`${VAR}`, `auth.tokenEnv`). */
-  usingEnv: Set<string>;
+  /** Each server's entry as written (nothing expanded): what an approval shows. */
+  entries: Record<string, ServerEntry>;
   /** The file's `permissions` (tool patterns, saved rules), as written. */
   permissions: FilePermissions;
 }
@@ -60,13 +60,8 @@ export async function readServerFile(path: string, source: ServerSource, env: En
     throw new ConfigError(`${safeLine(path, 300)}: not valid JSON${jsonErrorPosition(text, error)}`);
   }
   const { servers: entries, permissions } = parseConfigFile(value, path);
-  const usingEnv = new Set<string>();
-  const servers = Object.entries(entries).map(([name, entry]) => {
-    const { config, usedEnv } = resolveEntry(name, entry, { path, source, env });
-    if (usedEnv) usingEnv.add(name);
-    return config;
-  });
-  return { path, hash: createHash('sha256').update(bytes).digest('hex'), servers, usingEnv, permissions };
+  const servers = Object.entries(entries).map(([name, entry]) => resolveEntry(name, entry, { path, source, env }));
+  return { path, hash: createHash('sha256').update(bytes).digest('hex'), servers, entries, permissions };
 }
 
 export interface EntryContext {
@@ -75,22 +70,22 @@ export interface EntryContext {
   env: Env;
 }
 
-/** One entry → a ServerConfig with variables expanded. */
-export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext): { config: ServerConfig; usedEnv: boolean } {
+/** One entry → a ServerConfig with variables expanded (and named in `variables`). */
+export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext): ServerConfig {
   const fail = (key: string | undefined, message: string): never => {
     throw serverConfigError(ctx.path, name, key, message);
   };
-  let usedEnv = false;
+  const variables = new Set<string>();
   /** The first variable the entry needs that is unset: the server cannot be used, the file is fine. */
   let missing: string | undefined;
   const expand = (value: string, key: string): string => {
     try {
       const out = expandVariables(value, ctx.env);
-      usedEnv ||= out.usedEnv;
+      for (const variable of out.variables) variables.add(variable);
       return out.value;
     } catch (error) {
       if (!(error instanceof MissingVariableError)) throw error;
-      usedEnv = true;
+      variables.add(error.variable);
       missing ??= `\${${error.variable}} is not set (used in its ${key}; set it, or give a default: \${${error.variable}:-value})`;
       // Never used: an unavailable server is not started.
       return value;
@@ -106,7 +101,7 @@ export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext
   if (entry.tools?.include) tools = { include: entry.tools.include };
   else if (entry.tools?.exclude) tools = { exclude: entry.tools.exclude };
   if (entry.auth?.kind === 'bearer') {
-    usedEnv = true;
+    variables.add(entry.auth.tokenEnv);
     if (!ctx.env[entry.auth.tokenEnv]) missing ??= `${entry.auth.tokenEnv} is not set (its auth.tokenEnv names it)`;
   }
   const base = {
@@ -117,6 +112,7 @@ export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext
     ...(entry.auth && { auth: entry.auth }),
     ...(entry.trust && { trust: entry.trust }),
   };
+  const withVariables = (config: ServerConfig): ServerConfig => (variables.size > 0 ? { ...config, variables: [...variables] } : config);
 
   if (type === 'stdio') {
     if (entry.command === undefined) return fail('command', 'a stdio server needs a command');
@@ -129,7 +125,7 @@ export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext
       // Relative to the file, so a project's `.mcp.json` means the same from any working directory.
       ...(entry.cwd !== undefined && { cwd: resolve(dirname(ctx.path), entry.cwd) }),
     };
-    return { config: missing ? { ...config, unavailable: missing } : config, usedEnv };
+    return withVariables(missing ? { ...config, unavailable: missing } : config);
   }
   if (entry.url === undefined) return fail('url', `an ${type} server needs a url`);
   for (const header of Object.keys(entry.headers ?? {})) {
@@ -137,7 +133,7 @@ export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext
   }
   const url = expand(entry.url, 'url');
   const headers = expandMap(entry.headers, 'headers');
-  if (missing) return { config: { ...base, type, url, headers, unavailable: missing }, usedEnv };
+  if (missing) return withVariables({ ...base, type, url, headers, unavailable: missing });
   if (!isHttpUrl(url)) fail('url', 'expected an http(s) URL');
-  return { config: { ...base, type, url, headers }, usedEnv };
+  return withVariables({ ...base, type, url, headers });
 }

@@ -78,9 +78,16 @@ export type ServerEntry = z.infer<typeof serverEntrySchema>;
 const patternList = z.array(text('a tool pattern such as files__read_*').check(z.minLength(1, 'expected a tool pattern such as files__read_*')), {
   error: 'expected a list of tool patterns such as ["files__read_*"]',
 });
-const savedRuleSchema = z.union([z.object({ tool: text('a tool name') }), z.object({ readOnlyServer: text('a server name') })], {
-  error: 'expected {"tool": "SERVER__TOOL"} or {"readOnlyServer": "SERVER"}',
-});
+// Rules saved from a question name their server and its identity; the older forms without one are still read.
+const savedRuleSchema = z.union(
+  [
+    z.object({ server: text('a server name'), tool: text('a tool name'), for: text('a server identity') }),
+    z.object({ server: text('a server name'), readOnly: z.literal(true), for: text('a server identity') }),
+    z.object({ tool: text('a tool name') }),
+    z.object({ readOnlyServer: text('a server name') }),
+  ],
+  { error: 'expected {"server": "SERVER", "tool": "TOOL", "for": "…"}, {"server": "SERVER", "readOnly": true, "for": "…"} or an older {"tool": "SERVER__TOOL"}' },
+);
 
 /** Tool permissions: patterns over `SERVER__TOOL` names, and the rules saved from the approval prompt. */
 export const permissionsSchema = z.looseObject(

@@ -18,19 +18,22 @@ export class MissingVariableError extends Error {
 
 export interface Expanded {
   value: string;
-  /** Whether any variable was referenced: such a setting carries the user's environment. */
-  usedEnv: boolean;
+  /** The variables referenced, in order (each once): such a setting carries the user's environment. */
+  variables: string[];
+}
+
+/** The variables `text` references, without reading any (what an approval shows). */
+export function referencedVariables(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(REFERENCE), (m) => m[1] ?? ''))];
 }
 
 /** Expands references in `text` from `env`; `${VAR:-d}` uses `d` when VAR is unset or empty, as a shell does. */
 export function expandVariables(text: string, env: Env): Expanded {
-  let usedEnv = false;
   const value = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => {
-    usedEnv = true;
     const found = env[name];
     if (fallback !== undefined) return found ? found : fallback;
     if (found === undefined) throw new MissingVariableError(name);
     return found;
   });
-  return { value, usedEnv };
+  return { value, variables: referencedVariables(text) };
 }

@@ -2,19 +2,29 @@
  * Where the configured MCP servers enter the program: Claude Code's ~/.claude.json (read-only),
  * the user file, the project's `.mcp.json` and `--mcp-config` files (precedence for one name:
  * --mcp-config > project > user > Claude Code's local scope > Claude Code's user scope), plus the
- * one-server shortcut (`--server` / `MCP_SERVER_URL`, a server named `server`), and which of a
- * project file's servers wait for the user's approval.
+ * one-server shortcut (`--server` / `MCP_SERVER_URL`, a server named `server`), and what of a
+ * project file waits for the user's approval (issue 21: a repository is data, not authority).
  *
- * Not responsible for: connecting (the server host), asking the user (the TUI), printing.
+ * Until the user approved the project file (its SHA-256, or --trust-project for one run):
+ * - a server that starts a program, would be sent a credential (its `auth`, the `${VAR}`s it sends
+ *   — settings.ts `unapprovedCredentials`, the one check) or would replace a server of the user's
+ *   own file by name is not used;
+ * - the others run, but without the `trust` the file gives them (every tool asks);
+ * - its `permissions.allow` is ignored (its `deny` always counts).
+ *
+ * Not responsible for: connecting (the server host), asking the user (the chat), printing.
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import { DEFAULT_SERVER_URL, shortcutServerUrl } from '../../config.js';
-import type { PermissionRule, SavedRule } from '../permissions/policy.js';
+import { signInSettings, unapprovedCredentials } from '../auth/settings.js';
+import type { PermissionRule, SavedRule, Trust } from '../permissions/policy.js';
 import { claudeConfigFile, readClaudeServers } from './claude-config.js';
 import { readServerFile, type ServerFile } from './config-files.js';
+import type { ServerEntry } from './config-schema.js';
+import { printableTarget } from './printable-target.js';
 import { projectServerFile, trustStoreFile, userServerFile } from './paths.js';
 import type { ServerConfig } from './server-config.js';
 import { isProjectFileApproved } from './trust-store.js';
@@ -26,8 +36,8 @@ export interface ServerFlags {
   server?: string[];
   /** `--mcp-config FILE`, repeatable; a later file wins over an earlier one for the same name. */
   mcpConfig?: string[];
-  /** `--trust-project-servers`: use an unapproved project file's servers (for `-p`, CI). */
-  trustProjectServers?: boolean;
+  /** `--trust-project`: use an unapproved project file as if approved, for this run (for `-p`, CI). */
+  trustProject?: boolean;
 }
 
 export interface LoadServerOptions {
@@ -41,13 +51,20 @@ export interface LoadServerOptions {
   trustStorePath?: string;
 }
 
-/** A project file whose servers (and allow rules) wait for approval: approveProjectFile(file, hash), then load again. */
+/** A project file not approved yet, and what approving it would grant: approveProjectFile(file, hash), then load again. */
 export interface UntrustedProjectFile {
   file: string;
   hash: string;
+  /** Servers that wait for the approval (they start programs, would be sent credentials, or take a name of yours). */
   servers: ServerConfig[];
+  /** Servers that run meanwhile without the trust the file gives them. */
+  trust: { name: string; trust: Trust }[];
   /** Its `permissions.allow` patterns: tools it would let run without asking. */
   allowRules: string[];
+  /** Every server entry as written (nothing expanded): what the approval shows. */
+  entries: Record<string, ServerEntry>;
+  /** The user's own servers a file server of the same name would replace: name → where it points. */
+  replaces: Record<string, string>;
 }
 
 /** Tool permissions from the files: patterns with the file that set them, and the rules the user saved. */
@@ -68,12 +85,16 @@ export interface LoadedServers {
   notices: string[];
 }
 
-/**
- * A project server needs approval when it starts a program or reads the environment: otherwise a
- * cloned repository could run code or send `${ANTHROPIC_API_KEY}` to a server of its choosing.
- */
-function needsApproval(server: ServerConfig, file: ServerFile): boolean {
-  return server.type === 'stdio' || file.usingEnv.has(server.name);
+/** Why a project server waits for the file's approval; empty when it may run meanwhile (without its trust). */
+function waitsFor(server: ServerConfig, options: { env: Env; home: string; cwd: string; userServer: ServerConfig | undefined }): string[] {
+  const why: string[] = [];
+  if (server.type === 'stdio') why.push('it starts a program');
+  const settings = signInSettings(server, options);
+  const credentials = unapprovedCredentials(settings);
+  if (credentials.includes('environment')) why.push(`it sends ${server.variables?.map((v) => `\${${v}}`).join(', ')}`);
+  if (credentials.length > 0 && settings.kind.value !== 'none') why.push('it signs in with your account');
+  if (options.userServer) why.push(`it would replace your server "${server.name}"`);
+  return why;
 }
 
 /** The configured servers; throws ConfigError (one line naming file, server and key) or UsageError. */
@@ -113,25 +134,37 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   }
 
   const projectFile = projectServerFile(cwd);
-  const project = await readServerFile(projectFile, { kind: 'project', file: projectFile }, env, true);
+  const project = await readServerFile(projectFile, { kind: 'project', file: projectFile, approved: false }, env, true);
   if (project) {
-    const waiting = project.servers.filter((s) => needsApproval(s, project));
+    const approved = flags.trustProject === true || (await isProjectFileApproved(project.path, project.hash, { storePath: options.trustStorePath ?? trustStoreFile(home) }));
+    const waiting: ServerConfig[] = [];
+    const trust: UntrustedProjectFile['trust'] = [];
+    const replaces: Record<string, string> = {};
+    for (const read of project.servers) {
+      const server: ServerConfig = { ...read, source: { kind: 'project', file: project.path, approved } };
+      const userServer = byName.get(server.name);
+      if (userServer) replaces[server.name] = printableTarget(userServer);
+      if (approved) {
+        use(server);
+        continue;
+      }
+      const why = waitsFor(server, { env, home, cwd, userServer });
+      if (why.length > 0) {
+        // The user's own server of that name goes on as it is.
+        waiting.push(server);
+        skipped.push({ name: server.name, reason: `${project.path} is not approved yet (${why.join('; ')})` });
+        continue;
+      }
+      const { trust: lowered, ...asks } = server;
+      if (lowered !== undefined && lowered !== 'ask') trust.push({ name: server.name, trust: lowered });
+      use(asks as ServerConfig);
+    }
     // A cloned repository must not be able to let its own tools run unasked: its allow rules wait for approval too.
     const allowRules = project.permissions.allow ?? [];
-    const approved =
-      (waiting.length === 0 && allowRules.length === 0) ||
-      flags.trustProjectServers === true ||
-      (await isProjectFileApproved(project.path, project.hash, { storePath: options.trustStorePath ?? trustStoreFile(home) }));
-    for (const server of project.servers) {
-      if (approved || !waiting.includes(server)) use(server);
-      else {
-        // An approved user-file server of the same name must not run in its place either.
-        byName.delete(server.name);
-        skipped.push({ name: server.name, reason: `${project.path} is not approved yet (it starts programs or reads your environment)` });
-      }
-    }
     rulesOf(project, approved);
-    if (!approved) untrusted.push({ file: project.path, hash: project.hash, servers: waiting, allowRules });
+    if (!approved && (waiting.length > 0 || trust.length > 0 || allowRules.length > 0)) {
+      untrusted.push({ file: project.path, hash: project.hash, servers: waiting, trust, allowRules, entries: project.entries, replaces });
+    }
   }
 
   for (const file of flags.mcpConfig ?? []) {
@@ -151,9 +184,10 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   return { servers: [...byName.values()], skipped, untrusted, permissions, notices: claude.notices };
 }
 
-/** One line for `-p` (stderr) about a project file whose servers were not started. */
+/** One line for `-p` (stderr) about a project file that is not approved: what was left out, and the flag. */
 export function untrustedNotice(file: UntrustedProjectFile): string {
   const names = file.servers.map((s) => s.name).join(', ');
-  const what = [names && `skipped ${names}`, file.allowRules.length > 0 && 'ignored its permissions.allow'].filter(Boolean).join(' and ');
-  return `${what} from ${file.file}: the file is not approved (run warden once to approve it, or pass --trust-project-servers)`;
+  const trust = file.trust.map((t) => `${t.name} ("${t.trust}")`).join(', ');
+  const what = [names && `skipped ${names}`, trust && `ignored the trust of ${trust}`, file.allowRules.length > 0 && 'ignored its permissions.allow'].filter(Boolean).join('; ');
+  return `${what} from ${file.file}: the file is not approved (run warden in this directory to review and approve it, or pass --trust-project)`;
 }

@@ -16,7 +16,8 @@ export type ServerSource =
    * its `local` scope for this directory): the user's own files, with the same trust.
    */
   | { kind: 'user'; file: string; claudeScope?: 'user' | 'local' }
-  | { kind: 'project'; file: string } // ./.mcp.json
+  /** ./.mcp.json; `approved`: the user approved the file as it is (or --trust-project for this run). */
+  | { kind: 'project'; file: string; approved: boolean }
   | { kind: 'flag'; file: string }; // --mcp-config FILE
 
 /** Which tools of a server are offered to the model (exact names or `*` globs). */
@@ -52,6 +53,8 @@ interface ServerConfigBase {
    * that name a missing variable stay unexpanded.
    */
   unavailable?: string;
+  /** The environment variables whose values the entry sends (`${VAR}` in url, headers, args, env; `auth.tokenEnv`). */
+  variables?: readonly string[];
   /** Warden keys it does not know are kept in the file, never interpreted. */
 }
 

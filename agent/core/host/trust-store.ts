@@ -5,7 +5,7 @@
  *
  * Stored in ~/.config/warden/trusted-mcp-files.json (0600, replaced atomically under a lock,
  * through the token cache's private-file writer). Not responsible for asking: the TUI asks and
- * calls approveProjectFile; `-p` has --trust-project-servers instead.
+ * calls approveProjectFile; `-p` has --trust-project instead.
  */
 import { dirname, resolve } from 'node:path';
 import { acquireFileLock } from '../../../config/file-lock.js';

@@ -13,12 +13,14 @@ import type { ApprovalAnswer } from '../tool-calls/questions.js';
 import type { ToolCallRegistry } from '../tool-calls/registry.js';
 import type { Denial } from '../tool-calls/types.js';
 import type { AuditEntry } from './audit-log.js';
-import { claimsReadOnly, decide, describeSavedRule, qualifiedName, sameRule, type PermissionSettings, type SavedRule, type Trust, type Verdict } from './policy.js';
+import { claimsReadOnly, decide, describeSavedRule, sameRule, type PermissionSettings, type SavedRule, type Trust, type Verdict } from './policy.js';
 
 export interface ApproverDeps {
   settings: PermissionSettings;
   /** Each server's trust (configured, or the default for where it came from). */
   trustOf: (server: string) => Trust;
+  /** Each server's identity (host/server-identity.ts), which saved rules are bound to, and whether the user configured it themselves. */
+  identityOf: (server: string) => { id: string; usersOwn: boolean };
   /** The one-server shortcut: patterns may name its tools without the server. */
   plainNames: boolean;
   /** Whether this front end can ask (the TUI); without, `ask` means deny (-p). */
@@ -60,12 +62,15 @@ export class Approver {
   }
 
   verdict(tool: MappedTool): Verdict {
+    const identity = this.deps.identityOf(tool.server);
     return decide(this.settings, {
       server: tool.server,
       tool: tool.tool,
       annotations: tool.annotations,
       trust: this.deps.trustOf(tool.server),
       plainName: this.deps.plainNames,
+      serverId: identity.id,
+      usersOwn: identity.usersOwn,
     });
   }
 
@@ -136,10 +141,10 @@ export class Approver {
         return { run: true };
       case 'always':
         audit('allow', 'user: allowed this tool always');
-        return this.remember({ tool: qualifiedName(tool.server, tool.tool) });
+        return this.remember({ server: tool.server, tool: tool.tool, for: this.deps.identityOf(tool.server).id });
       case 'server-read-only':
         audit('allow', `user: allowed ${tool.server}'s read-only tools`);
-        return this.remember({ readOnlyServer: tool.server });
+        return this.remember({ server: tool.server, readOnly: true, for: this.deps.identityOf(tool.server).id });
       case 'deny': {
         audit('deny', answer.reason ? 'user: denied with a reason' : 'user: denied');
         const reason = answer.reason ? `denied by you: ${answer.reason}` : 'denied by you';

@@ -1,6 +1,6 @@
 /**
  * Rules the user saved from the approval prompt (`a`: this tool, `s`: this server's read-only
- * tools), kept in the user's own file (~/.config/warden/mcp.json) under `permissions.saved`, beside
+ * tools), each bound to the server's name and identity (policy.ts), kept in the user's own file (~/.config/warden/mcp.json) under `permissions.saved`, beside
  * their servers and their own `permissions.allow`/`deny`, which are left as they are.
  *
  * Not responsible for reading them at start (the configuration loader does, with the schema).
@@ -19,7 +19,9 @@ function savedList(root: JsonObject): unknown[] {
 const isRule = (value: unknown): value is SavedRule =>
   typeof value === 'object' &&
   value !== null &&
-  (typeof (value as { tool?: unknown }).tool === 'string' || typeof (value as { readOnlyServer?: unknown }).readOnlyServer === 'string');
+  (typeof (value as { tool?: unknown }).tool === 'string' ||
+    typeof (value as { readOnlyServer?: unknown }).readOnlyServer === 'string' ||
+    (value as { readOnly?: unknown }).readOnly === true);
 
 /** Adds `rule` to the user file unless it is there already. */
 export async function saveRule(path: string, rule: SavedRule): Promise<void> {

@@ -1,0 +1,122 @@
+import { safeLine } from '../../../config/terminal-text.js';
+import type { ServerEntry } from './config-schema.js';
+import { referencedVariables } from './expand.js';
+import type { UntrustedProjectFile } from './load-servers.js';
+
+/**
+ * What approving a project file grants, as the user reads it before saying yes (issue 21 §5): every
+ * server entry as written — nothing expanded, so a `${VAR}` shows as the variable's name and never
+ * its value — with its command and every argument, its URL, the names of its headers and
+ * environment, the variables it reads, its sign-in (kind, scope, tenant, authority, client,
+ * certificate or token file), its trust and the server of yours it would replace; then the file's
+ * permissions.allow, and one line per power the approval hands over.
+ *
+ * Every string comes from the file: each goes through safeLine, and exact strings (command,
+ * arguments, URL, paths) are shown quoted so spaces and look-alike text are visible.
+ * Not responsible for asking or storing the answer (agent/commands/project-approval.ts, trust-store.ts).
+ */
+
+/** An argument or URL longer than this is cut, saying how much is left out. */
+const VALUE_CHARS = 300;
+/** A file with more arguments than this shows the count of the rest (the question must stay readable). */
+const MAX_ARGS = 100;
+
+const quoted = (value: string): string => {
+  const text = JSON.stringify(value.length > VALUE_CHARS ? value.slice(0, VALUE_CHARS) : value);
+  return safeLine(text, VALUE_CHARS + 20) + (value.length > VALUE_CHARS ? ` (+${value.length - VALUE_CHARS} chars)` : '');
+};
+const names = (map: Record<string, string> | undefined): string =>
+  Object.keys(map ?? {})
+    .map((k) => safeLine(k, 64))
+    .join(', ');
+
+/** The variables an entry reads: `${VAR}` in url, headers, args and env, and a bearer token's variable. */
+export function entryVariables(entry: ServerEntry): string[] {
+  const texts = [entry.url ?? '', ...Object.values(entry.headers ?? {}), ...(entry.args ?? []), ...Object.values(entry.env ?? {})];
+  const found = texts.flatMap(referencedVariables);
+  if (entry.auth?.kind === 'bearer') found.push(entry.auth.tokenEnv);
+  return [...new Set(found)];
+}
+
+/** `entra · scope api://x/execute · tenant … · authority https://…`: the sign-in as written. */
+function authLine(auth: NonNullable<ServerEntry['auth']>): string {
+  const fields: [string, string | undefined][] =
+    auth.kind === 'none'
+      ? []
+      : auth.kind === 'bearer'
+        ? [['token from', `\${${auth.tokenEnv}}`]]
+        : auth.kind === 'oauth'
+          ? [
+              ['scope', auth.scope],
+              ['client', auth.clientId],
+            ]
+          : [
+              ['scope', auth.scope],
+              ['tenant', auth.tenantId],
+              ['authority', auth.authorityHost],
+              ['client', auth.clientId],
+              ...(auth.kind === 'client-credentials'
+                ? ([
+                    ['certificate', auth.certificateFile],
+                    ['federated token file', auth.federatedTokenFile],
+                  ] as [string, string | undefined][])
+                : []),
+            ];
+  return [auth.kind, ...fields.flatMap(([label, value]) => (value === undefined ? [] : [`${label} ${quoted(value)}`]))].join(' · ');
+}
+
+const TRUST: Record<string, string> = {
+  all: 'all — every tool runs without asking',
+  'read-only': 'read-only — tools the server declares read-only run without asking',
+  ask: 'ask',
+};
+
+/** The lines of one entry, indented under its name. */
+export function entryLines(name: string, entry: ServerEntry, replaces?: string): string[] {
+  const type = entry.type === 'streamable-http' ? 'http' : (entry.type ?? (entry.command !== undefined ? 'stdio' : 'http'));
+  const lines = [`  ${safeLine(name, 64)}  (${type})`];
+  const row = (label: string, value: string): void => void lines.push(`      ${label.padEnd(9)}${value}`);
+  if (entry.command !== undefined) row('command', quoted(entry.command));
+  if (entry.args?.length) {
+    const shown = entry.args.slice(0, MAX_ARGS).map(quoted).join(' ');
+    row('args', entry.args.length > MAX_ARGS ? `${shown} … and ${entry.args.length - MAX_ARGS} more (see the file)` : shown);
+  }
+  if (entry.url !== undefined) row('url', quoted(entry.url));
+  if (entry.cwd !== undefined) row('cwd', quoted(entry.cwd));
+  if (Object.keys(entry.headers ?? {}).length) row('headers', names(entry.headers));
+  if (Object.keys(entry.env ?? {}).length) row('env', names(entry.env));
+  const variables = entryVariables(entry);
+  if (variables.length) row('reads', variables.map((v) => `\${${safeLine(v, 64)}}`).join(', '));
+  if (entry.auth && entry.auth.kind !== 'none') row('sign-in', authLine(entry.auth));
+  if (entry.trust && entry.trust !== 'ask') row('trust', TRUST[entry.trust] ?? safeLine(entry.trust, 20));
+  if (replaces !== undefined) row('replaces', `your server "${safeLine(name, 64)}" (${replaces})`);
+  return lines;
+}
+
+/** The whole question's text, without the question itself. */
+export function projectReviewLines(file: UntrustedProjectFile): string[] {
+  const entries = Object.entries(file.entries);
+  const stdio = entries.filter(([, e]) => e.command !== undefined).map(([n]) => safeLine(n, 64));
+  const variables = [...new Set(entries.flatMap(([, e]) => entryVariables(e)))].map((v) => `\${${safeLine(v, 64)}}`);
+  const signIns = entries.filter(([, e]) => e.auth !== undefined && e.auth.kind !== 'none' && e.auth.kind !== 'bearer').map(([n, e]) => `${safeLine(n, 64)} (${e.auth?.kind})`);
+  const trusting = entries.filter(([, e]) => e.trust !== undefined && e.trust !== 'ask').map(([n, e]) => `${safeLine(n, 64)} (${e.trust})`);
+  const grants = [
+    stdio.length > 0 && `start programs on this machine: ${stdio.join(', ')}`,
+    variables.length > 0 && `send the values of ${variables.join(', ')} to the servers that name them`,
+    signIns.length > 0 && `sign in with your accounts to ${signIns.join(', ')}`,
+    (trusting.length > 0 || file.allowRules.length > 0) &&
+      `let tools run without asking: ${[...trusting.map((t) => `trust of ${t}`), ...file.allowRules.map((p) => safeLine(p, 80))].join(', ')}`,
+    Object.keys(file.replaces).length > 0 &&
+      `replace your servers ${Object.keys(file.replaces)
+        .map((n) => `"${safeLine(n, 64)}"`)
+        .join(', ')}`,
+  ].filter((g): g is string => typeof g === 'string');
+  return [
+    `${safeLine(file.file, 300)} is a project file you have not approved. As written:`,
+    ...entries.flatMap(([name, entry]) => entryLines(name, entry, file.replaces[name])),
+    ...(file.allowRules.length > 0 ? [`  permissions.allow  ${file.allowRules.map((p) => safeLine(p, 80)).join(', ')}`] : []),
+    'Approving it lets this project:',
+    ...grants.map((g) => `  - ${g}`),
+    'Only approve a project you trust; any change to the file asks again.',
+  ];
+}
