@@ -199,20 +199,31 @@ describe("Claude Code's ~/.claude.json", () => {
     expect(untrusted).toEqual([]);
     expect(notices).toEqual([]);
     expect(servers).toEqual([
-      { name: 'everywhere', source: { kind: 'user', file, claudeScope: 'user' }, type: 'http', url: 'https://everywhere.example/mcp', headers: { Authorization: 'Bearer t-1' } },
+      {
+        name: 'everywhere',
+        source: { kind: 'user', file, claudeScope: 'user' },
+        type: 'http',
+        url: 'https://everywhere.example/mcp',
+        headers: { Authorization: 'Bearer t-1' },
+        variables: ['TEAM_TOKEN'],
+      },
       // Its local scope wins over its user scope for one name, as in Claude Code.
       { name: 'shadowed', source: { kind: 'user', file, claudeScope: 'local' }, type: 'sse', url: 'http://local/sse', headers: {} },
       { name: 'mine', source: { kind: 'user', file, claudeScope: 'local' }, type: 'stdio', command: 'npx', args: ['-y', 'some-server'], env: { K: 'v' } },
     ]);
   });
 
-  it("Warden's own files win over it for one name; a project file's stdio server of the same name still waits for approval", async () => {
-    await writeClaudeJson(home, { user: { a: { type: 'http', url: 'http://claude/mcp' }, b: { type: 'http', url: 'http://claude/mcp' } } });
+  it("Warden's own files win over it for one name; a project file's server of the same name waits for approval while the user's goes on", async () => {
+    const claudeFile = await writeClaudeJson(home, { user: { a: { type: 'http', url: 'http://claude/mcp' }, b: { type: 'http', url: 'http://claude/mcp' } } });
     const userFile = await writeUser({ mcpServers: { a: { url: 'http://warden/mcp' } } });
     await writeProject({ mcpServers: { b: { command: 'x' } } });
     const { servers, untrusted } = await load();
-    expect(servers.map((s) => [s.name, s.source])).toEqual([['a', { kind: 'user', file: userFile }]]);
+    expect(servers.map((s) => [s.name, s.source])).toEqual([
+      ['a', { kind: 'user', file: userFile }],
+      ['b', { kind: 'user', file: claudeFile, claudeScope: 'user' }],
+    ]);
     expect(untrusted.map((u) => u.servers.map((s) => s.name))).toEqual([['b']]);
+    expect(untrusted[0]?.replaces).toEqual({ b: 'http://claude/mcp' });
   });
 
   it('never stops Warden: an entry that does not fit is that server unavailable, a name Warden cannot use and a broken file are one notice each', async () => {
