@@ -2,14 +2,16 @@
  * Whether OpenTelemetry tracing is on, and starting it. Off unless the standard OTEL_* variables
  * ask for it (an OTLP endpoint, or OTEL_TRACES_EXPORTER): then the SDK and its exporter are
  * loaded (telemetry-sdk.ts, a dynamic import), so a process without them never pays for either.
- * Code everywhere else uses only `@opentelemetry/api`, whose calls do nothing until a tracer
- * provider is registered; `tracingActive()` lets hot paths skip even building their spans.
+ * Code everywhere else uses only `@opentelemetry/api`, handed out by `tracingApi()` once tracing
+ * started (undefined before), so hot paths skip even building their spans and an untraced process
+ * never loads the API either.
  *
  * The variables are read from the process environment only, as every OTel SDK reads them: a
  * project's `.env` never chooses where telemetry (and any collector credentials in
  * OTEL_EXPORTER_OTLP_HEADERS) goes.
  * Not responsible for what is traced (the agent's and the server's own modules decide that).
  */
+import type * as OtelApi from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { ConfigError } from './errors.js';
 import type { Env } from './load.js';
@@ -21,11 +23,17 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-let active = false;
+/** The OpenTelemetry API, once tracing started: loaded with the SDK, so an untraced process never loads either. */
+let api: typeof OtelApi | undefined;
 
 /** True once a tracer provider was started here: spans are worth building. */
 export function tracingActive(): boolean {
-  return active;
+  return api !== undefined;
+}
+
+/** The OpenTelemetry API while tracing is on; undefined (nothing to trace with) while it is off. */
+export function tracingApi(): typeof OtelApi | undefined {
+  return api;
 }
 
 /** What the OTEL_* variables ask for; undefined = tracing off. Throws ConfigError naming a bad variable. */
@@ -65,10 +73,10 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<Te
     ...(wanted && { export: wanted }),
     ...(options.exporter && { exporter: options.exporter }),
   });
-  active = true;
+  api = await import('@opentelemetry/api');
   return {
     async shutdown() {
-      active = false;
+      api = undefined;
       await telemetry.shutdown();
     },
   };

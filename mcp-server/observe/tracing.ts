@@ -8,28 +8,36 @@
  * Not responsible for metrics (metrics.ts) or log lines (log.ts adds the ids it finds here).
  */
 import type { IncomingMessage } from 'node:http';
-import { context, type Context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { tracingActive } from '../../config/telemetry.js';
+import type { Context, Link, Span } from '@opentelemetry/api';
+import { tracingApi } from '../../config/telemetry.js';
 import { safeLine } from '../../config/terminal-text.js';
 
-const tracer = trace.getTracer('warden-server');
+/** The API while tracing is on, with this module's tracer. */
+function otel() {
+  const api = tracingApi();
+  return api && { api, tracer: api.trace.getTracer('warden-server') };
+}
+
+type Otel = NonNullable<ReturnType<typeof otel>>;
 
 /** A request's span and the context its work runs in. */
 export interface RequestTrace {
   span: Span;
   context: Context;
+  otel: Otel;
 }
 
 /** Starts the span of one HTTP request under the caller's `traceparent`; undefined when tracing is off. */
 export function startRequestTrace(req: IncomingMessage, path: string): RequestTrace | undefined {
-  if (!tracingActive()) return undefined;
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const span = tracer.startSpan(
+  const o = otel();
+  if (!o) return undefined;
+  const parent = o.api.propagation.extract(o.api.ROOT_CONTEXT, req.headers);
+  const span = o.tracer.startSpan(
     `${req.method ?? 'GET'} ${path}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, 'network.protocol.version': req.httpVersion } },
+    { kind: o.api.SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, 'network.protocol.version': req.httpVersion } },
     parent,
   );
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: o.api.trace.setSpan(parent, span), otel: o };
 }
 
 /** Ends a request's span with what its log line says (JSON-RPC method, tool, status). */
@@ -38,19 +46,19 @@ export function endRequestTrace(t: RequestTrace, status: number, fields: { rpc?:
   if (fields.rpc !== undefined) t.span.setAttribute('mcp.method.name', fields.rpc);
   if (fields.tool !== undefined) t.span.setAttribute('gen_ai.tool.name', fields.tool);
   if (fields.outcome !== undefined) t.span.setAttribute('warden.outcome', fields.outcome);
-  if (status >= 500) t.span.setStatus({ code: SpanStatusCode.ERROR });
+  if (status >= 500) t.span.setStatus({ code: t.otel.api.SpanStatusCode.ERROR });
   t.span.end();
 }
 
 /** Times the bearer check of a request; `done` records its result and, on refusal, the reason (never the token). */
 export function traceTokenCheck(t: RequestTrace | undefined): { done(result: 'ok' | 'refused', reason?: string): void } | undefined {
   if (!t) return undefined;
-  const span = tracer.startSpan('verify token', { kind: SpanKind.INTERNAL }, t.context);
+  const span = t.otel.tracer.startSpan('verify token', { kind: t.otel.api.SpanKind.INTERNAL }, t.context);
   return {
     done(result, reason) {
       span.setAttribute('warden.auth.result', result);
       if (reason !== undefined) span.setAttribute('warden.auth.reason', safeLine(reason, 200));
-      if (result === 'refused') span.setStatus({ code: SpanStatusCode.ERROR, message: 'token refused' });
+      if (result === 'refused') span.setStatus({ code: t.otel.api.SpanStatusCode.ERROR, message: 'token refused' });
       span.end();
     },
   };
@@ -58,7 +66,7 @@ export function traceTokenCheck(t: RequestTrace | undefined): { done(result: 'ok
 
 /** Runs `work` with the request's span active, so everything under it (the tool, NWS) becomes its child. */
 export function inRequestContext<T>(t: RequestTrace | undefined, work: () => T): T {
-  return t ? context.with(t.context, work) : work();
+  return t ? t.otel.api.context.with(t.context, work) : work();
 }
 
 /** A tool call's span; `progress` adds a span event per progress notification. */
@@ -74,25 +82,26 @@ export interface ToolTrace {
  * no trace but its `_meta` does (a client that propagates only there), under that one, linked to the request.
  */
 export function startToolTrace(tool: string, meta: Record<string, unknown> | undefined): ToolTrace | undefined {
-  if (!tracingActive()) return undefined;
-  const active = context.active();
-  const request = trace.getSpan(active);
+  const o = otel();
+  if (!o) return undefined;
+  const active = o.api.context.active();
+  const request = o.api.trace.getSpan(active);
   let parent = active;
   const links: Link[] = [];
   if (typeof meta?.traceparent === 'string') {
-    const fromMeta = propagation.extract(ROOT_CONTEXT, meta);
-    const metaSpan = trace.getSpanContext(fromMeta);
+    const fromMeta = o.api.propagation.extract(o.api.ROOT_CONTEXT, meta);
+    const metaSpan = o.api.trace.getSpanContext(fromMeta);
     if (metaSpan && metaSpan.traceId !== request?.spanContext().traceId) {
       parent = fromMeta;
       if (request) links.push({ context: request.spanContext() });
     }
   }
-  const span = tracer.startSpan(
+  const span = o.tracer.startSpan(
     `tools/call ${tool}`,
-    { kind: SpanKind.INTERNAL, links, attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool } },
+    { kind: o.api.SpanKind.INTERNAL, links, attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool } },
     parent,
   );
-  const spanContext = trace.setSpan(parent, span);
+  const spanContext = o.api.trace.setSpan(parent, span);
   return {
     progress(progress, total, message) {
       span.addEvent('progress', {
@@ -103,18 +112,19 @@ export function startToolTrace(tool: string, meta: Record<string, unknown> | und
     },
     end(outcome) {
       span.setAttribute('warden.tool.outcome', outcome);
-      if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      if (outcome !== 'ok') span.setStatus({ code: o.api.SpanStatusCode.ERROR, message: outcome });
       span.end();
     },
-    run: (work) => context.with(spanContext, work),
+    run: (work) => o.api.context.with(spanContext, work),
   };
 }
 
 /** A span for one outgoing NWS request (a child of the tool's span); undefined when tracing is off. */
 export function startNwsTrace(url: URL): { end(status: number | undefined, error?: string): void } | undefined {
-  if (!tracingActive()) return undefined;
-  const span = tracer.startSpan('GET', {
-    kind: SpanKind.CLIENT,
+  const o = otel();
+  if (!o) return undefined;
+  const span = o.tracer.startSpan('GET', {
+    kind: o.api.SpanKind.CLIENT,
     attributes: { 'http.request.method': 'GET', 'server.address': url.hostname, 'url.full': `${url.origin}${url.pathname}` },
   });
   return {
@@ -122,7 +132,7 @@ export function startNwsTrace(url: URL): { end(status: number | undefined, error
       if (status !== undefined) span.setAttribute('http.response.status_code', status);
       if (error !== undefined) {
         span.setAttribute('error.type', error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setStatus({ code: o.api.SpanStatusCode.ERROR });
       }
       span.end();
     },
@@ -131,7 +141,8 @@ export function startNwsTrace(url: URL): { end(status: number | undefined, error
 
 /** The trace and span ids of the active span, for log lines; undefined when there is none. */
 export function activeTraceIds(): { trace_id: string; span_id: string } | undefined {
-  if (!tracingActive()) return undefined;
-  const span = trace.getActiveSpan()?.spanContext();
+  const o = otel();
+  if (!o) return undefined;
+  const span = o.api.trace.getActiveSpan()?.spanContext();
   return span ? { trace_id: span.traceId, span_id: span.spanId } : undefined;
 }

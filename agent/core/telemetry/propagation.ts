@@ -5,20 +5,20 @@
  * tracing is off, both hand back nothing and change nothing.
  */
 import type { FetchLike } from '@modelcontextprotocol/client';
-import { context, propagation } from '@opentelemetry/api';
-import { tracingActive } from '../../../config/telemetry.js';
+import { tracingApi } from '../../../config/telemetry.js';
 
 /** The active trace as carrier fields (`traceparent`, maybe `tracestate`); undefined outside a trace or with tracing off. */
 export function traceCarrier(): Record<string, string> | undefined {
-  if (!tracingActive()) return undefined;
+  const api = tracingApi();
+  if (!api) return undefined;
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  api.propagation.inject(api.context.active(), carrier);
   return carrier.traceparent ? carrier : undefined;
 }
 
 /** A fetch that adds the active trace's headers to each request; `inner` itself while tracing is off. */
 export function tracingFetch(inner: FetchLike | undefined): FetchLike | undefined {
-  if (!tracingActive()) return inner;
+  if (!tracingApi()) return inner;
   const send = inner ?? fetch;
   return (url, init) => {
     const carrier = traceCarrier();

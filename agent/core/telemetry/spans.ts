@@ -7,19 +7,25 @@
  * Never records prompts, arguments, results or tokens: names, counts and outcomes only.
  * Not responsible for carrying the trace to MCP servers (propagation.ts).
  */
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { tracingActive } from '../../../config/telemetry.js';
+import type { Span } from '@opentelemetry/api';
+import { tracingApi } from '../../../config/telemetry.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import type { AuthState, TurnResult, TurnUsage } from '../engine-types.js';
 import type { ServerHost } from '../host/server-host.js';
 import { type ChatModel, type ModelRequest, modelName } from '../model/types.js';
 
-const tracer = trace.getTracer('warden-agent');
+/** The API while tracing is on, with this module's tracer. */
+function otel() {
+  const api = tracingApi();
+  return api && { api, tracer: api.trace.getTracer('warden-agent') };
+}
 
-const inSpan = <T>(span: Span, run: () => Promise<T>): Promise<T> => context.with(trace.setSpan(context.active(), span), run);
+type Otel = NonNullable<ReturnType<typeof otel>>;
 
-function failed(span: Span, error: unknown): never {
-  span.setStatus({ code: SpanStatusCode.ERROR, message: safeLine(error instanceof Error ? error.message : String(error), 200) });
+const inSpan = <T>({ api }: Otel, span: Span, run: () => Promise<T>): Promise<T> => api.context.with(api.trace.setSpan(api.context.active(), span), run);
+
+function failed({ api }: Otel, span: Span, error: unknown): never {
+  span.setStatus({ code: api.SpanStatusCode.ERROR, message: safeLine(error instanceof Error ? error.message : String(error), 200) });
   span.end();
   throw error;
 }
@@ -38,29 +44,31 @@ function usageAttributes(usage: TurnUsage): Record<string, number> {
 
 /** One user turn as a span; everything the turn does (model requests, tool calls, sign-in) happens under it. */
 export function traceTurn(model: string, run: () => Promise<TurnResult>): Promise<TurnResult> {
-  if (!tracingActive()) return run();
-  const span = tracer.startSpan('warden turn', { kind: SpanKind.INTERNAL, attributes: { 'gen_ai.request.model': model } });
-  return inSpan(span, run).then(
+  const o = otel();
+  if (!o) return run();
+  const span = o.tracer.startSpan('warden turn', { kind: o.api.SpanKind.INTERNAL, attributes: { 'gen_ai.request.model': model } });
+  return inSpan(o, span, run).then(
     (result) => {
       span.setAttributes({ 'warden.turn.stop_reason': result.stopReason, 'warden.turn.tool_calls': result.callIds.length, ...usageAttributes(result.usage) });
-      if (result.stopReason === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: safeLine(result.error ?? 'error', 200) });
+      if (result.stopReason === 'error') span.setStatus({ code: o.api.SpanStatusCode.ERROR, message: safeLine(result.error ?? 'error', 200) });
       span.end();
       return result;
     },
-    (error: unknown) => failed(span, error),
+    (error: unknown) => failed(o, span, error),
   );
 }
 
 /** The model with a span per request (`chat <model>`, GenAI conventions); the model itself while tracing is off. */
 export function tracedModel(model: ChatModel): ChatModel {
-  if (!tracingActive()) return model;
+  const o = otel();
+  if (!o) return model;
   const name = modelName(model);
   const provider = model.info.kind === 'claude' ? 'anthropic' : 'warden.demo';
   return {
     info: model.info,
     respond(request: ModelRequest) {
-      const span = tracer.startSpan(`chat ${name}`, {
-        kind: SpanKind.CLIENT,
+      const span = o.tracer.startSpan(`chat ${name}`, {
+        kind: o.api.SpanKind.CLIENT,
         attributes: {
           'gen_ai.operation.name': 'chat',
           'gen_ai.provider.name': provider,
@@ -74,13 +82,13 @@ export function tracedModel(model: ChatModel): ChatModel {
         span.addEvent('notice', { message: safeLine(notice, 200) });
         request.onNotice(notice);
       };
-      return inSpan(span, () => model.respond({ ...request, onNotice })).then(
+      return inSpan(o, span, () => model.respond({ ...request, onNotice })).then(
         (response) => {
           span.setAttributes({ 'gen_ai.response.model': name, 'gen_ai.response.finish_reasons': [response.stopReason], ...usageAttributes(response.usage) });
           span.end();
           return response;
         },
-        (error: unknown) => failed(span, error),
+        (error: unknown) => failed(o, span, error),
       );
     },
   };
@@ -90,15 +98,16 @@ type ToolCaller = Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames' | 'res
 
 /** The tools with a span per MCP call (`tools/call <tool>`), progress as span events; the tools themselves while tracing is off. */
 export function tracedTools(tools: ToolCaller): ToolCaller {
-  if (!tracingActive()) return tools;
+  const o = otel();
+  if (!o) return tools;
   return {
     prefixNames: tools.prefixNames,
     prepare: (options) => tools.prepare(options),
     resourceReader: (server) => tools.resourceReader(server),
     callTool(tool, input, options) {
       const started = performance.now();
-      const span = tracer.startSpan(`tools/call ${tool.tool}`, {
-        kind: SpanKind.CLIENT,
+      const span = o.tracer.startSpan(`tools/call ${tool.tool}`, {
+        kind: o.api.SpanKind.CLIENT,
         attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool.tool, 'warden.mcp.server': tool.server },
       });
       const onprogress: typeof options.onprogress = (p) => {
@@ -111,10 +120,10 @@ export function tracedTools(tools: ToolCaller): ToolCaller {
       };
       const end = (status: string): void => {
         span.setAttributes({ 'warden.tool.status': status, 'warden.tool.duration_ms': Math.round(performance.now() - started) });
-        if (status !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: status });
+        if (status !== 'ok') span.setStatus({ code: o.api.SpanStatusCode.ERROR, message: status });
         span.end();
       };
-      return inSpan(span, () => tools.callTool(tool, input, { ...options, onprogress })).then(
+      return inSpan(o, span, () => tools.callTool(tool, input, { ...options, onprogress })).then(
         (result) => {
           end(result.isError ? 'error' : 'ok');
           return result;
@@ -135,20 +144,21 @@ export function tracedTools(tools: ToolCaller): ToolCaller {
  * Returns `onState` itself while tracing is off.
  */
 export function tracedSignIn(server: string, kind: string, onState: (state: AuthState) => void): (state: AuthState) => void {
-  if (!tracingActive()) return onState;
+  const o = otel();
+  if (!o) return onState;
   let interactive: Span | undefined;
   let signedIn = false;
   const attributes = { 'warden.mcp.server': server, 'warden.sign_in.kind': kind };
   return (state) => {
-    if (state.state === 'signing-in' && !interactive) interactive = tracer.startSpan('sign-in', { attributes: { ...attributes, 'warden.sign_in.mode': 'interactive' } });
+    if (state.state === 'signing-in' && !interactive) interactive = o.tracer.startSpan('sign-in', { attributes: { ...attributes, 'warden.sign_in.mode': 'interactive' } });
     else if (state.state !== 'signing-in') {
       if (interactive) {
         interactive.setAttribute('warden.sign_in.result', state.state);
-        if (state.state !== 'signed-in') interactive.setStatus({ code: SpanStatusCode.ERROR, message: state.state });
+        if (state.state !== 'signed-in') interactive.setStatus({ code: o.api.SpanStatusCode.ERROR, message: state.state });
         interactive.end();
         interactive = undefined;
       } else if (state.state === 'signed-in' && !signedIn) {
-        tracer.startSpan('sign-in', { attributes: { ...attributes, 'warden.sign_in.mode': 'silent', 'warden.sign_in.result': 'signed-in' } }).end();
+        o.tracer.startSpan('sign-in', { attributes: { ...attributes, 'warden.sign_in.mode': 'silent', 'warden.sign_in.result': 'signed-in' } }).end();
       }
       signedIn = state.state === 'signed-in';
     }
