@@ -6,6 +6,7 @@ import { loadEnv } from '../config/load.js';
 import { withTelemetry } from '../config/telemetry.js';
 import { safeLine } from '../config/terminal-text.js';
 import type { Command, CommandContext } from './commands/context.js';
+import type { Subcommand } from './commands/names.js';
 
 const USAGE = `warden — a terminal agent for authenticated MCP tools
 
@@ -20,7 +21,8 @@ Usage:
   warden serve [--port 8000] [--host 127.0.0.1] [--no-auth]
   warden dev-idp [--port 0]
 
-Run \`warden <command> --help\` for a command's flags.`;
+Run \`warden <command> --help\` for a command's flags (\`warden mcp add --help\`; the chat's and -p's: \`warden -p --help\`);
+\`warden --version\` prints the version.`;
 
 /** After a shutdown signal the chat ends within this long, even if a server or library holds its cleanup up. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -30,7 +32,7 @@ const KILLED = 143;
 const ERROR_CHARS = 1000;
 
 /** Subcommands load lazily so `warden -p` never pays for the server or the identity provider. */
-const commands: Record<string, () => Promise<Command>> = {
+const commands: Record<Subcommand, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serve,
   'dev-idp': async () => (await import('./commands/dev-idp.js')).devIdp,
   login: async () => (await import('./commands/login.js')).login,
@@ -56,7 +58,12 @@ async function main(argv: string[]): Promise<number> {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const load = first !== undefined ? commands[first] : undefined;
+  if (first === '--version' || first === '-v' || first === 'version') {
+    const { WARDEN_VERSION } = await import('../config/version.js');
+    ctx.stdout.write(`warden ${WARDEN_VERSION}\n`);
+    return 0;
+  }
+  const load = first !== undefined && Object.hasOwn(commands, first) ? commands[first as Subcommand] : undefined;
   // A shutdown signal asks the command to stop cleanly (a server drains, the TUI unmounts and gives
   // the terminal back, print mode cancels its turn).
   // The signal's name is the abort reason: `serve` drains on SIGTERM and stops at once on SIGINT.
@@ -94,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof UsageError) {
-      ctx.stderr.write(`warden: ${safeLine(error.message, ERROR_CHARS)} (see warden --help)\n`);
+      // One line naming what was wrong, and the help of the (sub)command it was given to.
+      ctx.stderr.write(`${error.command}: ${safeLine(error.message, ERROR_CHARS)} (see ${error.command} --help)\n`);
       return 2;
     }
     throw error;

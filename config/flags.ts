@@ -1,15 +1,46 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import { errorMessage, firstLine } from './error-text.js';
+import { safeLine } from './terminal-text.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** `util.parseArgs` with strict checking whose errors become one-line UsageErrors. */
-export function parseFlags<O extends Options>(args: string[], options: O, allowPositionals = false) {
+/** Node's parseArgs error, in Warden's words: which option or argument, and the closest option to a mistyped one. */
+function usageError(error: unknown, options: Options, command: string): UsageError {
+  const code = (error as { code?: string }).code;
+  const message = errorMessage(error);
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  const flag = safeLine(quoted.split(' ')[0]?.replace(/,$/, '') ?? '', 40);
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const long = /^--[^=]+/.exec(flag)?.[0];
+      const hint = long ? didYouMean(long.slice(2), Object.keys(options), '--') : '';
+      return new UsageError(`unknown option ${flag}${hint}`, command);
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const long = /--[\w-]+/.exec(quoted)?.[0] ?? flag;
+      const boolean = options[long.replace(/^--/, '')]?.type === 'boolean';
+      return new UsageError(`${long} ${boolean ? 'takes no value' : 'needs a value'}`, command);
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError(`unexpected argument "${safeLine(quoted, 60)}"`, command);
+    default:
+      return new UsageError(firstLine(message) || 'bad arguments', command);
+  }
+}
+
+/**
+ * `util.parseArgs`, strict, for the (sub)command `command` (e.g. `warden mcp add`): `--help`/`-h`
+ * is always accepted (callers print their usage when `values.help` is set), and a bad option is
+ * one UsageError line naming it and that command's `--help`.
+ */
+export function parseFlags<O extends Options>(args: string[], options: O, allowPositionals = false, command = 'warden') {
+  const withHelp = { help: { type: 'boolean', short: 'h' }, ...options } as O & { help: { type: 'boolean'; short: 'h' } };
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals, allowNegative: false });
+    return parseArgs({ args, options: withHelp, strict: true, allowPositionals, allowNegative: false });
   } catch (error) {
-    throw new UsageError(firstLine(errorMessage(error)) || 'bad arguments');
+    throw usageError(error, withHelp, command);
   }
 }
 

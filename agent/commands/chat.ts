@@ -1,12 +1,15 @@
 import { homedir } from 'node:os';
 import { text as readAll } from 'node:stream/consumers';
+import { didYouMean } from '../../config/did-you-mean.js';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
+import { safeLine } from '../../config/terminal-text.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
 import { auditLogFile, conversationDir, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
 import { approveProjectFile } from '../core/host/trust-store.js';
 import type { Command } from './context.js';
+import { SUBCOMMANDS } from './names.js';
 import { permissionDeps, toolPatterns } from './permission-setup.js';
 import { resumeChoice, takeResumeFlag } from './resume-flags.js';
 import { commandSignIns } from './sign-ins.js';
@@ -25,6 +28,7 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   -r, --resume [ID]      go on with a saved conversation; without ID the chat lets you pick one
                          (conversations are saved in ~/.config/warden/conversations)
   --output text|json     with -p: the answer as text (default) or one JSON object
+                         (--output-format, Claude Code's spelling, is the same flag)
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
@@ -44,14 +48,20 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --allowed-tools PATTERNS     tools that run without asking, e.g. "files__read_*,weather__*"
                                (SERVER__TOOL names, * for any characters; repeatable)
   --disallowed-tools PATTERNS  tools that never run; a deny always wins over any allow
+                               (--allowedTools / --disallowedTools are the same flags; Claude Code's
+                               tool names mcp__SERVER__TOOL are read as SERVER__TOOL)
   --yes                  ALLOW EVERY TOOL CALL for this run without asking (except those denied by
                          --disallowed-tools or permissions.deny); without it the chat asks before a tool
-                         its settings do not allow, and -p denies it and says which flag would allow it`;
+                         its settings do not allow, and -p denies it and says which flag would allow it
+
+warden --version (-v) prints the version; warden --help lists the other commands.`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
 export const chat: Command = async (argv, ctx) => {
   const resumeFlag = takeResumeFlag(argv);
   const args = resumeFlag.rest;
+  // Which help a bad flag points to: the chat's and -p's flags are both in `warden -p --help`.
+  const command = args.some((a) => a === '--print' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a)) ? 'warden -p' : 'warden';
   const { values, positionals } = parseFlags(
     args,
     {
@@ -71,29 +81,41 @@ export const chat: Command = async (argv, ctx) => {
       'allow-sampling': { type: 'boolean' },
       'allowed-tools': { type: 'string', multiple: true },
       'disallowed-tools': { type: 'string', multiple: true },
+      // The spellings of Claude Code's print mode, which scripts already use.
+      'output-format': { type: 'string' },
+      allowedTools: { type: 'string', multiple: true },
+      disallowedTools: { type: 'string', multiple: true },
       yes: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     true,
+    command,
   );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`invalid --output "${output}": expected text or json`);
+  if (values.output !== undefined && values['output-format'] !== undefined && values.output !== values['output-format']) {
+    throw new UsageError('--output and --output-format are the same flag: give one', command);
+  }
+  const output = values.output ?? values['output-format'] ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`invalid --output "${safeLine(output, 20)}": expected text or json`, command);
   if (!values.print) {
-    if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}" (for one prompt: warden -p "…")`);
-    if (values.output !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p');
+    if (positionals.length > 0) {
+      const word = positionals[0] ?? '';
+      const meant = didYouMean(word, SUBCOMMANDS);
+      throw new UsageError(`unknown command "${safeLine(word, 40)}"${meant || ' (for one prompt: warden -p "…")'}`, command);
+    }
+    if (values.output !== undefined || values['output-format'] !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p', command);
   }
 
   const resume = resumeChoice(values.continue, resumeFlag);
-  if (values.print && resume && 'pick' in resume) throw new UsageError('-p --resume needs the conversation ID (the chat lists them: warden --resume)');
+  if (values.print && resume && 'pick' in resume) throw new UsageError('-p --resume needs the conversation ID (the chat lists them: warden --resume)', command);
   const trustProject = values['trust-project'] === true || values['trust-project-servers'] === true;
-  if (!values.print && trustProject) throw new UsageError('--trust-project goes with -p (the chat asks)');
-  if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling'])) throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)');
-  const allowedTools = toolPatterns(values['allowed-tools'], '--allowed-tools');
-  const disallowedTools = toolPatterns(values['disallowed-tools'], '--disallowed-tools');
+  if (!values.print && trustProject) throw new UsageError('--trust-project goes with -p (the chat asks)', command);
+  if (!values.print && (values['elicit-json'] !== undefined || values['allow-sampling']))
+    throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)', command);
+  const allowedTools = toolPatterns([...(values['allowed-tools'] ?? []), ...(values.allowedTools ?? [])], '--allowed-tools');
+  const disallowedTools = toolPatterns([...(values['disallowed-tools'] ?? []), ...(values.disallowedTools ?? [])], '--disallowed-tools');
   const home = ctx.env.HOME || homedir();
   const serverFlags = {
     ...(values.server && { server: values.server }),
@@ -112,7 +134,7 @@ export const chat: Command = async (argv, ctx) => {
   if (values.print) {
     prompt = positionals.join(' ').trim();
     if (prompt === '' && !ctx.stdin.isTTY) prompt = (await readAll(ctx.stdin)).trim();
-    if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"');
+    if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"', command);
     for (const file of loaded.untrusted) ctx.stderr.write(`warden: ${untrustedNotice(file)}\n`);
   } else if (loaded.untrusted.length > 0 && ctx.stdin.isTTY) {
     // Before the TUI owns the terminal: one question per project file that would start programs.

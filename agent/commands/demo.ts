@@ -41,7 +41,12 @@ export function approveWithCurl(prompt: Pick<DeviceCodePrompt, 'userCode' | 'ver
 
 export const demo: Command = async (argv, ctx) => {
   const resumeFlag = takeResumeFlag(argv);
-  const { values } = parseFlags(resumeFlag.rest, { 'sign-out': { type: 'boolean' }, continue: { type: 'boolean', short: 'c' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(
+    resumeFlag.rest,
+    { 'sign-out': { type: 'boolean' }, continue: { type: 'boolean', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    false,
+    'warden demo',
+  );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;

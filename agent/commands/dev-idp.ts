@@ -36,14 +36,19 @@ const optionsSchema = z.object({
 });
 
 export const devIdp: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'allow-remote': { type: 'boolean' },
-    'data-dir': { type: 'string' },
-    'token-lifetime': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = parseFlags(
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      'token-lifetime': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+    'warden dev-idp',
+  );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;

@@ -77,14 +77,15 @@ export const login: Command = async (args, ctx) => {
     args,
     { force: { type: 'boolean' }, 'approve-server': { type: 'boolean' }, 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
     true,
+    'warden login',
   );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const [name, extra] = positionals;
-  if (extra !== undefined) throw new UsageError(`warden login takes one server name, got "${extra}" too`);
-  if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
+  if (extra !== undefined) throw new UsageError(`takes one server name, got "${extra}" too`, 'warden login');
+  if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME', 'warden login');
   const signIn = await commandSignIn(ctx, name, { approveRun: values['approve-server'] === true, ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) });
   try {
     const outcome = await signIn.login({

@@ -15,14 +15,14 @@ and their key in the OS secret store (WARDEN_TOKEN_STORE) are removed too. Nothi
 the identity provider.`;
 
 export const logout: Command = async (args, ctx) => {
-  const { values, positionals } = parseFlags(args, { 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, true);
+  const { values, positionals } = parseFlags(args, { 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, true, 'warden logout');
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const [name, extra] = positionals;
-  if (extra !== undefined) throw new UsageError(`warden logout takes one server name, got "${extra}" too`);
-  if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME');
+  if (extra !== undefined) throw new UsageError(`takes one server name, got "${extra}" too`, 'warden logout');
+  if (name === undefined && values['mcp-config']) throw new UsageError('--mcp-config goes with a server NAME', 'warden logout');
   // Signing out sends nothing to a server or an identity provider, so a server awaiting approval does not block it.
   const signIn = await commandSignIn(ctx, name, values['mcp-config'] ? { mcpConfig: values['mcp-config'] } : {});
   try {

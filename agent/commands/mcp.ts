@@ -1,52 +1,69 @@
 import { homedir } from 'node:os';
+import { closestName, didYouMean } from '../../config/did-you-mean.js';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { printableUrl } from '../../config/printable-url.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { loadAgentConfig } from '../config.js';
 import { claudeConfigFile, rawClaudeEntry } from '../core/host/claude-config.js';
-import { parseServerFile, SERVER_NAME, type ServerEntry } from '../core/host/config-schema.js';
+import { parseServerFile, type ServerEntry } from '../core/host/config-schema.js';
 import { connectTimeoutOf } from '../core/host/hosted-server.js';
 import { loadServerConfigs } from '../core/host/load-servers.js';
-import { projectServerFile, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
+import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
 import { probeServer } from '../core/host/probe.js';
 import type { ServerConfig } from '../core/host/server-config.js';
-import { editServerFile, readRawServerFile, type JsonObject } from '../core/host/server-file-edit.js';
+import { editServerFile, readRawServerFile } from '../core/host/server-file-edit.js';
 import { approveProjectFile, isProjectFileApproved } from '../core/host/trust-store.js';
 import type { Command, CommandContext } from './context.js';
+import { ADD_USAGE, add, addJson, checkName, scopeFile } from './mcp-add.js';
 
 /**
- * `warden mcp add|list|get|remove`: the user's and the project's MCP server files, like
+ * `warden mcp add|add-json|list|get|remove`: the user's and the project's MCP server files, like
  * `claude mcp`. Edits keep everything they do not touch; header values, env values and URL
- * userinfo are never printed (header and env names are, with `***` for the value).
+ * userinfo are never printed (header and env names are, with `***` for the value). Every
+ * subcommand answers `--help`.
  *
- * Not responsible for: the file format (core/host/config-schema.ts), connecting (probe.ts).
+ * Not responsible for: adding (mcp-add.ts), the file format (core/host/config-schema.ts),
+ * connecting (probe.ts).
  */
 
-const USAGE = `Usage:
-  warden mcp add [--scope user|project] [--transport http|sse] [--header "K: V"]… NAME URL
-  warden mcp add [--scope user|project] [--env K=V]… NAME -- COMMAND [ARGS…]
-  warden mcp list [--timeout MS] [--mcp-config FILE]…
-  warden mcp get NAME
-  warden mcp remove [--scope user|project] NAME
+const LIST_USAGE = `Usage: warden mcp list [--timeout SECONDS] [--mcp-config FILE]…
 
-Servers live in ~/.config/warden/mcp.json (--scope user, the default) and ./.mcp.json
-(--scope project, the Claude Code format). Values may name environment variables as
-\${VAR} or \${VAR:-default} (in url, headers, args and env); quote them so your shell
-leaves them alone: --header 'Authorization: Bearer \${MY_API_KEY}'.
+Each configured server, where it comes from, how it is reached (a program with its first
+arguments, or a URL), and whether it answers now: connected with its tool count, or why not.
 
-  --scope user|project   which file to edit (default user)
-  --transport T          http (Streamable HTTP, default with a URL), sse (legacy), stdio (default after --)
-  --header "K: V"        an HTTP header sent on every request (repeatable)
-  --env K=V              a variable for a stdio server (repeatable); it gets nothing else but PATH, HOME, LANG…
-  --timeout MS           list: how long each server may take to answer (default: its connect timeout,
-                         as for a turn: its "timeout", else WARDEN_MCP_CONNECT_TIMEOUT_MS, else 30000)`;
+  --timeout SECONDS     how long each server may take to answer (0.5 works too; default: as long as a
+                        turn waits for it: its "timeout", else WARDEN_MCP_CONNECT_TIMEOUT_MS, else 30 s)
+  --mcp-config FILE     list this file's servers too (repeatable)`;
+
+const GET_USAGE = `Usage: warden mcp get NAME
+
+One server's settings as written in its file (\${VAR} names, never their values; header and env
+values as ***).`;
+
+const REMOVE_USAGE = `Usage: warden mcp remove [-s user|project] NAME
+
+Removes NAME from the file that has it (-s picks one when both do).`;
+
+const USAGE = `Usage: warden mcp add|add-json|list|get|remove …   (warden mcp SUBCOMMAND --help for each)
+
+${ADD_USAGE.replace(/^Usage:\n/, '')}
+
+${LIST_USAGE}
+
+${GET_USAGE}
+
+${REMOVE_USAGE}`;
+
+const SUBCOMMANDS = ['add', 'add-json', 'list', 'get', 'remove'];
 
 export const mcp: Command = async (args, ctx) => {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'add':
       return add(rest, ctx);
+    case 'add-json':
+      return addJson(rest, ctx);
     case 'list':
       return list(rest, ctx);
     case 'get':
@@ -62,7 +79,7 @@ export const mcp: Command = async (args, ctx) => {
       ctx.stdout.write(`${USAGE}\n`);
       return 0;
     default:
-      throw new UsageError(`unknown mcp command "${safeLine(sub, 40)}": expected add, list, get or remove`);
+      throw new UsageError(`unknown subcommand "${safeLine(sub, 40)}"${didYouMean(sub, SUBCOMMANDS) || ': expected add, add-json, list, get or remove'}`, 'warden mcp');
   }
 };
 
@@ -75,90 +92,10 @@ function home(ctx: CommandContext): string {
   return ctx.env.HOME || homedir();
 }
 
-function scopeFile(scope: string | undefined, ctx: CommandContext): { scope: 'user' | 'project'; file: string } {
-  if (scope === undefined || scope === 'user') return { scope: 'user', file: userServerFile(home(ctx)) };
-  if (scope === 'project') return { scope: 'project', file: projectServerFile(process.cwd()) };
-  throw new UsageError(`invalid --scope "${safeLine(scope, 40)}": expected user or project`);
-}
-
-function checkName(name: string | undefined): string {
-  if (name === undefined) throw new UsageError('missing the server NAME');
-  if (!SERVER_NAME.test(name)) throw new UsageError(`invalid server name "${safeLine(name, 64)}": use letters, digits, "_" and "-" (at most 64)`);
-  return name;
-}
-
-function pairs(items: string[] | undefined, separator: string, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items ?? []) {
-    const at = item.indexOf(separator);
-    const key = at > 0 ? item.slice(0, at).trim() : '';
-    // The value may be a secret: the error names only the key (or nothing).
-    if (!key) throw new UsageError(`invalid ${flag}: expected ${flag === '--header' ? '"Name: value"' : 'NAME=value'}`);
-    out[key] = item.slice(at + 1).trim();
-  }
-  return out;
-}
-
-async function add(args: string[], ctx: CommandContext): Promise<number> {
-  const dashes = args.indexOf('--');
-  const { values, positionals } = parseFlags(
-    dashes === -1 ? args : args.slice(0, dashes),
-    {
-      scope: { type: 'string' },
-      transport: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      env: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (values.help) {
-    ctx.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const name = checkName(positionals[0]);
-  const target = scopeFile(values.scope, ctx);
-  const command = dashes === -1 ? positionals.slice(1) : args.slice(dashes + 1);
-  if (dashes !== -1 && positionals.length > 1) throw new UsageError('give either a URL or -- COMMAND ARGS…, not both');
-  const transport = values.transport ?? (dashes !== -1 ? 'stdio' : 'http');
-  let entry: JsonObject;
-  if (transport === 'stdio') {
-    if (values.header) throw new UsageError('--header goes with an http or sse server');
-    if (command.length === 0) throw new UsageError('a stdio server needs a command: warden mcp add NAME -- COMMAND ARGS…');
-    const [program, ...programArgs] = command;
-    entry = { type: 'stdio', command: program, args: programArgs, ...(values.env && { env: pairs(values.env, '=', '--env') }) };
-  } else if (transport === 'http' || transport === 'sse') {
-    if (values.env) throw new UsageError('--env goes with a stdio server');
-    if (command.length !== 1) throw new UsageError(`an ${transport} server needs one URL: warden mcp add NAME URL`);
-    entry = { type: transport, url: command[0], ...(values.header && { headers: pairs(values.header, ':', '--header') }) };
-  } else {
-    throw new UsageError(`invalid --transport "${safeLine(transport, 40)}": expected http, sse or stdio`);
-  }
-  // The same checks a file gets when it is read (a URL with ${VAR} is checked once expanded, then).
-  parseServerFile({ mcpServers: { [name]: entry } }, target.file);
-  if (typeof entry.url === 'string' && !entry.url.includes('${') && !/^https?:\/\/[^/]/.test(entry.url)) {
-    throw new UsageError('invalid URL: expected an http(s) URL such as https://example.com/mcp');
-  }
-
-  const storePath = trustStoreFile(home(ctx));
-  let existed = false;
-  const { before, after } = await editServerFile(target.file, (servers) => {
-    existed = Object.hasOwn(servers, name);
-    if (existed) return false;
-    servers[name] = entry;
-    return true;
-  });
-  if (existed) {
-    ctx.stderr.write(`warden: a server named "${name}" is already in ${shown(target.file)} (warden mcp remove ${name} first)\n`);
-    return 1;
-  }
-  // Your own addition needs no approval, but it must not approve what someone else put in the file.
-  if (target.scope === 'project' && after && (before === undefined || (await isProjectFileApproved(target.file, before, { storePath })))) {
-    await approveProjectFile(target.file, after, { storePath });
-  }
-  const where = entry.type === 'stdio' ? safeLine(String(entry.command), 80) : printableUrl(String(entry.url));
-  ctx.stdout.write(`Added ${String(entry.type)} server "${name}" (${where}) to ${shown(target.file)}\n`);
-  return 0;
+/** "no MCP server named "x"", with the name that was meant when one is close. */
+function unknownServer(name: string, known: readonly string[], where: string): string {
+  const meant = closestName(name, known);
+  return `warden: no MCP server named "${safeLine(name, 64)}"${meant === undefined ? '' : ` — did you mean ${meant}?`} (${where})`;
 }
 
 /** Where a server is configured, as `list` and `get` label it (Claude Code's file by its own scope names). */
@@ -168,9 +105,47 @@ function scopeOf(config: ServerConfig): string {
   return source.kind;
 }
 
-function targetOf(config: ServerConfig): string {
-  // Only the program: arguments may carry expanded secrets.
-  return config.type === 'stdio' ? safeLine(config.command, 60) : printableUrl(config.url);
+/** Characters of a program and its first arguments `mcp list` shows. */
+const TARGET_CHARS = 60;
+
+/**
+ * How a server is reached, as `mcp list` shows it: a URL, or the program with its first arguments
+ * as written in the file (`${VAR}` stays a name: expanded arguments may hold secrets), enough to
+ * tell two `node …` servers apart.
+ */
+function targetOf(config: ServerConfig, raw: ServerEntry | undefined): string {
+  if (config.type !== 'stdio') return printableUrl(config.url);
+  const [program = '', ...args] = [raw?.command ?? config.command, ...(raw ? (raw.args ?? []) : [])];
+  // An absolute path says most in its last parts: /usr/bin/node is node, /home/u/x/y/server.js is …/y/server.js.
+  const short = (word: string): string => (word.startsWith('/') && word.length > 24 ? `…/${word.split('/').slice(-2).join('/')}` : word);
+  const name = program.startsWith('/') ? (program.split('/').at(-1) ?? program) : program;
+  return safeLine([name, ...args.map(short)].join(' '), TARGET_CHARS);
+}
+
+/** A server's entry as written in its file (Claude Code's file read as Claude Code writes it); none for the one-server shortcut. */
+async function rawEntry(config: ServerConfig, files = new Map<string, Record<string, ServerEntry>>()): Promise<ServerEntry | undefined> {
+  const { source } = config;
+  if (source.kind === 'shortcut') return undefined;
+  if (source.kind === 'user' && source.claudeScope) return rawClaudeEntry(source.file, process.cwd(), source.claudeScope, config.name);
+  if (!files.has(source.file)) files.set(source.file, parseServerFile((await readRawServerFile(source.file)).root, source.file));
+  return files.get(source.file)?.[config.name];
+}
+
+/** Each server's entry as written, reading each file once. */
+async function rawEntries(servers: readonly ServerConfig[]): Promise<Map<ServerConfig, ServerEntry | undefined>> {
+  const files = new Map<string, Record<string, ServerEntry>>();
+  const out = new Map<ServerConfig, ServerEntry | undefined>();
+  for (const server of servers) out.set(server, await rawEntry(server, files));
+  return out;
+}
+
+/** `--timeout` in seconds (`5`, `0.5`; `500ms` and `5s` also read), as milliseconds; absent: undefined. */
+function timeoutMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * (match[2] === 'ms' ? 1 : 1000) : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`invalid --timeout "${safeLine(value, 20)}": expected seconds, e.g. 5 or 0.5`, 'warden mcp list');
+  return Math.max(1, Math.round(ms));
 }
 
 function table(rows: string[][]): string {
@@ -179,10 +154,12 @@ function table(rows: string[][]): string {
 }
 
 async function list(args: string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseFlags(args, { timeout: { type: 'string' }, 'mcp-config': { type: 'string', multiple: true } });
-  if (positionals.length > 0) throw new UsageError('warden mcp list takes no arguments');
-  const flagMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (flagMs !== undefined && (!Number.isInteger(flagMs) || flagMs <= 0)) throw new UsageError('invalid --timeout: expected milliseconds, e.g. 5000');
+  const { values } = parseFlags(args, { timeout: { type: 'string' }, 'mcp-config': { type: 'string', multiple: true } }, false, 'warden mcp list');
+  if (values.help) {
+    ctx.stdout.write(`${LIST_USAGE}\n`);
+    return 0;
+  }
+  const flagMs = timeoutMs(values.timeout);
   // Each server as long as a turn would wait for it (its `timeout`, else WARDEN_MCP_CONNECT_TIMEOUT_MS, else 30 s), unless --timeout says.
   const defaultMs = loadAgentConfig(ctx.env).mcpConnectTimeoutMs;
   const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx), flags: { ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) } });
@@ -190,15 +167,15 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
   const logDir = serverLogDir(home(ctx));
   // Concurrently: one slow server costs its own timeout, not everyone's.
   const results = await Promise.all(loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: flagMs ?? connectTimeoutOf(s, defaultMs) })));
+  const untrusted = loaded.untrusted.flatMap((file) => file.servers);
+  const raw = await rawEntries([...loaded.servers, ...untrusted]);
   const rows = loaded.servers.map((server, i) => {
     const result = results[i]!;
     const status = result.ok ? `✓ connected · ${result.tools} tool${result.tools === 1 ? '' : 's'}` : `✗ ${result.reason}`;
-    return [server.name, scopeOf(server), server.type, targetOf(server), status];
+    return [server.name, scopeOf(server), server.type, targetOf(server, raw.get(server)), status];
   });
-  for (const file of loaded.untrusted) {
-    for (const server of file.servers) {
-      rows.push([server.name, 'project', server.type, targetOf(server), '✗ not started: this .mcp.json is not approved yet (run warden here to approve it)']);
-    }
+  for (const server of untrusted) {
+    rows.push([server.name, 'project', server.type, targetOf(server, raw.get(server)), '✗ not started: this .mcp.json is not approved yet (run warden here to approve it)']);
   }
   ctx.stdout.write(`${table(rows)}\n`);
   return 0;
@@ -211,17 +188,26 @@ async function allServers(ctx: CommandContext): Promise<ServerConfig[]> {
 }
 
 async function get(args: string[], ctx: CommandContext): Promise<number> {
-  const { positionals } = parseFlags(args, {}, true);
-  const name = checkName(positionals[0]);
-  const config = (await allServers(ctx)).find((s) => s.name === name);
+  const { values, positionals } = parseFlags(args, {}, true, 'warden mcp get');
+  if (values.help) {
+    ctx.stdout.write(`${GET_USAGE}\n`);
+    return 0;
+  }
+  const name = checkName(positionals[0], 'warden mcp get');
+  const servers = await allServers(ctx);
+  const config = servers.find((s) => s.name === name);
   if (!config) {
-    ctx.stderr.write(`warden: no MCP server named "${name}" (see warden mcp list)\n`);
+    ctx.stderr.write(
+      `${unknownServer(
+        name,
+        servers.map((s) => s.name),
+        'see warden mcp list',
+      )}\n`,
+    );
     return 1;
   }
   // Arguments as written in the file: `${VAR}` stays a name, never becomes its value.
-  let raw: ServerEntry | undefined;
-  if (config.source.kind === 'user' && config.source.claudeScope) raw = await rawClaudeEntry(config.source.file, process.cwd(), config.source.claudeScope, name);
-  else if (config.source.kind !== 'shortcut') raw = parseServerFile((await readRawServerFile(config.source.file)).root, config.source.file)[name];
+  const raw = await rawEntry(config);
   const masked = (map: Record<string, string>): string =>
     Object.keys(map)
       .map((k) => `${safeLine(k, 64)}=***`)
@@ -255,20 +241,31 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
 }
 
 async function remove(args: string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseFlags(args, { scope: { type: 'string' } }, true);
-  const name = checkName(positionals[0]);
-  const candidates = values.scope !== undefined ? [scopeFile(values.scope, ctx)] : [scopeFile('user', ctx), scopeFile('project', ctx)];
+  const COMMAND = 'warden mcp remove';
+  const { values, positionals } = parseFlags(args, { scope: { type: 'string', short: 's' } }, true, COMMAND);
+  if (values.help) {
+    ctx.stdout.write(`${REMOVE_USAGE}\n`);
+    return 0;
+  }
+  const name = checkName(positionals[0], COMMAND);
+  const candidates = values.scope !== undefined ? [scopeFile(values.scope, ctx, COMMAND)] : [scopeFile('user', ctx, COMMAND), scopeFile('project', ctx, COMMAND)];
   const holding: typeof candidates = [];
+  const known: string[] = [];
   for (const candidate of candidates) {
-    if (Object.hasOwn((await readRawServerFile(candidate.file)).servers, name)) holding.push(candidate);
+    const servers = (await readRawServerFile(candidate.file)).servers;
+    known.push(...Object.keys(servers));
+    if (Object.hasOwn(servers, name)) holding.push(candidate);
   }
   if (holding.length === 0) {
     const claude = (await allServers(ctx)).find((s) => s.name === name && s.source.kind === 'user' && s.source.claudeScope);
-    const hint = claude ? ` (it comes from Claude Code's ${shown(claudeConfigFile(home(ctx)))}, which Warden only reads: claude mcp remove ${name})` : '';
-    ctx.stderr.write(`warden: no MCP server named "${name}" in ${candidates.map((c) => shown(c.file)).join(' or ')}${hint}\n`);
+    const where = `in ${candidates.map((c) => shown(c.file)).join(' or ')}`;
+    const line = claude
+      ? `warden: no MCP server named "${safeLine(name, 64)}" ${where} (it comes from Claude Code's ${shown(claudeConfigFile(home(ctx)))}, which Warden only reads: claude mcp remove ${name})`
+      : unknownServer(name, known, where);
+    ctx.stderr.write(`${line}\n`);
     return 1;
   }
-  if (holding.length > 1) throw new UsageError(`"${name}" is in both ${holding.map((c) => shown(c.file)).join(' and ')}: pass --scope user or --scope project`);
+  if (holding.length > 1) throw new UsageError(`"${name}" is in both ${holding.map((c) => shown(c.file)).join(' and ')}: pass --scope user or --scope project`, COMMAND);
   const [target] = holding as [(typeof holding)[0]];
   const storePath = trustStoreFile(home(ctx));
   const { before, after } = await editServerFile(target.file, (servers) => delete servers[name]);

@@ -14,9 +14,15 @@ import { removeRule, saveRule } from '../core/permissions/saved-rules.js';
 /** Names and `*`: anything printable but spaces and commas, which separate patterns. */
 const PATTERN = /^[^\s,\u0000-\u001f\u007f-\u009f]{1,200}$/;
 
-/** `--allowed-tools "files__read_*,weather__*"` (repeatable; commas or spaces between patterns). */
+/**
+ * `--allowed-tools "files__read_*,weather__*"` (repeatable; commas or spaces between patterns).
+ * Claude Code names an MCP tool `mcp__SERVER__TOOL`: that prefix is dropped, so its scripts' lists work.
+ */
 export function toolPatterns(values: readonly string[] | undefined, flag: string): string[] {
-  const patterns = (values ?? []).flatMap((v) => v.split(/[\s,]+/)).filter((p) => p !== '');
+  const patterns = (values ?? [])
+    .flatMap((v) => v.split(/[\s,]+/))
+    .filter((p) => p !== '')
+    .map((p) => (/^mcp__.+__/.test(p) ? p.slice('mcp__'.length) : p));
   if (values && values.length > 0 && patterns.length === 0) throw new UsageError(`${flag} needs tool patterns such as files__read_* or weather__*`);
   const bad = patterns.find((p) => !PATTERN.test(p));
   if (bad !== undefined) throw new UsageError(`invalid ${flag} pattern: expected a tool name such as files__read_* (SERVER__TOOL, * for any characters)`);

@@ -121,7 +121,8 @@ function watchCalls(registry: ToolCallRegistry, write: (line: string) => void): 
       if (before?.record === record) continue;
       const label = before?.label ?? `[${labelOf(record)}#${seen.size + 1}]`;
       seen.set(record.id, { label, record });
-      if (!before) write(`${label} ${callName(record)} ${safeLine(JSON.stringify(record.args))}`);
+      // The label names the call already: the first line adds only its arguments.
+      if (!before) write(`${label} started ${safeLine(JSON.stringify(record.args))}`);
       if (TERMINAL_STATUSES.has(record.status)) write(endLine(label, record));
       else if (record.progressEvents > (before?.record.progressEvents ?? 0)) write(progressLine(label, record));
     }

@@ -22,14 +22,19 @@ SIGTERM drains (health check fails, running calls finish; MCP_DRAIN_DELAY_MS, MC
 SIGINT (Ctrl-C) stops at once. Traces go to OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set.`;
 
 export const serve: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'metrics-port': { type: 'string' },
-    'no-auth': { type: 'boolean' },
-    'allow-remote-no-auth': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = parseFlags(
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'no-auth': { type: 'boolean' },
+      'allow-remote-no-auth': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+    'warden serve',
+  );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;

@@ -1,3 +1,5 @@
+import { safeLine } from '../../config/terminal-text.js';
+import { didYouMean } from '../../config/did-you-mean.js';
 import { homedir } from 'node:os';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
@@ -60,8 +62,11 @@ export async function configuredServer(env: Env, name: string, flags: Pick<Serve
   if (server) return server;
   const waiting = skipped.find((s) => s.name === name);
   if (waiting) throw new ConfigError(`server "${name}" cannot be used yet: ${waiting.reason}; run warden in that directory to review and approve it`);
-  const known = servers.map((s) => s.name).join(', ');
-  throw new ConfigError(`no configured MCP server is called "${name}" (${known ? `configured: ${known}` : 'none is configured: add one with `warden mcp add NAME URL`'})`);
+  const names = servers.map((s) => s.name);
+  const meant = didYouMean(name, names);
+  throw new ConfigError(
+    `no configured MCP server is called "${safeLine(name, 64)}"${meant || ` (${names.length > 0 ? `configured: ${names.join(', ')}` : 'none is configured: add one with `warden mcp add NAME URL`'})`}`,
+  );
 }
 
 /** The sign-in `warden login|logout [NAME]` works on: the named server's, else the shortcut's. */

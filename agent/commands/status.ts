@@ -169,12 +169,17 @@ function serverLines(servers: ServerSignInState[]): string {
 }
 
 export const status: Command = async (args, ctx) => {
-  const { values } = parseFlags(args, {
-    json: { type: 'boolean' },
-    server: { type: 'string' },
-    'mcp-config': { type: 'string', multiple: true },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = parseFlags(
+    args,
+    {
+      json: { type: 'boolean' },
+      server: { type: 'string' },
+      'mcp-config': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+    'warden status',
+  );
   if (values.help) {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;

@@ -11,8 +11,49 @@
 
 export const REDACTED = '[redacted]';
 
-/** Argument names whose values are secrets whatever they look like. */
-const SECRET_KEY = /pass(word|phrase)?|secret|token|api[-_]?key|auth|credential|cookie|session|private|signature/i;
+/**
+ * Words of argument names whose values are secrets whatever they look like. Names are read as
+ * words (`maxTokens` is max + tokens, `author` is not auth), so a count or a limit is not a secret.
+ */
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'secrets',
+  'token',
+  'apikey',
+  'credential',
+  'credentials',
+  'cookie',
+  'cookies',
+  'auth',
+  'authorization',
+  'session',
+  'sessionid',
+  'signature',
+  'privatekey',
+  'otp',
+]);
+/** Two words that make a secret together (`api_key`, `privateKey`, `access-key`). */
+const SECRET_PAIRS = [
+  ['api', 'key'],
+  ['private', 'key'],
+  ['access', 'key'],
+  ['secret', 'key'],
+  ['client', 'secret'],
+];
+
+/** `maxTokens` → max tokens, `x-api-key` → x api key, `AUTH_TOKEN` → auth token. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z\d]+/)
+    .filter((w) => w !== '');
+}
 /** Whole values that are secrets whatever their name: JWTs, auth headers, PEM keys, common key prefixes. */
 const SECRET_VALUE = [
   /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/,
@@ -37,8 +78,15 @@ function looksGenerated(value: string): boolean {
 }
 
 export function isSecretKey(name: string): boolean {
-  return SECRET_KEY.test(name);
+  const list = words(name);
+  // Glued words count too: "apikey", "accesstoken".
+  const glued = list.join('');
+  if (list.some((w) => SECRET_WORDS.has(w)) || /token$|password$|secret$|apikey$/.test(glued)) return true;
+  return SECRET_PAIRS.some(([a, b]) => list.some((w, i) => w === a && list[i + 1] === b));
 }
+
+/** A yes/no under a secret name (`useAuth: true`) says nothing secret; anything else there is redacted. */
+const redactedUnder = (value: unknown): boolean => typeof value !== 'boolean';
 
 export function isSecretValue(value: string): boolean {
   return SECRET_VALUE.some((r) => r.test(value)) || looksGenerated(value);
@@ -68,7 +116,7 @@ function redactValue(value: unknown, depth: number, options: RedactOptions): unk
 
 /** The arguments with every secret-looking value replaced by `[redacted]` (and long values cut, with `maxChars`). */
 export function redactArgs(args: Readonly<Record<string, unknown>>, options: RedactOptions = {}, depth = 0): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, isSecretKey(key) ? REDACTED : redactValue(value, depth, options)]));
+  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, isSecretKey(key) && redactedUnder(value) ? REDACTED : redactValue(value, depth, options)]));
 }
 
 /**

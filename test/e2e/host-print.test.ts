@@ -79,7 +79,8 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
     expect(downLines).toEqual([
       `warden: server "down" is unavailable, its tools are left out: cannot reach the MCP server at http://127.0.0.1:${downPort}/mcp (connection refused)`,
     ]);
-    expect(lines).toContain('[warden › reverse#1] warden › reverse {"text":"hello"}');
+    // The label names server and tool once: the line does not repeat them.
+    expect(lines).toContain('[warden › reverse#1] started {"text":"hello"}');
     expect(lines).toContain('[everything › echo#2] everything › echo {"message":"hi"}');
     expect(lines.some((l) => /^\[warden › reverse#1\] ✓ \d+\.\d s olleh$/.test(l))).toBe(true);
     expect(lines.some((l) => /^\[everything › echo#2\] ✓ \d+\.\d s Echo: hi$/.test(l))).toBe(true);

@@ -86,7 +86,7 @@ describe('warden dev-idp (the compiled CLI)', () => {
   it.each([
     [['--port', 'abc'], /^warden: invalid --port: /],
     [['--token-lifetime', '0'], /^warden: invalid --token-lifetime: /],
-    [['--verbose'], /^warden: Unknown option '--verbose'/],
+    [['--verbose'], /^warden dev-idp: unknown option --verbose \(see warden dev-idp --help\)\n$/],
     [['--host', '0.0.0.0'], /^warden: invalid --host: dev-idp signs in anyone who can reach it, so it binds loopback only; add --allow-remote to listen on 0\.0\.0\.0\n$/],
   ])('exits 2 with one line for %j', async (args, message) => {
     const cli = startCli(['dev-idp', ...args], { env: { WARDEN_DEV_IDP_DIR: newDir() } });

@@ -68,7 +68,8 @@ describe('warden mcp', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already in/);
 
-    const list = await warden(['mcp', 'list']);
+    // Generous: a loaded machine can take seconds to start a node server.
+    const list = await warden(['mcp', 'list', '--timeout', '30']);
     expect(list.code).toBe(0);
     const rows = Object.fromEntries(
       list.stdout
@@ -76,7 +77,8 @@ describe('warden mcp', () => {
         .split('\n')
         .map((line) => [line.split(/\s+/)[0], line]),
     );
-    expect(rows.envy).toMatch(/^envy\s+user\s+stdio\s+\S+\s+✓ connected · 2 tools$/);
+    // A program is shown with its first arguments, enough to tell two `node …` servers apart.
+    expect(rows.envy).toMatch(/^envy\s+user\s+stdio\s+node …\/stdio\/env-server\.mjs\s+✓ connected · 2 tools$/);
     expect(rows.web).toMatch(/^web\s+project\s+http\s+http:\/\/127\.0\.0\.1:\d+\/mcp\?key=\*\*\*\s+✓ connected · 3 tools$/);
     expect(rows.down).toMatch(/^down\s+user\s+http\s+\S+\s+✗ cannot reach the MCP server at .*connection refused/);
     expect(rows.keep).toMatch(/✗/);
@@ -127,7 +129,7 @@ describe('warden mcp', () => {
     // Adding your own server to it does not approve what was already there.
     const add = startCli(['mcp', 'add', '--scope', 'project', 'mine', 'http://127.0.0.1:9/mcp'], { cwd: dir, env: { HOME: home } });
     expect(await add.exited).toBe(0);
-    const after = startCli(['mcp', 'list', '--timeout', '500'], { cwd: dir, env: { HOME: home } });
+    const after = startCli(['mcp', 'list', '--timeout', '0.5'], { cwd: dir, env: { HOME: home } });
     expect(await after.exited).toBe(0);
     expect(after.stdout()).toMatch(/^sneaky\s+.*not started/m);
     await expect(stat(marker)).rejects.toThrow(/ENOENT/);
@@ -140,5 +142,87 @@ describe('warden mcp', () => {
     const comma = await warden(['-p', 'reverse abc'], { MCP_SERVER_URL: 'http://127.0.0.1:1/mcp,http://127.0.0.1:2/mcp' });
     expect(comma.code).toBe(2);
     expect(comma.stderr).toMatch(/^warden: invalid MCP_SERVER_URL: it holds one URL; for several servers list them in ~\/\.config\/warden\/mcp\.json or \.mcp\.json/);
+  });
+});
+
+describe('warden mcp with the habits of Claude Code users', () => {
+  /** `warden ARGS…` in a directory and HOME of this describe's own. */
+  async function claudeStyle(dir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const cli = startCli(args, { cwd: dir, env: { HOME: join(dir, 'home') } });
+    const code = await cli.exited;
+    return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+  }
+  const userServers = async (dir: string): Promise<Record<string, Record<string, unknown>>> =>
+    (JSON.parse(await readFile(join(dir, 'home', '.config', 'warden', 'mcp.json'), 'utf8')) as { mcpServers: Record<string, Record<string, unknown>> }).mcpServers;
+
+  it('-s local, -t, -H, -e, a command without --, add-json; what cannot work is refused, relative paths made to work anywhere', async () => {
+    const dir = await mkdtemp(join(root, 'claude-habits-'));
+    await writeFile(join(dir, 'server.js'), '');
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'tool'), '');
+
+    const remote = await claudeStyle(dir, ['mcp', 'add', '-s', 'local', '-t', 'http', '-H', 'X-Key: v', 'remote', 'http://127.0.0.1:9/mcp']);
+    expect(remote.code).toBe(0);
+    expect(remote.stderr).toBe('warden: -s local is stored in your user file: Warden has no per-directory private scope\n');
+    // Everything after the command is the command's, its own flags included.
+    const lint = await claudeStyle(dir, ['mcp', 'add', '-e', 'K=1', 'lint', 'node', 'server.js', '--stdio', '-v']);
+    expect(lint.code).toBe(0);
+    expect(lint.stderr).toContain(`stored with "cwd": ${dir}`);
+    const tool = await claudeStyle(dir, ['mcp', 'add', 'tool', '--', './bin/tool', '-x']);
+    expect(tool).toMatchObject({ code: 0, stderr: `warden: the command ./bin/tool is stored as ${join(dir, 'bin', 'tool')}\n` });
+    const json = await claudeStyle(dir, ['mcp', 'add-json', 'j', '{"type":"sse","url":"http://127.0.0.1:9/sse"}']);
+    expect(json.code).toBe(0);
+    expect(await userServers(dir)).toEqual({
+      remote: { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { 'X-Key': 'v' } },
+      lint: { type: 'stdio', command: 'node', args: ['server.js', '--stdio', '-v'], env: { K: '1' }, cwd: dir },
+      tool: { type: 'stdio', command: join(dir, 'bin', 'tool'), args: ['-x'] },
+      j: { type: 'sse', url: 'http://127.0.0.1:9/sse' },
+    });
+
+    const stdioUrl = await claudeStyle(dir, ['mcp', 'add', '-t', 'stdio', 'bad', 'https://example.com/mcp']);
+    expect(stdioUrl.code).toBe(2);
+    expect(stdioUrl.stderr).toMatch(/^warden mcp add: --transport stdio starts a program, but https:\/\/example\.com\/mcp is a URL: .*\(see warden mcp add --help\)\n$/);
+    const badJson = await claudeStyle(dir, ['mcp', 'add-json', 'k', '{nope']);
+    expect(badJson).toMatchObject({ code: 2, stderr: expect.stringMatching(/^warden mcp add-json: the server JSON does not parse/) });
+  });
+
+  it('every subcommand answers --help; a wrong name or option is one line naming it, the closest name and the help', async () => {
+    const dir = await mkdtemp(join(root, 'claude-help-'));
+    for (const sub of ['add', 'add-json', 'list', 'get', 'remove']) {
+      const help = await claudeStyle(dir, ['mcp', sub, '--help']);
+      expect(help.code, sub).toBe(0);
+      expect(help.stdout, sub).toMatch(/^Usage:/);
+    }
+    expect(await claudeStyle(dir, ['mcp', 'list', '--frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: 'warden mcp list: unknown option --frobnicate (see warden mcp list --help)\n',
+    });
+    expect(await claudeStyle(dir, ['mcp', 'add', '--scop', 'user', 'x', 'http://h/mcp'])).toMatchObject({
+      code: 2,
+      stderr: 'warden mcp add: unknown option --scop — did you mean --scope? (see warden mcp add --help)\n',
+    });
+    expect(await claudeStyle(dir, ['mcp', 'lst'])).toMatchObject({ code: 2, stderr: 'warden mcp: unknown subcommand "lst" — did you mean list? (see warden mcp --help)\n' });
+    expect((await claudeStyle(dir, ['mcp', 'add', 'local', 'http://127.0.0.1:9/mcp'])).code).toBe(0);
+    expect(await claudeStyle(dir, ['mcp', 'get', 'lcoal'])).toMatchObject({ code: 1, stderr: 'warden: no MCP server named "lcoal" — did you mean local? (see warden mcp list)\n' });
+  });
+
+  it('mcp list --timeout is in seconds and says so; two node servers are told apart by their first arguments', async () => {
+    const dir = await mkdtemp(join(root, 'claude-list-'));
+    // A server that accepts the connection and never answers.
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as { port: number };
+    try {
+      expect((await claudeStyle(dir, ['mcp', 'add', 'mute', `http://127.0.0.1:${port}/mcp`])).code).toBe(0);
+      expect((await claudeStyle(dir, ['mcp', 'add', 'one', '--', process.execPath, ENV_SERVER, '--name', 'one'])).code).toBe(0);
+      expect((await claudeStyle(dir, ['mcp', 'add', 'two', '--', process.execPath, join(dir, 'other.mjs')])).code).toBe(0);
+      const list = await claudeStyle(dir, ['mcp', 'list', '--timeout', '1']);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/^mute .*✗ no answer within 1 s$/m);
+      expect(list.stdout).toMatch(/^one +user +stdio +node …\/stdio\/env-server\.mjs --name one /m);
+      expect(list.stdout).toMatch(/^two +user +stdio +node …\/claude-list-\w+\/other\.mjs /m);
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -107,6 +107,14 @@ describe('warden -p and tool permissions: no prompts, the model and the user are
     expect(chat.stdout()).toMatch(/--yes +ALLOW EVERY TOOL CALL for this run without asking/);
   });
 
+  it("--allowedTools with Claude Code's mcp__SERVER__TOOL names works as --allowed-tools", async () => {
+    const before = claude.requests.length;
+    claude.enqueue(toolUse([{ name: 'warden__reverse', input: { text: 'xyz' } }]), text('Done.'));
+    const { code } = await run(['--allowedTools', 'mcp__warden__reverse', '-q']);
+    expect(code).toBe(0);
+    expect(toolResults(claude.requests[before + 1]!)[0]).toMatchObject({ content: 'zyx' });
+  });
+
   it('a bad pattern is a usage error naming the flag (exit 2)', async () => {
     const { code, stderr } = await run(['--allowed-tools', ',']);
     expect(code).toBe(2);

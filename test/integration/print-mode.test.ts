@@ -41,7 +41,7 @@ describe('warden -p (print mode), as a user runs it', () => {
     expect(stdout.endsWith('\n')).toBe(true);
     const lines = stderr.trim().split('\n');
     expect(lines).toContain('warden: using the offline demo model (set ANTHROPIC_API_KEY to use Claude)');
-    expect(lines).toContain('[reverse#1] reverse {"text":"hello world"}');
+    expect(lines).toContain('[reverse#1] started {"text":"hello world"}');
     expect(lines).toContain('[reverse#1] 2/5 40% Step 2 of 5: reversed 4 of 11 characters');
     expect(lines.at(-1)).toMatch(/^\[reverse#1\] ✓ \d+\.\d s dlrow olleh$/);
     // Nothing but the answer on stdout.
@@ -84,11 +84,15 @@ describe('warden -p (print mode), as a user runs it', () => {
   });
 
   it('exits 2 on usage and configuration errors, with one line', async () => {
+    // In Warden's words, naming the option and the help that lists it (not Node's parseArgs text).
     const flag = await run(['-p', 'x', '--bogus']);
-    expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^warden: Unknown option '--bogus'.*\(see warden --help\)\n$/);
+    expect(flag).toMatchObject({ code: 2, stderr: 'warden -p: unknown option --bogus (see warden -p --help)\n' });
+    const typo = await run(['-p', 'x', '--ouput', 'json']);
+    expect(typo).toMatchObject({ code: 2, stderr: 'warden -p: unknown option --ouput — did you mean --output? (see warden -p --help)\n' });
+    const missing = await run(['-p', 'x', '--model']);
+    expect(missing).toMatchObject({ code: 2, stderr: 'warden -p: --model needs a value (see warden -p --help)\n' });
     const output = await run(['-p', 'x', '--output', 'yaml']);
-    expect(output).toMatchObject({ code: 2, stderr: 'warden: invalid --output "yaml": expected text or json (see warden --help)\n' });
+    expect(output).toMatchObject({ code: 2, stderr: 'warden -p: invalid --output "yaml": expected text or json (see warden -p --help)\n' });
     const env = await run(['-p', 'x'], { MCP_SERVER_URL: 'not a url' });
     expect(env).toMatchObject({ code: 2, stderr: expect.stringMatching(/^warden: invalid MCP_SERVER_URL: /) });
     const turns = await run(['-p', 'x'], { WARDEN_MAX_TURNS: '0' });
@@ -97,6 +101,18 @@ describe('warden -p (print mode), as a user runs it', () => {
     expect(noPrompt).toMatchObject({ code: 2, stderr: expect.stringMatching(/-p needs a prompt/) });
     const unknown = await run(['frobnicate']);
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
+    const near = await run(['lgin']);
+    expect(near).toMatchObject({ code: 2, stderr: 'warden: unknown command "lgin" — did you mean login? (see warden --help)\n' });
+  });
+
+  it("takes Claude Code's spellings: --output-format json, and --version / -v", async () => {
+    const { code, stdout } = await run(['-p', 'reverse abc', '--no-auth', '--output-format', 'json', '-q'], { MCP_SERVER_URL: url });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ stopReason: 'end_turn', toolCalls: [{ name: 'reverse', status: 'done' }] });
+    const help = await run(['-p', '--help']);
+    expect(help.stdout).toContain('--output-format');
+    expect(help.stdout).toContain('--allowedTools / --disallowedTools');
+    for (const flag of ['--version', '-v']) expect(await run([flag])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^warden \d+\.\d+\.\d+\n$/) });
   });
 
   it('Ctrl-C cancels the turn: the call is cancelled on the server, exit 130', async () => {

@@ -31,7 +31,7 @@ describe('warden serve (the compiled CLI)', () => {
     [['--no-auth', '--host', '0.0.0.0'], {}, /^warden: invalid --host: --no-auth binds loopback only/],
     [['--port', 'abc'], { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID }, /^warden: invalid --port: /],
     [['--no-auth'], { REVERSE_STEP_MS: 'fast' }, /^warden: invalid REVERSE_STEP_MS: /],
-    [['--verbose'], {}, /^warden: Unknown option '--verbose'/],
+    [['--verbose'], {}, /^warden serve: unknown option --verbose \(see warden serve --help\)\n$/],
     [
       ['--port', '0'],
       { ENTRA_TENANT_ID: TENANT_ID, ENTRA_API_AUDIENCE: API_APP_ID, AUTH_PUBLIC_TOOLS: 'reverse', AUTH_TOOL_SCOPES: 'reverse=reverse.use' },

@@ -167,6 +167,38 @@ describe('Approver', () => {
 });
 
 describe('audit log', () => {
+  it('reads argument names as words: a count or a flag under a name like maxTokens is not a secret', () => {
+    expect(
+      redactArgs({
+        maxTokens: 50,
+        max_tokens: 1024,
+        inputTokens: 12,
+        author: 'Ada Lovelace',
+        authority: 'https://login.example.com',
+        useAuth: true,
+        access_token: 'opaque-value',
+        'x-api-key': 'short',
+        clientSecret: 'shh',
+        sessionId: 'abc',
+        password: 123456,
+        AUTH_TOKEN: 'abc',
+      }),
+    ).toEqual({
+      maxTokens: 50,
+      max_tokens: 1024,
+      inputTokens: 12,
+      author: 'Ada Lovelace',
+      authority: 'https://login.example.com',
+      useAuth: true,
+      access_token: '[redacted]',
+      'x-api-key': '[redacted]',
+      clientSecret: '[redacted]',
+      sessionId: '[redacted]',
+      password: '[redacted]',
+      AUTH_TOKEN: '[redacted]',
+    });
+  });
+
   it('never writes secret-looking argument values', () => {
     expect(
       redactArgs({
