@@ -89,6 +89,20 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
     }
   }
 
+  /** A fresh chat at this size on the shared servers, once both are connected. */
+  async function restart(width: number, height: number): Promise<TerminalSession> {
+    await terminal?.kill();
+    const session = await startTerminal({
+      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
+      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
+      cwd: dir,
+      width,
+      height,
+    });
+    await session.waitForScreen(/● 2\/2 servers/);
+    return session;
+  }
+
   /** The rules saved in the user's file (none while there is no file). */
   const savedRules = (): unknown => {
     const file = join(dir, '.config', 'warden', 'mcp.json');
@@ -96,15 +110,7 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
   };
 
   it('text typed at a person’s pace while an approval appears answers nothing: it stays in the input, no rule is saved', async () => {
-    await terminal?.kill();
-    terminal = await startTerminal({
-      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
-      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
-      cwd: dir,
-      width: 80,
-      height: 24,
-    });
-    await terminal.waitForScreen(/● 2\/2 servers/);
+    terminal = await restart(80, 24);
     const before = savedRules();
     claude.enqueue(toolUse([{ id: 'toolu_alerts', name: 'asker__get_alerts', input: { state: 'CA' } }]), text('Not allowed, fine.'));
     // The prompt, then the next message typed straight on: every answer key (y a s n N) is in it.
@@ -123,15 +129,7 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
   });
 
   it('at 40×10 the approval shows as one line naming server, tool and keys; a permanent answer is not taken from it', async () => {
-    await terminal?.kill();
-    terminal = await startTerminal({
-      command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
-      env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
-      cwd: dir,
-      width: 40,
-      height: 10,
-    });
-    await terminal.waitForScreen(/● 2\/2 servers/);
+    terminal = await restart(40, 10);
     const before = savedRules();
     claude.enqueue(toolUse([{ id: 'toolu_forecast', name: 'asker__get_forecast', input: { latitude: 1, longitude: 2 } }]), text('Ok.'));
     await terminal.typeLine('forecast');

@@ -118,6 +118,36 @@ describe.skipIf(!tmuxAvailable)('the screen in a real terminal', () => {
     });
   }
 
+  it('input in a real terminal: Tab completes, a paste keeps its lines, \\ Enter and Alt-Enter add one; the status bar is two rows at 80 columns', async () => {
+    const session = await start(80, 24);
+    // Idle: the input box, then the status bar's two rows, and nothing under them.
+    const idle = (await session.screen()).trimEnd().split('\n');
+    expect(idle.at(-3)).toMatch(/^╰─+╯$/);
+    expect(idle.at(-2)).toMatch(/^● 2\/2 servers · 6 tools {3}no auth {3}claude-/);
+    expect(idle.at(-1)).toMatch(/^Enter send/);
+
+    await session.sendKeys(['/mc'], { literal: true });
+    await session.sendKeys(['Tab']);
+    await session.waitForScreen((s) => /│ › \/mcp +│/.test(s) && /› reconnect +connect a server again now/.test(s));
+    await session.sendKeys(['C-u']);
+    await session.waitForScreen((s) => !s.includes('reconnect'));
+
+    await session.paste('first pasted line\nsecond pasted line\n');
+    await session.waitForScreen(/│ › first pasted line +│\n│ {3}second pasted line +│\n│ {3} +│/);
+    await session.sendKeys(['after backslash\\'], { literal: true });
+    await session.sendKeys(['Enter']);
+    await session.sendKeys(['after alt'], { literal: true });
+    await session.sendKeys(['M-Enter']);
+    await session.sendKeys(['last'], { literal: true });
+    await session.waitForScreen(/│ {3}after alt +│\n│ {3}last +│/);
+    claude.enqueue(text('Four lines received.'));
+    await session.sendKeys(['Enter']);
+    await session.waitForScreen(/Four lines received\./);
+    const prompt = claude.requests.at(-1)?.body.messages.at(-1)?.content;
+    const textOf = typeof prompt === 'string' ? prompt : (prompt ?? []).map((b) => String(b.text ?? '')).join('');
+    expect(textOf).toBe('first pasted line\nsecond pasted line\nafter backslash\nafter alt\nlast');
+  });
+
   it('/exit leaves no input box or key hints behind; Ctrl-C twice leaves no "press again" line', async () => {
     let session = await start(80, 24);
     await session.typeLine('/exit');

@@ -22,6 +22,8 @@ export interface TerminalSession {
   sendKeys(keys: string[], options?: { literal?: boolean }): Promise<void>;
   /** Types text and presses Enter. */
   typeLine(text: string): Promise<void>;
+  /** Pastes text as a terminal does: wrapped in bracketed-paste markers when the program asked for them. */
+  paste(text: string): Promise<void>;
   /** Whether the program in the pane is still running. */
   alive(): Promise<boolean>;
   /** Everything the program wrote to the terminal, escape sequences included (recorded from the start). */
@@ -102,6 +104,10 @@ export async function startTerminal(options: TerminalOptions): Promise<TerminalS
     async typeLine(text) {
       await tmux('send-keys', '-t', 'main', '-l', text);
       await tmux('send-keys', '-t', 'main', 'Enter');
+    },
+    async paste(text) {
+      await tmux('set-buffer', '-b', 'paste', text);
+      await tmux('paste-buffer', '-p', '-b', 'paste', '-t', 'main');
     },
     output() {
       try {

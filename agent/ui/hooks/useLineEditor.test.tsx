@@ -1,6 +1,7 @@
 import { cleanup } from 'ink-testing-library';
 import { Text, type Key } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
+import { plainKey } from '../keyboard/key-press.js';
 import { renderHook } from '../testing/hook.js';
 import { keys, settle } from '../testing/render.js';
 import { createInputHistory } from './useInputHistory.js';
@@ -8,28 +9,7 @@ import { applyKey, emptyLine, useLineEditor, type LineState } from './useLineEdi
 
 afterEach(() => cleanup());
 
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+const noKey: Key = plainKey;
 
 function edit(line: LineState, input: string, key: Partial<Key> = {}): LineState {
   const action = applyKey(line, input, { ...noKey, ...key }, createInputHistory());
