@@ -66,7 +66,8 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
     expect(answered).toMatch(/✓ asker › reverse "three" · [\d.]+s · eerht/);
     // Saved to the user's own file, where /permissions finds it.
     const saved = JSON.parse(readFileSync(join(dir, '.config', 'warden', 'mcp.json'), 'utf8')) as { permissions?: { saved?: unknown } };
-    expect(saved.permissions?.saved).toEqual([{ tool: 'asker__reverse' }]);
+    // A rule belongs to the server it was given for (by name and identity), not to a name pattern.
+    expect(saved.permissions?.saved).toEqual([{ server: 'asker', tool: 'reverse', for: expect.any(String) }]);
 
     claude.enqueue(toolUse([{ id: 'toolu_four', name: 'asker__reverse', input: { text: 'four' } }]), text('Four done.'));
     await terminal.typeLine('reverse four');
@@ -75,10 +76,10 @@ describe.skipIf(!tmuxAvailable)('approving a tool call in a real terminal', () =
     expect(terminal.output().split('Four done.')[0]?.split('reverse four').at(-1)).not.toContain('waiting for you');
 
     await terminal.typeLine('/permissions');
-    await terminal.waitForScreen(/Saved rules \(remove one with \/permissions remove N\):\n\s+1\. allow asker__reverse/);
+    await terminal.waitForScreen(/Saved rules \(remove one with \/permissions remove N\):\n\s+1\. allow asker › reverse/);
     const audit = readFileSync(join(dir, '.config', 'warden', 'audit.log'), 'utf8');
     expect(audit).toContain('"tool":"reverse","decision":"allow","source":"user: allowed this tool always"');
-    expect(audit).toContain('"source":"saved rule: allow asker__reverse"');
+    expect(audit).toContain('"source":"saved rule: allow asker › reverse"');
   });
 
   /** Types `text` one key at a time at a person's pace. */

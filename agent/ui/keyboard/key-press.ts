@@ -25,7 +25,7 @@ export function isTyping(press: Pick<KeyPress, 'input' | 'key' | 'paste'>): bool
   return input !== '';
 }
 
-/** The Key of a plain character, for pastes and tests. */
+/** The Key of a plain character (nothing pressed with it): a starting point for tests. */
 export const plainKey: Key = {
   upArrow: false,
   downArrow: false,
