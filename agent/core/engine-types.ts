@@ -4,16 +4,15 @@ import type { PermissionRule, SavedRule } from './permissions/policy.js';
 import type { CallAnswer } from './tool-calls/questions.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import type { ToolCallRecord } from './tool-calls/types.js';
+import type { ModelInfo, TurnUsage } from './model/types.js';
+
+// Defined with the model (a leaf the engine's types build on), part of the engine's view.
+export type { ModelInfo, TurnUsage } from './model/types.js';
 
 /**
  * The agent engine as its two front ends (print mode and the Ink TUI) see it.
  * The UI renders this state and calls these methods; it never touches MCP or MSAL.
  */
-
-export type ModelInfo =
-  | { kind: 'claude'; model: string }
-  /** The offline demo model (no ANTHROPIC_API_KEY). */
-  | { kind: 'demo' };
 
 export type ConnectionState =
   | { state: 'connecting' }
@@ -101,18 +100,6 @@ export interface Compaction {
   tokensAfter: number;
   /** The summary (or what was cleared), as the user is shown it. */
   summary: string;
-}
-
-/** Tokens as the API counts them. `inputTokens` is the uncached part of the input only. */
-export interface TurnUsage {
-  inputTokens: number;
-  outputTokens: number;
-  /** Input tokens written to the prompt cache (billed above the input price). */
-  cacheCreationInputTokens?: number;
-  /** The part of `cacheCreationInputTokens` written with a one-hour lifetime (billed higher still). */
-  cacheCreation1hInputTokens?: number;
-  /** Input tokens read from the prompt cache (billed at a fraction of it). */
-  cacheReadInputTokens?: number;
 }
 
 export interface TurnResult {

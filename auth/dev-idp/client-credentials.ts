@@ -11,18 +11,6 @@ import { mintAppToken } from './tokens.js';
  * Not responsible for users, refresh tokens or ID tokens (an app gets none).
  */
 
-/** An app that signs in as itself. */
-export interface DevServicePrincipal {
-  clientId: string;
-  /** PEM certificate or public key whose private key signs its client assertions. */
-  publicKeyPem: string;
-  /**
-   * A federated credential instead of a certificate: assertions are the external issuer's tokens
-   * (`iss`, `sub` as given, `aud` api://AzureADTokenExchange), signed with publicKeyPem's key.
-   */
-  federated?: { issuer: string; subject: string };
-}
-
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The audience Entra's federated credentials expect in an external token. */
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';

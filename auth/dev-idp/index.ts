@@ -4,7 +4,7 @@
  * Entra v2 shape and rotating refresh tokens. NOT FOR PRODUCTION: it signs in one built-in
  * user for anyone who can reach its verification page.
  */
-import type { DevServicePrincipal } from './client-credentials.js';
+import type { DevServicePrincipal } from './oauth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { safeLine } from '../../config/terminal-text.js';
 import { loadOrCreateTlsIdentity } from './certificate.js';

@@ -1,9 +1,20 @@
-import type { DevServicePrincipal } from './client-credentials.js';
 import type { DeviceFlow } from './device-flow.js';
 import type { ProviderUrls } from './discovery.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import type { ApiResource } from './scopes.js';
 import type { DevUser, TokenSettings } from './tokens.js';
+
+/** An app that signs in as itself. */
+export interface DevServicePrincipal {
+  clientId: string;
+  /** PEM certificate or public key whose private key signs its client assertions. */
+  publicKeyPem: string;
+  /**
+   * A federated credential instead of a certificate: assertions are the external issuer's tokens
+   * (`iss`, `sub` as given, `aud` api://AzureADTokenExchange), signed with publicKeyPem's key.
+   */
+  federated?: { issuer: string; subject: string };
+}
 
 /** Everything the endpoints share. */
 export interface ProviderContext {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * The layers' import rules, read from the import statements themselves (docs/architecture.md
  * draws them): each part imports only the parts under it, nothing imports bench/ or test/, and
- * no production module is part of an import cycle.
+ * no production module is part of an import cycle (type-only imports included).
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,28 +44,23 @@ function sources(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-export interface Import {
-  /** Repository path without extension. */
-  target: string;
-  /** `import type` / `export type`: erased when compiled, so it cannot make a load-time cycle. */
-  typeOnly: boolean;
-}
-
-/** Relative static imports/exports and dynamic import() calls, resolved to repository paths. */
-export function importsOf(file: string, text: string): Import[] {
+/**
+ * Relative static imports/exports (type-only ones too: a type cycle is a tangle of ideas even
+ * though the compiler erases it) and dynamic import() calls, resolved to repository paths
+ * without extension.
+ */
+export function importsOf(file: string, text: string): string[] {
   const found = [
-    ...Array.from(text.matchAll(/^(import|export)(\s+type)?\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]/gm), (m) => ({ specifier: m[3]!, typeOnly: m[2] !== undefined })),
-    ...Array.from(text.matchAll(/^import\s+['"]([^'"]+)['"]/gm), (m) => ({ specifier: m[1]!, typeOnly: false })),
-    ...Array.from(text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g), (m) => ({ specifier: m[1]!, typeOnly: false })),
+    ...Array.from(text.matchAll(/^(?:import|export)(?:\s+type)?\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]/gm), (m) => m[1]!),
+    ...Array.from(text.matchAll(/^import\s+['"]([^'"]+)['"]/gm), (m) => m[1]!),
+    ...Array.from(text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g), (m) => m[1]!),
   ];
-  return found
-    .filter(({ specifier }) => specifier.startsWith('.'))
-    .map(({ specifier, typeOnly }) => ({ target: relative(ROOT, resolve(ROOT, dirname(file), specifier)).replace(/\.jsx?$/, ''), typeOnly }));
+  return found.filter((specifier) => specifier.startsWith('.')).map((specifier) => relative(ROOT, resolve(ROOT, dirname(file), specifier)).replace(/\.jsx?$/, ''));
 }
 
 const files = ['config', 'auth', 'mcp-server', 'agent'].flatMap(sources);
 const graph = new Map(files.map((file) => [file.replace(/\.tsx?$/, ''), importsOf(file, readFileSync(join(ROOT, file), 'utf8'))]));
-const targets = (file: string): string[] => (graph.get(file) ?? []).map((i) => i.target);
+const targets = (file: string): string[] => graph.get(file) ?? [];
 
 describe('import direction between the parts', () => {
   it('finds the imports it checks (the reader works)', () => {
@@ -74,13 +69,7 @@ describe('import direction between the parts', () => {
     expect(targets('mcp-server/auth-gate')).toEqual(expect.arrayContaining(['auth/verify/bearer']));
     const text =
       "import type { A } from './a.js';\nimport {\n  b,\n} from '../config/b.js';\nexport { z } from './z.js';\nimport './side.js';\nconst m = await import('./core/y.js');";
-    expect(importsOf('agent/x.ts', text)).toEqual([
-      { target: 'agent/a', typeOnly: true },
-      { target: 'config/b', typeOnly: false },
-      { target: 'agent/z', typeOnly: false },
-      { target: 'agent/side', typeOnly: false },
-      { target: 'agent/core/y', typeOnly: false },
-    ]);
+    expect(importsOf('agent/x.ts', text)).toEqual(['agent/a', 'config/b', 'agent/z', 'agent/side', 'agent/core/y']);
   });
 
   it('each layer imports only the layers under it', () => {
@@ -107,7 +96,7 @@ describe('import direction between the parts', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('has no import cycles among the modules as they load (type-only imports are erased)', () => {
+  it('has no import cycles, type-only imports included', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const visit = (file: string, path: string[]): void => {
@@ -117,7 +106,7 @@ describe('import direction between the parts', () => {
         return;
       }
       state.set(file, 'open');
-      for (const { target, typeOnly } of graph.get(file) ?? []) if (!typeOnly && graph.has(target)) visit(target, [...path, file]);
+      for (const target of targets(file)) if (graph.has(target)) visit(target, [...path, file]);
       state.set(file, 'done');
     };
     for (const file of graph.keys()) visit(file, []);

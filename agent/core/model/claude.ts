@@ -2,11 +2,21 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
 import type { BetaContextManagementConfig, BetaMessageStreamParams, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages';
 import { rootCause } from '../../../config/error-text.js';
-import type { ModelInfo, TurnUsage } from '../engine-types.js';
 import { limitsFromModelsApi, tableLimits, type ModelLimits } from './limits.js';
 import { cachedLayout, DEFAULT_TOOL_SEARCH_THRESHOLD, type CacheTtl } from './request-body.js';
 import { decideRetry } from './retry.js';
-import { ModelCancelledError, ModelError, type ChatModel, type CompactionBlock, type CompactRequest, type ModelRequest, type ModelResponse, type ServerBlock } from './types.js';
+import {
+  ModelCancelledError,
+  ModelError,
+  type ChatModel,
+  type CompactionBlock,
+  type CompactRequest,
+  type ModelInfo,
+  type ModelRequest,
+  type ModelResponse,
+  type ServerBlock,
+  type TurnUsage,
+} from './types.js';
 
 export interface ClaudeSettings {
   apiKey: string;

@@ -1,8 +1,28 @@
-import type { ModelInfo, TurnUsage } from '../engine-types.js';
+/**
+ * The model's contract, a leaf the engine's types build on (it imports nothing of the engine):
+ * which model answers, what a turn costs, and the conversation as the model loop keeps it.
+ */
 import type { ModelLimits } from './limits.js';
 
+export type ModelInfo =
+  | { kind: 'claude'; model: string }
+  /** The offline demo model (no ANTHROPIC_API_KEY). */
+  | { kind: 'demo' };
+
+/** Tokens as the API counts them. `inputTokens` is the uncached part of the input only. */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens written to the prompt cache (billed above the input price). */
+  cacheCreationInputTokens?: number;
+  /** The part of `cacheCreationInputTokens` written with a one-hour lifetime (billed higher still). */
+  cacheCreation1hInputTokens?: number;
+  /** Input tokens read from the prompt cache (billed at a fraction of it). */
+  cacheReadInputTokens?: number;
+}
+
 /**
- * The conversation as the model loop keeps it. The shapes are the Messages API's own
+ * The conversation. The shapes are the Messages API's own
  * (a subset), so the Claude adapter sends them as they are and the demo model reads them.
  */
 export interface TextBlock {

@@ -1,6 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { ModelInfo } from '../../engine-types.js';
-import { ModelCancelledError, type ChatMessage, type ChatModel, type ModelRequest, type ModelResponse, type ToolResultBlock, type ToolUseBlock } from '../types.js';
+import { ModelCancelledError, type ChatMessage, type ChatModel, type ModelInfo, type ModelRequest, type ModelResponse, type ToolResultBlock, type ToolUseBlock } from '../types.js';
 import { DEMO_FOOTER, DEMO_HELP, demoAnswer } from './answer.js';
 import { parseDemoRequest } from './parse.js';
 
