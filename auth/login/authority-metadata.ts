@@ -8,20 +8,6 @@ import type { IdentityNetwork } from './network.js';
  * Microsoft's own hosts need none of this: MSAL ships their metadata.
  */
 
-/** Hosts MSAL has built-in endpoint and instance metadata for (no discovery, no knownAuthorities). */
-const MICROSOFT_HOSTS = new Set([
-  'login.microsoftonline.com',
-  'login.partner.microsoftonline.cn',
-  'login.microsoftonline.us',
-  'login.sovcloud-identity.fr',
-  'login.sovcloud-identity.de',
-  'login.sovcloud-identity.sg',
-]);
-
-export function isMicrosoftHost(authorityHost: string): boolean {
-  return MICROSOFT_HOSTS.has(new URL(authorityHost).host.toLowerCase());
-}
-
 interface StoredFile {
   version: 1;
   authorities: Record<string, { fetchedAt: number; metadata: Record<string, unknown> }>;

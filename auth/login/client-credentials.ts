@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
 import { redacted } from './access-token.js';
-import { discoverAuthority, isMicrosoftHost } from './authority-metadata.js';
+import { discoverAuthority } from './authority-metadata.js';
+import { msalKnowsEndpoints } from './authority.js';
 import { explainSignInError } from './explain.js';
 import { loadedMsal, loadMsal } from './msal-app.js';
 import { createIdentityNetwork, type LoginFetch } from './network.js';
@@ -46,7 +47,7 @@ async function certificateCredential(file: string): Promise<NonNullable<Configur
 
 export function createClientCredentialsAuthenticator(config: ClientCredentialsConfig, deps: { fetch?: LoginFetch } = {}): Authenticator {
   const host = new URL(config.authorityHost).host;
-  const microsoft = isMicrosoftHost(config.authorityHost);
+  const microsoft = msalKnowsEndpoints(config.authorityHost);
   const authority = `${config.authorityHost}/${config.tenantId}`;
   const network = createIdentityNetwork({ authorityHost: config.authorityHost, ...(config.caPem && { caPem: config.caPem }), ...(deps.fetch && { fetch: deps.fetch }) });
   const federatedTokenFile = config.federatedTokenFile;

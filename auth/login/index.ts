@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { AccountInfo, AuthenticationResult, DeviceCodeRequest } from '@azure/msal-node';
 import { apiScopes, redacted } from './access-token.js';
-import { isMicrosoftHost } from './authority-metadata.js';
+import { msalKnowsEndpoints } from './authority.js';
 import type { LoginConfig } from './config.js';
 import { explainSignInError } from './explain.js';
 import { FileTokenCache } from './file-cache.js';
@@ -87,7 +87,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
   const now = deps.now ?? Date.now;
   const cachePath = deps.cachePath ?? config.cachePath;
   const host = new URL(config.authorityHost).host;
-  const microsoft = isMicrosoftHost(config.authorityHost);
+  const microsoft = msalKnowsEndpoints(config.authorityHost);
   const owner: CacheOwner = {
     clientId: config.clientId,
     environment: host,

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir, readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
 import { acquireFileLock } from '../../config/file-lock.js';
+import { authorityHostKey } from './authority.js';
 
 /**
  * The user's record of which MCP servers may receive tokens for which API scope, and which
@@ -55,12 +56,6 @@ export function serverResource(url: string): string {
 /** Entra (and MSAL's cache) compare scopes without regard to case or surrounding blanks; so do we. */
 export function scopeKey(scope: string): string {
   return scope.trim().toLowerCase();
-}
-
-/** `https://Host:8443` or `host:8443` → `host:8443` (lower case; default ports dropped by URL). */
-export function authorityHostKey(hostOrUrl: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(hostOrUrl) ? hostOrUrl : `https://${hostOrUrl}`;
-  return new URL(withScheme).host.toLowerCase();
 }
 
 const EMPTY: StoredApprovals = { version: 1, scopes: {}, authorityHosts: [] };

@@ -1,5 +1,6 @@
 import { safeLine } from '../../config/terminal-text.js';
-import { authorityHostKey, scopeKey, serverResource, type Approvals } from './server-approvals.js';
+import { authorityHostKey, isEntraAuthorityHost } from './authority.js';
+import { scopeKey, serverResource, type Approvals } from './server-approvals.js';
 
 /**
  * Whether a token for an API scope, from an identity provider, may be obtained for and sent to
@@ -33,30 +34,6 @@ export type PolicyDecision =
   { allowed: true; bind: boolean } | { allowed: false; reason: ApprovalReason };
 
 /**
- * Microsoft Entra authority hosts: the aliases of MSAL's built-in instance metadata
- * (@azure/msal-common AuthorityMetadata: public cloud, China, US Government, Germany, sovereign clouds).
- */
-export const ENTRA_AUTHORITY_HOSTS: ReadonlySet<string> = new Set([
-  'login.microsoftonline.com',
-  'login.windows.net',
-  'login.microsoft.com',
-  'sts.windows.net',
-  'login.partner.microsoftonline.cn',
-  'login.chinacloudapi.cn',
-  'login.microsoftonline.de',
-  'login.microsoftonline.us',
-  'login.usgovcloudapi.net',
-  'login-us.microsoftonline.com',
-  'login.sovcloud-identity.fr',
-  'login.sovcloud-identity.de',
-  'login.sovcloud-identity.sg',
-]);
-
-export function isEntraAuthorityHost(hostOrUrl: string): boolean {
-  return ENTRA_AUTHORITY_HOSTS.has(authorityHostKey(hostOrUrl));
-}
-
-/**
  * The decision for `request` given the recorded `approvals`. The authority is judged first:
  * nothing may be fetched from an untrusted host, not even to find out about the scope.
  */
@@ -64,7 +41,7 @@ export function decideSignIn(request: SignInRequest, approvals: Approvals): Poli
   const server = serverResource(request.server);
   if (request.authorityFrom === 'discovered') {
     const host = authorityHostKey(request.authorityHost);
-    if (!ENTRA_AUTHORITY_HOSTS.has(host) && !approvals.authorityHosts.has(host)) {
+    if (!isEntraAuthorityHost(host) && !approvals.authorityHosts.has(host)) {
       return { allowed: false, reason: { kind: 'untrusted-authority', host, server } };
     }
   }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { approvalsPath, authorityHostKey, serverResource, ServerApprovals } from '../../auth/login/server-approvals.js';
+import { authorityHostKey } from '../../auth/login/authority.js';
+import { approvalsPath, serverResource, ServerApprovals } from '../../auth/login/server-approvals.js';
 
 let root: string;
 beforeEach(() => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Approvals } from '../../auth/login/server-approvals.js';
-import { decideSignIn, describeApprovalReason, isEntraAuthorityHost, scopeApi, type SignInRequest } from '../../auth/login/sign-in-policy.js';
+import { isEntraAuthorityHost } from '../../auth/login/authority.js';
+import { decideSignIn, describeApprovalReason, scopeApi, type SignInRequest } from '../../auth/login/sign-in-policy.js';
 import { withDefaults } from '../../agent/core/auth/kinds/entra.js';
 import { signInSettings, withServerMetadata, type ServerSaid } from '../../agent/core/auth/settings.js';
 import { signInRequest } from '../../agent/core/auth/sign-in-gate.js';
