@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
+import { homedir } from 'node:os';
 import { errorMessage } from '../config/error-text.js';
 import { ConfigError, UsageError } from '../config/errors.js';
 import { loadEnv } from '../config/load.js';
@@ -52,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     shutdownSignal: controller.signal,
+    cwd: process.cwd(),
+    home: homedir(),
   };
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {

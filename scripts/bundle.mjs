@@ -27,7 +27,8 @@ const digest = inputsDigest();
 rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: 'dist/agent/cli.js' },
+  // The stdio launcher is a program of its own (node stdio-launcher.js -- COMMAND…), found beside the chunks.
+  entryPoints: { cli: 'dist/agent/cli.js', 'stdio-launcher': 'dist/agent/core/mcp/stdio/stdio-launcher.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

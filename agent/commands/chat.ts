@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { text as readAll } from 'node:stream/consumers';
 import { didYouMean } from '../../config/did-you-mean.js';
 import { UsageError } from '../../config/errors.js';
@@ -116,13 +115,13 @@ export const chat: Command = async (argv, ctx) => {
     throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)', command);
   const allowedTools = toolPatterns([...(values['allowed-tools'] ?? []), ...(values.allowedTools ?? [])], '--allowed-tools');
   const disallowedTools = toolPatterns([...(values['disallowed-tools'] ?? []), ...(values.disallowedTools ?? [])], '--disallowed-tools');
-  const home = ctx.env.HOME || homedir();
+  const { home } = ctx;
   const serverFlags = {
     ...(values.server && { server: values.server }),
     ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
     trustProject,
   };
-  let loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
+  let loaded = await loadServerConfigs({ env: ctx.env, home, cwd: ctx.cwd, flags: serverFlags });
   // Problems in a file Warden only reads (Claude Code's): said once, before anything starts.
   for (const notice of loaded.notices) ctx.stderr.write(`warden: ${notice}\n`);
   const config = loadAgentConfig(ctx.env, {
@@ -145,7 +144,7 @@ export const chat: Command = async (argv, ctx) => {
       await approveProjectFile(file.file, file.hash, { storePath: trustStoreFile(home) });
       approved = true;
     }
-    if (approved) loaded = await loadServerConfigs({ env: ctx.env, home, flags: serverFlags });
+    if (approved) loaded = await loadServerConfigs({ env: ctx.env, home, cwd: ctx.cwd, flags: serverFlags });
   }
   config.servers = loaded.servers;
 
@@ -182,9 +181,11 @@ export const chat: Command = async (argv, ctx) => {
   const engine = createAgentEngine(config, {
     permissions,
     env: ctx.env,
+    home,
+    cwd: ctx.cwd,
     logDir: serverLogDir(home),
     signIns,
-    conversations: { dir: conversationDir(home), cwd: process.cwd(), onError: onWarning },
+    conversations: { dir: conversationDir(home), cwd: ctx.cwd, onError: onWarning },
     ...questions,
   });
   // Which conversation to go on with: the latest here (-c), a given one, or (the chat's -r) one the user picks.

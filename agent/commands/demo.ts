@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { parseFlags } from '../../config/flags.js';
@@ -56,7 +55,7 @@ export const demo: Command = async (argv, ctx) => {
     ctx.stderr.write('warden: the demo is an interactive chat and needs a terminal; for one turn without it see `warden -p --help`\n');
     return 2;
   }
-  const dir = ctx.env.WARDEN_DEMO_DIR || join(homedir(), '.config', 'warden', 'demo');
+  const dir = ctx.env.WARDEN_DEMO_DIR || join(ctx.home, '.config', 'warden', 'demo');
   if (values['sign-out']) rmSync(join(dir, 'token_cache.json'), { force: true });
 
   ctx.stderr.write('warden: starting the demo identity provider and MCP server…\n');
@@ -69,8 +68,8 @@ export const demo: Command = async (argv, ctx) => {
     const { login } = stack;
     const signIns = createSignInDirectory({
       env: ctx.env,
-      home: homedir(),
-      cwd: process.cwd(),
+      home: ctx.home,
+      cwd: ctx.cwd,
       servers: config.servers,
       shortcutEntra: {
         authorityHost: login.authorityHost,
@@ -98,13 +97,17 @@ export const demo: Command = async (argv, ctx) => {
     const engine = createAgentEngine(config, {
       signIns,
       permissions,
-      conversations: { dir: join(dir, 'conversations'), cwd: process.cwd(), onError: (line) => ctx.stderr.write(`warden: ${line}\n`) },
+      env: ctx.env,
+      home: ctx.home,
+      cwd: ctx.cwd,
+      logDir: join(dir, 'logs'),
+      conversations: { dir: join(dir, 'conversations'), cwd: ctx.cwd, onError: (line) => ctx.stderr.write(`warden: ${line}\n`) },
     });
     const caFile = stack.idp.caFile;
     try {
       return await runTui(engine, ctx, {
         demo: true,
-        signInHint: (prompt) => approveWithCurl(prompt, caFile, homedir()),
+        signInHint: (prompt) => approveWithCurl(prompt, caFile, ctx.home),
         ...(resume && { resume }),
       });
     } finally {

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startDevIdp } from '../../auth/dev-idp/index.js';
@@ -65,7 +64,7 @@ export const devIdp: Command = async (args, ctx) => {
   if (host !== undefined && !isLoopback(host) && values['allow-remote'] !== true) {
     throw new ConfigError(`invalid --host: dev-idp signs in anyone who can reach it, so it binds loopback only; add --allow-remote to listen on ${host}`);
   }
-  const dataDir = options['--data-dir'] ?? options.WARDEN_DEV_IDP_DIR ?? join(homedir(), '.config', 'warden', 'dev-idp');
+  const dataDir = options['--data-dir'] ?? options.WARDEN_DEV_IDP_DIR ?? join(ctx.home, '.config', 'warden', 'dev-idp');
 
   const idp = await startDevIdp({
     dataDir,

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
@@ -80,10 +79,10 @@ function splitAtCommand(args: readonly string[]): { options: string[]; command: 
 type Scope = 'user' | 'project';
 
 export function scopeFile(scope: string | undefined, ctx: CommandContext, command: string): { scope: Scope; file: string; note?: string } {
-  const home = ctx.env.HOME || homedir();
+  const { home } = ctx;
   if (scope === undefined || scope === 'user') return { scope: 'user', file: userServerFile(home) };
   if (scope === 'local') return { scope: 'user', file: userServerFile(home), note: '-s local is stored in your user file: Warden has no per-directory private scope' };
-  if (scope === 'project') return { scope: 'project', file: projectServerFile(process.cwd()) };
+  if (scope === 'project') return { scope: 'project', file: projectServerFile(ctx.cwd) };
   throw new UsageError(`invalid --scope "${safeLine(scope, 40)}": expected user, project or local`, command);
 }
 
@@ -133,7 +132,7 @@ async function store(name: string, entry: JsonObject, target: { scope: Scope; fi
   if (typeof entry.url === 'string' && !entry.url.includes('${') && !/^https?:\/\/[^/]/.test(entry.url)) {
     throw new UsageError('invalid URL: expected an http(s) URL such as https://example.com/mcp', 'warden mcp add');
   }
-  const storePath = trustStoreFile(ctx.env.HOME || homedir());
+  const storePath = trustStoreFile(ctx.home);
   let existed = false;
   const { before, after } = await editServerFile(target.file, (servers) => {
     existed = Object.hasOwn(servers, name);

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { closestName, didYouMean } from '../../config/did-you-mean.js';
 import { UsageError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
@@ -89,7 +88,7 @@ function shown(path: string): string {
 }
 
 function home(ctx: CommandContext): string {
-  return ctx.env.HOME || homedir();
+  return ctx.home;
 }
 
 /** "no MCP server named "x"", with the name that was meant when one is close. */
@@ -162,7 +161,7 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
   const flagMs = timeoutMs(values.timeout);
   // Each server as long as a turn would wait for it (its `timeout`, else WARDEN_MCP_CONNECT_TIMEOUT_MS, else 30 s), unless --timeout says.
   const defaultMs = loadAgentConfig(ctx.env).mcpConnectTimeoutMs;
-  const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx), flags: { ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) } });
+  const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx), cwd: ctx.cwd, flags: { ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }) } });
   for (const notice of loaded.notices) ctx.stderr.write(`warden: ${notice}\n`);
   const logDir = serverLogDir(home(ctx));
   // Concurrently: one slow server costs its own timeout, not everyone's.
@@ -183,7 +182,7 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
 
 /** Every configured server by name, approved or not (get and remove see them all). */
 async function allServers(ctx: CommandContext): Promise<ServerConfig[]> {
-  const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx) });
+  const loaded = await loadServerConfigs({ env: ctx.env, home: home(ctx), cwd: ctx.cwd });
   return [...loaded.servers, ...loaded.untrusted.flatMap((u) => u.servers)];
 }
 

@@ -1,6 +1,5 @@
-import { safeLine } from '../../config/terminal-text.js';
 import { didYouMean } from '../../config/did-you-mean.js';
-import { homedir } from 'node:os';
+import { safeLine } from '../../config/terminal-text.js';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
@@ -25,8 +24,8 @@ export type CommandSignInOptions = Partial<Pick<SignInDirectoryOptions, 'servers
 export function commandSignIns(ctx: CommandContext, { onWarning, ...options }: CommandSignInOptions = {}): SignInDirectory {
   return createSignInDirectory({
     env: ctx.env,
-    home: ctx.env.HOME || homedir(),
-    cwd: process.cwd(),
+    home: ctx.home,
+    cwd: ctx.cwd,
     ...options,
     authenticatorDeps: { onWarning: onWarning ?? ((line) => ctx.stderr.write(`warden: warning: ${line}\n`)) },
   });
@@ -39,24 +38,24 @@ export function shortcutServer(env: Env, flag?: string): HttpServerConfig {
 }
 
 /** The servers a turn with these flags uses: the configured ones, and the shortcut when named (or when nothing is configured). */
-export async function turnServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig' | 'server'> = {}): Promise<ServerConfig[]> {
-  return (await loadServerConfigs({ env, home: env.HOME || homedir(), flags })).servers;
+export async function turnServers(ctx: CommandContext, flags: Pick<ServerFlags, 'mcpConfig' | 'server'> = {}): Promise<ServerConfig[]> {
+  return (await loadServerConfigs({ env: ctx.env, home: ctx.home, cwd: ctx.cwd, flags })).servers;
 }
 
 /** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server), and those left out. */
-async function loadConfigured(env: Env, flags: Pick<ServerFlags, 'mcpConfig'>) {
-  const loaded = await loadServerConfigs({ env, home: env.HOME || homedir(), flags });
+async function loadConfigured(ctx: CommandContext, flags: Pick<ServerFlags, 'mcpConfig'>) {
+  const loaded = await loadServerConfigs({ env: ctx.env, home: ctx.home, cwd: ctx.cwd, flags });
   return { servers: loaded.servers.filter((s) => s.source.kind !== 'shortcut'), skipped: loaded.skipped };
 }
 
 /** The servers of the user's file, the approved project file and --mcp-config files (no shortcut server). */
-export async function configuredServers(env: Env, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig[]> {
-  return (await loadConfigured(env, flags)).servers;
+export async function configuredServers(ctx: CommandContext, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig[]> {
+  return (await loadConfigured(ctx, flags)).servers;
 }
 
 /** The configured server called `name`; a name no file has (or one waiting for approval) is a configuration error saying so. */
-export async function configuredServer(env: Env, name: string, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig> {
-  const { servers, skipped } = await loadConfigured(env, flags);
+export async function configuredServer(ctx: CommandContext, name: string, flags: Pick<ServerFlags, 'mcpConfig'> = {}): Promise<ServerConfig> {
+  const { servers, skipped } = await loadConfigured(ctx, flags);
   const server = servers.find((s) => s.name === name);
   if (server?.unavailable !== undefined) throw new ConfigError(`server "${name}" cannot be used: ${server.unavailable}`);
   if (server) return server;
@@ -72,7 +71,7 @@ export async function configuredServer(env: Env, name: string, flags: Pick<Serve
 /** The sign-in `warden login|logout [NAME]` works on: the named server's, else the shortcut's. */
 export async function commandSignIn(ctx: CommandContext, name: string | undefined, options: { mcpConfig?: string[]; approveRun?: boolean } = {}): Promise<ServerSignIn> {
   if (name === undefined) return commandSignIns(ctx, { approveRun: options.approveRun === true }).forServer(shortcutServer(ctx.env));
-  const server = await configuredServer(ctx.env, name, options.mcpConfig ? { mcpConfig: options.mcpConfig } : {});
+  const server = await configuredServer(ctx, name, options.mcpConfig ? { mcpConfig: options.mcpConfig } : {});
   if (server.type === 'stdio') throw new ConfigError(`${name} runs as a program (stdio): Warden signs in to HTTP servers only`);
   return commandSignIns(ctx, { approveRun: options.approveRun === true }).forServer(server);
 }

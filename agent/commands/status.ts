@@ -10,7 +10,7 @@ import { USER_AGENT, WARDEN_VERSION } from '../../config/version.js';
 import { DEFAULT_SERVER_URL } from '../config.js';
 import { TokenVault, type TokenStoreDescription } from '../../auth/store/vault.js';
 import type { SignInReport } from '../core/auth/kinds/kind.js';
-import type { SignInSettings } from '../core/auth/settings.js';
+import { tokenCacheOf, type SignInSettings } from '../core/auth/settings.js';
 import type { SignInDirectory } from '../core/auth/server-sign-in.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import type { Command } from './context.js';
@@ -128,7 +128,7 @@ function tokenLine(entra: EntraDetails, now: number): string {
 
 /** Which store holds the tokens of this token directory (asks the OS secret store; changes nothing). */
 async function tokenStore(settings: SignInSettings): Promise<TokenStoreDescription> {
-  return new TokenVault({ dir: dirname(settings.tokenCache.value), choice: settings.tokenStore.value }).describe();
+  return new TokenVault({ dir: dirname(tokenCacheOf(settings)), choice: settings.tokenStore.value }).describe();
 }
 
 /** The store as one line: where the tokens rest, and why there. */
@@ -188,7 +188,7 @@ export const status: Command = async (args, ctx) => {
   const shortcut = shortcutServer(ctx.env, values.server);
   const shortcutSignIn = signIns.forServer(shortcut);
   // The servers a turn with the same flags would use (the same loader as the chat and -p).
-  const loaded = await turnServers(ctx.env, {
+  const loaded = await turnServers(ctx, {
     ...(values.server !== undefined && { server: [values.server] }),
     ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
   }).catch((error: unknown) => {

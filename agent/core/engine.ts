@@ -1,5 +1,4 @@
 import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
-import { homedir } from 'node:os';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
 import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
@@ -37,13 +36,18 @@ export interface AgentEngineDeps {
    * `env`, with the token cache under `home`.
    */
   signIns?: SignInDirectory;
-  /** For the default sign-ins: the home directory (default token cache), the working directory. */
+  /**
+   * The user's home directory: the default sign-ins' token cache and the stdio servers' logs live
+   * under it (absent: those need WARDEN_TOKEN_CACHE and `logDir`).
+   */
   home?: string;
+  /** The working directory: offered to servers as a root (with WARDEN_MCP_ROOTS). */
+  cwd?: string;
   /** Builds each server's transport; default the real ones (HTTP, SSE, stdio). */
   createTransport?: TransportFactory;
-  /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment. */
+  /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment (default: none). */
   env?: Env;
-  /** stdio servers' stderr logs; default ~/.config/warden/logs. */
+  /** stdio servers' stderr logs; default ~/.config/warden/logs under `home`. */
   logDir?: string;
   /** For the MCP transport, RFC 9728 discovery and the Anthropic API. */
   fetch?: typeof fetch;
@@ -87,17 +91,17 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     servers: host?.statuses() ?? [],
   });
   const status = new StatusStore(summary());
-  const logDir = deps.logDir ?? serverLogDir();
+  const logDir = deps.logDir ?? (deps.home !== undefined ? serverLogDir(deps.home) : undefined);
+  const env = deps.env ?? {};
   const onExit = (exit: StdioExit): void => {
     if (!exit.expected) host?.serverExited(exit.server, `${exit.reason} (log: ${exit.logFile})`);
   };
-  const workDir = process.cwd();
   const signIns =
     deps.signIns ??
     createSignInDirectory({
-      env: deps.env ?? {},
-      home: deps.home ?? homedir(),
-      cwd: workDir,
+      env,
+      ...(deps.home !== undefined && { home: deps.home }),
+      ...(deps.cwd !== undefined && { cwd: deps.cwd }),
       noAuth: config.noAuth,
       servers,
       ...(deps.fetch && { fetch: deps.fetch }),
@@ -106,11 +110,16 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   host = new ServerHost(servers, {
     noAuth: config.noAuth,
     signIns,
-    createTransport: deps.createTransport ?? ((server, d) => createTransport(server, { ...d, ...(deps.env && { env: deps.env }), logDir, onExit })),
+    createTransport:
+      deps.createTransport ??
+      (async (server, d) => {
+        if (server.type === 'stdio' && logDir === undefined) throw new Error(`no log directory for the stdio server "${server.name}" (the engine was given no home)`);
+        return createTransport(server, { ...d, env, logDir: logDir ?? '', onExit });
+      }),
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
     ...(deps.now && { now: deps.now }),
-    roots: [workDir, ...(config.roots ?? [])],
+    roots: [...(deps.cwd !== undefined ? [deps.cwd] : []), ...(config.roots ?? [])],
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
     // A question goes to the front end's answerer (-p), else to the asking call's pane.
@@ -120,12 +129,14 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   status.replace(summary());
   const now = deps.now ?? Date.now;
   const store = deps.conversations && new ConversationStore(deps.conversations.dir);
-  const cwd = deps.conversations?.cwd ?? process.cwd();
+  // The directory conversations belong to (used only when they are saved).
+  const cwd = deps.conversations?.cwd ?? '';
   const recorder =
     store &&
+    deps.conversations &&
     new ConversationRecorder({
       store,
-      cwd,
+      cwd: deps.conversations.cwd,
       now,
       // Everything the session knows to be secret never reaches the file.
       scrub: secretScrubber([config.anthropic?.apiKey, ...servers.flatMap((s) => serverSecrets(s, deps.env ?? {}))]),

@@ -6,7 +6,7 @@ import { definedOnly, parseConfig } from '../../config/load.js';
 import { readPemFile } from '../../config/pem-file.js';
 import { parseTokenStoreChoice, type TokenStoreChoice } from '../store/choice.js';
 import { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID, splitAuthority } from './authority.js';
-import { expandPath, tokenCachePath } from './paths.js';
+import { defaultCachePath, expandPath, tokenCachePath } from './paths.js';
 
 export { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID } from './authority.js';
 
@@ -89,7 +89,7 @@ function fromParsed(p: z.output<typeof schema>): LoginConfig {
     authority: `${p.ENTRA_AUTHORITY_HOST}/${p.ENTRA_TENANT_ID}`,
     clientId: p.ENTRA_CLIENT_ID,
     apiScope: p.ENTRA_API_SCOPE,
-    cachePath: tokenCachePath(p.WARDEN_TOKEN_CACHE, home, process.cwd()),
+    cachePath: tokenCachePath(p.WARDEN_TOKEN_CACHE, home, process.cwd()) ?? defaultCachePath(home),
     tokenStore: parseTokenStoreChoice(p.WARDEN_TOKEN_STORE),
     ...(caFile && { caFile, caPem: readPemFile(caFile, 'WARDEN_DEV_CA_FILE', 'certificate') }),
   };

@@ -8,21 +8,22 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
  * Not responsible for the files' contents.
  */
 
-/** `~/x` → home/x; relative → absolute against `cwd`. */
-export function expandPath(path: string, home: string, cwd: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return join(home, path.slice(2));
-  return isAbsolute(path) ? path : resolve(cwd, path);
+/** `~/x` → home/x; relative → absolute against `cwd` (kept relative without one: the process's then). */
+export function expandPath(path: string, home: string | undefined, cwd: string | undefined): string {
+  if (home !== undefined && path === '~') return home;
+  if (home !== undefined && path.startsWith('~/')) return join(home, path.slice(2));
+  return isAbsolute(path) || cwd === undefined ? path : resolve(cwd, path);
 }
 
 export function defaultCachePath(home: string): string {
   return join(home, '.config', 'warden', 'token_cache.json');
 }
 
-/** The token cache file: WARDEN_TOKEN_CACHE (expanded), else the default under `home`. */
-export function tokenCachePath(variable: string | undefined, home: string, cwd: string): string {
+/** The token cache file: WARDEN_TOKEN_CACHE (expanded), else the default under `home`; undefined without either. */
+export function tokenCachePath(variable: string | undefined, home: string | undefined, cwd: string | undefined): string | undefined {
   const set = variable?.trim();
-  return set ? expandPath(set, home, cwd) : defaultCachePath(home);
+  if (set) return expandPath(set, home, cwd);
+  return home !== undefined ? defaultCachePath(home) : undefined;
 }
 
 /** A file kept beside the token cache (same private directory). */

@@ -5,6 +5,7 @@
  *   node --expose-gc tools-child.js '{"server": "<many-tools-server.mjs>", "tools": 3000, "pages": 5}'
  *     → one JSON line {rssBytes, heapUsedBytes, idleRssBytes, listed} on stdout
  */
+import { homedir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FakeTtyIn, FakeTtyOut } from './fake-terminal.js';
 import { stripAnsi } from './process-timing.js';
@@ -40,7 +41,7 @@ async function main(config: ToolsChildConfig): Promise<ToolsChildResult> {
   agentConfig.servers = [
     { name: 'many', source: { kind: 'flag', file: 'bench' }, type: 'stdio', command: process.execPath, args: [config.server], env: { TOOL_COUNT: String(config.tools) } },
   ];
-  const engine = createAgentEngine(agentConfig, {});
+  const engine = createAgentEngine(agentConfig, { home: homedir(), cwd: process.cwd() });
   const stdin = new FakeTtyIn();
   const stdout = new FakeTtyOut(120, 40, 200_000);
   const stderr = new FakeTtyOut(120, 40, 0);

@@ -68,7 +68,7 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
       http('down', downUrl),
       http('hung', hanging.url, { timeoutMs: 60_000 }),
     ];
-    engine = createAgentEngine(config);
+    engine = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-host-logs-')) });
   });
   afterAll(async () => {
     await engine.close();

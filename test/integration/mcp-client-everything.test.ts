@@ -31,6 +31,7 @@ describe('server-everything through the agent', () => {
     config.servers = [{ name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} }];
     engine = createAgentEngine(config, {
       logDir: mkdtempSync(join(tmpdir(), 'warden-everything-logs-')),
+      cwd: process.cwd(),
       elicit: async (server, params, _signal, callId) => {
         const fields = 'requestedSchema' in params ? Object.keys(params.requestedSchema.properties) : [];
         elicited.push({ server, message: params.message, fields, ...(callId && { callId }) });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,10 +42,19 @@ class Exits {
   }
 }
 
-async function connect(transport: Awaited<ReturnType<typeof createTransport>>): Promise<Client> {
+type Opened = Awaited<ReturnType<typeof createTransport>>;
+
+/** A client on the transport; closing it says first that Warden closes it (as McpSession does). */
+async function connect(opened: Opened): Promise<Client> {
   const client = new Client({ name: 'warden-test', version: '0' }, { versionNegotiation: { mode: 'auto' } });
-  await client.connect(transport);
-  return client;
+  await client.connect(opened.transport);
+  const close = client.close.bind(client);
+  return Object.assign(client, {
+    close: async () => {
+      opened.willClose?.();
+      await close();
+    },
+  });
 }
 
 /** Whether `pid` runs (a zombie waiting for a reaper does not). */
@@ -115,7 +124,7 @@ describe('stdio transport', () => {
       grandchild: number;
     };
     // What the terminal does on Ctrl-C: SIGINT to every process in Warden's group — the launcher is one of them…
-    process.kill((transport as unknown as { pid: number }).pid, 'SIGINT');
+    process.kill((transport.transport as unknown as { pid: number }).pid, 'SIGINT');
     // …the server is not: it leads a group of its own.
     expect(processGroup(pid)).toBe(pid);
     expect(processGroup(pid)).not.toBe(processGroup(process.pid));
@@ -172,7 +181,7 @@ describe('HTTP transports', () => {
     try {
       const transport = await createTransport(
         { name: 'h', source: { kind: 'user', file: 'f' }, type: 'http', url: server.url, headers: { 'X-Api-Key': 'k-42' } },
-        { logDir, fetch: recording },
+        { env: {}, logDir, fetch: recording },
       );
       const client = await connect(transport);
       await client.listTools();
@@ -212,7 +221,7 @@ describe('legacy HTTP+SSE transport', () => {
     try {
       const transport = await createTransport(
         { name: 'old', source: { kind: 'user', file: 'f' }, type: 'sse', url: `http://127.0.0.1:${port}/sse`, headers: { 'X-Api-Key': 'k-sse' } },
-        { logDir },
+        { env: {}, logDir },
       );
       const client = await connect(transport);
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['ping']);
@@ -228,6 +237,24 @@ describe('legacy HTTP+SSE transport', () => {
   });
 });
 
+it('a server that floods stderr while it runs keeps its log bounded: the log rotates into NAME.log.1, and the latest lines stay', async () => {
+  const cap = 256 * 1024;
+  const opened = await createTransport(stdio('chatty', [fixture('stderr-flood-server.mjs')]), { env: process.env, logDir, maxLogBytes: cap });
+  const client = await connect(opened);
+  try {
+    // Twelve times the cap goes through while the server keeps running (the answer comes once all is written).
+    const flooded = await client.callTool({ name: 'flood', arguments: { bytes: 12 * cap } });
+    expect(flooded.isError).toBeFalsy();
+    // A second call proves the server is alive: the log was bounded while it ran, not when it stopped.
+    await client.callTool({ name: 'flood', arguments: { bytes: 1024 } });
+    const sizes = await Promise.all(['chatty.log', 'chatty.log.1'].map(async (f) => (await stat(join(logDir, f))).size));
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(cap);
+    expect(sizes[1]).toBeGreaterThan(cap / 2);
+  } finally {
+    await client.close();
+  }
+});
+
 describe('stdio servers end with Warden', () => {
   const TRANSPORTS = fileURLToPath(new URL('../../dist/agent/core/mcp/transports.js', import.meta.url));
   const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -239,7 +266,7 @@ describe('stdio servers end with Warden', () => {
       const { Client } = await import('@modelcontextprotocol/client');
       const config = { name: 'envy', source: { kind: 'user', file: 'f' }, type: 'stdio', command: process.execPath, args: [${JSON.stringify(fixture('env-server.mjs'))}], env: {} };
       const client = new Client({ name: 't', version: '0' }, { versionNegotiation: { mode: 'auto' } });
-      await client.connect(await createTransport(config, { env: process.env, logDir: ${JSON.stringify(logDir)} }));
+      await client.connect((await createTransport(config, { env: process.env, logDir: ${JSON.stringify(logDir)} })).transport);
       const result = await client.callTool({ name: 'pid', arguments: {} });
       process.stdout.write(result.content[0].text + '\\n');
       ${ending === 'exit' ? 'process.exit(0);' : 'setInterval(() => {}, 1000);'}

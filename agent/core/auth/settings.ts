@@ -1,5 +1,6 @@
 import { tokenCachePath, expandPath } from '../../../auth/login/paths.js';
 import { parseTokenStoreChoice, TOKEN_STORE_VARIABLE, type TokenStoreChoice } from '../../../auth/store/choice.js';
+import { ConfigError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
 import type { ServerConfig, ServerSource } from '../host/server-config.js';
 
@@ -74,8 +75,8 @@ export interface SignInSettings {
   readonly certificateFile?: Setting;
   /** client-credentials: the federated token file (absolute path). */
   readonly federatedTokenFile?: Setting;
-  /** The token cache file (absolute); OAuth grants and approvals are kept beside it. */
-  readonly tokenCache: Setting;
+  /** The token cache file (absolute); OAuth grants and approvals are kept beside it. Absent without a home directory or WARDEN_TOKEN_CACHE. */
+  readonly tokenCache?: Setting;
   /** Where tokens rest: sealed with a key in the OS secret store, or the plain file (WARDEN_TOKEN_STORE; auth/store/). */
   readonly tokenStore: Setting<TokenStoreChoice>;
   /** A CA trusted for the identity provider only (WARDEN_DEV_CA_FILE; absolute path). */
@@ -99,10 +100,10 @@ export interface EntraOverride {
 export interface SignInSources {
   /** The user's environment. */
   env: Env;
-  /** For `~` and the default token cache. */
-  home: string;
-  /** For relative paths in the environment. */
-  cwd: string;
+  /** For `~` and the default token cache (absent: the token cache must be named by WARDEN_TOKEN_CACHE). */
+  home?: string;
+  /** For relative paths in the environment and files. */
+  cwd?: string;
   /** --no-auth: no server signs in. */
   noAuth?: boolean;
   /** The shortcut's Entra settings, replacing the environment's (the demo). */
@@ -155,9 +156,10 @@ export function signInSettings(server: ServerConfig, sources: SignInSources): Si
   const base = {
     server: { name: server.name, url: server.type === 'stdio' ? '' : server.url, from: entry },
     kind,
-    tokenCache: set(env.WARDEN_TOKEN_CACHE)
-      ? { value: tokenCachePath(env.WARDEN_TOKEN_CACHE, home, cwd), from: { from: 'env', variable: 'WARDEN_TOKEN_CACHE' } as Provenance }
-      : { value: tokenCachePath(undefined, home, cwd), from: { from: 'default' } as Provenance },
+    ...optional(
+      'tokenCache',
+      setting(tokenCachePath(env.WARDEN_TOKEN_CACHE, home, cwd), set(env.WARDEN_TOKEN_CACHE) ? { from: 'env', variable: 'WARDEN_TOKEN_CACHE' } : { from: 'default' }),
+    ),
     tokenStore: {
       value: parseTokenStoreChoice(env[TOKEN_STORE_VARIABLE]),
       from: (set(env[TOKEN_STORE_VARIABLE]) ? { from: 'env', variable: TOKEN_STORE_VARIABLE } : { from: 'default' }) as Provenance,
@@ -235,6 +237,12 @@ export function withServerMetadata(settings: SignInSettings, said: ServerSaid): 
   const from: Provenance = { from: 'server', url: settings.server.url };
   const fill = (key: keyof ServerSaid): { [k: string]: Setting } => (settings[key] === undefined && set(said[key]) ? { [key]: { value: said[key], from } } : {});
   return { ...settings, ...fill('authorityHost'), ...fill('tenantId'), ...fill('scope') };
+}
+
+/** The token cache file, or one line saying why there is none. */
+export function tokenCacheOf(settings: SignInSettings): string {
+  if (!settings.tokenCache) throw new ConfigError('no token cache: set WARDEN_TOKEN_CACHE (no home directory was given)');
+  return settings.tokenCache.value;
 }
 
 /** True when the user (or a file) set it, false when it came from the server or a default. */

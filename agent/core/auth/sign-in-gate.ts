@@ -1,6 +1,6 @@
 import { approvalsPath, ServerApprovals } from '../../../auth/login/server-approvals.js';
 import { decideSignIn, type ApprovalReason, type PolicyDecision, type SignInRequest } from '../../../auth/login/sign-in-policy.js';
-import { isUsersOwn, type SignInSettings } from './settings.js';
+import { isUsersOwn, tokenCacheOf, type SignInSettings } from './settings.js';
 
 /**
  * Applies the Entra sign-in policy (auth/login/sign-in-policy.ts) to one server's settings: which
@@ -53,7 +53,7 @@ export function signInRequest(settings: SignInSettings): SignInRequest | undefin
 export const MAX_APPROVALS = 2;
 
 export function createSignInGate({ settings, approveRun = false }: SignInGateOptions): SignInGate {
-  const store = new ServerApprovals(approvalsPath(settings.tokenCache.value));
+  const store = new ServerApprovals(approvalsPath(tokenCacheOf(settings)));
   const request = signInRequest(settings);
   let bound = false;
   const approve = async (reason: ApprovalReason): Promise<void> => {

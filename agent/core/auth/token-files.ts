@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { holdsSignIn } from '../../../auth/login/msal-cache.js';
 import { OAuthTokenStore, oauthStorePath } from '../../../auth/oauth/token-store.js';
 import { TokenVault } from '../../../auth/store/vault.js';
-import type { SignInSettings } from './settings.js';
+import { tokenCacheOf, type SignInSettings } from './settings.js';
 
 /**
  * The token directory of a server's settings: the OAuth grant store in it, resting where
@@ -14,13 +14,13 @@ import type { SignInSettings } from './settings.js';
 
 /** The grant store beside the token cache (auth/oauth/token-store.ts) through the user's token vault. */
 export function oauthStore(settings: SignInSettings, onNotice?: (line: string) => void): OAuthTokenStore {
-  const path = oauthStorePath(settings.tokenCache.value);
+  const path = oauthStorePath(tokenCacheOf(settings));
   return new OAuthTokenStore(path, { vault: new TokenVault({ dir: dirname(path), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) }) });
 }
 
 /** What could not be removed (one line each); empty when everything went, or something is still signed in. */
 export async function clearWhenSignedOut(settings: SignInSettings, onNotice?: (line: string) => void): Promise<string[]> {
-  const cache = settings.tokenCache.value;
+  const cache = tokenCacheOf(settings);
   const vault = new TokenVault({ dir: dirname(cache), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) });
   if (holdsSignIn(await vault.read(cache, 'msal-cache', { locked: false }).catch(() => undefined))) return [];
   // OAuth grants keep the directory (and its key) until they are signed out too; registered clients go with the last one.

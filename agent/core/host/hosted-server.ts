@@ -11,13 +11,13 @@ import type {
   ReadResourceResult,
   Root,
   Tool,
-  Transport,
 } from '@modelcontextprotocol/client';
 import type { Env } from '../../../config/load.js';
 import type { ServerAuth, ServerSignIn } from '../auth/kinds/kind.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, ServerStatus } from '../engine-types.js';
 import type { ServerLogMessage } from '../mcp/client-features.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, type CallOptions } from '../mcp/session.js';
+import type { OpenedTransport } from '../mcp/transports.js';
 import { Backoff, type Scheduler } from './back-off.js';
 import { globMatch } from './glob.js';
 import { printableTarget } from './printable-target.js';
@@ -34,7 +34,7 @@ import type { ServerTool } from './tool-names.js';
  */
 
 /** A fresh transport for one server (agent/core/mcp/transports.ts, bound to its environment and log directory). */
-export type TransportFactory = (config: ServerConfig, deps: { authProvider?: AuthProvider; fetch?: FetchLike }) => Promise<Transport>;
+export type TransportFactory = (config: ServerConfig, deps: { authProvider?: AuthProvider; fetch?: FetchLike }) => Promise<OpenedTransport>;
 
 /**
  * The engine's answers to what servers ask of the client. `callId`: the call the question belongs

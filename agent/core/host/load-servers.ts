@@ -14,7 +14,6 @@
  *
  * Not responsible for: connecting (the server host), asking the user (the chat), printing.
  */
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '../../../config/errors.js';
 import type { Env } from '../../../config/load.js';
@@ -43,10 +42,10 @@ export interface ServerFlags {
 export interface LoadServerOptions {
   env: Env;
   flags?: ServerFlags;
-  /** Where `.mcp.json` is looked for and --mcp-config paths are resolved; default process.cwd(). */
-  cwd?: string;
-  /** Default os.homedir(); the user file is ~/.config/warden/mcp.json. */
-  home?: string;
+  /** Where `.mcp.json` is looked for and --mcp-config paths are resolved. */
+  cwd: string;
+  /** The user file is ~/.config/warden/mcp.json under it. */
+  home: string;
   /** Default ~/.config/warden/trusted-mcp-files.json under `home`. */
   trustStorePath?: string;
 }
@@ -100,8 +99,7 @@ function waitsFor(server: ServerConfig, options: { env: Env; home: string; cwd: 
 /** The configured servers; throws ConfigError (one line naming file, server and key) or UsageError. */
 export async function loadServerConfigs(options: LoadServerOptions): Promise<LoadedServers> {
   const { env, flags = {} } = options;
-  const cwd = options.cwd ?? process.cwd();
-  const home = options.home ?? homedir();
+  const { cwd, home } = options;
   if ((flags.server?.length ?? 0) > 1) {
     throw new UsageError(SECOND_SERVER);
   }

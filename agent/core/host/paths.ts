@@ -2,15 +2,14 @@
  * Where Warden keeps its MCP server settings and state: `~/.config/warden/` (the same directory
  * as the token cache). Every function takes the home directory so tests point it elsewhere.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function wardenDir(home = homedir()): string {
+export function wardenDir(home: string): string {
   return join(home, '.config', 'warden');
 }
 
 /** The user's own servers (`warden mcp add --scope user`). */
-export function userServerFile(home = homedir()): string {
+export function userServerFile(home: string): string {
   return join(wardenDir(home), 'mcp.json');
 }
 
@@ -20,21 +19,21 @@ export function projectServerFile(cwd: string): string {
 }
 
 /** Approved project files with the SHA-256 they were approved at. */
-export function trustStoreFile(home = homedir()): string {
+export function trustStoreFile(home: string): string {
   return join(wardenDir(home), 'trusted-mcp-files.json');
 }
 
 /** stdio servers' stderr, one file per server. */
-export function serverLogDir(home = homedir()): string {
+export function serverLogDir(home: string): string {
   return join(wardenDir(home), 'logs');
 }
 
 /** Every tool-call decision, one JSON line each (agent/core/permissions/audit-log.ts). */
-export function auditLogFile(home = homedir()): string {
+export function auditLogFile(home: string): string {
   return join(wardenDir(home), 'audit.log');
 }
 
 /** Saved conversations, one JSON-lines file each (agent/core/conversations). */
-export function conversationDir(home = homedir()): string {
+export function conversationDir(home: string): string {
   return join(wardenDir(home), 'conversations');
 }

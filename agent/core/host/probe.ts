@@ -38,7 +38,7 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
   let exited!: () => void;
   const exitSeen = new Promise<void>((resolve) => (exited = resolve));
   const authProvider = bearer(config, options.env);
-  const transport = await createTransport(config, {
+  const opened = await createTransport(config, {
     env: options.env,
     logDir: options.logDir,
     ...(authProvider && { authProvider }),
@@ -55,7 +55,7 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
   try {
     const tools = await Promise.race([
       (async () => {
-        await client.connect(transport);
+        await client.connect(opened.transport);
         return (await client.listTools()).tools.length;
       })(),
       timeout,
@@ -67,6 +67,7 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
     return { ok: false, reason: reasonFor(error, config, options.env, exit, options.timeoutMs) };
   } finally {
     clearTimeout(timer);
+    opened.willClose?.();
     await client.close().catch(() => undefined);
   }
 }

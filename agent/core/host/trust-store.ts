@@ -10,11 +10,10 @@
 import { dirname, resolve } from 'node:path';
 import { acquireFileLock } from '../../../config/file-lock.js';
 import { ensurePrivateDir, PrivateFileError, readPrivateFile, writeFileAtomic } from '../../../config/private-file.js';
-import { trustStoreFile } from './paths.js';
 
 export interface TrustStoreOptions {
-  /** Default ~/.config/warden/trusted-mcp-files.json. */
-  storePath?: string;
+  /** ~/.config/warden/trusted-mcp-files.json (paths.ts: trustStoreFile). */
+  storePath: string;
 }
 
 type Approvals = Record<string, string>;
@@ -38,14 +37,14 @@ async function readApprovals(path: string): Promise<Approvals> {
 }
 
 /** Whether `file` was approved with exactly this content hash. */
-export async function isProjectFileApproved(file: string, hash: string, options: TrustStoreOptions = {}): Promise<boolean> {
-  const approvals = await readApprovals(options.storePath ?? trustStoreFile());
+export async function isProjectFileApproved(file: string, hash: string, options: TrustStoreOptions): Promise<boolean> {
+  const approvals = await readApprovals(options.storePath);
   return approvals[resolve(file)] === hash;
 }
 
 /** Remembers that the user approved `file` as it is now (`hash` from loadServerConfigs' `untrusted`). */
-export async function approveProjectFile(file: string, hash: string, options: TrustStoreOptions = {}): Promise<void> {
-  const path = options.storePath ?? trustStoreFile();
+export async function approveProjectFile(file: string, hash: string, options: TrustStoreOptions): Promise<void> {
+  const path = options.storePath;
   await ensurePrivateDir(dirname(path));
   const lock = await acquireFileLock(`${path}.lock`);
   try {

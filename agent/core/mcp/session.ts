@@ -1,4 +1,4 @@
-import type { AuthProvider, CallToolResult, Client, LoggingLevel, Progress, ReadResourceResult, Tool, Transport } from '@modelcontextprotocol/client';
+import type { AuthProvider, CallToolResult, Client, LoggingLevel, Progress, ReadResourceResult, Tool } from '@modelcontextprotocol/client';
 import type { ConnectionState, ServerLogLine } from '../engine-types.js';
 import { CLIENT_CAPABILITIES, installClientFeatures, type ClientFeatures } from './client-features.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
@@ -6,12 +6,13 @@ import { loadedMcpSdk, loadMcpSdk } from './sdk.js';
 import { traceCarrier } from '../telemetry/propagation.js';
 import { watchRequestStreams } from './stream-watch.js';
 import { WARDEN_VERSION } from '../../../config/version.js';
+import type { OpenedTransport } from './transports.js';
 
 export interface McpSessionOptions {
   /** Where the server is, fit to print (a URL without userinfo or query secrets, or the command). */
   target: string;
   /** A fresh transport for each (re)connect. */
-  openTransport: () => Promise<Transport>;
+  openTransport: () => Promise<OpenedTransport>;
   /** Absent with --no-auth: no Authorization header at all. */
   authProvider?: AuthProvider;
   clientInfo?: { name: string; version: string };
@@ -83,8 +84,8 @@ export class McpSession {
   private relist = false;
   private closed = false;
   private state: ConnectionState = { state: 'connecting' };
-  /** Each client's transport, so closing can end a stateful HTTP session with DELETE. */
-  private readonly transports = new WeakMap<Client, Transport>();
+  /** Each client's transport, so closing can end a stateful HTTP session with DELETE (and a stdio server knows it was closed). */
+  private readonly transports = new WeakMap<Client, OpenedTransport>();
 
   constructor(private readonly options: McpSessionOptions) {}
 
@@ -198,6 +199,7 @@ export class McpSession {
   async close(): Promise<void> {
     this.closed = true;
     // A connect in flight is stopped, not waited for: a hanging server must not hold up the exit.
+    if (this.opening) this.transports.get(this.opening)?.willClose?.();
     await this.opening?.close().catch(() => undefined);
     if (this.client) await this.drop(this.client);
   }
@@ -223,8 +225,9 @@ export class McpSession {
     try {
       const { tools } = await Promise.race([
         (async () => {
-          const transport = await this.options.openTransport();
-          this.transports.set(client, transport);
+          const opened = await this.options.openTransport();
+          const { transport } = opened;
+          this.transports.set(client, opened);
           await client.connect(transport);
           // Whatever the server advertised (FastMCP says listChanged: false and sends it anyway), a change it announces is honoured.
           client.setNotificationHandler('notifications/tools/list_changed', () => this.refreshTools(client));
@@ -290,13 +293,15 @@ export class McpSession {
   /** The client talks HTTP (Streamable or legacy SSE), where notifications and results travel on different streams. */
   private overHttp(client: Client): boolean {
     const sdk = loadedMcpSdk();
-    const transport = this.transports.get(client);
+    const transport = this.transports.get(client)?.transport;
     return sdk !== undefined && (transport instanceof sdk.StreamableHTTPClientTransport || transport instanceof sdk.SSEClientTransport);
   }
 
   private async drop(client: Client): Promise<void> {
     if (this.client === client) this.client = undefined;
-    const transport = this.transports.get(client);
+    const opened = this.transports.get(client);
+    const transport = opened?.transport;
+    opened?.willClose?.();
     // A stateful server keeps our session until told (DELETE); stateless ones have no session id.
     if (transport && 'terminateSession' in transport && (transport as { sessionId?: string }).sessionId) {
       const ended = (transport as { terminateSession(): Promise<void> }).terminateSession().catch(() => undefined);

@@ -5,7 +5,7 @@ import { DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_ID, splitAuthority } from '../..
 import { describesServer, otherResourceMessage } from '../../../../auth/oauth/protected-resource.js';
 import { safeLine } from '../../../../config/terminal-text.js';
 import type { ServerAuthMetadata } from '../server-metadata.js';
-import { withServerMetadata, type SignInSettings } from '../settings.js';
+import { tokenCacheOf, withServerMetadata, type SignInSettings } from '../settings.js';
 import { createSignInGate, type SignInGate } from '../sign-in-gate.js';
 import { NeedsServerMetadata, type TokenMethod } from '../token-method.js';
 import type { SignInContext, SignInKind, SignInReport } from './kind.js';
@@ -52,7 +52,7 @@ export async function loginConfig(settings: SignInSettings): Promise<LoginConfig
     ...(settings.tenantId && { tenantId: settings.tenantId.value }),
     ...(settings.clientId && { clientId: settings.clientId.value }),
     ...(settings.scope && { apiScope: settings.scope.value }),
-    cachePath: settings.tokenCache.value,
+    cachePath: tokenCacheOf(settings),
     tokenStore: settings.tokenStore.value,
     ...(settings.caFile && { caFile: settings.caFile.value }),
   });
