@@ -84,7 +84,7 @@ function session(url: string, token: string): McpSession {
   const authProvider = { token: async () => token };
   return new McpSession({
     target: url,
-    openTransport: async () => new StreamableHTTPClientTransport(new URL(url), { authProvider }),
+    openTransport: async () => ({ transport: new StreamableHTTPClientTransport(new URL(url), { authProvider }) }),
     authProvider,
     callTimeoutMs: 10_000,
     onConnection: () => {},
