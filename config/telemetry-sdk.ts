@@ -9,7 +9,9 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
-import type { TraceExport } from './telemetry.js';
+
+/** Where spans go: OTLP (the protocol OTEL_EXPORTER_OTLP_PROTOCOL names) or the console. */
+export type TraceExport = { kind: 'otlp'; protocol: 'http/protobuf' | 'http/json' } | { kind: 'console' };
 
 export interface TracingOptions {
   serviceName: string;

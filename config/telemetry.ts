@@ -15,8 +15,9 @@ import type * as OtelApi from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { ConfigError } from './errors.js';
 import type { Env } from './load.js';
+import type { TraceExport } from './telemetry-sdk.js';
 
-export type TraceExport = { kind: 'otlp'; protocol: 'http/protobuf' | 'http/json' } | { kind: 'console' };
+export type { TraceExport } from './telemetry-sdk.js';
 
 export interface Telemetry {
   /** Sends what is buffered and stops; call before the process exits. */
