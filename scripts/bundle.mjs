@@ -27,8 +27,7 @@ const digest = inputsDigest();
 rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
-  // The stdio launcher is a program of its own (node stdio-launcher.js -- COMMAND…), found beside the chunks.
-  entryPoints: { cli: 'dist/agent/cli.js', 'stdio-launcher': 'dist/agent/core/mcp/stdio/stdio-launcher.js' },
+  entryPoints: { cli: 'dist/agent/cli.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,
@@ -43,6 +42,18 @@ await build({
   logLevel: 'warning',
   sourcemap: true,
   plugins: [yogaWithoutFetch],
+});
+
+// The stdio launcher is a program of its own (`node stdio-launcher.js -- COMMAND…`) started once per
+// stdio server, found beside the chunks: one small file with nothing shared, so it starts fast.
+await build({
+  entryPoints: { 'stdio-launcher': 'dist/agent/core/mcp/stdio/stdio-launcher.js' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
 });
 
 recordBuild(digest);
