@@ -205,6 +205,8 @@ export async function createStdioTransport(config: StdioServerConfig, deps: Stdi
     await tap.end();
     if (tap.launcher !== undefined) live.delete(tap.launcher);
     const ended = tap.ended;
+    // Reported once the log holds everything the server wrote.
+    await log.close();
     deps.onExit?.({
       server: config.name,
       code: ended && 'code' in ended ? ended.code : null,
@@ -213,7 +215,6 @@ export async function createStdioTransport(config: StdioServerConfig, deps: Stdi
       reason: exitReason(ended, tap.lastLine, config.command),
       logFile,
     });
-    await log.close();
   };
   // One chunk at a time: the log is written before more is read (a flood waits for the disk).
   stderr?.on('data', (chunk: Buffer) => {
