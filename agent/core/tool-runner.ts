@@ -1,5 +1,5 @@
 import { errorMessage } from '../../config/error-text.js';
-import type { ServerHost } from './host/server-host.js';
+import type { ToolRouter } from './host/tool-router.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { ToolResultBlock, ToolUseBlock } from './model/types.js';
 import type { Approver } from './permissions/approver.js';
@@ -11,7 +11,7 @@ import { limitToolResult } from './context/tool-result-limit.js';
 export const CANCELLED_RESULT = 'The user cancelled this tool call before it finished.';
 
 export interface ToolRunContext {
-  tools: Pick<ServerHost, 'callTool' | 'prefixNames' | 'resourceReader'>;
+  tools: Pick<ToolRouter, 'callTool' | 'prefixNames' | 'resourceReader'>;
   /** The tools offered in this round: the model's names are resolved against it. */
   catalog: ToolCatalog;
   registry: ToolCallRegistry;

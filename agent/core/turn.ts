@@ -2,7 +2,7 @@ import { errorMessage } from '../../config/error-text.js';
 import type { ContextManager, RoundPlan } from './context/context-manager.js';
 import type { Compaction, TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
 import type { Conversation } from './conversation.js';
-import type { ServerHost } from './host/server-host.js';
+import type { ToolRouter } from './host/tool-router.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { Approver } from './permissions/approver.js';
 import { ModelCancelledError, ModelError, modelName, type ChatModel, type ModelResponse, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
@@ -16,7 +16,7 @@ export interface TurnDeps {
   context?: ContextManager;
   /** A tool result past this many tokens is cut for the model, with a note (absent: never). */
   toolResultMaxTokens?: number;
-  tools: Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames' | 'resourceReader'>;
+  tools: ToolRouter;
   registry: ToolCallRegistry;
   conversation: Conversation;
   /** Model rounds per turn before it ends as 'turn_limit'. */

@@ -7,6 +7,7 @@ import type { CallOptions } from '../mcp/session.js';
 import type { Scheduler } from './back-off.js';
 import { DECLINE_ALL, HostedServer, type ServerQuestions, type TransportFactory, type WithheldTool } from './hosted-server.js';
 import type { ServerConfig } from './server-config.js';
+import type { ToolRouter } from './tool-router.js';
 import { authSummary, connectionSummary, unavailableNote } from './summaries.js';
 import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } from './tool-names.js';
 
@@ -46,7 +47,7 @@ export interface ServerHostDeps {
 /** What settled() waits beyond the longest connect timeout: the timed-out connect reports its failure first. */
 const SETTLE_MARGIN_MS = 1000;
 
-export class ServerHost {
+export class ServerHost implements ToolRouter {
   private readonly servers: HostedServer[];
   private rootPaths: readonly string[];
   private readonly waiters = new Set<() => void>();

@@ -11,7 +11,7 @@ import type { Span } from '@opentelemetry/api';
 import { tracingApi } from '../../../config/telemetry.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import type { AuthState, TurnResult, TurnUsage } from '../engine-types.js';
-import type { ServerHost } from '../host/server-host.js';
+import type { ToolRouter } from '../host/tool-router.js';
 import { type ChatModel, type ModelRequest, modelName } from '../model/types.js';
 
 /** The API while tracing is on, with this module's tracer. */
@@ -94,7 +94,7 @@ export function tracedModel(model: ChatModel): ChatModel {
   };
 }
 
-type ToolCaller = Pick<ServerHost, 'prepare' | 'callTool' | 'prefixNames' | 'resourceReader'>;
+type ToolCaller = ToolRouter;
 
 /** The tools with a span per MCP call (`tools/call <tool>`), progress as span events; the tools themselves while tracing is off. */
 export function tracedTools(tools: ToolCaller): ToolCaller {
