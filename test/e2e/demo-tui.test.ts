@@ -27,7 +27,8 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
   it('signs in with a device code, runs three calls side by side, and Esc cancels one', async () => {
     terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 80, height: 34 });
 
-    const loginScreen = await terminal.waitForScreen(/Or approve from a shell with the curl command printed above/, 60_000);
+    // The panel, and the command it points at printed above it (a frame after the panel's first).
+    const loginScreen = await terminal.waitForScreen((s) => s.includes('Or approve from a shell with the curl command printed above') && /-d user_code=\S+/.test(s), 60_000);
     expect(loginScreen).toContain('Sign in to use the MCP server');
     // Printed above the panel as one line (wider than 80 columns: the terminal wraps it, so a copy gets it whole).
     const history = await terminal.history();
