@@ -69,7 +69,7 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
 
   it('reuses the cached sign-in on the next start: no device code', async () => {
     terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 100, height: 34 });
-    const screen = await terminal.waitForScreen(/connected · 3 tools/, 60_000);
+    const screen = await terminal.waitForScreen(/● \S+ (connected )?· 3 tools/, 60_000);
     expect(screen).toContain('dev@warden.example');
     expect(screen).not.toContain('Enter this code');
     await terminal.typeLine('/exit');
