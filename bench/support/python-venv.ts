@@ -30,7 +30,7 @@ export async function ensureVenv(dir: string, packages: string[], module: string
     { reason: 'python3 is not installed', command: 'python3', args: ['--version'], timeout: 10_000 },
     { reason: 'python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)', command: 'python3', args: ['-m', 'venv', '--clear', dir], timeout: 120_000 },
     // Without retries first: where pip reaches only a local mirror, its back-off on an unreachable index costs minutes.
-    { reason: `pip install ${packages.join(' ')} failed`, command: python, args: pip('--retries', '0'), timeout: 300_000, fallback: pip() },
+    { reason: `pip install ${packages.join(' ')} failed`, command: python, args: pip('--retries', '0', '--timeout', '3'), timeout: 300_000, fallback: pip() },
   ];
   for (const step of steps) {
     try {

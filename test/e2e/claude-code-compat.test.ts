@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,10 +114,14 @@ describe('the servers a turn uses are the ones the command line names', () => {
   });
 });
 
-describe('a slow server', () => {
-  it('-p and mcp list wait for it up to its own connect timeout, not a fixed 5 s', async () => {
+describe('a slow stdio server', () => {
+  it('-p and mcp list wait for it up to its own connect timeout, not a fixed 5 s, and each starts it once', async () => {
+    const starts = join(root, 'starts');
     const file = join(root, 'slow.json');
-    await writeFile(file, JSON.stringify({ mcpServers: { slow: { command: process.execPath, args: [ENV_SERVER], env: { START_DELAY_MS: '5500' }, timeout: 20000 } } }));
+    await writeFile(
+      file,
+      JSON.stringify({ mcpServers: { slow: { command: process.execPath, args: [ENV_SERVER], env: { START_DELAY_MS: '5500', STARTS_FILE: starts }, timeout: 20000 } } }),
+    );
     claude.enqueue(toolUse([{ id: 'toolu_slow', name: 'slow__pid', input: {} }]), (request) =>
       text(String(toolResults(request)[0]?.content).includes('pid') ? 'got it' : 'missing')(request),
     );
@@ -125,5 +129,7 @@ describe('a slow server', () => {
     expect(turn.stdout).toBe('got it\n');
     expect(turn.code).toBe(0);
     expect(list.stdout).toMatch(/^slow\s+flag\s+stdio\s+\S+\s+✓ connected · 2 tools$/m);
-  });
+    // One process per connect: no throw-away copy to probe the protocol version first.
+    expect((await readFile(starts, 'utf8')).trim().split('\n')).toHaveLength(2);
+  }, 90_000);
 });

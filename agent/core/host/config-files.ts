@@ -111,6 +111,7 @@ export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext
     ...(tools && { tools }),
     ...(entry.auth && { auth: entry.auth }),
     ...(entry.trust && { trust: entry.trust }),
+    ...(entry.protocolVersion && { protocolVersion: entry.protocolVersion }),
   };
   const withVariables = (config: ServerConfig): ServerConfig => (variables.size > 0 ? { ...config, variables: [...variables] } : config);
 

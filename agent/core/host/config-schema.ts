@@ -11,6 +11,7 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '../../../config/errors.js';
 import { safeLine } from '../../../config/terminal-text.js';
+import { PROTOCOL_SETTINGS } from '../mcp/protocol-version.js';
 
 /** Server names become part of tool names the model sees (`NAME__tool`), so they stay plain. */
 export const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -70,6 +71,8 @@ export const serverEntrySchema = z.looseObject(
     auth: z.optional(authSchema),
     // Which of its tools run without asking (agent/core/permissions/policy.ts).
     trust: z.optional(z.enum(['ask', 'read-only', 'all'], { error: 'expected "ask", "read-only" or "all"' })),
+    // Which MCP revision to speak (agent/core/mcp/protocol-version.ts).
+    protocolVersion: z.optional(z.enum(PROTOCOL_SETTINGS, { error: `expected ${PROTOCOL_SETTINGS.map((v) => `"${v}"`).join(', ')}` })),
   },
   { error: 'expected an object' },
 );

@@ -141,6 +141,8 @@ export class HostedServer {
     this.session = new McpSession({
       target: printableTarget(config),
       redact: (text) => redactServerText(text, config, deps.env),
+      stdio: config.type === 'stdio',
+      ...(config.protocolVersion && { protocolVersion: config.protocolVersion }),
       openTransport: () => {
         // The sign-in watches its server's answers to the tokens it just obtained.
         const fetch = this.auth?.session ? this.auth.session.watchFetch(deps.fetch) : deps.fetch;

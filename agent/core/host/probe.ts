@@ -1,6 +1,7 @@
 /**
  * "Does this server answer now?" for `warden mcp list`: connect through the server's transport,
- * list its tools, close — bounded by a short timeout. The outcome is one terminal-safe line.
+ * list its tools, close — bounded by its connect timeout, through the session a turn would use. The
+ * outcome is one terminal-safe line.
  *
  * Not responsible for: sign-in (a server that wants a token is reported as needing sign-in;
  * only `auth.kind: bearer` sends one), keeping connections (the server host does that).
@@ -8,13 +9,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuthProvider } from '@modelcontextprotocol/client';
 import type { Env } from '../../../config/load.js';
-import { printableUrl } from '../../../config/printable-url.js';
 import { safeLine } from '../../../config/terminal-text.js';
-import { WARDEN_VERSION } from '../../../config/version.js';
-import { redactServerText } from './redact.js';
-import { classifyMcpError } from '../mcp/errors.js';
-import { loadMcpSdk } from '../mcp/sdk.js';
+import { McpSession, McpSessionError } from '../mcp/session.js';
 import { createTransport, type StdioExit } from '../mcp/transports.js';
+import { printableTarget } from './printable-target.js';
+import { redactServerText } from './redact.js';
 import type { ServerConfig } from './server-config.js';
 
 export type ProbeResult = { ok: true; tools: number } | { ok: false; reason: string };
@@ -33,52 +32,41 @@ function bearer(config: ServerConfig, env: Env): AuthProvider | undefined {
 
 export async function probeServer(config: ServerConfig, options: ProbeOptions): Promise<ProbeResult> {
   if (config.unavailable !== undefined) return { ok: false, reason: config.unavailable };
-  const { Client } = await loadMcpSdk();
   let exit: StdioExit | undefined;
   let exited!: () => void;
   const exitSeen = new Promise<void>((resolve) => (exited = resolve));
   const authProvider = bearer(config, options.env);
-  const opened = await createTransport(config, {
-    env: options.env,
-    logDir: options.logDir,
+  // The session a turn would use (its protocol rule included), without features: nothing is asked.
+  const session = new McpSession({
+    target: printableTarget(config),
+    redact: (text) => redactServerText(text, config, options.env),
+    stdio: config.type === 'stdio',
+    ...(config.protocolVersion && { protocolVersion: config.protocolVersion }),
+    connectTimeoutMs: options.timeoutMs,
     ...(authProvider && { authProvider }),
-    onExit: (e) => {
-      exit = e;
-      exited();
-    },
-  });
-  const client = new Client({ name: 'warden', version: WARDEN_VERSION }, { versionNegotiation: { mode: 'auto' } });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProbeTimeout()), options.timeoutMs);
+    openTransport: () =>
+      createTransport(config, {
+        env: options.env,
+        logDir: options.logDir,
+        ...(authProvider && { authProvider }),
+        onExit: (e) => {
+          exit = e;
+          exited();
+        },
+      }),
+    onConnection: () => undefined,
   });
   try {
-    const tools = await Promise.race([
-      (async () => {
-        await client.connect(opened.transport);
-        return (await client.listTools()).tools.length;
-      })(),
-      timeout,
-    ]);
-    return { ok: true, tools };
+    await session.connect();
+    return { ok: true, tools: session.connectedTools()?.length ?? 0 };
   } catch (error) {
+    const failure = error instanceof McpSessionError ? error.failure : undefined;
     // A stdio server that died is reported once its stderr has ended, just after the connection closed.
-    if (config.type === 'stdio' && !(error instanceof ProbeTimeout)) await Promise.race([exitSeen, delay(1000)]);
-    return { ok: false, reason: reasonFor(error, config, options.env, exit, options.timeoutMs) };
+    if (config.type === 'stdio') await Promise.race([exitSeen, delay(1000)]);
+    if (exit && !exit.expected) return { ok: false, reason: exit.reason };
+    if (failure?.kind === 'sign-in') return { ok: false, reason: 'needs sign-in (warden login)' };
+    return { ok: false, reason: safeLine(failure?.message ?? String(error), 200) };
   } finally {
-    clearTimeout(timer);
-    opened.willClose?.();
-    await client.close().catch(() => undefined);
+    await session.close();
   }
-}
-
-class ProbeTimeout extends Error {}
-
-function reasonFor(error: unknown, config: ServerConfig, env: Env, exit: StdioExit | undefined, timeoutMs: number): string {
-  if (error instanceof ProbeTimeout) return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
-  if (exit && !exit.expected) return exit.reason;
-  const target = config.type === 'stdio' ? config.command : printableUrl(config.url);
-  const failure = classifyMcpError(error, target);
-  if (failure.kind === 'sign-in') return 'needs sign-in (warden login)';
-  return safeLine(redactServerText(failure.message, config, env), 200);
 }

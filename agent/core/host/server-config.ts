@@ -6,6 +6,7 @@
  * Types only: parsing and validation live with the configuration loader, connecting with the
  * transports. Values here are already expanded (`${VAR}` resolved) and validated.
  */
+import type { ProtocolSetting } from '../mcp/protocol-version.js';
 
 /** Where a server's entry came from; a project file can start programs, so it is asked about. */
 export type ServerSource =
@@ -47,6 +48,8 @@ interface ServerConfigBase {
   auth?: ServerAuthConfig;
   /** Which tools run without asking: `ask` (default for files), `read-only` (the shortcut's default), `all`. */
   trust?: 'ask' | 'read-only' | 'all';
+  /** Which MCP revision to speak: `auto` (default) or one revision (agent/core/mcp/protocol-version.ts). */
+  protocolVersion?: ProtocolSetting;
   /**
    * Why it cannot be used as configured (a `${VAR}` without default, or the `auth.tokenEnv`
    * variable, is unset), in one line naming the variable: it is listed, never started. Values

@@ -7,6 +7,8 @@ import { traceCarrier } from '../telemetry/propagation.js';
 import { watchRequestStreams } from './stream-watch.js';
 import { WARDEN_VERSION } from '../../../config/version.js';
 import type { OpenedTransport } from './transports.js';
+import { errorMessage } from '../../../config/error-text.js';
+import { BACK_CHANNEL_NOTE, clientNegotiation, type Era, firstEra, LEGACY_VERSIONS, MODERN_VERSION, type ProtocolSetting, refusesWithoutBackChannel } from './protocol-version.js';
 
 export interface McpSessionOptions {
   /** Where the server is, fit to print (a URL without userinfo or query secrets, or the command). */
@@ -24,6 +26,10 @@ export interface McpSessionOptions {
   features?: ClientFeatures;
   /** Takes the server's secrets (URL userinfo, header values…) out of every failure message. */
   redact?: (text: string) => string;
+  /** The server's `protocolVersion` setting (protocol-version.ts); default `auto`. */
+  protocolVersion?: ProtocolSetting;
+  /** A stdio server (the 2025 handshake first under `auto`). */
+  stdio?: boolean;
   onConnection: (state: ConnectionState) => void;
 }
 
@@ -44,6 +50,11 @@ export class McpSessionError extends Error {
   constructor(readonly failure: McpFailure) {
     super(failure.message);
   }
+}
+
+/** The server answered the 2025 handshake with an error: try the 2026 negotiation (internal to the session). */
+class HandshakeRefusedError extends Error {
+  override readonly name = 'HandshakeRefusedError';
 }
 
 /** Connecting took longer than the server's connect timeout. */
@@ -84,10 +95,18 @@ export class McpSession {
   private relist = false;
   private closed = false;
   private state: ConnectionState = { state: 'connecting' };
+  /** What the next connect asks for; `auto` changes it once the server shows what it needs. */
+  private era: Era;
+  /** Calls in flight: a switch of era waits until none is left, so it never cuts one off. */
+  private inFlight = 0;
+  /** The server needs the 2025 back-channel: the client is dropped (and reconnects in 2025-11-25) once no call runs on it. */
+  private eraSwitchPending = false;
   /** Each client's transport, so closing can end a stateful HTTP session with DELETE (and a stdio server knows it was closed). */
   private readonly transports = new WeakMap<Client, OpenedTransport>();
 
-  constructor(private readonly options: McpSessionOptions) {}
+  constructor(private readonly options: McpSessionOptions) {
+    this.era = firstEra(options.protocolVersion, options.stdio === true);
+  }
 
   get target(): string {
     return this.options.target;
@@ -148,6 +167,20 @@ export class McpSession {
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    this.inFlight++;
+    try {
+      return await this.callOnce(name, args, options);
+    } finally {
+      this.inFlight--;
+      if (this.eraSwitchPending && this.inFlight === 0 && this.client) {
+        this.eraSwitchPending = false;
+        // Connected again before the next model round, so its tools stay offered.
+        await this.reconnect().catch(() => undefined);
+      }
+    }
+  }
+
+  private async callOnce(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect();
       let progressed = false;
@@ -170,10 +203,14 @@ export class McpSession {
         // A call that works proves the connection, whatever an earlier failure said.
         if (this.state.state !== 'connected') this.setState(this.connectedState(client));
         if (this.overHttp(client)) this.relist = true;
+        if (result.isError && this.needsBackChannel(client, resultText(result))) return { ...result, content: [...result.content, { type: 'text', text: BACK_CHANNEL_NOTE }] };
         return result;
       } catch (error) {
         // The caller decides what a cancelled call means; nothing about the connection is known.
         if (options.signal?.aborted) throw error;
+        if (this.needsBackChannel(client, errorMessage(error))) {
+          throw new McpSessionError({ kind: 'other', message: `${this.classify(error).message}. ${BACK_CHANNEL_NOTE}` });
+        }
         if (isTimeout(error)) {
           const ms = this.callTimeoutMs;
           const span = ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
@@ -204,12 +241,43 @@ export class McpSession {
     if (this.client) await this.drop(this.client);
   }
 
+  /**
+   * Under `auto`, a 2026-07-28 connection whose server refused to ask because it has no
+   * back-channel (a 2025-era Python server): from now on this server gets 2025-11-25.
+   */
+  private needsBackChannel(client: Client, text: string): boolean {
+    const auto = this.options.protocolVersion === undefined || this.options.protocolVersion === 'auto';
+    if (!auto || this.era.kind !== 'negotiate' || client.getNegotiatedProtocolVersion() !== MODERN_VERSION || !refusesWithoutBackChannel(text)) return false;
+    this.era = { kind: 'legacy', version: LEGACY_VERSIONS[0] };
+    this.eraSwitchPending = true;
+    return true;
+  }
+
   private async open(): Promise<Client> {
+    try {
+      return await this.openIn(this.era);
+    } catch (error) {
+      if (!(error instanceof HandshakeRefusedError)) throw error;
+      // Under `auto`, a stdio server that refused the 2025 handshake is asked the 2026 way.
+      this.era = { kind: 'negotiate' };
+      return this.openIn(this.era);
+    }
+  }
+
+  /** `auto` tried the 2025 handshake on a stdio server and the server answered it with an error. */
+  private refusedHandshake(era: Era, error: unknown): boolean {
+    const auto = this.options.protocolVersion === undefined || this.options.protocolVersion === 'auto';
+    const sdk = loadedMcpSdk();
+    const answered = sdk !== undefined && (error instanceof sdk.ProtocolError || error instanceof sdk.UnsupportedProtocolVersionError);
+    return auto && this.options.stdio === true && era.kind === 'legacy' && answered;
+  }
+
+  private async openIn(era: Era): Promise<Client> {
     if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
     this.setState({ state: 'connecting' });
     const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
     const client: Client = new Client(this.options.clientInfo ?? { name: 'warden', version: WARDEN_VERSION }, {
-      versionNegotiation: { mode: 'auto' },
+      ...clientNegotiation(era),
       ...(this.options.features && { capabilities: CLIENT_CAPABILITIES }),
       // The SDK subscribes in whichever way the era needs (a notification, or subscriptions/listen);
       // we list again ourselves so the next model round can wait for the new list.
@@ -249,6 +317,7 @@ export class McpSession {
       return client;
     } catch (error) {
       await client.close().catch(() => undefined);
+      if (this.refusedHandshake(era, error)) throw new HandshakeRefusedError();
       const failure: McpFailure =
         error instanceof ConnectTimeoutError
           ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s` }
@@ -330,6 +399,11 @@ export class McpSession {
       });
     this.refreshing = refresh;
   }
+}
+
+/** A tool result's text parts, joined (what a server's refusal says). */
+function resultText(result: CallToolResult): string {
+  return result.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
 }
 
 function isTimeout(error: unknown): boolean {
