@@ -60,7 +60,7 @@ describe("Claude Code's ~/.claude.json and a ${VAR} that is not set", () => {
         .map((line) => [line.split(/\s+/)[0], line]),
     );
     expect(rows.weather).toMatch(/^weather\s+claude user\s+http\s+http:\/\/127\.0\.0\.1:\d+\/mcp\s+✓ connected · 3 tools$/);
-    expect(rows.envy).toMatch(/^envy\s+claude local\s+stdio\s+\S+\s+✓ connected · 2 tools$/);
+    expect(rows.envy).toMatch(/^envy\s+claude local\s+stdio\s+node \S+\s+✓ connected · 2 tools$/);
     expect(rows.tickets).toMatch(
       /^tickets\s+user\s+http\s+https:\/\/tickets\.example\/mcp\s+✗ \$\{TICKETS_API_KEY\} is not set \(used in its headers\.Authorization; set it, or give a default: \$\{TICKETS_API_KEY:-value\}\)$/,
     );
@@ -128,7 +128,7 @@ describe('a slow stdio server', () => {
     const [turn, list] = await Promise.all([run(['-p', 'go', '--yes', '--mcp-config', file]), run(['mcp', 'list', '--mcp-config', file])]);
     expect(turn.stdout).toBe('got it\n');
     expect(turn.code).toBe(0);
-    expect(list.stdout).toMatch(/^slow\s+flag\s+stdio\s+\S+\s+✓ connected · 2 tools$/m);
+    expect(list.stdout).toMatch(/^slow\s+flag\s+stdio\s+node \S+\s+✓ connected · 2 tools$/m);
     // One process per connect: no throw-away copy to probe the protocol version first.
     expect((await readFile(starts, 'utf8')).trim().split('\n')).toHaveLength(2);
   }, 90_000);

@@ -81,7 +81,7 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
     ]);
     // The label names server and tool once: the line does not repeat them.
     expect(lines).toContain('[warden › reverse#1] started {"text":"hello"}');
-    expect(lines).toContain('[everything › echo#2] everything › echo {"message":"hi"}');
+    expect(lines).toContain('[everything › echo#2] started {"message":"hi"}');
     expect(lines.some((l) => /^\[warden › reverse#1\] ✓ \d+\.\d s olleh$/.test(l))).toBe(true);
     expect(lines.some((l) => /^\[everything › echo#2\] ✓ \d+\.\d s Echo: hi$/.test(l))).toBe(true);
     // The down server settled at once: the turn did not wait out its connect timeout.

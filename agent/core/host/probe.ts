@@ -63,6 +63,7 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
     const failure = error instanceof McpSessionError ? error.failure : undefined;
     // A stdio server that died is reported once its stderr has ended, just after the connection closed.
     if (config.type === 'stdio') await Promise.race([exitSeen, delay(1000)]);
+    if (failure?.kind === 'unreachable' && failure.timedOutMs !== undefined) return { ok: false, reason: `no answer within ${Math.round(failure.timedOutMs / 100) / 10} s` };
     if (exit && !exit.expected) return { ok: false, reason: exit.reason };
     if (failure?.kind === 'sign-in') return { ok: false, reason: 'needs sign-in (warden login)' };
     return { ok: false, reason: safeLine(failure?.message ?? String(error), 200) };

@@ -34,8 +34,8 @@ export class TokenRejectedError extends AuthFailedError {
 }
 
 export type McpFailure =
-  /** Nothing answers at the URL (refused, DNS, timeout) or it is not an MCP endpoint. */
-  | { kind: 'unreachable'; message: string }
+  /** Nothing answers at the URL (refused, DNS, timeout) or it is not an MCP endpoint; `timedOutMs`: connecting took longer than that. */
+  | { kind: 'unreachable'; message: string; timedOutMs?: number }
   /** A connection that worked broke (server restarted, socket reset): worth one reconnect. */
   | { kind: 'connection-lost'; message: string }
   | { kind: 'sign-in'; message: string }

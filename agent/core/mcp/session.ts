@@ -320,7 +320,7 @@ export class McpSession {
       if (this.refusedHandshake(era, error)) throw new HandshakeRefusedError();
       const failure: McpFailure =
         error instanceof ConnectTimeoutError
-          ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s` }
+          ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s`, timedOutMs: timeoutMs }
           : this.classify(error);
       this.report(failure);
       throw new McpSessionError(failure);
