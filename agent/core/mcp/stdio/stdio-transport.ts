@@ -13,7 +13,8 @@ import { MAX_LOG_BYTES, ServerLog } from './server-log.js';
 
 /**
  * A stdio server as Warden starts it: the SDK's StdioClientTransport (used as it is: the SDK
- * probes the protocol on a disposable sibling only for its own class) running the launcher
+ * probes the protocol on a disposable sibling only for its own class, which Warden's 2025
+ * handshake first — ../protocol-version.ts — leaves to servers that refuse it) running the launcher
  * (stdio-launcher.ts) in front of the command, with a safe base environment plus the server's
  * own `env`; its stderr goes to a bounded per-server log (server-log.ts), and how it ended is
  * reported once, with a terminal-safe reason.
