@@ -15,7 +15,7 @@ import { commandSignIns } from './sign-ins.js';
 
 const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
-       warden -p "prompt" [-c | -r ID] [--output text|json] [--quiet] [--mcp-config FILE]… [--trust-project]
+       warden -p "prompt" [-c | -r ID] [--output text|json|stream-json] [--quiet] [--mcp-config FILE]… [--trust-project]
                  [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
@@ -26,7 +26,8 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   -c, --continue         go on with the latest conversation of this directory
   -r, --resume [ID]      go on with a saved conversation; without ID the chat lets you pick one
                          (conversations are saved in ~/.config/warden/conversations)
-  --output text|json     with -p: the answer as text (default) or one JSON object
+  --output text|json|stream-json  with -p: the answer as text (default), one JSON object (with
+                         conversationId, usage and cost), or one JSON event a line as the turn goes
                          (--output-format, Claude Code's spelling, is the same flag)
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
@@ -97,7 +98,9 @@ export const chat: Command = async (argv, ctx) => {
     throw new UsageError('--output and --output-format are the same flag: give one', command);
   }
   const output = values.output ?? values['output-format'] ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`invalid --output "${safeLine(output, 20)}": expected text or json`, command);
+  if (output !== 'text' && output !== 'json' && output !== 'stream-json') {
+    throw new UsageError(`invalid --output "${safeLine(output, 20)}": expected text, json or stream-json`, command);
+  }
   if (!values.print) {
     if (positionals.length > 0) {
       const word = positionals[0] ?? '';

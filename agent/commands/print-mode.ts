@@ -2,14 +2,17 @@ import { describeApprovalReason } from '../../auth/login/sign-in-policy.js';
 import { errorMessage } from '../../config/error-text.js';
 import { createStreamStripper, NAME_CHARS, safeLine } from '../../config/terminal-text.js';
 import { compactionLine } from '../core/context/compaction-line.js';
+import { costOf, PRICES_AS_OF } from '../core/cost/prices.js';
 import { qualifiedName } from '../core/permissions/policy.js';
 import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } from '../core/engine-types.js';
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../core/tool-calls/types.js';
 import type { CommandContext } from './context.js';
+import { streamJson } from './print-stream.js';
 
 export interface PrintOptions {
-  output: 'text' | 'json';
+  /** `json`: one object at the end; `stream-json`: one event a line as the turn goes, then that object. */
+  output: 'text' | 'json' | 'stream-json';
   /** No progress lines or notices on stderr (errors still go there). */
   quiet: boolean;
   /** Go on with a saved conversation: one by ID, or the latest of this directory. */
@@ -41,6 +44,12 @@ export interface PrintTranscript {
   answer: string;
   toolCalls: ToolCallSummary[];
   usage: TurnResult['usage'];
+  /**
+   * In US dollars by the price table of `pricesAsOf`: this run's requests (`usd`), and the whole
+   * conversation so far (`conversationUsd`, a resumed one's earlier runs included); null for a
+   * model the table does not price.
+   */
+  cost: { usd: number | null; conversationUsd: number | null; pricesAsOf: string };
   /** The Claude model id, or "demo". */
   model: string;
   stopReason: TurnResult['stopReason'];
@@ -177,11 +186,15 @@ function endProblem(result: TurnResult): string | undefined {
  * was denied because it needed approval (-p never asks), 130 when cancelled.
  */
 export async function runPrint(engine: AgentEngine, prompt: string, options: PrintOptions, ctx: CommandContext): Promise<number> {
-  const json = options.output === 'json';
+  // Structured output: no answer text on stdout, only JSON.
+  const json = options.output !== 'text';
   const note = (line: string): void => {
     if (!options.quiet) ctx.stderr.write(`${line}\n`);
   };
   const model = engine.getStatus().model;
+  const stream = options.output === 'stream-json' ? streamJson(engine.registry, (event) => ctx.stdout.write(`${JSON.stringify(event)}\n`)) : undefined;
+  // This run's cost, request by request (a model without a price makes it unknown).
+  let runCost: number | null = 0;
   const transcript = (result: TurnResult): PrintTranscript => {
     const conversationId = engine.conversationId();
     return {
@@ -192,13 +205,16 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
         return record ? [summarize(record)] : [];
       }),
       usage: result.usage,
+      cost: { usd: runCost, conversationUsd: model.kind === 'demo' ? 0 : (engine.usage().costUsd ?? null), pricesAsOf: PRICES_AS_OF },
       model: model.kind === 'claude' ? model.model : 'demo',
       stopReason: result.stopReason,
       ...(result.error !== undefined && { error: result.error }),
     };
   };
   const finish = (result: TurnResult): number => {
-    if (json) ctx.stdout.write(`${JSON.stringify(transcript(result))}\n`);
+    stream?.stop();
+    if (stream) ctx.stdout.write(`${JSON.stringify({ type: 'result', ...transcript(result) })}\n`);
+    else if (json) ctx.stdout.write(`${JSON.stringify(transcript(result))}\n`);
     // Said even with --quiet: the run did not do everything it was asked, and the user can fix that.
     const unasked = result.callIds.flatMap((id) => {
       const record = engine.registry.get(id);
@@ -229,6 +245,8 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
   await engine.settled();
   const goneLine = await gone;
   if (goneLine) note(`warden: ${safeLine(goneLine, PROBLEM_CHARS)}`);
+  stream?.start({ model: model.kind === 'claude' ? model.model : 'demo', ...(options.resume && { conversationId: engine.conversationId() }) });
+
   const status = engine.getStatus();
   const problem = status.servers.length > 1 ? (requiredServerProblem(status) ?? noServerProblem(status)) : connectionProblem(status);
   if (problem) return finish({ text: '', callIds: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'error', error: problem });
@@ -252,6 +270,11 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
     wrote = (wrote + prefix + text).slice(-2);
   };
   const onEvent = (event: TurnEvent): void => {
+    stream?.onEvent(event);
+    if (event.type === 'usage') {
+      const cost = event.model === 'demo' ? 0 : costOf(event.model, event.usage);
+      runCost = runCost === null || cost === undefined ? null : runCost + cost;
+    }
     if (event.type === 'notice') note(`warden: ${safeLine(event.message, PROBLEM_CHARS)}`);
     else if (event.type === 'compacted') note(`warden: ${compactionLine(event.compaction)}`);
     else if (json) return;

@@ -6,6 +6,8 @@ export interface ReplyInfo {
   model: string;
   stopReason: string;
   usage?: TurnUsage;
+  /** Per server, the tokens its tool definitions took in the request (for /cost). */
+  toolTokens?: Record<string, number>;
 }
 
 /** What changed in the history, for whoever keeps a copy of it (the saved conversation). */

@@ -71,6 +71,13 @@ export interface ServerStatus {
   required?: true;
 }
 
+/** The status bar's share of /cost: the context used and the cost so far (absent until the first request). */
+export interface UsageStatus {
+  contextTokens: number;
+  contextWindow: number;
+  costUsd?: number;
+}
+
 export interface SessionStatus {
   /** All servers at a glance: connected while any is (tool count = all tools offered). */
   connection: ConnectionState;
@@ -79,6 +86,8 @@ export interface SessionStatus {
   model: ModelInfo;
   /** Every configured server, in configuration order. */
   servers: ServerStatus[];
+  /** Context and cost so far, once a request was made (or a conversation resumed). */
+  usage?: UsageStatus;
 }
 
 export type TurnEvent =
@@ -86,8 +95,12 @@ export type TurnEvent =
   | { type: 'text'; delta: string }
   /** A tool call started; its live record is in the registry under `callId`. */
   | { type: 'tool-call'; callId: string }
-  /** A tool call ended (done, failed, denied or cancelled); its record is final. */
-  | { type: 'tool-call-end'; callId: string }
+  /** A tool call ended (done, failed, denied or cancelled); its record is final. `resultTokens`: what its result added for the model (estimated). */
+  | { type: 'tool-call-end'; callId: string; server?: string; resultTokens: number }
+  /** Whether a call may run was decided (by a rule, a flag, the server's trust or the user). */
+  | { type: 'approval'; callId?: string; server: string; tool: string; decision: 'allow' | 'deny'; source: string }
+  /** One model request's usage (compaction included) and, per server, the tokens its tool definitions took in it. */
+  | { type: 'usage'; model: string; usage: TurnUsage; toolTokens: Record<string, number> }
   /** Something the user should see that is not assistant text, e.g. "rate limited, retrying in 2 s". */
   | { type: 'notice'; message: string }
   /** The history was compacted (by the API or by Warden) or old tool results were cleared from it. */
@@ -128,6 +141,40 @@ export interface PermissionRules {
   allow: readonly PermissionRule[];
   deny: readonly PermissionRule[];
   saved: readonly SavedRule[];
+}
+
+/** One model's share of the conversation: its requests, tokens by kind, and their cost (undefined: not in the price table). */
+export interface ModelUsage {
+  model: string;
+  requests: number;
+  usage: TurnUsage;
+  costUsd?: number;
+}
+
+/** What one MCP server's tools added to the conversation: their results, and their definitions in every request. */
+export interface ServerUsage {
+  server: string;
+  calls: number;
+  /** Estimated tokens of its tool results, as sent to the model. */
+  resultTokens: number;
+  /** Estimated tokens of its tool definitions in the latest request. */
+  definitionTokens: number;
+  /** The same summed over every request that carried them. */
+  definitionTokensSent: number;
+}
+
+/** /cost: the conversation's tokens and cost so far, by model and by server, and the context now. */
+export interface UsageReport {
+  models: ModelUsage[];
+  servers: ServerUsage[];
+  /** All priced models together (undefined when no request was priced). */
+  costUsd?: number;
+  /** Models used that the price table does not know: their cost is not in `costUsd`. */
+  unpriced: string[];
+  /** The date of the price table. */
+  pricesAsOf: string;
+  /** The last request's context and the window (once known). */
+  context?: { tokens: number; window: number };
 }
 
 /** One entry of a resumed conversation, as the transcript shows it. */
@@ -228,6 +275,8 @@ export interface AgentEngine {
    * summarizes. Throws (one line) while a turn runs or when there is nothing to compact.
    */
   compact(instructions?: string): Promise<Compaction>;
+  /** The conversation's tokens and cost so far (a resumed one's earlier sessions included). */
+  usage(): UsageReport;
   /** The saved conversation's ID, once anything of it is saved (undefined when nothing is saved). */
   conversationId(): string | undefined;
   /** This directory's saved conversations, newest first (empty when conversations are not saved). */

@@ -2,16 +2,9 @@ import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/cl
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
 import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
-import { Conversation } from './conversation.js';
-import { ConversationRecorder } from './conversations/recorder.js';
-import { ContextManager } from './context/context-manager.js';
-import { goneLine } from './conversations/gone.js';
-import { readConversation } from './conversations/reader.js';
-import { replay } from './conversations/replay.js';
-import { ConversationNotFoundError, ConversationStore } from './conversations/store.js';
+import { ConversationSession } from './conversation-session.js';
 import { TURN_ALREADY_RUNNING, type AgentEngine, type Compaction, type ResumedConversation, type TurnEvent, type TurnOptions, type TurnResult } from './engine-types.js';
 import { serverLogDir } from './host/paths.js';
-import { printableTarget } from './host/printable-target.js';
 import { serverSecrets } from './host/redact.js';
 import type { ServerConfig } from './host/server-config.js';
 import { isUsersOwnServer, serverIdentity } from './host/server-identity.js';
@@ -84,12 +77,17 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   const registry = new ToolCallRegistry({ ...(deps.now && { now: deps.now }) });
   const servers = config.servers ?? [shortcutServer(config)];
   let host: ServerHost | undefined;
-  const summary = () => ({
-    connection: host?.connectionSummary() ?? { state: 'connecting' as const },
-    auth: host?.authSummary() ?? (config.noAuth ? { state: 'disabled' as const } : { state: 'signed-out' as const }),
-    model: model.info,
-    servers: host?.statuses() ?? [],
-  });
+  let session: ConversationSession | undefined;
+  const summary = () => {
+    const usage = session?.status();
+    return {
+      connection: host?.connectionSummary() ?? { state: 'connecting' as const },
+      auth: host?.authSummary() ?? (config.noAuth ? { state: 'disabled' as const } : { state: 'signed-out' as const }),
+      model: model.info,
+      servers: host?.statuses() ?? [],
+      ...(usage && { usage }),
+    };
+  };
   const status = new StatusStore(summary());
   const logDir = deps.logDir ?? (deps.home !== undefined ? serverLogDir(deps.home) : undefined);
   const env = deps.env ?? {};
@@ -127,32 +125,21 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     onChange: () => status.replace(summary()),
   });
   status.replace(summary());
-  const now = deps.now ?? Date.now;
-  const store = deps.conversations && new ConversationStore(deps.conversations.dir);
-  // The directory conversations belong to (used only when they are saved).
-  const cwd = deps.conversations?.cwd ?? '';
-  const recorder =
-    store &&
-    deps.conversations &&
-    new ConversationRecorder({
-      store,
-      cwd: deps.conversations.cwd,
-      now,
-      // Everything the session knows to be secret never reaches the file.
-      scrub: secretScrubber([config.anthropic?.apiKey, ...servers.flatMap((s) => serverSecrets(s, deps.env ?? {}))]),
-      ...(deps.conversations?.onError && { onError: deps.conversations.onError }),
-    });
-  recorder?.setSession({
-    model: modelName(model),
-    servers: servers.map((s) => ({ name: s.name, transport: s.type, target: printableTarget(s) })),
+  const conversations = new ConversationSession({
+    model,
+    context: config.context,
+    servers,
+    registry,
+    now: deps.now ?? Date.now,
+    // Everything the session knows to be secret never reaches the file.
+    scrub: secretScrubber([config.anthropic?.apiKey, ...servers.flatMap((s) => serverSecrets(s, deps.env ?? {}))]),
+    ...(deps.conversations && { saved: deps.conversations }),
+    onChange: () => status.replace(summary()),
   });
-  const conversation = new Conversation(recorder && ((change) => recorder.change(change)));
-  const context = new ContextManager({ model, conversation, settings: config.context });
-  /** A compaction is saved: Warden's own with the history it left, the API's as what the user saw. */
-  const saveCompaction = (compaction: Compaction): void => {
-    const local = compaction.how === 'local-summary' || compaction.how === 'local-clearing';
-    recorder?.compaction({ ...compaction, ...(local && { messages: [...conversation.all] }) });
-  };
+  session = conversations;
+  const { conversation, context } = conversations;
+  /** The running turn's listener: approvals decided inside the approver reach it too. */
+  let turnEvents: ((event: TurnEvent) => void) | undefined;
   const turns = new Set<AbortController>();
   let starting: Promise<void> | undefined;
   const tools = host;
@@ -162,7 +149,15 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
         ...permissions,
         audit: (entry) => {
           permissions.audit?.(entry);
-          recorder?.approval(entry);
+          conversations.approval(entry);
+          turnEvents?.({
+            type: 'approval',
+            ...(entry.callId !== undefined && { callId: entry.callId }),
+            server: entry.server,
+            tool: entry.tool,
+            decision: entry.decision,
+            source: entry.source,
+          });
         },
         trustOf: (name) => {
           const server = servers.find((s) => s.name === name);
@@ -197,15 +192,15 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const controller = new AbortController();
       const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
       turns.add(controller);
-      // A call is saved when it starts and when it ends.
       const onEvent = (event: TurnEvent): void => {
-        if (recorder && (event.type === 'tool-call' || event.type === 'tool-call-end')) {
-          const record = registry.get(event.callId);
-          if (record) recorder.call(record);
+        conversations.observe(event);
+        try {
+          options.onEvent?.(event);
+        } catch {
+          // A front end's listener failing must not break the turn.
         }
-        if (event.type === 'compacted') saveCompaction(event.compaction);
-        options.onEvent?.(event);
       };
+      turnEvents = onEvent;
       try {
         // With tracing on: the turn, each model request and each tool call as spans (telemetry/spans.ts).
         const turnDeps = {
@@ -220,6 +215,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
         };
         return await traceTurn(modelName(model), () => runTurn(turnDeps, prompt, { ...options, onEvent, signal }));
       } finally {
+        turnEvents = undefined;
         turns.delete(controller);
       }
     },
@@ -254,9 +250,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     forgetRule: async (rule) => (approver ? approver.forget(rule) : false),
 
     clearHistory() {
-      conversation.clear();
+      conversations.clear();
       registry.clearFinished();
-      recorder?.startNew();
     },
 
     async compact(instructions?: string): Promise<Compaction> {
@@ -266,49 +261,29 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       turns.add(controller);
       try {
         const { catalog, note } = await tools.prepare({});
-        const compaction = await context.compactNow(
-          { tools: catalog.definitions, ...(note && { systemNote: note }), signal: controller.signal, onNotice: () => undefined },
-          instructions,
-        );
-        saveCompaction(compaction);
-        return compaction;
+        return await conversations.compact({ tools: catalog.definitions, ...(note && { systemNote: note }), signal: controller.signal, onNotice: () => undefined }, instructions);
       } finally {
         turns.delete(controller);
       }
     },
 
-    conversationId: () => (recorder?.saved ? recorder.id : undefined),
+    usage: () => conversations.usage(),
 
-    listConversations: async () => (store ? (await store.list()).filter((c) => c.cwd === cwd) : []),
+    conversationId: () => conversations.id(),
+
+    listConversations: () => conversations.list(),
 
     async resume(id?: string): Promise<ResumedConversation> {
-      if (!store || !recorder) throw new Error('conversations are not saved in this session');
       if (turns.size > 0) throw new Error('finish or cancel the running turn first');
-      const found = id !== undefined ? await store.find(id) : await store.latest(cwd);
-      if (!found) throw new ConversationNotFoundError('no saved conversation in this directory yet');
-      const read = await readConversation(store.pathOf(found.id));
-      const replayed = replay(read.records);
-      conversation.replace(replayed.messages);
-      registry.clearFinished();
-      recorder.continueWith(found.id);
-      // Calls a crash interrupted are answered now, in the history and the file, so no tool_use is left dangling.
-      if (replayed.interrupted.length > 0) conversation.addUser(replayed.interrupted);
-      const gone = (async (): Promise<string | undefined> => {
+      return conversations.resume(id, async () => {
         await tools.settled(GONE_CHECK_WAIT_MS);
-        return goneLine({
-          savedServers: replayed.session?.servers.map((s) => s.name) ?? [],
-          toolsUsed: replayed.toolsUsed,
-          configured: servers,
-          statuses: tools.statuses(),
-          offered: tools.catalog().tools,
-        });
-      })();
-      return { id: found.id, history: replayed.history, notices: read.notices, gone };
+        return { statuses: tools.statuses(), offered: tools.catalog().tools };
+      });
     },
 
     async close() {
       for (const controller of turns) controller.abort(new Error('the agent is closing'));
-      recorder?.close();
+      conversations.close();
       await tools.close();
     },
   };

@@ -1,5 +1,6 @@
 import { errorMessage } from '../../config/error-text.js';
 import type { ContextManager, RoundPlan } from './context/context-manager.js';
+import { blockTokens, textTokens } from './context/estimate.js';
 import type { Compaction, TurnEvent, TurnOptions, TurnResult, TurnUsage } from './engine-types.js';
 import type { Conversation } from './conversation.js';
 import type { ToolRouter } from './host/tool-router.js';
@@ -23,6 +24,13 @@ export interface TurnDeps {
   maxTurns: number;
   /** Whether each call may run (absent: every call runs). */
   approver?: Approver;
+}
+
+/** Per server, the estimated tokens its tool definitions take in a request. */
+function definitionTokens(catalog: ToolCatalog): Record<string, number> {
+  const perServer: Record<string, number> = {};
+  for (const tool of catalog.tools) perServer[tool.server] = (perServer[tool.server] ?? 0) + textTokens(JSON.stringify(tool.definition));
+  return perServer;
 }
 
 const NOT_RUN = 'Not run: the reply was cut off (output token limit) before this call was complete.';
@@ -117,11 +125,16 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
       if (error instanceof ModelCancelledError || signal.aborted) return end('cancelled');
       return end('error', errorMessage(error));
     }
-    usage = addUsage(usage, response.usage);
+    // A compaction on the server is billed on its own, beside the reply's usage.
+    const billed = response.compactionUsage ? addUsage(response.usage, response.compactionUsage) : response.usage;
+    usage = addUsage(usage, billed);
+    const toolTokens = definitionTokens(catalog);
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
     if (text.trim() !== '') texts.push(text);
-    deps.conversation.addAssistant(response.content, { model, stopReason: response.stopReason, usage: response.usage });
+    deps.conversation.addAssistant(response.content, { model, stopReason: response.stopReason, usage: billed, toolTokens });
     const managed = deps.context?.afterResponse(response);
+    // After the context manager saw the reply: the usage event reports the context as it is now.
+    emit({ type: 'usage', model, usage: billed, toolTokens });
     if (managed) emit({ type: 'compacted', compaction: managed });
 
     const uses = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
@@ -153,7 +166,8 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
           ...(deps.toolResultMaxTokens !== undefined && { resultMaxTokens: deps.toolResultMaxTokens }),
           notice: (notice) => emit({ type: 'notice', message: notice }),
         });
-        if (started !== undefined) emit({ type: 'tool-call-end', callId: started });
+        const server = catalog.resolve(use.name)?.server;
+        if (started !== undefined) emit({ type: 'tool-call-end', callId: started, ...(server !== undefined && { server }), resultTokens: blockTokens(result) });
         return result;
       }),
     );

@@ -4,7 +4,7 @@
  *
  * Not responsible for: prices (pricing.ts), where usage comes from (the model adapters).
  */
-import type { TurnUsage } from './engine-types.js';
+import type { TurnUsage } from './model/types.js';
 
 export const NO_USAGE: TurnUsage = { inputTokens: 0, outputTokens: 0 };
 

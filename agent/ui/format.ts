@@ -82,3 +82,18 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** 812, 45k, 1.2M: token counts at a glance. */
+export function formatTokens(tokens: number): string {
+  if (tokens < 1000) return String(Math.round(tokens));
+  if (tokens < 1_000_000) return `${tokens < 10_000 ? (tokens / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(tokens / 1000)}k`;
+  return `${(tokens / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
+}
+
+/** $1.23, $0.12, $0.004: a cost in US dollars, with enough digits to tell small ones apart. */
+export function formatCost(usd: number): string {
+  if (usd === 0) return '$0.00';
+  if (usd >= 0.1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.001) return `$${usd.toFixed(3)}`;
+  return '<$0.001';
+}

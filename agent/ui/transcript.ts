@@ -1,4 +1,4 @@
-import type { Compaction, ServerLogLine, ServerStatus, SessionStatus, ToolSummary } from '../core/engine-types.js';
+import type { Compaction, ServerLogLine, ServerStatus, SessionStatus, ToolSummary, UsageReport } from '../core/engine-types.js';
 import type { ToolCallRecord } from '../core/tool-calls/types.js';
 
 /** Which page of /tools an entry is (`filter`: the server or tool it was asked for). */
@@ -24,6 +24,8 @@ export type TranscriptEntry =
   | { kind: 'call'; call: ToolCallRecord }
   /** The history was compacted (or old tool results cleared): what, and the summary's start. */
   | { kind: 'compaction'; compaction: Compaction }
+  /** /cost: the account as it was when asked. */
+  | { kind: 'cost'; report: UsageReport }
   | { kind: 'info'; text: string }
   | { kind: 'notice'; text: string }
   | { kind: 'error'; text: string }

@@ -60,7 +60,7 @@ describe('warden -p (print mode), as a user runs it', () => {
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const transcript = JSON.parse(stdout) as PrintTranscript;
-    expect(Object.keys(transcript).sort()).toEqual(['answer', 'conversationId', 'model', 'stopReason', 'toolCalls', 'usage']);
+    expect(Object.keys(transcript).sort()).toEqual(['answer', 'conversationId', 'cost', 'model', 'stopReason', 'toolCalls', 'usage']);
     expect(transcript).toMatchObject({ model: 'demo', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 } });
     expect(transcript.answer).toContain('"gamma" reversed is "ammag"');
     expect(transcript.toolCalls.map(({ durationMs, ...call }) => call)).toEqual([
@@ -92,7 +92,7 @@ describe('warden -p (print mode), as a user runs it', () => {
     const missing = await run(['-p', 'x', '--model']);
     expect(missing).toMatchObject({ code: 2, stderr: 'warden -p: --model needs a value (see warden -p --help)\n' });
     const output = await run(['-p', 'x', '--output', 'yaml']);
-    expect(output).toMatchObject({ code: 2, stderr: 'warden -p: invalid --output "yaml": expected text or json (see warden -p --help)\n' });
+    expect(output).toMatchObject({ code: 2, stderr: 'warden -p: invalid --output "yaml": expected text, json or stream-json (see warden -p --help)\n' });
     const env = await run(['-p', 'x'], { MCP_SERVER_URL: 'not a url' });
     expect(env).toMatchObject({ code: 2, stderr: expect.stringMatching(/^warden: invalid MCP_SERVER_URL: /) });
     const turns = await run(['-p', 'x'], { WARDEN_MAX_TURNS: '0' });

@@ -160,6 +160,13 @@ export class ContextManager {
     return this.compactLocally(input, estimate, this.threshold(window) ?? Math.floor((window * 80) / 100));
   }
 
+  /** A new (or resumed) history: what was measured of the old one no longer holds. */
+  forget(): void {
+    this.ratio = 1;
+    this.lastEstimate = this.estimate({ tools: [] });
+    this.lastTokens = undefined;
+  }
+
   /** The API refused context management: from now on Warden compacts by itself. */
   serverUnavailable(): void {
     this.serverSide = false;

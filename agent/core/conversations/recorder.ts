@@ -9,6 +9,7 @@
  * file is created with the first record worth keeping, so a chat left without a prompt leaves none.
  */
 import type { ConversationChange } from '../conversation.js';
+import type { TurnUsage } from '../engine-types.js';
 import type { ContentBlock } from '../model/types.js';
 import type { AuditEntry } from '../permissions/audit-log.js';
 import { redactArgs } from '../redaction.js';
@@ -88,6 +89,7 @@ export class ConversationRecorder {
           content: this.blocks(change.blocks),
           stopReason: change.reply?.stopReason ?? 'end_turn',
           ...(change.reply?.usage && { usage: change.reply.usage }),
+          ...(change.reply?.toolTokens && { toolTokens: change.reply.toolTokens }),
         });
         return;
       case 'replaced':
@@ -96,8 +98,8 @@ export class ConversationRecorder {
     }
   }
 
-  /** A call started or ended. `id` is the model's tool_use id (the registry's id for it). */
-  call(record: ToolCallRecord): void {
+  /** A call started or ended (`resultTokens`: what its result added for the model). */
+  call(record: ToolCallRecord, resultTokens?: number): void {
     const ended = TERMINAL_STATUSES.has(record.status);
     const summary = record.status === 'done' ? record.result : undefined;
     this.write({
@@ -112,7 +114,13 @@ export class ConversationRecorder {
       ...(ended && record.error !== undefined && { error: this.options.scrub(record.error) }),
       ...(record.denied && { denied: record.denied }),
       ...(ended && record.endedAt !== undefined && { durationMs: record.endedAt - record.startedAt }),
+      ...(resultTokens !== undefined && { resultTokens }),
     });
+  }
+
+  /** A request whose reply is not in the history (a summary Warden asked for). */
+  usage(model: string, usage: TurnUsage): void {
+    this.write({ type: 'usage', at: this.at(), model, usage });
   }
 
   approval(entry: AuditEntry): void {

@@ -48,6 +48,16 @@ export interface AssistantRecord {
   content: ContentBlock[];
   stopReason: string;
   usage?: TurnUsage;
+  /** Per server, the tokens its tool definitions took in the request. */
+  toolTokens?: Record<string, number>;
+}
+
+/** A model request that left no reply in the history (Warden's own summary), for the cost. */
+export interface UsageRecord {
+  type: 'usage';
+  at: string;
+  model: string;
+  usage: TurnUsage;
 }
 
 /** A finished tool call, for the transcript and /cost (the model's copy of its result is in the user record). */
@@ -65,7 +75,7 @@ export interface CallRecord {
   error?: string;
   denied?: Denial;
   durationMs?: number;
-  /** Estimated tokens the result added to the conversation. */
+  /** Estimated tokens the result added for the model (on the end record). */
   resultTokens?: number;
 }
 
@@ -91,7 +101,7 @@ export interface CompactionRecord extends Compaction {
   messages?: ChatMessage[];
 }
 
-export type ConversationRecord = HeaderRecord | SessionRecord | UserRecord | AssistantRecord | CallRecord | ApprovalRecord | CompactionRecord;
+export type ConversationRecord = HeaderRecord | SessionRecord | UserRecord | AssistantRecord | CallRecord | ApprovalRecord | CompactionRecord | UsageRecord;
 
 /** `20261207-143501-a1b2`: sorts by time, short enough to type. */
 export const CONVERSATION_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;

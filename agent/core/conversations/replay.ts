@@ -7,7 +7,7 @@
  * the servers of this run).
  */
 import { Conversation } from '../conversation.js';
-import type { HistoryEntry } from '../engine-types.js';
+import type { HistoryEntry, TurnUsage } from '../engine-types.js';
 import type { ChatMessage, ToolResultBlock, ToolUseBlock } from '../model/types.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../tool-calls/types.js';
 import type { CallRecord, ConversationRecord, SessionRecord } from './records.js';
@@ -25,6 +25,8 @@ export interface Replayed {
   toolsUsed: Array<{ server?: string; tool: string }>;
   /** Results for calls that were running when the conversation stopped: to add to the history (and the file). */
   interrupted: ToolResultBlock[];
+  /** What it cost so far: every request's usage, and what each call's result added. */
+  spent: { requests: Array<{ model: string; usage: TurnUsage; toolTokens?: Record<string, number> }>; calls: Array<{ server: string; resultTokens: number }> };
 }
 
 function textOf(blocks: readonly { type: string; text?: string }[]): string {
@@ -69,6 +71,7 @@ export function replay(records: readonly ConversationRecord[]): Replayed {
   let session: SessionRecord | undefined;
   /** Where each call's entry is in `history`. */
   const callAt = new Map<string, number>();
+  const spent: Replayed['spent'] = { requests: [], calls: [] };
   for (const record of records) {
     switch (record.type) {
       case 'session':
@@ -82,6 +85,7 @@ export function replay(records: readonly ConversationRecord[]): Replayed {
       }
       case 'assistant': {
         conversation.addAssistant(record.content);
+        if (record.usage) spent.requests.push({ model: record.model, usage: record.usage, ...(record.toolTokens && { toolTokens: record.toolTokens }) });
         const text = textOf(record.content);
         if (text !== '') history.push({ kind: 'assistant', text });
         break;
@@ -94,8 +98,12 @@ export function replay(records: readonly ConversationRecord[]): Replayed {
           history.push({ kind: 'call', call: callEntry(record) });
         } else history[at] = { kind: 'call', call: callEntry(record) };
         toolsUsed.set(`${record.server ?? ''}\u0000${record.tool}`, { ...(record.server !== undefined && { server: record.server }), tool: record.tool });
+        if (record.resultTokens !== undefined) spent.calls.push({ server: record.server ?? 'server', resultTokens: record.resultTokens });
         break;
       }
+      case 'usage':
+        spent.requests.push({ model: record.model, usage: record.usage });
+        break;
       case 'compaction': {
         const { type: _type, at: _at, messages, ...compaction } = record;
         if (messages) conversation.replace(messages);
@@ -122,5 +130,6 @@ export function replay(records: readonly ConversationRecord[]): Replayed {
     ...(session && { session }),
     toolsUsed: [...toolsUsed.values()],
     interrupted,
+    spent,
   };
 }

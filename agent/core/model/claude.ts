@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
 import type { BetaContextManagementConfig, BetaMessageStreamParams, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages';
 import { rootCause } from '../../../config/error-text.js';
+import { addUsage } from '../usage.js';
 import { limitsFromModelsApi, tableLimits, type ModelLimits } from './limits.js';
 import { cachedLayout, DEFAULT_TOOL_SEARCH_THRESHOLD, type CacheTtl } from './request-body.js';
 import { decideRetry } from './retry.js';
@@ -81,7 +82,7 @@ function contextEdits(request: ModelRequest): { betas: string[]; context_managem
 }
 
 /** The API's usage in Warden's terms: uncached input, output, and what was written to or read from the cache. */
-function usageOf(usage: BetaUsage): TurnUsage {
+function usageOf(usage: Pick<BetaUsage, 'input_tokens' | 'output_tokens' | 'cache_creation' | 'cache_creation_input_tokens' | 'cache_read_input_tokens'>): TurnUsage {
   const oneHour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   return {
     inputTokens: usage.input_tokens,
@@ -238,10 +239,12 @@ export class ClaudeModel implements ChatModel {
       }
     }
     const cleared = (message.context_management?.applied_edits ?? []).flatMap((e) => (e.type === 'clear_tool_uses_20250919' ? [e] : []));
+    const compaction = (message.usage.iterations ?? []).filter((i) => i.type === 'compaction') as unknown as BetaUsage[];
     return {
       content,
       stopReason: STOP_REASONS[message.stop_reason ?? ''] ?? 'other',
       usage: usageOf(message.usage),
+      ...(compaction.length > 0 && { compactionUsage: compaction.map(usageOf).reduce(addUsage) }),
       ...(cleared.length > 0 && {
         cleared: { toolUses: cleared.reduce((n, e) => n + e.cleared_tool_uses, 0), inputTokens: cleared.reduce((n, e) => n + e.cleared_input_tokens, 0) },
       }),

@@ -118,6 +118,8 @@ export interface ModelResponse {
   usage: TurnUsage;
   /** Old tool results the API cleared from this request's context (context management). */
   cleared?: { toolUses: number; inputTokens: number };
+  /** What a compaction on the server cost, billed beside `usage` (which is the reply's alone). */
+  compactionUsage?: TurnUsage;
 }
 
 /** A history to compact on the server (a `compaction` request), with instructions for the summary. */

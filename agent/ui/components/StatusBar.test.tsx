@@ -46,6 +46,18 @@ describe('status items', () => {
     expect(texts({ model: { kind: 'claude', model: 'claude-sonnet-4-5' } })[2]).toBe('claude-sonnet-4-5');
   });
 
+  it('shows the context used and the cost so far (with Claude, once a request was made), as a warning near the window', () => {
+    const claude = { model: { kind: 'claude' as const, model: 'claude-sonnet-5-5' } };
+    expect(texts(claude)).toHaveLength(3);
+    const items = statusItems({ ...baseStatus, ...claude, usage: { contextTokens: 45_200, contextWindow: 1_000_000, costUsd: 0.4213 } }, NOW);
+    expect(items.map((i) => i.id)).toEqual(['server', 'auth', 'usage', 'model']);
+    expect(items[2]).toEqual({ id: 'usage', text: 'context 45k/1M (5%) · $0.42', short: '5% · $0.42', tone: 'plain' });
+    const full = statusItems({ ...baseStatus, ...claude, usage: { contextTokens: 150_000, contextWindow: 200_000 } }, NOW)[2];
+    expect(full).toMatchObject({ text: 'context 150k/200k (75%)', tone: 'warn' });
+    // The demo model keeps its hint; it has no tokens to count.
+    expect(texts({ usage: { contextTokens: 10, contextWindow: 200_000, costUsd: 0 } })).toHaveLength(3);
+  });
+
   it('hints the keys that work now', () => {
     expect(keyHints('idle')).toBe('Enter send · ↑↓ history · /help · Ctrl-C ×2 exit');
     expect(keyHints('calls')).toBe('Tab/↑↓ focus · Esc cancel call · Ctrl-C cancel turn');

@@ -3,7 +3,7 @@ import type { SessionStatus } from '../../core/engine-types.js';
 import { statusItems } from './statusItems.js';
 import { WrappedText } from './Wrapped.js';
 
-const LABELS = { server: 'Server', auth: 'Sign-in', model: 'Model' } as const;
+const LABELS = { server: 'Server', auth: 'Sign-in', usage: 'Usage', model: 'Model' } as const;
 
 /** /status: the status bar's facts, spelled out one per line. */
 export function StatusView({ status, now, width }: { status: SessionStatus; now: number; width: number }) {

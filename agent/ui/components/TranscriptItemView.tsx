@@ -3,6 +3,7 @@ import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
 import type { TranscriptItem } from '../transcript.js';
 import { CompactionView } from './CompactionView.js';
+import { CostView } from './CostView.js';
 import { HelpView } from './HelpView.js';
 import { Markdown } from './Markdown.js';
 import { McpView } from './McpView.js';
@@ -45,6 +46,8 @@ function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
       return <ToolCallLine call={item.call} />;
     case 'compaction':
       return <CompactionView compaction={item.compaction} />;
+    case 'cost':
+      return <CostView report={item.report} />;
     case 'info':
       return <WrappedText text={safeLine(item.text, LINE_CHARS)} width={columns} dim />;
     case 'notice':

@@ -1,12 +1,12 @@
 import type { SessionStatus } from '../../core/engine-types.js';
 import type { QuestionKind } from '../../core/tool-calls/questions.js';
 import { safeLine } from '../../../config/terminal-text.js';
-import { formatExpiry } from '../format.js';
+import { formatCost, formatExpiry, formatTokens } from '../format.js';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'plain';
 
 export interface StatusItem {
-  id: 'server' | 'auth' | 'model';
+  id: 'server' | 'auth' | 'usage' | 'model';
   text: string;
   /** A shorter form for a narrow terminal (default: the text). */
   short?: string;
@@ -81,16 +81,35 @@ function auth(status: SessionStatus, now: number): StatusItem {
   }
 }
 
+/** From this share of the window the context is shown as a warning (compaction comes at 80 % by default). */
+const CONTEXT_WARN = 0.7;
+
+/** Context used (tokens / window, %) and the cost so far, for Claude once a request was made. */
+function usage(status: SessionStatus): StatusItem | undefined {
+  const u = status.usage;
+  if (!u || status.model.kind !== 'claude') return undefined;
+  const share = u.contextTokens / Math.max(1, u.contextWindow);
+  const percent = `${Math.round(share * 100)}%`;
+  const cost = u.costUsd !== undefined ? ` · ${formatCost(u.costUsd)}` : '';
+  return {
+    id: 'usage',
+    text: `context ${formatTokens(u.contextTokens)}/${formatTokens(u.contextWindow)} (${percent})${cost}`,
+    short: `${percent}${cost}`,
+    tone: share >= CONTEXT_WARN ? 'warn' : 'plain',
+  };
+}
+
 function model(status: SessionStatus): StatusItem {
   return status.model.kind === 'claude' ? { id: 'model', text: status.model.model, tone: 'plain' } : { id: 'model', text: DEMO_MODEL_TEXT, short: 'demo model', tone: 'warn' };
 }
 
 /**
- * The status bar as data: server and connection, sign-in, model. Server names, errors and account
+ * The status bar as data: server and connection, sign-in, context and cost, model. Server names, errors and account
  * names come from servers and identity providers, so every item is made one terminal-safe line here.
  */
 export function statusItems(status: SessionStatus, now: number): StatusItem[] {
-  return [server(status), auth(status, now), model(status)].map((item) => ({
+  const spent = usage(status);
+  return [server(status), auth(status, now), ...(spent ? [spent] : []), model(status)].map((item) => ({
     ...item,
     text: safeLine(item.text, ITEM_CHARS),
     ...(item.short !== undefined && { short: safeLine(item.short, ITEM_CHARS) }),

@@ -99,10 +99,22 @@ describe('slash commands', () => {
       'login',
       'logout',
       'status',
+      'cost',
       'resume',
       'compact',
       'clear',
       'exit',
+    ]);
+  });
+
+  it('/cost (or /usage) shows the account as it is now', async () => {
+    const { engine, entries, run } = setup();
+    run('/cost');
+    run('/usage');
+    await settle();
+    expect(entries).toEqual([
+      { kind: 'cost', report: engine.usageReport },
+      { kind: 'cost', report: engine.usageReport },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { clear } from './clear.js';
 import { compact } from './compact.js';
+import { cost } from './cost.js';
 import { exit } from './exit.js';
 import { help } from './help.js';
 import { login } from './login.js';
@@ -12,4 +13,4 @@ import { tools } from './tools.js';
 import type { SlashCommand } from './types.js';
 
 /** In the order /help lists them. */
-export const slashCommands: readonly SlashCommand[] = [help, tools, mcp, permissions, login, logout, status, resume, compact, clear, exit];
+export const slashCommands: readonly SlashCommand[] = [help, tools, mcp, permissions, login, logout, status, cost, resume, compact, clear, exit];

@@ -6,6 +6,7 @@ import {
   type ConversationSummary,
   type PermissionRules,
   type ResumedConversation,
+  type UsageReport,
   type ServerLogLine,
   type SessionStatus,
   type ToolSummary,
@@ -232,6 +233,13 @@ export class FakeEngine implements AgentEngine {
     this.compactions.push(instructions);
     if (!this.compaction) throw new Error('there is nothing to compact yet');
     return this.compaction;
+  }
+
+  /** What /cost shows. */
+  usageReport: UsageReport = { models: [], servers: [], unpriced: [], pricesAsOf: '2026-12-01' };
+
+  usage(): UsageReport {
+    return this.usageReport;
   }
 
   conversationId(): string | undefined {
