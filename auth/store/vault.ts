@@ -14,7 +14,7 @@ import { newDataKey, seal, sealedWith, unseal, UnsealError, type DataKey } from 
  *   in the OS secret store (keyring.ts), each file sealed with it (AES-256-GCM, sealed.ts) in its
  *   usual place, 0600;
  * - file, or auto without a reachable secret store: the 0600 file as it is, unencrypted; auto says
- *   so in one line, once per process, when it writes tokens there;
+ *   so in one line, once per process, when tokens first go there unencrypted (not on each refresh after);
  * - moving between them keeps the sign-in: a plaintext file is sealed on first use where the
  *   secret store is reachable (the plaintext is replaced), a sealed one opened back into the file
  *   under `file`; sealed tokens whose key cannot be reached here count as none (signing in again
@@ -113,9 +113,12 @@ export class TokenVault {
   /** Replaces the token file at `path` with `text`, sealed where the store allows; the caller holds `<path>.lock`. */
   async write(path: string, purpose: TokenPurpose, text: string): Promise<void> {
     if (this.choice === 'file') return writeFileAtomic(path, text);
+    // The user hears of the fallback when tokens first go to the file unencrypted, not on each refresh after.
+    const alreadyPlain = await readPrivateFile(path).then((content) => content !== undefined && sealedWith(content) === undefined);
     const key = await this.fromStore(
       () => this.currentKey(true),
       (reason) =>
+        alreadyPlain ||
         this.notice(
           'fallback',
           `no OS secret store is reachable (${reason}); tokens are kept unencrypted in the 0600 file ${path}. Set WARDEN_TOKEN_STORE=file to keep them there without this notice, or keychain to require a secret store`,

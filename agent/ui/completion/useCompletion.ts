@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { LineState } from '../hooks/useLineEditor.js';
 import { useKeys } from '../keyboard/KeyboardContext.js';
 import type { CompletionItem, CompletionProvider, Completions } from './types.js';
@@ -41,6 +41,8 @@ function applyItem(line: LineState, found: Completions, item: CompletionItem): L
 
 export function useCompletion({ line, providers, editor, active }: CompletionOptions): CompletionView | undefined {
   const [found, setFound] = useState<{ key: string; completions: Completions } | undefined>(undefined);
+  // The line whose providers have answered (with a list or without).
+  const answered = useRef<string | undefined>(undefined);
   const [hiddenFor, setHiddenFor] = useState<string | undefined>(undefined);
   const [selected, setSelected] = useState(0);
   const key = lineKey(line);
@@ -64,15 +66,29 @@ export function useCompletion({ line, providers, editor, active }: CompletionOpt
     };
     ask().then(
       (completions) => {
-        if (!controller.signal.aborted) setFound(completions && completions.items.length > 0 ? { key, completions } : undefined);
+        if (controller.signal.aborted) return;
+        answered.current = key;
+        setFound(completions && completions.items.length > 0 ? { key, completions } : undefined);
       },
       // A provider that fails offers nothing; typing goes on.
       () => {
-        if (!controller.signal.aborted) setFound(undefined);
+        if (controller.signal.aborted) return;
+        answered.current = key;
+        setFound(undefined);
       },
     );
     return () => controller.abort();
   }, [value, cursor, providers]);
+
+  // A Tab typed before the list for its line arrived (fast typing, a paste): taken once the list comes.
+  const tabFor = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!found || tabFor.current !== found.key) return;
+    tabFor.current = undefined;
+    const latest = editor.current();
+    const item = found.completions.items[0];
+    if (item && lineKey(latest) === found.key) editor.set(applyItem(latest, found.completions, item));
+  }, [found, editor]);
 
   const current = found?.key === key ? found.completions : undefined;
   // A list whose one item is what is typed already has nothing to offer.
@@ -85,6 +101,11 @@ export function useCompletion({ line, providers, editor, active }: CompletionOpt
     ({ key: k }) => {
       // Keys that arrived before a re-render may have changed the line: the list is for an older one.
       const latest = editor.current();
+      const waiting = lineKey(latest) !== key || answered.current !== key;
+      if (k.tab && !k.shift && waiting && latest.value.trim() !== '') {
+        tabFor.current = lineKey(latest);
+        return true;
+      }
       if (!current || lineKey(latest) !== key) return false;
       const accept = (): void => {
         const item = current.items[selected] ?? current.items[0];
@@ -113,7 +134,7 @@ export function useCompletion({ line, providers, editor, active }: CompletionOpt
       if (k.return && !k.meta && !k.shift) accept();
       return false;
     },
-    active && current !== undefined,
+    active,
   );
 
   return shown ? { items: current.items, selected: Math.min(selected, current.items.length - 1) } : undefined;

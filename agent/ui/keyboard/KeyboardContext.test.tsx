@@ -109,4 +109,14 @@ describe('the keyboard goes to one owner at a time, by priority', () => {
       ['b', false, 1000],
     ]);
   });
+
+  it('Tab and Enter typed in the same read as text are still keys, in order; inside a paste they are text', async () => {
+    const { seen, hook } = owners([{ owner: 'editor', takes: () => true }]);
+    await settle();
+    hook.stdin.write('/mc\tok\r');
+    await settle();
+    hook.stdin.write('\u001b[200~a\tb\u001b[201~');
+    await settle();
+    expect(seen.map(({ press }) => (press.key.tab ? 'Tab' : press.key.return ? 'Enter' : press.input))).toEqual(['/mc', 'Tab', 'ok', 'Enter', 'a\tb']);
+  });
 });

@@ -1,4 +1,4 @@
-import { useInput } from 'ink';
+import { type Key, useInput } from 'ink';
 import { createContext, useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useClock } from '../contexts/ClockContext.js';
 import { isTyping, type KeyPress } from './key-press.js';
@@ -34,6 +34,18 @@ const KeyboardContext = createContext<Registry | undefined>(undefined);
 const PASTE_START = '[200~';
 const PASTE_END = '[201~';
 
+/**
+ * Typed keys that reached us in one read ("/mc" then Tab, a fast typist over SSH) come from Ink
+ * as one text; Tab and Enter inside it are still keys, so they are split out in order.
+ */
+function splitTyped(input: string, key: Key): Array<readonly [string, Key]> {
+  if (input.length < 2 || !/[\t\r]/.test(input) || key.ctrl || key.meta) return [[input, key]];
+  return input
+    .split(/([\t\r])/)
+    .filter((part) => part !== '')
+    .map((part): readonly [string, Key] => (part === '\t' ? ['', { ...key, tab: true }] : part === '\r' ? ['', { ...key, return: true }] : [part, key]));
+}
+
 export function KeyboardProvider({ children }: { children: ReactNode }) {
   const clock = useClock();
   const registry = useRef<Registry>({ entries: new Map(), next: 0 });
@@ -45,11 +57,13 @@ export function KeyboardProvider({ children }: { children: ReactNode }) {
       state.pasting = input === PASTE_START;
       return;
     }
-    const at = clock.now();
-    const press: KeyPress = { input, key, paste: state.pasting, at, sinceText: at - state.lastText };
-    if (isTyping(press)) state.lastText = at;
-    const owners = [...registry.current.entries.values()].filter((e) => e.latest.current.active).sort((a, b) => keyPriority(a.owner) - keyPriority(b.owner) || a.order - b.order);
-    for (const entry of owners) if (entry.latest.current.handler(press)) return;
+    for (const [text, k] of state.pasting ? [[input, key] as const] : splitTyped(input, key)) {
+      const at = clock.now();
+      const press: KeyPress = { input: text, key: k, paste: state.pasting, at, sinceText: at - state.lastText };
+      if (isTyping(press)) state.lastText = at;
+      const owners = [...registry.current.entries.values()].filter((e) => e.latest.current.active).sort((a, b) => keyPriority(a.owner) - keyPriority(b.owner) || a.order - b.order);
+      for (const entry of owners) if (entry.latest.current.handler(press)) break;
+    }
   });
 
   return <KeyboardContext.Provider value={registry.current}>{children}</KeyboardContext.Provider>;
