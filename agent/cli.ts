@@ -8,6 +8,7 @@ import { withTelemetry } from '../config/telemetry.js';
 import { safeLine } from '../config/terminal-text.js';
 import type { Command, CommandContext } from './commands/context.js';
 import type { Subcommand } from './commands/names.js';
+import { loadAgentEnv, projectEnvNotice } from './core/host/agent-env.js';
 
 const USAGE = `warden — a terminal agent for authenticated MCP tools
 
@@ -19,6 +20,7 @@ Usage:
   warden demo                 offline demo: dev identity provider + MCP server + TUI (npm start)
   warden login | logout | status
   warden mcp add|list|get|remove   your MCP servers (~/.config/warden/mcp.json, ./.mcp.json)
+  warden trust                review and approve this directory's .env and .mcp.json
   warden serve [--port 8000] [--host 127.0.0.1] [--no-auth]
   warden dev-idp [--port 0]
 
@@ -32,6 +34,9 @@ const KILLED = 143;
 /** An error line may quote a config file or a server: one terminal-safe line. */
 const ERROR_CHARS = 1000;
 
+/** Commands an operator configures with the `./.env` where they run it; every other command is the agent's. */
+const SERVER_COMMANDS = new Set(['serve', 'dev-idp']);
+
 /** Subcommands load lazily so `warden -p` never pays for the server or the identity provider. */
 const commands: Record<Subcommand, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serve,
@@ -41,30 +46,30 @@ const commands: Record<Subcommand, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.js')).status,
   demo: async () => (await import('./commands/demo.js')).demo,
   mcp: async () => (await import('./commands/mcp.js')).mcp,
+  trust: async () => (await import('./commands/trust.js')).trust,
 };
 
 async function main(argv: string[]): Promise<number> {
   // React's development build keeps a performance entry per render (unbounded memory, ~25 % more CPU).
   process.env.NODE_ENV ??= 'production';
   const controller = new AbortController();
-  const ctx: CommandContext = {
-    env: loadEnv(),
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    shutdownSignal: controller.signal,
-    cwd: process.cwd(),
-    home: homedir(),
-  };
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
-    ctx.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
     const { WARDEN_VERSION } = await import('../config/version.js');
-    ctx.stdout.write(`warden ${WARDEN_VERSION}\n`);
+    process.stdout.write(`warden ${WARDEN_VERSION}\n`);
     return 0;
+  }
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, shutdownSignal: controller.signal, cwd: process.cwd(), home: homedir() };
+  let ctx: CommandContext;
+  if (first !== undefined && SERVER_COMMANDS.has(first)) ctx = { ...io, env: loadEnv() };
+  else {
+    // The agent: your environment and ~/.config/warden/.env; a project's .env only once you approved it.
+    const agentEnv = await loadAgentEnv({ processEnv: process.env, home: io.home, cwd: io.cwd });
+    ctx = { ...io, env: agentEnv.env, ...(agentEnv.unapproved && { pendingProjectEnv: { file: agentEnv.unapproved, env: agentEnv.withProject } }) };
   }
   const load = first !== undefined && Object.hasOwn(commands, first) ? commands[first as Subcommand] : undefined;
   // A shutdown signal asks the command to stop cleanly (a server drains, the TUI unmounts and gives
@@ -87,7 +92,9 @@ async function main(argv: string[]): Promise<number> {
       else process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       const command = await load();
       // `serve` starts its own tracing (service warden-server, errors in its JSON log); the dev IdP has none.
-      if (first === 'serve' || first === 'dev-idp') return await command(rest, ctx);
+      if (SERVER_COMMANDS.has(first ?? '')) return await command(rest, ctx);
+      // The chat and `warden trust` ask about a project's .env; every other command says it went on without it.
+      if (ctx.pendingProjectEnv && first !== 'trust') ctx.stderr.write(`warden: ${safeLine(projectEnvNotice(ctx.pendingProjectEnv.file), ERROR_CHARS)}\n`);
       return await withTelemetry('warden', ctx.stderr, () => command(rest, ctx));
     }
     // Print mode has no TUI to catch Ctrl-C: the signal cancels its turn (exit 130). The TUI reads

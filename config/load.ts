@@ -1,4 +1,6 @@
-import { config as parseDotenvFile } from 'dotenv';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
 import type * as core from 'zod/v4/core';
 import { safeParse } from 'zod/mini';
 import { ConfigError } from './errors.js';
@@ -6,17 +8,32 @@ import { ConfigError } from './errors.js';
 export type Env = Record<string, string | undefined>;
 
 /**
- * The environment a command sees: process env over `.env` (dotenv never overrides
- * variables that are already set). The result is a copy so tests can pass their own.
+ * The environment the server commands (`serve`, `dev-idp`) see: process env over the operator's
+ * `./.env` (dotenv never overrides variables that are already set). The result is a copy so tests
+ * can pass their own. The agent reads a project's `.env` only once the user approved it
+ * (agent/core/host/agent-env.ts).
  */
 export function loadEnv(options: { env?: Env; dotenvPath?: string } = {}): Env {
-  const base: Env = { ...(options.env ?? process.env) };
-  const fromFile: Env = {};
-  parseDotenvFile({ path: options.dotenvPath ?? '.env', processEnv: fromFile as Record<string, string>, quiet: true });
-  for (const [key, value] of Object.entries(fromFile)) {
-    if (base[key] === undefined) base[key] = value;
+  return withDefaults({ ...(options.env ?? process.env) }, readDotenvFile(options.dotenvPath ?? '.env')?.values ?? {});
+}
+
+/** A `.env` file's variables and the SHA-256 of its bytes; undefined when there is none (or it cannot be read). */
+export function readDotenvFile(path: string): { values: Record<string, string>; hash: string } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
   }
-  return base;
+  return { values: parseDotenv(bytes), hash: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** `env` with `defaults` filling only what it leaves unset (as dotenv does). */
+export function withDefaults(env: Env, defaults: Record<string, string>): Env {
+  for (const [key, value] of Object.entries(defaults)) {
+    if (env[key] === undefined) env[key] = value;
+  }
+  return env;
 }
 
 /** Drops unset and empty values so zod defaults apply to `FOO=` lines in `.env`. */

@@ -8,7 +8,7 @@ import type { Env } from './load.js';
  * Not responsible for reading the environment (config/load.ts) or for signals (agent/cli.ts).
  */
 export interface ProcessIo {
-  /** process env merged over `.env` (see config/load.ts). */
+  /** The process environment with the `.env` files this command reads (config/load.ts; the agent's: agent/core/host/agent-env.ts). */
   env: Env;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };

@@ -5,8 +5,7 @@ import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
-import { auditLogFile, conversationDir, serverLogDir, trustStoreFile, userServerFile } from '../core/host/paths.js';
-import { approveProjectFile } from '../core/host/trust-store.js';
+import { auditLogFile, conversationDir, serverLogDir, userServerFile } from '../core/host/paths.js';
 import type { Command } from './context.js';
 import { SUBCOMMANDS } from './names.js';
 import { permissionDeps, toolPatterns } from './permission-setup.js';
@@ -33,9 +32,9 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --no-auth              send no token (the server runs with --no-auth)
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
                          ~/.config/warden/mcp.json and ./.mcp.json
-  --trust-project        with -p: use this directory's .mcp.json as if you had approved it, for this run
-                         (its programs, sign-ins, \${VAR}s, trust and permissions.allow; the chat asks
-                         instead; --trust-project-servers is the older name)
+  --trust-project        with -p: use this directory's .mcp.json and .env as if you had approved them, for
+                         this run (programs, sign-ins, \${VAR}s, trust, permissions.allow, the variables
+                         .env sets; the chat asks instead; --trust-project-servers is the older name)
   --elicit-json FILE     with -p: answers (a JSON object, field → value) for questions servers ask
                          mid-call; without it -p declines them with a line on stderr
   --allow-sampling       with -p: let servers use the model (sampling); without it -p refuses
@@ -57,7 +56,7 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
 warden --version (-v) prints the version; warden --help lists the other commands.`;
 
 /** `warden` (chat TUI) and `warden -p "prompt"` (print mode). */
-export const chat: Command = async (argv, ctx) => {
+export const chat: Command = async (argv, given) => {
   const resumeFlag = takeResumeFlag(argv);
   const args = resumeFlag.rest;
   // Which help a bad flag points to: the chat's and -p's flags are both in `warden -p --help`.
@@ -91,7 +90,7 @@ export const chat: Command = async (argv, ctx) => {
     command,
   );
   if (values.help) {
-    ctx.stdout.write(`${USAGE}\n`);
+    given.stdout.write(`${USAGE}\n`);
     return 0;
   }
   if (values.output !== undefined && values['output-format'] !== undefined && values.output !== values['output-format']) {
@@ -118,7 +117,9 @@ export const chat: Command = async (argv, ctx) => {
     throw new UsageError('--elicit-json and --allow-sampling go with -p (the chat asks)', command);
   const allowedTools = toolPatterns([...(values['allowed-tools'] ?? []), ...(values.allowedTools ?? [])], '--allowed-tools');
   const disallowedTools = toolPatterns([...(values['disallowed-tools'] ?? []), ...(values.disallowedTools ?? [])], '--disallowed-tools');
-  const { home } = ctx;
+  const { home } = given;
+  // A project .env first: the servers' files may read its variables.
+  const ctx = given.pendingProjectEnv ? await (await import('./project-approval.js')).settleProjectEnv(given, { print: values.print === true, trustProject, home }) : given;
   const serverFlags = {
     ...(values.server && { server: values.server }),
     ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
@@ -139,12 +140,12 @@ export const chat: Command = async (argv, ctx) => {
     if (prompt === '') throw new UsageError('-p needs a prompt: warden -p "reverse hello world"', command);
     for (const file of loaded.untrusted) ctx.stderr.write(`warden: ${untrustedNotice(file)}\n`);
   } else if (loaded.untrusted.length > 0 && ctx.stdin.isTTY) {
-    // Before the TUI owns the terminal: one question per project file that would start programs.
-    const { askToApprove } = await import('./project-approval.js');
+    // Before the TUI owns the terminal: one question per project file that waits for approval.
+    const { askToApprove, rememberApproval } = await import('./project-approval.js');
     let approved = false;
     for (const file of loaded.untrusted) {
       if (!(await askToApprove(file, ctx))) continue;
-      await approveProjectFile(file.file, file.hash, { storePath: trustStoreFile(home) });
+      await rememberApproval(file, home);
       approved = true;
     }
     if (approved) loaded = await loadServerConfigs({ env: ctx.env, home, cwd: ctx.cwd, flags: serverFlags });

@@ -60,7 +60,7 @@ export async function configuredServer(ctx: CommandContext, name: string, flags:
   if (server?.unavailable !== undefined) throw new ConfigError(`server "${name}" cannot be used: ${server.unavailable}`);
   if (server) return server;
   const waiting = skipped.find((s) => s.name === name);
-  if (waiting) throw new ConfigError(`server "${name}" cannot be used yet: ${waiting.reason}; run warden in that directory to review and approve it`);
+  if (waiting) throw new ConfigError(`server "${name}" cannot be used yet: ${waiting.reason}; run \`warden trust\` in that directory to review and approve it`);
   const names = servers.map((s) => s.name);
   const meant = didYouMean(name, names);
   throw new ConfigError(

@@ -51,6 +51,8 @@ export interface HostileServer {
   url: string;
   /** Every bearer token sent to it, with the endpoint it was sent to. */
   tokens: { endpoint: string; token: string }[];
+  /** How many requests reached it (any path). */
+  hits(): number;
   close(): Promise<void>;
 }
 
@@ -111,9 +113,11 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
   const handler = createMcpHandler(() => createHostileMcp(options));
   const mcp = toNodeHandler(handler);
   const tokens: HostileServer['tokens'] = [];
+  let hits = 0;
   const json = (res: ServerResponse, body: unknown): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const WELL_KNOWN = '/.well-known/oauth-protected-resource';
   const server: Server = createServer((req, res) => {
+    hits++;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const origin = `http://${req.headers.host}`;
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -142,6 +146,7 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     tokens,
+    hits: () => hits,
     async close() {
       await handler.close();
       server.closeAllConnections();

@@ -83,7 +83,7 @@ describe('a project .mcp.json and your Entra sign-in', () => {
       const { code, stderr } = await run(['hello']);
       expect(code).toBe(0);
       expect(stderr).toContain(
-        `warden: skipped docs from ${join(project, '.mcp.json')}: the file is not approved (run warden in this directory to review and approve it, or pass --trust-project)\n`,
+        `warden: skipped docs from ${join(project, '.mcp.json')}: the file is not approved (run \`warden trust\` in this directory to review and approve it, or pass --trust-project)\n`,
       );
       expect(hostile.tokens).toEqual([]);
     }

@@ -67,7 +67,7 @@ describe("every command in the README's usage section, run as written", () => {
 
   it('runs them all, and no output or log holds a token', async () => {
     const commands = usageCommands();
-    expect(commands.map((c) => c[0] ?? '(chat)')).toEqual(['dev-idp', 'serve', 'login', 'status', '(chat)', '-p', '-p', 'logout']);
+    expect(commands.map((c) => c[0] ?? '(chat)')).toEqual(['dev-idp', 'serve', 'trust', 'login', 'status', '(chat)', '-p', '-p', 'logout']);
     writeFileSync(envFile, '# written by the test as the README says: the lines dev-idp prints\nREVERSE_STEP_MS=20\nMCP_PORT=0\n');
     let caFile = '';
 
@@ -110,7 +110,8 @@ describe("every command in the README's usage section, run as written", () => {
           await terminal.kill();
         }
       } else {
-        const run = startCli(args, { env, cwd });
+        // `warden trust` asks about the .env the steps above wrote: the reader answers y.
+        const run = startCli(args, { env, cwd, ...(command === 'trust' && { input: 'y\n' }) });
         const code = await run.exited;
         outputs.push(run.stdout(), run.stderr());
         expect(code, `warden ${args.join(' ')}\n${run.stderr()}`).toBe(0);

@@ -23,6 +23,7 @@ import type { PermissionRule, SavedRule, Trust } from '../permissions/policy.js'
 import { claudeConfigFile, readClaudeServers } from './claude-config.js';
 import { readServerFile, type ServerFile } from './config-files.js';
 import type { ServerEntry } from './config-schema.js';
+import { APPROVE_HINT } from './agent-env.js';
 import { printableTarget } from './printable-target.js';
 import { projectServerFile, trustStoreFile, userServerFile } from './paths.js';
 import type { ServerConfig } from './server-config.js';
@@ -187,5 +188,5 @@ export function untrustedNotice(file: UntrustedProjectFile): string {
   const names = file.servers.map((s) => s.name).join(', ');
   const trust = file.trust.map((t) => `${t.name} ("${t.trust}")`).join(', ');
   const what = [names && `skipped ${names}`, trust && `ignored the trust of ${trust}`, file.allowRules.length > 0 && 'ignored its permissions.allow'].filter(Boolean).join('; ');
-  return `${what} from ${file.file}: the file is not approved (run warden in this directory to review and approve it, or pass --trust-project)`;
+  return `${what} from ${file.file}: the file is not approved (${APPROVE_HINT}, or pass --trust-project)`;
 }

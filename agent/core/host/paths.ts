@@ -13,12 +13,22 @@ export function userServerFile(home: string): string {
   return join(wardenDir(home), 'mcp.json');
 }
 
+/** Your own settings for the agent, as environment variables (dotenv format): always read. */
+export function userEnvFile(home: string): string {
+  return join(wardenDir(home), '.env');
+}
+
+/** A project's `.env`: read by the agent only once the user approved it. */
+export function projectEnvFile(cwd: string): string {
+  return join(cwd, '.env');
+}
+
 /** The project's servers (`warden mcp add --scope project`), as Claude Code names it. */
 export function projectServerFile(cwd: string): string {
   return join(cwd, '.mcp.json');
 }
 
-/** Approved project files with the SHA-256 they were approved at. */
+/** Approved project files (`.mcp.json`, `.env`) with the SHA-256 they were approved at. */
 export function trustStoreFile(home: string): string {
   return join(wardenDir(home), 'trusted-mcp-files.json');
 }

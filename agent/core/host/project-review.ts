@@ -1,15 +1,20 @@
+import { printableUrl } from '../../../config/printable-url.js';
 import { safeLine } from '../../../config/terminal-text.js';
+import type { ProjectEnvFile } from './agent-env.js';
 import type { ServerEntry } from './config-schema.js';
 import { referencedVariables } from './expand.js';
 import type { UntrustedProjectFile } from './load-servers.js';
 
 /**
- * What approving a project file grants, as the user reads it before saying yes (issue 21 §5): every
+ * What approving a project file grants, as the user reads it before saying yes (issue 21 §2, §5).
+ * For `.mcp.json`: every
  * server entry as written — nothing expanded, so a `${VAR}` shows as the variable's name and never
  * its value — with its command and every argument, its URL, the names of its headers and
  * environment, the variables it reads, its sign-in (kind, scope, tenant, authority, client,
  * certificate or token file), its trust and the server of yours it would replace; then the file's
- * permissions.allow, and one line per power the approval hands over.
+ * permissions.allow, and one line per power the approval hands over. For `.env`: each variable of
+ * Warden's it sets and what it would direct — where a URL, host or file is the point, its value
+ * (URLs without userinfo or query values); never the value of anything else, keys among them.
  *
  * Every string comes from the file: each goes through safeLine, and exact strings (command,
  * arguments, URL, paths) are shown quoted so spaces and look-alike text are visible.
@@ -118,5 +123,38 @@ export function projectReviewLines(file: UntrustedProjectFile): string[] {
     'Approving it lets this project:',
     ...grants.map((g) => `  - ${g}`),
     'Only approve a project you trust; any change to the file asks again.',
+  ];
+}
+
+/** The variables of a project `.env` that direct a credential, and what each would do. */
+const ENV_POWERS: Record<string, { does: string; show: 'url' | 'path' | 'name' }> = {
+  ANTHROPIC_BASE_URL: { does: 'receives your Anthropic API key, your prompts and the tool list', show: 'url' },
+  ANTHROPIC_API_KEY: { does: 'the API key your conversations are sent with', show: 'name' },
+  MCP_SERVER_URL: { does: 'a server that gets your Entra token (its read-only tools run without asking)', show: 'url' },
+  ENTRA_AUTHORITY_HOST: { does: 'where you sign in (an identity provider it trusts)', show: 'url' },
+  ENTRA_API_SCOPE: { does: 'which of your APIs tokens are asked for', show: 'path' },
+  ENTRA_CLIENT_ID: { does: 'the app you sign in through', show: 'path' },
+  ENTRA_TENANT_ID: { does: 'the tenant you sign in to', show: 'path' },
+  WARDEN_TOKEN_CACHE: { does: 'where your tokens are kept and read', show: 'path' },
+  WARDEN_DEV_CA_FILE: { does: 'a certificate trusted for sign-in connections', show: 'path' },
+  AZURE_FEDERATED_TOKEN_FILE: { does: 'a token file used to sign in as an app', show: 'path' },
+  BROWSER: { does: 'the program that opens sign-in links', show: 'path' },
+};
+
+/** The question's text for a project `.env`, without the question itself. */
+export function envReviewLines(file: ProjectEnvFile): string[] {
+  const width = Math.min(28, Math.max(...file.wardens.map((n) => n.length)));
+  const lines = file.wardens.map((name) => {
+    const power = ENV_POWERS[name];
+    const value = file.values[name] ?? '';
+    const shown = power?.show === 'url' ? ` = ${printableUrl(value)}` : power?.show === 'path' ? ` = ${quoted(value)}` : '';
+    return `  ${safeLine(name, 64).padEnd(width)}${shown}${power ? `  — ${power.does}` : ''}`;
+  });
+  const others = Object.keys(file.values).length - file.wardens.length;
+  return [
+    `${safeLine(file.file, 300)} is a project file you have not approved. It sets, for Warden:`,
+    ...lines,
+    ...(others > 0 ? [`  and ${others} other variable${others === 1 ? '' : 's'} (used only by \${VAR}s in approved server files)`] : []),
+    'Approving it lets this project choose these settings for you; only approve a project you trust. Any change to the file asks again.',
   ];
 }

@@ -17,7 +17,7 @@ export function unapprovedLine(settings: SignInSettings): string {
   const file = from.from === 'project-file' ? from.file : 'a project file';
   return (
     `server "${safeLine(settings.server.name, 64)}" takes its sign-in (${unapprovedCredentials(settings).join(', ')}) from ${safeLine(file, 300)}, ` +
-    'which you have not approved: run warden in that directory to review and approve it (or pass --trust-project with -p)'
+    'which you have not approved: run `warden trust` in that directory to review and approve it (or pass --trust-project with -p)'
   );
 }
 
