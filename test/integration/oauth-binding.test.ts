@@ -138,10 +138,12 @@ describe('RFC 9207: the authorization response names its issuer', () => {
     try {
       await e.start();
       const signingIn = e.signIn();
+      // Watched from the start: the refusal can come while the browser is still being answered.
+      const refused = expect(signingIn).rejects.toThrow(/issuer|iss/i);
       const prompt = await waitForSignInPrompt(e);
       // The provider's answer reaches the loopback redirect claiming to come from op (a mix-up).
       await browserOp.approve(prompt.verificationUri, { redirect: (url) => (url.searchParams.set('iss', op.issuer), url) });
-      await expect(signingIn).rejects.toThrow(/issuer|iss/i);
+      await refused;
       expect(await new OAuthTokenStore(oauthStorePath(mixUp.WARDEN_TOKEN_CACHE)).grantForServer(server.url)).toBeUndefined();
     } finally {
       await server.mcp.server.close();
