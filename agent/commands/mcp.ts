@@ -10,6 +10,7 @@ import { connectTimeoutOf } from '../core/host/hosted-server.js';
 import { loadServerConfigs } from '../core/host/load-servers.js';
 import { serverLogDir, trustStoreFile } from '../core/host/paths.js';
 import { probeServer } from '../core/host/probe.js';
+import { authLine } from '../core/host/project-review.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import { editServerFile, readRawServerFile } from '../core/host/server-file-edit.js';
 import { approveProjectFile, isProjectFileApproved } from '../core/host/trust-store.js';
@@ -228,8 +229,9 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
       }`,
     );
   }
-  const auth = config.auth;
-  lines.push(`  auth:      ${!auth || auth.kind === 'none' ? 'none' : auth.kind === 'bearer' ? `bearer token from $${auth.tokenEnv}` : 'Entra ID sign-in'}`);
+  // As written (a `${VAR}` stays a name) and never a secret's value.
+  const auth = raw?.auth ?? config.auth;
+  lines.push(`  auth:      ${!auth || auth.kind === 'none' ? 'none' : authLine(auth)}`);
   if (config.timeoutMs) lines.push(`  timeout:   ${config.timeoutMs} ms`);
   if (config.tools) {
     const [mode, names] = 'include' in config.tools ? ['only', config.tools.include] : ['all but', config.tools.exclude];

@@ -8,15 +8,19 @@ import { printableUrl } from '../../config/printable-url.js';
 import { underRefreshLock } from '../store/refresh-lock.js';
 import { loadOAuthSdk } from './sdk.js';
 import { describesServer, otherResourceMessage } from './protected-resource.js';
-import { browserClientKey, issuerOf, type GrantRef, type OAuthTokenStore, type StoredClient, type StoredGrant } from './token-store.js';
+import { browserClientKey, issuerOf, storedClient, type GrantRef, type OAuthTokenStore, type StoredClient, type StoredGrant } from './token-store.js';
+import { authenticateClient, clientAuthMethod } from './client-auth.js';
 
 /**
  * The Authenticator for any MCP server protected by an OAuth 2.1 authorization server, as the
  * MCP authorization spec has it (the `oauth` kind, and a server without `auth` whose authorization
  * server is not Entra). The server's RFC 9728 document (from its 401 challenge when the caller has
  * it, else its well-known location) names the authorization server and the resource; its
- * RFC 8414/OIDC metadata the endpoints (both read with the MCP SDK's helpers); a
- * client is registered dynamically (the SDK's registerClient) when none is configured; people
+ * RFC 8414/OIDC metadata the endpoints (both read with the MCP SDK's helpers). The client is the
+ * one configured (`clientId`, with `clientSecret` for a confidential client), else the client ID
+ * metadata document's URL where the authorization server takes those
+ * (`client_id_metadata_document_supported`), else one registered dynamically as a native
+ * application (the SDK's registerClient); people
  * sign in with the device authorization grant (RFC 8628, auth/oauth/device-grant.ts) when the
  * server has a device endpoint, else in a browser (authorization code + PKCE,
  * browser-sign-in.ts); tokens ask for the server as their RFC 8707 `resource`; refresh
@@ -31,6 +35,10 @@ export interface OAuthSettings {
   serverUrl: string;
   /** A client registered beforehand; else one is registered dynamically and kept in the store. */
   clientId?: string;
+  /** The registered client's secret (a confidential client); never stored, logged or shown. */
+  clientSecret?: string;
+  /** Warden's client ID metadata document: its URL is the client ID where the authorization server supports them. */
+  clientMetadataUrl?: string;
   /** Space-separated; default by the MCP spec's selection: the challenge's `scope`, else `scopes_supported`, else none. */
   scope?: string;
   /** What the server said already (its RFC 9728 document, from its 401 challenge), so it is not asked again. */
@@ -78,19 +86,34 @@ function account(issuer: string, grant: StoredGrant): AccountSummary {
   return { username: grant.subject ?? 'signed in', tenantId: host, homeAccountId: '' };
 }
 
-/** A refresh request that hangs gives up after this, so the refresh lock is never held for long. */
-const REFRESH_TIMEOUT_MS = 30_000;
+/** `scope` with `more` added (space-separated, each once, in order). */
+function withScopes(scope: string | undefined, more: readonly string[] | undefined): string | undefined {
+  const all = [...new Set([...(scope ?? '').split(' '), ...(more ?? [])].filter(Boolean))];
+  return all.length > 0 ? all.join(' ') : undefined;
+}
+
+/**
+ * A request to a server's metadata or the authorization server that hangs gives up after this: a
+ * refresh holds the refresh lock across it, and a metadata document that never ends (a server
+ * answering every GET with an event stream) must not hold a sign-in forever.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator {
   const now = settings.now ?? Date.now;
   const fetchFn: FetchLike = settings.fetch ?? fetch;
+  /** The same, bounded (REQUEST_TIMEOUT_MS). */
+  const boundedFetch: FetchLike = (url, init) => {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    return fetchFn(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
   let resolving: Promise<Resolved> | undefined;
 
   /** RFC 9728, then the authorization server's metadata; once per process. */
   const resolve = (): Promise<Resolved> =>
     (resolving ??= (async () => {
       const sdk = await loadOAuthSdk();
-      const protectedResource = settings.known?.document ?? (await sdk.discoverOAuthProtectedResourceMetadata(settings.serverUrl, {}, fetchFn));
+      const protectedResource = settings.known?.document ?? (await sdk.discoverOAuthProtectedResourceMetadata(settings.serverUrl, {}, boundedFetch));
       if (!describesServer(protectedResource.resource, settings.serverUrl)) {
         throw new SignInFailedError(otherResourceMessage(safeLine(String(protectedResource.resource), 200), settings.serverUrl));
       }
@@ -98,7 +121,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       if (!issuer) throw new SignInFailedError(`${settings.serverUrl} names no authorization server in its metadata`);
       const issuerUrl = new URL(issuer);
       if (issuerUrl.protocol !== 'https:' && !isLoopback(issuerUrl)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
-      const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn });
+      const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn: boundedFetch });
       if (!metadata) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} publishes no metadata (RFC 8414 or OpenID discovery)`);
       const supported = protectedResource.scopes_supported?.length ? protectedResource.scopes_supported.join(' ') : undefined;
       const scope = settings.scope ?? settings.known?.challengeScope ?? supported;
@@ -108,9 +131,21 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       throw error instanceof SignInFailedError ? error : new SignInFailedError(`cannot read the sign-in metadata of ${settings.serverUrl}: ${errorMessage(error)}`);
     }));
 
-  /** The configured client, the one registered before, or a new dynamic registration (RFC 7591). */
+  /**
+   * The client the user chose, for every flow: the configured one, else the metadata document's
+   * URL where this authorization server takes client ID metadata documents; undefined: a
+   * registered one (stored per issuer and flow).
+   */
+  function chosenClient(r: Resolved): StoredClient | undefined {
+    if (settings.clientId) return { clientId: settings.clientId, ...(settings.clientSecret && { clientSecret: settings.clientSecret }) };
+    if (settings.clientMetadataUrl && r.metadata.client_id_metadata_document_supported === true) return { clientId: settings.clientMetadataUrl };
+    return undefined;
+  }
+
+  /** The device grant's client: the chosen one, the one registered before, or a new dynamic registration (RFC 7591). */
   async function client(r: Resolved): Promise<StoredClient> {
-    if (settings.clientId) return { clientId: settings.clientId };
+    const chosen = chosenClient(r);
+    if (chosen) return chosen;
     const known = await settings.store.client(r.issuer);
     if (known) return known;
     if (!r.metadata.registration_endpoint) throw new SignInFailedError(`the authorization server ${new URL(r.issuer).origin} allows no dynamic registration: configure a clientId`);
@@ -119,6 +154,8 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       metadata: r.metadata,
       clientMetadata: {
         client_name: 'Warden',
+        // RFC 7591 / OIDC registration: an app on the user's machine, not a web server.
+        application_type: 'native',
         redirect_uris: [],
         grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
         response_types: [],
@@ -127,10 +164,16 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       },
       fetchFn,
     });
-    const stored: StoredClient = { clientId: registered.client_id, ...(registered.client_secret && { clientSecret: registered.client_secret }) };
+    const stored = storedClient(registered);
     await settings.store.update((file) => void (file.clients[r.issuer] = stored));
     return stored;
   }
+
+  /** How a client authenticates at this authorization server (client-auth.ts), as the SDK's token requests take it. */
+  const authenticator = (r: Resolved, c: StoredClient) => {
+    const method = clientAuthMethod(c, r.metadata.token_endpoint_auth_methods_supported);
+    return async (headers: Headers, params: URLSearchParams) => authenticateClient(c, method, headers, params);
+  };
 
   /** RFC 8628 §4 adds it to the metadata (not in the SDK's type; the parsed document keeps it). */
   const deviceEndpoint = (r: Resolved): string | undefined => {
@@ -140,7 +183,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
 
   /** The client the grant was issued to: a refresh must come from it. */
   async function grantClient(r: Resolved): Promise<StoredClient> {
-    if (settings.clientId || deviceEndpoint(r)) return client(r);
+    if (chosenClient(r) || deviceEndpoint(r)) return client(r);
     const registered = await settings.store.client(browserClientKey(r.issuer));
     if (!registered) throw new SignInRequiredError('the client this sign-in was issued to is not registered any more');
     return registered;
@@ -174,6 +217,8 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
 
   return {
     async acquireTokenSilently(options = {}) {
+      // Never signed in to this server and it has not asked yet: nothing to ask anyone for (its 401 will say where to sign in).
+      if (!settings.known && !(await settings.store.grantForServer(settings.serverUrl))) throw new SignInRequiredError(`not signed in to ${printableUrl(settings.serverUrl)} yet`);
       const r = await resolve();
       const valid = (grant: StoredGrant): boolean => grant.expiresAt - now() > TOKEN_EXPIRY_MARGIN_MS;
       const stored = await settings.store.grant(ref(r));
@@ -192,14 +237,12 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
         try {
           const refreshed = await refreshAuthorization(r.issuer, {
             metadata: r.metadata,
-            clientInformation: { client_id: c.clientId, ...(c.clientSecret && { client_secret: c.clientSecret }) },
+            clientInformation: { client_id: c.clientId },
+            addClientAuthentication: authenticator(r, c),
             refreshToken: current.refreshToken,
             resource: r.resource,
             // Bounded: the refresh lock is held across it.
-            fetchFn: (url, init) => {
-              const timeout = AbortSignal.timeout(REFRESH_TIMEOUT_MS);
-              return fetchFn(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-            },
+            fetchFn: boundedFetch,
           });
           return await save(r, refreshed as TokenResponse, current);
         } catch (error) {
@@ -215,13 +258,15 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       });
     },
 
-    async signIn({ onDeviceCode, signal }) {
+    async signIn({ onDeviceCode, signal, scopes }) {
       if (signal?.aborted) throw new SignInCancelledError('sign-in was cancelled');
       // Where the tokens will rest is settled before the user is asked for anything.
       await settings.store.ready().catch((error: unknown) => {
         throw new SignInFailedError(errorMessage(error));
       });
-      const r = await resolve();
+      const resolved = await resolve();
+      // A step-up: the scopes a server's 403 named, besides those asked for before (the MCP spec's scope challenge).
+      const r = { ...resolved, scope: withScopes(resolved.scope, scopes) };
       const endpoint = deviceEndpoint(r);
       if (!endpoint) {
         const { browserSignIn } = await import('./browser-sign-in.js');
@@ -231,7 +276,8 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
           protectedResource: r.protectedResource,
           metadata: r.metadata,
           scope: r.scope,
-          clientId: settings.clientId,
+          client: chosenClient(r),
+          authenticate: (c) => authenticator(r, c),
           store: settings.store,
           fetch: fetchFn,
           now,
@@ -241,7 +287,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
         return await save(r, tokens);
       }
       const c = await client(r);
-      const request = { clientId: c.clientId, ...(c.clientSecret && { clientSecret: c.clientSecret }), ...(r.scope && { scope: r.scope }), resource: r.resource };
+      const request = { client: c, authMethod: clientAuthMethod(c, r.metadata.token_endpoint_auth_methods_supported), ...(r.scope && { scope: r.scope }), resource: r.resource };
       try {
         const authorization = await requestDeviceAuthorization(endpoint, request, fetchFn);
         const prompt: DeviceCodePrompt = {

@@ -11,13 +11,14 @@ import { errorMessage } from '../../config/error-text.js';
 import type { TokenResponse } from './device-grant.js';
 import { LoopbackRedirectError, startLoopbackRedirect } from './loopback-redirect.js';
 import { loadOAuthSdk } from './sdk.js';
-import { browserClientKey, type OAuthTokenStore } from './token-store.js';
+import { browserClientKey, storedClient, type OAuthTokenStore, type StoredClient } from './token-store.js';
 
 /**
  * The `oauth` kind's browser sign-in, for authorization servers without a device endpoint:
  * authorization code + PKCE (the MCP SDK's `auth()` with an OAuthClientProvider: the
  * authorization URL, PKCE, dynamic registration of a native client, RFC 8707 `resource`, the
- * code exchange) and a loopback redirect on 127.0.0.1 (loopback-redirect.ts).
+ * code exchange, its client authenticated by Warden's rule: client-auth.ts) and a loopback
+ * redirect on 127.0.0.1 (loopback-redirect.ts).
  * The link goes to the caller as a prompt without a user code; whoever shows it decides whether a
  * browser can be opened.
  * Not responsible for discovery (done before), storing the tokens, or refreshing them.
@@ -29,7 +30,10 @@ export interface BrowserSignInOptions {
   protectedResource: OAuthProtectedResourceMetadata;
   metadata: AuthorizationServerMetadata;
   scope: string | undefined;
-  clientId: string | undefined;
+  /** The client the user chose (configured, or a client ID metadata document); undefined: one registered for browser sign-ins. */
+  client: StoredClient | undefined;
+  /** How a client authenticates at the token endpoint (the authenticator's rule). */
+  authenticate: (client: StoredClient) => (headers: Headers, params: URLSearchParams) => Promise<void>;
   store: OAuthTokenStore;
   fetch: FetchLike;
   now: () => number;
@@ -49,6 +53,8 @@ export async function browserSignIn(options: BrowserSignInOptions): Promise<Toke
   let verifier = '';
   let tokens: StoredOAuthTokens | undefined;
   let authorizationUrl: URL | undefined;
+  /** The client of this sign-in, once known (chosen, stored or just registered). */
+  let client = options.client;
   // What was discovered already, so the SDK neither asks again nor loses the issuer between the two legs.
   const discovery = { authorizationServerUrl: issuer, resourceMetadata: options.protectedResource, authorizationServerMetadata: options.metadata };
 
@@ -56,6 +62,7 @@ export async function browserSignIn(options: BrowserSignInOptions): Promise<Toke
     redirectUrl: loopback.redirectUri,
     clientMetadata: {
       client_name: 'Warden',
+      application_type: 'native',
       // RFC 8252 §7.3: a native client's loopback redirect may use any port; this one is today's.
       redirect_uris: [loopback.redirectUri],
       grant_types: ['authorization_code', 'refresh_token'],
@@ -65,14 +72,20 @@ export async function browserSignIn(options: BrowserSignInOptions): Promise<Toke
     },
     state: () => state,
     async clientInformation() {
-      // Stamped with the issuer it belongs to (the SDK checks it against the one it discovered).
-      if (options.clientId) return { client_id: options.clientId, issuer };
-      const known = await store.client(browserClientKey(issuer));
-      return known && { client_id: known.clientId, issuer, ...(known.clientSecret && { client_secret: known.clientSecret }) };
+      client ??= await store.client(browserClientKey(issuer));
+      // Stamped with the issuer it belongs to (the SDK checks it against the one it discovered). No
+      // secret: the client authenticates by addClientAuthentication below.
+      return client && { client_id: client.clientId, issuer };
     },
     async saveClientInformation(info: StoredOAuthClientInformation) {
-      if (options.clientId) return;
-      await store.update((file) => void (file.clients[browserClientKey(issuer)] = { clientId: info.client_id, ...(info.client_secret && { clientSecret: info.client_secret }) }));
+      if (options.client) return;
+      const registered = storedClient(info);
+      client = registered;
+      await store.update((file) => void (file.clients[browserClientKey(issuer)] = registered));
+    },
+    async addClientAuthentication(headers, params) {
+      if (!client) throw new SignInFailedError(`no client to authenticate as at ${host}`);
+      await options.authenticate(client)(headers, params);
     },
     // An interactive sign-in always asks the user: the silent path (refresh) is the authenticator's.
     tokens: () => tokens,

@@ -1,3 +1,6 @@
+import { authenticateClient, type ClientAuthMethod } from './client-auth.js';
+import type { StoredClient } from './token-store.js';
+
 /**
  * The OAuth 2.0 device authorization grant (RFC 8628) against any authorization server that
  * publishes a `device_authorization_endpoint`: the one piece of the `oauth` sign-in the MCP SDK
@@ -62,22 +65,25 @@ function oauthError(body: Record<string, unknown>, status: number): DeviceGrantE
 }
 
 export interface DeviceRequest {
-  clientId: string;
-  clientSecret?: string;
+  client: StoredClient;
+  /** How the client authenticates at both endpoints (client-auth.ts). */
+  authMethod: ClientAuthMethod;
   scope?: string;
   /** RFC 8707 resource indicator: the MCP server the token is for. */
   resource?: string;
 }
 
-function form(request: DeviceRequest, extra: Record<string, string>): URLSearchParams {
-  const params = new URLSearchParams({ client_id: request.clientId, ...extra });
-  if (request.clientSecret) params.set('client_secret', request.clientSecret);
+/** A request's headers and form body, with the client's authentication. */
+function post(request: DeviceRequest, extra: Record<string, string>): RequestInit {
+  const params = new URLSearchParams(extra);
   if (request.resource) params.set('resource', request.resource);
-  return params;
+  const headers = new Headers(FORM);
+  authenticateClient(request.client, request.authMethod, headers, params);
+  return { method: 'POST', headers, body: params };
 }
 
 export async function requestDeviceAuthorization(endpoint: string, request: DeviceRequest, fetchFn: OAuthFetch = fetch): Promise<DeviceAuthorization> {
-  const response = await fetchFn(endpoint, { method: 'POST', headers: FORM, body: form(request, request.scope ? { scope: request.scope } : {}) });
+  const response = await fetchFn(endpoint, post(request, request.scope ? { scope: request.scope } : {}));
   const body = await json(response);
   if (!response.ok || body.error) throw oauthError(body, response.status);
   const deviceCode = text(body.device_code);
@@ -125,7 +131,7 @@ export async function pollDeviceToken(tokenEndpoint: string, request: DeviceRequ
     if (options.signal?.aborted) throw new DeviceGrantError('cancelled', 'sign-in was cancelled');
     await wait(intervalMs, options.signal);
     if (now() >= expiresAt) throw new DeviceGrantError('expired_token', 'the code expired before it was approved; sign in again');
-    const response = await fetchFn(tokenEndpoint, { method: 'POST', headers: FORM, body: form(request, { grant_type: DEVICE_GRANT, device_code: authorization.deviceCode }) });
+    const response = await fetchFn(tokenEndpoint, post(request, { grant_type: DEVICE_GRANT, device_code: authorization.deviceCode }));
     const body = await json(response);
     if (response.ok && text(body.access_token)) return body as unknown as TokenResponse;
     const error = text(body.error);

@@ -20,6 +20,8 @@ import { serverKey } from './protected-resource.js';
 export interface StoredClient {
   clientId: string;
   clientSecret?: string;
+  /** The `token_endpoint_auth_method` it was registered with, when the registration said (client-auth.ts). */
+  authMethod?: string;
 }
 
 export interface StoredGrant {
@@ -34,6 +36,15 @@ export interface StoredGrant {
   server?: string;
   /** The authorization server refused the refresh token (why, one line): nobody redeems it again; the next step is a sign-in. */
   refused?: string;
+}
+
+/** A registration's answer as the store keeps it (its secret and auth method, where it gave them). */
+export function storedClient(info: { client_id: string; client_secret?: string | undefined; token_endpoint_auth_method?: string | undefined }): StoredClient {
+  return {
+    clientId: info.client_id,
+    ...(info.client_secret && { clientSecret: info.client_secret }),
+    ...(info.token_endpoint_auth_method && { authMethod: info.token_endpoint_auth_method }),
+  };
 }
 
 interface StoreFile {

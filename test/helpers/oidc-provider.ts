@@ -26,6 +26,10 @@ export interface TestOidcProvider {
   setResource(url: string): void;
   /** Token endpoint requests so far, by grant type. */
   tokenRequests(): Record<string, number>;
+  /** How each request to the token and device endpoints authenticated its client, in order. */
+  clientAuth(): ClientAuthSeen[];
+  /** What clients sent to the dynamic registration endpoint, in order. */
+  registrations(): Record<string, unknown>[];
   /**
    * Approves through the provider's own pages: (device flow) code entry and confirm, then login and
    * consent. `redirect` (form posts only) changes the answer on its way back to the client, as a
@@ -38,6 +42,33 @@ export interface TestOidcProvider {
 export interface OidcProviderOptions {
   /** false: no device_authorization_endpoint, so clients sign in in a browser (authorization code + PKCE). */
   deviceFlow?: boolean;
+  /** Clients registered beforehand (oidc-provider's client metadata: client_id, client_secret, grant_types, …). */
+  clients?: Record<string, unknown>[];
+  /**
+   * Client ID metadata documents by URL: the provider advertises `client_id_metadata_document_supported`
+   * and fetches a client's document from its client_id (served from here: the test has no https host).
+   */
+  clientMetadataDocuments?: Record<string, Record<string, unknown>>;
+}
+
+/** One request's client authentication as the provider received it. */
+export interface ClientAuthSeen {
+  endpoint: 'token' | 'device';
+  grant?: string;
+  /** Basic: an Authorization header; post: client_secret in the body; none: client_id only. */
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /** The client_id it named (from the header for Basic, form-decoded). */
+  clientId?: string;
+}
+
+function seenAuth(endpoint: ClientAuthSeen['endpoint'], header: string | undefined, form: URLSearchParams): ClientAuthSeen {
+  const grant = form.get('grant_type') ?? undefined;
+  if (header?.startsWith('Basic ')) {
+    const [id = ''] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+    return { endpoint, ...(grant && { grant }), method: 'client_secret_basic', clientId: decodeURIComponent(id.replace(/\+/g, ' ')) };
+  }
+  const clientId = form.get('client_id') ?? undefined;
+  return { endpoint, ...(grant && { grant }), method: form.has('client_secret') ? 'client_secret_post' : 'none', ...(clientId && { clientId }) };
 }
 
 export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<TestOidcProvider> {
@@ -47,8 +78,20 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let resource = '';
   const counts: Record<string, number> = {};
+  const auths: ClientAuthSeen[] = [];
+  const registrations: Record<string, unknown>[] = [];
+  const documents = options.clientMetadataDocuments;
   const provider = new Provider(issuer, {
+    ...(options.clients && { clients: options.clients }),
+    ...(documents && {
+      // The provider fetches a client's document from its client_id URL: served here, anything else as usual.
+      fetch: async (url: URL | string, init: RequestInit) => {
+        const document = documents[String(url)];
+        return document ? new Response(JSON.stringify(document), { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(url, init);
+      },
+    }),
     features: {
+      ...(documents && { clientIdMetadataDocument: { enabled: true, ack: 'draft-02' } }),
       devInteractions: { enabled: true },
       deviceFlow: { enabled: options.deviceFlow ?? true },
       registration: { enabled: true },
@@ -71,11 +114,25 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   });
   const handle = provider.callback();
   server.on('request', (req, res) => {
-    if (req.method === 'POST' && req.url?.startsWith('/token')) {
+    const endpoint =
+      req.method !== 'POST'
+        ? undefined
+        : req.url?.startsWith('/token')
+          ? 'token'
+          : req.url?.startsWith('/device/auth')
+            ? 'device'
+            : req.url?.startsWith('/reg')
+              ? 'reg'
+              : undefined;
+    if (endpoint) {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        const grant = new URLSearchParams(body).get('grant_type') ?? 'none';
+        if (endpoint === 'reg') return void registrations.push(JSON.parse(body) as Record<string, unknown>);
+        const form = new URLSearchParams(body);
+        auths.push(seenAuth(endpoint, req.headers.authorization, form));
+        if (endpoint !== 'token') return;
+        const grant = form.get('grant_type') ?? 'none';
         counts[grant] = (counts[grant] ?? 0) + 1;
       });
     }
@@ -87,6 +144,8 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     jwksUri: `${issuer}/jwks`,
     setResource: (url) => void (resource = url),
     tokenRequests: () => ({ ...counts }),
+    clientAuth: () => [...auths],
+    registrations: () => [...registrations],
     async approve(start, { login = 'alice', browser, redirect = (u: URL) => u } = {}) {
       const origin = new URL(issuer).origin;
       if (browser) {
@@ -168,8 +227,8 @@ export async function startOidcResourceServer(op: TestOidcProvider): Promise<{ m
 }
 
 /** An engine whose one server, `url`, is signed in to with the `oauth` kind (the SDK's discovery, registration and flows); `env` carries its token store. */
-export function oauthEngine(url: string, env: Record<string, string>): AgentEngine {
+export function oauthEngine(url: string, env: Record<string, string>, auth: ServerConfig['auth'] = { kind: 'oauth' }): AgentEngine {
   const config = loadAgentConfig({});
-  config.servers = [{ name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth: { kind: 'oauth' } } as ServerConfig];
+  config.servers = [{ name: 'op', source: { kind: 'flag', file: 'test.json' }, type: 'http', url, headers: {}, auth } as ServerConfig];
   return createAgentEngine(config, { env, signIns: envSignIns(env) });
 }

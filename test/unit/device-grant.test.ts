@@ -31,7 +31,7 @@ describe('RFC 8628 device authorization grant', () => {
   it('asks for a code with client, scope and resource, and defaults interval to 5 s', async () => {
     const s = await scriptedServer([{ status: 200, body: { device_code: 'dc', user_code: 'UC', verification_uri: 'https://as.example/device', expires_in: 300 } }]);
     open = s.server;
-    const code = await requestDeviceAuthorization(s.url, { clientId: 'c1', scope: 'execute', resource: 'https://mcp.example/mcp' });
+    const code = await requestDeviceAuthorization(s.url, { client: { clientId: 'c1' }, authMethod: 'none', scope: 'execute', resource: 'https://mcp.example/mcp' });
     expect(code).toEqual({ deviceCode: 'dc', userCode: 'UC', verificationUri: 'https://as.example/device', expiresIn: 300, interval: 5 });
     expect(Object.fromEntries(s.forms[0]!)).toEqual({ client_id: 'c1', scope: 'execute', resource: 'https://mcp.example/mcp' });
   });
@@ -45,7 +45,9 @@ describe('RFC 8628 device authorization grant', () => {
     ]);
     open = s.server;
     const waits: number[] = [];
-    const tokens = await pollDeviceToken(s.url, { clientId: 'c1', resource: 'https://mcp.example/mcp' }, authorization, { wait: async (ms) => void waits.push(ms) });
+    const tokens = await pollDeviceToken(s.url, { client: { clientId: 'c1' }, authMethod: 'none', resource: 'https://mcp.example/mcp' }, authorization, {
+      wait: async (ms) => void waits.push(ms),
+    });
     expect(tokens).toMatchObject({ access_token: 'at', refresh_token: 'rt' });
     expect(waits).toEqual([2000, 2000, 7000, 7000]);
     expect(
@@ -58,12 +60,12 @@ describe('RFC 8628 device authorization grant', () => {
   it('stops on access_denied and on expiry, with the reason', async () => {
     const s = await scriptedServer([{ status: 400, body: { error: 'access_denied' } }]);
     open = s.server;
-    await expect(pollDeviceToken(s.url, { clientId: 'c1' }, authorization, { wait: async () => undefined })).rejects.toMatchObject({
+    await expect(pollDeviceToken(s.url, { client: { clientId: 'c1' }, authMethod: 'none' }, authorization, { wait: async () => undefined })).rejects.toMatchObject({
       code: 'access_denied',
       message: 'sign-in was declined',
     });
     let clock = 0;
-    const expired = pollDeviceToken(s.url, { clientId: 'c1' }, authorization, { now: () => clock, wait: async () => void (clock += 601_000) });
+    const expired = pollDeviceToken(s.url, { client: { clientId: 'c1' }, authMethod: 'none' }, authorization, { now: () => clock, wait: async () => void (clock += 601_000) });
     await expect(expired).rejects.toBeInstanceOf(DeviceGrantError);
     await expect(expired).rejects.toMatchObject({ code: 'expired_token' });
   });

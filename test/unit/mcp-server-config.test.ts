@@ -111,6 +111,18 @@ describe('loadServerConfigs', () => {
     });
   });
 
+  it('an oauth client secret may come from ${VAR}: expanded like a header, and the server is unavailable while it is unset', async () => {
+    await writeUser({
+      mcpServers: {
+        set: { url: 'http://h/mcp', auth: { kind: 'oauth', clientId: 'c', clientSecret: '${TICKETS_SECRET}' } },
+        unset: { url: 'http://h/mcp', auth: { kind: 'oauth', clientId: 'c', clientSecret: '${NO_SECRET}' } },
+      },
+    });
+    const { servers } = await load({ env: { TICKETS_SECRET: 's-3cret' } });
+    expect(servers[0]).toMatchObject({ auth: { kind: 'oauth', clientId: 'c', clientSecret: 's-3cret' } });
+    expect(servers[1]?.unavailable).toBe('${NO_SECRET} is not set (used in its auth.clientSecret; set it, or give a default: ${NO_SECRET:-value})');
+  });
+
   it.each([
     [{ mcpServers: { s: { command: 'x', args: ['a', 3] } } }, 'server "s", key "args[1]": expected a string'],
     [{ mcpServers: { s: { url: 'http://h', timeout: -1 } } }, 'server "s", key "timeout": expected a positive number of milliseconds'],
@@ -121,6 +133,14 @@ describe('loadServerConfigs', () => {
     [{ mcpServers: { s: { url: 'http://h', tools: { include: ['a'], exclude: ['b'] } } } }, 'server "s", key "tools": expected either "include" or "exclude", not both or neither'],
     [{ mcpServers: { 'files.read': { command: 'x' } } }, 'server "files.read": invalid server name: use letters, digits, "_" and "-" (at most 64)'],
     [{ mcpServers: [] }, 'key "mcpServers": expected an object of servers'],
+    [
+      { mcpServers: { s: { url: 'http://h', auth: { kind: 'oauth', clientSecret: 'x' } } } },
+      'server "s", key "auth.clientSecret": a clientSecret belongs to a registered client: give its clientId too',
+    ],
+    [
+      { mcpServers: { s: { url: 'http://h', auth: { kind: 'oauth', clientMetadataUrl: 'http://app.example/client.json' } } } },
+      'server "s", key "auth.clientMetadataUrl": expected an https URL with a path (the client ID metadata document)',
+    ],
   ])('a bad file gives one line naming file, server and key: %j', async (content, expected) => {
     const file = await writeUser(content);
     const error = await rejection(load());
@@ -271,5 +291,7 @@ describe('redactServerText', () => {
     };
     const message = 'failed for http://bob:pw-s3cret@h.example/mcp?key=q-s3cret: sent Bearer hdr-s3cret, token tok-s3cret, user bob:pw-s3cret';
     expect(redactServerText(message, config, { TOKEN: 'tok-s3cret' })).toBe('failed for http://h.example/mcp?key=***: sent ***, token ***, user bob:***');
+    const oauth = { ...config, url: 'https://h.example/mcp', headers: {}, auth: { kind: 'oauth' as const, clientId: 'c', clientSecret: 'cl/s3cret+' } };
+    expect(redactServerText('client_secret=cl%2Fs3cret%2B or cl/s3cret+', oauth)).toBe('client_secret=*** or ***');
   });
 });

@@ -169,6 +169,23 @@ describe('the approval shows the entry as written', () => {
     expect(text).not.toContain('tk-secret-value');
     expect(text).not.toContain('blue-team-literal');
   });
+
+  it("an oauth client's id and metadata document as written; its secret never, only where it comes from", async () => {
+    await writeProjectServers(cwd, {
+      mcpServers: {
+        tickets: { url: 'https://t.example/mcp', auth: { kind: 'oauth', clientId: 'tix', clientSecret: '${TICKETS_KEY}' } },
+        wiki: { url: 'https://w.example/mcp', auth: { kind: 'oauth', clientId: 'wk', clientSecret: 'wiki-literal-secret', clientMetadataUrl: 'https://w.example/client.json' } },
+      },
+    });
+    const loaded = await load();
+    expect(loaded.skipped.map((s) => s.name)).toEqual(['tickets', 'wiki']);
+    const text = projectReviewLines(loaded.untrusted[0]!).join('\n');
+    expect(text).toContain('sign-in  oauth · client "tix" · client secret from ${TICKETS_KEY}');
+    expect(text).toContain('sign-in  oauth · client "wk" · client metadata "https://w.example/client.json" · client secret (written in the file)');
+    expect(text).toMatch(/reads\s+\$\{TICKETS_KEY\}/);
+    expect(text).not.toContain('tk-secret-value');
+    expect(text).not.toContain('wiki-literal-secret');
+  });
 });
 
 describe("the agent's environment and a project .env", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialSettings, signInSettings, withServerMetadata } from '../../agent/core/auth/settings.js';
+import { credentialSettings, signInSettings, unapprovedCredentials, withServerMetadata } from '../../agent/core/auth/settings.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 
 /**
@@ -64,5 +64,14 @@ describe('signInSettings', () => {
       tenantId: 'env',
     });
     expect(s.certificateFile?.value).toBe('/work/sp.pem');
+  });
+
+  it("an oauth client's secret and metadata document direct a credential: an unapproved project file's are named, never their values", () => {
+    const auth = { kind: 'oauth' as const, clientId: 'tickets', clientSecret: 'sec-r3t-value', clientMetadataUrl: 'https://app.example/client.json' };
+    const unapproved: ServerConfig = { ...project(auth), source: { kind: 'project', file: '/work/.mcp.json', approved: false } };
+    expect(unapprovedCredentials(signInSettings(unapproved, sources()))).toEqual(['server', 'kind', 'clientId', 'clientSecret', 'clientMetadataUrl']);
+    const approved = signInSettings(project(auth), sources());
+    expect(unapprovedCredentials(approved)).toEqual([]);
+    expect(approved.clientSecret?.value).toBe('sec-r3t-value');
   });
 });

@@ -67,6 +67,10 @@ export interface SignInSettings {
   readonly tenantId?: Setting;
   /** Entra: the agent's public client; oauth / client-credentials: the registered client. */
   readonly clientId?: Setting;
+  /** oauth: the registered client's secret (a confidential client); never shown. */
+  readonly clientSecret?: Setting;
+  /** oauth: the client's ID metadata document (its URL is the client ID where the authorization server takes them). */
+  readonly clientMetadataUrl?: Setting;
   /** The scope(s) to ask for (Entra: one API scope; oauth: space-separated). */
   readonly scope?: Setting;
   /** bearer: the variable holding the token. */
@@ -178,6 +182,8 @@ export function signInSettings(server: ServerConfig, sources: SignInSources): Si
       return {
         ...base,
         ...optional('clientId', auth?.kind === 'oauth' ? setting(auth.clientId, entry) : undefined),
+        ...optional('clientSecret', auth?.kind === 'oauth' ? setting(auth.clientSecret, entry) : undefined),
+        ...optional('clientMetadataUrl', auth?.kind === 'oauth' ? setting(auth.clientMetadataUrl, entry) : undefined),
         ...optional('scope', auth?.kind === 'oauth' ? setting(auth.scope, entry) : undefined),
       };
     case 'entra': {
@@ -252,7 +258,21 @@ export function isConfigured(setting: Setting<unknown> | undefined): boolean {
 
 /** The settings that choose where a credential goes or which credential is used, with their names. */
 export function credentialSettings(settings: SignInSettings): [string, Setting<unknown>][] {
-  const keys = ['kind', 'authorityHost', 'tenantId', 'clientId', 'scope', 'tokenEnv', 'certificateFile', 'federatedTokenFile', 'tokenCache', 'caFile', 'environment'] as const;
+  const keys = [
+    'kind',
+    'authorityHost',
+    'tenantId',
+    'clientId',
+    'clientSecret',
+    'clientMetadataUrl',
+    'scope',
+    'tokenEnv',
+    'certificateFile',
+    'federatedTokenFile',
+    'tokenCache',
+    'caFile',
+    'environment',
+  ] as const;
   return [['server', { value: settings.server.url, from: settings.server.from }], ...keys.flatMap((k) => (settings[k] ? [[k, settings[k]] as [string, Setting<unknown>]] : []))];
 }
 

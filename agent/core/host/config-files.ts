@@ -1,7 +1,7 @@
 /**
  * Reads one `mcpServers` file into resolved ServerConfigs: JSON, schema, type inference
  * (`command` ⇒ stdio, `url` ⇒ http, as Claude Code reads `.mcp.json`), `${VAR}` expansion in
- * url, headers, args and env, and the file's SHA-256 (what a project file's approval remembers).
+ * url, headers, args, env and auth.clientSecret, and the file's SHA-256 (what a project file's approval remembers).
  *
  * Not responsible for: which files are read and their precedence, nor trust (load-servers.ts).
  * Errors are one line naming the file, the server and the key, never a value from the file. A
@@ -104,12 +104,15 @@ export function resolveEntry(name: string, entry: ServerEntry, ctx: EntryContext
     variables.add(entry.auth.tokenEnv);
     if (!ctx.env[entry.auth.tokenEnv]) missing ??= `${entry.auth.tokenEnv} is not set (its auth.tokenEnv names it)`;
   }
+  // A client secret is written as `${VAR}` so the file holds no secret.
+  const auth =
+    entry.auth?.kind === 'oauth' && entry.auth.clientSecret !== undefined ? { ...entry.auth, clientSecret: expand(entry.auth.clientSecret, 'auth.clientSecret') } : entry.auth;
   const base = {
     name,
     source: ctx.source,
     ...(entry.timeout !== undefined && { timeoutMs: entry.timeout }),
     ...(tools && { tools }),
-    ...(entry.auth && { auth: entry.auth }),
+    ...(auth && { auth }),
     ...(entry.trust && { trust: entry.trust }),
     ...(entry.protocolVersion && { protocolVersion: entry.protocolVersion }),
   };

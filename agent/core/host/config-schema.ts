@@ -23,6 +23,16 @@ const stringList = z.array(text(), { error: 'expected a list of strings' });
 const stringMap = z.record(text('a name'), text(), { error: 'expected an object of string values' });
 const envName = text('a variable name').check(z.regex(ENV_NAME, 'expected a variable name such as MY_API_KEY'));
 
+/** A client ID metadata document's URL is the client's ID: https with a path (draft-ietf-oauth-client-id-metadata-document). */
+function isClientMetadataUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.pathname !== '/' && url.hash === '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
 const authSchema = z.discriminatedUnion(
   'kind',
   [
@@ -35,7 +45,21 @@ const authSchema = z.discriminatedUnion(
       clientId: z.optional(text()),
     }),
     z.object({ kind: z.literal('bearer'), tokenEnv: envName }),
-    z.object({ kind: z.literal('oauth'), clientId: z.optional(text()), scope: z.optional(text()) }),
+    z
+      .object({
+        kind: z.literal('oauth'),
+        clientId: z.optional(text()),
+        // Of a confidential client registered beforehand: `${VAR}` keeps it out of the file.
+        clientSecret: z.optional(text()),
+        clientMetadataUrl: z.optional(text('an https URL').check(z.refine(isClientMetadataUrl, 'expected an https URL with a path (the client ID metadata document)'))),
+        scope: z.optional(text()),
+      })
+      .check(
+        z.refine((auth) => auth.clientSecret === undefined || auth.clientId !== undefined, {
+          message: 'a clientSecret belongs to a registered client: give its clientId too',
+          path: ['clientSecret'],
+        }),
+      ),
     z.object({
       kind: z.literal('client-credentials'),
       clientId: text(),

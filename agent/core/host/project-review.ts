@@ -10,8 +10,9 @@ import type { UntrustedProjectFile } from './load-servers.js';
  * For `.mcp.json`: every
  * server entry as written — nothing expanded, so a `${VAR}` shows as the variable's name and never
  * its value — with its command and every argument, its URL, the names of its headers and
- * environment, the variables it reads, its sign-in (kind, scope, tenant, authority, client,
- * certificate or token file), its trust and the server of yours it would replace; then the file's
+ * environment, the variables it reads, its sign-in (kind, scope, tenant, authority, client, client
+ * metadata document, whether it has a client secret and where that comes from, certificate or
+ * token file), its trust and the server of yours it would replace; then the file's
  * permissions.allow, and one line per power the approval hands over. For `.env`: each variable of
  * Warden's it sets and what it would direct — where a URL, host or file is the point, its value
  * (URLs without userinfo or query values); never the value of anything else, keys among them.
@@ -35,16 +36,23 @@ const names = (map: Record<string, string> | undefined): string =>
     .map((k) => safeLine(k, 64))
     .join(', ');
 
-/** The variables an entry reads: `${VAR}` in url, headers, args and env, and a bearer token's variable. */
+/** The variables an entry reads: `${VAR}` in url, headers, args, env and a client secret, and a bearer token's variable. */
 export function entryVariables(entry: ServerEntry): string[] {
-  const texts = [entry.url ?? '', ...Object.values(entry.headers ?? {}), ...(entry.args ?? []), ...Object.values(entry.env ?? {})];
+  const secret = entry.auth?.kind === 'oauth' ? (entry.auth.clientSecret ?? '') : '';
+  const texts = [entry.url ?? '', ...Object.values(entry.headers ?? {}), ...(entry.args ?? []), ...Object.values(entry.env ?? {}), secret];
   const found = texts.flatMap(referencedVariables);
   if (entry.auth?.kind === 'bearer') found.push(entry.auth.tokenEnv);
   return [...new Set(found)];
 }
 
-/** `entra · scope api://x/execute · tenant … · authority https://…`: the sign-in as written. */
-function authLine(auth: NonNullable<ServerEntry['auth']>): string {
+/** Where a secret comes from, without its value: `from ${VAR}`, else `(written in the file)`. */
+function secretSource(value: string): string {
+  const variables = referencedVariables(value);
+  return variables.length > 0 ? `from ${variables.map((v) => `\${${safeLine(v, 64)}}`).join(', ')}` : '(written in the file)';
+}
+
+/** `entra · scope api://x/execute · tenant … · authority https://…`: the sign-in as written (a secret never shown). */
+export function authLine(auth: NonNullable<ServerEntry['auth']>): string {
   const fields: [string, string | undefined][] =
     auth.kind === 'none'
       ? []
@@ -54,6 +62,7 @@ function authLine(auth: NonNullable<ServerEntry['auth']>): string {
           ? [
               ['scope', auth.scope],
               ['client', auth.clientId],
+              ['client metadata', auth.clientMetadataUrl],
             ]
           : [
               ['scope', auth.scope],
@@ -67,7 +76,9 @@ function authLine(auth: NonNullable<ServerEntry['auth']>): string {
                   ] as [string, string | undefined][])
                 : []),
             ];
-  return [auth.kind, ...fields.flatMap(([label, value]) => (value === undefined ? [] : [`${label} ${quoted(value)}`]))].join(' · ');
+  // A secret is never shown: only that there is one, and the variables it is read from.
+  const secret = auth.kind === 'oauth' && auth.clientSecret !== undefined ? [`client secret ${secretSource(auth.clientSecret)}`] : [];
+  return [auth.kind, ...fields.flatMap(([label, value]) => (value === undefined ? [] : [`${label} ${quoted(value)}`])), ...secret].join(' · ');
 }
 
 const TRUST: Record<string, string> = {

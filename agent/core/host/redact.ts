@@ -13,7 +13,7 @@ import type { ServerConfig } from './server-config.js';
 /** Shorter values would mask ordinary words; no real key is this short. */
 const MIN_SECRET = 4;
 
-/** Every value in a server's settings that must never be printed (userinfo, query values, headers, env, bearer token). */
+/** Every value in a server's settings that must never be printed (userinfo, query values, headers, env, bearer token, client secret). */
 export function serverSecrets(config: ServerConfig, env: Env = {}): string[] {
   const found: string[] = [];
   if (config.type === 'stdio') {
@@ -31,6 +31,7 @@ export function serverSecrets(config: ServerConfig, env: Env = {}): string[] {
     }
   }
   if (config.auth?.kind === 'bearer') found.push(env[config.auth.tokenEnv] ?? '');
+  if (config.auth?.kind === 'oauth' && config.auth.clientSecret !== undefined) found.push(config.auth.clientSecret, encodeURIComponent(config.auth.clientSecret));
   return [...new Set(found.filter((s) => s.length >= MIN_SECRET))].sort((a, b) => b.length - a.length);
 }
 

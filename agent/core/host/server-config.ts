@@ -34,8 +34,13 @@ export type ServerAuthConfig =
    * (PEM file with the certificate and its private key) or a federated token file
    * (`federatedTokenFile`, default AZURE_FEDERATED_TOKEN_FILE).
    */
-  /** Any OAuth 2.1 authorization server the server's RFC 9728 metadata names (device grant, dynamic registration). */
-  | { kind: 'oauth'; clientId?: string; scope?: string }
+  /**
+   * Any OAuth 2.1 authorization server the server's RFC 9728 metadata names (device grant, else a
+   * browser). The client: `clientId` (with `clientSecret` for a confidential one) registered
+   * beforehand, else `clientMetadataUrl` where the authorization server takes client ID metadata
+   * documents, else one registered dynamically.
+   */
+  | { kind: 'oauth'; clientId?: string; clientSecret?: string; clientMetadataUrl?: string; scope?: string }
   | { kind: 'client-credentials'; clientId: string; scope: string; tenantId?: string; authorityHost?: string; certificateFile?: string; federatedTokenFile?: string };
 
 interface ServerConfigBase {

@@ -8,8 +8,9 @@ import { notSignedIn, tokenLine, tokenSignIn } from './token-kind.js';
 
 /**
  * The `oauth` kind: any OAuth 2.1 authorization server the server's RFC 9728 metadata names
- * (auth/oauth/authenticator.ts: device grant where offered, else a browser with PKCE; dynamic
- * registration without a client id). The server's 401 challenge is followed: its
+ * (auth/oauth/authenticator.ts: device grant where offered, else a browser with PKCE; the
+ * configured client, with its secret, else a client ID metadata document where the authorization
+ * server takes them, else dynamic registration). The server's 401 challenge is followed: its
  * `resource_metadata` and `scope` are used. Tokens are bound to the server by their RFC 8707
  * `resource` and stored under it (auth/oauth/token-store.ts), so no Entra gate applies.
  */
@@ -21,6 +22,8 @@ export async function oauthAuthenticator(settings: SignInSettings, context: Sign
     serverUrl: settings.server.url,
     store: oauthStore(settings, context.authenticatorDeps.onWarning),
     ...(settings.clientId && { clientId: settings.clientId.value }),
+    ...(settings.clientSecret && { clientSecret: settings.clientSecret.value }),
+    ...(settings.clientMetadataUrl && { clientMetadataUrl: settings.clientMetadataUrl.value }),
     ...(settings.scope && { scope: settings.scope.value }),
     ...(metadata && { known: { document: metadata.document, ...(metadata.challengeScope && { challengeScope: metadata.challengeScope }) } }),
     ...(context.fetch && { fetch: context.fetch }),
