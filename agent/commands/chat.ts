@@ -5,6 +5,7 @@ import { parseFlags } from '../../config/flags.js';
 import { safeLine } from '../../config/terminal-text.js';
 import { loadAgentConfig } from '../config.js';
 import { loadServerConfigs, untrustedNotice } from '../core/host/load-servers.js';
+import { Notices } from '../core/notices.js';
 import { auditLogFile, conversationDir, serverLogDir, userServerFile } from '../core/host/paths.js';
 import type { Command } from './context.js';
 import { SUBCOMMANDS } from './names.js';
@@ -161,9 +162,10 @@ export const chat: Command = async (argv, given) => {
     const answers = values['elicit-json'] !== undefined ? await readElicitAnswers(values['elicit-json']) : undefined;
     questions = printQuestions({ ...(answers && { answers }), allowSampling: values['allow-sampling'] === true, stderr: ctx.stderr });
   }
-  const onWarning = (line: string): void => {
-    ctx.stderr.write(`warden: ${line}\n`);
-  };
+  // Lines for the user from the sign-ins, audit log and conversations: stderr in print mode, notices in the chat (runTui listens).
+  const notices = new Notices();
+  const onWarning = (line: string): void => notices.emit(line);
+  if ('runPrint' in front) notices.listen((line) => ctx.stderr.write(`warden: ${line}\n`));
   const { permissions, audit } = permissionDeps({
     allowedTools,
     disallowedTools,
@@ -190,6 +192,7 @@ export const chat: Command = async (argv, given) => {
     logDir: serverLogDir(home),
     signIns,
     conversations: { dir: conversationDir(home), cwd: ctx.cwd, onError: onWarning },
+    notices,
     ...questions,
   });
   // Which conversation to go on with: the latest here (-c), a given one, or (the chat's -r) one the user picks.

@@ -4,6 +4,7 @@ import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { parseFlags } from '../../config/flags.js';
 import { loadAgentConfig } from '../config.js';
 import { createSignInDirectory } from '../core/auth/server-sign-in.js';
+import { Notices } from '../core/notices.js';
 import { createAgentEngine } from '../core/engine.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import { startDemoStack } from '../demo-stack/stack.js';
@@ -66,6 +67,9 @@ export const demo: Command = async (argv, ctx) => {
     const server: ServerConfig = { name: 'server', source: { kind: 'shortcut', via: 'demo' }, type: 'http', url: stack.server.url, headers: {} };
     config.servers = [server];
     const { login } = stack;
+    // Lines for the user from the sign-in, audit log and conversations: notices in the chat (runTui listens).
+    const notices = new Notices();
+    const notify = (line: string): void => notices.emit(line);
     const signIns = createSignInDirectory({
       env: ctx.env,
       home: ctx.home,
@@ -81,7 +85,7 @@ export const demo: Command = async (argv, ctx) => {
         from: { from: 'demo' },
       },
       approvalHint: 'answer y to approve',
-      authenticatorDeps: { onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`) },
+      authenticatorDeps: { onWarning: notify },
     });
     // The demo's own server is the one-server shortcut: its read-only tools run without asking.
     const { permissions, audit } = permissionDeps({
@@ -92,7 +96,7 @@ export const demo: Command = async (argv, ctx) => {
       canAsk: true,
       userFile: join(dir, 'mcp.json'),
       auditFile: join(dir, 'audit.log'),
-      onWarning: (line) => ctx.stderr.write(`warden: ${line}\n`),
+      onWarning: notify,
     });
     const engine = createAgentEngine(config, {
       signIns,
@@ -101,7 +105,8 @@ export const demo: Command = async (argv, ctx) => {
       home: ctx.home,
       cwd: ctx.cwd,
       logDir: join(dir, 'logs'),
-      conversations: { dir: join(dir, 'conversations'), cwd: ctx.cwd, onError: (line) => ctx.stderr.write(`warden: ${line}\n`) },
+      conversations: { dir: join(dir, 'conversations'), cwd: ctx.cwd, onError: notify },
+      notices,
     });
     const caFile = stack.idp.caFile;
     try {

@@ -2,6 +2,7 @@ import type { ApprovalReason } from '../../auth/login/sign-in-policy.js';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import type { PermissionRule, SavedRule } from './permissions/policy.js';
 import type { CallAnswer } from './tool-calls/questions.js';
+import type { Notices } from './notices.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import type { ToolCallRecord } from './tool-calls/types.js';
 import type { ModelInfo, TurnUsage } from './model/types.js';
@@ -225,6 +226,8 @@ export const TURN_ALREADY_RUNNING = 'a turn is already running';
 
 export interface AgentEngine {
   readonly registry: ToolCallRegistry;
+  /** Lines for the user from the engine's parts (token store, audit log, saved conversations): the front end shows them. */
+  readonly notices: Notices;
   getStatus(): SessionStatus;
   /** Called on every status change (connection, auth, sign-in prompt). */
   subscribeStatus(listener: () => void): () => void;

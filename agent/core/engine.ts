@@ -19,6 +19,7 @@ import { secretScrubber } from './redaction.js';
 import type { SamplingRequest } from './sampling.js';
 import { serverQuestions } from './server-questions.js';
 import { StatusStore } from './status-store.js';
+import { Notices } from './notices.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { traceTurn, tracedModel, tracedTools } from './telemetry/spans.js';
 import { runTurn } from './turn.js';
@@ -36,6 +37,8 @@ export interface AgentEngineDeps {
   home?: string;
   /** The working directory: offered to servers as a root (with WARDEN_MCP_ROOTS). */
   cwd?: string;
+  /** Where lines for the user go (the front end listens); default: a channel of the engine's own. */
+  notices?: Notices;
   /** Builds each server's transport; default the real ones (HTTP, SSE, stdio). */
   createTransport?: TransportFactory;
   /** Where `bearer` servers' token variables are read, and stdio servers' safe base environment (default: none). */
@@ -173,6 +176,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
 
   return {
     registry,
+    notices: deps.notices ?? new Notices(),
     getStatus: () => status.get(),
     subscribeStatus: (listener) => status.subscribe(listener),
 

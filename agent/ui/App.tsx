@@ -33,6 +33,7 @@ import { useSignIn, type BrowserOpener } from './hooks/useSignIn.js';
 import { isSlashCommand, useSlashCommands } from './hooks/useSlashCommands.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { useToolCalls } from './hooks/useToolCalls.js';
+import { useNotices } from './hooks/useNotices.js';
 import { useTranscript } from './hooks/useTranscript.js';
 import { useTurn } from './hooks/useTurn.js';
 import { layoutLiveRegion } from './layout.js';
@@ -71,6 +72,7 @@ export function App({ demo = false, openBrowser, onExit, signInHint, resume: ini
   const status = useSessionStatus(engine);
   const transcript = useTranscript([{ kind: 'welcome', demo }]);
   const calls = useToolCalls(engine.registry, transcript.addCalls);
+  useNotices(engine.notices, transcript.add);
   const history = useInputHistory();
   // Leaving: the live region is drawn empty once, so no input box or hint stays in the scrollback.
   const [leaving, setLeaving] = useState(false);

@@ -2,7 +2,7 @@ import { render } from 'ink';
 import type { DeviceCodePrompt } from '../../auth/login/types.js';
 import { errorMessage } from '../../config/error-text.js';
 import type { ProcessIo } from '../../config/process-io.js';
-import { safeBlock } from '../../config/terminal-text.js';
+import { safeBlock, safeLine } from '../../config/terminal-text.js';
 import type { AgentEngine, ResumeChoice } from '../core/engine-types.js';
 import { App } from './App.js';
 import { browserOpener } from './browser.js';
@@ -42,6 +42,7 @@ function restoreTerminal(ctx: ProcessIo): void {
 export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOptions = {}): Promise<number> {
   if (!ctx.stdin.isTTY) {
     ctx.stderr.write('warden: the chat needs an interactive terminal; use -p "prompt" for a single turn\n');
+    engine.notices.listen((line) => ctx.stderr.write(`warden: ${safeLine(line)}\n`));
     return 2;
   }
   let exitCode = 0;
@@ -90,5 +91,7 @@ export async function runTui(engine: AgentEngine, ctx: ProcessIo, options: TuiOp
     clearImmediate(starting);
     ctx.shutdownSignal.removeEventListener('abort', onShutdown);
     restoreTerminal(ctx);
+    // The screen is gone: lines for the user from here on (closing the engine) go to stderr.
+    engine.notices.listen((line) => ctx.stderr.write(`warden: ${safeLine(line)}\n`));
   }
 }

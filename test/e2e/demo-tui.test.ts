@@ -39,6 +39,10 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
 
     await terminal.waitForScreen(/● \S+ (connected )?· 3 tools/);
     await terminal.waitForScreen(/Signed in as dev@warden\.example/);
+    // No secret store here (no D-Bus session): said once, as a line of the transcript, never drawn over the chat.
+    const signedIn = await terminal.history();
+    expect(signedIn.match(/^! no OS secret store is reachable/gm)).toHaveLength(1);
+    expect(signedIn).not.toMatch(/warden: no OS secret store/);
 
     await terminal.typeLine('reverse alpha, beta and gamma');
     const panes = await terminal.waitForScreen((s) => ['alpha', 'beta', 'gamma'].every((w) => progressLine(w).test(s)));

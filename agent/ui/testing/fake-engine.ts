@@ -14,6 +14,7 @@ import {
   type TurnOptions,
   type TurnResult,
 } from '../../core/engine-types.js';
+import { Notices } from '../../core/notices.js';
 import { ToolCallRegistry } from '../../core/tool-calls/registry.js';
 import type { AnswerOf, CallAnswer, QuestionKind, QuestionOf } from '../../core/tool-calls/questions.js';
 import type { ProgressUpdate } from '../../core/tool-calls/types.js';
@@ -104,6 +105,7 @@ export class ScriptedTurn {
 /** An AgentEngine whose every move the test makes: status changes, turns, sign-in. */
 export class FakeEngine implements AgentEngine {
   readonly registry: ToolCallRegistry;
+  readonly notices = new Notices();
   readonly turns: ScriptedTurn[] = [];
   readonly signIns: Array<{ signal: AbortSignal | undefined; resolve: () => void; reject: (e: Error) => void }> = [];
   tools: ToolSummary[] = [
