@@ -245,7 +245,10 @@ describe('three replicas behind HAProxy, scraped by Prometheus', () => {
     // The calls that were on the killed replica (some, never more than the clients), each with the one-line reason a user sees.
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.length).toBeLessThanOrEqual(CLIENTS);
-    for (const failure of failures) expect(failure.problem).toMatch(/^lost the connection to the MCP server at http:\/\/127\.0\.0\.1:\d+\/mcp during the call$/);
+    // A call the replica may have started is never sent again (issue 21 §7): cut mid-stream, cut before its answer began, or answered 50x by the balancer.
+    const lost =
+      /^(lost the connection to the MCP server at http:\/\/127\.0\.0\.1:\d+\/mcp( during the call| \((UND_ERR_SOCKET|ECONNRESET)\))|the MCP server at http:\/\/127\.0\.0\.1:\d+\/mcp failed \(HTTP 50[23]\)); the call may have run there, so it was not sent again$/;
+    for (const failure of failures) expect(failure.problem).toMatch(lost);
     // After its failure every client went on, and its later calls all succeeded.
     for (const outcomes of perClient) expect(outcomes.slice(outcomes.findLastIndex((o) => !o.ok) + 1).length).toBeGreaterThan(0);
     for (const outcomes of perClient) expect(outcomes.slice(outcomes.findLastIndex((o) => !o.ok) + 1).every((o) => o.ok)).toBe(true);

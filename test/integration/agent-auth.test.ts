@@ -161,8 +161,12 @@ describe('the agent against the real MCP server with bearer auth', () => {
     const port = Number(new URL(mcp.server.url).port);
     await mcp.server.close();
     mcp = await startTestServer(serverEnv(), { port }, { now: serverNow });
-    const result = await engine.runTurn('reverse second');
-    expect(result.text).toContain('"dnoces"');
+    // The first call may still go out on the connection the old server closed (reused before its
+    // close was read): from here that looks like a server that took the call and died, so it is
+    // reported, never sent again (issue 21 §7). Either way the chat carries on.
+    const second = await engine.runTurn('reverse second');
+    expect(second.text).toMatch(/"dnoces"|the call may have run there, so it was not sent again/);
+    expect((await engine.runTurn('reverse third')).text).toContain('"driht"');
     expect(engine.getStatus().connection.state).toBe('connected');
   });
 

@@ -1,4 +1,9 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +123,97 @@ describe('faults around the agent: the MCP server process is killed mid-call and
     const after = await engine.runTurn('reverse again');
     expect(after.text).toContain('"niaga"');
     expect(engine.getStatus().connection.state).toBe('connected');
+  });
+});
+
+/**
+ * An MCP server (SDK v2, stateless, no auth) whose `reverse` tool counts its runs. Armed, a run
+ * (after one progress notification when its text says "progress") holds until the test cuts every
+ * connection; the server stays up, so a call sent again would reach it, be counted and succeed.
+ */
+async function startDroppingServer(): Promise<{ url: string; runs: () => number; started: () => Promise<void>; cut: () => void; arm: () => void; close: () => Promise<void> }> {
+  let runs = 0;
+  let armed = true;
+  let signalStarted: () => void = () => undefined;
+  let started = new Promise<void>((resolve) => (signalStarted = resolve));
+  let release: () => void = () => undefined;
+  let released = new Promise<void>((resolve) => (release = resolve));
+  const handler = createMcpHandler(() => {
+    const mcp = new McpServer({ name: 'dropping', version: '1.0.0' });
+    mcp.registerTool('reverse', { description: 'Reverses text.', inputSchema: z.object({ text: z.string() }) }, async ({ text }, ctx) => {
+      runs++;
+      const progressToken = ctx.mcpReq._meta?.progressToken;
+      if (armed && text.includes('progress') && progressToken !== undefined) {
+        await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress: 1, total: 2, message: 'charged the card' } });
+      }
+      if (armed) {
+        signalStarted();
+        await released;
+      }
+      return { content: [{ type: 'text', text: [...text].reverse().join('') }] };
+    });
+    return mcp;
+  });
+  const node = toNodeHandler(handler);
+  const server: Server = createServer((req, res) => void node(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    runs: () => runs,
+    started: () => started,
+    cut: () => {
+      armed = false;
+      server.closeAllConnections();
+      release();
+    },
+    arm: () => {
+      armed = true;
+      started = new Promise<void>((resolve) => (signalStarted = resolve));
+      released = new Promise<void>((resolve) => (release = resolve));
+    },
+    async close() {
+      release();
+      await handler.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('faults around the agent: the MCP server drops the connection mid-call and stays up', () => {
+  let server: Awaited<ReturnType<typeof startDroppingServer>>;
+  let engine: AgentEngine;
+  beforeAll(async () => {
+    server = await startDroppingServer();
+    engine = createAgentEngine(loadAgentConfig({ MCP_SERVER_URL: server.url }, { noAuth: true }));
+    await engine.start();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await server.close();
+  });
+
+  // Each case: the tool started on the server, the connection broke, the server is still there.
+  it.each([
+    ['after it reported progress', 'reverse progress one', (r: ToolCallRecord) => r.status === 'running' && (r.progress ?? 0) >= 1],
+    ['before it reported anything', 'reverse silent two', (r: ToolCallRecord) => r.status === 'running'],
+  ])('a call cut %s runs once: it is reported, never sent again, and the next call works', async (_, prompt, running) => {
+    const before = server.runs();
+    const turn = engine.runTurn(prompt);
+    await waitForCall(engine, running);
+    await server.started();
+    server.cut();
+    const result = await turn;
+    const call = engine.registry.get(result.callIds[0]!);
+    expect(call?.status).toBe('error');
+    expect(call?.error).toMatch(/lost the connection to the MCP server at .* the call may have run there, so it was not sent again/);
+    expect(server.runs() - before).toBe(1);
+    // The server is up: the next call reconnects and runs (once).
+    const after = await engine.runTurn('reverse again');
+    expect(after.text).toContain('"niaga"');
+    expect(server.runs() - before).toBe(2);
+    // Dropping again for the next case.
+    server.arm();
   });
 });
 

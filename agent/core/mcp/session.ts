@@ -76,8 +76,9 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * One MCP server connection (SDK v2 client over the transport it is given, protocol negotiated
- * automatically). Connects on first need; a call that fails because the connection broke
- * (server restarted, socket reset) is retried once on a fresh client.
+ * automatically). Connects on first need; a call that never reached the server (connection
+ * refused, its session unknown after a restart) is sent once more on a fresh client; one that
+ * may have started there is never sent twice.
  */
 export class McpSession {
   private client: Client | undefined;
@@ -183,7 +184,6 @@ export class McpSession {
   private async callOnce(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect();
-      let progressed = false;
       try {
         options.onSent?.();
         const trace = traceCarrier();
@@ -192,10 +192,7 @@ export class McpSession {
           { name, arguments: args, ...(trace && { _meta: trace }) },
           {
             ...(options.signal && { signal: options.signal }),
-            onprogress: (progress) => {
-              progressed = true;
-              options.onprogress?.(progress);
-            },
+            onprogress: (progress) => options.onprogress?.(progress),
             timeout: this.callTimeoutMs,
             resetTimeoutOnProgress: true,
           },
@@ -219,9 +216,12 @@ export class McpSession {
         const failure = this.classify(error);
         const broken = failure.kind === 'connection-lost' || failure.kind === 'unreachable';
         if (broken) await this.drop(client);
-        // Once the tool has reported progress it ran: a retry would run it twice.
-        if (broken && attempt === 0 && !progressed) continue;
+        // Sent again only when it never reached the server (refused, unknown host, session unknown:
+        // 'unreachable'). A connection lost once the request went out may have started the tool —
+        // progress or not — and a second run could repeat its side effects: reported instead.
+        if (failure.kind === 'unreachable' && attempt === 0) continue;
         if (broken || failure.kind === 'sign-in' || failure.kind === 'auth-failed') this.report(failure);
+        if (failure.kind === 'connection-lost') throw new McpSessionError({ ...failure, message: `${failure.message}; the call may have run there, so it was not sent again` });
         throw new McpSessionError(failure);
       }
     }
