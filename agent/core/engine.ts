@@ -4,7 +4,7 @@ import type { AgentConfig } from '../config.js';
 import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
 import { ConversationSession } from './conversation-session.js';
 import { TURN_ALREADY_RUNNING, type AgentEngine, type Compaction, type ResumedConversation, type TurnEvent, type TurnOptions, type TurnResult } from './engine-types.js';
-import { serverLogDir } from './host/paths.js';
+import { protocolStoreFile, serverLogDir } from './host/paths.js';
 import { serverSecrets } from './host/redact.js';
 import type { ServerConfig } from './host/server-config.js';
 import { isUsersOwnServer, serverIdentity } from './host/server-identity.js';
@@ -31,8 +31,9 @@ export interface AgentEngineDeps {
    */
   signIns?: SignInDirectory;
   /**
-   * The user's home directory: the default sign-ins' token cache and the stdio servers' logs live
-   * under it (absent: those need WARDEN_TOKEN_CACHE and `logDir`).
+   * The user's home directory: the default sign-ins' token cache, the stdio servers' logs and the
+   * protocol revisions learned about servers live under it (absent: those need WARDEN_TOKEN_CACHE
+   * and `logDir`, and nothing is learned across runs).
    */
   home?: string;
   /** The working directory: offered to servers as a root (with WARDEN_MCP_ROOTS). */
@@ -93,6 +94,8 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
   };
   const status = new StatusStore(summary());
   const logDir = deps.logDir ?? (deps.home !== undefined ? serverLogDir(deps.home) : undefined);
+  // What earlier runs learned about servers' protocol revisions (an HTTP server that needs the 2025 back-channel).
+  const protocolStore = deps.home !== undefined ? protocolStoreFile(deps.home) : undefined;
   const env = deps.env ?? {};
   const onExit = (exit: StdioExit): void => {
     if (!exit.expected) host?.serverExited(exit.server, `${exit.reason} (log: ${exit.logFile})`);
@@ -123,6 +126,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     roots: [...(deps.cwd !== undefined ? [deps.cwd] : []), ...(config.roots ?? [])],
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
+    ...(protocolStore !== undefined && { protocolStore }),
     // A question goes to the front end's answerer (-p), else to the asking call's pane.
     questions: serverQuestions({ registry, model, ...(deps.elicit && { elicit: deps.elicit }), ...(deps.approveSampling && { approveSampling: deps.approveSampling }) }),
     onChange: () => status.replace(summary()),

@@ -60,11 +60,12 @@ describe.skipIf(!peers.ok)(`FastMCP 4 and the Python SDK 2.x as MCP servers${pee
   });
 
   /** An engine on `servers` whose questions are answered by the test: a form with `day`, sampling allowed. */
-  const engineOn = (servers: ServerConfig[]): AgentEngine => {
+  const engineOn = (servers: ServerConfig[], home?: string): AgentEngine => {
     const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
     config.servers = servers;
     return createAgentEngine(config, {
       logDir,
+      ...(home !== undefined && { home }),
       elicit: async () => ({ action: 'accept', content: { day: 'Friday', seats: 3 } }),
       approveSampling: async () => true,
     });
@@ -114,9 +115,11 @@ describe.skipIf(!peers.ok)(`FastMCP 4 and the Python SDK 2.x as MCP servers${pee
   );
 
   it(
-    'over HTTP (2026-07-28 negotiated), a server that refuses to ask without a back-channel is switched to 2025-11-25; the call is not repeated',
+    'over HTTP (2026-07-28 negotiated), a server that refuses to ask without a back-channel is switched to 2025-11-25; the call is not repeated; the next run starts there',
     async () => {
-      const engine = engineOn([http('fast', fastHttp.url), http('sdk', sdkHttp.url)]);
+      // Warden's state directory: what this run learns, the next one knows.
+      const home = mkdtempSync(join(tmpdir(), 'warden-python-home-'));
+      const engine = engineOn([http('fast', fastHttp.url), http('sdk', sdkHttp.url)], home);
       try {
         await engine.start();
         expect(statusOf(engine, 'fast')?.connection).toMatchObject({ state: 'connected', protocolVersion: '2026-07-28' });
@@ -150,6 +153,27 @@ describe.skipIf(!peers.ok)(`FastMCP 4 and the Python SDK 2.x as MCP servers${pee
         expect(statusOf(engine, 'sdk')?.connection).toMatchObject({ state: 'connected', protocolVersion: '2025-11-25' });
       } finally {
         await engine.close();
+      }
+
+      // A later run: both start on 2025-11-25, so its first question works (nothing to switch, no note).
+      const later = engineOn([http('fast', fastHttp.url), http('sdk', sdkHttp.url)], home);
+      try {
+        await later.start();
+        expect(statusOf(later, 'fast')?.connection).toMatchObject({ state: 'connected', protocolVersion: '2025-11-25' });
+        expect(statusOf(later, 'sdk')?.connection).toMatchObject({ state: 'connected', protocolVersion: '2025-11-25' });
+        claude.enqueue(toolUse([{ id: 'toolu_h5', name: 'fast__book', input: {} }]), text('done'));
+        await later.runTurn('book');
+        expect(later.registry.get('toolu_h5')).toMatchObject({ status: 'done', result: expect.stringContaining('booked 3 seats on Friday') });
+      } finally {
+        await later.close();
+      }
+      // Another server at another URL learned nothing from them.
+      const other = engineOn([http('fast', `${fastHttp.url}?other`)], home);
+      try {
+        await other.start();
+        expect(statusOf(other, 'fast')?.connection).toMatchObject({ state: 'connected', protocolVersion: '2026-07-28' });
+      } finally {
+        await other.close();
       }
     },
     PYTHON_TEST_MS,

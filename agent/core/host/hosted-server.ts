@@ -21,6 +21,7 @@ import type { OpenedTransport } from '../mcp/transports.js';
 import { Backoff, type Scheduler } from './back-off.js';
 import { globMatch } from './glob.js';
 import { printableTarget } from './printable-target.js';
+import { protocolMemory } from './protocol-memory.js';
 import { redactServerText } from './redact.js';
 import type { ServerConfig, ToolFilter } from './server-config.js';
 import { LogBook } from './server-logs.js';
@@ -75,6 +76,8 @@ export interface HostedServerDeps {
   callTimeoutMs?: number;
   /** Reconnect timers (tests fire them at will). */
   schedule?: Scheduler;
+  /** Where learned protocol revisions are kept (protocol-memory.ts); absent: nothing is kept. */
+  protocolStore?: string;
   /** Called after any change of this server's state. */
   onChange: () => void;
 }
@@ -143,6 +146,7 @@ export class HostedServer {
       redact: (text) => redactServerText(text, config, deps.env),
       stdio: config.type === 'stdio',
       ...(config.protocolVersion && { protocolVersion: config.protocolVersion }),
+      ...(deps.protocolStore && { protocolMemory: protocolMemory(deps.protocolStore, config) }),
       openTransport: () => {
         // The sign-in watches its server's answers to the tokens it just obtained.
         const fetch = this.auth?.session ? this.auth.session.watchFetch(deps.fetch) : deps.fetch;

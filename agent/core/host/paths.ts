@@ -47,3 +47,8 @@ export function auditLogFile(home: string): string {
 export function conversationDir(home: string): string {
   return join(wardenDir(home), 'conversations');
 }
+
+/** What Warden learned about servers' protocol revisions (agent/core/host/protocol-memory.ts). */
+export function protocolStoreFile(home: string): string {
+  return join(wardenDir(home), 'protocol-versions.json');
+}

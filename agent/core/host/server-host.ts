@@ -42,6 +42,8 @@ export interface ServerHostDeps {
   callTimeoutMs?: number;
   /** Reconnect timers (tests). */
   schedule?: Scheduler;
+  /** Where learned protocol revisions are kept across runs (protocol-memory.ts); absent: nothing is kept. */
+  protocolStore?: string;
 }
 
 /** What settled() waits beyond the longest connect timeout: the timed-out connect reports its failure first. */
@@ -79,6 +81,7 @@ export class ServerHost implements ToolRouter {
           ...(deps.connectTimeoutMs !== undefined && { connectTimeoutMs: deps.connectTimeoutMs }),
           ...(deps.callTimeoutMs !== undefined && { callTimeoutMs: deps.callTimeoutMs }),
           ...(deps.schedule && { schedule: deps.schedule }),
+          ...(deps.protocolStore !== undefined && { protocolStore: deps.protocolStore }),
         }),
     );
   }

@@ -30,7 +30,16 @@ export interface McpSessionOptions {
   protocolVersion?: ProtocolSetting;
   /** A stdio server (the 2025 handshake first under `auto`). */
   stdio?: boolean;
+  /** Under `auto`: what an earlier run learned about this server's revision, and where to keep what this one learns. */
+  protocolMemory?: ProtocolMemory;
   onConnection: (state: ConnectionState) => void;
+}
+
+/** A server's learned protocol revision, kept across runs (agent/core/host/protocol-memory.ts). */
+export interface ProtocolMemory {
+  recall(): Promise<string | undefined>;
+  /** Keeps `version`; undefined forgets (the server no longer takes what was learned). */
+  remember(version: string | undefined): Promise<void>;
 }
 
 export interface CallOptions {
@@ -102,6 +111,12 @@ export class McpSession {
   private inFlight = 0;
   /** The server needs the 2025 back-channel: the client is dropped (and reconnects in 2025-11-25) once no call runs on it. */
   private eraSwitchPending = false;
+  /** What an earlier run learned was read (once, before the first connect). */
+  private recalled = false;
+  /** The era came from what an earlier run learned: a server that refuses it gets the 2026 negotiation again. */
+  private eraFromMemory = false;
+  /** Writing what was learned; a call's end and close() wait for it, so the next run finds it. */
+  private remembering: Promise<void> | undefined;
   /** Each client's transport, so closing can end a stateful HTTP session with DELETE (and a stdio server knows it was closed). */
   private readonly transports = new WeakMap<Client, OpenedTransport>();
 
@@ -173,6 +188,7 @@ export class McpSession {
       return await this.callOnce(name, args, options);
     } finally {
       this.inFlight--;
+      await this.remembering;
       if (this.eraSwitchPending && this.inFlight === 0 && this.client) {
         this.eraSwitchPending = false;
         // Connected again before the next model round, so its tools stay offered.
@@ -235,6 +251,7 @@ export class McpSession {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.remembering;
     // A connect in flight is stopped, not waited for: a hanging server must not hold up the exit.
     if (this.opening) this.transports.get(this.opening)?.willClose?.();
     await this.opening?.close().catch(() => undefined);
@@ -250,26 +267,53 @@ export class McpSession {
     if (!auto || this.era.kind !== 'negotiate' || client.getNegotiatedProtocolVersion() !== MODERN_VERSION || !refusesWithoutBackChannel(text)) return false;
     this.era = { kind: 'legacy', version: LEGACY_VERSIONS[0] };
     this.eraSwitchPending = true;
+    this.learned(LEGACY_VERSIONS[0]);
     return true;
   }
 
+  /** Keeps what this run learned for the next (best effort: a store that cannot be written only means learning it again). */
+  private learned(version: string | undefined): void {
+    const memory = this.options.protocolMemory;
+    if (!memory) return;
+    const previous = this.remembering;
+    this.remembering = (async () => {
+      await previous;
+      await memory.remember(version).catch(() => undefined);
+    })();
+  }
+
   private async open(): Promise<Client> {
+    if (!this.recalled) {
+      this.recalled = true;
+      // Under `auto` over HTTP: an earlier run found this server needs the 2025 back-channel.
+      const learned = this.era.kind === 'negotiate' ? await this.options.protocolMemory?.recall().catch(() => undefined) : undefined;
+      if (learned && (LEGACY_VERSIONS as readonly string[]).includes(learned)) {
+        this.era = { kind: 'legacy', version: learned };
+        this.eraFromMemory = true;
+      }
+    }
     try {
       return await this.openIn(this.era);
     } catch (error) {
       if (!(error instanceof HandshakeRefusedError)) throw error;
-      // Under `auto`, a stdio server that refused the 2025 handshake is asked the 2026 way.
+      // Under `auto`, a stdio server that refused the 2025 handshake (or a server that no longer takes the revision an earlier run learned) is asked the 2026 way.
+      if (this.eraFromMemory) this.learned(undefined);
+      this.eraFromMemory = false;
       this.era = { kind: 'negotiate' };
       return this.openIn(this.era);
     }
   }
 
-  /** `auto` tried the 2025 handshake on a stdio server and the server answered it with an error. */
+  /**
+   * `auto` tried the 2025 handshake on a stdio server, or on an HTTP server as an earlier run
+   * learned, and the server answered it with an error (over HTTP a 2026-only server says 400).
+   */
   private refusedHandshake(era: Era, error: unknown): boolean {
     const auto = this.options.protocolVersion === undefined || this.options.protocolVersion === 'auto';
     const sdk = loadedMcpSdk();
-    const answered = sdk !== undefined && (error instanceof sdk.ProtocolError || error instanceof sdk.UnsupportedProtocolVersionError);
-    return auto && this.options.stdio === true && era.kind === 'legacy' && answered;
+    if (!auto || era.kind !== 'legacy' || sdk === undefined) return false;
+    if (error instanceof sdk.ProtocolError || error instanceof sdk.UnsupportedProtocolVersionError) return this.options.stdio === true || this.eraFromMemory;
+    return this.eraFromMemory && error instanceof sdk.SdkHttpError && error.data?.status === 400;
   }
 
   private async openIn(era: Era): Promise<Client> {
