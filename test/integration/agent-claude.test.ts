@@ -156,6 +156,32 @@ describe('Claude (through the real SDK against a local Messages API) drives the 
     }
   });
 
+  it('retries a 408 and a 409 too, and waits at most 60 s however long an overloaded API asks for', async () => {
+    // The waits are recorded instead of sat through: the retry loop's scheduler is the test's.
+    const waits: number[] = [];
+    const model = new ClaudeModel({ apiKey: 'sk-ant-test', baseURL: claude.url, model: 'claude-sonnet-5-5' }, { retryBaseMs: 5, wait: async (ms) => void waits.push(ms) });
+    const patient = makeEngine({}, { model });
+    try {
+      claude.enqueue(
+        apiError(408, 'timeout_error', 'Request timed out'),
+        apiError(409, 'conflict_error', 'Conflict'),
+        apiError(529, 'overloaded_error', 'Overloaded', { 'retry-after': '600' }),
+        text('Third time lucky.'),
+      );
+      const seen = collect();
+      expect(await patient.runTurn('hello?', { onEvent: seen.onEvent })).toMatchObject({ stopReason: 'end_turn', text: 'Third time lucky.' });
+      expect(claude.requests).toHaveLength(4);
+      expect(waits).toEqual([5, 10, 60_000]);
+      expect(seen.events.filter((e) => e.type === 'notice').map((e) => (e.type === 'notice' ? e.message : ''))).toEqual([
+        'The Anthropic API failed (408); retry 1 of 3 in 0.0 s.',
+        'The Anthropic API failed (409); retry 2 of 3 in 0.0 s.',
+        'Claude is overloaded (529); retry 3 of 3 in 60 s.',
+      ]);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('reports a rejected API key (401) in one line, and the chat goes on', async () => {
     claude.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'));
     const failed = await engine.runTurn('first');

@@ -25,6 +25,11 @@ describe('retry policy for the Messages API', () => {
   it('retries overload, server errors and network failures; never a bad key or a bad request', () => {
     expect(decideRetry(apiError(529), ctx)).toMatchObject({ retry: true, notice: expect.stringMatching(/overloaded \(529\)/) });
     expect(decideRetry(apiError(503), ctx)).toMatchObject({ retry: true, delayMs: 1000 });
+    expect(decideRetry(apiError(408), ctx)).toMatchObject({ retry: true, notice: 'The Anthropic API failed (408); retry 1 of 3 in 1 s.' });
+    expect(decideRetry(apiError(409), { ...ctx, retries: 1 })).toMatchObject({ retry: true, delayMs: 2000 });
+    // An overloaded API's retry-after is honoured up to a minute, and a longer one waits that minute.
+    expect(decideRetry(apiError(529, { 'retry-after': '20' }), ctx)).toMatchObject({ retry: true, delayMs: 20_000 });
+    expect(decideRetry(apiError(529, { 'retry-after': '600' }), ctx)).toMatchObject({ retry: true, delayMs: 60_000 });
     expect(decideRetry(new APIConnectionError({ message: 'Connection error.' }), ctx)).toMatchObject({ retry: true });
     expect(decideRetry(new APIConnectionError({ message: 'Connection error.' }), { ...ctx, retries: 3 })).toMatchObject({
       retry: false,

@@ -14,6 +14,17 @@ describe('ToolCallRegistry', () => {
     expect(registry.get(b.record.id)).toMatchObject({ progress: 3, total: 5, progressEvents: 1 });
   });
 
+  it("a progress update without a total keeps the bar's earlier total (MCP makes total optional on each notification)", () => {
+    const registry = new ToolCallRegistry();
+    const call = registry.start('reverse', { text: 'x' });
+    registry.progress(call.record.id, { progress: 1, total: 5, message: 'step 1' });
+    registry.progress(call.record.id, { progress: 2 });
+    expect(registry.get(call.record.id)).toMatchObject({ progress: 2, total: 5, message: 'step 1', progressEvents: 2 });
+    // A new total still replaces the old one.
+    registry.progress(call.record.id, { progress: 3, total: 8 });
+    expect(registry.get(call.record.id)).toMatchObject({ progress: 3, total: 8 });
+  });
+
   it('notifies subscribers with a new snapshot on every change and ignores late events', () => {
     let clock = 1000;
     const registry = new ToolCallRegistry({ now: () => clock });

@@ -40,6 +40,8 @@ export interface ClaudeOptions {
   maxRetries?: number;
   /** First backoff step in ms (doubles per retry) when the API gives no retry-after. */
   retryBaseMs?: number;
+  /** Sits out one retry's wait, rejecting when `signal` aborts; default a real timer (tests record the waits instead). */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The context window cut the reply short: to the loop that is the same as the output limit. */
@@ -99,6 +101,7 @@ export class ClaudeModel implements ChatModel {
   private readonly client: Anthropic;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
+  private readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
   private knownLimits: Promise<ModelLimits> | undefined;
   private outputLimit: number | undefined;
 
@@ -116,6 +119,7 @@ export class ClaudeModel implements ChatModel {
     });
     this.maxRetries = options.maxRetries ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.wait = options.wait ?? ((ms, signal) => delay(ms, undefined, { signal }));
   }
 
   /** The Models API's answer for this model (once per session), else the built-in table's. */
@@ -195,7 +199,7 @@ export class ClaudeModel implements ChatModel {
         if (!decision.retry) throw new ModelError(decision.message, decision.kind);
         onNotice(decision.notice);
         try {
-          await delay(decision.delayMs, undefined, { signal });
+          await this.wait(decision.delayMs, signal);
         } catch {
           throw new ModelCancelledError();
         }
