@@ -5,7 +5,10 @@ import type { ToolCallRecord } from '../core/tool-calls/types.js';
 export interface ToolsPage {
   number: number;
   pages: number;
+  /** Tools listed on all pages, withheld ones included. */
   total: number;
+  /** Of those, how many the model is not offered. */
+  withheld?: number;
   filter?: string;
 }
 

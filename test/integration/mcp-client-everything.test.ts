@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
+import { probeServer } from '../../agent/core/host/probe.js';
+import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import type { SamplingRequest } from '../../agent/core/sampling.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic, type RecordedRequest } from '../helpers/anthropic-server.js';
 
@@ -25,12 +27,22 @@ describe('server-everything through the agent', () => {
   const samplingAsked: SamplingRequest[] = [];
   let allowSampling = true;
 
+  const everything: ServerConfig = {
+    name: 'everything',
+    source: { kind: 'flag', file: 'test.json' },
+    type: 'stdio',
+    command: process.execPath,
+    args: [EVERYTHING, 'stdio'],
+    env: {},
+  };
+  const logDir = mkdtempSync(join(tmpdir(), 'warden-everything-logs-'));
+
   beforeAll(async () => {
     claude = await startFakeAnthropic();
     const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, WARDEN_MCP_ROOTS: extraRoot }, { noAuth: true });
-    config.servers = [{ name: 'everything', source: { kind: 'flag', file: 'test.json' }, type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: {} }];
+    config.servers = [everything];
     engine = createAgentEngine(config, {
-      logDir: mkdtempSync(join(tmpdir(), 'warden-everything-logs-')),
+      logDir,
       cwd: process.cwd(),
       elicit: async (server, params, _signal, callId) => {
         const fields = 'requestedSchema' in params ? Object.keys(params.requestedSchema.properties) : [];
@@ -69,6 +81,26 @@ describe('server-everything through the agent', () => {
     const offered = claude.requests.at(-1)?.body.tools?.map((t) => t.name) ?? [];
     expect(offered).toContain('everything__get-roots-list');
     expect(offered).not.toContain('everything__simulate-research-query');
+  });
+
+  it("one tool count: /mcp and the status bar, /tools (withheld ones apart), the model's list and `warden mcp list` say the same number", async () => {
+    const status = engine.getStatus();
+    const connection = status.servers[0]?.connection;
+    if (connection?.state !== 'connected') throw new Error(`not connected: ${connection?.state}`);
+    const count = connection.toolCount;
+    // The status bar's count with one server, and what the model was offered.
+    expect(status.connection).toMatchObject({ state: 'connected', toolCount: count });
+    expect((await engine.listTools()).filter((t) => !t.withheld)).toHaveLength(count);
+    claude.enqueue(text('hi'));
+    await engine.runTurn('hello');
+    expect(claude.requests.at(-1)?.body.tools).toHaveLength(count);
+    // warden mcp list: the same capabilities declared, the same tools counted, its filter applied.
+    const [listed, filtered] = await Promise.all([
+      probeServer(everything, { env: {}, logDir, timeoutMs: 30_000 }),
+      probeServer({ ...everything, tools: { exclude: ['echo'] } }, { env: {}, logDir, timeoutMs: 30_000 }),
+    ]);
+    expect(listed).toEqual({ ok: true, tools: count });
+    expect(filtered).toEqual({ ok: true, tools: count - 1 });
   });
 
   it('gives the working directory and the configured roots as file:// roots', async () => {

@@ -10,7 +10,6 @@ import type {
   LoggingLevel,
   ReadResourceResult,
   Root,
-  Tool,
 } from '@modelcontextprotocol/client';
 import type { Env } from '../../../config/load.js';
 import type { ServerAuth, ServerSignIn } from '../auth/kinds/kind.js';
@@ -19,11 +18,11 @@ import type { ServerLogMessage } from '../mcp/client-features.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, type CallOptions } from '../mcp/session.js';
 import type { OpenedTransport } from '../mcp/transports.js';
 import { Backoff, type Scheduler } from './back-off.js';
-import { globMatch } from './glob.js';
+import { offeredTools, TASK_ONLY_REASON, withheldTools } from './offered-tools.js';
 import { printableTarget } from './printable-target.js';
 import { protocolMemory } from './protocol-memory.js';
 import { redactServerText } from './redact.js';
-import type { ServerConfig, ToolFilter } from './server-config.js';
+import type { ServerConfig } from './server-config.js';
 import { LogBook } from './server-logs.js';
 import type { ServerTool } from './tool-names.js';
 
@@ -88,17 +87,6 @@ export interface HostedServerDeps {
  */
 export function connectTimeoutOf(config: ServerConfig, defaultMs: number | undefined): number {
   return config.timeoutMs ?? defaultMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-}
-
-/** Tools that only run as tasks: Warden does not run tasks, so offering one would only fail. */
-function requiresTask(tool: Tool): boolean {
-  return (tool as { execution?: { taskSupport?: string } }).execution?.taskSupport === 'required';
-}
-
-function toolAllowed(filter: ToolFilter, name: string): boolean {
-  if (!filter) return true;
-  if ('include' in filter) return filter.include.some((p) => globMatch(p, name));
-  return !filter.exclude.some((p) => globMatch(p, name));
 }
 
 export class HostedServer {
@@ -217,9 +205,7 @@ export class HostedServer {
 
   /** Tools it lists that the model is not offered because they need something Warden lacks. */
   withheld(): WithheldTool[] {
-    return (this.session.connectedTools() ?? [])
-      .filter((t) => toolAllowed(this.config.tools, t.name) && requiresTask(t))
-      .map((t) => ({ server: this.config.name, name: t.name, reason: 'runs only as a task (execution.taskSupport "required"), which Warden does not run' }));
+    return withheldTools(this.config, this.session.connectedTools() ?? []).map((t) => ({ server: this.config.name, name: t.name, reason: TASK_ONLY_REASON }));
   }
 
   /** Connects (the first time, or again after a failure); the outcome is in the status, never thrown. */
@@ -319,15 +305,13 @@ export class HostedServer {
 
   /** The listed tools its `tools` filter lets through (the last listing, whatever the state). */
   private offered(): ServerTool[] {
-    return (this.session.connectedTools() ?? [])
-      .filter((t) => toolAllowed(this.config.tools, t.name) && !requiresTask(t))
-      .map((t) => ({
-        server: this.config.name,
-        name: t.name,
-        description: t.description ?? t.title ?? t.name,
-        inputSchema: t.inputSchema,
-        ...(t.annotations && { annotations: t.annotations }),
-      }));
+    return offeredTools(this.config, this.session.connectedTools() ?? []).map((t) => ({
+      server: this.config.name,
+      name: t.name,
+      description: t.description ?? t.title ?? t.name,
+      inputSchema: t.inputSchema,
+      ...(t.annotations && { annotations: t.annotations }),
+    }));
   }
 
   /** From the session: the new state, and a reconnect with back-off after a failure. */

@@ -1,7 +1,7 @@
 /**
  * "Does this server answer now?" for `warden mcp list`: connect through the server's transport,
- * list its tools, close — bounded by its connect timeout, through the session a turn would use. The
- * outcome is one terminal-safe line.
+ * list its tools (counted as the chat counts them: offered-tools.ts), close — bounded by its
+ * connect timeout, through the session a turn would use. The outcome is one terminal-safe line.
  *
  * Not responsible for: sign-in (a server that wants a token is reported as needing sign-in;
  * only `auth.kind: bearer` sends one), keeping connections (the server host does that).
@@ -10,8 +10,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AuthProvider } from '@modelcontextprotocol/client';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
+import type { ClientFeatures } from '../mcp/client-features.js';
 import { McpSession, McpSessionError } from '../mcp/session.js';
 import { createTransport, type StdioExit } from '../mcp/transports.js';
+import { offeredTools } from './offered-tools.js';
 import { printableTarget } from './printable-target.js';
 import { redactServerText } from './redact.js';
 import type { ServerConfig } from './server-config.js';
@@ -30,14 +32,26 @@ function bearer(config: ServerConfig, env: Env): AuthProvider | undefined {
   return { token: async () => env[name] };
 }
 
+/** The chat's capabilities, answered as a listing should: no roots, every question declined, logs ignored. */
+const PROBE_FEATURES: ClientFeatures = {
+  roots: () => [],
+  elicit: async () => ({ action: 'decline' }),
+  sample: async () => {
+    throw new Error('warden mcp list does not run the model');
+  },
+  onLog: () => undefined,
+};
+
 export async function probeServer(config: ServerConfig, options: ProbeOptions): Promise<ProbeResult> {
   if (config.unavailable !== undefined) return { ok: false, reason: config.unavailable };
   let exit: StdioExit | undefined;
   let exited!: () => void;
   const exitSeen = new Promise<void>((resolve) => (exited = resolve));
   const authProvider = bearer(config, options.env);
-  // The session a turn would use (its protocol rule included), without features: nothing is asked.
+  // The session a turn would use (its protocol rule and capabilities included, so the server lists
+  // the tools it lists for a turn); nothing is asked of the user, and no root is offered.
   const session = new McpSession({
+    features: PROBE_FEATURES,
     target: printableTarget(config),
     redact: (text) => redactServerText(text, config, options.env),
     stdio: config.type === 'stdio',
@@ -58,7 +72,8 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
   });
   try {
     await session.connect();
-    return { ok: true, tools: session.connectedTools()?.length ?? 0 };
+    // The count /mcp and the status bar show: what the model would be offered.
+    return { ok: true, tools: offeredTools(config, session.connectedTools() ?? []).length };
   } catch (error) {
     const failure = error instanceof McpSessionError ? error.failure : undefined;
     // A stdio server that died is reported once its stderr has ended, just after the connection closed.

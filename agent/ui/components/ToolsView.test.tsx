@@ -22,6 +22,21 @@ describe('ToolsView', () => {
     expect(frame?.split('\n').map((l) => l.trimEnd())).toEqual(['2 tools on the server', 'reverse', '  Reverses text.', 'get_alerts']);
   });
 
+  it('counts what the model is offered (as /mcp and the status bar do) and says how many more are withheld', () => {
+    const frame = render(
+      withProviders(
+        <ToolsView
+          width={100}
+          tools={[
+            { name: 'echo', description: '' },
+            { name: 'simulate-research-query', description: '', withheld: 'runs only as a task' },
+          ]}
+        />,
+      ),
+    ).lastFrame();
+    expect(frame?.split('\n')[0]).toBe('1 tool on the server, 1 more not offered to the model');
+  });
+
   it('shows a hostile name and description without controls, the description indented and capped', () => {
     const description = `${dirty('Reverses.')}\n${FORGED_LINE}\n${Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n')}`;
     const frame = render(withProviders(<ToolsView width={100} tools={[{ name: dirty('evil'), description }]} />)).lastFrame() ?? '';
@@ -42,12 +57,12 @@ describe('ToolsView', () => {
             { name: 'echo', description: '', server: 'everything' },
             { name: 'simulate-research-query', description: '', server: 'everything', withheld: 'runs only as a task' },
           ]}
-          page={{ number: 1, pages: 3, total: 90 }}
+          page={{ number: 1, pages: 3, total: 90, withheld: 1 }}
         />,
       ),
     ).lastFrame();
     expect(frame?.split('\n').map((l) => l.trimEnd())).toEqual([
-      '90 tools on the servers (page 1 of 3)',
+      '89 tools on the servers, 1 more not offered to the model (page 1 of 3)',
       'everything › echo',
       'everything › simulate-research-query — not offered to the model: runs only as a task',
       '/tools 2 for the next page',

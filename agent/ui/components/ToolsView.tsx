@@ -6,6 +6,8 @@ import { toolLabel } from '../format.js';
 import { WrappedText } from './Wrapped.js';
 import type { ToolsPage } from '../transcript.js';
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Room for a real description; a novel-length one is cut with a note. */
 const DESCRIPTION = { maxLines: 12, maxLineChars: 400 };
 
@@ -13,7 +15,10 @@ const DESCRIPTION = { maxLines: 12, maxLineChars: 400 };
 export function ToolsView({ tools, page, width }: { tools: readonly ToolSummary[]; page?: ToolsPage; width: number }) {
   const theme = useTheme();
   const where = tools.some((t) => t.server !== undefined) ? 'on the servers' : 'on the server';
-  const count = page ? `${page.total} tools ${where} (page ${page.number} of ${page.pages})` : `${tools.length === 1 ? '1 tool' : `${tools.length} tools`} ${where}`;
+  // The count is what the model is offered (the number /mcp, the status bar and `mcp list` show); withheld ones are said apart.
+  const withheld = page ? (page.withheld ?? 0) : tools.filter((t) => t.withheld !== undefined).length;
+  const offered = (page ? page.total : tools.length) - withheld;
+  const count = `${plural(offered, 'tool')} ${where}${withheld > 0 ? `, ${withheld} more not offered to the model` : ''}${page ? ` (page ${page.number} of ${page.pages})` : ''}`;
   return (
     <Box flexDirection="column" width={width}>
       <Text bold>{count}</Text>

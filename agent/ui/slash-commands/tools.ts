@@ -61,7 +61,12 @@ export const tools: SlashCommand = {
       return;
     }
     const shown = list.slice((number - 1) * TOOLS_PAGE, number * TOOLS_PAGE).map(trimmed);
-    ctx.add({ kind: 'tools', tools: shown, ...(pages > 1 && { page: { number, pages, total: list.length, ...(filter !== undefined && { filter }) } }) });
+    const withheld = list.filter((t) => t.withheld !== undefined).length;
+    ctx.add({
+      kind: 'tools',
+      tools: shown,
+      ...(pages > 1 && { page: { number, pages, total: list.length, ...(withheld > 0 && { withheld }), ...(filter !== undefined && { filter }) } }),
+    });
   },
   async complete(given, { engine }) {
     if (given.length > 0) return [];
@@ -70,7 +75,7 @@ export const tools: SlashCommand = {
     const items: CompletionItem[] = servers.map((server) => ({
       value: `${server} `,
       label: server,
-      description: `${plural(list.filter((t) => t.server === server).length, 'tool')}`,
+      description: `${plural(list.filter((t) => t.server === server && t.withheld === undefined).length, 'tool')}`,
     }));
     for (const tool of list)
       items.push({ value: `${tool.name} `, label: tool.server !== undefined ? `${tool.server} › ${tool.name}` : tool.name, description: tool.description.split('\n')[0] ?? '' });
