@@ -37,6 +37,12 @@ export function tracingApi(): typeof OtelApi | undefined {
   return api;
 }
 
+/** The active span's trace and span IDs, for log lines (server and agent alike); undefined outside a span or with tracing off. */
+export function activeTraceIds(): { trace_id: string; span_id: string } | undefined {
+  const span = api?.trace.getActiveSpan()?.spanContext();
+  return span ? { trace_id: span.traceId, span_id: span.spanId } : undefined;
+}
+
 /** What the OTEL_* variables ask for; undefined = tracing off. Throws ConfigError naming a bad variable. */
 export function traceExportFromEnv(env: Env): TraceExport | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { activeTraceIds } from './observe/tracing.js';
+import { activeTraceIds } from '../config/telemetry.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -138,11 +138,3 @@ export function startNwsTrace(url: URL): { end(status: number | undefined, error
     },
   };
 }
-
-/** The trace and span ids of the active span, for log lines; undefined when there is none. */
-export function activeTraceIds(): { trace_id: string; span_id: string } | undefined {
-  const o = otel();
-  if (!o) return undefined;
-  const span = o.api.trace.getActiveSpan()?.spanContext();
-  return span ? { trace_id: span.traceId, span_id: span.spanId } : undefined;
-}

@@ -4,9 +4,14 @@
  * request runs in the context of its own socket, so it can only continue the agent's trace through
  * what went over the wire (the traceparent header, and the call's `_meta`).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { permissionDeps } from '../../agent/commands/permission-setup.js';
 import { loadAgentConfig } from '../../agent/config.js';
+import type { AuditLog } from '../../agent/core/permissions/audit-log.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine } from '../../agent/core/engine-types.js';
 import { startTelemetry, type Telemetry } from '../../config/telemetry.js';
@@ -24,6 +29,10 @@ describe('a traced turn, from the agent to the server and back (in-process expor
   let claude: FakeAnthropic;
   let engine: AgentEngine;
   let authenticator: MintingAuthenticator;
+  const dir = mkdtempSync(join(tmpdir(), 'warden-tracing-'));
+  const auditFile = join(dir, 'audit.log');
+  let permissions: ReturnType<typeof permissionDeps>['permissions'];
+  let audit: AuditLog;
   /** What start() traced (each test then starts from an empty exporter). */
   let startSpans: ReadableSpan[] = [];
 
@@ -39,7 +48,18 @@ describe('a traced turn, from the agent to the server and back (in-process expor
       ANTHROPIC_BASE_URL: claude.url,
       ANTHROPIC_MODEL: 'claude-test-model',
     });
-    engine = createAgentEngine(config, { signIns: fixedSignIns(authenticator) });
+    // The audit log of tool decisions: its lines carry the trace they were decided in.
+    ({ permissions, audit } = permissionDeps({
+      allowedTools: ['server__reverse'],
+      disallowedTools: [],
+      yes: false,
+      files: { allow: [], deny: [], saved: [] },
+      canAsk: false,
+      userFile: join(dir, 'mcp.json'),
+      auditFile,
+      onWarning: () => undefined,
+    }));
+    engine = createAgentEngine(config, { signIns: fixedSignIns(authenticator), permissions });
     await engine.start();
     startSpans = exporter.getFinishedSpans();
   });
@@ -50,6 +70,7 @@ describe('a traced turn, from the agent to the server and back (in-process expor
     await claude.close();
     await minter.close();
     await telemetry?.shutdown();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const spanNamed = (spans: ReadableSpan[], name: string, match: (s: ReadableSpan) => boolean = () => true) => spans.find((s) => s.name === name && match(s));
@@ -107,6 +128,10 @@ describe('a traced turn, from the agent to the server and back (in-process expor
 
     // The server's log line for that request carries the same trace.
     expect(mcp.logger.events('request').find((r) => r.tool === 'reverse')).toMatchObject({ trace_id: traceId, span_id: idOf(request) });
+    // And so does the agent's audit line for the decision to run it.
+    await audit.flushed();
+    const decided = readFileSync(auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(decided).toEqual([expect.objectContaining({ server: 'server', tool: 'reverse', decision: 'allow', trace_id: traceId })]);
     // Nothing secret in any span: not the access token, not the API key, not the prompt.
     const recorded = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.resource.attributes]));
     const token = (await authenticator.acquireTokenSilently())?.accessToken ?? 'no token';

@@ -1,6 +1,7 @@
 /**
  * The audit log of tool-call decisions: one JSON line per decision (time, server, tool,
- * decision, the setting or answer that decided, arguments with secret-looking values replaced),
+ * decision, the setting or answer that decided, arguments with secret-looking values replaced;
+ * with tracing on, the trace and span IDs of the turn it was decided in),
  * appended to ~/.config/warden/audit.log, created private (0600).
  *
  * Not responsible for deciding (policy.ts) or rotating the file. Writes are queued in order and
@@ -9,6 +10,7 @@
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensurePrivateDir } from '../../../config/private-file.js';
+import { activeTraceIds } from '../../../config/telemetry.js';
 import { errorMessage } from '../../../config/error-text.js';
 import { redactArgs } from '../redaction.js';
 
@@ -46,6 +48,8 @@ export class AuditLog {
       decision: entry.decision,
       source: entry.source,
       args: redactArgs(entry.args, AUDIT_LIMITS),
+      // With tracing on, the decision sits in the turn's trace: an operator finds it beside the call's spans.
+      ...activeTraceIds(),
     })}\n`;
     this.queue = this.queue
       .then(async () => {
