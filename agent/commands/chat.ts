@@ -32,7 +32,7 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   -q, --quiet            with -p: no progress lines on stderr
   --no-auth              send no token (the server runs with --no-auth)
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
-                         ~/.config/warden/mcp.json and ./.mcp.json
+                         ~/.config/warden/mcp.json and ./.mcp.json; -p fails when one of them is unavailable
   --trust-project        with -p: use this directory's .mcp.json and .env as if you had approved them, for
                          this run (programs, sign-ins, \${VAR}s, trust, permissions.allow, the variables
                          .env sets; the chat asks instead; --trust-project-servers is the older name)

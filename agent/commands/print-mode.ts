@@ -152,13 +152,17 @@ function connectionProblem(status: SessionStatus): string | undefined {
   return 'not signed in — run `warden login`';
 }
 
-/** A server the user named on the command line (--server) that is not up: the turn must not answer without it. */
+/** A server the user named on the command line (--server, --mcp-config) that is not up: the turn must not answer without it. */
 function requiredServerProblem(status: SessionStatus): string | undefined {
-  const missing = status.servers.find((s) => s.required && s.connection.state !== 'connected');
-  if (!missing) return undefined;
+  const missing = status.servers.find((s) => s.required !== undefined && s.connection.state !== 'connected');
+  if (!missing?.required) return undefined;
   const c = missing.connection;
   const why = c.state === 'failed' ? c.error : c.state === 'sign-in-needed' ? c.reason : (missing.lastError ?? 'still connecting');
-  return `the server you named with --server (${missing.target}) is unavailable: ${safeLine(why, PROBLEM_CHARS)}`;
+  const named =
+    missing.required === '--server'
+      ? `the server you named with --server (${missing.target})`
+      : `server "${safeLine(missing.name, NAME_CHARS)}", which you named with ${safeLine(missing.required, PROBLEM_CHARS)},`;
+  return `${named} is unavailable: ${safeLine(why, PROBLEM_CHARS)}`;
 }
 
 /** With several servers the turn runs on those that are up; only when none is does it not run. */

@@ -68,8 +68,11 @@ export interface ServerStatus {
   lastError?: string;
   /** The server's latest log messages at or above its shown level (`warning` unless set). */
   logs?: ServerLogLine[];
-  /** The user named it on the command line (`--server URL`): a turn that cannot use it fails rather than answer without it. */
-  required?: true;
+  /**
+   * The user named it on the command line, and how (`--server`, or `--mcp-config FILE`): a -p turn
+   * that cannot use it fails rather than answer without it.
+   */
+  required?: string;
 }
 
 /** The status bar's share of /cost: the context used and the cost so far (absent until the first request). */

@@ -101,6 +101,20 @@ describe('the servers a turn uses are the ones the command line names', () => {
     expect(claude.requests.filter((r) => JSON.stringify(r.body).includes('reverse abc'))).toEqual([]);
   });
 
+  it('-p --mcp-config FILE whose server is down fails with one line naming the server and the file (exit 1)', async () => {
+    const down = `http://127.0.0.1:${await freePort()}/mcp`;
+    const file = join(root, 'named.json');
+    await writeFile(file, JSON.stringify({ mcpServers: { gone: { type: 'http', url: down } } }));
+    const asked = claude.requests.length;
+    const result = await run(['-p', 'reverse abc', '--yes', '--mcp-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('warden: '))).toEqual([
+      `warden: server "gone", which you named with --mcp-config ${file}, is unavailable: cannot reach the MCP server at ${down} (connection refused)`,
+    ]);
+    expect(claude.requests).toHaveLength(asked);
+  });
+
   it('status checks the servers a turn would use: with servers configured the default URL is "not used"; --mcp-config adds its servers', async () => {
     const extra = join(root, 'extra.json');
     await writeFile(extra, JSON.stringify({ mcpServers: { bearer: { url: warden.server.url, auth: { kind: 'bearer', tokenEnv: 'EXTRA_TOKEN' } } } }));

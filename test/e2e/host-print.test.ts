@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import type { PrintTranscript } from '../../agent/commands/print-mode.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../agent/core/mcp/session.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
+import { writeUserServers } from '../helpers/config-dirs.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
 import { freePort } from '../helpers/free-port.js';
@@ -17,20 +18,19 @@ const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotoc
 const HEADER_SECRET = 'hdr-s3cret-value-123';
 const URL_SECRET = 'url-s3cret-pw';
 
+// The user's own file (~/.config/warden/mcp.json): a server down there is left out; one named with --mcp-config would fail the run (claude-code-compat).
 describe('warden -p with a configuration file of four servers: Warden (HTTP), server-everything (stdio), a v1 session server (HTTP), one down', () => {
   let warden: TestServer;
   let notes: V1SessionServer;
   let claude: FakeAnthropic;
   let dir: string;
-  let configFile: string;
   let downPort: number;
 
   beforeAll(async () => {
     [warden, notes, claude, downPort] = await Promise.all([startTestServer({ REVERSE_STEP_MS: '20' }, { noAuth: true }), startV1SessionServer(), startFakeAnthropic(), freePort()]);
     dir = mkdtempSync(join(tmpdir(), 'warden-host-print-'));
-    configFile = join(dir, 'servers.json');
-    writeFileSync(
-      configFile,
+    await writeUserServers(
+      dir,
       JSON.stringify({
         mcpServers: {
           warden: { type: 'http', url: warden.server.url, headers: { 'X-Api-Key': '${WARDEN_TEST_KEY}' } },
@@ -48,7 +48,7 @@ describe('warden -p with a configuration file of four servers: Warden (HTTP), se
   const run = async (args: string[]) => {
     const started = Date.now();
     // --yes: these are the user's own servers; approvals have their own tests (permissions-print).
-    const cli = startCli(['-p', 'reverse hello and echo hi', '--mcp-config', configFile, '--yes', ...args], {
+    const cli = startCli(['-p', 'reverse hello and echo hi', '--yes', ...args], {
       cwd: dir,
       env: { HOME: dir, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, WARDEN_TEST_KEY: HEADER_SECRET },
     });

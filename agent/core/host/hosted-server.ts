@@ -194,7 +194,7 @@ export class HostedServer {
       ...(this.serverName !== undefined && { serverName: this.serverName }),
       ...(this.lastError !== undefined && { lastError: this.lastError }),
       ...(this.logBook.shown().length > 0 && { logs: this.logBook.shown() }),
-      ...(this.config.source.kind === 'shortcut' && this.config.source.via === 'flag' && { required: true as const }),
+      ...(this.namedBy() !== undefined && { required: this.namedBy() }),
     };
   }
 
@@ -295,6 +295,14 @@ export class HostedServer {
     this.backoff.stop();
     // Closing is best effort: nothing is left to report a failure to.
     await this.session.close().catch(() => undefined);
+  }
+
+  /** How the user named this server on the command line (`--server`, `--mcp-config FILE`); undefined when they did not. */
+  private namedBy(): string | undefined {
+    const source = this.config.source;
+    if (source.kind === 'shortcut' && source.via === 'flag') return '--server';
+    if (source.kind === 'flag') return `--mcp-config ${source.file}`;
+    return undefined;
   }
 
   /** The call a question from this server is attached to: the oldest still running (insertion order). */
