@@ -1,4 +1,5 @@
 import { describeExpiry } from '../../auth/login/format.js';
+import { foreignLinkWarning } from '../../auth/login/sign-in-link.js';
 import { SignInCancelledError, type AccessToken, type DeviceCodePrompt } from '../../auth/login/types.js';
 import { errorMessage } from '../../config/error-text.js';
 import { ConfigError, UsageError } from '../../config/errors.js';
@@ -20,7 +21,8 @@ link to open in a browser on this computer) or client-credentials (the app's own
 Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE
 (and WARDEN_DEV_CA_FILE for the embedded dev identity provider); see .env.example.
 
-The identity provider's host is shown before the code. Tokens for an API scope go only to the
+The identity provider's host is shown before the code, and a sign-in link on another host is
+shown with a warning naming both; only https: links (http: on this computer) are shown or opened. Tokens for an API scope go only to the
 servers approved for it: MCP_SERVER_URL with ENTRA_API_SCOPE set, or the first server to ask for
 a scope through its metadata. A server asking for a scope bound to another one, or naming an
 identity provider that is neither Microsoft Entra nor ENTRA_AUTHORITY_HOST, is refused (exit 1).
@@ -47,6 +49,8 @@ const LINK_CHARS = 2000;
 
 /** The sign-in instructions. Every field is the identity provider's text: one terminal-safe line each. */
 export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void {
+  const warning = foreignLinkWarning(prompt);
+  const careful = warning === undefined ? [] : [`warden: ${safeLine(warning, LINE_CHARS)}`];
   const lines =
     prompt.userCode === undefined
       ? [
@@ -54,6 +58,7 @@ export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void
           `warden: ${safeLine(prompt.message, LINE_CHARS)}`,
           '',
           `    Open:  ${safeLine(prompt.verificationUri, LINK_CHARS)}`,
+          ...careful,
           '',
           `The link expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for the browser… (Ctrl-C to cancel)`,
         ]
@@ -64,11 +69,12 @@ export function printPrompt(ctx: CommandContext, prompt: DeviceCodePrompt): void
           `    Open:  ${safeLine(prompt.verificationUri, LINE_CHARS)}`,
           `    Code:  ${safeLine(prompt.userCode, LINE_CHARS)}`,
           ...(prompt.verificationUriComplete ? [`    (or open ${safeLine(prompt.verificationUriComplete, LINE_CHARS)} — the code is filled in)`] : []),
+          ...careful,
           '',
           `The code expires at ${describeExpiry(new Date(prompt.expiresAt), Date.now())}. Waiting for approval… (Ctrl-C to cancel)`,
         ];
   ctx.stderr.write(`${lines.join('\n')}\n`);
-  // A browser sign-in returns to this machine's loopback: open it here when there is a browser.
+  // A browser sign-in returns to this machine's loopback: open it here when there is a browser (the opener takes only https: or loopback http: links).
   if (prompt.userCode === undefined) void browserOpener(ctx.env)?.(prompt.verificationUri).catch(() => undefined);
 }
 

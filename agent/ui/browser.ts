@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { openableLink, refusedLinkReason } from '../../auth/login/sign-in-link.js';
 import type { BrowserOpener } from './hooks/useSignIn.js';
 
 /** The command that opens a URL here, or undefined when there is no browser (SSH or a headless box). */
@@ -6,7 +7,8 @@ export function browserCommand(env: Record<string, string | undefined>, platform
   const configured = env['BROWSER']?.trim();
   if (configured) return configured === 'none' ? undefined : [configured];
   if (platform === 'darwin') return ['open'];
-  if (platform === 'win32') return ['cmd', '/c', 'start', '""'];
+  // Not `cmd /c start`: cmd would parse the URL's `&` as the start of another command.
+  if (platform === 'win32') return ['rundll32', 'url.dll,FileProtocolHandler'];
   return env['DISPLAY'] || env['WAYLAND_DISPLAY'] ? ['xdg-open'] : undefined;
 }
 
@@ -17,7 +19,10 @@ export function browserOpener(env: Record<string, string | undefined>, platform 
   const [file, ...args] = command;
   return (url) =>
     new Promise((resolve, reject) => {
-      const child = spawn(file, [...args, url], { detached: true, stdio: 'ignore' });
+      // Whoever asks, only an https: (or loopback http:) link reaches the browser: never a file, a script or a custom scheme.
+      const link = openableLink(url);
+      if (!link) return reject(new Error(`not opening ${refusedLinkReason(url)}`));
+      const child = spawn(file, [...args, link.href], { detached: true, stdio: 'ignore' });
       child.once('error', reject);
       child.once('spawn', () => {
         child.unref();

@@ -101,6 +101,8 @@ describe('panels report the rows they draw', () => {
     { prompt, remainingMs: 60_000, browser: 'unavailable', now: 0, commandAbove: true },
     { prompt, remainingMs: 0, browser: 'failed', now: 0 },
     { prompt: { ...prompt, verificationUri: `https://login.example.com/${'x'.repeat(150)}` }, remainingMs: 1, browser: 'opened', now: 0, commandAbove: true },
+    // A page on another host than the sign-in server's: the warning's rows count too.
+    { prompt: { ...prompt, verificationUri: 'https://microsoft.com/devicelogin', linkHost: 'microsoft.com' }, remainingMs: 60_000, browser: 'ready', now: 0 },
   ];
   const approvals: ApprovalPanelProps[] = [
     { request: { kind: 'scope-bound-elsewhere', scope: 'api://a/execute', server: 'http://127.0.0.1:2/mcp', boundTo: ['http://127.0.0.1:1/mcp'] }, answering: false },

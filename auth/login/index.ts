@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { AccountInfo, AuthenticationResult, DeviceCodeRequest } from '@azure/msal-node';
 import { apiScopes, redacted } from './access-token.js';
 import { msalKnowsEndpoints } from './authority.js';
+import { checkSignInLinks, refusedLinkReason } from './sign-in-link.js';
 import type { LoginConfig } from './config.js';
 import { explainSignInError } from './explain.js';
 import { FileTokenCache } from './file-cache.js';
@@ -170,16 +171,20 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
             request.cancel = true;
             throw new SignInFailedError(`the identity provider at ${host} sent no device code`);
           }
+          // Only a link Warden may show and open is one (issue 21 §6); another host than the provider's is said with it.
+          const links = checkSignInLinks(host, response.verificationUri, network.verificationUriComplete(response.userCode));
+          if (!links) {
+            request.cancel = true;
+            throw new SignInFailedError(`the identity provider at ${host} sent ${refusedLinkReason(response.verificationUri)} as its sign-in page`);
+          }
           const prompt: DeviceCodePrompt = {
             authorityHost: host,
             userCode: response.userCode,
-            verificationUri: response.verificationUri,
+            ...links,
             expiresIn: response.expiresIn,
             expiresAt: now() + response.expiresIn * 1000,
             message: response.message,
           };
-          const complete = network.verificationUriComplete(response.userCode);
-          if (complete) prompt.verificationUriComplete = complete;
           onDeviceCode(prompt);
         },
       };

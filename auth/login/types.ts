@@ -10,8 +10,10 @@ export interface DeviceCodePrompt {
   /** Absent for a browser sign-in (authorization code): the link is all there is to open. */
   userCode?: string;
   verificationUri: string;
-  /** The URL with the code pre-filled, when the identity provider offers one. */
+  /** The URL with the code pre-filled, when the identity provider offers one (same origin as verificationUri: sign-in-link.ts). */
   verificationUriComplete?: string;
+  /** The link's host when it is not the identity provider's own (sign-in-link.ts): said plainly wherever the link is shown. */
+  linkHost?: string;
   /** Seconds the code stays valid, as the provider said. */
   expiresIn: number;
   /** Epoch ms when the code expires (for countdowns). */

@@ -3,6 +3,7 @@ import { redacted, TOKEN_EXPIRY_MARGIN_MS } from '../login/access-token.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../login/types.js';
 import { errorMessage } from '../../config/error-text.js';
 import { safeLine } from '../../config/terminal-text.js';
+import { checkSignInLinks, isLoopbackUrl, refusedLinkReason } from '../login/sign-in-link.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from './device-grant.js';
 import { printableUrl } from '../../config/printable-url.js';
 import { underRefreshLock } from '../store/refresh-lock.js';
@@ -56,10 +57,6 @@ interface Resolved {
   resource: string;
   metadata: AuthorizationServerMetadata;
   scope: string | undefined;
-}
-
-function isLoopback(url: URL): boolean {
-  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname);
 }
 
 /** `sub` (or a name) from a JWT's payload, for display only — never trusted for anything else. */
@@ -120,7 +117,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const issuer = protectedResource.authorization_servers?.[0];
       if (!issuer) throw new SignInFailedError(`${settings.serverUrl} names no authorization server in its metadata`);
       const issuerUrl = new URL(issuer);
-      if (issuerUrl.protocol !== 'https:' && !isLoopback(issuerUrl)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
+      if (issuerUrl.protocol !== 'https:' && !isLoopbackUrl(issuerUrl)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
       const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn: boundedFetch });
       if (!metadata) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} publishes no metadata (RFC 8414 or OpenID discovery)`);
       const supported = protectedResource.scopes_supported?.length ? protectedResource.scopes_supported.join(' ') : undefined;
@@ -290,14 +287,17 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const request = { client: c, authMethod: clientAuthMethod(c, r.metadata.token_endpoint_auth_methods_supported), ...(r.scope && { scope: r.scope }), resource: r.resource };
       try {
         const authorization = await requestDeviceAuthorization(endpoint, request, fetchFn);
+        const authorityHost = new URL(r.issuer).host;
+        // Only a link Warden may show and open is one (issue 21 §6); which host it is on is said with it.
+        const links = checkSignInLinks(authorityHost, authorization.verificationUri, authorization.verificationUriComplete);
+        if (!links) throw new SignInFailedError(`the authorization server at ${authorityHost} sent ${refusedLinkReason(authorization.verificationUri)} as its sign-in page`);
         const prompt: DeviceCodePrompt = {
-          authorityHost: new URL(r.issuer).host,
+          authorityHost,
           userCode: authorization.userCode,
-          verificationUri: authorization.verificationUri,
-          ...(authorization.verificationUriComplete && { verificationUriComplete: authorization.verificationUriComplete }),
+          ...links,
           expiresIn: authorization.expiresIn,
           expiresAt: now() + authorization.expiresIn * 1000,
-          message: `To sign in, open ${authorization.verificationUri} and enter the code ${authorization.userCode}.`,
+          message: `To sign in, open ${links.verificationUri} and enter the code ${authorization.userCode}.`,
         };
         onDeviceCode(prompt);
         const tokens = await pollDeviceToken(r.metadata.token_endpoint, request, authorization, { fetch: fetchFn, now, ...(signal && { signal }), ...settings.poll });

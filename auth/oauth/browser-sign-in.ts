@@ -8,6 +8,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import { SignInCancelledError, SignInFailedError, type DeviceCodePrompt } from '../login/types.js';
 import { errorMessage } from '../../config/error-text.js';
+import { checkSignInLinks, refusedLinkReason } from '../login/sign-in-link.js';
 import type { TokenResponse } from './device-grant.js';
 import { LoopbackRedirectError, startLoopbackRedirect } from './loopback-redirect.js';
 import { loadOAuthSdk } from './sdk.js';
@@ -103,9 +104,12 @@ export async function browserSignIn(options: BrowserSignInOptions): Promise<Toke
       throw new SignInFailedError(`cannot start the browser sign-in at ${host}: ${errorMessage(error)}`);
     });
     if (first !== 'REDIRECT' || !authorizationUrl) throw new SignInFailedError(`the authorization server ${host} did not start a browser sign-in`);
+    // Its authorization endpoint is the server's word: only a link Warden may show and open is one (issue 21 §6).
+    const links = checkSignInLinks(host, authorizationUrl.href);
+    if (!links) throw new SignInFailedError(`the authorization server ${host} names ${refusedLinkReason(authorizationUrl.href)} as its authorization endpoint`);
     options.onPrompt({
       authorityHost: host,
-      verificationUri: authorizationUrl.href,
+      ...links,
       expiresIn: BROWSER_SIGN_IN_SECONDS,
       expiresAt: options.now() + BROWSER_SIGN_IN_SECONDS * 1000,
       message: 'To sign in, open the link in a browser on this computer (it returns to Warden on 127.0.0.1).',

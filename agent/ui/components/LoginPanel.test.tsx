@@ -60,6 +60,16 @@ describe('LoginPanel', () => {
     expect(flat).toContain('Link expires in 9:00');
   });
 
+  it('says plainly, under the link, when the page is not on the sign-in server’s host', () => {
+    const away = { ...prompt, verificationUri: 'https://microsoft.com/devicelogin', linkHost: 'microsoft.com' };
+    const flat = (render(withProviders(<LoginPanel prompt={away} remainingMs={1000} browser="ready" now={0} />)).lastFrame() ?? '').replace(/[│\s]+/g, ' ');
+    const warning = 'Careful: this link goes to microsoft.com, not to localhost:5555 (the sign-in server). Enter the code there only if you expected that site.';
+    expect(flat).toContain(warning);
+    expect(flat.indexOf('1. Open https://microsoft.com/devicelogin')).toBeLessThan(flat.indexOf(warning));
+    expect(flat.indexOf(warning)).toBeLessThan(flat.indexOf('2. Enter this code'));
+    expect(render(withProviders(<LoginPanel prompt={prompt} remainingMs={1000} browser="ready" now={0} />)).lastFrame() ?? '').not.toContain('Careful');
+  });
+
   it('waits for the code with a spinner', () => {
     const frame = render(withProviders(<LoginPanel prompt={undefined} remainingMs={0} browser="ready" now={0} />)).lastFrame();
     expect(frame).toContain('⠋ Asking the identity provider for a sign-in code… (Esc cancels)');

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { foreignLinkWarning } from '../../../auth/login/sign-in-link.js';
 import type { DeviceCodePrompt } from '../../../auth/login/types.js';
 import { safeLine } from '../../../config/terminal-text.js';
 import { useTheme } from '../contexts/ThemeContext.js';
@@ -57,6 +58,17 @@ function BrowserLine({ browser, url }: { browser: SignIn['browser']; url: string
   }
 }
 
+/** Said plainly when the link is on another host than the sign-in server's (the device-code phishing pattern). */
+function ForeignLink({ prompt }: { prompt: DeviceCodePrompt }) {
+  const theme = useTheme();
+  const warning = foreignLinkWarning(prompt);
+  return warning === undefined ? null : (
+    <Text color={theme.warning} bold>
+      {safeLine(warning)}
+    </Text>
+  );
+}
+
 const TITLE = 'Sign in to use the MCP server';
 /** Shown until the identity provider has issued a code. */
 const WAITING = 'Asking the identity provider for a sign-in code…';
@@ -88,6 +100,7 @@ export function LoginPanel({ prompt, remainingMs, browser, now, commandAbove = f
                   {safeLine(prompt.verificationUri, LINK_CHARS)}
                 </Text>
               </Box>
+              <ForeignLink prompt={prompt} />
             </>
           ) : (
             <>
@@ -97,6 +110,7 @@ export function LoginPanel({ prompt, remainingMs, browser, now, commandAbove = f
                   {safeLine(prompt.verificationUri)}
                 </Text>
               </Text>
+              <ForeignLink prompt={prompt} />
               <Text>2. Enter this code:</Text>
               <Box justifyContent="center" marginY={1}>
                 <Text bold inverse>
@@ -142,6 +156,7 @@ export function loginPanelRows(
     `Sign in with ${safeLine(prompt.authorityHost, 100)}`,
     `1. Open ${safeLine(prompt.verificationUri)}`,
     '2. Enter this code:',
+    ...[foreignLinkWarning(prompt)].flatMap((warning) => (warning === undefined ? [] : [safeLine(warning)])),
     browserText(browser, safeLine(prompt.verificationUriComplete ?? prompt.verificationUri)),
     ...(commandAbove ? [COMMAND_ABOVE] : []),
     remainingMs > 0 ? `Code expires in ${formatCountdown(remainingMs)} · Esc cancels` : 'The code expired. Press Esc, then type /login for a new one.',
