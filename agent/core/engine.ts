@@ -4,6 +4,7 @@ import type { AgentConfig } from '../config.js';
 import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
 import { ConversationSession } from './conversation-session.js';
 import { TURN_ALREADY_RUNNING, type AgentEngine, type Compaction, type ResumedConversation, type TurnEvent, type TurnOptions, type TurnResult } from './engine-types.js';
+import type { Scheduler } from './host/back-off.js';
 import { protocolStoreFile, serverLogDir } from './host/paths.js';
 import { serverSecrets } from './host/redact.js';
 import type { ServerConfig } from './host/server-config.js';
@@ -50,6 +51,8 @@ export interface AgentEngineDeps {
   fetch?: typeof fetch;
   /** Wall clock (epoch ms) for token expiry and call timestamps. */
   now?: () => number;
+  /** Timers for reconnecting a failed server (back-off); default real ones (tests fire them at will). */
+  schedule?: Scheduler;
   /** The model; default Claude when ANTHROPIC_API_KEY is set, else the demo model. */
   model?: ChatModel;
   /** A server's question for the user (elicitation), answered by the front end; default: declined. */
@@ -123,6 +126,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(deps.env && { env: deps.env }),
     ...(deps.fetch && { fetch: deps.fetch }),
     ...(deps.now && { now: deps.now }),
+    ...(deps.schedule && { schedule: deps.schedule }),
     roots: [...(deps.cwd !== undefined ? [deps.cwd] : []), ...(config.roots ?? [])],
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine, ServerStatus } from '../../agent/core/engine-types.js';
+import type { Scheduler } from '../../agent/core/host/back-off.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import { MODEL_TOOL_NAME } from '../../agent/core/host/tool-names.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
@@ -68,7 +69,9 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
       http('down', downUrl),
       http('hung', hanging.url, { timeoutMs: 60_000 }),
     ];
-    engine = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-host-logs-')) });
+    // Reconnects wait for the test, which fires none: "down" stays failed (never "still connecting" on a
+    // retry the machine's load happened to time into a turn) while the turns below tell the model about it.
+    engine = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-host-logs-')), schedule: () => () => undefined });
   });
   afterAll(async () => {
     await engine.close();
@@ -168,6 +171,79 @@ describe('several MCP servers at once (Warden over HTTP, server-everything over 
     const result = await engine.runTurn('use the down server');
     expect(result.stopReason).toBe('end_turn');
     expect(engine.registry.get('toolu_x')).toMatchObject({ status: 'error', error: expect.stringContaining('no tool named down__anything') });
+  });
+});
+
+describe('reconnecting a server that is down: back-off up to 30 s, started over once a connect succeeds', () => {
+  let port: number;
+  let server: TestServer | undefined;
+  let engine: AgentEngine;
+  /** Each reconnect the server asked for, in order, with its delay; the test fires them. */
+  const delays: number[] = [];
+  const pending: Array<() => void> = [];
+  const schedule: Scheduler = (run, ms) => {
+    delays.push(ms);
+    pending.push(run);
+    return () => {
+      const at = pending.indexOf(run);
+      if (at >= 0) pending.splice(at, 1);
+    };
+  };
+
+  const status = (): ServerStatus['connection'] | undefined => engine.getStatus().servers[0]?.connection;
+  const until = (done: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (!done()) return;
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = engine.subscribeStatus(check);
+      check();
+    });
+  /** Fires the pending reconnect and waits for its outcome: connected, or failed with the next one scheduled. */
+  const fire = async (): Promise<void> => {
+    // A failed attempt reports its failure (and schedules the next) before its own promise settles;
+    // let it settle first, or this attempt would join the finished one (one turn of the event loop, no timer).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const scheduled = delays.length;
+    const run = pending.shift();
+    if (!run) throw new Error('no reconnect is pending');
+    run();
+    await until(() => status()?.state === 'connected' || delays.length > scheduled);
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    const config = loadAgentConfig({}, { noAuth: true });
+    config.servers = [http('flaky', `http://127.0.0.1:${port}/mcp`)];
+    engine = createAgentEngine(config, { schedule });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await server?.server.close();
+  });
+
+  it('waits 1, 2, 4, 8, 16 s, then 30 s at most between attempts while nothing listens', async () => {
+    await engine.start();
+    expect(status()).toMatchObject({ state: 'failed', error: expect.stringContaining('connection refused') });
+    for (let i = 0; i < 6; i++) await fire();
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect(status()?.state).toBe('failed');
+  });
+
+  it('after a successful connect, the next failure waits 1 s again', async () => {
+    server = await startTestServer({}, { noAuth: true, port });
+    await fire();
+    expect(status()).toMatchObject({ state: 'connected', toolCount: 3 });
+    await server.server.close();
+    server = undefined;
+    // The next call finds the server gone: the failure schedules a reconnect from the start of the back-off.
+    const before = delays.length;
+    const result = await engine.runTurn('reverse hello');
+    expect(engine.registry.get(result.callIds[0]!)).toMatchObject({ status: 'error' });
+    expect(status()?.state).toBe('failed');
+    expect(delays.slice(before)).toEqual([1000]);
   });
 });
 
