@@ -15,7 +15,9 @@ Signs in with a device code: open the URL shown on any device (phone, laptop), e
 code and approve. With NAME: signs in to that configured server (mcpServers in
 ~/.config/warden/mcp.json, an approved .mcp.json or --mcp-config FILE) by its auth kind:
 entra (device code), oauth (device code when its authorization server offers one, else a
-link to open in a browser on this computer) or client-credentials (the app's own token). The token is cached in WARDEN_TOKEN_CACHE (default
+link to open in a browser on this computer) or client-credentials (the app's own token);
+without an \`auth\` key, as the server's 401 asks (Entra's device code for a Microsoft
+authority or ENTRA_AUTHORITY_HOST, else oauth's). The token is cached in WARDEN_TOKEN_CACHE (default
 ~/.config/warden/token_cache.json, mode 0600) and renewed without you while it can be.
 
 Sign-in settings: ENTRA_AUTHORITY_HOST, ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_API_SCOPE

@@ -16,6 +16,7 @@ import { editServerFile, readRawServerFile } from '../core/host/server-file-edit
 import { approveProjectFile, isProjectFileApproved } from '../core/host/trust-store.js';
 import type { Command, CommandContext } from './context.js';
 import { ADD_USAGE, add, addJson, checkName, scopeFile } from './mcp-add.js';
+import { commandSignIns } from './sign-ins.js';
 
 /**
  * `warden mcp add|add-json|list|get|remove`: the user's and the project's MCP server files, like
@@ -82,6 +83,12 @@ export const mcp: Command = async (args, ctx) => {
       throw new UsageError(`unknown subcommand "${safeLine(sub, 40)}"${didYouMean(sub, SUBCOMMANDS) || ': expected add, add-json, list, get or remove'}`, 'warden mcp');
   }
 };
+
+/** How a server without an `auth` key signs in, as `mcp get` says it (one meaning everywhere: an HTTP server follows its 401). */
+function noAuthKey(config: ServerConfig): string {
+  if (config.type === 'stdio') return 'none';
+  return config.source.kind === 'shortcut' ? 'Entra ID sign-in (ENTRA_*)' : "as the server asks (its 401 and metadata: Entra ID's device code, or OAuth)";
+}
 
 /** A path as printed: a directory name can hold terminal controls too. */
 function shown(path: string): string {
@@ -166,7 +173,11 @@ async function list(args: string[], ctx: CommandContext): Promise<number> {
   for (const notice of loaded.notices) ctx.stderr.write(`warden: ${notice}\n`);
   const logDir = serverLogDir(home(ctx));
   // Concurrently: one slow server costs its own timeout, not everyone's.
-  const results = await Promise.all(loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: flagMs ?? connectTimeoutOf(s, defaultMs) })));
+  // Each with its own sign-in, as a turn would connect it (a cached token is used; nothing is asked).
+  const signIns = commandSignIns(ctx, { servers: loaded.servers });
+  const results = await Promise.all(
+    loaded.servers.map((s) => probeServer(s, { env: ctx.env, logDir, timeoutMs: flagMs ?? connectTimeoutOf(s, defaultMs), signIn: signIns.forServer(s) })),
+  );
   const untrusted = loaded.untrusted.flatMap((file) => file.servers);
   const raw = await rawEntries([...loaded.servers, ...untrusted]);
   const rows = loaded.servers.map((server, i) => {
@@ -231,7 +242,7 @@ async function get(args: string[], ctx: CommandContext): Promise<number> {
   }
   // As written (a `${VAR}` stays a name) and never a secret's value.
   const auth = raw?.auth ?? config.auth;
-  lines.push(`  auth:      ${!auth || auth.kind === 'none' ? 'none' : authLine(auth)}`);
+  lines.push(`  auth:      ${auth ? (auth.kind === 'none' ? 'none' : authLine(auth)) : noAuthKey(config)}`);
   if (config.timeoutMs) lines.push(`  timeout:   ${config.timeoutMs} ms`);
   if (config.tools) {
     const [mode, names] = 'include' in config.tools ? ['only', config.tools.include] : ['all but', config.tools.exclude];

@@ -147,9 +147,12 @@ function connectionProblem(status: SessionStatus): string | undefined {
   if (auth.state === 'approval-needed' || auth.state === 'approval-declined') return describeApprovalReason(auth.request, APPROVE_HINT);
   if (connection.state === 'unreachable') return connection.error;
   if (connection.state !== 'sign-in-needed') return undefined;
-  if (auth.state === 'disabled') return `the server at ${status.servers[0]?.target ?? 'its URL'} requires sign-in, but --no-auth is set`;
+  // No sign-in is made for it (--no-auth, or `auth` none): the server's line says which.
+  if (auth.state === 'disabled') return connection.reason;
   if (auth.state === 'error') return auth.rejected ? auth.error : `sign-in failed: ${auth.error}`;
-  return 'not signed in — run `warden login`';
+  // `warden login` signs in to the one-server shortcut (named `server`); a configured server by its name.
+  const name = status.servers[0]?.name;
+  return `not signed in — run \`warden login${name && name !== 'server' ? ` ${safeLine(name, NAME_CHARS)}` : ''}\``;
 }
 
 /** A server the user named on the command line (--server, --mcp-config) that is not up: the turn must not answer without it. */

@@ -22,8 +22,11 @@ export type ConnectionState =
   | { state: 'sign-in-needed'; reason: string };
 
 export type AuthState =
-  /** --no-auth: no token is ever sent. */
-  | { state: 'disabled' }
+  /**
+   * No sign-in is in use: `why` — `no-auth` (--no-auth), `none` (its `auth` is none, or a fixed
+   * bearer token), `not-asked` (it signs in as the server asks, and the server has not asked).
+   */
+  | { state: 'disabled'; why?: 'no-auth' | 'none' | 'not-asked' }
   | { state: 'signed-out' }
   /** Interactive sign-in running; `prompt` once the provider issued the device code. */
   | { state: 'signing-in'; prompt?: DeviceCodePrompt }

@@ -89,7 +89,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     const usage = session?.status();
     return {
       connection: host?.connectionSummary() ?? { state: 'connecting' as const },
-      auth: host?.authSummary() ?? (config.noAuth ? { state: 'disabled' as const } : { state: 'signed-out' as const }),
+      auth: host?.authSummary() ?? (config.noAuth ? { state: 'disabled' as const, why: 'no-auth' as const } : { state: 'signed-out' as const }),
       model: model.info,
       servers: host?.statuses() ?? [],
       ...(usage && { usage }),

@@ -139,7 +139,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
         }
         try {
           const account = await app.account(await app.offline());
-          if (!account) throw new SignInRequiredError('not signed in: run `warden login`');
+          if (!account) throw new SignInRequiredError('not signed in');
           const online = await app.online(false);
           // MSAL reads the cache file again first (through the plugin): the newest refresh token.
           const result = await online.acquireTokenSilent({

@@ -30,6 +30,8 @@ export interface TestOidcProvider {
   clientAuth(): ClientAuthSeen[];
   /** What clients sent to the dynamic registration endpoint, in order. */
   registrations(): Record<string, unknown>[];
+  /** The `scope` of each authorization request so far (device or browser), in order. */
+  scopesAsked(): string[];
   /**
    * Approves through the provider's own pages: (device flow) code entry and confirm, then login and
    * consent. `redirect` (form posts only) changes the answer on its way back to the client, as a
@@ -80,6 +82,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const counts: Record<string, number> = {};
   const auths: ClientAuthSeen[] = [];
   const registrations: Record<string, unknown>[] = [];
+  const scopes: string[] = [];
   const documents = options.clientMetadataDocuments;
   const provider = new Provider(issuer, {
     ...(options.clients && { clients: options.clients }),
@@ -114,6 +117,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   });
   const handle = provider.callback();
   server.on('request', (req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/auth?')) scopes.push(new URL(req.url, issuer).searchParams.get('scope') ?? '');
     const endpoint =
       req.method !== 'POST'
         ? undefined
@@ -131,6 +135,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
         if (endpoint === 'reg') return void registrations.push(JSON.parse(body) as Record<string, unknown>);
         const form = new URLSearchParams(body);
         auths.push(seenAuth(endpoint, req.headers.authorization, form));
+        if (endpoint === 'device') scopes.push(form.get('scope') ?? '');
         if (endpoint !== 'token') return;
         const grant = form.get('grant_type') ?? 'none';
         counts[grant] = (counts[grant] ?? 0) + 1;
@@ -146,6 +151,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     tokenRequests: () => ({ ...counts }),
     clientAuth: () => [...auths],
     registrations: () => [...registrations],
+    scopesAsked: () => [...scopes],
     async approve(start, { login = 'alice', browser, redirect = (u: URL) => u } = {}) {
       const origin = new URL(issuer).origin;
       if (browser) {

@@ -221,7 +221,7 @@ describe('the agent against the real MCP server with bearer auth', () => {
     await engine.start();
     expect(engine.getStatus()).toMatchObject({
       auth: { state: 'disabled' },
-      connection: { state: 'sign-in-needed', reason: `the server at ${mcp.server.url} requires sign-in (the agent runs with --no-auth)` },
+      connection: { state: 'sign-in-needed', reason: `the server at ${mcp.server.url} requires sign-in, but --no-auth is set` },
     });
     await expect(engine.signIn()).rejects.toThrow(/--no-auth/);
   });

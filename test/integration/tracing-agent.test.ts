@@ -130,7 +130,10 @@ describe('a traced turn, from the agent to the server and back (in-process expor
     expect(mcp.logger.events('request').find((r) => r.tool === 'reverse')).toMatchObject({ trace_id: traceId, span_id: idOf(request) });
     // And so does the agent's audit line for the decision to run it.
     await audit.flushed();
-    const decided = readFileSync(auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const decided = readFileSync(auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(decided).toEqual([expect.objectContaining({ server: 'server', tool: 'reverse', decision: 'allow', trace_id: traceId })]);
     // Nothing secret in any span: not the access token, not the API key, not the prompt.
     const recorded = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.resource.attributes]));

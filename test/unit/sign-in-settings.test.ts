@@ -44,6 +44,16 @@ describe('signInSettings', () => {
     expect(shortcut.scope?.from).toEqual({ from: 'env', variable: 'ENTRA_API_SCOPE' });
   });
 
+  it('a configured HTTP server without `auth` follows its 401 (kind server), with your Entra client and authority but not your API scope; stdio sends nothing', () => {
+    const bare = signInSettings(project(undefined), sources(ENV));
+    expect(bare.kind).toEqual({ value: 'server', from: { from: 'default' } });
+    expect(bare.clientId?.value).toBe('env-client');
+    expect(bare.authorityHost?.value).toBe('https://login.microsoftonline.com');
+    expect(bare.scope).toBeUndefined();
+    const stdio: ServerConfig = { name: 'local', source: { kind: 'user', file: '/home/u/.config/warden/mcp.json' }, type: 'stdio', command: 'node', args: [], env: {} };
+    expect(signInSettings(stdio, sources(ENV)).kind.value).toBe('none');
+  });
+
   it("the server's metadata fills only what nothing configured, and says it came from the server", () => {
     const bare = signInSettings(project({ kind: 'entra' }), sources({ ENTRA_CLIENT_ID: 'c' }));
     const filled = withServerMetadata(bare, { authorityHost: 'https://login.microsoftonline.com', tenantId: 't', scope: 'api://server/execute' });

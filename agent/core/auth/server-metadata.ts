@@ -35,6 +35,46 @@ export async function readServerMetadata(serverUrl: string, challenge: Response 
   return { serverUrl, document, authorizationServer, ...(params.scope && { challengeScope: params.scope }) };
 }
 
+/** An MCP `initialize` a server answers before any sign-in: 401 if it wants one. */
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'warden', version: '0' } },
+});
+
+/**
+ * The server's 401 challenge, asked for with a token-less `initialize` (what a command has instead
+ * of a chat's first request); undefined when it answers without one (it needs no sign-in).
+ * Throws when nothing answers.
+ */
+export async function askForChallenge(serverUrl: string, fetchFn: FetchLike = fetch): Promise<Response | undefined> {
+  const response = await fetchFn(serverUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: INITIALIZE,
+    redirect: 'manual',
+  });
+  await response.body?.cancel().catch(() => undefined);
+  return response.status === 401 ? response : undefined;
+}
+
+/**
+ * The server's metadata when no 401 is at hand (a command, a sign-in asked for before any call):
+ * its challenge asked for first, so the `resource_metadata` it points to and the `scope` it names
+ * count as they would in a chat; without a challenge, the well-known locations.
+ */
+export async function discoverServerMetadata(serverUrl: string, fetchFn: FetchLike = fetch): Promise<ServerAuthMetadata> {
+  const challenge = await askForChallenge(serverUrl, fetchFn).catch(() => undefined);
+  return readServerMetadata(serverUrl, challenge, fetchFn);
+}
+
+/** `fetchFn` that gives up after `ms` or when `signal` aborts (a command's Ctrl-C). */
+export function boundedFetch(fetchFn: FetchLike, ms: number, signal?: AbortSignal): FetchLike {
+  const stop = AbortSignal.any([AbortSignal.timeout(ms), ...(signal ? [signal] : [])]);
+  return (url, init) => fetchFn(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stop]) : stop });
+}
+
 /** The MCP spec's scope selection: the challenge's `scope`, else the document's `scopes_supported`, else none. */
 export function selectedScope(metadata: ServerAuthMetadata): string | undefined {
   return metadata.challengeScope ?? (metadata.document.scopes_supported?.length ? metadata.document.scopes_supported.join(' ') : undefined);

@@ -7,8 +7,9 @@ import { entra } from './kinds/entra.js';
 import type { ServerSignIn, SignInContext, SignInKind } from './kinds/kind.js';
 import { none } from './kinds/none.js';
 import { oauth } from './kinds/oauth.js';
+import { server } from './kinds/server.js';
 import { unapproved } from './kinds/unapproved.js';
-import { isUsersOwn, signInSettings, unapprovedCredentials, type SignInKindName, type SignInSettings, type SignInSources } from './settings.js';
+import { awaitsApproval, isUsersOwn, signInSettings, unapprovedCredentials, type SignInKindName, type SignInSettings, type SignInSources } from './settings.js';
 
 /**
  * Every server's sign-in, for every path (the chat and -p per server, `mcp list`, login, logout,
@@ -24,8 +25,7 @@ const KINDS: Record<SignInKindName, SignInKind> = {
   entra,
   oauth,
   'client-credentials': clientCredentials,
-  // Following the server's 401 (issue 22) comes with the kind that chooses after discovery.
-  server: none,
+  server,
 };
 
 export interface SignInDirectoryOptions extends SignInSources {
@@ -70,6 +70,8 @@ export function createSignInDirectory(options: SignInDirectoryOptions): SignInDi
     forServer(server) {
       const settings = settingsOf(server);
       if (unapprovedCredentials(settings).length > 0) return unapproved(settings);
+      // No `auth` key: it runs, but should it ask for a sign-in, none is made until its file is approved.
+      if (settings.kind.value === 'server' && awaitsApproval(settings)) return unapproved(settings);
       all ??= (options.servers ?? []).map(settingsOf);
       const context: SignInContext = {
         env: options.env,

@@ -8,7 +8,7 @@ import { safeLine } from '../../../config/terminal-text.js';
 import type { AuthState } from '../engine-types.js';
 import { AuthFailedError, ServerApprovalNeededError, SignInNeededError, TokenRejectedError } from '../mcp/errors.js';
 import { loadMcpSdk } from '../mcp/sdk.js';
-import { readServerMetadata, type ServerAuthMetadata } from './server-metadata.js';
+import { discoverServerMetadata, readServerMetadata, type ServerAuthMetadata } from './server-metadata.js';
 import type { ResolvedMethod, TokenMethod } from './token-method.js';
 
 /**
@@ -27,6 +27,8 @@ export interface SessionAuthOptions {
   now?: () => number;
   /** How the user approves a refused server in this front end, for the one-line reason. */
   approvalHint?: string;
+  /** The command that signs in to this server (`warden login NAME`), named when nobody is signed in. */
+  loginCommand?: string;
   onState: (state: AuthState) => void;
 }
 
@@ -107,12 +109,15 @@ export class SessionAuth {
   state(): AuthState {
     if (this.signingIn) return { state: 'signing-in', ...(this.signingIn.prompt && { prompt: this.signingIn.prompt }) };
     const p = this.phase;
+    // Until the server asks (401), a kind that signs in only then has no sign-in in use.
+    const notAsked: AuthState = this.options.method.onlyWhenAsked ? { state: 'disabled', why: 'not-asked' } : { state: 'signed-out' };
     switch (p.name) {
       case 'unresolved':
+        return notAsked;
       case 'signed-out':
         return { state: 'signed-out' };
       case 'unusable':
-        return p.withMetadata ? { state: 'error', error: p.error } : { state: 'signed-out' };
+        return p.withMetadata ? { state: 'error', error: p.error } : notAsked;
       case 'approval-needed':
         return { state: p.declined ? 'approval-declined' : 'approval-needed', request: p.reason };
       case 'signed-in':
@@ -188,9 +193,9 @@ export class SessionAuth {
     if (this.phase.name === 'approval-needed' && this.phase.declined) this.set({ ...this.phase, declined: false });
     let method = await this.method(undefined);
     if (this.wantsMetadata(method)) {
-      // No 401 at hand: the server's metadata from its well-known location.
+      // No 401 at hand: the server is asked for one (its metadata pointer and scope), else its well-known locations.
       const known = method;
-      const metadata = await readServerMetadata(this.options.serverUrl, undefined, this.options.fetch).catch((error: unknown) => {
+      const metadata = await discoverServerMetadata(this.options.serverUrl, this.options.fetch).catch((error: unknown) => {
         if (!known) throw new Error(`cannot sign in: ${this.whyUnusable()} (${errorMessage(error)})`);
         return undefined;
       });
@@ -340,7 +345,8 @@ export class SessionAuth {
         this.set({ name: 'signed-out', method });
         // With the authenticator's reason: it names the server and what refused (a refresh token revoked or expired).
         const reason = error.message || 'the session expired or was never started';
-        throw new SignInNeededError(/^not signed in\b/i.test(reason) ? reason : `not signed in: ${reason}`);
+        const line = /^not signed in\b/i.test(reason) ? reason : `not signed in: ${reason}`;
+        throw new SignInNeededError(this.options.loginCommand ? `${line} (run \`${this.options.loginCommand}\`)` : line);
       }
       this.set({ name: 'failed', method, error: errorMessage(error) });
       throw new AuthFailedError(`could not get a token: ${errorMessage(error)}`);

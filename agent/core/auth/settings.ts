@@ -142,13 +142,14 @@ const set = (value: string | undefined): value is string => value !== undefined 
 const setting = (value: string | undefined, from: Provenance): Setting | undefined => (set(value) ? { value: value.trim(), from } : undefined);
 const fromEnv = (env: Env, variable: string): Setting | undefined => setting(env[variable], { from: 'env', variable });
 
-/** The kind by the one rule: --no-auth, else the entry's `auth.kind`, else Entra for the shortcut, else none. */
+/** The kind by the one rule: --no-auth, else the entry's `auth.kind`, else Entra for the shortcut, else what the server asks for. */
 function kindOf(server: ServerConfig, sources: SignInSources): Setting<SignInKindName> {
   if (sources.noAuth) return { value: 'none', from: { from: 'flag', flag: '--no-auth' } };
   if (server.type === 'stdio') return { value: 'none', from: { from: 'default' } };
   if (server.auth) return { value: server.auth.kind, from: entryProvenance(server.source) };
   if (server.source.kind === 'shortcut') return { value: 'entra', from: { from: 'default' } };
-  return { value: 'none', from: { from: 'default' } };
+  // A configured HTTP server without `auth`: follow its 401 (kinds/server.ts), as other MCP hosts do.
+  return { value: 'server', from: { from: 'default' } };
 }
 
 /** Builds one server's settings by the order above. */
@@ -174,8 +175,11 @@ export function signInSettings(server: ServerConfig, sources: SignInSources): Si
   const auth = server.auth;
   switch (kind.value) {
     case 'none':
-    case 'server':
       return base;
+    case 'server':
+      // The server names where to sign in; the user's Entra app (and the identity provider they trust
+      // besides Microsoft's) is what an Entra sign-in there would use. Its scope and tenant are the server's.
+      return { ...base, ...optional('clientId', fromEnv(env, 'ENTRA_CLIENT_ID')), ...optional('authorityHost', fromEnv(env, 'ENTRA_AUTHORITY_HOST')) };
     case 'bearer':
       return { ...base, ...optional('tokenEnv', auth?.kind === 'bearer' ? setting(auth.tokenEnv, entry) : undefined) };
     case 'oauth':
@@ -278,7 +282,17 @@ export function credentialSettings(settings: SignInSettings): [string, Setting<u
 
 /** Whether anything of the user's would be sent: a token (any kind but none) or values from their environment. */
 export function sendsCredential(settings: SignInSettings): boolean {
-  return settings.kind.value !== 'none' || (settings.environment?.value.length ?? 0) > 0;
+  const environment = (settings.environment?.value.length ?? 0) > 0;
+  // Following a server's 401 sends nothing until the server asks; then an unapproved project
+  // file's server is refused where sign-ins are handed out (server-sign-in.ts, awaitsApproval).
+  if (settings.kind.value === 'server') return environment;
+  return settings.kind.value !== 'none' || environment;
+}
+
+/** The server was named by a project file the user has not approved (any sign-in it asks for waits for that). */
+export function awaitsApproval(settings: SignInSettings): boolean {
+  const from = settings.server.from;
+  return from.from === 'project-file' && !from.approved;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface TokenMethod {
    * is, the scope it wants): a sign-in built without it is built again once a challenge is at hand.
    */
   readonly followsChallenge: boolean;
+  /** It signs in only when the server asks (401): until then no sign-in is in use (state `disabled`, `not-asked`). */
+  readonly onlyWhenAsked?: boolean;
 }
 
 /**

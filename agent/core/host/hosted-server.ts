@@ -125,7 +125,7 @@ export class HostedServer {
         deps.onChange();
       }),
     );
-    this.authState = this.auth?.session ? { state: 'signed-out' } : { state: 'disabled' };
+    this.authState = this.auth?.session ? this.auth.session.state() : { state: 'disabled', why: deps.signIn.settings.kind.from.from === 'flag' ? 'no-auth' : 'none' };
     const authProvider = this.auth?.provider;
     const timeout = (fallback: number | undefined): number | undefined => config.timeoutMs ?? fallback;
     this.connectTimeoutMs = connectTimeoutOf(config, deps.connectTimeoutMs);

@@ -92,7 +92,8 @@ function waitsFor(server: ServerConfig, options: { env: Env; home: string; cwd: 
   const settings = signInSettings(server, options);
   const credentials = unapprovedCredentials(settings);
   if (credentials.includes('environment')) why.push(`it sends ${server.variables?.map((v) => `\${${v}}`).join(', ')}`);
-  if (credentials.length > 0 && settings.kind.value !== 'none') why.push('it signs in with your account');
+  // A server without `auth` signs in only if it asks, and not before the file is approved (server-sign-in.ts).
+  if (credentials.length > 0 && settings.kind.value !== 'none' && settings.kind.value !== 'server') why.push('it signs in with your account');
   if (options.userServer) why.push(`it would replace your server "${server.name}"`);
   return why;
 }

@@ -1,15 +1,17 @@
 /**
- * "Does this server answer now?" for `warden mcp list`: connect through the server's transport,
- * list its tools (counted as the chat counts them: offered-tools.ts), close — bounded by its
- * connect timeout, through the session a turn would use. The outcome is one terminal-safe line.
+ * "Does this server answer now?" for `warden mcp list`: connect through the server's transport
+ * with its sign-in (a token it holds or can refresh silently; nobody is asked to sign in), list its
+ * tools (counted as the chat counts them: offered-tools.ts), close — bounded by its connect
+ * timeout, through the session a turn would use. The outcome is one terminal-safe line.
  *
- * Not responsible for: sign-in (a server that wants a token is reported as needing sign-in;
- * only `auth.kind: bearer` sends one), keeping connections (the server host does that).
+ * Not responsible for: signing in (a server that wants one is reported with the command that
+ * does it), keeping connections (the server host does that).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AuthProvider } from '@modelcontextprotocol/client';
 import type { Env } from '../../../config/load.js';
 import { safeLine } from '../../../config/terminal-text.js';
+import type { ServerSignIn } from '../auth/kinds/kind.js';
+import { loginCommand } from '../auth/settings.js';
 import type { ClientFeatures } from '../mcp/client-features.js';
 import { McpSession, McpSessionError } from '../mcp/session.js';
 import { createTransport, type StdioExit } from '../mcp/transports.js';
@@ -24,12 +26,8 @@ export interface ProbeOptions {
   env: Env;
   logDir: string;
   timeoutMs: number;
-}
-
-function bearer(config: ServerConfig, env: Env): AuthProvider | undefined {
-  if (config.auth?.kind !== 'bearer') return undefined;
-  const name = config.auth.tokenEnv;
-  return { token: async () => env[name] };
+  /** The server's sign-in: a token it holds (or can refresh silently) is sent; nobody is asked to sign in. */
+  signIn?: ServerSignIn;
 }
 
 /** The chat's capabilities, answered as a listing should: no roots, every question declined, logs ignored. */
@@ -47,7 +45,9 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
   let exit: StdioExit | undefined;
   let exited!: () => void;
   const exitSeen = new Promise<void>((resolve) => (exited = resolve));
-  const authProvider = bearer(config, options.env);
+  const auth = options.signIn?.connect(() => undefined);
+  const authProvider = auth?.provider;
+  const fetch = auth?.session?.watchFetch(undefined);
   // The session a turn would use (its protocol rule and capabilities included, so the server lists
   // the tools it lists for a turn); nothing is asked of the user, and no root is offered.
   const session = new McpSession({
@@ -63,6 +63,7 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
         env: options.env,
         logDir: options.logDir,
         ...(authProvider && { authProvider }),
+        ...(fetch && { fetch }),
         onExit: (e) => {
           exit = e;
           exited();
@@ -80,7 +81,9 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
     if (config.type === 'stdio') await Promise.race([exitSeen, delay(1000)]);
     if (failure?.kind === 'unreachable' && failure.timedOutMs !== undefined) return { ok: false, reason: `no answer within ${Math.round(failure.timedOutMs / 100) / 10} s` };
     if (exit && !exit.expected) return { ok: false, reason: exit.reason };
-    if (failure?.kind === 'sign-in') return { ok: false, reason: 'needs sign-in (warden login)' };
+    // Nobody signed in (or the sign-in lapsed): the command that fixes it; any other reason as the sign-in put it.
+    if (failure?.kind === 'sign-in' && /^not signed in|refused the access token/.test(failure.message))
+      return { ok: false, reason: `needs sign-in (${safeLine(options.signIn ? loginCommand(options.signIn.settings) : 'warden login', 100)})` };
     return { ok: false, reason: safeLine(failure?.message ?? String(error), 200) };
   } finally {
     await session.close();

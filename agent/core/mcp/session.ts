@@ -374,11 +374,11 @@ export class McpSession {
     }
   }
 
-  /** Classifies a failure; without an AuthProvider (--no-auth) a 401 can only mean the server wants a token. */
+  /** Classifies a failure; without an AuthProvider a 401 can only mean the server wants a token. */
   private classify(error: unknown): McpFailure {
     const failure = classifyMcpError(error, this.options.target);
     if (failure.kind === 'sign-in' && !this.options.authProvider) {
-      return { kind: 'sign-in', message: `the server at ${this.options.target} requires sign-in (the agent runs with --no-auth)` };
+      return { kind: 'sign-in', message: `the server at ${this.options.target} requires sign-in, and no sign-in is set up for it` };
     }
     return this.options.redact ? { ...failure, message: this.options.redact(failure.message) } : failure;
   }

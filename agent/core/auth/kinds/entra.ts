@@ -21,7 +21,7 @@ import { notSignedIn, resolveForCommand, tokenLine, tokenSignIn } from './token-
  */
 
 /** The Entra scope a server asks for: its challenge's first scope, else the first it supports (Entra issues a token for one API). */
-function entraScope(metadata: ServerAuthMetadata): string | undefined {
+export function entraScope(metadata: ServerAuthMetadata): string | undefined {
   return metadata.challengeScope?.split(' ').find(Boolean) ?? metadata.document.scopes_supported?.[0];
 }
 
@@ -58,7 +58,7 @@ export async function loginConfig(settings: SignInSettings): Promise<LoginConfig
   });
 }
 
-interface EntraSignIn {
+export interface EntraSignIn {
   settings: SignInSettings;
   config: LoginConfig;
   authenticator: WardenAuthenticator;
@@ -67,9 +67,14 @@ interface EntraSignIn {
 
 /** The device-code sign-in for these settings (with the server's metadata where they need it). */
 async function entraSignIn(settings: SignInSettings, context: SignInContext, metadata: ServerAuthMetadata | undefined): Promise<EntraSignIn> {
-  let complete = metadata ? withEntraMetadata(settings, metadata) : settings;
+  const complete = metadata ? withEntraMetadata(settings, metadata) : settings;
   if (complete.clientId && !complete.scope) throw new NeedsServerMetadata('ENTRA_API_SCOPE is not set', 'which scope to request', 'set ENTRA_API_SCOPE');
-  complete = withDefaults(complete);
+  return completeEntraSignIn(complete, context);
+}
+
+/** The device-code sign-in for settings that say everything but Warden's defaults. */
+export async function completeEntraSignIn(settings: SignInSettings, context: SignInContext): Promise<EntraSignIn> {
+  const complete = withDefaults(settings);
   const config = await loginConfig(complete);
   // MSAL is loaded on first need: --no-auth and print-mode usage errors never load it.
   const { createAuthenticator } = await import('../../../../auth/login/index.js');
@@ -82,7 +87,7 @@ async function entraSignIn(settings: SignInSettings, context: SignInContext, met
 }
 
 /** Interactive sign-ins also consent to `scopes` (other servers' scopes of the same API: one device code for all). */
-function consentingTo(authenticator: Authenticator, scopes: readonly string[]): Authenticator {
+export function consentingTo(authenticator: Authenticator, scopes: readonly string[]): Authenticator {
   if (scopes.length === 0) return authenticator;
   return { ...authenticator, signIn: (o) => authenticator.signIn({ ...o, scopes: [...new Set([...(o.scopes ?? []), ...scopes])] }) };
 }
@@ -109,6 +114,11 @@ export async function entraReport(settings: SignInSettings, context: SignInConte
   };
   await resolveForCommand(settings, method, context, signal);
   if (!found) throw new Error('no sign-in was built');
+  return reportOf(found, settings, now);
+}
+
+/** What the cache holds for a built sign-in (no network), and whether the gate would refuse it. */
+export async function reportOf(found: EntraSignIn, settings: SignInSettings, now: number): Promise<SignInReport> {
   const { config, authenticator, gate } = found;
   const decision = await gate.check();
   const cached = await authenticator.cachedSignIn();

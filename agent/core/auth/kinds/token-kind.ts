@@ -1,15 +1,15 @@
 import { describeExpiry, relativeTime } from '../../../../auth/login/format.js';
 import { describeApprovalReason } from '../../../../auth/login/sign-in-policy.js';
-import { SignInRequiredError } from '../../../../auth/login/types.js';
+import { SignInRequiredError, type Authenticator } from '../../../../auth/login/types.js';
 import { errorMessage } from '../../../../config/error-text.js';
 import { ConfigError } from '../../../../config/errors.js';
 import { ServerApprovalNeededError } from '../../mcp/errors.js';
 import { SessionAuth } from '../session-auth.js';
 import { clearWhenSignedOut } from '../token-files.js';
-import { readServerMetadata } from '../server-metadata.js';
+import { boundedFetch, discoverServerMetadata } from '../server-metadata.js';
 import { loginCommand, type SignInSettings } from '../settings.js';
 import { NeedsServerMetadata, type ResolvedMethod, type TokenMethod } from '../token-method.js';
-import type { ServerSignIn, SignInContext, SignInReport } from './kind.js';
+import type { LoginOptions, LoginOutcome, LogoutOutcome, ServerSignIn, SignInContext, SignInReport } from './kind.js';
 
 /**
  * What the kinds that get tokens (entra, oauth, client-credentials, server) share: a SessionAuth
@@ -20,18 +20,33 @@ import type { ServerSignIn, SignInContext, SignInReport } from './kind.js';
  */
 
 /** How long a command waits for a server's metadata (Ctrl-C stops it sooner). */
-const METADATA_TIMEOUT_MS = 5000;
+export const METADATA_TIMEOUT_MS = 5000;
 
-/** The method for a command: from the settings, else with the server's metadata; one ConfigError line when neither works. */
-export async function resolveForCommand(settings: SignInSettings, method: TokenMethod, context: SignInContext, signal?: AbortSignal): Promise<ResolvedMethod> {
+/**
+ * The method for a command: from the settings, else with the server's metadata; one ConfigError
+ * line when neither works. A kind that follows the challenge (`oauth`) signs in by what the
+ * server's 401 says (its metadata pointer, its scope) when the server answers; `offline` (logout)
+ * asks the server nothing a kind can do without.
+ */
+export async function resolveForCommand(
+  settings: SignInSettings,
+  method: TokenMethod,
+  context: SignInContext,
+  signal?: AbortSignal,
+  { offline = false }: { offline?: boolean } = {},
+): Promise<ResolvedMethod> {
+  const url = settings.server.url;
+  const serverMetadata = () => discoverServerMetadata(url, boundedFetch(context.fetch ?? fetch, METADATA_TIMEOUT_MS, signal));
+  if (method.followsChallenge && !offline) {
+    // Unreadable here, the kind may still find it itself (and say why not when it signs in).
+    const metadata = await serverMetadata().catch(() => undefined);
+    if (metadata) return method.resolve(metadata);
+  }
   try {
     return await method.resolve(undefined);
   } catch (error) {
     if (!(error instanceof NeedsServerMetadata)) throw error;
-    const url = settings.server.url;
-    const stop = AbortSignal.any([AbortSignal.timeout(METADATA_TIMEOUT_MS), ...(signal ? [signal] : [])]);
-    const fetchFn = context.fetch ?? fetch;
-    const metadata = await readServerMetadata(url, undefined, (u, init) => fetchFn(u, { ...init, signal: stop })).catch((cause: unknown) => {
+    const metadata = await serverMetadata().catch((cause: unknown) => {
       throw new ConfigError(`${error.message} and ${url} did not say ${error.what} (${errorMessage(cause)})${error.fix ? `; ${error.fix}` : ''}`);
     });
     return method.resolve(metadata);
@@ -56,6 +71,7 @@ export function tokenSignIn(settings: SignInSettings, context: SignInContext, pa
         serverUrl: settings.server.url,
         method,
         approvalHint: context.approvalHint,
+        loginCommand: loginCommand(settings),
         ...(context.fetch && { fetch: context.fetch }),
         ...(context.now && { now: context.now }),
         onState,
@@ -64,37 +80,45 @@ export function tokenSignIn(settings: SignInSettings, context: SignInContext, pa
     },
     describe: parts.describe,
 
-    async login({ force, onPrompt, onNotice, signal }) {
-      const { authenticator, gate } = await resolveForCommand(settings, method, context, signal);
-      const decision = await gate?.check();
-      // Refused before anything is sent to the identity provider.
-      if (decision && !decision.allowed) throw new ServerApprovalNeededError(decision.reason, describeApprovalReason(decision.reason, APPROVE_FLAG_HINT));
-      if (!force && (await authenticator.currentAccount())) {
-        try {
-          const token = await authenticator.acquireTokenSilently();
-          await gate?.bind();
-          return { outcome: 'already', token };
-        } catch (error) {
-          // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
-          if (!(error instanceof SignInRequiredError)) onNotice(`the cached sign-in cannot be renewed (${errorMessage(error)}); signing in again`);
-        }
-      }
-      const token = await authenticator.signIn({ onDeviceCode: onPrompt, ...(signal && { signal }) });
-      await gate?.bind();
-      return { outcome: 'signed-in', token };
+    async login(options) {
+      return loginWith(await resolveForCommand(settings, method, context, options.signal), options);
     },
 
     async logout({ signal }) {
       // Signing out sends nothing to a server or an identity provider: no approval is needed.
-      const { authenticator } = await resolveForCommand(settings, method, context, signal);
-      const removed = await authenticator.signOut();
-      if (!removed) return { outcome: 'none-signed-in' };
-      const remaining = await authenticator.currentAccount();
-      // The last sign-in gone: the token files and the data key in the OS secret store go too.
-      const notCleared = remaining ? [] : await clearWhenSignedOut(settings, context.authenticatorDeps.onWarning);
-      return { outcome: 'signed-out', account: removed, ...(remaining && { remaining }), ...(notCleared.length > 0 && { notCleared }) };
+      return logoutWith((await resolveForCommand(settings, method, context, signal, { offline: true })).authenticator, settings, context);
     },
   };
+}
+
+/** `warden login` with a built sign-in: the gate first (nothing is asked of a refused provider), a usable cached token, else a sign-in. */
+export async function loginWith({ authenticator, gate }: ResolvedMethod, { force, onPrompt, onNotice, signal }: LoginOptions): Promise<LoginOutcome> {
+  const decision = await gate?.check();
+  // Refused before anything is sent to the identity provider.
+  if (decision && !decision.allowed) throw new ServerApprovalNeededError(decision.reason, describeApprovalReason(decision.reason, APPROVE_FLAG_HINT));
+  if (!force && (await authenticator.currentAccount())) {
+    try {
+      const token = await authenticator.acquireTokenSilently();
+      await gate?.bind();
+      return { outcome: 'already', token };
+    } catch (error) {
+      // The cached sign-in is no longer usable (or the provider is unreachable, which the sign-in will report).
+      if (!(error instanceof SignInRequiredError)) onNotice(`the cached sign-in cannot be renewed (${errorMessage(error)}); signing in again`);
+    }
+  }
+  const token = await authenticator.signIn({ onDeviceCode: onPrompt, ...(signal && { signal }) });
+  await gate?.bind();
+  return { outcome: 'signed-in', token };
+}
+
+/** `warden logout` with a built sign-in's Authenticator: removes the account, says who stays. */
+export async function logoutWith(authenticator: Authenticator, settings: SignInSettings, context: SignInContext): Promise<LogoutOutcome> {
+  const removed = await authenticator.signOut();
+  if (!removed) return { outcome: 'none-signed-in' };
+  const remaining = await authenticator.currentAccount();
+  // The last sign-in gone: the token files and the data key in the OS secret store go too.
+  const notCleared = remaining ? [] : await clearWhenSignedOut(settings, context.authenticatorDeps.onWarning);
+  return { outcome: 'signed-out', account: removed, ...(remaining && { remaining }), ...(notCleared.length > 0 && { notCleared }) };
 }
 
 /** `token valid until …`, `token expired … ; renewed on next use`, or what to run. */

@@ -15,10 +15,11 @@ import type { ServerSignIn } from './kind.js';
 export function unapprovedLine(settings: SignInSettings): string {
   const from = settings.server.from;
   const file = from.from === 'project-file' ? from.file : 'a project file';
-  return (
-    `server "${safeLine(settings.server.name, 64)}" takes its sign-in (${unapprovedCredentials(settings).join(', ')}) from ${safeLine(file, 300)}, ` +
-    'which you have not approved: run `warden trust` in that directory to review and approve it (or pass --trust-project with -p)'
-  );
+  const what =
+    settings.kind.value === 'server'
+      ? `asks for a sign-in, and its entry comes from ${safeLine(file, 300)}`
+      : `takes its sign-in (${unapprovedCredentials(settings).join(', ')}) from ${safeLine(file, 300)}`;
+  return `server "${safeLine(settings.server.name, 64)}" ${what}, which you have not approved: run \`warden trust\` in that directory to review and approve it (or pass --trust-project with -p)`;
 }
 
 export function unapproved(settings: SignInSettings): ServerSignIn {
@@ -27,7 +28,9 @@ export function unapproved(settings: SignInSettings): ServerSignIn {
     settings,
     connect: () => ({
       provider: {
+        // A server without `auth` may need no sign-in at all: it is asked without a token, and refused only if it asks for one.
         token: async () => {
+          if (settings.kind.value === 'server') return undefined;
           throw new SignInNeededError(line);
         },
         onUnauthorized: async () => {
