@@ -8,6 +8,7 @@ import type { AgentEngine, ServerStatus, SessionStatus, TurnEvent, TurnResult } 
 import type { ToolCallRegistry } from '../core/tool-calls/registry.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../core/tool-calls/types.js';
 import type { CommandContext } from './context.js';
+import { attachedLine } from '../core/user-input/attached-line.js';
 import { streamJson } from './print-stream.js';
 
 export interface PrintOptions {
@@ -284,6 +285,7 @@ export async function runPrint(engine: AgentEngine, prompt: string, options: Pri
     }
     if (event.type === 'notice') note(`warden: ${safeLine(event.message, PROBLEM_CHARS)}`);
     else if (event.type === 'compacted') note(`warden: ${compactionLine(event.compaction)}`);
+    else if (event.type === 'attached') note(`warden: ${safeLine(attachedLine(event), PROBLEM_CHARS)}`);
     else if (json) return;
     else if (event.type === 'tool-call') {
       writeAnswer(answer.end());

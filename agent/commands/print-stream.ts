@@ -94,6 +94,9 @@ export function streamJson(registry: ToolCallRegistry, write: (event: Record<str
         case 'notice':
           write({ type: 'notice', message: event.message });
           return;
+        case 'attached':
+          write({ type: 'attached', what: event.what, server: event.server, name: event.name, ...(event.detail !== undefined && { detail: event.detail }) });
+          return;
         case 'compacted':
           write({ type: 'compacted', ...event.compaction, line: compactionLine(event.compaction) });
           return;

@@ -111,7 +111,9 @@ export type TurnEvent =
   /** Something the user should see that is not assistant text, e.g. "rate limited, retrying in 2 s". */
   | { type: 'notice'; message: string }
   /** The history was compacted (by the API or by Warden) or old tool results were cleared from it. */
-  | { type: 'compacted'; compaction: Compaction };
+  | { type: 'compacted'; compaction: Compaction }
+  /** The line ran an MCP prompt (`/server:prompt`), or attached a resource it mentions (`@server:uri`); `detail`: type and size. */
+  | { type: 'attached'; what: 'prompt' | 'resource'; server: string; name: string; detail?: string };
 
 /** What happened to the history: who compacted, how, and how big the context was before and after (estimates). */
 export interface Compaction {
@@ -195,6 +197,26 @@ export type HistoryEntry =
   /** Something else the user should know about the conversation. */
   | { kind: 'notice'; text: string };
 
+/** An MCP prompt a server offers, as `/server:prompt` runs it. Names and descriptions are the server's (not yet terminal-safe). */
+export interface PromptSummary {
+  server: string;
+  name: string;
+  title?: string;
+  description?: string;
+  arguments: Array<{ name: string; description?: string; required: boolean }>;
+  /** How it is typed: `/server:prompt CITY [STATE]`. */
+  usage: string;
+}
+
+/** One completion of what is typed (a prompt's argument, an `@server:uri` mention): `value` replaces the word. */
+export interface InputCompletion {
+  value: string;
+  label?: string;
+  description?: string;
+  /** Whole: a space may follow it. Otherwise more is to be typed (a server's `:`, a URI template's rest). */
+  complete: boolean;
+}
+
 /** Which saved conversation to go on with at start: one by ID, the latest of this directory, or one the user picks (the chat). */
 export type ResumeChoice = { id: string } | { latest: true } | { pick: true };
 
@@ -247,9 +269,19 @@ export interface AgentEngine {
   /**
    * One user turn: model ↔ tools until the model ends its turn. Never throws; failures are in the
    * result. One turn at a time: while one runs, another ends at once with `TURN_ALREADY_RUNNING`.
+   * `/server:prompt args` runs a server's MCP prompt; `@server:uri` mentions attach resources.
    */
   runTurn(prompt: string, options?: TurnOptions): Promise<TurnResult>;
   listTools(): Promise<ToolSummary[]>;
+  /** The MCP prompts of the connected servers that offer them (each runs as `/server:prompt args`); a server that fails to list is left out. */
+  listPrompts(): Promise<PromptSummary[]>;
+  /**
+   * Values for the argument of `/server:prompt` the cursor is on (`completion/complete`): `given` are
+   * the words typed before it, `value` what is typed of it. Empty for an unknown prompt or server.
+   */
+  completePromptArgument(server: string, prompt: string, given: readonly string[], value: string, signal?: AbortSignal): Promise<InputCompletion[]>;
+  /** Completions for an `@` mention being typed (`typed` without the `@`): servers with resources, then their resources and templates. */
+  completeMention(typed: string, signal?: AbortSignal): Promise<InputCompletion[]>;
   /**
    * Interactive device-code sign-in to `server` (default: the first server that needs it); the
    * prompt appears in getStatus().auth while it runs.

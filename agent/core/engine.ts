@@ -1,4 +1,5 @@
 import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
+import { errorMessage } from '../../config/error-text.js';
 import type { Env } from '../../config/load.js';
 import type { AgentConfig } from '../config.js';
 import { createSignInDirectory, type SignInDirectory } from './auth/server-sign-in.js';
@@ -24,6 +25,8 @@ import { Notices } from './notices.js';
 import { ToolCallRegistry } from './tool-calls/registry.js';
 import { traceTurn, tracedModel, tracedTools } from './telemetry/spans.js';
 import { runTurn } from './turn.js';
+import { mentionCompletions, promptArgumentCompletions, promptSummaries } from './user-input/completions.js';
+import { prepareTurnInput, type TurnInput } from './user-input/turn-input.js';
 
 export interface AgentEngineDeps {
   /**
@@ -214,6 +217,22 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       };
       turnEvents = onEvent;
       try {
+        // `/server:prompt` and `@server:uri`: what the line runs or attaches, before the model is asked.
+        let input: TurnInput;
+        try {
+          input = await prepareTurnInput(prompt, tools.features(), (message) => onEvent({ type: 'notice', message }), signal);
+        } catch (error) {
+          const cancelled = signal.aborted;
+          return {
+            text: '',
+            callIds: [],
+            usage: { inputTokens: 0, outputTokens: 0 },
+            stopReason: cancelled ? 'cancelled' : 'error',
+            ...(!cancelled && { error: errorMessage(error) }),
+          };
+        }
+        if (input.prompt) onEvent({ type: 'attached', what: 'prompt', server: input.prompt.server, name: input.prompt.name });
+        for (const a of input.attached) onEvent({ type: 'attached', what: 'resource', server: a.server, name: a.uri, detail: a.detail });
         // With tracing on: the turn, each model request and each tool call as spans (telemetry/spans.ts).
         const turnDeps = {
           model: tracedModel(model),
@@ -225,7 +244,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
           toolResultMaxTokens: config.toolResultMaxTokens,
           ...(approver && { approver }),
         };
-        return await traceTurn(modelName(model), () => runTurn(turnDeps, prompt, { ...options, onEvent, signal }));
+        return await traceTurn(modelName(model), () => runTurn(turnDeps, input.messages, { ...options, onEvent, signal }));
       } finally {
         turnEvents = undefined;
         turns.delete(controller);
@@ -238,6 +257,12 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
       const withheld = tools.withheld().map((t) => ({ name: t.name, description: '', ...(tools.prefixNames && { server: t.server }), withheld: t.reason }));
       return [...offered, ...withheld];
     },
+
+    listPrompts: () => promptSummaries(tools.features()),
+
+    completePromptArgument: (server, prompt, given, value, signal) => promptArgumentCompletions(tools.features(), server, prompt, given, value, signal),
+
+    completeMention: (typed, signal) => mentionCompletions(tools.features(), typed, signal),
 
     signIn: (signal?: AbortSignal, server?: string) => tools.signIn(signal, server),
 

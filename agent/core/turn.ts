@@ -6,7 +6,7 @@ import type { Conversation } from './conversation.js';
 import type { ToolRouter } from './host/tool-router.js';
 import type { ToolCatalog } from './host/tool-names.js';
 import type { Approver } from './permissions/approver.js';
-import { ModelCancelledError, ModelError, modelName, type ChatModel, type ModelResponse, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
+import { type ChatMessage, ModelCancelledError, ModelError, modelName, type ChatModel, type ModelResponse, type ToolResultBlock, type ToolUseBlock } from './model/types.js';
 import type { ToolCallRegistry } from './tool-calls/registry.js';
 import { runToolCall } from './tool-runner.js';
 import { addUsage, NO_USAGE } from './usage.js';
@@ -84,8 +84,9 @@ async function askModel(deps: TurnDeps, catalog: ToolCatalog, note: string | und
 /**
  * One user turn: the model answers, its tool_use blocks run concurrently, their results go
  * back, until the model ends its turn (or the cap, a cancel, or an error). Never throws.
+ * `input`: the user's text, or the messages an MCP prompt or attachments made of it.
  */
-export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptions = {}): Promise<TurnResult> {
+export async function runTurn(deps: TurnDeps, input: string | readonly ChatMessage[], options: TurnOptions = {}): Promise<TurnResult> {
   const signal = options.signal ?? new AbortController().signal;
   const emit = (event: TurnEvent): void => {
     try {
@@ -105,7 +106,11 @@ export async function runTurn(deps: TurnDeps, prompt: string, options: TurnOptio
     ...(error !== undefined && { error }),
   });
 
-  deps.conversation.addUser([{ type: 'text', text: prompt }]);
+  const messages: readonly ChatMessage[] = typeof input === 'string' ? [{ role: 'user', content: [{ type: 'text', text: input }] }] : input;
+  for (const message of messages) {
+    if (message.role === 'user') deps.conversation.addUser(message.content);
+    else deps.conversation.addAssistant(message.content);
+  }
   const model = modelName(deps.model);
 
   for (let round = 0; round < deps.maxTurns; round++) {

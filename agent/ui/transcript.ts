@@ -17,6 +17,12 @@ export interface CommandHelp {
   description: string;
 }
 
+/** An MCP prompt as /help lists it: how it is typed and what it does (the server's words). */
+export interface PromptHelp {
+  usage: string;
+  description: string;
+}
+
 /** What the transcript shows; finished entries never change (they go to Ink's <Static>). */
 export type TranscriptEntry =
   | { kind: 'welcome'; demo: boolean }
@@ -34,7 +40,8 @@ export type TranscriptEntry =
   | { kind: 'error'; text: string }
   /** A command to copy: printed as one line however wide (the terminal wraps it, a copy gets it whole), under its label. */
   | { kind: 'copy'; label: string; text: string }
-  | { kind: 'help'; commands: readonly CommandHelp[] }
+  /** `prompts`: the servers' MCP prompts (their words, made terminal-safe where shown). */
+  | { kind: 'help'; commands: readonly CommandHelp[]; prompts?: readonly PromptHelp[] }
   /** One page of /tools: only that page is kept (a server may list thousands). */
   | { kind: 'tools'; tools: readonly ToolSummary[]; page?: ToolsPage }
   /** /mcp logs NAME: a server's log messages (already terminal-safe lines). */

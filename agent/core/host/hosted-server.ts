@@ -2,6 +2,9 @@ import { tracedSignIn } from '../telemetry/spans.js';
 import type {
   AuthProvider,
   CallToolResult,
+  CompleteRequest,
+  GetPromptResult,
+  Prompt,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestParams,
@@ -15,7 +18,7 @@ import type { Env } from '../../../config/load.js';
 import type { ServerAuth, ServerSignIn } from '../auth/kinds/kind.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, ServerStatus } from '../engine-types.js';
 import type { ServerLogMessage } from '../mcp/client-features.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, type CallOptions } from '../mcp/session.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, type CallOptions, type ResourceCatalog } from '../mcp/session.js';
 import type { OpenedTransport } from '../mcp/transports.js';
 import { Backoff, type Scheduler } from './back-off.js';
 import { offeredTools, TASK_ONLY_REASON, withheldTools } from './offered-tools.js';
@@ -23,6 +26,7 @@ import { printableTarget } from './printable-target.js';
 import { protocolMemory } from './protocol-memory.js';
 import { redactServerText } from './redact.js';
 import type { ServerConfig } from './server-config.js';
+import type { ServerFeatures } from './server-features.js';
 import { LogBook } from './server-logs.js';
 import type { ServerTool } from './tool-names.js';
 
@@ -89,7 +93,7 @@ export function connectTimeoutOf(config: ServerConfig, defaultMs: number | undef
   return config.timeoutMs ?? defaultMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 }
 
-export class HostedServer {
+export class HostedServer implements ServerFeatures {
   private readonly session: McpSession;
   private readonly auth: ServerAuth | undefined;
   private readonly backoff: Backoff;
@@ -247,6 +251,35 @@ export class HostedServer {
     return (uri) => this.session.readResource(uri);
   }
 
+  offers(): ReturnType<ServerFeatures['offers']> {
+    return this.connected ? this.session.offers() : { prompts: false, resources: false, completions: false };
+  }
+
+  async listPrompts(): Promise<Prompt[]> {
+    this.usable();
+    return this.session.listPrompts();
+  }
+
+  async getPrompt(name: string, args: Record<string, string>, signal?: AbortSignal): Promise<GetPromptResult> {
+    this.usable();
+    return this.session.getPrompt(name, args, signal);
+  }
+
+  async listResources(): Promise<ResourceCatalog> {
+    this.usable();
+    return this.session.listResources();
+  }
+
+  async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    this.usable();
+    return this.session.readResource(uri, signal);
+  }
+
+  async complete(params: CompleteRequest['params'], signal?: AbortSignal): Promise<string[]> {
+    this.usable();
+    return this.session.complete(params, signal);
+  }
+
   rootsChanged(): Promise<void> {
     return this.session.rootsChanged();
   }
@@ -303,6 +336,11 @@ export class HostedServer {
     if (source.kind === 'shortcut' && source.via === 'flag') return '--server';
     if (source.kind === 'flag') return `--mcp-config ${source.file}`;
     return undefined;
+  }
+
+  /** Throws when the server cannot be used as configured (it is never started). */
+  private usable(): void {
+    if (this.config.unavailable !== undefined) throw new Error(`server "${this.config.name}" cannot be used: ${this.config.unavailable}`);
   }
 
   /** The call a question from this server is attached to: the oldest still running (insertion order). */

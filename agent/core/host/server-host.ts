@@ -7,6 +7,7 @@ import type { CallOptions } from '../mcp/session.js';
 import type { Scheduler } from './back-off.js';
 import { DECLINE_ALL, HostedServer, type ServerQuestions, type TransportFactory, type WithheldTool } from './hosted-server.js';
 import type { ServerConfig } from './server-config.js';
+import type { ServerFeatures } from './server-features.js';
 import type { ToolRouter } from './tool-router.js';
 import { authSummary, connectionSummary, unavailableNote } from './summaries.js';
 import { buildToolCatalog, toolArguments, type MappedTool, type ToolCatalog } from './tool-names.js';
@@ -170,6 +171,11 @@ export class ServerHost implements ToolRouter {
   /** `resources/read` on `server` when it has resources (for resource links in results). */
   resourceReader(server: string): ((uri: string) => Promise<ReadResourceResult>) | undefined {
     return this.servers.find((s) => s.name === server)?.resourceReader();
+  }
+
+  /** Every configured server's prompts, resources and completion (for the user's input), in configuration order. */
+  features(): ServerFeatures[] {
+    return [...this.servers];
   }
 
   /** Every log message kept for `name` (all levels), oldest first. */

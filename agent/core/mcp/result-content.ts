@@ -52,8 +52,8 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}\n[cut: ${text.length - max} more characters not shown]` : text;
 }
 
-/** One part of a resource (embedded or read from a link): its text, or a description of its binary data. */
-function resourcePart(contents: ResourceContents, maxChars: number): { model: string; summary: string } {
+/** One part of a resource (embedded, read from a link or attached by the user): its text, or a description of its binary data. */
+export function resourcePart(contents: ResourceContents, maxChars: number): { model: string; summary: string } {
   const mime = contents.mimeType ?? 'unknown type';
   if ('text' in contents && typeof contents.text === 'string') {
     return {

@@ -1,4 +1,17 @@
-import type { AuthProvider, CallToolResult, Client, LoggingLevel, Progress, ReadResourceResult, Tool } from '@modelcontextprotocol/client';
+import type {
+  AuthProvider,
+  CallToolResult,
+  Client,
+  CompleteRequest,
+  GetPromptResult,
+  LoggingLevel,
+  Progress,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/client';
 import type { ConnectionState, ServerLogLine } from '../engine-types.js';
 import { CLIENT_CAPABILITIES, installClientFeatures, type ClientFeatures } from './client-features.js';
 import { classifyMcpError, type McpFailure } from './errors.js';
@@ -40,6 +53,12 @@ export interface ProtocolMemory {
   recall(): Promise<string | undefined>;
   /** Keeps `version`; undefined forgets (the server no longer takes what was learned). */
   remember(version: string | undefined): Promise<void>;
+}
+
+/** A server's resources and resource templates, as listed. */
+export interface ResourceCatalog {
+  resources: Resource[];
+  templates: ResourceTemplate[];
 }
 
 export interface CallOptions {
@@ -104,6 +123,9 @@ export class McpSession {
    */
   private relist = false;
   private closed = false;
+  /** The connected client's prompts and resources, listed on first need and again after the server says they changed. */
+  private promptList: Promise<Prompt[]> | undefined;
+  private resourceList: Promise<ResourceCatalog> | undefined;
   private state: ConnectionState = { state: 'connecting' };
   /** What the next connect asks for; `auto` changes it once the server shows what it needs. */
   private era: Era;
@@ -153,6 +175,61 @@ export class McpSession {
   async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
     const client = await this.connect();
     return client.readResource({ uri }, { ...(signal && { signal }), timeout: this.callTimeoutMs });
+  }
+
+  /** What the connected server declared it offers beyond tools (nothing while not connected; never waits). */
+  offers(): { prompts: boolean; resources: boolean; completions: boolean } {
+    const capabilities = this.client?.getServerCapabilities();
+    return { prompts: capabilities?.prompts !== undefined, resources: capabilities?.resources !== undefined, completions: capabilities?.completions !== undefined };
+  }
+
+  /** `prompts/list` (every page), kept until the server says its prompts changed or the connection is new. */
+  async listPrompts(): Promise<Prompt[]> {
+    const client = await this.connect();
+    if (!this.offers().prompts) return [];
+    this.promptList ??= client.listPrompts(undefined, { timeout: this.listTimeoutMs }).then(
+      ({ prompts }) => prompts,
+      (error: unknown) => {
+        this.promptList = undefined;
+        throw error;
+      },
+    );
+    return this.promptList;
+  }
+
+  async getPrompt(name: string, args: Record<string, string>, signal?: AbortSignal): Promise<GetPromptResult> {
+    const client = await this.connect();
+    return client.getPrompt({ name, arguments: args }, { ...(signal && { signal }), timeout: this.callTimeoutMs });
+  }
+
+  /** `resources/list` and `resources/templates/list` (every page), kept like the prompts. */
+  async listResources(): Promise<ResourceCatalog> {
+    const client = await this.connect();
+    if (!this.offers().resources) return { resources: [], templates: [] };
+    this.resourceList ??= Promise.all([
+      client.listResources(undefined, { timeout: this.listTimeoutMs }),
+      // A server may have resources but no templates (or refuse the method): its resources still count.
+      client.listResourceTemplates(undefined, { timeout: this.listTimeoutMs }).catch(() => ({ resourceTemplates: [] })),
+    ]).then(
+      ([{ resources }, { resourceTemplates }]) => ({ resources, templates: resourceTemplates }),
+      (error: unknown) => {
+        this.resourceList = undefined;
+        throw error;
+      },
+    );
+    return this.resourceList;
+  }
+
+  /** `completion/complete` for a prompt's or a resource template's argument; no values when the server does not complete. */
+  async complete(params: CompleteRequest['params'], signal?: AbortSignal): Promise<string[]> {
+    const client = await this.connect();
+    if (!this.offers().completions) return [];
+    const { completion } = await client.complete(params, { ...(signal && { signal }), timeout: this.listTimeoutMs });
+    return completion.values;
+  }
+
+  private get listTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   }
 
   /**
@@ -325,7 +402,11 @@ export class McpSession {
       ...(this.options.features && { capabilities: CLIENT_CAPABILITIES }),
       // The SDK subscribes in whichever way the era needs (a notification, or subscriptions/listen);
       // we list again ourselves so the next model round can wait for the new list.
-      listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.refreshTools(client) } },
+      listChanged: {
+        tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.refreshTools(client) },
+        prompts: { autoRefresh: false, debounceMs: 0, onChanged: () => this.forgetLists(client, 'prompts') },
+        resources: { autoRefresh: false, debounceMs: 0, onChanged: () => this.forgetLists(client, 'resources') },
+      },
     });
     if (this.options.features) installClientFeatures(client, this.options.features);
     this.opening = client;
@@ -351,6 +432,8 @@ export class McpSession {
       if (this.closed) throw new McpSessionError({ kind: 'other', message: 'the session is closed' });
       this.client = client;
       this.toolList = tools;
+      this.promptList = undefined;
+      this.resourceList = undefined;
       // The server went away (a stdio child exited, the stream closed): report it once.
       client.onclose = () => {
         if (this.client !== client) return;
@@ -424,6 +507,13 @@ export class McpSession {
       clearTimeout(timer);
     }
     await client.close().catch(() => undefined);
+  }
+
+  /** After prompts or resources list_changed: the next look lists them again. */
+  private forgetLists(client: Client, which: 'prompts' | 'resources'): void {
+    if (this.client !== client) return;
+    if (which === 'prompts') this.promptList = undefined;
+    else this.resourceList = undefined;
   }
 
   /** After list_changed: lists again and reports the new count; the next model round waits for it. */

@@ -78,7 +78,7 @@ export interface CompactionBlock {
   [key: string]: unknown;
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ServerBlock | CompactionBlock;
+export type ContentBlock = TextBlock | ImageBlock | ToolUseBlock | ToolResultBlock | ServerBlock | CompactionBlock;
 
 export interface ChatMessage {
   role: 'user' | 'assistant';

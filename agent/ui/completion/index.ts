@@ -1,4 +1,5 @@
 import type { SlashCommand } from '../slash-commands/types.js';
+import { mentionProvider, promptArgumentProvider } from './input-providers.js';
 import { slashCommandProvider } from './slash-provider.js';
 import type { ArgumentContext, CompletionProvider } from './types.js';
 
@@ -7,5 +8,6 @@ import type { ArgumentContext, CompletionProvider } from './types.js';
  * Add a provider here to complete something new in the input.
  */
 export function completionProviders(deps: { commands: readonly SlashCommand[]; context: () => ArgumentContext }): CompletionProvider[] {
-  return [slashCommandProvider(deps.commands, deps.context)];
+  // A mention may be anywhere, a prompt command's arguments before the slash commands' own.
+  return [mentionProvider(deps.context), promptArgumentProvider(deps.context), slashCommandProvider(deps.commands, deps.context)];
 }

@@ -4,8 +4,9 @@ import type { ArgumentContext, CompletionProvider } from './types.js';
 import { completeWord, wordAt } from './words.js';
 
 /**
- * Completes slash commands: their names while the first word is typed, then their arguments
- * through each command's own `complete` (server names, tool names, subcommands).
+ * Completes slash commands: their names while the first word is typed (the servers' MCP prompts,
+ * `/server:prompt`, after Warden's own), then their arguments through each command's own
+ * `complete` (server names, tool names, subcommands).
  *
  * Not responsible for running commands (useSlashCommands) nor for the list's keys (useCompletion).
  */
@@ -19,7 +20,11 @@ export function slashCommandProvider(commands: readonly SlashCommand[], context:
       if (head) {
         // Aliases find a command but are not offered: one entry per command.
         const items = commands.map((c) => ({ value: `/${c.name} `, label: `/${c.name}`, description: c.description }));
-        return completeWord(request, items);
+        const prompts = await context()
+          .engine.listPrompts()
+          .catch(() => []);
+        const promptItems = prompts.map((p) => ({ value: `/${p.server}:${p.name} `, label: `/${p.server}:${p.name}`, description: p.title ?? p.description ?? 'MCP prompt' }));
+        return completeWord(request, [...items, ...promptItems]);
       }
       const parts = /^\/(\S+)\s+(.*)$/s.exec(request.before);
       const command = parts ? findCommand(commands, parts[1] ?? '') : undefined;

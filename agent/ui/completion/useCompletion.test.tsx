@@ -104,7 +104,7 @@ describe('completion in the chat', () => {
     const { app } = await start();
     await app.press('/');
     let screen = app.screen();
-    expect(screen).toMatch(/│ › \/ +│\n╰─+╯\n› \/help +commands and keys\n {2}\/tools +the MCP servers' tools/);
+    expect(screen).toMatch(/│ › \/ +│\n╰─+╯\n› \/help +commands, MCP prompts and keys\n {2}\/tools +the MCP servers' tools/);
     expect(screen).toMatch(/\d+ more · ↑↓ choose · Tab complete · Esc hide/);
     await app.press('m', keys.tab);
     screen = app.screen();

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { useTheme } from '../contexts/ThemeContext.js';
 import { WrappedText } from './Wrapped.js';
-import type { CommandHelp } from '../transcript.js';
+import { safeLine } from '../../../config/terminal-text.js';
+import type { CommandHelp, PromptHelp } from '../transcript.js';
 
 const KEYS: ReadonlyArray<[string, string]> = [
   ['Enter', 'send the line'],
@@ -28,12 +29,31 @@ function Rows({ rows, width, columns }: { rows: ReadonlyArray<readonly [string, 
   );
 }
 
-/** /help: the slash commands and the keys. */
-export function HelpView({ commands, width }: { commands: readonly CommandHelp[]; width: number }) {
+/** /help: the slash commands, the servers' MCP prompts (their names and words made terminal-safe), and the keys. */
+export function HelpView({ commands, prompts = [], width }: { commands: readonly CommandHelp[]; prompts?: readonly PromptHelp[]; width: number }) {
+  const theme = useTheme();
   return (
     <Box flexDirection="column" width={width}>
       <Text bold>Commands</Text>
       <Rows rows={commands.map((c) => [`/${c.name}`, c.description] as const)} width={Math.max(10, ...commands.map((c) => c.name.length + 3))} columns={width} />
+      {prompts.length > 0 ? (
+        <>
+          <Text bold>MCP prompts (Tab completes their arguments)</Text>
+          {/* Usage on its own line (it may be long), the server's description under it. */}
+          {prompts.map((p) => (
+            <Box key={p.usage} flexDirection="column">
+              <Text color={theme.accent} wrap="truncate-end">
+                {safeLine(p.usage, 200)}
+              </Text>
+              {p.description !== '' ? (
+                <Box marginLeft={2}>
+                  <WrappedText text={safeLine(p.description, 300)} width={Math.max(1, width - 2)} />
+                </Box>
+              ) : null}
+            </Box>
+          ))}
+        </>
+      ) : null}
       <Text bold>Keys</Text>
       <Rows rows={KEYS} width={11} columns={width} />
     </Box>

@@ -62,7 +62,7 @@ function Body({ item, columns }: { item: TranscriptItem; columns: number }) {
         </Box>
       );
     case 'help':
-      return <HelpView commands={item.commands} width={columns} />;
+      return <HelpView commands={item.commands} width={columns} {...(item.prompts && { prompts: item.prompts })} />;
     case 'tools':
       return <ToolsView tools={item.tools} width={columns} {...(item.page && { page: item.page })} />;
     case 'server-logs':

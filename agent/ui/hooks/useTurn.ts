@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../config/error-text.js';
 import type { AgentEngine, TurnEvent, TurnResult } from '../../core/engine-types.js';
+import { attachedLine } from '../../core/user-input/attached-line.js';
 import { splitAtParagraph } from '../markdown.js';
 import type { TranscriptEntry } from '../transcript.js';
 import { useThrottledCallback } from './useThrottledCallback.js';
@@ -107,6 +108,9 @@ export function useTurn({ engine, add, flushCalls, giveBack }: TurnDeps): Turn {
             return;
           case 'notice':
             add({ kind: 'notice', text: event.message });
+            return;
+          case 'attached':
+            add({ kind: 'info', text: `↳ ${attachedLine(event)}` });
             return;
           case 'compacted':
             // Text streamed before the compaction belongs above it.

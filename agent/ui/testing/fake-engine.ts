@@ -1,5 +1,7 @@
 import type { PermissionRule, SavedRule } from '../../core/permissions/policy.js';
 import {
+  type InputCompletion,
+  type PromptSummary,
   TURN_ALREADY_RUNNING,
   type AgentEngine,
   type Compaction,
@@ -157,6 +159,23 @@ export class FakeEngine implements AgentEngine {
     const turn = new ScriptedTurn(prompt, options, this.registry);
     this.turns.push(turn);
     return turn.result;
+  }
+
+  /** What /help lists and `/` completes as MCP prompts. */
+  prompts: PromptSummary[] = [];
+  /** Completions by what is asked: `prompt:SERVER:NAME:INDEX` for a prompt's argument, `@TYPED` for a mention. */
+  completions: Record<string, InputCompletion[]> = {};
+
+  async listPrompts(): Promise<PromptSummary[]> {
+    return this.prompts;
+  }
+
+  async completePromptArgument(server: string, prompt: string, given: readonly string[], value: string): Promise<InputCompletion[]> {
+    return (this.completions[`prompt:${server}:${prompt}:${given.length}`] ?? []).filter((c) => c.value.startsWith(value));
+  }
+
+  async completeMention(typed: string): Promise<InputCompletion[]> {
+    return this.completions[`@${typed}`] ?? [];
   }
 
   async listTools(): Promise<ToolSummary[]> {
