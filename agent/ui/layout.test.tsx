@@ -146,6 +146,23 @@ describe('layoutLiveRegion', () => {
     expect(cramped).toMatchObject({ groupHeight: 0, liveRows: 0, group: { visible: [], hidden: 3 } });
   });
 
+  it('shows each part where it just fits: text at its two rows, a call in its one row, a question as one line in two', () => {
+    const none = { bottomRows: 6, panelRows: 0, questionRows: 0, streaming: false, running: [], focusedId: undefined };
+    // 10 rows: 3 free, one a margin: streaming text gets exactly its least (2 rows), not nothing.
+    expect(layoutLiveRegion({ ...none, rows: 10, streaming: true }).liveRows).toBe(2);
+    expect(layoutLiveRegion({ ...none, rows: 9, streaming: true }).liveRows).toBe(0);
+    // 9 rows: 2 free, one a margin: a running call shows as one line.
+    const one = layoutLiveRegion({ ...none, rows: 9, running: [call('a')], focusedId: 'a' });
+    expect(one.group.visible.map((r) => r.id)).toEqual(['a']);
+    expect(one.groupHeight).toBe(2);
+    // A question whose panel does not fit: one line where two rows are free, else hidden.
+    const asking = { ...none, questionRows: 10, running: [call('q')], focusedId: 'q' };
+    expect(layoutLiveRegion({ ...asking, rows: 9 })).toMatchObject({ question: 'line', groupHeight: 2 });
+    expect(layoutLiveRegion({ ...asking, rows: 8 })).toMatchObject({ question: 'hidden', groupHeight: 0 });
+    // Beside that line, text again gets its two rows where they are free.
+    expect(layoutLiveRegion({ ...asking, rows: 12, streaming: true })).toMatchObject({ question: 'line', liveRows: 2 });
+  });
+
   it('gives streaming text the rows calls leave', () => {
     const none = layoutLiveRegion({ rows: 30, bottomRows: 6, panelRows: 0, questionRows: 0, streaming: true, running: [], focusedId: undefined });
     expect(none.groupHeight).toBe(0);

@@ -1,10 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Approvals } from '../../auth/login/server-approvals.js';
+import { approvalsPath, ServerApprovals, type Approvals } from '../../auth/login/server-approvals.js';
 import { isEntraAuthorityHost } from '../../auth/login/authority.js';
 import { decideSignIn, describeApprovalReason, scopeApi, type SignInRequest } from '../../auth/login/sign-in-policy.js';
 import { withDefaults } from '../../agent/core/auth/kinds/entra.js';
-import { signInSettings, withServerMetadata, type ServerSaid } from '../../agent/core/auth/settings.js';
-import { signInRequest } from '../../agent/core/auth/sign-in-gate.js';
+import { signInSettings, tokenCacheOf, withServerMetadata, type ServerSaid } from '../../agent/core/auth/settings.js';
+import { createSignInGate, signInRequest } from '../../agent/core/auth/sign-in-gate.js';
 
 const A = 'http://127.0.0.1:1000/mcp';
 const B = 'http://127.0.0.1:2000/mcp';
@@ -117,5 +120,31 @@ describe('signInRequest: discovery never overrides what the user configured', ()
     });
     expect(request({ ENTRA_API_SCOPE: SCOPE })).toMatchObject({ authorityHost: 'https://login.microsoftonline.com', authorityFrom: 'configured' });
     expect(request({})).toBeUndefined();
+  });
+});
+
+describe('the sign-in gate with --approve-server', () => {
+  it('approves both refusals one run can meet, an untrusted identity provider and then a scope bound elsewhere, and records them', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'warden-gate-'));
+    // Server B learned everything from its metadata: an identity provider nobody approved, and A's API.
+    const settings = withDefaults(
+      withServerMetadata(
+        signInSettings({ name: 'server', source: { kind: 'shortcut', via: 'env' }, type: 'http', url: B, headers: {} }, { env: { ENTRA_CLIENT_ID: 'c' }, home, cwd: '/' }),
+        {
+          authorityHost: 'https://idp.example',
+          tenantId: 't',
+          scope: SCOPE,
+        },
+      ),
+    );
+    const store = new ServerApprovals(approvalsPath(tokenCacheOf(settings)));
+    await store.approveServer(SCOPE, A);
+
+    // Without the flag the first refusal is the answer, and nothing is recorded.
+    expect(await createSignInGate({ settings }).check()).toMatchObject({ allowed: false, reason: { kind: 'untrusted-authority', host: 'idp.example' } });
+    expect(await createSignInGate({ settings, approveRun: true }).check()).toMatchObject({ allowed: true });
+    const approved = await store.read();
+    expect([...approved.authorityHosts]).toEqual(['idp.example']);
+    expect(approved.scopes.get(SCOPE)).toEqual([A, B]);
   });
 });
