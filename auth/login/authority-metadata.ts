@@ -1,10 +1,13 @@
+import { rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { readPrivateFile, writeFileAtomic } from '../../config/private-file.js';
 import type { IdentityNetwork } from './network.js';
 
 /**
  * The OpenID discovery document of a custom authority (the dev identity provider, or any
- * non-Microsoft host), kept beside the token cache as `<cache>.authority.json` and handed to
- * MSAL as `authorityMetadata`, so a fresh process needs no network for a cached token.
+ * non-Microsoft host), kept beside the token cache as `authority_metadata.json` (one file per
+ * token directory, keyed by authority; before, `<cache>.authority.json`, renamed on first use) and
+ * handed to MSAL as `authorityMetadata`, so a fresh process needs no network for a cached token.
  * Microsoft's own hosts need none of this: MSAL ships their metadata.
  */
 
@@ -14,10 +17,20 @@ interface StoredFile {
 }
 
 export function metadataPath(cachePath: string): string {
-  return `${cachePath}.authority.json`;
+  return join(dirname(cachePath), 'authority_metadata.json');
+}
+
+/** The name this file had before, beside a cache of that name. */
+const formerPath = (cachePath: string): string => `${cachePath}.authority.json`;
+
+/** The file under its former name takes the current one, unless the current one is there already. */
+async function migrate(cachePath: string): Promise<void> {
+  if ((await readPrivateFile(metadataPath(cachePath)).catch(() => undefined)) !== undefined) return;
+  await rename(formerPath(cachePath), metadataPath(cachePath)).catch(() => undefined);
 }
 
 export async function readAuthorityMetadata(cachePath: string, authority: string): Promise<string | undefined> {
+  await migrate(cachePath);
   const text = await readPrivateFile(metadataPath(cachePath)).catch(() => undefined);
   if (!text) return undefined;
   try {
@@ -30,6 +43,7 @@ export async function readAuthorityMetadata(cachePath: string, authority: string
 }
 
 export async function writeAuthorityMetadata(cachePath: string, authority: string, metadata: Record<string, unknown>, now: number): Promise<void> {
+  await migrate(cachePath);
   const path = metadataPath(cachePath);
   let stored: StoredFile = { version: 1, authorities: {} };
   try {

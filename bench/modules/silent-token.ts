@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { metadataPath } from '../../auth/login/authority-metadata.js';
 import type { BenchModule, BenchOutcome, KeyFigure } from '../types.js';
 import type { SilentTokenTimings } from '../support/silent-token-child.js';
 import { timeToExit } from '../support/process-timing.js';
@@ -130,7 +131,7 @@ async function keychainSeries(ctx: Parameters<BenchModule['run']>[0], env: Recor
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const cache = join(dir, 'token_cache.json');
   copyFileSync(source, cache);
-  copyFileSync(`${source}.authority.json`, `${cache}.authority.json`);
+  copyFileSync(metadataPath(source), metadataPath(cache));
   const sealedEnv = { ...env, WARDEN_TOKEN_CACHE: cache, DBUS_SESSION_BUS_ADDRESS: bus };
   ctx.progress(`sealed cache: 1 warm-up (seals the copy), then ${runs} fresh processes`);
   const results: SilentTokenTimings[] = [];

@@ -140,7 +140,7 @@ describe('one token cache file, four processes writing at once', () => {
     expect(usernames).toEqual(['user0@warden.example', 'user1@warden.example', 'user2@warden.example', 'user3@warden.example']);
     expect(Object.keys(cache.RefreshToken ?? {})).toHaveLength(PROCESSES);
     expect(statSync(cachePath).mode & 0o777).toBe(0o600);
-    expect(readdirSync(join(root, 'shared')).sort()).toEqual(['token_cache.json', 'token_cache.json.authority.json']);
+    expect(readdirSync(join(root, 'shared')).sort()).toEqual(['authority_metadata.json', 'token_cache.json']);
 
     // Each provider consumed every refresh token it rotated: only the latest one works. Had a
     // writer put back an older token, this redemption would fail.
