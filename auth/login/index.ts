@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { AccountInfo, AuthenticationResult, DeviceCodeRequest } from '@azure/msal-node';
 import { apiScopes, redacted } from './access-token.js';
 import { msalKnowsEndpoints } from './authority.js';
-import { checkSignInLinks, refusedLinkReason } from './sign-in-link.js';
+import { checkSignInLinks, deviceCodeMessage, refusedLinkReason } from './sign-in-link.js';
 import type { LoginConfig } from './config.js';
 import { explainSignInError } from './explain.js';
 import { FileTokenCache } from './file-cache.js';
@@ -183,7 +183,7 @@ export function createAuthenticator(config: LoginConfig, deps: AuthenticatorDeps
             ...links,
             expiresIn: response.expiresIn,
             expiresAt: now() + response.expiresIn * 1000,
-            message: response.message,
+            message: deviceCodeMessage(links, response.userCode),
           };
           onDeviceCode(prompt);
         },

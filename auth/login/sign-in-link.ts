@@ -82,3 +82,11 @@ export function foreignLinkWarning(prompt: { authorityHost: string; userCode?: s
   const act = prompt.userCode === undefined ? 'Sign in there' : 'Enter the code there';
   return `Careful: this link goes to ${prompt.linkHost}, not to ${prompt.authorityHost} (the sign-in server). ${act} only if you expected that site.`;
 }
+
+/**
+ * The one-sentence instruction for a device code, built from the checked link: never the
+ * provider's own text, which could name another page than the one checked.
+ */
+export function deviceCodeMessage(links: CheckedLinks, userCode: string): string {
+  return `To sign in, open ${links.verificationUri} and enter the code ${userCode}.`;
+}

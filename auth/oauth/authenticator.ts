@@ -3,7 +3,7 @@ import { redacted, TOKEN_EXPIRY_MARGIN_MS } from '../login/access-token.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../login/types.js';
 import { errorMessage } from '../../config/error-text.js';
 import { safeLine } from '../../config/terminal-text.js';
-import { checkSignInLinks, isLoopbackUrl, refusedLinkReason } from '../login/sign-in-link.js';
+import { checkSignInLinks, deviceCodeMessage, isLoopbackUrl, refusedLinkReason } from '../login/sign-in-link.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from './device-grant.js';
 import { printableUrl } from '../../config/printable-url.js';
 import { underRefreshLock } from '../store/refresh-lock.js';
@@ -297,7 +297,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
           ...links,
           expiresIn: authorization.expiresIn,
           expiresAt: now() + authorization.expiresIn * 1000,
-          message: `To sign in, open ${links.verificationUri} and enter the code ${authorization.userCode}.`,
+          message: deviceCodeMessage(links, authorization.userCode),
         };
         onDeviceCode(prompt);
         const tokens = await pollDeviceToken(r.metadata.token_endpoint, request, authorization, { fetch: fetchFn, now, ...(signal && { signal }), ...settings.poll });

@@ -166,6 +166,37 @@ describe('device-code sign-in against the dev identity provider (real MSAL)', ()
     expect(rtAfter[0]).not.toBe(rtBefore[0]);
   });
 
+  it('checks the provider’s sign-in page (issue 21 §6): another host is named, a complete link elsewhere is dropped, a file: page ends the sign-in', async () => {
+    /** The provider's own answers on the wire, with the device code response's links replaced: a lying provider. */
+    const lying = (links: Record<string, string>): LoginFetch => {
+      const { fetch } = recordingFetch(idp);
+      return async (url, init) => {
+        const response = await fetch(url, init);
+        if (!url.endsWith('/devicecode')) return response;
+        const body = { ...((await response.json()) as Record<string, unknown>), ...links };
+        return new Response(JSON.stringify(body), { status: response.status, headers: { 'content-type': 'application/json' } });
+      };
+    };
+    const prompts: DeviceCodePrompt[] = [];
+    const elsewhere = createAuthenticator(configFor(idp), {
+      fetch: lying({ verification_uri: 'https://evil.example/devicelogin', verification_uri_complete: 'file:///etc/passwd' }),
+    });
+    await elsewhere.signIn({ onDeviceCode: approving(idp, prompts) });
+    expect(prompts[0]).toMatchObject({ verificationUri: 'https://evil.example/devicelogin', linkHost: 'evil.example' });
+    expect(prompts[0]?.verificationUriComplete).toBeUndefined();
+    // The instruction names the page that was checked, not whatever the provider's own text says.
+    expect(prompts[0]?.message).toBe(`To sign in, open https://evil.example/devicelogin and enter the code ${prompts[0]?.userCode}.`);
+
+    const shown: DeviceCodePrompt[] = [];
+    const file = createAuthenticator(configFor(idp), { fetch: lying({ verification_uri: 'file:///etc/passwd' }) });
+    const error = await file.signIn({ onDeviceCode: (p) => void shown.push(p) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SignInFailedError);
+    expect((error as Error).message).toBe(
+      `the identity provider at ${new URL(idp.authorityHost).host} sent a file: link (only https:, or http: on this computer, is opened) as its sign-in page`,
+    );
+    expect(shown).toEqual([]);
+  });
+
   it('reports a declined sign-in', async () => {
     const auth = createAuthenticator(configFor(idp));
     const error = await auth.signIn({ onDeviceCode: (p) => void idp.deny(p.userCode ?? '') }).catch((e: unknown) => e);
