@@ -59,6 +59,21 @@ describe('a server whose tools change, that logs, and whose call never answers',
     expect(engine.registry.get('toolu_late')).toMatchObject({ status: 'done', result: 'late tool ran' });
   });
 
+  it('a server that advertises listChanged: false and announces a new tool anyway: the next round offers it', async () => {
+    const config = loadAgentConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }, { noAuth: true });
+    config.servers = [{ ...features, name: 'quiet', env: { LIST_CHANGED: 'false' } }];
+    const quiet = createAgentEngine(config, { logDir: mkdtempSync(join(tmpdir(), 'warden-features-logs-')) });
+    try {
+      await quiet.start();
+      claude.enqueue(toolUse([{ id: 'toolu_qadd', name: 'quiet__add_tool', input: {} }]), toolUse([{ id: 'toolu_qlate', name: 'quiet__late_tool', input: {} }]), text('done'));
+      await quiet.runTurn('add a tool and use it');
+      expect(claude.requests.at(-2)?.body.tools?.map((t) => t.name)).toContain('quiet__late_tool');
+      expect(quiet.registry.get('toolu_qlate')).toMatchObject({ status: 'done', result: 'late tool ran' });
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('shows log messages at warning and above in the server entry, terminal-safe; all of them on request; the level can be set', async () => {
     claude.enqueue(toolUse([{ id: 'toolu_log', name: 'features__log_some', input: {} }]), text('ok'));
     await engine.runTurn('log');
