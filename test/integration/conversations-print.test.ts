@@ -84,6 +84,16 @@ describe('warden -p keeps a conversation across runs', () => {
     expect(continued).toHaveLength(resumed.length + 2);
   });
 
+  it('a server the conversation used that is no longer configured is named in one line, and the conversation goes on', async () => {
+    const onlySlow = join(home, 'only-slow.json');
+    writeFileSync(onlySlow, JSON.stringify({ mcpServers: { slow: { type: 'http', url: slow.server.url, trust: 'read-only' } } }));
+    claude.enqueue(text('Without fast.'));
+    const cli = startCli(['-p', '--mcp-config', onlySlow, '-c', 'still there?'], { env: env(), cwd });
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).toContain('warden: Gone since this conversation was saved: server fast.\n');
+    expect(cli.stdout()).toBe('Without fast.\n');
+  });
+
   it('an unknown ID is one clear line and exit 1; -c with nothing to continue starts a new conversation', async () => {
     const missing = await run(['--resume', '20991231-000000-ffff', 'hello']);
     expect(missing.code).toBe(1);

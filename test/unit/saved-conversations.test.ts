@@ -7,7 +7,11 @@ import { ConversationRecorder } from '../../agent/core/conversations/recorder.js
 import { readConversation } from '../../agent/core/conversations/reader.js';
 import { CONVERSATION_ID, CONVERSATION_ID_ARG } from '../../agent/core/conversations/records.js';
 import { INTERRUPTED_RESULT, replay } from '../../agent/core/conversations/replay.js';
+import { goneLine } from '../../agent/core/conversations/gone.js';
 import { ConversationStore } from '../../agent/core/conversations/store.js';
+import type { ServerStatus } from '../../agent/core/engine-types.js';
+import type { ServerConfig } from '../../agent/core/host/server-config.js';
+import type { MappedTool } from '../../agent/core/host/tool-names.js';
 import { secretScrubber } from '../../agent/core/redaction.js';
 import type { ToolCallRecord } from '../../agent/core/tool-calls/types.js';
 import { takeOptionalFlag } from '../../config/flags.js';
@@ -192,5 +196,43 @@ describe('--resume [ID] on the command line', () => {
     expect(take(['--resume', 'reverse abc'])).toEqual({ rest: ['reverse abc'], present: true });
     expect(take(['--resume=20261207'])).toEqual({ rest: [], present: true, value: '20261207' });
     expect(take(['-p', 'x'])).toEqual({ rest: ['-p', 'x'], present: false });
+  });
+});
+
+describe('what a resumed conversation used that is gone', () => {
+  const server = (name: string): ServerConfig => ({ name, source: { kind: 'flag', file: 'f.json' }, type: 'http', url: `http://127.0.0.1/${name}`, headers: {} });
+  const status = (name: string, state: 'connected' | 'failed'): ServerStatus => ({
+    name,
+    transport: 'http',
+    target: name,
+    connection: state === 'connected' ? { state, toolCount: 1 } : { state, error: 'down' },
+    auth: { state: 'disabled' },
+  });
+  const offered = (server: string, tool: string) => ({ server, tool }) as MappedTool;
+
+  it('names servers no longer configured and tools a connected server no longer offers; a server only down now is not gone', () => {
+    expect(
+      goneLine({
+        savedServers: ['alpha', 'beta', 'gamma'],
+        toolsUsed: [
+          { server: 'alpha', tool: 'reverse' },
+          { server: 'alpha', tool: 'old_tool' },
+          { server: 'beta', tool: 'anything' },
+          { server: 'gamma', tool: 'x' },
+        ],
+        configured: [server('alpha'), server('beta')],
+        statuses: [status('alpha', 'connected'), status('beta', 'failed')],
+        offered: [offered('alpha', 'reverse')],
+      }),
+    ).toBe('Gone since this conversation was saved: server gamma; tool alpha › old_tool.');
+    expect(
+      goneLine({
+        savedServers: ['alpha'],
+        toolsUsed: [{ server: 'alpha', tool: 'reverse' }],
+        configured: [server('alpha')],
+        statuses: [status('alpha', 'connected')],
+        offered: [offered('alpha', 'reverse')],
+      }),
+    ).toBeUndefined();
   });
 });
