@@ -80,6 +80,22 @@ describe('a saved conversation file', () => {
     expect(replayed.history[1]).toMatchObject({ kind: 'call', call: { status: 'done', result: 'buy milk', server: 'files', tool: 'read_file' } });
   });
 
+  it('a resource the user attached (@server:uri) goes back to the model, while the resumed transcript shows what was typed', () => {
+    const { conversation, recorder, path } = setup();
+    const attached = { type: 'text' as const, text: '[attached by the user: @docs:file:///a.md]\n[resource file:///a.md (text/markdown)]\n# A' };
+    conversation.addUser([{ type: 'text', text: 'summarize @docs:file:///a.md' }, attached]);
+    conversation.addAssistant([{ type: 'text', text: 'It is about A.' }]);
+    recorder.close();
+    const replayed = replay(
+      readFileSync(path(), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
+    expect(replayed.messages[0]?.content).toEqual([{ type: 'text', text: 'summarize @docs:file:///a.md' }, attached]);
+    expect(replayed.history[0]).toEqual({ kind: 'user', text: 'summarize @docs:file:///a.md' });
+  });
+
   it('keeps secrets out: the API key, header values, JWTs and secret arguments never reach the file', () => {
     const { conversation, recorder, path } = setup();
     conversation.addUser([{ type: 'text', text: `my key is ${API_KEY}, please check header ${HEADER}` }]);

@@ -11,6 +11,7 @@ import type { HistoryEntry, TurnUsage } from '../engine-types.js';
 import type { ChatMessage, ToolResultBlock, ToolUseBlock } from '../model/types.js';
 import { TERMINAL_STATUSES, type ToolCallRecord } from '../tool-calls/types.js';
 import type { CallRecord, ConversationRecord, SessionRecord } from './records.js';
+import { isAttachedResource } from '../user-input/resource-mentions.js';
 
 const INTERRUPTED_LINE = 'interrupted: Warden stopped while it ran';
 
@@ -79,7 +80,8 @@ export function replay(records: readonly ConversationRecord[]): Replayed {
         break;
       case 'user': {
         conversation.addUser(record.content);
-        const text = textOf(record.content);
+        // The transcript shows what was typed; resources it attached went to the model only.
+        const text = textOf(record.content.filter((b) => !isAttachedResource(b)));
         if (text !== '') history.push({ kind: 'user', text });
         break;
       }

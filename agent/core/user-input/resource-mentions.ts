@@ -19,6 +19,12 @@ export const MENTIONS_MAX = 10;
 /** Text attached per resource (about 25k tokens); more is cut with a note. */
 export const ATTACHMENT_MAX_CHARS = 100_000;
 
+/** How an attached resource's block starts (the model reads it; a resumed transcript leaves it out). */
+const ATTACHED_PREFIX = '[attached by the user: ';
+
+/** A text block that carries a resource the user attached, not words they typed. */
+export const isAttachedResource = (block: { type: string; text?: string }): boolean => block.type === 'text' && block.text?.startsWith(ATTACHED_PREFIX) === true;
+
 export interface Mention {
   server: string;
   uri: string;
@@ -70,7 +76,7 @@ export async function attachMentions(
         const parts = result.contents.map((c) => resourcePart(c, ATTACHMENT_MAX_CHARS));
         const bytes = result.contents.reduce((sum, c) => sum + ('text' in c && typeof c.text === 'string' ? Buffer.byteLength(c.text) : 0), 0);
         const types = [...new Set(result.contents.map((c) => c.mimeType ?? 'unknown type'))].join(', ');
-        const block: TextBlock = { type: 'text', text: [`[attached by the user: @${mention.server}:${mention.uri}]`, ...parts.map((p) => p.model)].join('\n') };
+        const block: TextBlock = { type: 'text', text: [`${ATTACHED_PREFIX}@${mention.server}:${mention.uri}]`, ...parts.map((p) => p.model)].join('\n') };
         return { block, attachment: { ...mention, detail: `${types || 'empty'}, ${humanBytes(bytes)}` } };
       } catch (error) {
         if (signal?.aborted) throw error;
