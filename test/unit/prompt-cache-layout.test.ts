@@ -18,14 +18,20 @@ const tools = (servers: string[], per = 25): ServerTool[] =>
 const marks = (value: unknown): number => (JSON.stringify(value).match(/"cache_control"/g) ?? []).length;
 
 /** Drives `rounds` user turns of one tool call each, billing every request by the caching rules. */
-function converse(options: { rounds: number; ttl: CacheTtl; definitions: ToolDefinition[]; system?: (request: number) => string | undefined }) {
+function converse(options: {
+  rounds: number;
+  ttl: CacheTtl;
+  definitions: ToolDefinition[] | ((round: number) => ToolDefinition[]);
+  system?: (request: number) => string | undefined;
+}) {
   const cache = new PromptCache();
   let requests = 0;
   const conversation = new Conversation();
   const perRound: Array<{ read: number; total: number }> = [];
   const bill = (round: number) => {
     const note = options.system?.(requests++);
-    const body = cachedLayout({ tools: options.definitions, messages: conversation.all, threshold: 50, ttl: options.ttl, ...(note && { systemNote: note }) });
+    const definitions = typeof options.definitions === 'function' ? options.definitions(round) : options.definitions;
+    const body = cachedLayout({ tools: definitions, messages: conversation.all, threshold: 50, ttl: options.ttl, ...(note && { systemNote: note }) });
     const usage = cache.usage(body);
     const row = perRound[round] ?? { read: 0, total: 0 };
     perRound[round] = { read: row.read + usage.cache_read_input_tokens, total: row.total + usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens };
@@ -87,6 +93,17 @@ describe('the request laid out for the prompt cache', () => {
     const shares = converse({ rounds: 10, ttl: '5m', definitions: catalog.definitions });
     expect(shares[0]).toBeLessThan(0.5);
     expect(Math.min(...shares.slice(2))).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a changed tool list (list_changed) costs one round of cache writes, then reads resume', () => {
+    const changed = buildToolCatalog(
+      tools(['alpha', 'beta']).map((t) => (t.server === 'beta' && t.name === 'tool_3' ? { ...t, description: 'Tool 3 of beta, now with history.' } : t)),
+      { prefix: true },
+    );
+    const shares = converse({ rounds: 10, ttl: '5m', definitions: (round) => (round < 5 ? catalog.definitions : changed.definitions) });
+    expect(shares[4]).toBeGreaterThanOrEqual(0.9);
+    expect(shares[5]).toBeLessThan(0.6);
+    expect(Math.min(...shares.slice(6))).toBeGreaterThanOrEqual(0.9);
   });
 
   it('control: a system note that changes every request (a clock) reads only the tools and the system prompt back', () => {
