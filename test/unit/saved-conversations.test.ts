@@ -96,6 +96,25 @@ describe('a saved conversation file', () => {
     expect(replayed.history[0]).toEqual({ kind: 'user', text: 'summarize @docs:file:///a.md' });
   });
 
+  it('keeps the approval of each call, and a huge result once: whole for the model, trimmed in the call’s record', () => {
+    const { conversation, recorder, path } = setup();
+    const huge = `${'line of the file\n'.repeat(2000)}THE END`;
+    conversation.addUser([{ type: 'text', text: 'read everything' }]);
+    conversation.addAssistant([{ type: 'tool_use', id: 'toolu_1', name: 'files__read_file', input: { path: 'big.txt' } }]);
+    recorder.approval({ server: 'files', tool: 'read_file', decision: 'allow', source: 'you (always)', args: { path: 'big.txt' }, callId: 'toolu_1' });
+    recorder.call(call({ status: 'done', result: huge, endedAt: Date.UTC(2026, 11, 7, 9, 30, 2) }));
+    conversation.addUser([{ type: 'tool_result', tool_use_id: 'toolu_1', content: huge }]);
+    recorder.close();
+    const records = recordsOf(path());
+    expect(records.find((r) => r.type === 'approval')).toMatchObject({ callId: 'toolu_1', server: 'files', tool: 'read_file', decision: 'allow', source: 'you (always)' });
+    const saved = records.find((r) => r.type === 'call');
+    expect(saved.result.length).toBeLessThanOrEqual(1000);
+    expect(huge.startsWith(saved.result)).toBe(true);
+    const file = readFileSync(path(), 'utf8');
+    expect(file.split('THE END')).toHaveLength(2);
+    expect(replay(records).messages.at(-1)?.content).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_1', content: huge }]);
+  });
+
   it('keeps secrets out: the API key, header values, JWTs and secret arguments never reach the file', () => {
     const { conversation, recorder, path } = setup();
     conversation.addUser([{ type: 'text', text: `my key is ${API_KEY}, please check header ${HEADER}` }]);
