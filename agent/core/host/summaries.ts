@@ -12,7 +12,14 @@ export function authSummary(servers: readonly ServerStatus[]): AuthState {
   const signing = servers.filter((s) => s.auth.state !== 'disabled');
   const server =
     signing.find((s) => s.auth.state === 'signing-in' || s.auth.state === 'approval-needed') ?? signing.find((s) => s.connection.state === 'sign-in-needed') ?? signing[0];
-  return server?.auth ?? { state: 'disabled' };
+  return server?.auth ?? { state: 'disabled', why: whyNoSignIn(servers) };
+}
+
+/** Why none of the servers signs in: --no-auth, else one waits for its server to ask (401), else none uses a sign-in. */
+function whyNoSignIn(servers: readonly ServerStatus[]): 'no-auth' | 'none' | 'not-asked' {
+  const whys = servers.map((s) => (s.auth.state === 'disabled' ? s.auth.why : undefined));
+  if (whys.includes('no-auth')) return 'no-auth';
+  return whys.includes('not-asked') ? 'not-asked' : 'none';
 }
 
 /** All servers as one ConnectionState: one server as it is; several connected while any is (`toolCount`: all tools offered). */

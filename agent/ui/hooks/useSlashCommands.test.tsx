@@ -211,7 +211,7 @@ describe('slash commands', () => {
   });
 
   it('login and logout say so when authentication is off', async () => {
-    const { engine, entries, run } = setup(slashCommands, { auth: { state: 'disabled' } });
+    const { engine, entries, run } = setup(slashCommands, { auth: { state: 'disabled', why: 'no-auth' } });
     run('/login');
     run('/logout');
     await settle();
@@ -220,6 +220,18 @@ describe('slash commands', () => {
       { kind: 'info', text: 'Authentication is off (--no-auth): there is nothing to sign out of.' },
     ]);
     expect(engine.calls.signOut).toBe(0);
+  });
+
+  it('login with nothing to sign in to says so plainly, never --no-auth when nobody set it', async () => {
+    const none = setup(slashCommands, { auth: { state: 'disabled', why: 'none' } });
+    none.run('/login');
+    await settle();
+    expect(none.entries).toEqual([{ kind: 'info', text: expect.stringMatching(/^There is nothing to sign in to: no server here uses a sign-in/) }]);
+    const notAsked = setup(slashCommands, { auth: { state: 'disabled', why: 'not-asked' } });
+    notAsked.run('/login');
+    await settle();
+    expect(notAsked.entries).toEqual([{ kind: 'info', text: expect.stringMatching(/^No server has asked for a sign-in: .*\/login NAME/) }]);
+    for (const entry of [...none.entries, ...notAsked.entries]) expect(entry).not.toMatchObject({ text: expect.stringContaining('--no-auth') });
   });
 });
 

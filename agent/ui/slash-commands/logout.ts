@@ -1,3 +1,4 @@
+import { nothingToSignIn } from './login.js';
 import type { SlashCommand } from './types.js';
 
 export const logout: SlashCommand = {
@@ -5,7 +6,7 @@ export const logout: SlashCommand = {
   description: 'sign out and forget the cached token',
   async run(ctx) {
     if (ctx.status.auth.state === 'disabled') {
-      ctx.add({ kind: 'info', text: 'Authentication is off (--no-auth): there is nothing to sign out of.' });
+      ctx.add({ kind: 'info', text: nothingToSignIn(ctx.status.auth.why, true) });
       return;
     }
     await ctx.engine.signOut();
