@@ -13,10 +13,10 @@ import { permissionDeps, toolPatterns } from './permission-setup.js';
 import { resumeChoice, takeResumeFlag } from './resume-flags.js';
 import { commandSignIns } from './sign-ins.js';
 
-const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--no-auth] [--server URL] [--model ID] [--approve-server]
-                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
-       warden -p "prompt" [-c | -r ID] [--output text|json|stream-json] [--quiet] [--mcp-config FILE]… [--trust-project]
-                 [--no-auth] [--server URL] [--model ID] [--approve-server]
+const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--strict-mcp-config] [--no-auth] [--server URL] [--model ID]
+                 [--approve-server] [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
+       warden -p "prompt" [-c | -r ID] [--output text|json|stream-json] [--quiet] [--mcp-config FILE]… [--strict-mcp-config]
+                 [--trust-project] [--no-auth] [--server URL] [--model ID] [--approve-server]
                  [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
@@ -33,6 +33,7 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --no-auth              send no token (the server runs with --no-auth)
   --mcp-config FILE      MCP servers from this file (mcpServers JSON, repeatable), besides
                          ~/.config/warden/mcp.json and ./.mcp.json; -p fails when one of them is unavailable
+  --strict-mcp-config    only the servers of --mcp-config (and --server): none from the files or MCP_SERVER_URL
   --trust-project        with -p: use this directory's .mcp.json and .env as if you had approved them, for
                          this run (programs, sign-ins, \${VAR}s, trust, permissions.allow, the variables
                          .env sets; the chat asks instead; --trust-project-servers is the older name)
@@ -73,6 +74,7 @@ export const chat: Command = async (argv, given) => {
       // Collected so a second --server is an error instead of silently replacing the first.
       server: { type: 'string', multiple: true },
       'mcp-config': { type: 'string', multiple: true },
+      'strict-mcp-config': { type: 'boolean' },
       'trust-project': { type: 'boolean' },
       'trust-project-servers': { type: 'boolean' },
       model: { type: 'string' },
@@ -124,6 +126,7 @@ export const chat: Command = async (argv, given) => {
   const serverFlags = {
     ...(values.server && { server: values.server }),
     ...(values['mcp-config'] && { mcpConfig: values['mcp-config'] }),
+    ...(values['strict-mcp-config'] && { strict: true }),
     trustProject,
   };
   let loaded = await loadServerConfigs({ env: ctx.env, home, cwd: ctx.cwd, flags: serverFlags });

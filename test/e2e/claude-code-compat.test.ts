@@ -115,6 +115,23 @@ describe('the servers a turn uses are the ones the command line names', () => {
     expect(claude.requests).toHaveLength(asked);
   });
 
+  it("-p --mcp-config FILE --strict-mcp-config uses that file's servers only, as in Claude Code; without --mcp-config it is one line (exit 2)", async () => {
+    const file = join(root, 'only.json');
+    await writeFile(file, JSON.stringify({ mcpServers: { only: { type: 'http', url: warden.server.url } } }));
+    claude.enqueue(text('just one'));
+    const asked = claude.requests.length;
+    const result = await run(['-p', 'which tools?', '--mcp-config', file, '--strict-mcp-config']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('just one\n');
+    // Neither ~/.claude.json's servers nor the user's file (its unavailable "tickets" says nothing).
+    expect(result.stderr).toBe('');
+    expect(claude.requests[asked]?.body.tools?.map((t) => t.name).sort()).toEqual(['only__get_alerts', 'only__get_forecast', 'only__reverse']);
+
+    const alone = await run(['-p', 'hi', '--strict-mcp-config']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/^warden: --strict-mcp-config uses only the servers of --mcp-config FILE \(or --server URL\): give one/);
+  });
+
   it('status checks the servers a turn would use: with servers configured the default URL is "not used"; --mcp-config adds its servers', async () => {
     const extra = join(root, 'extra.json');
     await writeFile(extra, JSON.stringify({ mcpServers: { bearer: { url: warden.server.url, auth: { kind: 'bearer', tokenEnv: 'EXTRA_TOKEN' } } } }));

@@ -30,6 +30,7 @@ import type { ServerConfig } from './server-config.js';
 import { isProjectFileApproved } from './trust-store.js';
 
 export const SECOND_SERVER = '--server takes one URL; for several servers use --mcp-config FILE or `warden mcp add NAME URL`';
+export const STRICT_WITHOUT_SERVERS = '--strict-mcp-config uses only the servers of --mcp-config FILE (or --server URL): give one';
 
 export interface ServerFlags {
   /** `--server URL`; more than one is a usage error (several servers belong in a file). */
@@ -38,6 +39,12 @@ export interface ServerFlags {
   mcpConfig?: string[];
   /** `--trust-project`: use an unapproved project file as if approved, for this run (for `-p`, CI). */
   trustProject?: boolean;
+  /**
+   * `--strict-mcp-config` (Claude Code's flag): only the servers of --mcp-config (and --server) —
+   * none from ~/.claude.json, the user file, `.mcp.json` or MCP_SERVER_URL. Permission rules still
+   * come from the user's file.
+   */
+  strict?: boolean;
 }
 
 export interface LoadServerOptions {
@@ -105,7 +112,9 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   if ((flags.server?.length ?? 0) > 1) {
     throw new UsageError(SECOND_SERVER);
   }
-  const shortcut = shortcutServerUrl(env, flags.server?.[0]);
+  const strict = flags.strict === true;
+  if (strict && (flags.mcpConfig?.length ?? 0) === 0 && flags.server?.[0] === undefined) throw new UsageError(STRICT_WITHOUT_SERVERS);
+  const shortcut = strict ? flags.server?.[0] : shortcutServerUrl(env, flags.server?.[0]);
 
   const byName = new Map<string, ServerConfig>();
   const skipped: LoadedServers['skipped'] = [];
@@ -121,12 +130,12 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   };
 
   // Claude Code's servers first: the user's own Warden settings win for one name.
-  const claude = await readClaudeServers(claudeConfigFile(home), cwd, env);
+  const claude = strict ? { servers: [], notices: [] } : await readClaudeServers(claudeConfigFile(home), cwd, env);
   claude.servers.forEach(use);
 
   const userFile = userServerFile(home);
   const user = await readServerFile(userFile, { kind: 'user', file: userFile }, env, true);
-  user?.servers.forEach(use);
+  if (!strict) user?.servers.forEach(use);
   if (user) {
     rulesOf(user, true);
     // Only the user's own file holds what they saved from a prompt.
@@ -134,7 +143,7 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   }
 
   const projectFile = projectServerFile(cwd);
-  const project = await readServerFile(projectFile, { kind: 'project', file: projectFile, approved: false }, env, true);
+  const project = strict ? undefined : await readServerFile(projectFile, { kind: 'project', file: projectFile, approved: false }, env, true);
   if (project) {
     const approved = flags.trustProject === true || (await isProjectFileApproved(project.path, project.hash, { storePath: options.trustStorePath ?? trustStoreFile(home) }));
     const waiting: ServerConfig[] = [];
@@ -175,7 +184,7 @@ export async function loadServerConfigs(options: LoadServerOptions): Promise<Loa
   }
 
   // The shortcut is the one server when nothing is configured (the demo and MCP_SERVER_URL users).
-  const url = shortcut ?? (byName.size === 0 && untrusted.length === 0 ? DEFAULT_SERVER_URL : undefined);
+  const url = shortcut ?? (byName.size === 0 && untrusted.length === 0 && !strict ? DEFAULT_SERVER_URL : undefined);
   if (url !== undefined) {
     // Its sign-in is Entra unless --no-auth (agent/core/auth/settings.ts decides, for every path alike).
     const via = flags.server?.[0] !== undefined ? 'flag' : shortcut !== undefined ? 'env' : undefined;
