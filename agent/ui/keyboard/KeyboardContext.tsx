@@ -35,15 +35,16 @@ const PASTE_START = '[200~';
 const PASTE_END = '[201~';
 
 /**
- * Typed keys that reached us in one read ("/mc" then Tab, a fast typist over SSH) come from Ink
- * as one text; Tab and Enter inside it are still keys, so they are split out in order.
+ * Keys typed fast enough to reach us in one read ("/mc" then Tab, over SSH or on a busy machine)
+ * come from Ink as one text: a Tab at its end is still the Tab key. Tabs inside a chunk are text
+ * (a terminal without bracketed paste delivers a paste that way), as the editor treats inner breaks.
  */
 function splitTyped(input: string, key: Key): Array<readonly [string, Key]> {
-  if (input.length < 2 || !/[\t\r]/.test(input) || key.ctrl || key.meta) return [[input, key]];
-  return input
-    .split(/([\t\r])/)
-    .filter((part) => part !== '')
-    .map((part): readonly [string, Key] => (part === '\t' ? ['', { ...key, tab: true }] : part === '\r' ? ['', { ...key, return: true }] : [part, key]));
+  if (input.length < 2 || !input.endsWith('\t') || key.ctrl || key.meta) return [[input, key]];
+  return [
+    [input.slice(0, -1), key],
+    ['', { ...key, tab: true }],
+  ];
 }
 
 export function KeyboardProvider({ children }: { children: ReactNode }) {
