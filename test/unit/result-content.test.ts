@@ -22,6 +22,26 @@ describe('MCP results for the model', () => {
     expect(JSON.stringify(blocks)).not.toContain('AAAAAAAA');
   });
 
+  it('an image resource (embedded, or read from a link) reaches the model as an image, after a line naming it', async () => {
+    const png = Buffer.from('png bytes').toString('base64');
+    const { blocks, display } = await toModelResult(
+      {
+        content: [
+          { type: 'resource', resource: { uri: 'demo://chart.png', mimeType: 'image/png', blob: png } },
+          { type: 'resource_link', uri: 'demo://logo.webp', name: 'logo' },
+        ],
+      },
+      { readResource: async (uri) => ({ contents: [{ uri, mimeType: 'image/webp', blob: png }] }) },
+    );
+    expect(blocks).toEqual([
+      { type: 'text', text: '[resource demo://chart.png (image/png)]' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+      { type: 'text', text: '[resource link demo://logo.webp: logo]\n[resource demo://logo.webp (image/webp)]' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/webp', data: png } },
+    ]);
+    expect(display).toBe('[resource demo://chart.png: image, image/png, 9 B]\n[resource link demo://logo.webp: logo]\n[resource demo://logo.webp: image, image/webp, 9 B]');
+  });
+
   it(`reads at most ${LINKS_READ_MAX} resource links; one that cannot be read says why`, async () => {
     const reads: string[] = [];
     const links = Array.from({ length: LINKS_READ_MAX + 2 }, (_, i) => ({ type: 'resource_link' as const, uri: `demo://r/${i}`, name: `r${i}` }));

@@ -52,18 +52,40 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}\n[cut: ${text.length - max} more characters not shown]` : text;
 }
 
-/** One part of a resource (embedded, read from a link or attached by the user): its text, or a description of its binary data. */
-export function resourcePart(contents: ResourceContents, maxChars: number): { model: string; summary: string } {
+/** An image the model accepts: a PNG, JPEG, GIF or WebP no larger than the API takes. */
+function acceptedImage(mimeType: string, base64: string): ImageBlock | undefined {
+  if (!IMAGE_TYPES.has(mimeType) || base64.length > IMAGE_MAX_BASE64) return undefined;
+  return { type: 'image', source: { type: 'base64', media_type: mimeType as ImageBlock['source']['media_type'], data: base64 } };
+}
+
+/**
+ * One part of a resource (embedded, read from a link or attached by the user): its text, an image
+ * the model accepts (after a line naming it), or a description of other binary data.
+ */
+export function resourcePart(contents: ResourceContents, maxChars: number): { model: ModelBlock[]; summary: string } {
   const mime = contents.mimeType ?? 'unknown type';
   if ('text' in contents && typeof contents.text === 'string') {
     return {
-      model: `[resource ${contents.uri} (${mime})]\n${cut(contents.text, maxChars)}`,
+      model: [{ type: 'text', text: `[resource ${contents.uri} (${mime})]\n${cut(contents.text, maxChars)}` }],
       summary: `[resource ${contents.uri}: text, ${mime}, ${humanBytes(Buffer.byteLength(contents.text))}]`,
     };
   }
   const blob = 'blob' in contents && typeof contents.blob === 'string' ? contents.blob : '';
+  const image = acceptedImage(mime, blob);
+  if (image) return { model: [{ type: 'text', text: `[resource ${contents.uri} (${mime})]` }, image], summary: `[resource ${contents.uri}: image, ${mime}, ${decodedSize(blob)}]` };
   const line = `[resource ${contents.uri}: binary, ${mime}, ${decodedSize(blob)}; not shown to the model]`;
-  return { model: line, summary: line };
+  return { model: [{ type: 'text', text: line }], summary: line };
+}
+
+/** Blocks with each run of text blocks joined into one (one text per part, as the model reads best). */
+export function joinTexts(blocks: readonly ModelBlock[]): ModelBlock[] {
+  const out: ModelBlock[] = [];
+  for (const block of blocks) {
+    const last = out.at(-1);
+    if (block.type === 'text' && last?.type === 'text') out[out.length - 1] = { type: 'text', text: `${last.text}\n${block.text}` };
+    else out.push(block);
+  }
+  return out;
 }
 
 /** Maps one tool result; never throws (a link that cannot be read is described instead). */
@@ -97,7 +119,8 @@ export async function toModelResult(result: CallToolResult, options: ResultConte
         break;
       case 'resource': {
         const part = resourcePart(block.resource, LINK_TEXT_MAX_CHARS);
-        text(part.model, part.summary);
+        blocks.push(...joinTexts(part.model));
+        display.push(part.summary);
         break;
       }
       case 'resource_link': {
@@ -110,7 +133,8 @@ export async function toModelResult(result: CallToolResult, options: ResultConte
         try {
           const read = await options.readResource(block.uri);
           const parts = read.contents.map((c) => resourcePart(c, LINK_TEXT_MAX_CHARS));
-          text([label, ...parts.map((p) => p.model)].join('\n'), [label, ...parts.map((p) => p.summary)].join('\n'));
+          blocks.push(...joinTexts([{ type: 'text', text: label }, ...parts.flatMap((p) => p.model)]));
+          display.push([label, ...parts.map((p) => p.summary)].join('\n'));
         } catch (error) {
           text(`${label}\n[could not read it: ${firstLine(errorMessage(error))}]`);
         }

@@ -1,8 +1,8 @@
 import type { ResourceTemplateType as ResourceTemplate } from '@modelcontextprotocol/client';
 import { errorMessage, firstLine } from '../../../config/error-text.js';
 import type { ServerFeatures } from '../host/server-features.js';
-import { humanBytes, resourcePart } from '../mcp/result-content.js';
-import type { TextBlock } from '../model/types.js';
+import { humanBytes, joinTexts, resourcePart } from '../mcp/result-content.js';
+import type { ImageBlock, TextBlock } from '../model/types.js';
 
 /**
  * Resources by `@server:uri` mention: found in what the user typed, read with `resources/read`
@@ -61,7 +61,7 @@ export async function attachMentions(
   servers: readonly ServerFeatures[],
   notice: (message: string) => void,
   signal?: AbortSignal,
-): Promise<{ blocks: TextBlock[]; attached: Attachment[] }> {
+): Promise<{ blocks: Array<TextBlock | ImageBlock>; attached: Attachment[] }> {
   const mentions = findMentions(
     text,
     servers.map((s) => s.name),
@@ -74,10 +74,10 @@ export async function attachMentions(
         if (!server) throw new Error('no such server');
         const result = await server.readResource(mention.uri, signal);
         const parts = result.contents.map((c) => resourcePart(c, ATTACHMENT_MAX_CHARS));
-        const bytes = result.contents.reduce((sum, c) => sum + ('text' in c && typeof c.text === 'string' ? Buffer.byteLength(c.text) : 0), 0);
+        const bytes = result.contents.reduce((sum, c) => sum + contentBytes(c), 0);
         const types = [...new Set(result.contents.map((c) => c.mimeType ?? 'unknown type'))].join(', ');
-        const block: TextBlock = { type: 'text', text: [`${ATTACHED_PREFIX}@${mention.server}:${mention.uri}]`, ...parts.map((p) => p.model)].join('\n') };
-        return { block, attachment: { ...mention, detail: `${types || 'empty'}, ${humanBytes(bytes)}` } };
+        const blocks = joinTexts([{ type: 'text', text: `${ATTACHED_PREFIX}@${mention.server}:${mention.uri}]` }, ...parts.flatMap((p) => p.model)]);
+        return { blocks, attachment: { ...mention, detail: `${types || 'empty'}, ${humanBytes(bytes)}` } };
       } catch (error) {
         if (signal?.aborted) throw error;
         notice(`Could not attach @${mention.server}:${mention.uri}: ${firstLine(errorMessage(error))} (left as typed)`);
@@ -86,7 +86,13 @@ export async function attachMentions(
     }),
   );
   const done = read.filter((r) => r !== undefined);
-  return { blocks: done.map((r) => r.block), attached: done.map((r) => r.attachment) };
+  return { blocks: done.flatMap((r) => r.blocks), attached: done.map((r) => r.attachment) };
+}
+
+/** A content's size: its text's bytes, or its binary data's once decoded. */
+function contentBytes(contents: { text?: unknown; blob?: unknown }): number {
+  if (typeof contents.text === 'string') return Buffer.byteLength(contents.text);
+  return typeof contents.blob === 'string' ? Buffer.from(contents.blob, 'base64').length : 0;
 }
 
 /** One completion for a mention being typed: `value` replaces the word (`@server:uri`). */
