@@ -71,11 +71,26 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
     }
   }, 120_000);
 
-  it('reuses the cached sign-in on the next start: no device code', async () => {
-    terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 100, height: 34 });
+  it('reuses the cached sign-in on the next start: no device code; /login cancelled leaves it signed in (80×24)', async () => {
+    terminal = await startTerminal({ command: ['npm', 'start', '--silent'], env, cwd: ROOT, width: 80, height: 24 });
     const screen = await terminal.waitForScreen(/● \S+ (connected )?· 3 tools/, 60_000);
     expect(screen).toContain('dev@warden.example');
     expect(screen).not.toContain('Enter this code');
+
+    // Issue 24 §2: a sign-in started and cancelled while signed in changes nothing about the cached token.
+    await terminal.typeLine('/login');
+    await terminal.waitForScreen(/Enter this code/);
+    await terminal.sendKeys(['Escape']);
+    const cancelled = await terminal.waitForScreen(/Sign-in cancelled/);
+    // The status bar still names the account.
+    expect(cancelled).toMatch(/^● .*dev@warden\.example · \d+m/m);
+    expect(cancelled).not.toMatch(/signed out/);
+    await terminal.typeLine('/status');
+    const status = await terminal.waitForScreen(/Sign-in\s+dev@warden\.example/);
+    expect(status).not.toMatch(/signed out/);
+    await terminal.typeLine('reverse still works');
+    await terminal.waitForScreen(/"still works" reversed is "skrow llits"/);
+
     await terminal.typeLine('/exit');
     await terminal.waitForScreen(/demo stopped/);
   }, 90_000);
