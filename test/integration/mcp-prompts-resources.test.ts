@@ -79,6 +79,16 @@ describe('MCP prompts and resources from the input line', () => {
     ).toMatch(/include[s]? the Text resource with id: 2[\s\S]*\[resource demo:\/\/resource\/dynamic\/text\/2 \(text\/plain\)\]\nResource 2: This is a plaintext resource/);
   });
 
+  it('lines after the command (a message queued behind it) follow the prompt as text, their mentions attached', async () => {
+    const { request } = await turn(`/everything:args-prompt Oslo\n\nAnd bring @everything:${DOC}`);
+    const blocks = lastUser(request);
+    expect(blocks.slice(0, 2)).toEqual([
+      { type: 'text', text: "What's weather in Oslo?" },
+      { type: 'text', text: `And bring @everything:${DOC}` },
+    ]);
+    expect(blocks[2]?.text).toMatch(/^\[attached by the user: @everything:demo:/);
+  });
+
   it('a missing required argument or an unknown prompt is one line and nothing reaches the model', async () => {
     const missing = await turn('/everything:args-prompt', false);
     expect(missing.request).toBeUndefined();

@@ -21,12 +21,27 @@ export interface TurnInput {
 
 /** Throws a UserInputError (one line) when a prompt command cannot be run; a mention that cannot be read is only a notice. */
 export async function prepareTurnInput(text: string, servers: readonly ServerFeatures[], notice: (message: string) => void, signal?: AbortSignal): Promise<TurnInput> {
-  const command = parsePromptCommand(text);
+  // A command takes its first line; lines after it (messages queued behind it) follow as text.
+  const [first = '', ...more] = text.split('\n');
+  const command = parsePromptCommand(first);
   // A line like "/usr:local …" is text unless it names a configured server.
   if (command && servers.some((s) => s.name === command.server)) {
     const { prompt, messages } = await expandPrompt(servers, command, signal);
-    return { messages, prompt: { server: command.server, name: prompt.name }, attached: [] };
+    const rest = more.join('\n').trim();
+    const after = rest === '' ? undefined : await userMessage(rest, servers, notice, signal);
+    return { messages: [...messages, ...(after ? [after.message] : [])], prompt: { server: command.server, name: prompt.name }, attached: after?.attached ?? [] };
   }
+  const { message, attached } = await userMessage(text, servers, notice, signal);
+  return { messages: [message], attached };
+}
+
+/** Text as typed, with the resources it mentions attached after it. */
+async function userMessage(
+  text: string,
+  servers: readonly ServerFeatures[],
+  notice: (message: string) => void,
+  signal?: AbortSignal,
+): Promise<{ message: ChatMessage; attached: Attachment[] }> {
   const { blocks, attached } = await attachMentions(text, servers, notice, signal);
-  return { messages: [{ role: 'user', content: [{ type: 'text', text }, ...blocks] }], attached };
+  return { message: { role: 'user', content: [{ type: 'text', text }, ...blocks] }, attached };
 }
