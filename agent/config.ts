@@ -24,6 +24,8 @@ export interface AgentFlags {
   server?: string;
   model?: string;
   noAuth?: boolean;
+  /** `--max-turns N` (over WARDEN_MAX_TURNS). */
+  maxTurns?: string;
 }
 
 export interface AgentConfig {
@@ -54,18 +56,18 @@ const modelId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'exp
 
 const httpUrl = z.string().check(z.refine(isHttpUrl, 'expected an http(s) URL such as http://127.0.0.1:8000/mcp'));
 
+/** Model rounds in one turn: WARDEN_MAX_TURNS, or -p's --max-turns (Claude Code's flag). */
+const maxTurnsRule = z.coerce
+  .number({ message: 'expected a number of model rounds' })
+  .check(z.refine(Number.isInteger, 'expected a whole number'), z.minimum(1, 'expected at least 1'), z.maximum(100, 'expected at most 100'));
+
 /** The agent's environment; keys are variable names (sign-in variables belong to auth/login/config.ts). */
 export const agentConfigSchema = z.object({
   MCP_SERVER_URL: z._default(httpUrl, DEFAULT_SERVER_URL),
   ANTHROPIC_API_KEY: z.optional(z.string().check(z.trim(), z.minLength(1))),
   ANTHROPIC_BASE_URL: z.optional(httpUrl),
   ANTHROPIC_MODEL: z._default(modelId, DEFAULT_MODEL),
-  WARDEN_MAX_TURNS: z._default(
-    z.coerce
-      .number({ message: 'expected a number of model rounds' })
-      .check(z.refine(Number.isInteger, 'expected a whole number'), z.minimum(1, 'expected at least 1'), z.maximum(100, 'expected at most 100')),
-    DEFAULT_MAX_TURNS,
-  ),
+  WARDEN_MAX_TURNS: z._default(maxTurnsRule, DEFAULT_MAX_TURNS),
 });
 
 const timeoutMs = z.optional(
@@ -109,7 +111,7 @@ const modelSchema = z.object({
 const shortcutEnvSchema = z.object({ MCP_SERVER_URL: httpUrl });
 
 // Flags are checked on their own so an error names the flag the user typed, not the variable.
-const flagSchema = z.object({ '--server': z.optional(httpUrl), '--model': z.optional(modelId) });
+const flagSchema = z.object({ '--server': z.optional(httpUrl), '--model': z.optional(modelId), '--max-turns': z.optional(maxTurnsRule) });
 
 /** A comma list in MCP_SERVER_URL would otherwise be sent as one URL. */
 function checkOneServerUrl(env: Env): void {
@@ -137,7 +139,7 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
   // Checked before the chat starts: the sign-ins read it when a server first needs a token.
   parseTokenStoreChoice(env[TOKEN_STORE_VARIABLE]);
   if (flags.model?.trim() === '') throw new ConfigError('invalid --model: expected a model id such as claude-sonnet-4-5');
-  const f = parseConfig(flagSchema, { '--server': flags.server, '--model': flags.model });
+  const f = parseConfig(flagSchema, { '--server': flags.server, '--model': flags.model, '--max-turns': flags.maxTurns });
   const p = parseConfig(agentConfigSchema, env);
   const model = f['--model'] ?? p.ANTHROPIC_MODEL;
   const m = parseConfig(mcpClientSchema, env);
@@ -166,7 +168,7 @@ export function loadAgentConfig(env: Env, flags: AgentFlags = {}): AgentConfig {
       ...(settings.WARDEN_MAX_TOKENS !== undefined && { maxTokens: settings.WARDEN_MAX_TOKENS }),
     },
     toolResultMaxTokens: settings.WARDEN_TOOL_RESULT_MAX_TOKENS ?? DEFAULT_TOOL_RESULT_MAX_TOKENS,
-    maxTurns: p.WARDEN_MAX_TURNS,
+    maxTurns: f['--max-turns'] ?? p.WARDEN_MAX_TURNS,
     ...(m.WARDEN_MCP_CONNECT_TIMEOUT_MS !== undefined && { mcpConnectTimeoutMs: m.WARDEN_MCP_CONNECT_TIMEOUT_MS }),
     ...(m.WARDEN_MCP_CALL_TIMEOUT_MS !== undefined && { mcpCallTimeoutMs: m.WARDEN_MCP_CALL_TIMEOUT_MS }),
     ...(roots && roots.length > 0 && { roots }),

@@ -14,10 +14,11 @@ import { resumeChoice, takeResumeFlag } from './resume-flags.js';
 import { commandSignIns } from './sign-ins.js';
 
 const USAGE = `Usage: warden [-c | -r [ID]] [--mcp-config FILE]… [--strict-mcp-config] [--no-auth] [--server URL] [--model ID]
-                 [--approve-server] [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
-       warden -p "prompt" [-c | -r ID] [--output text|json|stream-json] [--quiet] [--mcp-config FILE]… [--strict-mcp-config]
-                 [--trust-project] [--no-auth] [--server URL] [--model ID] [--approve-server]
-                 [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE] [--allow-sampling]
+                 [--max-turns N] [--approve-server] [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes]
+       warden -p "prompt" [-c | -r ID] [--output text|json|stream-json] [--quiet | --verbose] [--mcp-config FILE]…
+                 [--strict-mcp-config] [--trust-project] [--no-auth] [--server URL] [--model ID] [--max-turns N]
+                 [--approve-server] [--allowed-tools PATTERNS] [--disallowed-tools PATTERNS] [--yes] [--elicit-json FILE]
+                 [--allow-sampling]
 
 Without -p: the chat TUI. With -p: one turn without the TUI; the answer goes to stdout,
 tool progress to stderr; the prompt may also come on stdin (echo "…" | warden -p).
@@ -43,6 +44,8 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --server URL           one MCP endpoint (MCP_SERVER_URL; the default http://127.0.0.1:8000/mcp
                          only when no server is configured)
   --model ID             the Claude model (ANTHROPIC_MODEL); without ANTHROPIC_API_KEY the demo model answers
+  --max-turns N          model rounds in one turn before it stops (WARDEN_MAX_TURNS, default 10)
+  --verbose              accepted for Claude Code's scripts (-p's progress lines are on stderr unless --quiet)
   --approve-server       approve this server for the API scope it asks for, and the identity provider it
                          names, when they are not approved yet (recorded in server-approvals.json beside the
                          token cache); without it -p refuses with one line (exit 1) and the chat asks
@@ -87,6 +90,9 @@ export const chat: Command = async (argv, given) => {
       'output-format': { type: 'string' },
       allowedTools: { type: 'string', multiple: true },
       disallowedTools: { type: 'string', multiple: true },
+      'max-turns': { type: 'string' },
+      // Claude Code wants it with -p --output-format stream-json; -p's progress is on stderr anyway.
+      verbose: { type: 'boolean' },
       yes: { type: 'boolean' },
     },
     true,
@@ -111,6 +117,7 @@ export const chat: Command = async (argv, given) => {
     }
     if (values.output !== undefined || values['output-format'] !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p', command);
   }
+  if (values.verbose && values.quiet) throw new UsageError('--verbose and --quiet contradict each other: give one', command);
 
   const resume = resumeChoice(values.continue, resumeFlag);
   if (values.print && resume && 'pick' in resume) throw new UsageError('-p --resume needs the conversation ID (the chat lists them: warden --resume)', command);
@@ -135,6 +142,7 @@ export const chat: Command = async (argv, given) => {
   const config = loadAgentConfig(ctx.env, {
     ...(values.server?.[0] !== undefined && { server: values.server[0] }),
     ...(values.model !== undefined && { model: values.model }),
+    ...(values['max-turns'] !== undefined && { maxTurns: values['max-turns'] }),
     noAuth: values['no-auth'] === true,
   });
   let prompt = '';

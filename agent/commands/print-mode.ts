@@ -180,7 +180,7 @@ function endProblem(result: TurnResult): string | undefined {
     case 'error':
       return result.error ?? 'the turn failed';
     case 'turn_limit':
-      return 'stopped: the model used too many tool rounds in one turn (WARDEN_MAX_TURNS)';
+      return 'stopped: the model used too many tool rounds in one turn (--max-turns, WARDEN_MAX_TURNS)';
     case 'cancelled':
       return 'cancelled';
     case 'end_turn':

@@ -132,6 +132,27 @@ describe('the servers a turn uses are the ones the command line names', () => {
     expect(alone.stderr).toMatch(/^warden: --strict-mcp-config uses only the servers of --mcp-config FILE \(or --server URL\): give one/);
   });
 
+  it('the print-mode flags of Claude Code scripts: --output-format stream-json --verbose --max-turns N', async () => {
+    const file = join(root, 'only-turns.json');
+    await writeFile(file, JSON.stringify({ mcpServers: { only: { type: 'http', url: warden.server.url } } }));
+    claude.enqueue(toolUse([{ id: 'toolu_t1', name: 'only__reverse', input: { text: 'abc' } }]));
+    const asked = claude.requests.length;
+    const result = await run(['-p', 'again and again', '--yes', '--mcp-config', file, '--strict-mcp-config', '--output-format', 'stream-json', '--verbose', '--max-turns', '1']);
+    expect(result.code).toBe(1);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; stopReason?: string });
+    expect(events.at(-1)).toMatchObject({ type: 'result', stopReason: 'turn_limit' });
+    expect(result.stderr).toContain('warden: stopped: the model used too many tool rounds in one turn (--max-turns, WARDEN_MAX_TURNS)');
+    // One model round only.
+    expect(claude.requests.length - asked).toBe(1);
+
+    const zero = await run(['-p', 'hi', '--mcp-config', file, '--max-turns', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--max-turns/);
+  });
+
   it('status checks the servers a turn would use: with servers configured the default URL is "not used"; --mcp-config adds its servers', async () => {
     const extra = join(root, 'extra.json');
     await writeFile(extra, JSON.stringify({ mcpServers: { bearer: { url: warden.server.url, auth: { kind: 'bearer', tokenEnv: 'EXTRA_TOKEN' } } } }));
