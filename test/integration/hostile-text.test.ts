@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
-import { dirty, FORGED_LINE, HOSTILE_ERROR, HOSTILE_TOOL_NAME, hostileResult, startHostileServer, TERMINAL_CONTROL, type HostileServer } from '../helpers/hostile-server.js';
+import {
+  dirty,
+  FORGED_LINE,
+  HOSTILE_ERROR,
+  HOSTILE_PROMPT_TEXT,
+  HOSTILE_TOOL_NAME,
+  hostileResult,
+  startHostileServer,
+  TERMINAL_CONTROL,
+  type HostileServer,
+} from '../helpers/hostile-server.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 // Issue 11, items 2 and 3: a server's text reaches the terminal only terminal-safe, one line where a line is meant.
@@ -14,6 +24,12 @@ async function run(args: string[], env: Record<string, string>): Promise<{ code:
   const code = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
+
+/** A message's text blocks, joined. */
+const messageText = (content: unknown): string =>
+  (Array.isArray(content) ? content : [{ type: 'text', text: String(content) }])
+    .flatMap((b: { type?: string; text?: string }) => (b.type === 'text' ? [b.text ?? ''] : []))
+    .join('\n');
 
 /** Lines of stderr that are neither Warden's own notes nor a call's labelled line. */
 const unlabelled = (stderr: string): string[] => stderr.split('\n').filter((line) => line !== '' && !/^(warden: |\[[^\]]+#\d+\] )/.test(line));
@@ -66,6 +82,23 @@ describe('a hostile MCP server against warden -p', () => {
       { type: 'tool_result', tool_use_id: 'toolu_2', content: HOSTILE_ERROR, is_error: true },
       { type: 'tool_result', tool_use_id: 'toolu_3', content: 'ok' },
     ]);
+  });
+
+  it('a hostile prompt and resource: one safe line each on stderr, the model gets their words as sent', async () => {
+    claude.enqueue(text('Hello.'), text('Noted.'));
+    const env = { MCP_SERVER_URL: hostile.url, ANTHROPIC_API_KEY: 'sk-ant-hostile', ANTHROPIC_BASE_URL: claude.url };
+    const prompt = await run(['-p', '/server:greet', '--no-auth'], env);
+    expect(prompt.code).toBe(0);
+    expect(prompt.stderr).not.toMatch(TERMINAL_CONTROL);
+    expect(prompt.stderr).toContain('warden: ran the MCP prompt server › greet\n');
+    expect(messageText(claude.requests.at(-1)?.body.messages.at(-1)?.content)).toBe(HOSTILE_PROMPT_TEXT);
+
+    const mention = await run(['-p', 'read @server:demo://notes', '--no-auth'], env);
+    expect(mention.code).toBe(0);
+    expect(mention.stderr).not.toMatch(TERMINAL_CONTROL);
+    expect(unlabelled(mention.stderr)).toEqual([]);
+    expect(mention.stderr).toMatch(/^warden: attached @server:demo:\/\/notes \(text\/plain \[reverse#1\] ✓ 0\.0 s all good, [\d.]+ B\)$/m);
+    expect(messageText(claude.requests.at(-1)?.body.messages.at(-1)?.content)).toContain(HOSTILE_PROMPT_TEXT);
   });
 
   it('prints a 200k-character progress message as one short line and finishes promptly', async () => {
