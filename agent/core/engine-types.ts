@@ -18,7 +18,8 @@ export type { ModelInfo, TurnUsage } from './model/types.js';
 export type ConnectionState =
   | { state: 'connecting' }
   | { state: 'connected'; serverName?: string; toolCount: number; protocolVersion?: string; logging?: true }
-  | { state: 'unreachable'; error: string }
+  /** `permanent`: retrying by itself will not help (no such host, no MCP endpoint there…). */
+  | { state: 'unreachable'; error: string; permanent?: true }
   | { state: 'sign-in-needed'; reason: string };
 
 export type AuthState =

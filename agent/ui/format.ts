@@ -19,7 +19,7 @@ export function serverStateText(connection: ServerConnection, now: number): stri
     case 'sign-in-needed':
       return 'needs sign-in';
     case 'failed':
-      return connection.retryAt !== undefined ? `failed · retry in ${formatDuration(Math.max(0, connection.retryAt - now))}` : 'failed';
+      return connection.retryAt !== undefined ? `failed · retry in ${formatDuration(Math.max(0, connection.retryAt - now))}` : 'failed · not retried (/mcp reconnect tries again)';
   }
 }
 

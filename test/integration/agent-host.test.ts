@@ -247,6 +247,43 @@ describe('reconnecting a server that is down: back-off up to 30 s, started over 
   });
 });
 
+describe('servers that fail for good (issue 24 §2): said once with the reason, not retried until /mcp reconnect', () => {
+  let notMcp: { url: string; close(): Promise<void> };
+  let engine: AgentEngine;
+  const delays: number[] = [];
+  const schedule: Scheduler = (_run, ms) => {
+    delays.push(ms);
+    return () => undefined;
+  };
+
+  beforeAll(async () => {
+    // A web server without an MCP endpoint: every path answers 404.
+    const web = (await import('node:http')).createServer((_req, res) => res.writeHead(404).end('not here'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const { port } = web.address() as { port: number };
+    notMcp = { url: `http://127.0.0.1:${port}/mcp`, close: () => new Promise((resolve) => web.close(() => resolve())) };
+    const config = loadAgentConfig({}, { noAuth: true });
+    // Port 6000 is on fetch's block list: it is refused before anything is sent.
+    config.servers = [http('web', notMcp.url), http('blocked', 'http://127.0.0.1:6000/mcp')];
+    engine = createAgentEngine(config, { schedule });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await notMcp.close();
+  });
+
+  it('a 404 and a port fetch refuses: failed with why, no reconnect scheduled; /mcp reconnect tries again', async () => {
+    await engine.start();
+    const byName = (name: string) => engine.getStatus().servers.find((s) => s.name === name)?.connection;
+    expect(byName('web')).toEqual({ state: 'failed', error: `no MCP endpoint at ${notMcp.url} (HTTP 404)` });
+    expect(byName('blocked')).toEqual({ state: 'failed', error: 'cannot reach the MCP server at http://127.0.0.1:6000/mcp (fetch refuses its port as unsafe)' });
+    expect(delays).toEqual([]);
+    await engine.reconnectServer('web');
+    expect(byName('web')).toMatchObject({ state: 'failed', error: expect.stringContaining('HTTP 404') });
+    expect(delays).toEqual([]);
+  });
+});
+
 describe('stdio servers that crash: reported with their reason, reconnected with back-off', () => {
   const FIXTURES = fileURLToPath(new URL('../fixtures/stdio/', import.meta.url));
   let claude: FakeAnthropic;

@@ -390,7 +390,8 @@ export class HostedServer implements ServerFeatures {
         this.exitReason = undefined;
         this.firstConnectOver = true;
         this.lastError = error;
-        this.connection = { state: 'failed', error, ...this.scheduleRetry() };
+        // A failure that stays (no such host, no MCP endpoint there) is said once, not retried forever: /mcp reconnect tries again.
+        this.connection = { state: 'failed', error, ...(state.permanent ? {} : this.scheduleRetry()) };
         break;
       }
     }

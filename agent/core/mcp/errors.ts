@@ -34,8 +34,12 @@ export class TokenRejectedError extends AuthFailedError {
 }
 
 export type McpFailure =
-  /** Nothing answers at the URL (refused, DNS, timeout) or it is not an MCP endpoint; `timedOutMs`: connecting took longer than that. */
-  | { kind: 'unreachable'; message: string; timedOutMs?: number }
+  /**
+   * Nothing answers at the URL (refused, DNS, timeout) or it is not an MCP endpoint; `timedOutMs`:
+   * connecting took longer than that; `permanent`: trying again will not help until someone changes
+   * something (no such host, no MCP endpoint there, a port fetch refuses, an untrusted certificate).
+   */
+  | { kind: 'unreachable'; message: string; timedOutMs?: number; permanent?: true }
   /** A connection that worked broke (server restarted, socket reset): worth one reconnect. */
   | { kind: 'connection-lost'; message: string }
   | { kind: 'sign-in'; message: string }
@@ -55,6 +59,8 @@ const REFUSED: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
 };
+/** Of those, what stays so until someone changes the URL, the DNS or the certificate: not worth retrying by itself. */
+const PERMANENT = new Set(['ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 const LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
 
 /** The innermost `code` in an error's cause chain (undici hides the socket error two causes deep). */
@@ -83,7 +89,7 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
   if (sdk && error instanceof sdk.SdkHttpError) {
     if (error.status === 401) return { kind: 'sign-in', message: 'the server refused the access token even after a refresh; sign in again' };
     if (error.status === 403) return { kind: 'other', message: `the server denied access (403): ${firstLine(error.message)}` };
-    if (error.status === 404 || error.status === 405) return { kind: 'unreachable', message: `no MCP endpoint at ${url} (HTTP ${error.status})` };
+    if (error.status === 404 || error.status === 405) return { kind: 'unreachable', message: `no MCP endpoint at ${url} (HTTP ${error.status})`, permanent: true };
     // Already waited out once (retry-after.ts): the server's own line says what the limit is.
     if (error.status === 429) return { kind: 'other', message: `the MCP server at ${url} is rate-limiting calls (HTTP 429): ${rateLimitText(error)}` };
     if (error.status >= 500) return { kind: 'connection-lost', message: `the MCP server at ${url} failed (HTTP ${error.status})` };
@@ -92,14 +98,19 @@ export function classifyMcpError(error: unknown, url: string): McpFailure {
     return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url} during the call` };
   }
   const code = rootCode(error);
-  if (code && REFUSED[code]) return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${REFUSED[code]})` };
+  if (code && REFUSED[code])
+    return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${REFUSED[code]})`, ...(PERMANENT.has(code) && { permanent: true as const }) };
+  if (code === 'ERR_INVALID_URL') return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (not a valid URL)`, permanent: true };
   if (code && LOST.has(code)) return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url} (${code})` };
   if (isSdkError(error) && (error.code === 'CONNECTION_CLOSED' || error.code === 'NOT_CONNECTED' || error.code === 'SEND_FAILED')) {
     return { kind: 'connection-lost', message: `lost the connection to the MCP server at ${url}` };
   }
   // fetch() failed without a socket code (e.g. a port fetch refuses): still nothing reached the server.
   if (causeChain(error).some((e) => e instanceof TypeError && e.message === 'fetch failed')) {
-    return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${firstLine(errorMessage(causeChain(error).at(-1))) || 'fetch failed'})` };
+    const cause = firstLine(errorMessage(causeChain(error).at(-1))) || 'fetch failed';
+    // Fetch never connects to a port on its block list (6000, 6667…): that stays so.
+    if (cause === 'bad port') return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (fetch refuses its port as unsafe)`, permanent: true };
+    return { kind: 'unreachable', message: `cannot reach the MCP server at ${url} (${cause})` };
   }
   const message = firstLine(errorMessage(error));
   if (isSdkError(error) && error.code === 'ERA_NEGOTIATION_FAILED') {

@@ -470,7 +470,9 @@ export class McpSession {
     // After close() nobody is listening, and a stopped connect is no news.
     if (this.closed) return;
     this.setState(
-      failure.kind === 'sign-in' || failure.kind === 'auth-failed' ? { state: 'sign-in-needed', reason: failure.message } : { state: 'unreachable', error: failure.message },
+      failure.kind === 'sign-in' || failure.kind === 'auth-failed'
+        ? { state: 'sign-in-needed', reason: failure.message }
+        : { state: 'unreachable', error: failure.message, ...(failure.kind === 'unreachable' && failure.permanent && { permanent: true as const }) },
     );
   }
 
