@@ -2,7 +2,7 @@
  * Token usage arithmetic, one place: adding replies' usage up, and how much context a reply's
  * request held (uncached input + what was written to and read from the prompt cache).
  *
- * Not responsible for: prices (pricing.ts), where usage comes from (the model adapters).
+ * Not responsible for: prices (cost/prices.ts), where usage comes from (the model adapters).
  */
 import type { TurnUsage } from './model/types.js';
 
