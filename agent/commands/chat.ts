@@ -57,6 +57,8 @@ tool progress to stderr; the prompt may also come on stdin (echo "…" | warden 
   --yes                  ALLOW EVERY TOOL CALL for this run without asking (except those denied by
                          --disallowed-tools or permissions.deny); without it the chat asks before a tool
                          its settings do not allow, and -p denies it and says which flag would allow it
+                         (Claude Code's --dangerously-skip-permissions and --permission-mode bypassPermissions
+                         are the same; --permission-mode default is the default)
 
 warden --version (-v) prints the version; warden --help lists the other commands.`;
 
@@ -94,6 +96,9 @@ export const chat: Command = async (argv, given) => {
       // Claude Code wants it with -p --output-format stream-json; -p's progress is on stderr anyway.
       verbose: { type: 'boolean' },
       yes: { type: 'boolean' },
+      // Claude Code's spellings of --yes.
+      'dangerously-skip-permissions': { type: 'boolean' },
+      'permission-mode': { type: 'string' },
     },
     true,
     command,
@@ -118,6 +123,11 @@ export const chat: Command = async (argv, given) => {
     if (values.output !== undefined || values['output-format'] !== undefined || values.quiet) throw new UsageError('--output and --quiet go with -p', command);
   }
   if (values.verbose && values.quiet) throw new UsageError('--verbose and --quiet contradict each other: give one', command);
+  const mode = values['permission-mode'];
+  if (mode !== undefined && mode !== 'default' && mode !== 'bypassPermissions') {
+    throw new UsageError(`unsupported --permission-mode "${safeLine(mode, 40)}": Warden takes default (ask, or deny with -p) or bypassPermissions (--yes)`, command);
+  }
+  const yes = values.yes === true || values['dangerously-skip-permissions'] === true || mode === 'bypassPermissions';
 
   const resume = resumeChoice(values.continue, resumeFlag);
   if (values.print && resume && 'pick' in resume) throw new UsageError('-p --resume needs the conversation ID (the chat lists them: warden --resume)', command);
@@ -180,7 +190,7 @@ export const chat: Command = async (argv, given) => {
   const { permissions, audit } = permissionDeps({
     allowedTools,
     disallowedTools,
-    yes: values.yes === true,
+    yes,
     files: loaded.permissions,
     canAsk: !values.print,
     userFile: userServerFile(home),

@@ -153,6 +153,23 @@ describe('the servers a turn uses are the ones the command line names', () => {
     expect(zero.stderr).toMatch(/--max-turns/);
   });
 
+  it("Claude Code's --dangerously-skip-permissions and --permission-mode bypassPermissions run calls unasked, as --yes does", async () => {
+    const file = join(root, 'only-unasked.json');
+    await writeFile(file, JSON.stringify({ mcpServers: { only: { type: 'http', url: warden.server.url } } }));
+    for (const flags of [['--dangerously-skip-permissions'], ['--permission-mode', 'bypassPermissions']]) {
+      claude.enqueue(toolUse([{ id: `toolu_${flags.length}`, name: 'only__reverse', input: { text: 'abc' } }]), (request) =>
+        text(String(toolResults(request)[0]?.content))(request),
+      );
+      const result = await run(['-p', 'reverse abc', '--mcp-config', file, '--strict-mcp-config', '-q', ...flags]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('cba\n');
+      expect(result.code).toBe(0);
+    }
+    const plan = await run(['-p', 'hi', '--mcp-config', file, '--permission-mode', 'plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toMatch(/^warden -p: unsupported --permission-mode "plan": Warden takes default .* or bypassPermissions \(--yes\)/);
+  });
+
   it('status checks the servers a turn would use: with servers configured the default URL is "not used"; --mcp-config adds its servers', async () => {
     const extra = join(root, 'extra.json');
     await writeFile(extra, JSON.stringify({ mcpServers: { bearer: { url: warden.server.url, auth: { kind: 'bearer', tokenEnv: 'EXTRA_TOKEN' } } } }));
