@@ -4,7 +4,8 @@ import { browserCommand, browserOpener } from './browser.js';
 describe('browserCommand', () => {
   it('uses the platform opener, BROWSER when set, and nothing on a headless Linux box', () => {
     expect(browserCommand({}, 'darwin')).toEqual(['open']);
-    expect(browserCommand({}, 'win32')).toEqual(['cmd', '/c', 'start', '""']);
+    // Not cmd /c start, which would take a URL's & for the start of another command.
+    expect(browserCommand({}, 'win32')).toEqual(['rundll32', 'url.dll,FileProtocolHandler']);
     expect(browserCommand({ DISPLAY: ':0' }, 'linux')).toEqual(['xdg-open']);
     expect(browserCommand({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toEqual(['xdg-open']);
     expect(browserCommand({ SSH_CONNECTION: '1 2 3 4' }, 'linux')).toBeUndefined();
