@@ -12,7 +12,8 @@ Removes the signed-in account and its tokens from the token cache (WARDEN_TOKEN_
 With NAME: the sign-in of that configured server (an oauth server's tokens in
 oauth_tokens.json beside the cache). Once nobody is signed in any more, the token files
 and their key in the OS secret store (WARDEN_TOKEN_STORE) are removed too. Nothing is sent to
-the identity provider.`;
+the identity provider, and no sign-in setting is needed: where ENTRA_CLIENT_ID and the others
+are not set, every sign-in in the token cache is signed out.`;
 
 export const logout: Command = async (args, ctx) => {
   const { values, positionals } = parseFlags(args, { 'mcp-config': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, true, 'warden logout');
@@ -39,6 +40,11 @@ export const logout: Command = async (args, ctx) => {
         ctx.stdout.write(`Signed out ${safeLine(describeAccount(outcome.account))}\n`);
         for (const problem of outcome.notCleared ?? []) ctx.stderr.write(`warden: warning: could not remove ${safeLine(problem, 400)}\n`);
         if (outcome.remaining) ctx.stderr.write(`warden: ${safeLine(describeAccount(outcome.remaining))} is still signed in (run \`warden logout\` again to remove it)\n`);
+        return 0;
+      case 'signed-out-all':
+        // Without the settings that say whose sign-in, everyone in the token cache was signed out.
+        ctx.stdout.write(`Signed out ${outcome.accounts.map((a) => safeLine(describeAccount(a))).join(', ')} (every sign-in in ${safeLine(outcome.cache, 300)})\n`);
+        for (const problem of outcome.notCleared ?? []) ctx.stderr.write(`warden: warning: could not remove ${safeLine(problem, 400)}\n`);
         return 0;
     }
   } catch (error) {

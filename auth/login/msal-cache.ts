@@ -146,3 +146,10 @@ export function holdsSignIn(cacheText: string | undefined): boolean {
   const cache = parse(cacheText);
   return cache !== undefined && (cache.accounts.length > 0 || cache.refreshTokens.length > 0);
 }
+
+/** Every account the cache holds (any client, any authority), for signing out without settings. */
+export function cachedAccounts(cacheText: string | undefined): AccountSummary[] {
+  return (parse(cacheText)?.accounts ?? []).flatMap((a) =>
+    a.username ? [{ username: a.username, ...(a.name && { name: a.name }), tenantId: a.realm ?? '', homeAccountId: a.home_account_id ?? '' }] : [],
+  );
+}

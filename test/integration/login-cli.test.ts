@@ -183,6 +183,16 @@ describe('warden login / status / logout against the dev identity provider', () 
     );
   });
 
+  it('logout is never blocked by missing settings: without ENTRA_* every sign-in in the token cache goes (issue 24 §2)', async () => {
+    const cache = join(root, 'zero-config', 'cache.json');
+    const bare = { ENTRA_CLIENT_ID: undefined, ENTRA_AUTHORITY_HOST: undefined, ENTRA_TENANT_ID: undefined, ENTRA_API_SCOPE: undefined, WARDEN_TOKEN_CACHE: cache };
+    expect(existsSync(cache)).toBe(true);
+    const first = await run(['logout'], bare);
+    expect(first).toMatchObject({ code: 0, stdout: `Signed out dev@warden.example (Dev User) (every sign-in in ${cache})\n`, stderr: '' });
+    expect(existsSync(cache)).toBe(false);
+    expect(await run(['logout'], bare)).toMatchObject({ code: 0, stdout: 'No account was signed in\n' });
+  });
+
   it('an unreachable identity provider is one clear line, exit 1', async () => {
     const { code, stderr } = await run(['login'], { ENTRA_AUTHORITY_HOST: `https://localhost:${closedPort}`, WARDEN_TOKEN_CACHE: join(root, 'other', 'cache.json') });
     expect(code).toBe(1);

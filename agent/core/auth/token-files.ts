@@ -1,5 +1,7 @@
 import { dirname } from 'node:path';
-import { holdsSignIn } from '../../../auth/login/msal-cache.js';
+import { unlink } from 'node:fs/promises';
+import { cachedAccounts, holdsSignIn } from '../../../auth/login/msal-cache.js';
+import type { AccountSummary } from '../../../auth/login/types.js';
 import { OAuthTokenStore, oauthStorePath } from '../../../auth/oauth/token-store.js';
 import { TokenVault } from '../../../auth/store/vault.js';
 import { tokenCacheOf, type SignInSettings } from './settings.js';
@@ -26,4 +28,23 @@ export async function clearWhenSignedOut(settings: SignInSettings, onNotice?: (l
   // OAuth grants keep the directory (and its key) until they are signed out too; registered clients go with the last one.
   if (await oauthStore(settings, onNotice).holdsGrants()) return [];
   return vault.clear([cache, oauthStorePath(cache)]);
+}
+
+/**
+ * `warden logout` where the settings do not say whose sign-in (no ENTRA_CLIENT_ID here, say):
+ * every Entra sign-in in the token cache goes — the cache file, and the data key too unless
+ * OAuth grants still use it. Returns who was signed out and what could not be removed.
+ */
+export async function signOutEveryone(settings: SignInSettings, onNotice?: (line: string) => void): Promise<{ accounts: AccountSummary[]; notCleared: string[] }> {
+  const cache = tokenCacheOf(settings);
+  const vault = new TokenVault({ dir: dirname(cache), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) });
+  const text = await vault.read(cache, 'msal-cache', { locked: false }).catch(() => undefined);
+  if (!holdsSignIn(text)) return { accounts: [], notCleared: [] };
+  const accounts = cachedAccounts(text);
+  if (!(await oauthStore(settings, onNotice).holdsGrants())) return { accounts, notCleared: await vault.clear([cache, oauthStorePath(cache)]) };
+  const notCleared = await unlink(cache).then(
+    () => [],
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [`${cache}: ${error.code ?? error.message}`]),
+  );
+  return { accounts, notCleared };
 }

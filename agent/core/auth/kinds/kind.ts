@@ -76,7 +76,9 @@ export type LogoutOutcome =
       remaining?: AccountSummary;
       /** Nothing was left signed in, but some of the token files or the data key could not be removed (one line each). */
       notCleared?: string[];
-    };
+    }
+  /** The settings do not say whose sign-in: everyone in the token cache `cache` was signed out. */
+  | { outcome: 'signed-out-all'; accounts: AccountSummary[]; cache: string; notCleared?: string[] };
 
 export interface ServerSignIn {
   readonly settings: SignInSettings;

@@ -5,9 +5,9 @@ import { errorMessage } from '../../../../config/error-text.js';
 import { ConfigError } from '../../../../config/errors.js';
 import { ServerApprovalNeededError } from '../../mcp/errors.js';
 import { SessionAuth } from '../session-auth.js';
-import { clearWhenSignedOut } from '../token-files.js';
+import { clearWhenSignedOut, signOutEveryone } from '../token-files.js';
 import { boundedFetch, discoverServerMetadata } from '../server-metadata.js';
-import { loginCommand, type SignInSettings } from '../settings.js';
+import { loginCommand, tokenCacheOf, type SignInSettings } from '../settings.js';
 import { NeedsServerMetadata, type ResolvedMethod, type TokenMethod } from '../token-method.js';
 import type { LoginOptions, LoginOutcome, LogoutOutcome, ServerSignIn, SignInContext, SignInReport } from './kind.js';
 
@@ -86,7 +86,17 @@ export function tokenSignIn(settings: SignInSettings, context: SignInContext, pa
 
     async logout({ signal }) {
       // Signing out sends nothing to a server or an identity provider: no approval is needed.
-      return logoutWith((await resolveForCommand(settings, method, context, signal, { offline: true })).authenticator, settings, context);
+      let resolved: ResolvedMethod;
+      try {
+        resolved = await resolveForCommand(settings, method, context, signal, { offline: true });
+      } catch (error) {
+        // Signing out is never blocked by settings that are missing here: everyone in the token cache goes.
+        if (!(error instanceof ConfigError)) throw error;
+        const { accounts, notCleared } = await signOutEveryone(settings, context.authenticatorDeps.onWarning);
+        if (accounts.length === 0) return { outcome: 'none-signed-in' };
+        return { outcome: 'signed-out-all', accounts, cache: tokenCacheOf(settings), ...(notCleared.length > 0 && { notCleared }) };
+      }
+      return logoutWith(resolved.authenticator, settings, context);
     },
   };
 }
