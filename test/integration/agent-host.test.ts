@@ -15,6 +15,7 @@ import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../helpers/token-minter.js';
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
 import { freePort } from '../helpers/free-port.js';
+import { heldTimers } from '../helpers/held-timers.js';
 
 const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 
@@ -179,16 +180,7 @@ describe('reconnecting a server that is down: back-off up to 30 s, started over 
   let server: TestServer | undefined;
   let engine: AgentEngine;
   /** Each reconnect the server asked for, in order, with its delay; the test fires them. */
-  const delays: number[] = [];
-  const pending: Array<() => void> = [];
-  const schedule: Scheduler = (run, ms) => {
-    delays.push(ms);
-    pending.push(run);
-    return () => {
-      const at = pending.indexOf(run);
-      if (at >= 0) pending.splice(at, 1);
-    };
-  };
+  const { schedule, delays, pending } = heldTimers();
 
   const status = (): ServerStatus['connection'] | undefined => engine.getStatus().servers[0]?.connection;
   const until = (done: () => boolean): Promise<void> =>

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, type Scheduler } from '../../agent/core/host/back-off.js';
-
-/** A scheduler that keeps what it is given: the test fires or inspects each attempt. */
-function heldTimers(): { schedule: Scheduler; delays: number[]; pending: Array<() => void> } {
-  const delays: number[] = [];
-  const pending: Array<() => void> = [];
-  const schedule: Scheduler = (run, ms) => {
-    delays.push(ms);
-    pending.push(run);
-    return () => {
-      const at = pending.indexOf(run);
-      if (at >= 0) pending.splice(at, 1);
-    };
-  };
-  return { schedule, delays, pending };
-}
+import { Backoff } from '../../agent/core/host/back-off.js';
+import { heldTimers } from '../helpers/held-timers.js';
 
 describe('a server reconnect back-off', () => {
   it('doubles from 1 s up to 30 s and stays there', () => {
