@@ -43,7 +43,8 @@ describe.skipIf(!tmuxAvailable)('a server asks a question in a real terminal', (
     await Promise.all([warden.server.close(), claude.close()]);
   });
 
-  it('the question waits in its call pane, checked before it is sent, while the other call keeps showing progress', async () => {
+  // Every wait below is for something on the screen; the bound is the other TUI scenarios' (10 s alone, 16 s at load average 12).
+  it('the question waits in its call pane, checked before it is sent, while the other call keeps showing progress', { timeout: 60_000 }, async () => {
     terminal = await startTerminal({
       command: [process.execPath, CLI_PATH, '--mcp-config', join(dir, 'servers.json')],
       env: terminalEnv(dir, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url }),
