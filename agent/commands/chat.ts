@@ -215,6 +215,8 @@ export const chat: Command = async (argv, given) => {
     conversations: { dir: conversationDir(home), cwd: ctx.cwd, onError: onWarning },
     notices,
     ...questions,
+    // The chat opens the sign-in a refused call needs, and the call waits for it; -p has no one to sign in.
+    ...(!('runPrint' in front) && { holdCallsForSignIn: true }),
   });
   // Which conversation to go on with: the latest here (-c), a given one, or (the chat's -r) one the user picks.
   try {

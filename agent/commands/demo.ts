@@ -107,6 +107,8 @@ export const demo: Command = async (argv, ctx) => {
       logDir: join(dir, 'logs'),
       conversations: { dir: join(dir, 'conversations'), cwd: ctx.cwd, onError: notify },
       notices,
+      // A call refused for want of a sign-in waits for the one the chat opens.
+      holdCallsForSignIn: true,
     });
     const caFile = stack.idp.caFile;
     try {

@@ -66,6 +66,11 @@ export interface AgentEngineDeps {
   permissions?: Omit<ApproverDeps, 'trustOf' | 'identityOf' | 'plainNames'>;
   /** Where conversations are saved, and the directory this one belongs to; absent: nothing is saved (tests, library use). */
   conversations?: { dir: string; cwd: string; onError?: (message: string) => void };
+  /**
+   * A front end that signs in (the chat): a call refused for want of a sign-in waits for it and
+   * then goes on; absent: it fails at once (-p).
+   */
+  holdCallsForSignIn?: boolean;
 }
 
 /** How long a resumed conversation waits for servers to connect before it says which of its tools are gone. */
@@ -134,6 +139,7 @@ export function createAgentEngine(config: AgentConfig, deps: AgentEngineDeps = {
     ...(config.mcpConnectTimeoutMs !== undefined && { connectTimeoutMs: config.mcpConnectTimeoutMs }),
     ...(config.mcpCallTimeoutMs !== undefined && { callTimeoutMs: config.mcpCallTimeoutMs }),
     ...(protocolStore !== undefined && { protocolStore }),
+    ...(deps.holdCallsForSignIn && { holdCallsForSignIn: true }),
     // A question goes to the front end's answerer (-p), else to the asking call's pane.
     questions: serverQuestions({ registry, model, ...(deps.elicit && { elicit: deps.elicit }), ...(deps.approveSampling && { approveSampling: deps.approveSampling }) }),
     onChange: () => status.replace(summary()),

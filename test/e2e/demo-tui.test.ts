@@ -91,6 +91,16 @@ describe.skipIf(!tmuxAvailable)('npm start in a real terminal', () => {
     await terminal.typeLine('reverse still works');
     await terminal.waitForScreen(/"still works" reversed is "skrow llits"/);
 
+    // Issue 24 §2: a call made while signed out waits for the sign-in it opens, then goes on — nothing is typed again.
+    await terminal.typeLine('/logout');
+    await terminal.waitForScreen(/Signed out\. Type \/login/);
+    await terminal.typeLine('reverse held call');
+    await terminal.waitForScreen((s) => s.includes('Enter this code') && /-d user_code=\S+/.test(s));
+    const [, url, caFile, userCode] = [...(await terminal.history()).matchAll(/^curl (https:\/\/localhost:\d+\/devicelogin) --cacert (\S+) -d user_code=(\S+)$/gm)].at(-1) ?? [];
+    expect(await approveDeviceCode(url!, userCode!, caFile!.replace(/^~\//, `${home}/`))).toBe(200);
+    const held = await terminal.waitForScreen(/"held call" reversed is "llac dleh"/);
+    expect(held).toMatch(/✓ reverse "held call" · [\d.]+s · llac dleh/);
+
     await terminal.typeLine('/exit');
     await terminal.waitForScreen(/demo stopped/);
   }, 90_000);

@@ -105,6 +105,47 @@ describe('the agent against the real MCP server with bearer auth', () => {
     expect((await engine.runTurn('reverse unlocked')).text).toContain('"dekcolnu"');
   });
 
+  it('in the chat, a call refused for want of a sign-in waits for it and then goes on; a cancelled sign-in fails it (issue 24 §2)', async () => {
+    const authenticator = new MintingAuthenticator(minter, { signedIn: true, now: serverNow });
+    const engine = makeEngine({ signIns: fixedSignIns(authenticator), holdCallsForSignIn: true });
+    await engine.start();
+    // Two hours later for the server, and the refresh token is gone: only an interactive sign-in helps.
+    skewMs = 2 * 3_600_000;
+    authenticator.refreshPossible = false;
+
+    const held = engine.runTurn('reverse held');
+    // The call's pane says it waits (the call is held, not failed).
+    const waiting = await new Promise<ReturnType<typeof engine.registry.active>[number]>((resolve) => {
+      const unsubscribe = engine.registry.subscribe(() => check());
+      const check = (): void => {
+        const held = engine.registry.active().find((r) => r.message?.includes('waiting for the sign-in'));
+        if (!held) return;
+        unsubscribe();
+        resolve(held);
+      };
+      check();
+    });
+    expect(waiting).toMatchObject({ tool: 'reverse', status: 'running' });
+    const signingIn = engine.signIn();
+    (await authenticator.waitForSignIn()).approve();
+    await signingIn;
+    const result = await held;
+    expect(result.text).toContain('"dleh"');
+    expect(engine.registry.get(result.callIds[0]!)).toMatchObject({ status: 'done', result: 'dleh' });
+
+    skewMs = 4 * 3_600_000;
+    authenticator.refreshPossible = false;
+    const refused = engine.runTurn('reverse again');
+    await waitForStatus(engine, (s) => s.connection.state === 'sign-in-needed');
+    const controller = new AbortController();
+    const cancelled = engine.signIn(controller.signal);
+    await authenticator.waitForSignIn();
+    controller.abort();
+    await expect(cancelled).rejects.toThrow(/cancelled/);
+    const failed = await refused;
+    expect(engine.registry.get(failed.callIds[0]!)).toMatchObject({ status: 'error', error: expect.stringMatching(/not signed in/) });
+  });
+
   it('starts in sign-in-needed (no crash) when nobody is signed in; a cancelled sign-in leaves it signed out', async () => {
     const authenticator = new MintingAuthenticator(minter, { now: serverNow });
     const engine = makeEngine({ signIns: fixedSignIns(authenticator) });

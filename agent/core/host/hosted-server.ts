@@ -18,7 +18,7 @@ import type { Env } from '../../../config/load.js';
 import type { ServerAuth, ServerSignIn } from '../auth/kinds/kind.js';
 import type { AuthState, ConnectionState, ServerConnection, ServerLogLine, ServerStatus } from '../engine-types.js';
 import type { ServerLogMessage } from '../mcp/client-features.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, type CallOptions, type ResourceCatalog } from '../mcp/session.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, McpSession, McpSessionError, type CallOptions, type ResourceCatalog } from '../mcp/session.js';
 import type { OpenedTransport } from '../mcp/transports.js';
 import { Backoff, type Scheduler } from './back-off.js';
 import { offeredTools, TASK_ONLY_REASON, withheldTools } from './offered-tools.js';
@@ -83,6 +83,11 @@ export interface HostedServerDeps {
   protocolStore?: string;
   /** Called after any change of this server's state. */
   onChange: () => void;
+  /**
+   * A call refused for want of a sign-in waits for the sign-in the front end opens, then is sent
+   * again (the chat); absent: it fails at once (-p, where nobody can sign in).
+   */
+  holdCallsForSignIn?: boolean;
 }
 
 /**
@@ -111,6 +116,8 @@ export class HostedServer implements ServerFeatures {
   private readonly calls = new Set<CallOptions>();
   /** How long connecting (initialize and the tool list) may take before it fails. */
   readonly connectTimeoutMs: number;
+  /** Calls held until the sign-in ends: told whether it signed in. */
+  private readonly signInWaiters = new Set<(signedIn: boolean) => void>();
 
   constructor(
     readonly config: ServerConfig,
@@ -239,10 +246,46 @@ export class HostedServer implements ServerFeatures {
   async call(tool: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     this.calls.add(options);
     try {
-      return await this.session.callTool(tool, args, options);
+      try {
+        return await this.session.callTool(tool, args, options);
+      } catch (error) {
+        if (!this.holdsForSignIn(error)) throw error;
+        // Refused for want of a sign-in (401 or 403 before the tool ran): it waits for the sign-in
+        // the chat opens and is sent once more, so nobody types the request again.
+        options.onprogress?.({ progress: 0, message: 'waiting for the sign-in (Esc cancels this call)' });
+        if (!(await this.signInOver(options.signal))) throw error;
+        return await this.session.callTool(tool, args, options);
+      }
     } finally {
       this.calls.delete(options);
     }
+  }
+
+  /** A call's failure that a sign-in would fix, where a front end can sign in (not an approval question: that is the user's answer). */
+  private holdsForSignIn(error: unknown): boolean {
+    return (
+      this.deps.holdCallsForSignIn === true && this.auth?.session !== undefined && !this.waitsForApproval && error instanceof McpSessionError && error.failure.kind === 'sign-in'
+    );
+  }
+
+  /** Resolves when the next sign-in to this server is over (true: signed in and connected again), or false when `signal` aborts. */
+  private signInOver(signal: AbortSignal | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve(false);
+      const done = (signedIn: boolean): void => {
+        signal?.removeEventListener('abort', aborted);
+        this.signInWaiters.delete(done);
+        resolve(signedIn);
+      };
+      const aborted = (): void => done(false);
+      signal?.addEventListener('abort', aborted, { once: true });
+      this.signInWaiters.add(done);
+    });
+  }
+
+  /** The sign-in for this server is over (after its reconnect): held calls go on, or fail with their reason. */
+  signInEnded(signedIn: boolean): void {
+    for (const done of [...this.signInWaiters]) done(signedIn);
   }
 
   /** `resources/read`, when the server has resources (for resource links in results). */

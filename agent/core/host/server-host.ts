@@ -45,6 +45,8 @@ export interface ServerHostDeps {
   schedule?: Scheduler;
   /** Where learned protocol revisions are kept across runs (protocol-memory.ts); absent: nothing is kept. */
   protocolStore?: string;
+  /** The chat: a call refused for want of a sign-in waits for it (hosted-server.ts). */
+  holdCallsForSignIn?: boolean;
 }
 
 /** What settled() waits beyond the longest connect timeout: the timed-out connect reports its failure first. */
@@ -83,6 +85,7 @@ export class ServerHost implements ToolRouter {
           ...(deps.callTimeoutMs !== undefined && { callTimeoutMs: deps.callTimeoutMs }),
           ...(deps.schedule && { schedule: deps.schedule }),
           ...(deps.protocolStore !== undefined && { protocolStore: deps.protocolStore }),
+          ...(deps.holdCallsForSignIn && { holdCallsForSignIn: true }),
         }),
     );
   }
@@ -200,12 +203,19 @@ export class ServerHost implements ToolRouter {
         this.deps.noAuth ? 'authentication is off (--no-auth): there is nothing to sign in to' : `no server${name ? ` named "${name}"` : ''} signs in with a device code`,
       );
     }
-    await server.signIn(signal);
+    try {
+      await server.signIn(signal);
+    } catch (error) {
+      server.signInEnded(false);
+      throw error;
+    }
     // The new token goes out on a fresh connection, which also refreshes the status and tool list.
     // Servers still waiting for a sign-in try again too: Entra servers share the account, so its
     // refresh token may now get each of them a token for its own scope without another code.
     const waiting = this.servers.filter((s) => s !== server && s.signsIn && s.needsSignIn);
     await Promise.all([server, ...waiting].map((s) => s.reconnect()));
+    // Calls held for the sign-in go on over the new connections.
+    for (const s of [server, ...waiting]) s.signInEnded(true);
   }
 
   /** The user's answer to the server whose sign-in waits for approval; yes reconnects it. */
