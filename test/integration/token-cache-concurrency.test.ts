@@ -101,6 +101,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+// Four processes at once on a machine that also runs other test files: the default 30 s only catches hangs on a quiet one.
 describe('one token cache file, four processes writing at once', () => {
   it('keeps every account and every rotated refresh token; the file stays valid', async () => {
     if (!existsSync(DIST_LOGIN)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
@@ -150,7 +151,7 @@ describe('one token cache file, four processes writing at once', () => {
     }
     // Polls count as token requests too, so at least: the device code grant, the refreshes, the check above.
     for (const idp of idps) expect(idp.stats().tokenRequests).toBeGreaterThanOrEqual(1 + REFRESHES + 1);
-  });
+  }, 90_000);
 
   it('two processes of one account refreshing at once (single-use refresh tokens) both stay signed in', async () => {
     const idp = idps[0] as RunningDevIdp;
@@ -180,5 +181,5 @@ describe('one token cache file, four processes writing at once', () => {
     // Each waiting process may take the token the other just stored instead of redeeming again: at most 50 redemptions.
     expect(idp.stats().tokenRequests - before).toBeLessThanOrEqual(50);
     expect((await auth.acquireTokenSilently({ forceRefresh: true })).account.username).toBe('user0@warden.example');
-  });
+  }, 90_000);
 });
