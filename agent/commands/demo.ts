@@ -7,6 +7,7 @@ import { createSignInDirectory } from '../core/auth/server-sign-in.js';
 import { Notices } from '../core/notices.js';
 import { createAgentEngine } from '../core/engine.js';
 import type { ServerConfig } from '../core/host/server-config.js';
+import { demoDir } from '../demo-stack/demo-settings.js';
 import { startDemoStack } from '../demo-stack/stack.js';
 import { runTui } from '../ui/run.js';
 import type { Command } from './context.js';
@@ -56,7 +57,7 @@ export const demo: Command = async (argv, ctx) => {
     ctx.stderr.write('warden: the demo is an interactive chat and needs a terminal; for one turn without it see `warden -p --help`\n');
     return 2;
   }
-  const dir = ctx.env.WARDEN_DEMO_DIR || join(ctx.home, '.config', 'warden', 'demo');
+  const dir = demoDir(ctx.env, ctx.home);
   if (values['sign-out']) rmSync(join(dir, 'token_cache.json'), { force: true });
 
   ctx.stderr.write('warden: starting the demo identity provider and MCP server…\n');

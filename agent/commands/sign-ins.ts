@@ -3,6 +3,7 @@ import { safeLine } from '../../config/terminal-text.js';
 import { ConfigError } from '../../config/errors.js';
 import type { Env } from '../../config/load.js';
 import { loadAgentConfig } from '../config.js';
+import { demoDir, readDemoSignIn } from '../demo-stack/demo-settings.js';
 import type { ServerSignIn } from '../core/auth/kinds/kind.js';
 import { createSignInDirectory, type SignInDirectory, type SignInDirectoryOptions } from '../core/auth/server-sign-in.js';
 import { loadServerConfigs, type ServerFlags } from '../core/host/load-servers.js';
@@ -18,15 +19,27 @@ import type { CommandContext } from './context.js';
 export type CommandSignInOptions = Partial<Pick<SignInDirectoryOptions, 'servers' | 'approveRun' | 'approvalHint' | 'noAuth'>> & {
   /** One line for the user (a corrupt cache moved aside); default: `warden: warning: …` on stderr. */
   onWarning?: (line: string) => void;
+  /**
+   * status, login and logout of the shortcut: where the user set up no sign-in of their own (no
+   * ENTRA_CLIENT_ID), the demo's settings stand in (demo-settings.ts). Never for a turn.
+   */
+  demoFallback?: boolean;
 };
 
+/** The demo's sign-in settings when they stand in for the user's (none of their own, and the demo ran here). */
+export function demoStandIn(ctx: CommandContext): ReturnType<typeof readDemoSignIn> {
+  return ctx.env.ENTRA_CLIENT_ID ? undefined : readDemoSignIn(demoDir(ctx.env, ctx.home));
+}
+
 /** The sign-in directory for a command, from its environment; warnings go to stderr. */
-export function commandSignIns(ctx: CommandContext, { onWarning, ...options }: CommandSignInOptions = {}): SignInDirectory {
+export function commandSignIns(ctx: CommandContext, { onWarning, demoFallback, ...options }: CommandSignInOptions = {}): SignInDirectory {
+  const demo = demoFallback ? demoStandIn(ctx) : undefined;
   return createSignInDirectory({
     env: ctx.env,
     home: ctx.home,
     cwd: ctx.cwd,
     ...options,
+    ...(demo && { shortcutEntra: demo }),
     authenticatorDeps: { onWarning: onWarning ?? ((line) => ctx.stderr.write(`warden: warning: ${line}\n`)) },
   });
 }
@@ -70,7 +83,7 @@ export async function configuredServer(ctx: CommandContext, name: string, flags:
 
 /** The sign-in `warden login|logout [NAME]` works on: the named server's, else the shortcut's. */
 export async function commandSignIn(ctx: CommandContext, name: string | undefined, options: { mcpConfig?: string[]; approveRun?: boolean } = {}): Promise<ServerSignIn> {
-  if (name === undefined) return commandSignIns(ctx, { approveRun: options.approveRun === true }).forServer(shortcutServer(ctx.env));
+  if (name === undefined) return commandSignIns(ctx, { approveRun: options.approveRun === true, demoFallback: true }).forServer(shortcutServer(ctx.env));
   const server = await configuredServer(ctx, name, options.mcpConfig ? { mcpConfig: options.mcpConfig } : {});
   if (server.type === 'stdio') throw new ConfigError(`${name} runs as a program (stdio): Warden signs in to HTTP servers only`);
   return commandSignIns(ctx, { approveRun: options.approveRun === true }).forServer(server);

@@ -14,7 +14,8 @@ import { tokenCacheOf, type SignInSettings } from '../core/auth/settings.js';
 import type { SignInDirectory } from '../core/auth/server-sign-in.js';
 import type { ServerConfig } from '../core/host/server-config.js';
 import type { Command } from './context.js';
-import { commandSignIns, shortcutServer, turnServers } from './sign-ins.js';
+import { commandSignIns, demoStandIn, shortcutServer, turnServers } from './sign-ins.js';
+import { demoDir, readDemoSignIn } from '../demo-stack/demo-settings.js';
 
 const USAGE = `Usage: warden status [--json] [--server URL] [--mcp-config FILE]…
 
@@ -24,11 +25,16 @@ each configured server (mcpServers files) with its auth kind and sign-in state, 
 stored (sign in to one with \`warden login NAME\`). The servers are those a turn uses with the
 same flags: MCP_SERVER_URL (default ${DEFAULT_SERVER_URL}) only when it is set, --server
 is given, or no server is configured.
-Exit code 0 when an account is signed in, 1 when not.
+Settings are yours (environment, ~/.config/warden/.env), else — after \`npm start\` — the demo's,
+and the report says which. Exit code 0 when an account is signed in, 1 when not.
 
   --json             machine-readable output
   --server URL       the MCP endpoint to check (MCP_SERVER_URL)
   --mcp-config FILE  servers from this file too (repeatable), as for warden and warden -p`;
+
+/** Where sign-in settings live, for the line after "missing ENTRA_CLIENT_ID". */
+const SETTINGS_HINT =
+  "warden: sign-in settings are read from your environment and ~/.config/warden/.env, from any directory (a project's .env only in that directory, once approved); `npm start` keeps the demo's own and shows them here until you set yours";
 
 const PROBE_TIMEOUT_MS = 2000;
 /** A row of the report: room for a few authority URLs and scopes, never a screenful. */
@@ -168,6 +174,11 @@ function serverLines(servers: ServerSignInState[]): string {
   return `Configured servers:\n${servers.map((s) => `  ${safeLine(s.name, 60)} (${s.kind}): ${safeLine(s.detail, ROW_CHARS)}\n`).join('')}`;
 }
 
+/** The demo's settings file, when the demo ran here (whether or not it stands in for yours). */
+function demoStandInFile(ctx: Parameters<Command>[1]): string | undefined {
+  return readDemoSignIn(demoDir(ctx.env, ctx.home))?.file;
+}
+
 export const status: Command = async (args, ctx) => {
   const { values } = parseFlags(
     args,
@@ -184,7 +195,9 @@ export const status: Command = async (args, ctx) => {
     ctx.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const signIns = commandSignIns(ctx);
+  // Where you set up no sign-in of your own, the demo's (after `npm start`) is the one shown.
+  const signIns = commandSignIns(ctx, { demoFallback: true });
+  const demo = demoStandIn(ctx);
   const shortcut = shortcutServer(ctx.env, values.server);
   const shortcutSignIn = signIns.forServer(shortcut);
   // The servers a turn with the same flags would use (the same loader as the chat and -p).
@@ -219,7 +232,11 @@ export const status: Command = async (args, ctx) => {
       );
     return servers.some((s) => s.signedIn) ? 0 : 1;
   }
-  if (described instanceof ConfigError) throw described;
+  if (described instanceof ConfigError) {
+    // Say where settings are read from any directory (a project's .env counts only there, once approved).
+    ctx.stderr.write(`warden: ${safeLine(described.message, ROW_CHARS)}\n${SETTINGS_HINT}\n`);
+    return 2;
+  }
   if (!(described as SignInReport | undefined)?.entra) {
     ctx.stderr.write(`warden: cannot read the token cache: ${safeLine(errorMessage(described), ROW_CHARS)}\n`);
     return 1;
@@ -241,6 +258,7 @@ export const status: Command = async (args, ctx) => {
       tokenValid: entra.expiresOn !== undefined && entra.expiresOn.getTime() > now,
       canRefresh: entra.canRefresh,
       cachePath: entra.cachePath,
+      settings: demo ? 'demo' : 'yours',
       tokenStore: store,
       server,
       approvalNeeded: refusal ?? null,
@@ -257,6 +275,13 @@ export const status: Command = async (args, ctx) => {
     rows.push(['Account', 'not signed in (run `warden login`)']);
   }
   rows.push(['Authority', entra.authority], ['Client', entra.clientId]);
+  const demoSettings = demo ? undefined : demoStandInFile(ctx);
+  rows.push([
+    'Settings',
+    demo
+      ? `the demo's (${demo.file}): you have set no ENTRA_CLIENT_ID of your own`
+      : `yours (environment, ~/.config/warden/.env)${demoSettings ? `; the demo keeps its own sign-in in ${demoDir(ctx.env, ctx.home)}` : ''}`,
+  ]);
   if (entra.account) rows.push(['Scopes', entra.scopes.join(' ') || '(none cached)'], ['Token', tokenLine(entra, now)]);
   rows.push(['Cache', entra.cachePath], ['Token store', tokenStoreLine(store)]);
   rows.push([

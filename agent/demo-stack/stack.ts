@@ -5,6 +5,7 @@ import { buildLoginConfig, type LoginConfig } from '../../auth/login/index.js';
 import type { Env } from '../../config/load.js';
 import { loadServerConfig } from '../../mcp-server/config.js';
 import { jsonLineLogger } from '../../mcp-server/log.js';
+import { writeDemoSignIn } from './demo-settings.js';
 import { startMcpServer, type RunningServer } from '../../mcp-server/server.js';
 
 /** What `warden demo` runs beside the TUI: the dev identity provider and the MCP server, both on loopback. */
@@ -66,6 +67,15 @@ export async function startDemoStack({ dir, env }: DemoStackOptions): Promise<De
       clientId: idp.clientId,
       apiScope: idp.apiScope,
       cachePath: join(dir, 'token_cache.json'),
+      caFile: idp.caFile,
+    });
+    // Found by status, login and logout from any directory (demo-settings.ts).
+    await writeDemoSignIn(dir, {
+      authorityHost: idp.authorityHost,
+      tenantId: idp.tenantId,
+      clientId: idp.clientId,
+      scope: idp.apiScope,
+      tokenCache: login.cachePath,
       caFile: idp.caFile,
     });
     return {
