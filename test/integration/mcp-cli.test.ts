@@ -9,6 +9,7 @@ import { startCli } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 
 const ENV_SERVER = fileURLToPath(new URL('../fixtures/stdio/env-server.mjs', import.meta.url));
+const STDOUT_LOG_SERVER = fileURLToPath(new URL('../fixtures/stdio/stdout-log-server.mjs', import.meta.url));
 const SECRETS = ['env-s3cret-value', 'hdr-s3cret-value', 'pw-s3cret-value', 'q-s3cret-value'];
 
 let root: string;
@@ -216,9 +217,14 @@ describe('warden mcp with the habits of Claude Code users', () => {
       expect((await claudeStyle(dir, ['mcp', 'add', 'mute', `http://127.0.0.1:${port}/mcp`])).code).toBe(0);
       expect((await claudeStyle(dir, ['mcp', 'add', 'one', '--', process.execPath, ENV_SERVER, '--name', 'one'])).code).toBe(0);
       expect((await claudeStyle(dir, ['mcp', 'add', 'two', '--', process.execPath, join(dir, 'other.mjs')])).code).toBe(0);
+      // Issue 24 §2: a server that logs to stdout is reported as doing that, not as silent.
+      expect((await claudeStyle(dir, ['mcp', 'add', 'chatty', '--', process.execPath, STDOUT_LOG_SERVER])).code).toBe(0);
       const list = await claudeStyle(dir, ['mcp', 'list', '--timeout', '1']);
       expect(list.code).toBe(0);
       expect(list.stdout).toMatch(/^mute .*✗ no answer within 1 s$/m);
+      expect(list.stdout).toMatch(
+        /^chatty .*✗ \S*node writes text that is not MCP on stdout \("Server started on stdio! Listening for requests\.\.\."\): a stdio server must write only MCP messages there \(logs go to stderr\)$/m,
+      );
       expect(list.stdout).toMatch(/^one +user +stdio +node …\/stdio\/env-server\.mjs --name one /m);
       expect(list.stdout).toMatch(/^two +user +stdio +node …\/claude-list-\w+\/other\.mjs /m);
     } finally {

@@ -80,6 +80,8 @@ export async function probeServer(config: ServerConfig, options: ProbeOptions): 
     // A stdio server that died is reported once its stderr has ended, just after the connection closed.
     if (config.type === 'stdio') await Promise.race([exitSeen, delay(1000)]);
     if (failure?.kind === 'unreachable' && failure.timedOutMs !== undefined) return { ok: false, reason: `no answer within ${Math.round(failure.timedOutMs / 100) / 10} s` };
+    // A server that wrote something else than MCP: that, before the exit its closing caused.
+    if (failure?.kind === 'unreachable' && failure.permanent) return { ok: false, reason: safeLine(failure.message, 200) };
     if (exit && !exit.expected) return { ok: false, reason: exit.reason };
     // Nobody signed in (or the sign-in lapsed): the command that fixes it; any other reason as the sign-in put it.
     if (failure?.kind === 'sign-in' && /^not signed in|refused the access token/.test(failure.message))

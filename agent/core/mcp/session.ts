@@ -445,10 +445,20 @@ export class McpSession {
     } catch (error) {
       await client.close().catch(() => undefined);
       if (this.refusedHandshake(era, error)) throw new HandshakeRefusedError();
+      const stray = this.transports.get(client)?.strayOutput?.();
       const failure: McpFailure =
-        error instanceof ConnectTimeoutError
-          ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s`, timedOutMs: timeoutMs }
-          : this.classify(error);
+        error instanceof ConnectTimeoutError && stray !== undefined
+          ? // It talked, but not MCP: the reason, not "no answer" (retrying will not change what it writes).
+            {
+              kind: 'unreachable',
+              message: (this.options.redact ?? ((text: string) => text))(
+                `${this.options.target} writes text that is not MCP on stdout ("${stray}"): a stdio server must write only MCP messages there (logs go to stderr)`,
+              ),
+              permanent: true,
+            }
+          : error instanceof ConnectTimeoutError
+            ? { kind: 'unreachable', message: `the MCP server at ${this.options.target} did not answer within ${Math.round(timeoutMs / 1000)} s`, timedOutMs: timeoutMs }
+            : this.classify(error);
       this.report(failure);
       throw new McpSessionError(failure);
     } finally {

@@ -177,6 +177,35 @@ export interface OpenedTransport {
   transport: Transport;
   /** The owner is about to close it: a stdio server's exit that follows is expected, not a crash. */
   willClose?(): void;
+  /** A stdio server wrote lines that are not MCP on stdout: the first (terminal-safe), to say instead of "no answer". */
+  strayOutput?(): string | undefined;
+}
+
+/**
+ * The server's stdout, watched beside the SDK (which skips a line that is not JSON without a
+ * word): the first such line, so a server that logs to stdout is reported as doing that rather
+ * than as not answering. Reads what the SDK reads; changes nothing.
+ */
+class StdoutWatch {
+  first: string | undefined;
+  private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+
+  write(chunk: Buffer): void {
+    if (this.first !== undefined) return;
+    const lines = (this.partial + this.decoder.write(chunk)).split('\n');
+    this.partial = (lines.pop() ?? '').slice(-64 * 1024);
+    for (const line of lines) {
+      const text = line.trim();
+      if (!text) continue;
+      try {
+        JSON.parse(text);
+      } catch {
+        this.first = safeLine(text, 120);
+        return;
+      }
+    }
+  }
 }
 
 export async function createStdioTransport(config: StdioServerConfig, deps: StdioDeps): Promise<OpenedTransport> {
@@ -188,7 +217,17 @@ export async function createStdioTransport(config: StdioServerConfig, deps: Stdi
   await log.write(`--- ${new Date().toISOString()} starting ${config.name}\n`);
   const command =
     process.platform === 'win32' ? { command: config.command, args: config.args } : { command: process.execPath, args: [launcherPath(), '--', config.command, ...config.args] };
-  const transport = new StdioClientTransport({
+  const watch = new StdoutWatch();
+  /** The SDK's transport, with the server's stdout also watched from the moment it starts (a listener beside the SDK's). */
+  class WatchedStdioTransport extends StdioClientTransport {
+    override start(): Promise<void> {
+      const started = super.start();
+      // The child exists once start() has run its spawn; its first output comes after this turn.
+      this['_process']?.stdout?.on('data', (chunk: Buffer) => watch.write(chunk));
+      return started;
+    }
+  }
+  const transport = new WatchedStdioTransport({
     ...command,
     env: stdioEnvironment(config, deps.env),
     ...(config.cwd !== undefined && { cwd: config.cwd }),
@@ -223,5 +262,5 @@ export async function createStdioTransport(config: StdioServerConfig, deps: Stdi
     void tap.write(chunk).finally(() => stderr.resume());
   });
   stderr?.on('end', () => void report());
-  return { transport, willClose: () => void (closing = true) };
+  return { transport, willClose: () => void (closing = true), strayOutput: () => watch.first };
 }
