@@ -15,14 +15,8 @@ import type { EntraOverride } from '../core/auth/settings.js';
 
 const FILE = 'sign-in.json';
 
-export interface DemoSignIn {
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  scope: string;
-  tokenCache: string;
-  caFile?: string;
-}
+/** The shortcut's Entra settings as the demo has them (where they came from is said on reading). */
+export type DemoSignIn = Omit<EntraOverride, 'from'>;
 
 /** Where the demo keeps its data, token cache, logs and these settings. */
 export function demoDir(env: Env, home: string): string {
