@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devIdpServerEnv } from '../../agent/demo-stack/stack.js';
 import { startDevIdp, type RunningDevIdp } from '../../auth/dev-idp/index.js';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createAgentEngine } from '../../agent/core/engine.js';
 import { startCli } from '../helpers/cli-process.js';
+import { waitForSignInPrompt } from '../helpers/engine-status.js';
 import { freePort } from '../helpers/free-port.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
@@ -153,5 +156,27 @@ describe('a configured server without `auth` signs in as its 401 says', () => {
     expect(await turn.exited).toBe(0);
     expect(turn.stderr()).toMatch(/\[tickets › reverse#1\] ✓/);
     expect(turn.stdout()).toContain('olleh');
+  });
+
+  it("the chat: the server's 401 leads to its sign-in (OAuth device grant, the challenge's scope), then its tools are there", async () => {
+    const chatHome = join(root, 'chat-home');
+    mkdirSync(join(chatHome, '.config', 'warden'), { recursive: true });
+    const config = loadAgentConfig({}, {});
+    config.servers = [{ name: 'docs', source: { kind: 'user', file: join(chatHome, '.config', 'warden', 'mcp.json') }, type: 'http', url: proxy.url, headers: {} }];
+    const engine = createAgentEngine(config, { home: chatHome, env: { WARDEN_TOKEN_STORE: 'file' } });
+    try {
+      await engine.start();
+      expect(engine.getStatus().servers[0]).toMatchObject({ connection: { state: 'sign-in-needed' }, auth: { state: 'signed-out' } });
+      const asked = op.scopesAsked().length;
+      const signingIn = engine.signIn();
+      const prompt = await waitForSignInPrompt(engine);
+      await op.approve(prompt.verificationUriComplete as string);
+      await signingIn;
+      expect(op.scopesAsked().slice(asked)).toEqual(['execute']);
+      expect(engine.getStatus().servers[0]).toMatchObject({ connection: { state: 'connected', toolCount: 3 }, auth: { state: 'signed-in', account: 'alice' } });
+      expect((await engine.runTurn('reverse chat')).text).toContain('"tahc"');
+    } finally {
+      await engine.close();
+    }
   });
 });
