@@ -113,17 +113,20 @@ export class TokenVault {
   /** Replaces the token file at `path` with `text`, sealed where the store allows; the caller holds `<path>.lock`. */
   async write(path: string, purpose: TokenPurpose, text: string): Promise<void> {
     if (this.choice === 'file') return writeFileAtomic(path, text);
-    // The user hears of the fallback when tokens first go to the file unencrypted, not on each refresh after.
-    const alreadyPlain = await readPrivateFile(path).then((content) => content !== undefined && sealedWith(content) === undefined);
+    let unreachable: string | undefined;
     const key = await this.fromStore(
       () => this.currentKey(true),
-      (reason) =>
-        alreadyPlain ||
-        this.notice(
-          'fallback',
-          `no OS secret store is reachable (${reason}); tokens are kept unencrypted in the 0600 file ${path}. Set WARDEN_TOKEN_STORE=file to keep them there without this notice, or keychain to require a secret store`,
-        ),
+      (reason) => {
+        unreachable = reason;
+      },
     );
+    // The user hears of the fallback when tokens first go to the file unencrypted, not on each refresh after.
+    if (unreachable !== undefined && !(await this.holdsPlaintext(path))) {
+      this.notice(
+        'fallback',
+        `no OS secret store is reachable (${unreachable}); tokens are kept unencrypted in the 0600 file ${path}. Set WARDEN_TOKEN_STORE=file to keep them there without this notice, or keychain to require a secret store`,
+      );
+    }
     await writeFileAtomic(path, key ? seal(text, key.value, purpose) : text);
   }
 
@@ -189,6 +192,12 @@ export class TokenVault {
     return new TokenStoreError(
       `WARDEN_TOKEN_STORE=keychain, but the ${secretStoreName()} is not reachable (${error.reason}); make it reachable, or set WARDEN_TOKEN_STORE=auto to fall back to the 0600 file`,
     );
+  }
+
+  /** Whether the token file at `path` already holds unencrypted tokens. */
+  private async holdsPlaintext(path: string): Promise<boolean> {
+    const content = await readPrivateFile(path);
+    return content !== undefined && sealedWith(content) === undefined;
   }
 
   private notice(kind: string, line: string): void {
