@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import type { Env } from '../config/load.js';
 import { parseConfig } from '../config/load.js';
+import { isLoopbackHost } from '../config/http-url.js';
 import { readPemFile } from '../config/pem-file.js';
 import { commaList, envBoolean, httpUrl, port } from '../config/schema-helpers.js';
 import { DEFAULT_AUTHORITY_HOST, entraAudiences, entraAuthority, entraIssuers, entraJwksUri, entraScopePrefix, MULTI_TENANT_ALIASES } from '../auth/verify/entra.js';
@@ -103,7 +104,7 @@ const tenantId = z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a tenant GUID');
 /** http only for loopback (tests, the dev identity provider); https everywhere else. */
 const keyUrl = httpUrl.refine((u) => {
   const url = new URL(u);
-  return url.protocol === 'https:' || isLoopback(url.hostname);
+  return url.protocol === 'https:' || isLoopbackHost(url.hostname);
 }, 'expected an https URL (http only for localhost)');
 
 /** The server's configuration schema; keys are environment variable names (flags are mapped onto them). */
@@ -145,11 +146,6 @@ const flagSchema = z.object({ '--port': port.optional(), '--host': z.string().mi
 
 const CLOCK_TOLERANCE_SECONDS = 60;
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 /** Environment (and .env) plus flags → the server's configuration. Throws ConfigError naming the variable. */
 export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfig {
   const flagValues = parseConfig(flagSchema, { '--port': flags.port, '--host': flags.host, '--metrics-port': flags.metricsPort });
@@ -157,7 +153,7 @@ export function loadServerConfig(env: Env, flags: ServerFlags = {}): ServerConfi
   const host = flagValues['--host'] ?? parsed.MCP_HOST;
   const hostSource = flagValues['--host'] !== undefined ? '--host' : 'MCP_HOST';
 
-  if (flags.noAuth && !isLoopback(host) && !flags.allowRemoteNoAuth) {
+  if (flags.noAuth && !isLoopbackHost(host) && !flags.allowRemoteNoAuth) {
     throw new ConfigError(`invalid ${hostSource}: --no-auth binds loopback only; add --allow-remote-no-auth to serve ${host} without authentication`);
   }
   if (flags.allowRemoteNoAuth && !flags.noAuth) {

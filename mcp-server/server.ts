@@ -8,7 +8,8 @@ import { createKeySource } from '../auth/verify/key-source.js';
 import { toolScopeChallenges } from './access.js';
 import { createAuthGate } from './auth-gate.js';
 import { byteBudget, MAX_BODY_BYTES } from './body.js';
-import { isLoopback, type ServerConfig } from './config.js';
+import { isLoopbackHost } from '../config/http-url.js';
+import type { ServerConfig } from './config.js';
 import { createRequestListener, type Lifecycle, MCP_PATH } from './http.js';
 import { connectableHost, listen } from './listen.js';
 import { createLegacySessionRouter } from './legacy-sessions.js';
@@ -85,7 +86,7 @@ export async function startMcpServer(config: ServerConfig, deps: ServerDeps = {}
   };
   const allowed = [...LOOPBACK_NAMES, ...config.allowedHosts, ...(config.publicUrl ? [config.publicUrl.hostname] : [])];
   // Host checks need a list of names this server is reached by: loopback names on a loopback bind, else the configured ones.
-  const checkHost = isLoopback(config.host) || config.allowedHosts.length > 0 || config.publicUrl !== undefined;
+  const checkHost = isLoopbackHost(config.host) || config.allowedHosts.length > 0 || config.publicUrl !== undefined;
 
   const lifecycle: Lifecycle = { state: 'serving' };
   const inFlight = trackInFlight();

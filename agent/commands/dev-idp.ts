@@ -6,7 +6,7 @@ import { ConfigError } from '../../config/errors.js';
 import { parseFlags } from '../../config/flags.js';
 import { parseConfig } from '../../config/load.js';
 import { port } from '../../config/schema-helpers.js';
-import { isLoopback } from '../../mcp-server/config.js';
+import { isLoopbackHost } from '../../config/http-url.js';
 import type { Command } from './context.js';
 
 const USAGE = `Usage: warden dev-idp [--port N] [--host 127.0.0.1 [--allow-remote]] [--data-dir DIR] [--token-lifetime SECONDS]
@@ -61,7 +61,7 @@ export const devIdp: Command = async (args, ctx) => {
   });
   const host = options['--host'];
   // It signs in anyone who reaches it: like `serve --no-auth`, loopback only unless asked for in so many words.
-  if (host !== undefined && !isLoopback(host) && values['allow-remote'] !== true) {
+  if (host !== undefined && !isLoopbackHost(host) && values['allow-remote'] !== true) {
     throw new ConfigError(`invalid --host: dev-idp signs in anyone who can reach it, so it binds loopback only; add --allow-remote to listen on ${host}`);
   }
   const dataDir = options['--data-dir'] ?? options.WARDEN_DEV_IDP_DIR ?? join(ctx.home, '.config', 'warden', 'dev-idp');

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { parseFlags } from '../../config/flags.js';
 import { startTelemetry } from '../../config/telemetry.js';
-import { isLoopback, loadServerConfig } from '../../mcp-server/config.js';
+import { isLoopbackHost } from '../../config/http-url.js';
+import { loadServerConfig } from '../../mcp-server/config.js';
 import { jsonLineLogger } from '../../mcp-server/log.js';
 import { startMcpServer } from '../../mcp-server/server.js';
 import type { Command } from './context.js';
@@ -50,7 +51,7 @@ export const serve: Command = async (args, ctx) => {
   const telemetry = await startTelemetry({ serviceName: 'warden-server', report: (message) => logger.log('warn', 'telemetry', { error: message }) });
   const server = await startMcpServer(config, { logger });
   if (!config.auth) {
-    const who = isLoopback(config.host) ? 'any program on this machine' : `anyone who can reach ${config.host}:${new URL(server.url).port}`;
+    const who = isLoopbackHost(config.host) ? 'any program on this machine' : `anyone who can reach ${config.host}:${new URL(server.url).port}`;
     ctx.stderr.write(`warden: WARNING: authentication is OFF (--no-auth): ${who} can call every tool without a token.\n`);
   }
   ctx.stdout.write(`warden: MCP server listening on ${server.url}\n`);

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../config/http-url.js';
 import { authorityHostKey, isEntraAuthorityHost } from './authority.js';
 
 /**
@@ -11,11 +12,6 @@ import { authorityHostKey, isEntraAuthorityHost } from './authority.js';
  * Not responsible for showing links (the panel, `warden login`) or opening them (the opener).
  */
 
-/** 127.0.0.0/8, ::1 and `localhost`: where plain `http:` still stays on this machine. */
-export function isLoopbackUrl(url: URL): boolean {
-  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-}
-
 /** The link as a URL when Warden may show and open it (https:, or http: on loopback, no userinfo); undefined otherwise. */
 export function openableLink(link: string): URL | undefined {
   let url: URL;
@@ -25,7 +21,7 @@ export function openableLink(link: string): URL | undefined {
     return undefined;
   }
   if (url.username !== '' || url.password !== '') return undefined;
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url))) return url;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
   return undefined;
 }
 

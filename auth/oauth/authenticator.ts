@@ -2,8 +2,9 @@ import type { AuthorizationServerMetadata, FetchLike, OAuthProtectedResourceMeta
 import { redacted, TOKEN_EXPIRY_MARGIN_MS } from '../login/access-token.js';
 import { SignInCancelledError, SignInFailedError, SignInRequiredError, type AccessToken, type AccountSummary, type Authenticator, type DeviceCodePrompt } from '../login/types.js';
 import { errorMessage } from '../../config/error-text.js';
+import { isLoopbackHost } from '../../config/http-url.js';
 import { safeLine } from '../../config/terminal-text.js';
-import { checkSignInLinks, deviceCodeMessage, isLoopbackUrl, refusedLinkReason } from '../login/sign-in-link.js';
+import { checkSignInLinks, deviceCodeMessage, refusedLinkReason } from '../login/sign-in-link.js';
 import { DeviceGrantError, pollDeviceToken, requestDeviceAuthorization, type PollOptions, type TokenResponse } from './device-grant.js';
 import { printableUrl } from '../../config/printable-url.js';
 import { underRefreshLock } from '../store/refresh-lock.js';
@@ -117,7 +118,7 @@ export function createOAuthAuthenticator(settings: OAuthSettings): Authenticator
       const issuer = protectedResource.authorization_servers?.[0];
       if (!issuer) throw new SignInFailedError(`${settings.serverUrl} names no authorization server in its metadata`);
       const issuerUrl = new URL(issuer);
-      if (issuerUrl.protocol !== 'https:' && !isLoopbackUrl(issuerUrl)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
+      if (issuerUrl.protocol !== 'https:' && !isLoopbackHost(issuerUrl.hostname)) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} is not https`);
       const metadata = await sdk.discoverAuthorizationServerMetadata(issuer, { fetchFn: boundedFetch });
       if (!metadata) throw new SignInFailedError(`the authorization server ${issuerUrl.origin} publishes no metadata (RFC 8414 or OpenID discovery)`);
       const supported = protectedResource.scopes_supported?.length ? protectedResource.scopes_supported.join(' ') : undefined;
