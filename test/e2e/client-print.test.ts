@@ -1,14 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
-
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 
 describe('warden -p when a server asks something mid-call (server-everything over stdio)', () => {
   let claude: FakeAnthropic;

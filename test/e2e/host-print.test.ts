@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrintTranscript } from '../../agent/commands/print-mode.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../agent/core/mcp/session.js';
@@ -11,10 +10,10 @@ import { writeUserServers } from '../helpers/config-dirs.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
 import { freePort } from '../helpers/free-port.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 const HEADER_SECRET = 'hdr-s3cret-value-123';
 const URL_SECRET = 'url-s3cret-pw';
 

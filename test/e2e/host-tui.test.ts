@@ -1,17 +1,16 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { CLI_PATH } from '../helpers/cli-process.js';
 import { startTestServer, type TestServer } from '../helpers/server-harness.js';
 import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
 const tmuxAvailable = await hasTmux();
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 
 /** A running pane: `server › tool "text"` and under it the progress bar with a count. */
 const pane = (server: string, word: string) => new RegExp(`${server} › reverse\\s+"${word}"[^\\n]*\\n[^\\n]*\\d/5\\s+\\d+%`);

@@ -1,16 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, text, type FakeAnthropic } from '../helpers/anthropic-server.js';
 import { CLI_PATH } from '../helpers/cli-process.js';
 import { hasTmux, startTerminal, terminalEnv, type TerminalSession } from '../helpers/tmux.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 // Spawns the built CLI (dist/): run `npm run build` first (`npm test` does).
 
 const tmuxAvailable = await hasTmux();
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 const DOC = 'demo://resource/static/document/architecture.md';
 
 /** The text of the last user message the model got. */

@@ -16,8 +16,7 @@ import { API_APP_ID, startTokenMinter, TENANT_ID, type TokenMinter } from '../he
 import { startV1SessionServer, type V1SessionServer } from '../helpers/v1-session-server.js';
 import { freePort } from '../helpers/free-port.js';
 import { heldTimers } from '../helpers/held-timers.js';
-
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 /** Accepts connections and never answers: a server that hangs. */
 async function hangingServer(): Promise<{ url: string; close(): Promise<void> }> {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
@@ -10,6 +10,7 @@ import { probeServer } from '../../agent/core/host/probe.js';
 import type { ServerConfig } from '../../agent/core/host/server-config.js';
 import type { SamplingRequest } from '../../agent/core/sampling.js';
 import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic, type RecordedRequest } from '../helpers/anthropic-server.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 /**
  * Warden as a complete MCP client against the reference server it did not write
@@ -17,7 +18,6 @@ import { startFakeAnthropic, text, toolResults, toolUse, type FakeAnthropic, typ
  * Messages API: what the server may ask (roots, elicitation, sampling) is answered, and what it
  * returns (images, embedded resources, resource links, structured content) reaches the model.
  */
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 
 describe('server-everything through the agent', () => {
   let claude: FakeAnthropic;

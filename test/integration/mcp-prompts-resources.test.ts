@@ -1,20 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgentEngine } from '../../agent/core/engine.js';
 import type { AgentEngine, TurnEvent } from '../../agent/core/engine-types.js';
 import { startFakeAnthropic, text, type FakeAnthropic, type RecordedRequest } from '../helpers/anthropic-server.js';
 import { startCli } from '../helpers/cli-process.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 /**
  * MCP prompts as `/server:prompt` and resources as `@server:uri` (issue 23 §5), against the
  * reference server (`@modelcontextprotocol/server-everything`, stdio) and the scripted Messages
  * API: what the model receives, what completes, what the user is told.
  */
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 const DOC = 'demo://resource/static/document/architecture.md';
 
 describe('MCP prompts and resources from the input line', () => {

@@ -12,9 +12,9 @@ import type { StdioServerConfig } from '../../agent/core/host/server-config.js';
 import { createTransport, type StdioExit } from '../../agent/core/mcp/transports.js';
 import { WARDEN_VERSION } from '../../config/version.js';
 import { startTestServer } from '../helpers/server-harness.js';
+import { EVERYTHING } from '../helpers/server-everything.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/stdio/${name}`, import.meta.url));
-const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 
 let logDir: string;
 beforeEach(async () => {
