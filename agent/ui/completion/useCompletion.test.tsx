@@ -92,6 +92,34 @@ describe('useCompletion', () => {
   });
 });
 
+describe('a Tab typed before the answer', () => {
+  it('is taken once the answer for its line comes (typing faster than the providers)', async () => {
+    const resolvers: Array<(value: string) => void> = [];
+    const slow: CompletionProvider = {
+      id: 'slow',
+      complete: (req) =>
+        new Promise((resolve) => {
+          resolvers.push((value) => resolve({ from: 0, to: Array.from(req.text).length, items: [{ value }] }));
+        }),
+    };
+    const providers = [slow];
+    const hook = renderHook(() => {
+      const editor = useLineEditor({ enabled: true, history: createInputHistory(), onSubmit: () => {} });
+      useCompletion({ line: editor, providers, editor, active: true });
+      return editor;
+    });
+    await settle();
+    hook.stdin.write('/mc');
+    await settle();
+    hook.stdin.write(keys.tab);
+    await settle();
+    expect(hook.current.value).toBe('/mc');
+    resolvers.at(-1)?.('/mcp ');
+    await settle();
+    expect(hook.current.value).toBe('/mcp ');
+  });
+});
+
 describe('completion in the chat', () => {
   async function start() {
     const clock = new ManualClock();
