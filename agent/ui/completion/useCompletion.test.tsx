@@ -118,6 +118,36 @@ describe('a Tab typed before the answer', () => {
     await settle();
     expect(hook.current.value).toBe('/mcp ');
   });
+
+  it('is taken when it comes after the answer but before the list is drawn', async () => {
+    const resolvers: Array<(value: string) => void> = [];
+    const slow: CompletionProvider = {
+      id: 'slow',
+      complete: (req) =>
+        new Promise((resolve) => {
+          resolvers.push((value) => resolve({ from: 0, to: Array.from(req.text).length, items: [{ value }] }));
+        }),
+    };
+    const providers = [slow];
+    let renders = 0;
+    const hook = renderHook(() => {
+      const editor = useLineEditor({ enabled: true, history: createInputHistory(), onSubmit: () => {} });
+      useCompletion({ line: editor, providers, editor, active: true });
+      renders++;
+      return editor;
+    });
+    await settle();
+    hook.stdin.write('/mc');
+    await settle();
+    const before = renders;
+    resolvers.at(-1)?.('/mcp ');
+    // The answer is in (microtasks), React has not re-rendered yet (it renders in a later task).
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(renders).toBe(before);
+    hook.stdin.write(keys.tab);
+    await settle();
+    expect(hook.current.value).toBe('/mcp ');
+  });
 });
 
 describe('completion in the chat', () => {

@@ -41,8 +41,9 @@ function applyItem(line: LineState, found: Completions, item: CompletionItem): L
 
 export function useCompletion({ line, providers, editor, active }: CompletionOptions): CompletionView | undefined {
   const [found, setFound] = useState<{ key: string; completions: Completions } | undefined>(undefined);
-  // The line whose providers have answered (with a list or without).
-  const answered = useRef<string | undefined>(undefined);
+  // The providers' latest answer (a list or none) and its line, set as it comes: the state above is
+  // drawn a task later, and a key in between must not act on the older list.
+  const answered = useRef<{ key: string; completions: Completions | undefined } | undefined>(undefined);
   const [hiddenFor, setHiddenFor] = useState<string | undefined>(undefined);
   const [selected, setSelected] = useState(0);
   const key = lineKey(line);
@@ -67,20 +68,22 @@ export function useCompletion({ line, providers, editor, active }: CompletionOpt
     ask().then(
       (completions) => {
         if (controller.signal.aborted) return;
-        answered.current = key;
-        setFound(completions && completions.items.length > 0 ? { key, completions } : undefined);
+        const offered = completions && completions.items.length > 0 ? completions : undefined;
+        answered.current = { key, completions: offered };
+        setFound(offered && { key, completions: offered });
       },
       // A provider that fails offers nothing; typing goes on.
       () => {
         if (controller.signal.aborted) return;
-        answered.current = key;
+        answered.current = { key, completions: undefined };
         setFound(undefined);
       },
     );
     return () => controller.abort();
   }, [value, cursor, providers]);
 
-  // A Tab typed before the list for its line arrived (fast typing, a paste): taken once the list comes.
+  // A Tab typed before the list for its line was drawn (fast typing, a paste, a busy machine): taken
+  // once the list is.
   const tabFor = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (!found || tabFor.current !== found.key) return;
@@ -101,7 +104,8 @@ export function useCompletion({ line, providers, editor, active }: CompletionOpt
     ({ key: k }) => {
       // Keys that arrived before a re-render may have changed the line: the list is for an older one.
       const latest = editor.current();
-      const waiting = lineKey(latest) !== key || answered.current !== key;
+      const answer = answered.current;
+      const waiting = lineKey(latest) !== key || answer?.key !== key || answer.completions !== current;
       if (k.tab && !k.shift && waiting && latest.value.trim() !== '') {
         tabFor.current = lineKey(latest);
         return true;
