@@ -74,17 +74,18 @@ export function isOpenRequest(messages: PeekedMessage[] | undefined, publicTools
  * scope gets 403 insufficient_scope naming it. Calls without a token (public tools) pass.
  */
 export function toolScopeChallenges(auth: ServerAuthConfig | undefined): (tool: ToolName) => ScopeChallengeHandler | undefined {
-  return (tool) => {
-    const extra = auth?.toolScopes[tool];
-    if (!auth || !extra?.length) return undefined;
+  // Built once: the server registers its tools again for every request.
+  const handlers = new Map<string, ScopeChallengeHandler>();
+  for (const [tool, extra] of Object.entries(auth?.toolScopes ?? {})) {
+    if (!auth || !extra?.length) continue;
     const needed = [...new Set([...auth.requiredScopes, ...extra])];
-    const handler: ScopeChallengeHandler = ({ authInfo }) => {
+    handlers.set(tool, ({ authInfo }) => {
       if (!authInfo) return undefined;
       const missing = missingScopes(authInfo.scopes, needed);
       if (missing.length === 0) return undefined;
       const [first, ...rest] = requestableScopes(needed, auth.scopePrefix);
       return { scopes: [first as string, ...rest], errorDescription: `${tool} needs scope ${missing.join(', ')}` };
-    };
-    return handler;
-  };
+    });
+  }
+  return (tool) => handlers.get(tool);
 }

@@ -76,7 +76,12 @@ export function createTokenVerifier(settings: VerifierSettings, keys: KeySource,
       }
       const verified = checkClaims(payload, settings);
       const validFrom = typeof payload.nbf === 'number' ? payload.nbf * 1000 - toleranceMs : -Infinity;
-      cache.set(token, { value: verified, keysVersion, validFrom, validUntil: verified.expiresAt * 1000 + toleranceMs }, connection);
+      // The key may have come from a fetch made during this verification (the first token after start, an
+      // unknown kid): remembered under the key set it was checked against, or every later request would miss.
+      const checkedWith = keys.version();
+      if (checkedWith === keysVersion || keysVersion === 0) {
+        cache.set(token, { value: verified, keysVersion: checkedWith, validFrom, validUntil: verified.expiresAt * 1000 + toleranceMs }, connection);
+      }
       return verified;
     },
   };
