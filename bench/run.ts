@@ -8,15 +8,17 @@ import { BENCH_MODULES } from './modules.js';
 import { formatKeyFigure, formatTable } from './report.js';
 import type { BenchContext, BenchModule, KeyFigure } from './types.js';
 
-const USAGE = `Usage: npm run bench [-- --only name[,name…]] [--quick] [--baseline DIR] [--list]
+const USAGE = `Usage: npm run bench [-- --only name[,name…]] [--quick] [--baseline DIR] [--candidate DIR] [--list]
 
 Runs each benchmark in turn and prints its figures and the ratios measured in the same run.
 Goals are reported as met or missed; a missed goal never fails the run.
 
-  --only NAMES   run only these benchmarks (comma list; see --list)
-  --quick        short measurements (a smoke run; noisier figures)
-  --baseline DIR another built checkout of Warden to measure beside this one (server-throughput, startup)
-  --list         list the benchmarks and exit`;
+  --only NAMES    run only these benchmarks (comma list; see --list)
+  --quick         short measurements (a smoke run; noisier figures)
+  --baseline DIR  another built checkout of Warden to measure beside this one (server-throughput, startup)
+  --candidate DIR a built checkout to measure in place of this one (same modules; e.g. a commit
+                  against its parent with --baseline)
+  --list          list the benchmarks and exit`;
 
 /** dist/bench/run.js → the repository root. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,7 +41,14 @@ function machine(): string {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, quick: { type: 'boolean' }, baseline: { type: 'string' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean' },
+      baseline: { type: 'string' },
+      candidate: { type: 'string' },
+      list: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -67,6 +76,7 @@ async function main(): Promise<number> {
       workDir,
       progress: (line) => process.stderr.write(`   [${module.name}] ${line}\n`),
       ...(values.baseline !== undefined && { baseline: resolve(values.baseline) }),
+      ...(values.candidate !== undefined && { candidate: resolve(values.candidate) }),
     };
     const moduleStarted = performance.now();
     try {

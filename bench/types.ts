@@ -14,6 +14,12 @@ export interface BenchContext {
    * can compare builds measure it in the same interleaved rounds (e.g. a change that must cost nothing).
    */
   baseline?: string;
+  /**
+   * `--candidate DIR`: a built checkout measured in place of this one by the modules that take
+   * `--baseline` (the bench's own code stays this checkout's): two older builds compared with
+   * today's method, e.g. the commit that added a feature against the one before it.
+   */
+  candidate?: string;
 }
 
 /** A table of measured figures: one row per measured configuration. */

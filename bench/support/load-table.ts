@@ -1,6 +1,6 @@
 import type { FigureTable } from '../types.js';
 import type { LoadResult } from './load.js';
-import { percentile, round } from './stats.js';
+import { type MedianInterval, medianInterval, percentile, round } from './stats.js';
 
 export const LOAD_COLUMNS = ['server', 'clients', 'calls/s (median)', 'rounds min–max', 'p50 ms', 'p99 ms', 'calls', 'errors', 'server CPU', 'CPU ms/call', 'load-gen CPU'];
 
@@ -11,11 +11,10 @@ export function callsPerSecond(r: LoadResult): number {
 
 /**
  * a / b as the median of the per-round ratios (round i of `a` ran right next to round i of `b`,
- * so each pair saw the same machine), with their smallest and largest.
+ * so each pair saw the same machine), with a 95 % confidence interval of that median.
  */
-export function pairedRatio(a: LoadResult, b: LoadResult): { median: number; min: number; max: number } {
-  const ratios = a.roundRates.map((rate, i) => rate / (b.roundRates[i] as number));
-  return { median: percentile(ratios, 50), min: Math.min(...ratios), max: Math.max(...ratios) };
+export function pairedRatio(a: LoadResult, b: LoadResult): MedianInterval {
+  return medianInterval(a.roundRates.map((rate, i) => rate / (b.roundRates[i] as number)));
 }
 
 /** One row of LOAD_COLUMNS. CPU is % of one core over the measured time. */

@@ -25,6 +25,8 @@ export interface LoadResult {
   serverCpuSeconds?: number;
   /** CPU seconds the load generator (this process) used while measured. */
   loadCpuSeconds: number;
+  /** Seconds of unmeasured warm-up this target had before its rounds. */
+  warmupSeconds: number;
 }
 
 export interface LoadPlan {
@@ -38,17 +40,28 @@ export interface LoadPlan {
   roundMs: number;
   /** A round ends after this many calls instead of after `roundMs` (all clients together). */
   roundCalls?: number;
-  /** Unmeasured traffic per target first (JIT, JWKS fetch, connection set-up). */
+  /** Unmeasured traffic per target first (JIT, JWKS fetch, connection set-up): at least this long. */
   warmupMs: number;
+  /**
+   * Then on in 1 s windows until two in a row agree within 5 %, for at most this long in all: a
+   * server's rate climbs for 8–10 s of traffic before it settles (JIT tiers), so a fixed short
+   * warm-up leaves the first rounds on the climb. Unset = `warmupMs` only.
+   */
+  settleMaxMs?: number;
 }
 
+const SETTLE_WINDOW_MS = 1000;
+const SETTLE_TOLERANCE = 0.05;
+
 /**
- * The client counts and rounds the throughput benchmark uses. The servers need about 3 s of
- * traffic before their cost per call settles (JIT, caches), hence the warm-up; quick mode is a
- * smoke run whose ratios lean against the server that warms up slower.
+ * The client counts and rounds of the throughput table. The servers' rates climb for 8–10 s of
+ * traffic before they settle (JIT tiers), hence the warm-up until settled; quick mode is a smoke
+ * run whose ratios lean against the server that warms up slower.
  */
 export function loadSchedule(quick: boolean): { clientCounts: number[]; plan: Omit<LoadPlan, 'clients'> } {
-  return quick ? { clientCounts: [32], plan: { rounds: 2, roundMs: 1000, warmupMs: 1000 } } : { clientCounts: [8, 32], plan: { rounds: 5, roundMs: 2000, warmupMs: 3000 } };
+  return quick
+    ? { clientCounts: [32], plan: { rounds: 2, roundMs: 1000, warmupMs: 1000, settleMaxMs: 4000 } }
+    : { clientCounts: [8, 32], plan: { rounds: 5, roundMs: 2000, warmupMs: 3000, settleMaxMs: 20_000 } };
 }
 
 /**
@@ -58,10 +71,13 @@ export function loadSchedule(quick: boolean): { clientCounts: number[]; plan: Om
 export async function measureTargets(targets: LoadTarget[], plan: LoadPlan): Promise<Map<string, LoadResult>> {
   const connections = new Map(targets.map((t) => [t.name, openConnections(t, plan.clients)]));
   const results = new Map<string, LoadResult>(
-    targets.map((t) => [t.name, { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, roundRates: [], loadCpuSeconds: 0, serverCpuSeconds: 0 }]),
+    targets.map((t) => [
+      t.name,
+      { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, roundRates: [], loadCpuSeconds: 0, serverCpuSeconds: 0, warmupSeconds: 0 },
+    ]),
   );
   try {
-    for (const t of targets) await drive(t, connections.get(t.name) as Http1Connection[], plan.warmupMs);
+    for (const t of targets) (results.get(t.name) as LoadResult).warmupSeconds = await warmUp(t, connections.get(t.name) as Http1Connection[], plan);
     for (let round = 0; round < plan.rounds; round++) {
       for (const t of round % 2 === 0 ? targets : targets.toReversed()) {
         const total = results.get(t.name) as LoadResult;
@@ -86,6 +102,20 @@ export async function measureTargets(targets: LoadTarget[], plan: LoadPlan): Pro
   return results;
 }
 
+/** Drives `target` unmeasured until its rate has settled (see LoadPlan); resolves with the seconds it took. */
+async function warmUp(target: LoadTarget, connections: Http1Connection[], plan: LoadPlan): Promise<number> {
+  const started = performance.now();
+  await drive(target, connections, plan.warmupMs);
+  let previous: number | undefined;
+  while (plan.settleMaxMs !== undefined && performance.now() - started + SETTLE_WINDOW_MS <= plan.settleMaxMs) {
+    const window = await drive(target, connections, SETTLE_WINDOW_MS);
+    const rate = window.completed / window.seconds;
+    if (previous !== undefined && Math.abs(rate / previous - 1) <= SETTLE_TOLERANCE) break;
+    previous = rate;
+  }
+  return (performance.now() - started) / 1000;
+}
+
 interface Client {
   connection: Http1Connection;
   head: string;
@@ -106,8 +136,8 @@ function requestHead(target: LoadTarget, client: number): string {
 }
 
 /** Every client calling, one call after another, until `ms` have passed since the start (or, with `calls`, that many calls were sent). */
-async function drive(target: LoadTarget, connections: Http1Connection[], ms: number, calls?: number): Promise<Omit<LoadResult, 'roundRates'>> {
-  const result: Omit<LoadResult, 'roundRates'> = { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, loadCpuSeconds: 0 };
+async function drive(target: LoadTarget, connections: Http1Connection[], ms: number, calls?: number): Promise<Omit<LoadResult, 'roundRates' | 'warmupSeconds'>> {
+  const result: Omit<LoadResult, 'roundRates' | 'warmupSeconds'> = { completed: 0, errors: 0, errorSamples: [], latenciesMs: [], seconds: 0, loadCpuSeconds: 0 };
   const started = performance.now();
   const deadline = started + ms;
   let nextId = 1;

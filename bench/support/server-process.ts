@@ -20,6 +20,8 @@ export interface SpawnServerOptions {
   /** stderr goes here, so a chatty server can never block on a full pipe. */
   logFile: string;
   startTimeoutMs?: number;
+  /** A CPU list (`taskset -c`) the process runs on; unset = any CPU. */
+  cpus?: string;
 }
 
 const LISTENING = /listening on (http:\/\/\S+\/mcp)/;
@@ -32,7 +34,9 @@ export async function spawnServer(o: SpawnServerOptions): Promise<ServerProcess>
   const logFd = openSync(o.logFile, 'w');
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
   // A neutral cwd: no developer .env is picked up.
-  const child = spawn(o.command, o.args, { env: { ...base, ...o.env }, cwd: tmpdir(), stdio: ['ignore', 'pipe', logFd] });
+  // taskset execs the command: the pid stays the server's own (its CPU time is read from /proc/<pid>).
+  const [command, args] = o.cpus === undefined ? [o.command, o.args] : ['taskset', ['-c', o.cpus, o.command, ...o.args]];
+  const child = spawn(command, args, { env: { ...base, ...o.env }, cwd: tmpdir(), stdio: ['ignore', 'pipe', logFd] });
   closeSync(logFd);
   const exited = once(child, 'exit');
   const log = (): string => readFileSync(o.logFile, 'utf8');

@@ -7,6 +7,42 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
+export interface MedianInterval {
+  median: number;
+  /** A 95 % confidence interval of the median (order statistics); the extremes with fewer than 6 samples. */
+  low: number;
+  high: number;
+  min: number;
+  max: number;
+  pairs: number;
+}
+
+/**
+ * The median of paired ratios with a 95 % confidence interval from ranks alone (the binomial bounds
+ * of the median), so one round a GC pause wrecked moves it no more than any other round.
+ */
+export function medianInterval(values: readonly number[]): MedianInterval {
+  const sorted = [...values].sort((x, y) => x - y);
+  const n = sorted.length;
+  const k = medianRankBound(n);
+  return { median: percentile(sorted, 50), low: sorted[k] as number, high: sorted[n - 1 - k] as number, min: sorted[0] as number, max: sorted[n - 1] as number, pairs: n };
+}
+
+/** The 0-based rank below which the median lies with at most 2.5 % probability (binomial, p = ½); 0 when n is too small. */
+function medianRankBound(n: number): number {
+  let k = 0;
+  let below = 0.5 ** n; // P(X = 0)
+  let coefficient = 1;
+  while (k + 1 < n / 2) {
+    coefficient = (coefficient * (n - k)) / (k + 1);
+    const next = below + coefficient * 0.5 ** n;
+    if (next > 0.025) break;
+    below = next;
+    k++;
+  }
+  return below <= 0.025 ? k : 0;
+}
+
 export interface Summary {
   n: number;
   p50: number;
