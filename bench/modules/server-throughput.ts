@@ -162,17 +162,13 @@ export const serverThroughput: BenchModule = {
           ...cpuRatioFigure(`Warden no-auth / bare MCP SDK server in calls per CPU second, ${clients} clients`, o, s),
         );
         if ('server' in fastmcp) keyFigures.push(ratioFigure(`Warden auth / FastMCP auth, ${clients} clients`, a, get('fastmcp'), 3));
-        keyFigures.push(ratioFigure(`Warden auth, tracing on / off, ${clients} clients`, t, a, undefined));
-        const [tracedCpu, plainCpu] = [cpuMicrosPerCall(t), cpuMicrosPerCall(a)];
-        if (tracedCpu !== undefined && plainCpu !== undefined)
-          keyFigures.push({ label: `cost of tracing per call (server CPU), ${clients} clients`, value: round(tracedCpu - plainCpu, 1), unit: 'µs' });
         for (const t of targets) notes.push(...errorNotes(`${t.name}, ${clients} clients`, get(t.name)));
         if (warmUps.length === 0) warmUps.push(...targets.map((t) => `${t.name} ${get(t.name).warmupSeconds.toFixed(0)} s`));
       }
 
       // The ratios with goals: two servers at a time, many short rounds in turn A B, B A, … after both
       // have settled, each ratio with the 95 % interval of its median. The twin pair measures the method.
-      const paired = async (label: string, a: LoadTarget, b: LoadTarget, calls: number, goal: number | undefined): Promise<void> => {
+      const paired = async (label: string, a: LoadTarget, b: LoadTarget, calls: number, goal: number | undefined): Promise<[LoadResult, LoadResult]> => {
         const p = pairedPlan(ctx.quick, calls);
         const named = `${label}, rounds of ${p.roundCalls} calls`;
         ctx.progress(`${named}: ${p.rounds} pairs`);
@@ -180,6 +176,7 @@ export const serverThroughput: BenchModule = {
         const [ra, rb] = [results.get(a.name) as LoadResult, results.get(b.name) as LoadResult];
         keyFigures.push(ratioFigure(named, ra, rb, goal), ...cpuRatioFigure('  the same in calls per CPU second', ra, rb));
         notes.push(...errorNotes(`${named}: ${a.name}`, ra), ...errorNotes(`${named}: ${b.name}`, rb));
+        return [ra, rb];
       };
       await paired(
         'the method itself: Warden no-auth / an identical no-auth server, 8 clients',
@@ -198,6 +195,11 @@ export const serverThroughput: BenchModule = {
         600,
         0.95,
       );
+      // Tracing on: the same pairs, and what it costs in server CPU per call.
+      const [on, off] = await paired('Warden auth, tracing on / off, 8 clients', target('auth, traced', traced, withToken), target('auth', auth, withToken), 1500, undefined);
+      const [onCpu, offCpu] = [cpuMicrosPerCall(on), cpuMicrosPerCall(off)];
+      if (onCpu !== undefined && offCpu !== undefined)
+        keyFigures.push({ label: 'cost of tracing per call (server CPU, the same pairs)', value: round(onCpu - offCpu, 1), unit: 'µs' });
       if (baseline) {
         // Telemetry off must cost nothing: this build against the one before it.
         await paired('Warden no-auth / baseline build no-auth, 8 clients', target('no-auth', open, none), target('baseline no-auth', baseline.open, none), 1500, 0.97);
