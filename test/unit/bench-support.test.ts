@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeTtyOut } from '../../bench/support/fake-terminal.js';
 import { Http1Connection } from '../../bench/support/http1-connection.js';
 import { stripAnsi } from '../../bench/support/process-timing.js';
-import { percentile, slope, summarize } from '../../bench/support/stats.js';
+import { medianInterval, percentile, slope, summarize } from '../../bench/support/stats.js';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles of unsorted samples', () => {
@@ -18,6 +18,17 @@ describe('bench statistics', () => {
   it('summarises samples', () => {
     expect(summarize([3, 1, 2])).toEqual({ n: 3, p50: 2, p95: 3, min: 1, max: 3, mean: 2 });
     expect(summarize([]).p50).toBeNaN();
+  });
+
+  it('gives the median of paired ratios a 95 % interval from ranks (the binomial bounds)', () => {
+    // 30 pairs: the interval runs from the 10th to the 21st smallest ratio, whatever the outliers.
+    const ratios = Array.from({ length: 30 }, (_, i) => 0.9 + i / 100);
+    ratios[0] = 0.1;
+    ratios[29] = 9;
+    expect(medianInterval(ratios)).toMatchObject({ pairs: 30, low: 0.99, high: 1.1, min: 0.1, max: 9 });
+    expect(medianInterval(ratios).median).toBeCloseTo(1.04);
+    // Too few pairs for an interval: the extremes stand in.
+    expect(medianInterval([1.2, 0.8, 1])).toMatchObject({ median: 1, low: 0.8, high: 1.2 });
   });
 
   it('fits a least-squares slope (e.g. bytes per call)', () => {
