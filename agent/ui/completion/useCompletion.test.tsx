@@ -60,17 +60,22 @@ describe('slash-command completion', () => {
   });
 });
 
+/** A provider that answers when the test says so: `resolvers[i](value)` answers the i-th request with one item. */
+function slowProvider(): { resolvers: Array<(value: string) => void>; providers: CompletionProvider[] } {
+  const resolvers: Array<(value: string) => void> = [];
+  const slow: CompletionProvider = {
+    id: 'slow',
+    complete: (req) =>
+      new Promise((resolve) => {
+        resolvers.push((value) => resolve({ from: 0, to: Array.from(req.text).length, items: [{ value }] }));
+      }),
+  };
+  return { resolvers, providers: [slow] };
+}
+
 describe('useCompletion', () => {
   it('drops an answer that comes after the line changed', async () => {
-    const resolvers: Array<(value: string) => void> = [];
-    const slow: CompletionProvider = {
-      id: 'slow',
-      complete: (req) =>
-        new Promise((resolve) => {
-          resolvers.push((value) => resolve({ from: 0, to: Array.from(req.text).length, items: [{ value }] }));
-        }),
-    };
-    const providers = [slow];
+    const { resolvers, providers } = slowProvider();
     const hook = renderHook(
       () => {
         const editor = useLineEditor({ enabled: true, history: createInputHistory(), onSubmit: () => {} });
@@ -94,15 +99,7 @@ describe('useCompletion', () => {
 
 describe('a Tab typed before the answer', () => {
   it('is taken once the answer for its line comes (typing faster than the providers)', async () => {
-    const resolvers: Array<(value: string) => void> = [];
-    const slow: CompletionProvider = {
-      id: 'slow',
-      complete: (req) =>
-        new Promise((resolve) => {
-          resolvers.push((value) => resolve({ from: 0, to: Array.from(req.text).length, items: [{ value }] }));
-        }),
-    };
-    const providers = [slow];
+    const { resolvers, providers } = slowProvider();
     const hook = renderHook(() => {
       const editor = useLineEditor({ enabled: true, history: createInputHistory(), onSubmit: () => {} });
       useCompletion({ line: editor, providers, editor, active: true });
@@ -120,15 +117,7 @@ describe('a Tab typed before the answer', () => {
   });
 
   it('is taken when it comes after the answer but before the list is drawn', async () => {
-    const resolvers: Array<(value: string) => void> = [];
-    const slow: CompletionProvider = {
-      id: 'slow',
-      complete: (req) =>
-        new Promise((resolve) => {
-          resolvers.push((value) => resolve({ from: 0, to: Array.from(req.text).length, items: [{ value }] }));
-        }),
-    };
-    const providers = [slow];
+    const { resolvers, providers } = slowProvider();
     let renders = 0;
     const hook = renderHook(() => {
       const editor = useLineEditor({ enabled: true, history: createInputHistory(), onSubmit: () => {} });
