@@ -159,17 +159,23 @@ export class TokenVault {
    * signed in). What could not be removed is returned as reasons, never thrown.
    */
   async clear(paths: readonly string[]): Promise<string[]> {
+    const problems = await this.remove(paths);
+    this.state.key = undefined;
+    await this.state.entry.remove().catch((error: unknown) => {
+      // No reachable store holds no key of ours; only a store that refused is worth a line.
+      if (!(error instanceof SecretStoreUnavailableError) || this.choice === 'keychain') problems.push(`the data key in the ${secretStoreName()}: ${(error as Error).message}`);
+    });
+    return problems;
+  }
+
+  /** Removes token files (already gone is fine), keeping the data key; what could not be removed, one line each. */
+  async remove(paths: readonly string[]): Promise<string[]> {
     const problems: string[] = [];
     for (const path of paths) {
       await unlink(path).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') problems.push(`${path}: ${error.code ?? error.message}`);
       });
     }
-    this.state.key = undefined;
-    await this.state.entry.remove().catch((error: unknown) => {
-      // No reachable store holds no key of ours; only a store that refused is worth a line.
-      if (!(error instanceof SecretStoreUnavailableError) || this.choice === 'keychain') problems.push(`the data key in the ${secretStoreName()}: ${(error as Error).message}`);
-    });
     return problems;
   }
 

@@ -1,5 +1,4 @@
 import { dirname } from 'node:path';
-import { unlink } from 'node:fs/promises';
 import { cachedAccounts, holdsSignIn } from '../../../auth/login/msal-cache.js';
 import type { AccountSummary } from '../../../auth/login/types.js';
 import { OAuthTokenStore, oauthStorePath } from '../../../auth/oauth/token-store.js';
@@ -14,17 +13,24 @@ import { tokenCacheOf, type SignInSettings } from './settings.js';
  * Not responsible for signing out of one server (each kind's Authenticator).
  */
 
+/** The vault of the settings' token directory (the token cache and the grant store beside it). */
+function tokenVault(settings: SignInSettings, onNotice?: (line: string) => void): TokenVault {
+  return new TokenVault({ dir: dirname(tokenCacheOf(settings)), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) });
+}
+
+/** The MSAL token cache's text, or undefined when there is none (or it cannot be read). */
+const readCache = (vault: TokenVault, cache: string): Promise<string | undefined> => vault.read(cache, 'msal-cache', { locked: false }).catch(() => undefined);
+
 /** The grant store beside the token cache (auth/oauth/token-store.ts) through the user's token vault. */
 export function oauthStore(settings: SignInSettings, onNotice?: (line: string) => void): OAuthTokenStore {
-  const path = oauthStorePath(tokenCacheOf(settings));
-  return new OAuthTokenStore(path, { vault: new TokenVault({ dir: dirname(path), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) }) });
+  return new OAuthTokenStore(oauthStorePath(tokenCacheOf(settings)), { vault: tokenVault(settings, onNotice) });
 }
 
 /** What could not be removed (one line each); empty when everything went, or something is still signed in. */
 export async function clearWhenSignedOut(settings: SignInSettings, onNotice?: (line: string) => void): Promise<string[]> {
   const cache = tokenCacheOf(settings);
-  const vault = new TokenVault({ dir: dirname(cache), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) });
-  if (holdsSignIn(await vault.read(cache, 'msal-cache', { locked: false }).catch(() => undefined))) return [];
+  const vault = tokenVault(settings, onNotice);
+  if (holdsSignIn(await readCache(vault, cache))) return [];
   // OAuth grants keep the directory (and its key) until they are signed out too; registered clients go with the last one.
   if (await oauthStore(settings, onNotice).holdsGrants()) return [];
   return vault.clear([cache, oauthStorePath(cache)]);
@@ -37,14 +43,11 @@ export async function clearWhenSignedOut(settings: SignInSettings, onNotice?: (l
  */
 export async function signOutEveryone(settings: SignInSettings, onNotice?: (line: string) => void): Promise<{ accounts: AccountSummary[]; notCleared: string[] }> {
   const cache = tokenCacheOf(settings);
-  const vault = new TokenVault({ dir: dirname(cache), choice: settings.tokenStore.value, ...(onNotice && { onNotice }) });
-  const text = await vault.read(cache, 'msal-cache', { locked: false }).catch(() => undefined);
+  const vault = tokenVault(settings, onNotice);
+  const text = await readCache(vault, cache);
   if (!holdsSignIn(text)) return { accounts: [], notCleared: [] };
   const accounts = cachedAccounts(text);
-  if (!(await oauthStore(settings, onNotice).holdsGrants())) return { accounts, notCleared: await vault.clear([cache, oauthStorePath(cache)]) };
-  const notCleared = await unlink(cache).then(
-    () => [],
-    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [`${cache}: ${error.code ?? error.message}`]),
-  );
-  return { accounts, notCleared };
+  // OAuth grants still use the directory's key: only the cache file goes.
+  const holdsGrants = await oauthStore(settings, onNotice).holdsGrants();
+  return { accounts, notCleared: holdsGrants ? await vault.remove([cache]) : await vault.clear([cache, oauthStorePath(cache)]) };
 }
