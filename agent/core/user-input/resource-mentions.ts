@@ -1,5 +1,6 @@
 import type { ResourceTemplateType as ResourceTemplate } from '@modelcontextprotocol/client';
 import { errorMessage, firstLine } from '../../../config/error-text.js';
+import type { InputCompletion } from '../engine-types.js';
 import type { ServerFeatures } from '../host/server-features.js';
 import { humanBytes, joinTexts, resourcePart } from '../mcp/result-content.js';
 import type { ImageBlock, TextBlock } from '../model/types.js';
@@ -95,20 +96,11 @@ function contentBytes(contents: { text?: unknown; blob?: unknown }): number {
   return typeof contents.blob === 'string' ? Buffer.from(contents.blob, 'base64').length : 0;
 }
 
-/** One completion for a mention being typed: `value` replaces the word (`@server:uri`). */
-export interface MentionCompletion {
-  value: string;
-  label: string;
-  description?: string;
-  /** The mention is whole (a space may follow); otherwise more is to be typed (a server's `:`, a template's rest). */
-  complete: boolean;
-}
-
 /**
  * Completions for the word `typed` (without its `@`): servers that offer resources while no `:` is
  * typed, then that server's resources and, for its templates, the next part of the URI.
  */
-export async function completeMention(servers: readonly ServerFeatures[], typed: string, signal?: AbortSignal): Promise<MentionCompletion[]> {
+export async function completeMention(servers: readonly ServerFeatures[], typed: string, signal?: AbortSignal): Promise<InputCompletion[]> {
   const colon = typed.indexOf(':');
   if (colon < 0) {
     return servers
@@ -120,7 +112,7 @@ export async function completeMention(servers: readonly ServerFeatures[], typed:
   const uri = typed.slice(colon + 1);
   const { resources, templates } = await server.listResources();
   const mention = (u: string): string => `@${server.name}:${u}`;
-  const listed: MentionCompletion[] = resources
+  const listed: InputCompletion[] = resources
     .filter((r) => typableUri(r.uri) && r.uri.startsWith(uri))
     .map((r) => ({ value: mention(r.uri), label: r.name, description: [r.uri, r.mimeType].filter(Boolean).join(' · '), complete: true }));
   const fromTemplates = await Promise.all(
@@ -154,7 +146,7 @@ export function templateSegments(template: string): Segment[] {
  * How `typed` may go on along one template: the rest of a literal part, or the server's values for
  * the variable being typed (with the literal after it, when that ends the template).
  */
-async function completeTemplate(server: ServerFeatures, template: ResourceTemplate, typed: string, signal?: AbortSignal): Promise<MentionCompletion[]> {
+async function completeTemplate(server: ServerFeatures, template: ResourceTemplate, typed: string, signal?: AbortSignal): Promise<InputCompletion[]> {
   const segments = templateSegments(template.uriTemplate);
   const describe = { label: template.name, description: template.uriTemplate };
   const known: Record<string, string> = {};
