@@ -11,6 +11,7 @@ engine.completions = {
   '@ev': [{ value: '@everything:', complete: false }],
   '@everything:demo://a': [{ value: '@everything:demo://a.md', label: 'a.md', description: 'demo://a.md', complete: true }],
   'prompt:everything:args-prompt:0': [{ value: 'Paris', complete: true }],
+  'prompt:everything:args-prompt:1': [{ value: 'PA', complete: true }],
 };
 const context = () => ({ engine, status: engine.getStatus() });
 const ask = (provider: CompletionProvider, text: string) =>
@@ -27,6 +28,8 @@ describe('completion from the servers', () => {
 
   it('a prompt command’s argument, and the prompt itself among the slash commands', async () => {
     expect((await ask(promptArgumentProvider(context), '/everything:args-prompt Pa'))?.items).toEqual([{ value: 'Paris ' }]);
+    // A quoted value is one argument, as when the line runs: the next word completes the second.
+    expect((await ask(promptArgumentProvider(context), '/everything:args-prompt "New York" P'))?.items).toEqual([{ value: 'PA ' }]);
     expect(await ask(promptArgumentProvider(context), '/help me')).toBeUndefined();
     const names = await ask(slashCommandProvider(slashCommands, context), '/ev');
     expect(names?.items).toEqual([{ value: '/everything:args-prompt ', label: '/everything:args-prompt', description: 'Arguments Prompt' }]);

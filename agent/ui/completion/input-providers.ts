@@ -1,4 +1,5 @@
 import type { InputCompletion } from '../../core/engine-types.js';
+import { parsePromptCommand } from '../../core/user-input/prompt-command.js';
 import type { ArgumentContext, CompletionItem, CompletionProvider } from './types.js';
 import { wordAt } from './words.js';
 
@@ -29,19 +30,18 @@ export function mentionProvider(context: () => ArgumentContext): CompletionProvi
   };
 }
 
-const PROMPT_COMMAND = /^\/([A-Za-z0-9_-]+):(\S+)\s+(.*)$/s;
-
 export function promptArgumentProvider(context: () => ArgumentContext): CompletionProvider {
   return {
     id: 'prompt-arguments',
     async complete(request, signal) {
-      const parts = PROMPT_COMMAND.exec(request.before);
-      if (!parts) return undefined;
+      // Arguments once a space follows the prompt's name (until then the slash commands complete the name),
+      // split as the line will be when it runs (quotes keep a value's spaces).
+      const command = /\s/.test(request.before.trimStart()) ? parsePromptCommand(request.before) : undefined;
+      if (!command) return undefined;
       const { from, to, word } = wordAt(request);
-      const typed = (parts[3] ?? '').split(/\s+/).filter(Boolean);
       // The words before the one at the cursor are the arguments already given.
-      const given = word === '' ? typed : typed.slice(0, -1);
-      const found = await context().engine.completePromptArgument(parts[1] ?? '', parts[2] ?? '', given, word, signal);
+      const given = word === '' ? command.words : command.words.slice(0, -1);
+      const found = await context().engine.completePromptArgument(command.server, command.prompt, given, word, signal);
       return { from, to, items: found.map(asItem) };
     },
   };
