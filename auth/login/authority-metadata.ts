@@ -23,15 +23,20 @@ export function metadataPath(cachePath: string): string {
 /** The name this file had before, beside a cache of that name. */
 const formerPath = (cachePath: string): string => `${cachePath}.authority.json`;
 
-/** The file under its former name takes the current one, unless the current one is there already. */
-async function migrate(cachePath: string): Promise<void> {
-  if ((await readPrivateFile(metadataPath(cachePath)).catch(() => undefined)) !== undefined) return;
-  await rename(formerPath(cachePath), metadataPath(cachePath)).catch(() => undefined);
+/** The file's text; when only its former name is there, that file takes the current name first. */
+async function readStored(cachePath: string): Promise<string | undefined> {
+  const path = metadataPath(cachePath);
+  const text = await readPrivateFile(path).catch(() => undefined);
+  if (text !== undefined) return text;
+  const moved = await rename(formerPath(cachePath), path).then(
+    () => true,
+    () => false,
+  );
+  return moved ? readPrivateFile(path).catch(() => undefined) : undefined;
 }
 
 export async function readAuthorityMetadata(cachePath: string, authority: string): Promise<string | undefined> {
-  await migrate(cachePath);
-  const text = await readPrivateFile(metadataPath(cachePath)).catch(() => undefined);
+  const text = await readStored(cachePath);
   if (!text) return undefined;
   try {
     const stored = JSON.parse(text) as StoredFile;
@@ -43,11 +48,10 @@ export async function readAuthorityMetadata(cachePath: string, authority: string
 }
 
 export async function writeAuthorityMetadata(cachePath: string, authority: string, metadata: Record<string, unknown>, now: number): Promise<void> {
-  await migrate(cachePath);
   const path = metadataPath(cachePath);
   let stored: StoredFile = { version: 1, authorities: {} };
   try {
-    const previous = JSON.parse((await readPrivateFile(path)) ?? '') as StoredFile;
+    const previous = JSON.parse((await readStored(cachePath)) ?? '') as StoredFile;
     if (previous?.version === 1 && typeof previous.authorities === 'object') stored = previous;
   } catch {
     // start afresh
