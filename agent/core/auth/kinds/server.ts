@@ -2,6 +2,7 @@ import { authorityHostKey, isEntraAuthorityHost, splitAuthority } from '../../..
 import type { Authenticator } from '../../../../auth/login/types.js';
 import { describesServer, otherResourceMessage } from '../../../../auth/oauth/protected-resource.js';
 import { causeChain, errorMessage } from '../../../../config/error-text.js';
+import { ConfigError } from '../../../../config/errors.js';
 import { printableUrl } from '../../../../config/printable-url.js';
 import { safeLine } from '../../../../config/terminal-text.js';
 import { askForChallenge, boundedFetch, readServerMetadata, type ServerAuthMetadata } from '../server-metadata.js';
@@ -26,7 +27,15 @@ import { oauthStore } from '../token-files.js';
 
 /** The Entra settings a server's metadata gives: its authority (trusted as configured when it is ENTRA_AUTHORITY_HOST), tenant and scope. */
 function entraSettingsFrom(settings: SignInSettings, metadata: ServerAuthMetadata): SignInSettings | undefined {
-  const { authorityHost, tenantId } = splitAuthority(metadata.authorizationServer);
+  let split: { authorityHost: string; tenantId: string };
+  try {
+    split = splitAuthority(metadata.authorizationServer);
+  } catch (error) {
+    // Not of the shape https://host/<tenant>[/v2.0]: not an Entra authority.
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+  const { authorityHost, tenantId } = split;
   const configured = settings.authorityHost !== undefined && authorityHostKey(settings.authorityHost.value) === authorityHostKey(authorityHost);
   if (!configured && !isEntraAuthorityHost(authorityHost)) return undefined;
   const scope = entraScope(metadata);
@@ -52,13 +61,7 @@ function oauthOnly(settings: SignInSettings): SignInSettings {
 async function choose(settings: SignInSettings, context: SignInContext, metadata: ServerAuthMetadata): Promise<Chosen> {
   // RFC 9728 §3.3: a document about another resource must not be used for this one.
   if (!describesServer(metadata.document.resource, metadata.serverUrl)) throw new Error(otherResourceMessage(safeLine(metadata.document.resource, 200), metadata.serverUrl));
-  let entra: SignInSettings | undefined;
-  try {
-    entra = entraSettingsFrom(settings, metadata);
-  } catch (error) {
-    // Not of the shape https://host/<tenant>[/v2.0]: not an Entra authority.
-    if (!(error instanceof Error) || !/authority/.test(error.message)) throw error;
-  }
+  const entra = entraSettingsFrom(settings, metadata);
   if (entra) return { entra: await completeEntraSignIn(entra, context) };
   return { oauth: await oauthAuthenticator(oauthOnly(settings), context, metadata) };
 }
