@@ -9,7 +9,7 @@ import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { measureVerifyCost } from '../support/verify-cost.js';
 import { bearerHeaders, type Placement, spawnWarden, tokensInLog } from '../support/warden-server.js';
 import { startOtlpSink } from '../support/otlp-sink.js';
-import { round } from '../support/stats.js';
+import { describeSpread, round } from '../support/stats.js';
 import { spawnSdkPeer } from '../support/sdk-peer.js';
 
 /** The Python peer, or why there is none: a machine without it still measures everything else. */
@@ -54,9 +54,8 @@ function cpuMicrosPerCall(r: LoadResult): number | undefined {
 
 function ratioFigure(label: string, a: LoadResult, b: LoadResult, target: number | undefined): KeyFigure {
   const r = pairedRatio(a, b);
-  const spread = r.pairs >= 6 ? `95 % CI ${r.low.toFixed(2)}–${r.high.toFixed(2)}, ${r.pairs} pairs` : `rounds ${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
   return {
-    label: `${label} (${spread})`,
+    label: `${label} (${describeSpread(r, 'pairs')})`,
     value: r.median,
     unit: '×',
     ...(target !== undefined && { goal: { op: '>=', target } }),

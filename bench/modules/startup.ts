@@ -3,7 +3,7 @@ import type { BenchModule, BenchOutcome, FigureTable, KeyFigure } from '../types
 import { haveScript, timeInPty, timeToExit } from '../support/process-timing.js';
 import { childEnv, startSignedInStack } from '../support/signed-in-stack.js';
 import { bundleExperiment, importBreakdown } from '../support/startup-breakdown.js';
-import { medianInterval, round, summarize, type Summary } from '../support/stats.js';
+import { describeSpread, medianInterval, round, summarize, type Summary } from '../support/stats.js';
 
 /** What the chat shows once it takes input, and once the MCP session is up (its status bar). */
 const FIRST_FRAME = 'Type a message';
@@ -15,8 +15,7 @@ const COLUMNS = ['what', 'runs', 'p50 ms', 'p95 ms', 'min ms', '× node -e 0 (p5
 /** This build's first frame over the baseline's: the median of the rounds' ratios, with its 95 % interval. */
 function firstFrameRatio(ratios: number[]): KeyFigure {
   const r = medianInterval(ratios);
-  const spread = r.pairs >= 6 ? `95 % CI ${r.low.toFixed(2)}–${r.high.toFixed(2)}, ${r.pairs} rounds` : `rounds ${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
-  return { label: `first interactive frame / baseline build, per round (${spread})`, value: r.median, unit: '×', goal: { op: '<=', target: 1.03 } };
+  return { label: `first interactive frame / baseline build, per round (${describeSpread(r, 'rounds')})`, value: r.median, unit: '×', goal: { op: '<=', target: 1.03 } };
 }
 
 /** Time from process start to the chat's first interactive frame, next to a bare `node -e 0`. */

@@ -28,6 +28,11 @@ export function medianInterval(values: readonly number[]): MedianInterval {
   return { median: percentile(sorted, 50), low: sorted[k] as number, high: sorted[n - 1 - k] as number, min: sorted[0] as number, max: sorted[n - 1] as number, pairs: n };
 }
 
+/** How a ratio's spread is printed: its 95 % interval over `n` `what` (pairs, rounds), or the extremes where there are too few for one. */
+export function describeSpread(r: MedianInterval, what: string): string {
+  return r.pairs >= 6 ? `95 % CI ${r.low.toFixed(2)}–${r.high.toFixed(2)}, ${r.pairs} ${what}` : `rounds ${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+}
+
 /** The 0-based rank below which the median lies with at most 2.5 % probability (binomial, p = ½); 0 when n is too small. */
 function medianRankBound(n: number): number {
   let k = 0;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeTtyOut } from '../../bench/support/fake-terminal.js';
 import { Http1Connection } from '../../bench/support/http1-connection.js';
 import { stripAnsi } from '../../bench/support/process-timing.js';
-import { medianInterval, percentile, slope, summarize } from '../../bench/support/stats.js';
+import { describeSpread, medianInterval, percentile, slope, summarize } from '../../bench/support/stats.js';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles of unsorted samples', () => {
@@ -29,6 +29,8 @@ describe('bench statistics', () => {
     expect(medianInterval(ratios).median).toBeCloseTo(1.04);
     // Too few pairs for an interval: the extremes stand in.
     expect(medianInterval([1.2, 0.8, 1])).toMatchObject({ median: 1, low: 0.8, high: 1.2 });
+    expect(describeSpread(medianInterval(ratios), 'pairs')).toBe('95 % CI 0.99–1.10, 30 pairs');
+    expect(describeSpread(medianInterval([1.2, 0.8, 1]), 'rounds')).toBe('rounds 0.80–1.20');
   });
 
   it('fits a least-squares slope (e.g. bytes per call)', () => {
